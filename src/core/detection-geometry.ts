@@ -1,0 +1,104 @@
+// Geometry around the detector: scaling a photo down for detection and mapping results back, padding tight crops,
+// and turning the detector's keypoints into alignment landmarks. Pure.
+import type { FaceLandmarks4, Point } from './alignment';
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A detected face in the original photo's pixel coordinates. */
+export interface DetectedFace {
+  box: Box;
+  /** MediaPipe's six keypoints in pixels: right eye, left eye (the subject's), nose tip, mouth centre, right ear, left ear. */
+  keypoints: Point[];
+  score: number;
+}
+
+/** Size to scale a photo to so its longer side is at most `maxSide` (never upscales). */
+export function fitWithin(width: number, height: number, maxSide: number): { width: number; height: number; scale: number } {
+  const scale = Math.min(1, maxSide / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)), scale };
+}
+
+/** Maps a face found in a transformed image (scaled by `scale` then offset by `offset`) back to the original. */
+export function mapFaceBack(face: DetectedFace, scale: number, offset: Point = [0, 0]): DetectedFace {
+  const back = (p: Point): Point => [(p[0] - offset[0]) / scale, (p[1] - offset[1]) / scale];
+  const [x, y] = back([face.box.x, face.box.y]);
+  return {
+    box: { x, y, width: face.box.width / scale, height: face.box.height / scale },
+    keypoints: face.keypoints.map(back),
+    score: face.score,
+  };
+}
+
+/** Clips a box to the image. */
+export function clipBox(box: Box, width: number, height: number): Box {
+  const x0 = Math.max(0, box.x), y0 = Math.max(0, box.y);
+  const x1 = Math.min(width, box.x + box.width), y1 = Math.min(height, box.y + box.height);
+  return { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0) };
+}
+
+export function intersectionOverUnion(a: Box, b: Box): number {
+  const x0 = Math.max(a.x, b.x), y0 = Math.max(a.y, b.y);
+  const x1 = Math.min(a.x + a.width, b.x + b.width), y1 = Math.min(a.y + a.height, b.y + b.height);
+  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  const union = a.width * a.height + b.width * b.height - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/** Share of the smaller box that lies inside the other. */
+export function overlapOfSmaller(a: Box, b: Box): number {
+  const x0 = Math.max(a.x, b.x), y0 = Math.max(a.y, b.y);
+  const x1 = Math.min(a.x + a.width, b.x + b.width), y1 = Math.min(a.y + a.height, b.y + b.height);
+  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  const smaller = Math.min(a.width * a.height, b.width * b.height);
+  return smaller > 0 ? inter / smaller : 0;
+}
+
+/**
+ * Greedy non-maximum suppression: keeps the best-scoring face of every overlapping group. A box mostly inside
+ * another is a duplicate too (a face cut by a tile edge gives a smaller box inside the whole face's box).
+ */
+export function suppressOverlaps(faces: readonly DetectedFace[], iouLimit = 0.3, containedLimit = 0.6): DetectedFace[] {
+  const kept: DetectedFace[] = [];
+  for (const f of [...faces].sort((a, b) => b.score - a.score)) {
+    if (kept.every((k) => intersectionOverUnion(k.box, f.box) < iouLimit && overlapOfSmaller(k.box, f.box) < containedLimit)) kept.push(f);
+  }
+  return kept;
+}
+
+/**
+ * The alignment landmarks from MediaPipe's keypoints. MediaPipe's first keypoint is the subject's right eye, which
+ * is on the image's left in an unmirrored photo: the template's "leftEye". Index order (not x order) keeps a face
+ * that is rotated past 90 degrees aligned upright.
+ */
+export function landmarksFromKeypoints(keypoints: readonly Point[]): FaceLandmarks4 {
+  if (keypoints.length < 4) throw new Error('need at least four keypoints');
+  const [leftEye, rightEye, noseTip, mouthCentre] = keypoints;
+  return { leftEye, rightEye, noseTip, mouthCentre };
+}
+
+/** Orders faces left to right, then top to bottom, so results read naturally and tests are stable. */
+export function readingOrder(faces: readonly DetectedFace[]): DetectedFace[] {
+  return [...faces].sort((a, b) => a.box.x - b.box.x || a.box.y - b.box.y);
+}
+
+/**
+ * Overlapping square-ish tiles of at most `tile` px covering a `width`x`height` image, each overlapping its
+ * neighbours by at least `overlap` of a tile, so a small face cut by one tile's edge is whole in the next.
+ */
+export function tileGrid(width: number, height: number, tile: number, overlap = 0.25): Box[] {
+  const starts = (length: number): number[] => {
+    const size = Math.min(tile, length);
+    if (length <= tile) return [0];
+    const step = size * (1 - overlap);
+    const count = Math.ceil((length - size) / step) + 1;
+    const stride = (length - size) / (count - 1);
+    return Array.from({ length: count }, (_, i) => Math.round(i * stride));
+  };
+  const w = Math.min(tile, width), h = Math.min(tile, height);
+  return starts(height).flatMap((y) => starts(width).map((x) => ({ x, y, width: w, height: h })));
+}

@@ -1,0 +1,168 @@
+// The public types of the Facelocal facade (src/index.ts). The UI, the widget and other apps see only these.
+import type { Box } from './core/detection-geometry';
+import type { ScoreReading } from './core/calibration';
+
+export type { Box } from './core/detection-geometry';
+export type { ScoreReading } from './core/calibration';
+
+export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
+
+export interface MatcherOptions {
+  /** Embedding backend. 'auto' uses WebGPU only on a real (non-fallback) adapter that measures faster than WASM. */
+  backend?: BackendChoice;
+  /** IndexedDB database name (tests and embedders use their own). */
+  databaseName?: string;
+  /** Called while models load, so the UI can show progress. */
+  onProgress?: (progress: LoadProgress) => void;
+  /** Pre-processing choices, for calibration and benchmarks; the defaults are the measured best. */
+  embedderTuning?: EmbedderTuning;
+}
+
+export interface EmbedderTuning {
+  channelOrder?: 'rgb' | 'bgr';
+  /** Average the embeddings of the face and its mirror image (test-time augmentation: twice the work). */
+  flipAverage?: boolean;
+}
+
+export interface LoadProgress {
+  stage: 'detector' | 'embedder' | 'gallery' | 'ready';
+  /** 0..1 over the whole load. */
+  fraction: number;
+  message: string;
+}
+
+export type FacelocalErrorCode =
+  | 'unreadable-file' // not an image, corrupt, or a type this browser cannot decode
+  | 'image-too-large'
+  | 'no-face'
+  | 'several-faces'
+  | 'model-load-failed'
+  | 'person-not-found'
+  | 'invalid-name'
+  | 'storage-full'
+  | 'closed';
+
+/** Every failure the facade reports carries a code (for code) and a message written for people (for the UI). */
+export class FacelocalError extends Error {
+  readonly code: FacelocalErrorCode;
+  constructor(code: FacelocalErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FacelocalError';
+    this.code = code;
+  }
+}
+
+export interface MatcherInfo {
+  /** Which ONNX Runtime backend runs the embedder: 'wasm' (with threads/SIMD noted) or 'webgpu'. */
+  backend: string;
+  wasmThreads: number;
+  crossOriginIsolated: boolean;
+  detectorModel: string;
+  embedderModel: string;
+  /** Cosine similarity at or above which two faces are taken as one person (calibrated for FMR 1e-3). */
+  threshold: number;
+}
+
+/** A face found in a photo, in the photo's pixel coordinates (after EXIF orientation). */
+export interface FoundFace {
+  box: Box;
+  /** Detector confidence 0..1. */
+  detectionScore: number;
+}
+
+export interface DetectResult {
+  width: number;
+  height: number;
+  faces: FoundFace[];
+}
+
+export interface Person {
+  id: string;
+  name: string;
+  createdAt: number;
+  templateCount: number;
+}
+
+export interface PersonMatch {
+  kind: 'known';
+  personId: string;
+  name: string;
+  score: number;
+  reading: ScoreReading;
+}
+
+export interface UnknownMatch {
+  kind: 'unknown';
+  /** Best score against the gallery, or null when the gallery is empty. */
+  bestScore: number | null;
+}
+
+export interface IdentifiedFace extends FoundFace {
+  match: PersonMatch | UnknownMatch;
+  /** Up to five closest people, best first, for a "did you mean" list. */
+  candidates: { personId: string; name: string; score: number }[];
+}
+
+export interface IdentifyResult {
+  width: number;
+  height: number;
+  faces: IdentifiedFace[];
+  timings: Timings;
+}
+
+export interface VerifyResult {
+  score: number;
+  isMatch: boolean;
+  reading: ScoreReading;
+  faceA: FoundFace;
+  faceB: FoundFace;
+}
+
+/** What happened to each photo given to enrol. */
+export interface EnrolPhotoOutcome {
+  fileName: string;
+  ok: boolean;
+  /** Set when ok is false. */
+  error?: { code: FacelocalErrorCode; message: string };
+  templateId?: string;
+}
+
+export interface EnrolResult {
+  /** The person, or null when no photo was accepted (then no one was created and nothing was stored). */
+  person: Person | null;
+  photos: EnrolPhotoOutcome[];
+}
+
+export interface Timings {
+  decodeMs: number;
+  detectMs: number;
+  embedMs: number;
+  totalMs: number;
+}
+
+/** A photo handed to the facade: a File (name used in messages) or any Blob. */
+export type PhotoInput = Blob;
+
+/** A face with its embedding: stays on the device (used by the benchmark and calibration, never sent anywhere). */
+export interface EmbeddedFace extends FoundFace {
+  embedding: Float32Array;
+}
+
+export interface Matcher {
+  readonly info: MatcherInfo;
+  detect(photo: PhotoInput): Promise<DetectResult>;
+  /** Every face in the photo with its L2-normalised embedding. */
+  embedFaces(photo: PhotoInput): Promise<{ width: number; height: number; faces: EmbeddedFace[]; timings: Timings }>;
+  /** Creates a person (name required) and enrols each photo that holds exactly one face. */
+  enrol(name: string, photos: PhotoInput[]): Promise<EnrolResult>;
+  /** Adds photos to an existing person. */
+  addPhotos(personId: string, photos: PhotoInput[]): Promise<EnrolResult>;
+  identify(photo: PhotoInput): Promise<IdentifyResult>;
+  verify(photoA: PhotoInput, photoB: PhotoInput): Promise<VerifyResult>;
+  listPeople(): Promise<Person[]>;
+  renamePerson(personId: string, name: string): Promise<Person>;
+  deletePerson(personId: string): Promise<void>;
+  /** A small JPEG of the person's first enrolled face, for the UI; null if none. */
+  thumbnail(personId: string): Promise<Blob | null>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,198 @@
+// Detector worker: decodes a photo (type sniffed from its bytes, EXIF orientation honoured), finds every face with
+// MediaPipe's full-range detector, and cuts each face out aligned to the ArcFace template. A thin shell: the
+// geometry lives in src/core.
+import * as Comlink from 'comlink';
+import { FaceDetector, FilesetResolver, type Detection } from '@mediapipe/tasks-vision';
+import { alignmentTransform, affineScale, composeAffine, sourceRegion, warpAffine, type Affine } from '../core/alignment';
+import { fitWithin, mapFaceBack, readingOrder, suppressOverlaps, landmarksFromKeypoints, tileGrid, type DetectedFace } from '../core/detection-geometry';
+import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, sniffImageType } from '../core/image-type';
+import type { AnalyseOptions, AnalysedFace, AnalysedPhoto, DetectorApi, WorkerResult } from './worker-protocol';
+import { fetchVerifiedModel } from './verified-model';
+
+/** Photos are scaled so the longer side is at most this before detection: same faces found, several times faster. */
+const DETECTION_SIDE = 640;
+/**
+ * Detections under this score are dropped. On ../shared/faces the only detections under 0.6 were a red panda
+ * (0.56, in _noface/) and a face in full profile (0.59), which the embedder cannot match well anyway.
+ */
+/** Photos larger than this also get a tiled pass for small faces. */
+const TILING_SIDE = 1280;
+const MIN_CONFIDENCE = 0.6;
+const THUMBNAIL_SIZE = 96;
+
+// MediaPipe loads its wasm glue with importScripts, which module workers lack; it then falls back to
+// `self.import(url)` and expects the glue to set `self.ModuleFactory`. The module build exports it instead.
+(self as unknown as { import: (url: string) => Promise<void> }).import = async (url: string) => {
+  const glue = (await import(/* @vite-ignore */ url)) as { default: unknown };
+  (self as unknown as { ModuleFactory: unknown }).ModuleFactory = glue.default;
+};
+
+// The module build's debug logger declares `custom_dbg` inside a block, which strict mode (every ES module) scopes
+// to that block, so its first debug message throws "custom_dbg is not defined". A global one is found instead.
+(self as unknown as { custom_dbg: (...text: unknown[]) => void }).custom_dbg = (...text) => console.debug(...text);
+
+let fullRange: FaceDetector | undefined;
+let shortRange: FaceDetector | undefined;
+
+async function init(baseUrl: string): Promise<WorkerResult<{ model: string }>> {
+  try {
+    // `true`: the module-worker build of the wasm loader (with `false` a module worker fails: "ModuleFactory not set").
+    const fileset = await FilesetResolver.forVisionTasks(new URL('vendor/mediapipe', baseUrl).href.replace(/\/$/, ''), true);
+    const create = async (key: string) => {
+      const { bytes } = await fetchVerifiedModel(baseUrl, key);
+      return FaceDetector.createFromOptions(fileset, {
+        baseOptions: { modelAssetBuffer: bytes, delegate: 'CPU' },
+        runningMode: 'IMAGE',
+        minDetectionConfidence: MIN_CONFIDENCE,
+      });
+    };
+    fullRange = await create('faceDetector');
+    shortRange = await create('faceDetectorShortRange');
+    return { ok: true, value: { model: 'MediaPipe face detection, full range' } };
+  } catch (error) {
+    return { ok: false, code: 'model-load-failed', message: `The face detector failed to load: ${messageOf(error)}` };
+  }
+}
+
+async function analyse(bytes: ArrayBuffer, options: AnalyseOptions): Promise<WorkerResult<AnalysedPhoto>> {
+  if (!fullRange || !shortRange) return { ok: false, code: 'model-load-failed', message: 'The face detector is not loaded.' };
+  const t0 = performance.now();
+  const decoded = await decode(bytes);
+  if (!decoded.ok) return decoded;
+  const bitmap = decoded.value;
+  try {
+    const t1 = performance.now();
+    const found = await detectFaces(bitmap, fullRange, shortRange);
+    const t2 = performance.now();
+    const faces: AnalysedFace[] = [];
+    for (const face of found) {
+      const aligned = alignFromBitmap(bitmap, face);
+      const thumbnail = options.thumbnails ? await faceThumbnail(bitmap, face) : undefined;
+      faces.push({ ...face, aligned, thumbnail });
+    }
+    const t3 = performance.now();
+    const value: AnalysedPhoto = { width: bitmap.width, height: bitmap.height, faces, decodeMs: t1 - t0, detectMs: t2 - t1, alignMs: t3 - t2 };
+    const transfers = faces.flatMap((f) => [f.aligned.buffer as ArrayBuffer, ...(f.thumbnail ? [f.thumbnail] : [])]);
+    return Comlink.transfer({ ok: true as const, value }, transfers);
+  } finally {
+    bitmap.close();
+  }
+}
+
+async function decode(bytes: ArrayBuffer): Promise<WorkerResult<ImageBitmap>> {
+  if (bytes.byteLength === 0) return { ok: false, code: 'unreadable-file', message: 'This file is empty.' };
+  if (bytes.byteLength > MAX_IMAGE_BYTES) return { ok: false, code: 'image-too-large', message: `This file is too large (${(bytes.byteLength / 1e6).toFixed(0)} MB; the limit is ${MAX_IMAGE_BYTES / 1024 / 1024} MB).` };
+  const type = sniffImageType(new Uint8Array(bytes, 0, Math.min(32, bytes.byteLength)));
+  if (!type) return { ok: false, code: 'unreadable-file', message: 'This file is not an image Facelocal can read (JPEG, PNG, WebP, GIF, BMP or AVIF).' };
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(new Blob([bytes], { type }), { imageOrientation: 'from-image' });
+  } catch {
+    const what = type === 'image/heic' ? 'HEIC photos cannot be opened in this browser; convert it to JPEG first.' : 'This image is damaged or cannot be decoded by this browser.';
+    return { ok: false, code: 'unreadable-file', message: what };
+  }
+  if (bitmap.width * bitmap.height > MAX_IMAGE_PIXELS) {
+    const mp = (bitmap.width * bitmap.height) / 1e6;
+    bitmap.close();
+    return { ok: false, code: 'image-too-large', message: `This photo is too large (${mp.toFixed(0)} megapixels; the limit is ${MAX_IMAGE_PIXELS / 1e6}).` };
+  }
+  return { ok: true, value: bitmap };
+}
+
+function toDetectedFaces(detections: Detection[], width: number, height: number): DetectedFace[] {
+  return detections
+    .filter((d) => d.boundingBox && d.keypoints.length >= 4)
+    .map((d) => ({
+      box: { x: d.boundingBox!.originX, y: d.boundingBox!.originY, width: d.boundingBox!.width, height: d.boundingBox!.height },
+      keypoints: d.keypoints.map((k) => [k.x * width, k.y * height] as [number, number]),
+      score: d.categories[0]?.score ?? 0,
+    }));
+}
+
+async function detectFaces(bitmap: ImageBitmap, full: FaceDetector, short: FaceDetector): Promise<DetectedFace[]> {
+  const small = fitWithin(bitmap.width, bitmap.height, DETECTION_SIDE);
+  const scaled = await createImageBitmap(bitmap, { resizeWidth: small.width, resizeHeight: small.height, resizeQuality: 'high' });
+  try {
+    const whole = toDetectedFaces(full.detect(scaled).detections, small.width, small.height).map((f) => mapFaceBack(f, small.scale));
+    const tiled = Math.max(bitmap.width, bitmap.height) > TILING_SIDE ? await detectInTiles(bitmap, full) : [];
+    if (whole.length + tiled.length > 0) return readingOrder(suppressOverlaps([...whole, ...tiled]));
+    // A face that fills the frame (a tight crop) is too large for the detector's anchors: pad the photo so the
+    // face covers about half of it, and try both models.
+    const padded = padImage(scaled, 0.5);
+    const retry = [...full.detect(padded.canvas).detections, ...short.detect(padded.canvas).detections];
+    const faces = toDetectedFaces(retry, padded.canvas.width, padded.canvas.height).map((f) => mapFaceBack(f, small.scale, [padded.offsetX, padded.offsetY]));
+    return readingOrder(suppressOverlaps(faces));
+  } finally {
+    scaled.close();
+  }
+}
+
+/**
+ * The detector sees its input at 192x192, so in a large photo a face under ~1/15 of its width is too small to
+ * find. A second pass over overlapping tiles of a TILING_SIDE version finds those faces.
+ */
+async function detectInTiles(bitmap: ImageBitmap, full: FaceDetector): Promise<DetectedFace[]> {
+  const mid = fitWithin(bitmap.width, bitmap.height, TILING_SIDE);
+  const faces: DetectedFace[] = [];
+  for (const tile of tileGrid(mid.width, mid.height, DETECTION_SIDE)) {
+    // Crop from the full-resolution bitmap and scale in one step (sharper than cropping a scaled copy).
+    const crop = await createImageBitmap(bitmap, tile.x / mid.scale, tile.y / mid.scale, tile.width / mid.scale, tile.height / mid.scale, {
+      resizeWidth: tile.width, resizeHeight: tile.height, resizeQuality: 'high',
+    });
+    try {
+      const found = toDetectedFaces(full.detect(crop).detections, tile.width, tile.height);
+      faces.push(...found.map((f) => mapFaceBack(f, mid.scale, [-tile.x, -tile.y])));
+    } finally {
+      crop.close();
+    }
+  }
+  return faces;
+}
+
+/** The photo centred on a grey canvas `1 + 2*margin` times its size. */
+function padImage(image: ImageBitmap, margin: number): { canvas: OffscreenCanvas; offsetX: number; offsetY: number } {
+  const offsetX = Math.round(image.width * margin), offsetY = Math.round(image.height * margin);
+  const canvas = new OffscreenCanvas(image.width + 2 * offsetX, image.height + 2 * offsetY);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#808080';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(image, offsetX, offsetY);
+  return { canvas, offsetX, offsetY };
+}
+
+/**
+ * Aligned crop without reading the whole photo's pixels: draw only the region the crop needs, pre-scaled by the
+ * browser's high-quality resampler (anti-aliased, unlike a plain bilinear warp of a large face), then apply the
+ * remaining similarity transform with the pure warp from core.
+ */
+function alignFromBitmap(bitmap: ImageBitmap, face: DetectedFace): Uint8ClampedArray {
+  const toCrop = alignmentTransform(landmarksFromKeypoints(face.keypoints));
+  const region = sourceRegion(toCrop);
+  const scale = Math.min(1, affineScale(toCrop));
+  const w = Math.max(1, Math.ceil(region.width * scale)), h = Math.max(1, Math.ceil(region.height * scale));
+  const canvas = new OffscreenCanvas(w, h);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(bitmap, region.x, region.y, region.width, region.height, 0, 0, region.width * scale, region.height * scale);
+  const regionToImage: Affine = [1 / scale, 0, region.x, 0, 1 / scale, region.y];
+  const pixels = ctx.getImageData(0, 0, w, h);
+  return warpAffine({ width: w, height: h, data: pixels.data }, composeAffine(toCrop, regionToImage)).data;
+}
+
+async function faceThumbnail(bitmap: ImageBitmap, face: DetectedFace): Promise<ArrayBuffer> {
+  const side = Math.max(face.box.width, face.box.height) * 1.3;
+  const cx = face.box.x + face.box.width / 2, cy = face.box.y + face.box.height / 2;
+  const canvas = new OffscreenCanvas(THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+  const ctx = canvas.getContext('2d')!;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(bitmap, cx - side / 2, cy - side / 2, side, side, 0, 0, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+  const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+  return blob.arrayBuffer();
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const api: DetectorApi = { init, analyse };
+Comlink.expose(api);

@@ -1,0 +1,48 @@
+// What crosses between the facade and the workers. Errors come back as values, not exceptions, because
+// comlink keeps only an Error's message: the facade needs the code to tell the person what went wrong.
+import type { Box, DetectedFace } from '../core/detection-geometry';
+import type { EmbedderTuning, FacelocalErrorCode } from '../types';
+
+export type WorkerResult<T> = { ok: true; value: T } | { ok: false; code: FacelocalErrorCode; message: string };
+
+export interface AnalysedFace extends DetectedFace {
+  /** 112x112 RGBA crop aligned to the ArcFace template. */
+  aligned: Uint8ClampedArray;
+  /** Small JPEG of the face for the gallery UI, when asked for. */
+  thumbnail?: ArrayBuffer;
+}
+
+export interface AnalysedPhoto {
+  width: number;
+  height: number;
+  faces: AnalysedFace[];
+  decodeMs: number;
+  detectMs: number;
+  alignMs: number;
+}
+
+export interface AnalyseOptions {
+  thumbnails: boolean;
+}
+
+export interface DetectorApi {
+  init(baseUrl: string): Promise<WorkerResult<{ model: string }>>;
+  analyse(bytes: ArrayBuffer, options: AnalyseOptions): Promise<WorkerResult<AnalysedPhoto>>;
+}
+
+export interface EmbedderInfo {
+  backend: 'wasm' | 'webgpu';
+  threads: number;
+  simd: boolean;
+  model: string;
+  /** How the choice was made, for the UI and the benchmark log. */
+  reason: string;
+}
+
+export interface EmbedderApi {
+  init(baseUrl: string, backend: 'auto' | 'wasm' | 'webgpu', tuning?: EmbedderTuning): Promise<WorkerResult<EmbedderInfo>>;
+  /** One L2-normalised embedding per aligned crop. */
+  embed(crops: Uint8ClampedArray[]): Promise<WorkerResult<Float32Array[]>>;
+}
+
+export type { Box };

@@ -1,0 +1,100 @@
+// Shared setup for browser tests: Debian's Chromium driven by playwright-core, a page that records every request
+// (so tests can prove nothing leaves the origin), and same-origin access to ../shared/faces for the harness.
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+
+export const FACES_DIR = resolve(process.env.FACES_DIR ?? '../shared/faces');
+export const facePath = (relative: string) => resolve(FACES_DIR, relative);
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // As the machine's probe: the closed network refuses Chromium's own background connections.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
+  });
+}
+
+export interface RecordedRequest {
+  url: string;
+  method: string;
+  resourceType: string;
+  hasBody: boolean;
+}
+
+/** A page whose every request (page, workers) and every CSP violation is recorded. */
+export class WatchedPage {
+  readonly requests: RecordedRequest[] = [];
+  readonly cspViolations: string[] = [];
+  readonly pageErrors: string[] = [];
+
+  private constructor(readonly context: BrowserContext, readonly page: Page, readonly origin: string) {}
+
+  static async open(browser: Browser, baseUrl: string, options: { serveFaces?: boolean } = {}): Promise<WatchedPage> {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    // Scripts run with tsx (esbuild keepNames) wrap functions passed to page.evaluate in __name(); define it.
+    await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
+    const page = await context.newPage();
+    const watched = new WatchedPage(context, page, new URL(baseUrl).origin);
+    const record = (r: Request) => watched.requests.push({ url: r.url(), method: r.method(), resourceType: r.resourceType(), hasBody: (r.postDataBuffer()?.length ?? 0) > 0 });
+    context.on('request', record);
+    page.on('console', (m) => {
+      if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) watched.cspViolations.push(m.text());
+    });
+    page.on('pageerror', (e) => watched.pageErrors.push(e.message));
+    if (options.serveFaces) await serveFaces(context, watched.origin);
+    return watched;
+  }
+
+  /** Requests that left the origin (data: and blob: URLs stay on the device). */
+  offOriginRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => !r.url.startsWith('data:') && !r.url.startsWith('blob:') && new URL(r.url).origin !== this.origin);
+  }
+
+  /** Requests that could carry data out: anything but a body-less GET. */
+  requestsWithData(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method !== 'GET' || r.hasBody);
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+  }
+}
+
+/** Serves ../shared/faces at /__faces/ on the app's own origin, answered by the test, not a server. */
+async function serveFaces(context: BrowserContext, origin: string): Promise<void> {
+  const types: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
+  await context.route(`${origin}/__faces/**`, (route) => {
+    const relative = decodeURIComponent(new URL(route.request().url()).pathname.replace('/__faces/', ''));
+    const file = resolve(FACES_DIR, relative);
+    if (!file.startsWith(FACES_DIR) || !existsSync(file)) return route.fulfill({ status: 404 });
+    return route.fulfill({ status: 200, body: readFileSync(file), headers: { 'Content-Type': types[extname(file).toLowerCase()] ?? 'application/octet-stream', 'Cross-Origin-Resource-Policy': 'same-origin' } });
+  });
+}
+
+export async function openApp(browser: Browser, baseUrl: string): Promise<WatchedPage> {
+  const watched = await WatchedPage.open(browser, baseUrl);
+  await watched.page.goto(baseUrl);
+  await waitForApp(watched.page);
+  return watched;
+}
+
+export async function waitForApp(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const app = document.querySelector('facelocal-app');
+    return app?.getAttribute('data-ready') === 'true' || app?.getAttribute('data-ready') === 'false';
+  }, undefined, { timeout: 90_000 });
+  const ready = await page.getAttribute('facelocal-app', 'data-ready');
+  if (ready !== 'true') throw new Error(`app failed to load: ${await page.locator('[data-testid=load-error]').textContent().catch(() => '?')}`);
+}
+
+export async function openHarness(browser: Browser, baseUrl: string): Promise<WatchedPage> {
+  const watched = await WatchedPage.open(browser, baseUrl, { serveFaces: true });
+  await watched.page.goto(new URL('test/harness/', baseUrl).href);
+  await watched.page.waitForFunction(() => document.body.dataset.ready === 'true');
+  return watched;
+}
