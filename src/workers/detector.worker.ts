@@ -17,6 +17,8 @@ const DETECTION_SIDE = 640;
  */
 /** Photos larger than this also get a tiled pass for small faces. */
 const TILING_SIDE = 1280;
+/** A face narrower than this share of the photo's longer side counts as small (see needsTiledPass). */
+const SMALL_FACE_SHARE = 0.15;
 const MIN_CONFIDENCE = 0.6;
 const THUMBNAIL_SIZE = 96;
 
@@ -114,17 +116,32 @@ async function detectFaces(bitmap: ImageBitmap, full: FaceDetector, short: FaceD
   const scaled = await createImageBitmap(bitmap, { resizeWidth: small.width, resizeHeight: small.height, resizeQuality: 'high' });
   try {
     const whole = toDetectedFaces(full.detect(scaled).detections, small.width, small.height).map((f) => mapFaceBack(f, small.scale));
-    const tiled = Math.max(bitmap.width, bitmap.height) > TILING_SIDE ? await detectInTiles(bitmap, full) : [];
+    const tiled = needsTiledPass(bitmap, whole) ? await detectInTiles(bitmap, full) : [];
     if (whole.length + tiled.length > 0) return readingOrder(suppressOverlaps([...whole, ...tiled]));
     // A face that fills the frame (a tight crop) is too large for the detector's anchors: pad the photo so the
     // face covers about half of it, and try both models.
     const padded = padImage(scaled, 0.5);
-    const retry = [...full.detect(padded.canvas).detections, ...short.detect(padded.canvas).detections];
-    const faces = toDetectedFaces(retry, padded.canvas.width, padded.canvas.height).map((f) => mapFaceBack(f, small.scale, [padded.offsetX, padded.offsetY]));
-    return readingOrder(suppressOverlaps(faces));
+    try {
+      const retry = [...full.detect(padded.image).detections, ...short.detect(padded.image).detections];
+      const faces = toDetectedFaces(retry, padded.image.width, padded.image.height).map((f) => mapFaceBack(f, small.scale, [padded.offsetX, padded.offsetY]));
+      return readingOrder(suppressOverlaps(faces));
+    } finally {
+      padded.image.close();
+    }
   } finally {
     scaled.close();
   }
+}
+
+/**
+ * The tiled pass costs ~100 ms, so it runs only on large photos where small faces may hide: when the whole-photo
+ * pass found nothing, or found a face small enough that others of its size could have been missed. A portrait,
+ * whose face is large, skips it.
+ */
+function needsTiledPass(bitmap: ImageBitmap, found: DetectedFace[]): boolean {
+  const side = Math.max(bitmap.width, bitmap.height);
+  if (side <= TILING_SIDE) return false;
+  return found.length === 0 || found.some((f) => Math.max(f.box.width, f.box.height) < SMALL_FACE_SHARE * side);
 }
 
 /**
@@ -150,14 +167,14 @@ async function detectInTiles(bitmap: ImageBitmap, full: FaceDetector): Promise<D
 }
 
 /** The photo centred on a grey canvas `1 + 2*margin` times its size. */
-function padImage(image: ImageBitmap, margin: number): { canvas: OffscreenCanvas; offsetX: number; offsetY: number } {
+function padImage(image: ImageBitmap, margin: number): { image: ImageBitmap; offsetX: number; offsetY: number } {
   const offsetX = Math.round(image.width * margin), offsetY = Math.round(image.height * margin);
   const canvas = new OffscreenCanvas(image.width + 2 * offsetX, image.height + 2 * offsetY);
   const ctx = canvas.getContext('2d')!;
   ctx.fillStyle = '#808080';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.drawImage(image, offsetX, offsetY);
-  return { canvas, offsetX, offsetY };
+  return { image: canvas.transferToImageBitmap(), offsetX, offsetY };
 }
 
 /**
