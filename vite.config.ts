@@ -33,6 +33,9 @@ function runtimeAssetsPlugin(): Plugin {
         if (!existsSync(file)) this.error(`missing ${file}: run "npm run models" first`);
         this.emitFile({ type: 'asset', fileName, source: readFileSync(file) });
       }
+      // For static hosts that read a _headers file (Netlify, Cloudflare Pages): the same headers as `npm start`.
+      const headers = ['/*', ...Object.entries(securityHeaders).map(([k, v]) => `  ${k}: ${v}`), '/*.wasm', '  Content-Type: application/wasm'];
+      this.emitFile({ type: 'asset', fileName: '_headers', source: headers.join('\n') + '\n' });
     },
   };
 }

@@ -10,9 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { attachTfliteMetadata, buildModelMetadata } from './tflite-metadata.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const modelsDir = join(root, 'models');
+const argument = (name, fallback) => (process.argv.includes(name) ? resolve(process.argv[process.argv.indexOf(name) + 1]) : fallback);
+// --manifest and --out exist for the tests, which check that a bad checksum stops the run.
+const manifestPath = argument('--manifest', join(root, 'models', 'manifest.json'));
+const modelsDir = argument('--out', join(root, 'models'));
 const cacheDir = join(root, '.cache', 'npm-tarballs');
-const manifest = JSON.parse(readFileSync(join(modelsDir, 'manifest.json'), 'utf8'));
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
 const printHashes = process.argv.includes('--print-hashes');
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
@@ -55,6 +58,7 @@ function applyPatch(bytes, patch, name) {
   fail(`unknown patch for ${name}: ${JSON.stringify(patch)}`);
 }
 
+mkdirSync(modelsDir, { recursive: true });
 let fetched = 0;
 for (const [key, model] of Object.entries(manifest.models)) {
   const target = join(modelsDir, model.file);

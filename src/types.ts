@@ -55,6 +55,8 @@ export class FacelocalError extends Error {
 export interface MatcherInfo {
   /** Which ONNX Runtime backend runs the embedder: 'wasm' (with threads/SIMD noted) or 'webgpu'. */
   backend: string;
+  /** Why that backend: e.g. "only a software (fallback) WebGPU adapter: WASM is far faster". */
+  backendReason: string;
   wasmThreads: number;
   crossOriginIsolated: boolean;
   detectorModel: string;

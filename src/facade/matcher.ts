@@ -35,6 +35,7 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
       backend: embedderInfo.backend === 'wasm'
         ? `wasm (${embedderInfo.threads} thread${embedderInfo.threads === 1 ? '' : 's'}${embedderInfo.simd ? ', SIMD' : ''})`
         : 'webgpu',
+      backendReason: embedderInfo.reason,
       wasmThreads: embedderInfo.threads,
       crossOriginIsolated: self.crossOriginIsolated,
       detectorModel: detectorInfo.model,

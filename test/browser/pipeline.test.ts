@@ -173,3 +173,50 @@ describe('embedding', () => {
     expect(r.different).toBeLessThan(r.threshold);
   });
 });
+
+describe('model integrity', () => {
+  it('refuses to start with a model whose checksum does not match the manifest, and says so', async () => {
+    const page = await openHarness(browser, inject('baseUrl'));
+    try {
+      // Serve a model with one byte changed, as a tampered or truncated download would be.
+      await page.context.route('**/models/fr_feature.onnx', async (route) => {
+        const response = await route.fetch();
+        const body = Buffer.from(await response.body());
+        body[body.length >> 1] ^= 0xff;
+        await route.fulfill({ response, body });
+      });
+      const error = await page.page.evaluate(async () => {
+        try {
+          await window.facelocal.openMatcher({ databaseName: 'tampered' });
+          return null;
+        } catch (e) {
+          return { code: (e as { code?: string }).code, message: (e as Error).message };
+        }
+      });
+      expect(error?.code).toBe('model-load-failed');
+      expect(error?.message).toMatch(/fr_feature\.onnx failed its checksum/);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('backend choice', () => {
+  it('does not pick a software WebGPU adapter: with WebGPU enabled, auto still runs WASM and says why', async () => {
+    const gpuBrowser = await launchBrowser(['--enable-unsafe-webgpu']);
+    try {
+      const page = await openHarness(gpuBrowser, inject('baseUrl'));
+      const r = await page.page.evaluate(async () => {
+        const hasGpu = 'gpu' in navigator && (await (navigator as any).gpu.requestAdapter()) !== null;
+        const m = await window.facelocal.openMatcher({ databaseName: 'gpu-check' });
+        const info = m.info;
+        await m.close();
+        return { hasGpu, backend: info.backend, reason: info.backendReason };
+      });
+      expect(r.backend).toMatch(/^wasm/);
+      expect(r.reason).toMatch(r.hasGpu ? /fallback|faster/ : /no WebGPU adapter/);
+    } finally {
+      await gpuBrowser.close();
+    }
+  });
+});
