@@ -44,22 +44,10 @@ async function enrol(name: string, photos: string[]) {
 /** Identifies a photo through the UI; returns one label per face box ('unknown' or a name), or the message code. */
 async function identify(photo: string): Promise<{ labels: string[]; message: string | null }> {
   await tab('identify');
-  // A fresh result each time: wait for the one produced by this file.
-  await page.evaluate(() => document.querySelector('facelocal-app')?.setAttribute('data-last-identify', ''));
+  // Choosing a file clears the previous answer and shows the busy line until this photo's answer is in.
   await page.setInputFiles('[data-testid=identify-photo]', facePath(photo));
-  await page.waitForFunction(() => {
-    const find = (sel: string): Element | null => {
-      const walk = (root: Document | ShadowRoot): Element | null => {
-        const hit = root.querySelector(sel);
-        if (hit) return hit;
-        for (const el of root.querySelectorAll('*')) if (el.shadowRoot) { const h = walk(el.shadowRoot); if (h) return h; }
-        return null;
-      };
-      return walk(document);
-    };
-    const busy = find('[data-testid=identify-busy]');
-    return !busy && (find('[data-testid=identify-result]') || find('[data-testid=message]'));
-  }, undefined, { timeout: 60_000 });
+  await page.locator('[data-testid=identify-busy]').waitFor({ state: 'detached', timeout: 60_000 });
+  await page.locator('[data-testid=identify-result], [data-testid=message]').first().waitFor({ timeout: 5_000 });
   const message = page.locator('[data-testid=message]');
   if (await message.count()) return { labels: [], message: await message.first().getAttribute('data-code') };
   const boxes = await page.locator('[data-testid=face-box]').all();
@@ -71,7 +59,10 @@ async function identify(photo: string): Promise<{ labels: string[]; message: str
 
 async function people(): Promise<{ name: string; count: number }[]> {
   await tab('people');
+  const list = page.locator('[data-testid=people-list]');
+  await list.waitFor();
   const rows = await page.locator('[data-testid=person]').all();
+  expect(rows).toHaveLength(Number(await list.getAttribute('data-count')));
   return Promise.all(rows.map(async (r) => ({
     name: (await r.locator('[data-testid=person-name-label]').textContent())!.trim(),
     count: Number((await r.locator('[data-testid=person-template-count]').textContent())!.match(/\d+/)![0]),

@@ -1,0 +1,72 @@
+// 1:N — who is in this photo? Every face boxed and labelled with a name and score, or "unknown".
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { IdentifyResult, Matcher } from '../index';
+import { messageFor, percent, type UserMessage } from './messages';
+import { panelStyles } from './shared-styles';
+import './photo-picker';
+import './face-overlay';
+
+@customElement('identify-panel')
+export class IdentifyPanel extends LitElement {
+  static styles = panelStyles;
+
+  @property({ attribute: false }) matcher!: Matcher;
+  @state() private busy = false;
+  @state() private result: IdentifyResult | null = null;
+  @state() private photoUrl = '';
+  @state() private message: UserMessage | null = null;
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.photoUrl) URL.revokeObjectURL(this.photoUrl);
+  }
+
+  private async identify(e: CustomEvent<File[]>) {
+    const [file] = e.detail;
+    // Clear the previous answer first, so nothing stale is shown while this photo is read.
+    this.result = null;
+    this.message = null;
+    if (this.photoUrl) URL.revokeObjectURL(this.photoUrl);
+    this.photoUrl = URL.createObjectURL(file);
+    this.busy = true;
+    try {
+      const result = await this.matcher.identify(file);
+      if (result.faces.length === 0) this.message = { code: 'no-face', text: 'No face found in this photo.' };
+      else this.result = result;
+    } catch (error) {
+      this.message = messageFor(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private describe(face: IdentifyResult['faces'][number]) {
+    if (face.match.kind === 'unknown') return 'Unknown person';
+    return `${face.match.name} — ${percent(face.match.score)} (${face.match.reading.explanation})`;
+  }
+
+  render() {
+    const r = this.result;
+    return html`
+      <h2>Who is this?</h2>
+      <p>Choose a photo: every face in it is compared with the people enrolled on this device.</p>
+      <photo-picker label="Photo to identify" testid="identify-photo" ?disabled=${this.busy} @photos-selected=${this.identify}></photo-picker>
+      ${this.busy ? html`<div class="busy" data-testid="identify-busy" role="status">Looking for faces…</div>` : nothing}
+      ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
+      ${r
+        ? html`<section data-testid="identify-result" data-face-count=${r.faces.length} aria-label="Result">
+            <p>${r.faces.length} face${r.faces.length === 1 ? '' : 's'} found.</p>
+            <face-overlay .src=${this.photoUrl} .width=${r.width} .height=${r.height} .faces=${r.faces}></face-overlay>
+            <ol>${r.faces.map((f) => html`<li data-testid="face-label">${this.describe(f)}</li>`)}</ol>
+          </section>`
+        : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'identify-panel': IdentifyPanel;
+  }
+}

@@ -1,0 +1,115 @@
+// Enrol a person from photos, and the list of people enrolled on this device.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { EnrolResult, Matcher, Person } from '../index';
+import { messageFor, type UserMessage } from './messages';
+import { panelStyles } from './shared-styles';
+import './photo-picker';
+import './person-card';
+
+@customElement('people-panel')
+export class PeoplePanel extends LitElement {
+  static styles = [
+    panelStyles,
+    css`
+      form { border: 1px solid #c9ccd1; border-radius: 8px; padding: 0.75rem; margin-bottom: 1.25rem; }
+      .chosen { font-size: 0.9rem; }
+      .people { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 0.75rem; }
+      li[data-ok='true'] { color: #1b7a4a; }
+      li[data-ok='false'] { color: #a31f1f; }
+    `,
+  ];
+
+  @property({ attribute: false }) matcher!: Matcher;
+  @state() private people: Person[] = [];
+  /** False until the first list arrives, so "No one enrolled yet" is never shown for a gallery still loading. */
+  @state() private loaded = false;
+  @state() private files: File[] = [];
+  @state() private busy = false;
+  @state() private result: EnrolResult | null = null;
+  @state() private message: UserMessage | null = null;
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.refresh();
+  }
+
+  private async refresh() {
+    try {
+      this.people = await this.matcher.listPeople();
+      this.loaded = true;
+    } catch (error) {
+      this.message = messageFor(error);
+    }
+  }
+
+  private async enrol(e: Event) {
+    e.preventDefault();
+    const name = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=person-name]')!;
+    if (!name.value.trim()) {
+      this.message = { code: 'invalid-name', text: 'Enter a name for this person.' };
+      return;
+    }
+    if (this.files.length === 0) {
+      this.message = { code: 'no-face', text: 'Choose at least one photo of this person.' };
+      return;
+    }
+    this.busy = true;
+    this.result = null;
+    this.message = null;
+    try {
+      this.result = await this.matcher.enrol(name.value, this.files);
+      if (this.result.person) {
+        name.value = '';
+        this.files = [];
+      } else {
+        this.message = { code: 'no-face', text: 'No photo could be used, so no one was added. See the reason for each photo below.' };
+      }
+      await this.refresh();
+    } catch (error) {
+      this.message = messageFor(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  render() {
+    return html`
+      <h2>Add a person</h2>
+      <form @submit=${this.enrol} aria-label="Add a person">
+        <div class="row">
+          <label for="name">Name</label>
+          <input id="name" type="text" data-testid="person-name" maxlength="100" autocomplete="off" ?disabled=${this.busy} />
+        </div>
+        <photo-picker label="Photos of them alone" multiple testid="person-photos" ?disabled=${this.busy}
+          @photos-selected=${(e: CustomEvent<File[]>) => (this.files = e.detail)}></photo-picker>
+        ${this.files.length ? html`<div class="chosen">${this.files.length} photo${this.files.length === 1 ? '' : 's'} chosen: ${this.files.map((f) => f.name).join(', ')}</div>` : nothing}
+        <div class="row">
+          <button type="submit" data-testid="enrol-submit" ?disabled=${this.busy}>Add person</button>
+          ${this.busy ? html`<span class="busy" role="status">Reading faces…</span>` : nothing}
+        </div>
+        ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
+        ${this.result
+          ? html`<ul class="plain" data-testid="enrol-result" aria-label="What happened to each photo">
+              ${this.result.photos.map((p) => html`<li data-testid="enrol-outcome" data-ok=${String(p.ok)} data-code=${p.error?.code ?? nothing}>
+                ${p.fileName}: ${p.ok ? 'added' : p.error?.message}</li>`)}
+            </ul>`
+          : nothing}
+      </form>
+      <h2>People on this device${this.loaded ? ` (${this.people.length})` : ''}</h2>
+      ${!this.loaded
+        ? html`<p class="busy" role="status">Opening the gallery…</p>`
+        : html`<div class="people" data-testid="people-list" data-count=${this.people.length} @person-changed=${this.refresh}>
+            ${this.people.length === 0 ? html`<p>No one enrolled yet.</p>` : nothing}
+            ${repeat(this.people, (p) => `${p.id}:${p.name}:${p.templateCount}`, (p) => html`<person-card data-testid="person" data-person-id=${p.id} data-name=${p.name} .matcher=${this.matcher} .person=${p}></person-card>`)}
+          </div>`}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'people-panel': PeoplePanel;
+  }
+}
