@@ -1,6 +1,6 @@
 // The gallery on this device: people and their face templates in IndexedDB (through idb). The only module that
 // touches IndexedDB. Every write is one transaction, so a failure (e.g. a full disk) leaves nothing half-written.
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Box } from '../core/detection-geometry';
 import { FacelocalError } from '../types';
 
@@ -102,10 +102,26 @@ function storageError(error: unknown): unknown {
   return error;
 }
 
-async function writing<T>(fn: () => Promise<T>): Promise<T> {
+type StoreName = 'people' | 'templates';
+type WriteTransaction = IDBPTransaction<GallerySchema, StoreName[], 'readwrite'>;
+
+/**
+ * Runs `work` in one readwrite transaction and waits for it to commit. Any failure (a missing person, a quota
+ * error thrown by a put) aborts the whole transaction, so nothing of it is stored.
+ */
+async function writeTransaction<T>(db: IDBPDatabase<GallerySchema>, stores: StoreName[], work: (tx: WriteTransaction) => Promise<T>): Promise<T> {
+  const tx = db.transaction(stores, 'readwrite');
   try {
-    return await fn();
+    const result = await work(tx);
+    await tx.done;
+    return result;
   } catch (error) {
+    try {
+      tx.abort();
+    } catch {
+      // already finished or aborted
+    }
+    await tx.done.catch(() => undefined);
     throw storageError(error);
   }
 }
@@ -122,60 +138,47 @@ class IndexedDbGalleryStore implements GalleryStore {
     return (await this.addPersonWithTemplates(name, [])).person;
   }
 
-  addPersonWithTemplates(name: string, templates: NewTemplate[]) {
+  async addPersonWithTemplates(name: string, templates: NewTemplate[]) {
     const validated = validName(name);
-    return writing(async () => {
-      const now = Date.now();
-      const person: PersonRecord = { id: crypto.randomUUID(), name: validated, createdAt: now, updatedAt: now };
-      const records = this.newTemplates(person.id, templates, now);
-      const tx = this.db.transaction(['people', 'templates'], 'readwrite');
-      await Promise.all([tx.objectStore('people').add(person), ...records.map((r) => tx.objectStore('templates').add(r)), tx.done]);
-      return { person, templates: records };
+    const now = Date.now();
+    const person: PersonRecord = { id: crypto.randomUUID(), name: validated, createdAt: now, updatedAt: now };
+    const records = this.newTemplates(person.id, templates, now);
+    await writeTransaction(this.db, ['people', 'templates'], async (tx) => {
+      await tx.objectStore('people').add(person);
+      for (const r of records) await tx.objectStore('templates').add(r);
     });
+    return { person, templates: records };
   }
 
-  addTemplates(personId: string, templates: NewTemplate[]) {
-    return writing(async () => {
-      const tx = this.db.transaction(['people', 'templates'], 'readwrite');
+  async addTemplates(personId: string, templates: NewTemplate[]) {
+    return writeTransaction(this.db, ['people', 'templates'], async (tx) => {
       const person = await tx.objectStore('people').get(personId);
-      if (!person) {
-        tx.abort();
-        await tx.done.catch(() => undefined);
-        throw personNotFound();
-      }
+      if (!person) throw personNotFound();
       const now = Date.now();
       const records = this.newTemplates(personId, templates, now);
-      await Promise.all([tx.objectStore('people').put({ ...person, updatedAt: now }), ...records.map((r) => tx.objectStore('templates').add(r)), tx.done]);
+      await tx.objectStore('people').put({ ...person, updatedAt: now });
+      for (const r of records) await tx.objectStore('templates').add(r);
       return records;
     });
   }
 
-  renamePerson(id: string, name: string) {
+  async renamePerson(id: string, name: string) {
     const validated = validName(name);
-    return writing(async () => {
-      const tx = this.db.transaction('people', 'readwrite');
-      const person = await tx.store.get(id);
-      if (!person) {
-        tx.abort();
-        await tx.done.catch(() => undefined);
-        throw personNotFound();
-      }
+    return writeTransaction(this.db, ['people'], async (tx) => {
+      const person = await tx.objectStore('people').get(id);
+      if (!person) throw personNotFound();
       const renamed = { ...person, name: validated, updatedAt: Date.now() };
-      await Promise.all([tx.store.put(renamed), tx.done]);
+      await tx.objectStore('people').put(renamed);
       return renamed;
     });
   }
 
-  deletePerson(id: string) {
-    return writing(async () => {
-      const tx = this.db.transaction(['people', 'templates'], 'readwrite');
-      if (!(await tx.objectStore('people').get(id))) {
-        tx.abort();
-        await tx.done.catch(() => undefined);
-        throw personNotFound();
-      }
+  async deletePerson(id: string) {
+    await writeTransaction(this.db, ['people', 'templates'], async (tx) => {
+      if (!(await tx.objectStore('people').get(id))) throw personNotFound();
       const templateIds = await tx.objectStore('templates').index('byPerson').getAllKeys(id);
-      await Promise.all([tx.objectStore('people').delete(id), ...templateIds.map((k) => tx.objectStore('templates').delete(k)), tx.done]);
+      await tx.objectStore('people').delete(id);
+      for (const k of templateIds) await tx.objectStore('templates').delete(k);
     });
   }
 
