@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { readdirSync } from 'node:fs';
-import { FACES_DIR, facePath, launchBrowser, openApp, waitForApp, type WatchedPage } from './browser';
+import { FACES_DIR, WatchedPage, facePath, launchBrowser, openApp, waitForApp } from './browser';
 
 const PEOPLE = [
   { name: 'Barack Obama', enrol: ['obama/obama.jpg', 'obama/obama1.jpg', 'obama/obama2.jpg'], probe: 'obama/obama3.jpg' },
@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await browser?.close();
-});
+}, 30_000);
 
 async function tab(name: 'people' | 'identify' | 'verify') {
   await page.click(`[data-testid=tab-${name}]`);
@@ -176,5 +176,20 @@ describe('Facelocal app', () => {
     expect(app.requestsWithData()).toEqual([]);
     expect(app.cspViolations).toEqual([]);
     expect(app.pageErrors).toEqual([]);
+  });
+});
+
+describe('Facelocal app when a model cannot load', () => {
+  it('says the models failed to load, and why', async () => {
+    const broken = await WatchedPage.open(browser, inject('baseUrl'));
+    try {
+      await broken.context.route('**/models/face_detection_full_range.tflite', (route) => route.fulfill({ status: 404, body: 'gone' }));
+      await broken.page.goto(inject('baseUrl'));
+      await broken.page.locator('[data-testid=load-error]').waitFor({ timeout: 60_000 });
+      expect(await broken.page.getAttribute('facelocal-app', 'data-ready')).toBe('false');
+      expect(await broken.page.locator('[data-testid=load-error]').textContent()).toMatch(/face models failed to load.*face_detection_full_range\.tflite: HTTP 404/);
+    } finally {
+      await broken.close();
+    }
   });
 });
