@@ -1,9 +1,14 @@
 // The public types of the Facelocal facade (src/index.ts). The UI, the widget and other apps see only these.
 import type { Box } from './core/detection-geometry';
 import type { ScoreReading } from './core/calibration';
+import type { ConsentRecord } from './core/consent';
+import type { AuditEntry } from './core/audit';
 
 export type { Box } from './core/detection-geometry';
 export type { ScoreReading } from './core/calibration';
+export type { ConsentRecord, ConsentPurpose, RetentionPeriod } from './core/consent';
+export { CONSENT_PURPOSES, RETENTION_PRESETS, describeExpiry, consentProblems } from './core/consent';
+export type { AuditEntry, AuditAction } from './core/audit';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
 
@@ -40,6 +45,11 @@ export type FacelocalErrorCode =
   | 'person-not-found'
   | 'invalid-name'
   | 'storage-full'
+  | 'consent-required' // the store refuses to enrol without a valid consent record
+  | 'locked' // encryption is on and the passphrase has not been entered
+  | 'wrong-passphrase'
+  | 'invalid-passphrase'
+  | 'invalid-import'
   | 'closed';
 
 /** Every failure the facade reports carries a code (for code) and a message written for people (for the UI). */
@@ -83,6 +93,34 @@ export interface Person {
   name: string;
   createdAt: number;
   templateCount: number;
+  consent: ConsentRecord;
+  /** When retention ends and Facelocal erases this person; null: kept until consent is withdrawn. */
+  expiresAt: number | null;
+}
+
+/** One enrolled photo of a person (for rectification: remove a bad one). */
+export interface EnrolledPhoto {
+  templateId: string;
+  sourceName: string;
+  createdAt: number;
+  quality: number;
+}
+
+export interface SelfCheckResult {
+  /** Whether a face in the gallery matches the selfie at the calibrated threshold. */
+  found: boolean;
+  /** The name they are enrolled under, when found. */
+  name: string | null;
+  score: number | null;
+}
+
+/** One thing Facelocal stores, described for people (the transparency page is built from these). */
+export interface StoredItemDescription {
+  store: string;
+  field: string;
+  what: string;
+  why: string;
+  encrypted: boolean;
 }
 
 export interface PersonMatch {
@@ -155,8 +193,8 @@ export interface Matcher {
   detect(photo: PhotoInput): Promise<DetectResult>;
   /** Every face in the photo with its L2-normalised embedding. */
   embedFaces(photo: PhotoInput): Promise<{ width: number; height: number; faces: EmbeddedFace[]; timings: Timings }>;
-  /** Creates a person (name required) and enrols each photo that holds exactly one face. */
-  enrol(name: string, photos: PhotoInput[]): Promise<EnrolResult>;
+  /** Creates a person with their consent record and enrols each photo that holds exactly one face. */
+  enrol(person: { name: string; consent: ConsentRecord }, photos: PhotoInput[]): Promise<EnrolResult>;
   /** Adds photos to an existing person. */
   addPhotos(personId: string, photos: PhotoInput[]): Promise<EnrolResult>;
   identify(photo: PhotoInput): Promise<IdentifyResult>;
@@ -166,5 +204,33 @@ export interface Matcher {
   deletePerson(personId: string): Promise<void>;
   /** A small JPEG of the person's first enrolled face, for the UI; null if none. */
   thumbnail(personId: string): Promise<Blob | null>;
+  photosOf(personId: string): Promise<EnrolledPhoto[]>;
+  /** Rectification: removes one enrolled photo (its template and thumbnail). */
+  removePhoto(personId: string, templateId: string): Promise<void>;
+  /** Rectification, or a fresh consent to extend retention (expiry is recomputed from it). */
+  updateConsent(personId: string, consent: ConsentRecord): Promise<Person>;
+  /** The person withdraws consent: everything of theirs is erased at once. */
+  withdrawConsent(personId: string): Promise<void>;
+  /** Erases every person whose retention has ended (also run at start and every minute). Returns how many. */
+  enforceRetention(now?: number): Promise<number>;
+  /** Empties every store and cache the app owns. */
+  eraseEverything(): Promise<void>;
+  /** One person's data (consent, templates as numbers, metadata, thumbnails) as a JSON file. */
+  exportPerson(personId: string): Promise<Blob>;
+  exportGallery(): Promise<Blob>;
+  /** Adds the people in an export file; a bad file is refused whole with the reasons, changing nothing. */
+  importGallery(file: Blob): Promise<Person[]>;
+  /** "Am I in this gallery?": compared on the device, nothing stored, nothing logged. */
+  selfCheck(selfie: PhotoInput): Promise<SelfCheckResult>;
+  auditLog(): Promise<AuditEntry[]>;
+  exportAuditLog(): Promise<Blob>;
+  /** What is stored, where and why: from the store's real schema. */
+  describeStorage(): StoredItemDescription[];
+  /** Encryption at rest. */
+  readonly encryption: { enabled: boolean; locked: boolean };
+  enableEncryption(passphrase: string): Promise<void>;
+  unlock(passphrase: string): Promise<void>;
+  /** Forgets the key: nothing personal can be read until unlock. */
+  lock(): void;
   close(): Promise<void>;
 }

@@ -5,16 +5,22 @@ import { TemplateIndex, decideIdentity } from '../core/matching';
 import { cosineSimilarity } from '../core/vectors';
 import { readScore } from '../core/calibration';
 import calibration from '../core/calibration-data.json';
-import { openGalleryStore, type GalleryStore, type NewTemplate } from '../store/gallery-store';
+import { openGalleryStore, STORAGE_DESCRIPTION, type GalleryStore, type NewTemplate, type PersonRecord, type TemplateRecord } from '../store/gallery-store';
+import { checkExportFile, EXPORT_FORMAT, EXPORT_VERSION, base64ToBytes, bytesToBase64, type ExportFile, type ExportedPerson } from '../core/export-format';
+import { auditToCsv, type AuditAction } from '../core/audit';
+import type { ConsentRecord } from '../core/consent';
 import { startDetector, startEmbedder, unwrap, serialised } from './worker-clients';
 import type { AnalysedFace, AnalysedPhoto } from '../workers/worker-protocol';
 import {
   FacelocalError,
-  type DetectResult, type EmbeddedFace, type EnrolPhotoOutcome, type EnrolResult, type IdentifiedFace, type IdentifyResult,
-  type Matcher, type MatcherInfo, type MatcherOptions, type Person, type PhotoInput, type Timings, type VerifyResult,
+  type DetectResult, type EmbeddedFace, type EnrolPhotoOutcome, type EnrolResult, type EnrolledPhoto, type IdentifiedFace,
+  type IdentifyResult, type Matcher, type MatcherInfo, type MatcherOptions, type Person, type PhotoInput, type SelfCheckResult,
+  type StoredItemDescription, type Timings, type VerifyResult,
 } from '../types';
 
 const EMBEDDING_DIM = 512;
+/** Retention is enforced at start and then on this timer while the app runs. */
+const RETENTION_CHECK_MS = 60_000;
 
 export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher> {
   const progress = options.onProgress ?? (() => undefined);
@@ -59,6 +65,7 @@ class FaceMatcher implements Matcher {
   private readonly index = new TemplateIndex(EMBEDDING_DIM);
   private readonly names = new Map<string, string>();
   private closed = false;
+  private retentionTimer: ReturnType<typeof setInterval> | undefined;
   private readonly embedCrops: (crops: Uint8ClampedArray[]) => Promise<Float32Array[]>;
 
   private constructor(
@@ -73,18 +80,33 @@ class FaceMatcher implements Matcher {
 
   static async create(store: GalleryStore, detector: DetectorRemote, embedder: EmbedderRemote, info: MatcherInfo, stop: () => void) {
     const matcher = new FaceMatcher(store, detector, embedder, info, stop);
-    await matcher.reloadGallery();
+    await matcher.enforceRetention();
+    await store.pruneAudit();
+    if (!store.locked) await matcher.reloadGallery();
+    matcher.retentionTimer = setInterval(() => void matcher.enforceRetention().catch(() => undefined), RETENTION_CHECK_MS);
     return matcher;
   }
 
-  /** Rebuilds the in-memory search index from the store (at open; the store is the source of truth). */
+  /** Rebuilds the in-memory search index from the store (the store is the source of truth). */
   private async reloadGallery(): Promise<void> {
+    this.index.removeWhere(() => true);
+    this.names.clear();
     for (const p of await this.store.listPeople()) this.names.set(p.id, p.name);
     for (const t of await this.store.allTemplates()) this.index.add({ templateId: t.id, personId: t.personId, embedding: t.embedding });
   }
 
   private assertOpen(): void {
     if (this.closed) throw new FacelocalError('closed', 'This matcher has been closed.');
+  }
+
+  private assertUnlocked(): void {
+    this.assertOpen();
+    if (this.store.locked) throw new FacelocalError('locked', 'The gallery is locked: enter the passphrase to use it.');
+  }
+
+  /** The audit log must never make an action fail. */
+  private async audit(action: AuditAction, outcome: string, personId?: string): Promise<void> {
+    await this.store.log({ action, outcome, ...(personId ? { personId } : {}) }).catch(() => undefined);
   }
 
   private async analyse(photo: PhotoInput, thumbnails: boolean): Promise<AnalysedPhoto> {
@@ -118,22 +140,33 @@ class FaceMatcher implements Matcher {
     return { width: analysed.width, height: analysed.height, faces, timings: timings(analysed, embedMs, t0) };
   }
 
-  async enrol(name: string, photos: PhotoInput[]): Promise<EnrolResult> {
-    this.assertOpen();
-    if (!name.trim()) throw new FacelocalError('invalid-name', 'Enter a name for this person.');
+  async enrol(person: { name: string; consent: ConsentRecord }, photos: PhotoInput[]): Promise<EnrolResult> {
+    this.assertUnlocked();
+    if (!person.name.trim()) throw new FacelocalError('invalid-name', 'Enter a name for this person.');
     const { outcomes, templates } = await this.templatesFrom(photos);
-    if (templates.length === 0) return { person: null, photos: outcomes };
-    const saved = await this.store.addPersonWithTemplates(name, templates);
+    if (templates.length === 0) {
+      await this.audit('enrol', `refused: no usable photo (${photos.length} given)`);
+      return { person: null, photos: outcomes };
+    }
+    let saved: { person: PersonRecord; templates: TemplateRecord[] };
+    try {
+      saved = await this.store.addPersonWithTemplates(person, templates);
+    } catch (error) {
+      if (error instanceof FacelocalError) await this.audit('enrol', `refused: ${error.code}`);
+      throw error;
+    }
     this.names.set(saved.person.id, saved.person.name);
     this.indexTemplates(saved.templates, outcomes);
-    return { person: { id: saved.person.id, name: saved.person.name, createdAt: saved.person.createdAt, templateCount: saved.templates.length }, photos: outcomes };
+    await this.audit('enrol', `enrolled with ${saved.templates.length} photo(s); ${outcomes.length - saved.templates.length} refused`, saved.person.id);
+    return { person: toPerson(saved.person, saved.templates.length), photos: outcomes };
   }
 
   async addPhotos(personId: string, photos: PhotoInput[]): Promise<EnrolResult> {
-    this.assertOpen();
+    this.assertUnlocked();
     if (!this.names.has(personId)) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
     const { outcomes, templates } = await this.templatesFrom(photos);
     if (templates.length > 0) this.indexTemplates(await this.store.addTemplates(personId, templates), outcomes);
+    await this.audit('add-photos', `${templates.length} added, ${outcomes.length - templates.length} refused`, personId);
     const person = (await this.listPeople()).find((p) => p.id === personId) ?? null;
     return { person, photos: outcomes };
   }
@@ -176,6 +209,7 @@ class FaceMatcher implements Matcher {
   }
 
   async identify(photo: PhotoInput): Promise<IdentifyResult> {
+    this.assertUnlocked();
     const t0 = performance.now();
     const analysed = await this.analyse(photo, false);
     const { embeddings, embedMs } = await this.embedAnalysed(analysed);
@@ -191,6 +225,8 @@ class FaceMatcher implements Matcher {
           : { kind: 'unknown', bestScore: decision.bestScore },
       };
     });
+    const known = faces.filter((f) => f.match.kind === 'known').length;
+    await this.audit('identify', `${faces.length} face(s): ${known} known, ${faces.length - known} unknown`);
     return { width: analysed.width, height: analysed.height, faces, timings: timings(analysed, embedMs, t0) };
   }
 
@@ -198,6 +234,7 @@ class FaceMatcher implements Matcher {
     const [a, b] = [await this.singleFace(photoA, 'first'), await this.singleFace(photoB, 'second')];
     const score = cosineSimilarity(a.embedding, b.embedding);
     const reading = readScore(score, calibration);
+    await this.audit('verify', reading.isMatch ? 'same person' : 'different people');
     return { score, isMatch: reading.isMatch, reading, faceA: a.face, faceB: b.face };
   }
 
@@ -210,37 +247,202 @@ class FaceMatcher implements Matcher {
   }
 
   async listPeople(): Promise<Person[]> {
-    this.assertOpen();
-    return (await this.store.listPeople()).map((p) => ({ id: p.id, name: p.name, createdAt: p.createdAt, templateCount: p.templateCount }));
+    this.assertUnlocked();
+    return (await this.store.listPeople()).map((p) => toPerson(p, p.templateCount));
+  }
+
+  private async personWithCount(personId: string): Promise<Person> {
+    const found = (await this.store.listPeople()).find((p) => p.id === personId);
+    if (!found) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
+    return toPerson(found, found.templateCount);
   }
 
   async renamePerson(personId: string, name: string): Promise<Person> {
-    this.assertOpen();
+    this.assertUnlocked();
     const renamed = await this.store.renamePerson(personId, name);
     this.names.set(personId, renamed.name);
-    const templateCount = (await this.store.templatesOf(personId)).length;
-    return { id: renamed.id, name: renamed.name, createdAt: renamed.createdAt, templateCount };
+    await this.audit('rename', 'renamed', personId);
+    return this.personWithCount(personId);
   }
 
-  async deletePerson(personId: string): Promise<void> {
+  async updateConsent(personId: string, consent: ConsentRecord): Promise<Person> {
+    this.assertUnlocked();
+    const updated = await this.store.updateConsent(personId, consent);
+    await this.audit('consent-updated', updated.expiresAt === null ? 'kept until withdrawn' : `retention until ${new Date(updated.expiresAt).toISOString().slice(0, 10)}`, personId);
+    return this.personWithCount(personId);
+  }
+
+  private async erasePerson(personId: string, action: 'delete' | 'withdraw'): Promise<void> {
     this.assertOpen();
     await this.store.deletePerson(personId);
     this.index.removePerson(personId);
     this.names.delete(personId);
+    await this.audit(action, 'person, templates, thumbnails and consent record erased', personId);
+  }
+
+  deletePerson(personId: string): Promise<void> {
+    return this.erasePerson(personId, 'delete');
+  }
+
+  withdrawConsent(personId: string): Promise<void> {
+    return this.erasePerson(personId, 'withdraw');
+  }
+
+  async photosOf(personId: string): Promise<EnrolledPhoto[]> {
+    this.assertUnlocked();
+    return (await this.store.templatesOf(personId)).map((t) => ({ templateId: t.id, sourceName: t.sourceName, createdAt: t.createdAt, quality: t.quality }));
+  }
+
+  async removePhoto(personId: string, templateId: string): Promise<void> {
+    this.assertUnlocked();
+    const templates = await this.store.templatesOf(personId);
+    if (!templates.some((t) => t.id === templateId)) throw new FacelocalError('person-not-found', 'This photo is no longer in the gallery.');
+    if (templates.length === 1) throw new FacelocalError('invalid-name', 'This is the only photo of this person: delete the person instead.');
+    await this.store.deleteTemplate(templateId);
+    this.index.removeWhere((row) => row.templateId === templateId);
+    await this.audit('remove-photo', 'one photo removed', personId);
+  }
+
+  async enforceRetention(now = Date.now()): Promise<number> {
+    this.assertOpen();
+    const erased = await this.store.eraseExpired(now);
+    for (const id of erased) {
+      this.index.removePerson(id);
+      this.names.delete(id);
+      await this.audit('expire', 'retention ended: person, templates, thumbnails and consent record erased', id);
+    }
+    return erased.length;
+  }
+
+  async eraseEverything(): Promise<void> {
+    this.assertOpen();
+    await this.store.eraseEverything();
+    // The Cache API is ours too (the offline app caches itself there): empty it all.
+    if ('caches' in self) for (const name of await caches.keys()) await caches.delete(name);
+    this.index.removeWhere(() => true);
+    this.names.clear();
   }
 
   async thumbnail(personId: string): Promise<Blob | null> {
-    this.assertOpen();
+    this.assertUnlocked();
     const [first] = await this.store.templatesOf(personId);
     return first ? new Blob([first.thumbnail.bytes], { type: first.thumbnail.type }) : null;
+  }
+
+  private async exportPeople(people: PersonRecord[]): Promise<Blob> {
+    const exported: ExportedPerson[] = [];
+    for (const p of people) {
+      const templates = await this.store.templatesOf(p.id);
+      exported.push({
+        id: p.id, name: p.name, createdAt: p.createdAt, expiresAt: p.expiresAt, consent: { ...p.consent },
+        templates: templates.map((t) => ({
+          embedding: Array.from(t.embedding), modelId: t.modelId, sourceName: t.sourceName, box: t.box, quality: t.quality,
+          createdAt: t.createdAt, thumbnail: { type: 'image/jpeg', base64: bytesToBase64(new Uint8Array(t.thumbnail.bytes)) },
+        })),
+      });
+    }
+    const file: ExportFile = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(), people: exported };
+    return new Blob([JSON.stringify(file, null, 1)], { type: 'application/json' });
+  }
+
+  async exportPerson(personId: string): Promise<Blob> {
+    this.assertUnlocked();
+    const person = await this.store.getPerson(personId);
+    if (!person) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
+    const blob = await this.exportPeople([person]);
+    await this.audit('export', 'one person exported', personId);
+    return blob;
+  }
+
+  async exportGallery(): Promise<Blob> {
+    this.assertUnlocked();
+    const people = await this.store.listPeople();
+    const blob = await this.exportPeople(people);
+    await this.audit('export', `whole gallery exported (${people.length} people)`);
+    return blob;
+  }
+
+  async importGallery(file: Blob): Promise<Person[]> {
+    this.assertUnlocked();
+    const check = checkExportFile(await file.text(), this.info.embedderModel);
+    if (!check.ok) {
+      await this.audit('import', 'refused: invalid file');
+      throw new FacelocalError('invalid-import', `This file cannot be imported, so nothing was changed: ${check.problems.join('; ')}`);
+    }
+    const added = await this.store.importPeople(check.file.people.map((p) => ({
+      person: { name: p.name, consent: p.consent as ConsentRecord },
+      templates: p.templates.map((t) => ({
+        embedding: new Float32Array(t.embedding), modelId: t.modelId, sourceName: t.sourceName, box: t.box, quality: t.quality,
+        thumbnail: { type: t.thumbnail.type, bytes: base64ToBytes(t.thumbnail.base64).buffer },
+      })),
+    })));
+    await this.reloadGallery();
+    await this.audit('import', `${added.length} people imported`);
+    return Promise.all(added.map((p) => this.personWithCount(p.id)));
+  }
+
+  async selfCheck(selfie: PhotoInput): Promise<SelfCheckResult> {
+    this.assertUnlocked();
+    // Deliberately no store write and no audit entry: the person asked a question, not to be recorded.
+    const { face, embedding } = await this.singleFace(selfie, 'selfie');
+    void face;
+    const [best] = this.index.searchPeople(embedding, 1);
+    const decision = decideIdentity(best ? [best] : [], calibration.threshold);
+    return decision.kind === 'known'
+      ? { found: true, name: this.names.get(decision.personId) ?? null, score: decision.score }
+      : { found: false, name: null, score: decision.bestScore };
+  }
+
+  async auditLog() {
+    this.assertOpen();
+    return this.store.auditLog();
+  }
+
+  async exportAuditLog(): Promise<Blob> {
+    return new Blob([auditToCsv(await this.auditLog())], { type: 'text/csv' });
+  }
+
+  describeStorage(): StoredItemDescription[] {
+    return Object.entries(STORAGE_DESCRIPTION).flatMap(([store, fields]) =>
+      Object.entries(fields as Record<string, { what: string; why: string; sealed: boolean }>).map(([field, d]) => ({
+        store, field, what: d.what, why: d.why, encrypted: d.sealed && this.store.encrypted,
+      })));
+  }
+
+  get encryption() {
+    return { enabled: this.store.encrypted, locked: this.store.locked };
+  }
+
+  async enableEncryption(passphrase: string): Promise<void> {
+    this.assertUnlocked();
+    await this.store.enableEncryption(passphrase);
+    await this.audit('encryption-enabled', 'names, consent records, templates and thumbnails now encrypted');
+  }
+
+  async unlock(passphrase: string): Promise<void> {
+    this.assertOpen();
+    await this.store.unlock(passphrase);
+    await this.reloadGallery();
+  }
+
+  lock(): void {
+    this.store.lock();
+    // The in-memory index holds templates and names: drop them with the key.
+    this.index.removeWhere(() => true);
+    this.names.clear();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.retentionTimer);
     this.stopWorkers();
     this.store.close();
   }
+}
+
+function toPerson(p: PersonRecord, templateCount: number): Person {
+  return { id: p.id, name: p.name, createdAt: p.createdAt, templateCount, consent: p.consent, expiresAt: p.expiresAt };
 }
 
 function foundFace(face: AnalysedFace) {

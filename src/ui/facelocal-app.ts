@@ -1,18 +1,23 @@
 // The app shell: loads the matcher with visible progress, then shows the People, Identify and Verify tabs.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import { openMatcher, type LoadProgress, type Matcher } from '../index';
 import { messageFor } from './messages';
 import { panelStyles } from './shared-styles';
 import './people-panel';
 import './identify-panel';
 import './verify-panel';
+import './self-check-panel';
+import './data-panel';
 
-type Tab = 'people' | 'identify' | 'verify';
+type Tab = 'people' | 'identify' | 'verify' | 'self-check' | 'data';
 const TABS: { id: Tab; label: string }[] = [
   { id: 'people', label: 'People' },
   { id: 'identify', label: 'Identify' },
   { id: 'verify', label: 'Verify' },
+  { id: 'self-check', label: 'Am I here?' },
+  { id: 'data', label: 'Your data' },
 ];
 
 @customElement('facelocal-app')
@@ -35,6 +40,11 @@ export class FacelocalApp extends LitElement {
   @state() private progress: LoadProgress = { stage: 'detector', fraction: 0, message: 'Starting…' };
   @state() private loadError = '';
   @state() private tab: Tab = 'people';
+  @state() private locked = false;
+  @state() private unlockError = '';
+  /** Re-renders the panels after a change elsewhere (import, erase, unlock). */
+  @state() private generation = 0;
+  @state() private offerDismissed = false;
 
   connectedCallback(): void {
     super.connectedCallback();
@@ -44,6 +54,7 @@ export class FacelocalApp extends LitElement {
   private async load() {
     try {
       this.matcher = await openMatcher({ onProgress: (p) => (this.progress = p) });
+      this.locked = this.matcher.encryption.locked;
       this.setAttribute('data-ready', 'true');
     } catch (error) {
       this.loadError = `The face models failed to load: ${messageFor(error).text}`;
@@ -56,7 +67,40 @@ export class FacelocalApp extends LitElement {
       case 'people': return html`<people-panel .matcher=${m}></people-panel>`;
       case 'identify': return html`<identify-panel .matcher=${m}></identify-panel>`;
       case 'verify': return html`<verify-panel .matcher=${m}></verify-panel>`;
+      case 'self-check': return html`<self-check-panel .matcher=${m}></self-check-panel>`;
+      case 'data': return html`<data-panel .matcher=${m} @gallery-changed=${() => this.generation++} @lock-requested=${this.lock}></data-panel>`;
     }
+  }
+
+  private lock = () => {
+    this.matcher?.lock();
+    this.locked = true;
+  };
+
+  private async unlock(e: Event) {
+    e.preventDefault();
+    const input = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=passphrase]')!;
+    this.unlockError = '';
+    try {
+      await this.matcher!.unlock(input.value);
+      input.value = '';
+      this.locked = false;
+      this.generation++;
+    } catch (error) {
+      this.unlockError = messageFor(error).text;
+    }
+  }
+
+  private lockScreen() {
+    return html`<form data-testid="lock-screen" @submit=${this.unlock} aria-label="Unlock">
+      <h2>The gallery is locked</h2>
+      <p>Its names, consent records and face data are encrypted. Enter the passphrase to open it.</p>
+      <div class="row">
+        <input type="password" data-testid="passphrase" aria-label="Passphrase" autocomplete="current-password" />
+        <button type="submit" data-testid="unlock">Unlock</button>
+      </div>
+      ${this.unlockError ? html`<div class="message" role="alert" data-testid="unlock-error">${this.unlockError}</div>` : nothing}
+    </form>`;
   }
 
   render() {
@@ -79,8 +123,20 @@ export class FacelocalApp extends LitElement {
               ${TABS.map((t) => html`<button type="button" role="tab" data-testid="tab-${t.id}" aria-selected=${String(this.tab === t.id)}
                 @click=${() => (this.tab = t.id)}>${t.label}</button>`)}
             </nav>
-            <main role="tabpanel" aria-label=${TABS.find((t) => t.id === this.tab)!.label}>${this.panel(m)}</main>
+            ${!m.encryption.enabled && !this.offerDismissed && this.tab === 'people'
+              ? html`<div class="message info" data-testid="encryption-offer">
+                  Recommended: protect this gallery with a passphrase, so its face data is encrypted on this device.
+                  <div class="row">
+                    <button type="button" @click=${() => { this.tab = 'data'; this.offerDismissed = true; }}>Set a passphrase</button>
+                    <button type="button" class="secondary" @click=${() => (this.offerDismissed = true)}>Not now</button>
+                  </div>
+                </div>`
+              : nothing}
+            <main role="tabpanel" aria-label=${TABS.find((t) => t.id === this.tab)!.label}>
+              ${this.locked ? this.lockScreen() : keyed(this.generation, this.panel(m))}
+            </main>
             <footer>
+              ${m.encryption.enabled && !this.locked ? html`<button type="button" class="secondary" data-testid="lock-footer" @click=${this.lock}>Lock</button> ·` : nothing}
               <span data-testid="backend">Embedding on: ${m.info.backend}</span> ·
               match threshold ${m.info.threshold.toFixed(3)} (1 in 1,000 false matches, calibrated)
             </footer>

@@ -2,11 +2,14 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import { keyed } from 'lit/directives/keyed.js';
 import type { EnrolResult, Matcher, Person } from '../index';
 import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import './photo-picker';
 import './person-card';
+import './consent-form';
+import type { ConsentForm } from './consent-form';
 
 @customElement('people-panel')
 export class PeoplePanel extends LitElement {
@@ -29,6 +32,9 @@ export class PeoplePanel extends LitElement {
   @state() private busy = false;
   @state() private result: EnrolResult | null = null;
   @state() private message: UserMessage | null = null;
+  @state() private name = '';
+  /** Bumped after each enrolment so the consent form starts empty for the next person. */
+  @state() private enrolments = 0;
 
   connectedCallback(): void {
     super.connectedCallback();
@@ -55,14 +61,21 @@ export class PeoplePanel extends LitElement {
       this.message = { code: 'no-face', text: 'Choose at least one photo of this person.' };
       return;
     }
+    const consent = this.renderRoot.querySelector<ConsentForm>('consent-form')!.read();
+    if (!consent) {
+      this.message = { code: 'consent-required', text: 'No consent recorded, so no one was added: complete the consent record.' };
+      return;
+    }
     this.busy = true;
     this.result = null;
     this.message = null;
     try {
-      this.result = await this.matcher.enrol(name.value, this.files);
+      this.result = await this.matcher.enrol({ name: name.value, consent }, this.files);
       if (this.result.person) {
         name.value = '';
+        this.name = '';
         this.files = [];
+        this.enrolments++;
       } else {
         this.message = { code: 'no-face', text: 'No photo could be used, so no one was added. See the reason for each photo below.' };
       }
@@ -80,10 +93,12 @@ export class PeoplePanel extends LitElement {
       <form @submit=${this.enrol} aria-label="Add a person">
         <div class="row">
           <label for="name">Name</label>
-          <input id="name" type="text" data-testid="person-name" maxlength="100" autocomplete="off" ?disabled=${this.busy} />
+          <input id="name" type="text" data-testid="person-name" maxlength="100" autocomplete="off" ?disabled=${this.busy}
+            @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)} />
         </div>
         <photo-picker label="Photos of them alone" multiple testid="person-photos" ?disabled=${this.busy}
           @photos-selected=${(e: CustomEvent<File[]>) => (this.files = e.detail)}></photo-picker>
+        ${keyed(this.enrolments, html`<consent-form .subjectName=${this.name}></consent-form>`)}
         ${this.files.length ? html`<div class="chosen">${this.files.length} photo${this.files.length === 1 ? '' : 's'} chosen: ${this.files.map((f) => f.name).join(', ')}</div>` : nothing}
         <div class="row">
           <button type="submit" data-testid="enrol-submit" ?disabled=${this.busy}>Add person</button>

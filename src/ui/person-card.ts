@@ -1,10 +1,13 @@
 // One enrolled person: thumbnail, name, photo count, and the actions on them (add photos, rename, delete).
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { Matcher, Person } from '../index';
+import { CONSENT_PURPOSES, describeExpiry, type EnrolledPhoto, type Matcher, type Person } from '../index';
 import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
+import { fileSafe, saveFile } from './download';
 import './photo-picker';
+import './consent-form';
+import type { ConsentForm } from './consent-form';
 
 @customElement('person-card')
 export class PersonCard extends LitElement {
@@ -15,13 +18,15 @@ export class PersonCard extends LitElement {
       .head { display: flex; gap: 0.75rem; align-items: center; }
       img, .placeholder { width: 64px; height: 64px; border-radius: 6px; object-fit: cover; background: #ddd; flex: none; }
       .name { font-weight: 600; word-break: break-word; }
+      .small { font-size: 0.85rem; opacity: 0.85; }
     `,
   ];
 
   @property({ attribute: false }) matcher!: Matcher;
   @property({ attribute: false }) person!: Person;
   @state() private thumbnailUrl = '';
-  @state() private mode: 'view' | 'rename' | 'confirm-delete' | 'add' = 'view';
+  @state() private mode: 'view' | 'rename' | 'confirm-delete' | 'confirm-withdraw' | 'add' | 'photos' | 'consent' = 'view';
+  @state() private photos: EnrolledPhoto[] = [];
   @state() private busy = false;
   @state() private message: UserMessage | null = null;
 
@@ -60,6 +65,25 @@ export class PersonCard extends LitElement {
     return this.run(() => this.matcher.renamePerson(this.person.id, input.value));
   }
 
+  private async showPhotos() {
+    this.photos = await this.matcher.photosOf(this.person.id);
+    this.mode = 'photos';
+  }
+
+  private saveConsent() {
+    const consent = this.renderRoot.querySelector<ConsentForm>('consent-form')!.read();
+    if (!consent) return;
+    return this.run(() => this.matcher.updateConsent(this.person.id, consent));
+  }
+
+  private async exportPerson() {
+    try {
+      saveFile(await this.matcher.exportPerson(this.person.id), `facelocal-${fileSafe(this.person.name)}.json`);
+    } catch (error) {
+      this.message = messageFor(error);
+    }
+  }
+
   private addPhotos(e: CustomEvent<File[]>) {
     return this.run(async () => {
       const result = await this.matcher.addPhotos(this.person.id, e.detail);
@@ -76,6 +100,8 @@ export class PersonCard extends LitElement {
         <div>
           <div class="name" data-testid="person-name-label">${p.name}</div>
           <div data-testid="person-template-count">${p.templateCount} photo${p.templateCount === 1 ? '' : 's'}</div>
+          <div class="small">Purpose: ${CONSENT_PURPOSES[p.consent.purpose]}${p.consent.purposeDetail ? ` — ${p.consent.purposeDetail}` : ''}</div>
+          <div class="small" data-testid="person-expiry" data-expires-at=${p.expiresAt ?? ''}>Consent ${new Date(p.consent.givenAt).toISOString().slice(0, 10)}; ${describeExpiry(p.expiresAt)}</div>
         </div>
       </div>
       ${this.mode === 'rename'
@@ -92,13 +118,41 @@ export class PersonCard extends LitElement {
             <button type="button" class="secondary" @click=${() => (this.mode = 'view')}>Keep</button>
           </div>`
         : nothing}
+      ${this.mode === 'confirm-withdraw'
+        ? html`<div class="row" role="alert">
+            <span>${p.name} withdraws consent: erase their face data, photos and consent record now?</span>
+            <button type="button" class="danger" data-testid="withdraw-confirm" ?disabled=${this.busy} @click=${() => this.run(() => this.matcher.withdrawConsent(p.id))}>Withdraw and erase</button>
+            <button type="button" class="secondary" @click=${() => (this.mode = 'view')}>Cancel</button>
+          </div>`
+        : nothing}
+      ${this.mode === 'photos'
+        ? html`<ul class="plain" data-testid="photo-list">
+            ${this.photos.map((ph) => html`<li class="row" data-testid="photo" data-template-id=${ph.templateId}>
+              <span>${ph.sourceName}</span>
+              <button type="button" class="secondary" data-testid="remove-photo" ?disabled=${this.busy || this.photos.length === 1}
+                @click=${() => this.run(() => this.matcher.removePhoto(p.id, ph.templateId))}>Remove</button></li>`)}
+          </ul>
+          <button type="button" class="secondary" @click=${() => (this.mode = 'view')}>Done</button>`
+        : nothing}
+      ${this.mode === 'consent'
+        ? html`<consent-form .subjectName=${p.name} .initial=${p.consent}></consent-form>
+          <p class="small">Saving records a fresh consent given today; retention counts from today.</p>
+          <div class="row">
+            <button type="button" data-testid="consent-save" ?disabled=${this.busy} @click=${this.saveConsent}>Save consent</button>
+            <button type="button" class="secondary" @click=${() => (this.mode = 'view')}>Cancel</button>
+          </div>`
+        : nothing}
       ${this.mode === 'add'
         ? html`<photo-picker label="More photos of ${p.name}" multiple testid="add-photos" ?disabled=${this.busy} @photos-selected=${this.addPhotos}></photo-picker>`
         : nothing}
       ${this.mode === 'view'
         ? html`<div class="row">
             <button type="button" class="secondary" data-testid="add" @click=${() => (this.mode = 'add')}>Add photos</button>
+            <button type="button" class="secondary" data-testid="photos" @click=${this.showPhotos}>Photos</button>
             <button type="button" class="secondary" data-testid="rename" @click=${() => (this.mode = 'rename')}>Rename</button>
+            <button type="button" class="secondary" data-testid="consent" @click=${() => (this.mode = 'consent')}>Consent / extend</button>
+            <button type="button" class="secondary" data-testid="export-person" @click=${this.exportPerson}>Export data</button>
+            <button type="button" class="secondary" data-testid="withdraw" @click=${() => (this.mode = 'confirm-withdraw')}>Withdraw consent</button>
             <button type="button" class="secondary" data-testid="delete" @click=${() => (this.mode = 'confirm-delete')}>Delete</button>
           </div>`
         : nothing}

@@ -35,10 +35,18 @@ async function enrol(name: string, photos: string[]) {
   await tab('people');
   await page.fill('[data-testid=person-name]', name);
   await page.setInputFiles('[data-testid=person-photos]', photos.map(facePath));
+  await giveConsent(page);
   await page.click('[data-testid=enrol-submit]');
   await page.locator('[data-testid=enrol-outcome]').nth(photos.length - 1).waitFor({ timeout: 60_000 });
   const outcomes = page.locator('[data-testid=enrol-outcome]');
   return Promise.all((await outcomes.all()).map(async (o) => ({ ok: await o.getAttribute('data-ok'), code: await o.getAttribute('data-code'), text: await o.textContent() })));
+}
+
+/** Fills in the enrolment consent record: 30 days, attested by the operator. */
+export async function giveConsent(p: Page, retention = '0') {
+  await p.selectOption('[data-testid=consent-retention]', retention);
+  await p.fill('[data-testid=consent-collected-by]', 'Test Operator');
+  await p.check('[data-testid=consent-attest]');
 }
 
 /** Identifies a photo through the UI; returns one label per face box ('unknown' or a name), or the message code. */

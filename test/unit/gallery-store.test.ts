@@ -4,6 +4,18 @@ import { describe, expect, it, vi } from 'vitest';
 import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
 import { openGalleryStore, type NewTemplate } from '../../src/store/gallery-store';
 import { FacelocalError } from '../../src/types';
+import type { ConsentRecord } from '../../src/core/consent';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+function consent(subjectName: string, overrides: Partial<ConsentRecord> = {}): ConsentRecord {
+  return {
+    subjectName, givenAt: Date.now(), purpose: 'photo-library', purposeDetail: 'family album', method: 'checkbox',
+    retention: { kind: 'days', days: 30 }, collectedBy: 'Test operator', ...overrides,
+  };
+}
+
+const newPerson = (name: string, overrides: Partial<ConsentRecord> = {}) => ({ name, consent: consent(name, overrides) });
 
 function template(seed: number, sourceName = `photo-${seed}.jpg`): NewTemplate {
   const embedding = new Float32Array(512).map((_, i) => Math.sin(seed * 31 + i));
@@ -31,7 +43,7 @@ describe('gallery store', () => {
   it('round-trips a person and their templates exactly', async () => {
     const { store } = await freshStore();
     const t = template(1);
-    const { person, templates } = await store.addPersonWithTemplates('  Ada Lovelace ', [t, template(2)]);
+    const { person, templates } = await store.addPersonWithTemplates(newPerson('  Ada Lovelace '), [t, template(2)]);
     expect(person.name).toBe('Ada Lovelace');
     const stored = await store.templatesOf(person.id);
     expect(stored.map((s) => s.id).sort()).toEqual(templates.map((s) => s.id).sort());
@@ -47,7 +59,7 @@ describe('gallery store', () => {
     const { store } = await freshStore();
     const big = new Float32Array(1024).fill(7);
     const view = new Float32Array(big.buffer, 4 * 256, 512);
-    const { person } = await store.addPersonWithTemplates('View', [{ ...template(3), embedding: view }]);
+    const { person } = await store.addPersonWithTemplates(newPerson('View'), [{ ...template(3), embedding: view }]);
     const [stored] = await store.templatesOf(person.id);
     expect(stored.embedding.length).toBe(512);
     expect(stored.embedding.buffer.byteLength).toBe(512 * 4);
@@ -55,9 +67,9 @@ describe('gallery store', () => {
 
   it('lists people sorted by name, case-insensitively, with template counts', async () => {
     const { store } = await freshStore();
-    await store.addPersonWithTemplates('bob', [template(1)]);
-    await store.addPersonWithTemplates('Alice', [template(2), template(3)]);
-    await store.addPerson('carol');
+    await store.addPersonWithTemplates(newPerson('bob'), [template(1)]);
+    await store.addPersonWithTemplates(newPerson('Alice'), [template(2), template(3)]);
+    await store.addPersonWithTemplates(newPerson('carol'), []).then((r) => r.person);
     const people = await store.listPeople();
     expect(people.map((p) => [p.name, p.templateCount])).toEqual([['Alice', 2], ['bob', 1], ['carol', 0]]);
     expect((await store.allTemplates()).length).toBe(3);
@@ -65,18 +77,18 @@ describe('gallery store', () => {
 
   it('renames, and rejects empty or overlong names', async () => {
     const { store } = await freshStore();
-    const person = await store.addPerson('Old');
+    const person = await store.addPersonWithTemplates(newPerson('Old'), []).then((r) => r.person);
     expect((await store.renamePerson(person.id, ' New ')).name).toBe('New');
     expect((await store.getPerson(person.id))?.name).toBe('New');
     expect((await rejection(store.renamePerson(person.id, '   '))).code).toBe('invalid-name');
-    expect((await rejection(store.addPerson('x'.repeat(101)))).code).toBe('invalid-name');
+    expect((await rejection(store.addPersonWithTemplates(newPerson('x'.repeat(101)), []))).code).toBe('invalid-name');
     expect((await rejection(store.renamePerson('missing', 'Name'))).code).toBe('person-not-found');
   });
 
   it('deletes a person with all their templates, and only theirs', async () => {
     const { store } = await freshStore();
-    const a = await store.addPersonWithTemplates('A', [template(1), template(2)]);
-    const b = await store.addPersonWithTemplates('B', [template(3)]);
+    const a = await store.addPersonWithTemplates(newPerson('A'), [template(1), template(2)]);
+    const b = await store.addPersonWithTemplates(newPerson('B'), [template(3)]);
     await store.deletePerson(a.person.id);
     expect(await store.getPerson(a.person.id)).toBeUndefined();
     expect(await store.templatesOf(a.person.id)).toEqual([]);
@@ -86,7 +98,7 @@ describe('gallery store', () => {
 
   it('adds templates to an existing person; refuses a missing person and writes nothing', async () => {
     const { store } = await freshStore();
-    const { person } = await store.addPersonWithTemplates('A', [template(1)]);
+    const { person } = await store.addPersonWithTemplates(newPerson('A'), [template(1)]);
     const added = await store.addTemplates(person.id, [template(2)]);
     expect(added).toHaveLength(1);
     expect((await store.templatesOf(person.id)).length).toBe(2);
@@ -96,7 +108,7 @@ describe('gallery store', () => {
 
   it('keeps everything across close and reopen', async () => {
     const { factory, store } = await freshStore();
-    const { person } = await store.addPersonWithTemplates('Kept', [template(1)]);
+    const { person } = await store.addPersonWithTemplates(newPerson('Kept'), [template(1)]);
     store.close();
     const reopened = await openGalleryStore({ name: 'test', idbFactory: factory });
     expect((await reopened.listPeople()).map((p) => [p.id, p.templateCount])).toEqual([[person.id, 1]]);
@@ -104,7 +116,7 @@ describe('gallery store', () => {
 
   it('a full disk mid-enrolment says "storage-full" and leaves neither the person nor any template', async () => {
     const { store } = await freshStore();
-    await store.addPersonWithTemplates('Existing', [template(9)]);
+    await store.addPersonWithTemplates(newPerson('Existing'), [template(9)]);
     const realAdd = IDBObjectStore.prototype.add;
     let calls = 0;
     const spy = vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['add']>) {
@@ -113,7 +125,7 @@ describe('gallery store', () => {
       return realAdd.apply(this, args);
     });
     try {
-      const error = await rejection(store.addPersonWithTemplates('Half', [template(1), template(2), template(3)]));
+      const error = await rejection(store.addPersonWithTemplates(newPerson('Half'), [template(1), template(2), template(3)]));
       expect(error.code).toBe('storage-full');
       expect(error.message).toMatch(/nothing was saved/);
     } finally {
@@ -121,5 +133,124 @@ describe('gallery store', () => {
     }
     expect((await store.listPeople()).map((p) => p.name)).toEqual(['Existing']);
     expect((await store.allTemplates()).length).toBe(1);
+  });
+
+  it('refuses to enrol without a valid consent record, and stores nothing', async () => {
+    const { store } = await freshStore();
+    const missing = await rejection(store.addPersonWithTemplates({ name: 'No Consent', consent: undefined as unknown as ConsentRecord }, [template(1)]));
+    expect(missing.code).toBe('consent-required');
+    const unsigned = await rejection(store.addPersonWithTemplates(newPerson('Ann', { method: 'typed-signature', signature: 'Someone Else' }), [template(1)]));
+    expect(unsigned.message).toMatch(/signature must match/);
+    expect(await store.listPeople()).toEqual([]);
+    expect(await store.allTemplates()).toEqual([]);
+  });
+
+  it('records expiry from the consent and erases expired people with their templates', async () => {
+    const { store } = await freshStore();
+    const now = Date.now();
+    const shortLived = await store.addPersonWithTemplates(newPerson('Short', { retention: { kind: 'days', days: 30 } }), [template(1)]);
+    const kept = await store.addPersonWithTemplates(newPerson('Kept', { retention: { kind: 'until-withdrawn' } }), [template(2)]);
+    expect(shortLived.person.expiresAt).toBeGreaterThan(now + 29 * DAY);
+    expect(kept.person.expiresAt).toBeNull();
+    expect(await store.eraseExpired(now + 29 * DAY)).toEqual([]);
+    expect(await store.eraseExpired(now + 31 * DAY)).toEqual([shortLived.person.id]);
+    expect((await store.listPeople()).map((p) => p.name)).toEqual(['Kept']);
+    expect((await store.allTemplates()).map((t) => t.personId)).toEqual([kept.person.id]);
+  });
+
+  it('a fresh consent record extends retention', async () => {
+    const { store } = await freshStore();
+    const { person } = await store.addPersonWithTemplates(newPerson('Ext'), [template(1)]);
+    const later = Date.now() + 10 * DAY;
+    const updated = await store.updateConsent(person.id, consent('Ext', { givenAt: Date.now(), retention: { kind: 'days', days: 365 } }));
+    expect(updated.expiresAt).toBeGreaterThan(later + 300 * DAY);
+    expect((await rejection(store.updateConsent(person.id, consent('', {})))).code).toBe('consent-required');
+  });
+
+  it('removes one photo of a person', async () => {
+    const { store } = await freshStore();
+    const { person, templates } = await store.addPersonWithTemplates(newPerson('Two'), [template(1), template(2)]);
+    await store.deleteTemplate(templates[0].id);
+    expect((await store.templatesOf(person.id)).map((t) => t.id)).toEqual([templates[1].id]);
+  });
+
+  it('keeps an audit log and prunes entries past retention', async () => {
+    const { store } = await freshStore();
+    const now = Date.now();
+    await store.log({ action: 'identify', outcome: '1 face(s): 1 known, 0 unknown' }, now - 400 * DAY);
+    await store.log({ action: 'export', outcome: 'one person exported', personId: 'p1' }, now);
+    expect((await store.auditLog()).map((e) => e.action)).toEqual(['identify', 'export']);
+    expect(await store.pruneAudit(now)).toBe(1);
+    expect((await store.auditLog()).map((e) => e.action)).toEqual(['export']);
+  });
+
+  it('erase everything empties every store', async () => {
+    const { store } = await freshStore();
+    await store.addPersonWithTemplates(newPerson('Gone'), [template(1)]);
+    await store.log({ action: 'enrol', outcome: 'enrolled' });
+    await store.eraseEverything();
+    expect(await store.listPeople()).toEqual([]);
+    expect(await store.allTemplates()).toEqual([]);
+    expect(await store.auditLog()).toEqual([]);
+  });
+
+  it('imports people all or nothing', async () => {
+    const { store } = await freshStore();
+    const good = { person: newPerson('Good'), templates: [template(1)] };
+    const bad = { person: { name: 'Bad', consent: consent('Bad', { collectedBy: '' }) }, templates: [template(2)] };
+    expect((await rejection(store.importPeople([good, bad]))).code).toBe('consent-required');
+    expect(await store.listPeople()).toEqual([]);
+    expect((await store.importPeople([good])).map((p) => p.name)).toEqual(['Good']);
+  });
+});
+
+describe('gallery store encryption at rest', () => {
+  const cheap = { N: 2 ** 10 }; // the real cost (2^15) is exercised in the browser tests
+
+  it('seals names, consent, templates and thumbnails; opens them only with the passphrase', async () => {
+    const { factory, store } = await freshStore();
+    const t = template(5);
+    const { person } = await store.addPersonWithTemplates(newPerson('Secret Name'), [t]);
+    await store.enableEncryption('correct horse battery', cheap);
+    expect(store.encrypted).toBe(true);
+    expect(store.locked).toBe(false);
+    expect((await store.templatesOf(person.id))[0].embedding).toEqual(t.embedding);
+
+    // What lies on disk is ciphertext: neither the name nor the embedding bytes appear in it.
+    const raw = await new Promise<unknown[]>((resolve) => {
+      const req = factory.open('test');
+      req.onsuccess = () => {
+        const tx = req.result.transaction(['people', 'templates']);
+        const out: unknown[] = [];
+        tx.objectStore('people').getAll().onsuccess = (e) => out.push(...(e.target as IDBRequest).result);
+        tx.objectStore('templates').getAll().onsuccess = (e) => out.push(...(e.target as IDBRequest).result);
+        tx.oncomplete = () => { req.result.close(); resolve(out); };
+      };
+    });
+    const text = raw.map((r) => Buffer.from(new Uint8Array((r as { payload: { data: ArrayBuffer } }).payload.data)).toString('latin1')).join('');
+    expect(raw.every((r) => (r as { payload: { kind: string } }).payload.kind === 'sealed')).toBe(true);
+    expect(text).not.toContain('Secret Name');
+    expect(text).not.toContain(Buffer.from(t.embedding.buffer).subarray(0, 16).toString('latin1'));
+
+    store.lock();
+    expect(store.locked).toBe(true);
+    expect((await rejection(store.listPeople())).code).toBe('locked');
+    expect((await rejection(store.unlock('wrong passphrase'))).code).toBe('wrong-passphrase');
+    expect(store.locked).toBe(true);
+    await store.unlock('correct horse battery');
+    expect((await store.listPeople()).map((p) => p.name)).toEqual(['Secret Name']);
+
+    store.close();
+    const reopened = await openGalleryStore({ name: 'test', idbFactory: factory });
+    expect(reopened.locked).toBe(true);
+    // Retention works while locked: expiry is kept in clear.
+    expect(await reopened.eraseExpired(Date.now() + 31 * DAY)).toEqual([person.id]);
+  });
+
+  it('refuses a short passphrase and a second enable', async () => {
+    const { store } = await freshStore();
+    expect((await rejection(store.enableEncryption('short', cheap))).code).toBe('invalid-passphrase');
+    await store.enableEncryption('long enough passphrase', cheap);
+    expect((await rejection(store.enableEncryption('long enough passphrase', cheap))).code).toBe('invalid-passphrase');
   });
 });

@@ -1,0 +1,29 @@
+// The audit log's shape and retention. Entries say when, what and the outcome; never an image, a template or a
+// name (an erased person's name must not survive in the log).
+
+export type AuditAction =
+  | 'enrol' | 'add-photos' | 'remove-photo' | 'identify' | 'verify' | 'rename' | 'consent-updated'
+  | 'withdraw' | 'delete' | 'expire' | 'export' | 'import' | 'erase-everything' | 'encryption-enabled';
+
+export interface AuditEntry {
+  id: string;
+  at: number;
+  action: AuditAction;
+  /** What came of it, in words with no personal data: "3 faces: 1 known, 2 unknown", "refused: no consent". */
+  outcome: string;
+  /** The person it concerned, by id only. */
+  personId?: string;
+}
+
+/** Audit entries are personal data about use, so they too are kept only for a while. */
+export const AUDIT_RETENTION_DAYS = 365;
+
+export function auditCutoff(now: number, retentionDays = AUDIT_RETENTION_DAYS): number {
+  return now - retentionDays * 24 * 60 * 60 * 1000;
+}
+
+export function auditToCsv(entries: readonly AuditEntry[]): string {
+  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const rows = entries.map((e) => [new Date(e.at).toISOString(), e.action, quote(e.outcome), e.personId ?? ''].join(','));
+  return ['time,action,outcome,personId', ...rows].join('\n') + '\n';
+}

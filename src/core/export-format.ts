@@ -1,0 +1,94 @@
+// The export file (a person's or the whole gallery's data, on request) and its validation on import.
+// Pure: JSON in, checked data out; the facade writes nothing unless everything here passes.
+import * as v from 'valibot';
+import { CONSENT_PURPOSES, consentProblems, type ConsentRecord } from './consent';
+
+export const EXPORT_FORMAT = 'facelocal-gallery';
+export const EXPORT_VERSION = 1;
+const MAX_TEMPLATES_PER_PERSON = 1000;
+
+const finite = v.pipe(v.number(), v.finite());
+
+const ConsentSchema = v.object({
+  subjectName: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+  givenAt: finite,
+  purpose: v.picklist(Object.keys(CONSENT_PURPOSES) as [keyof typeof CONSENT_PURPOSES, ...(keyof typeof CONSENT_PURPOSES)[]]),
+  purposeDetail: v.pipe(v.string(), v.maxLength(2000)),
+  method: v.picklist(['checkbox', 'typed-signature']),
+  signature: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  retention: v.variant('kind', [
+    v.object({ kind: v.literal('days'), days: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650)) }),
+    v.object({ kind: v.literal('until-withdrawn') }),
+  ]),
+  collectedBy: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+});
+
+const TemplateSchema = v.object({
+  embedding: v.pipe(v.array(finite), v.length(512, 'an embedding must have 512 numbers')),
+  modelId: v.pipe(v.string(), v.minLength(1)),
+  sourceName: v.pipe(v.string(), v.maxLength(500)),
+  box: v.object({ x: finite, y: finite, width: finite, height: finite }),
+  quality: finite,
+  createdAt: finite,
+  thumbnail: v.object({ type: v.literal('image/jpeg'), base64: v.pipe(v.string(), v.maxLength(200_000), v.regex(/^[A-Za-z0-9+/=]*$/, 'a thumbnail must be base64')) }),
+});
+
+const PersonSchema = v.object({
+  id: v.string(),
+  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100)),
+  createdAt: finite,
+  expiresAt: v.nullable(finite),
+  consent: ConsentSchema,
+  templates: v.pipe(v.array(TemplateSchema), v.minLength(1, 'a person needs at least one face template'), v.maxLength(MAX_TEMPLATES_PER_PERSON)),
+});
+
+export const ExportSchema = v.object({
+  format: v.literal(EXPORT_FORMAT, 'this is not a Facelocal export'),
+  version: v.literal(EXPORT_VERSION, `only version ${EXPORT_VERSION} exports can be imported`),
+  exportedAt: v.string(),
+  people: v.array(PersonSchema),
+});
+
+export type ExportFile = v.InferOutput<typeof ExportSchema>;
+export type ExportedPerson = ExportFile['people'][number];
+export type ExportedTemplate = ExportedPerson['templates'][number];
+
+export type ImportCheck = { ok: true; file: ExportFile } | { ok: false; problems: string[] };
+
+/** Parses and checks an export file: its shape, every consent record, and that its templates fit our model. */
+export function checkExportFile(text: string, modelId: string, now = Date.now()): ImportCheck {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, problems: ['The file is not JSON.'] };
+  }
+  const parsed = v.safeParse(ExportSchema, json);
+  if (!parsed.success) {
+    const problems = parsed.issues.slice(0, 5).map((issue) => {
+      const path = issue.path?.map((p) => p.key).join('.') ?? '';
+      return path ? `${path}: ${issue.message}` : issue.message;
+    });
+    return { ok: false, problems };
+  }
+  const problems: string[] = [];
+  parsed.output.people.forEach((p, i) => {
+    for (const c of consentProblems(p.consent as ConsentRecord, now)) problems.push(`people.${i} (${p.name}): ${c}`);
+    if (p.expiresAt !== null && p.expiresAt <= now) problems.push(`people.${i} (${p.name}): retention ended; this data must not be imported.`);
+    if (p.templates.some((t) => t.modelId !== modelId)) problems.push(`people.${i} (${p.name}): templates were made by another model (${p.templates[0].modelId}).`);
+  });
+  return problems.length ? { ok: false, problems: problems.slice(0, 5) } : { ok: true, file: parsed.output };
+}
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(base64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}

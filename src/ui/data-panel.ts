@@ -1,0 +1,140 @@
+// Your data: export and import, encryption at rest, the audit log, erase everything, and what is stored and why.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { AuditEntry, Matcher } from '../index';
+import { messageFor, type UserMessage } from './messages';
+import { panelStyles } from './shared-styles';
+import { saveFile } from './download';
+
+@customElement('data-panel')
+export class DataPanel extends LitElement {
+  static styles = [
+    panelStyles,
+    css`
+      section { border: 1px solid #c9ccd1; border-radius: 8px; padding: 0.75rem; margin-bottom: 1rem; }
+      h3 { margin: 0 0 0.5rem; font-size: 1rem; }
+      table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
+      th, td { text-align: left; padding: 0.25rem 0.4rem; border-bottom: 1px solid #ddd; vertical-align: top; }
+      .scroll { max-height: 18rem; overflow: auto; }
+    `,
+  ];
+
+  @property({ attribute: false }) matcher!: Matcher;
+  @state() private busy = false;
+  @state() private message: UserMessage | null = null;
+  @state() private info = '';
+  @state() private audit: AuditEntry[] = [];
+  @state() private confirmErase = false;
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.loadAudit();
+  }
+
+  private async loadAudit() {
+    this.audit = (await this.matcher.auditLog()).reverse();
+  }
+
+  private async run(action: () => Promise<string | void>) {
+    this.busy = true;
+    this.message = null;
+    this.info = '';
+    try {
+      this.info = (await action()) ?? '';
+      this.dispatchEvent(new CustomEvent('gallery-changed', { bubbles: true, composed: true }));
+    } catch (error) {
+      this.message = messageFor(error);
+    } finally {
+      this.busy = false;
+      await this.loadAudit().catch(() => undefined);
+    }
+  }
+
+  private exportAll = () => this.run(async () => {
+    saveFile(await this.matcher.exportGallery(), `facelocal-gallery-${new Date().toISOString().slice(0, 10)}.json`);
+    return 'Gallery exported as a file on this device.';
+  });
+
+  private importFile = (e: Event) => {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    return this.run(async () => {
+      const people = await this.matcher.importGallery(file);
+      return `Imported ${people.length} ${people.length === 1 ? 'person' : 'people'}.`;
+    });
+  };
+
+  private enableEncryption = () => this.run(async () => {
+    const a = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=new-passphrase]')!.value;
+    const b = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=new-passphrase-again]')!.value;
+    if (a !== b) throw new Error('The two passphrases differ.');
+    await this.matcher.enableEncryption(a);
+    return 'Encryption is on. Keep the passphrase safe: without it the gallery cannot be opened.';
+  });
+
+  private eraseEverything = () => this.run(async () => {
+    await this.matcher.eraseEverything();
+    this.confirmErase = false;
+    return 'Everything Facelocal stored on this device has been erased.';
+  });
+
+  render() {
+    const enc = this.matcher.encryption;
+    return html`
+      <h2>Your data</h2>
+      ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
+      ${this.info ? html`<div class="message info" role="status" data-testid="data-info">${this.info}</div>` : nothing}
+      <section>
+        <h3>Export and import</h3>
+        <div class="row">
+          <button type="button" data-testid="export-gallery" ?disabled=${this.busy} @click=${this.exportAll}>Export the whole gallery</button>
+          <label>Import a Facelocal export <input type="file" accept="application/json,.json" data-testid="import-file" ?disabled=${this.busy} @change=${this.importFile} /></label>
+        </div>
+      </section>
+      <section>
+        <h3>Encryption at rest</h3>
+        ${enc.enabled
+          ? html`<p data-testid="encryption-state">On: names, consent records, face templates and thumbnails are encrypted (AES-GCM, key from your passphrase by scrypt).</p>
+              <button type="button" class="secondary" data-testid="lock" @click=${() => this.dispatchEvent(new CustomEvent('lock-requested', { bubbles: true, composed: true }))}>Lock now</button>`
+          : html`<p data-testid="encryption-state">Off. Protect the gallery with a passphrase:</p>
+              <div class="row">
+                <input type="password" data-testid="new-passphrase" aria-label="New passphrase" autocomplete="new-password" />
+                <input type="password" data-testid="new-passphrase-again" aria-label="New passphrase again" autocomplete="new-password" />
+                <button type="button" data-testid="enable-encryption" ?disabled=${this.busy} @click=${this.enableEncryption}>Encrypt</button>
+              </div>`}
+      </section>
+      <section>
+        <h3>Audit log (kept for a year)</h3>
+        <button type="button" class="secondary" data-testid="export-audit" @click=${async () => saveFile(await this.matcher.exportAuditLog(), 'facelocal-audit-log.csv')}>Export the log</button>
+        <div class="scroll"><table data-testid="audit-log">
+          <thead><tr><th>When</th><th>What</th><th>Outcome</th></tr></thead>
+          <tbody>${this.audit.map((e) => html`<tr data-testid="audit-entry" data-action=${e.action}><td>${new Date(e.at).toLocaleString()}</td><td>${e.action}</td><td>${e.outcome}</td></tr>`)}</tbody>
+        </table></div>
+      </section>
+      <section>
+        <h3>What Facelocal stores and why</h3>
+        <p>Everything below stays in this browser's storage on this device. Photos themselves are never kept.</p>
+        <div class="scroll"><table data-testid="storage-description">
+          <thead><tr><th>Where</th><th>What</th><th>Why</th><th>Encrypted</th></tr></thead>
+          <tbody>${this.matcher.describeStorage().map((d) => html`<tr><td>${d.store}.${d.field}</td><td>${d.what}</td><td>${d.why}</td><td>${d.encrypted ? 'yes' : 'no'}</td></tr>`)}</tbody>
+        </table></div>
+      </section>
+      <section>
+        <h3>Erase everything</h3>
+        ${this.confirmErase
+          ? html`<div class="row" role="alert"><span>Erase every person, template, consent record, the audit log and all cached files?</span>
+              <button type="button" class="danger" data-testid="erase-everything-confirm" ?disabled=${this.busy} @click=${this.eraseEverything}>Erase everything</button>
+              <button type="button" class="secondary" @click=${() => (this.confirmErase = false)}>Cancel</button></div>`
+          : html`<button type="button" class="danger" data-testid="erase-everything" @click=${() => (this.confirmErase = true)}>Erase everything…</button>`}
+      </section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'data-panel': DataPanel;
+  }
+}
