@@ -19,6 +19,8 @@ export interface MatcherOptions {
   databaseName?: string;
   /** Called while models load, so the UI can show progress. */
   onProgress?: (progress: LoadProgress) => void;
+  /** Called when the gallery changed without a call from the app (retention erased someone on the timer). */
+  onGalleryChange?: (reason: 'expired') => void;
   /** Pre-processing choices, for calibration and benchmarks; the defaults are the measured best. */
   embedderTuning?: EmbedderTuning;
 }

@@ -55,6 +55,7 @@ export function consentProblems(consent: ConsentRecord | null | undefined, now =
   if (!r || (r.kind === 'days' && !(Number.isInteger(r.days) && r.days >= 1 && r.days <= MAX_RETENTION_DAYS))) {
     problems.push(`Choose a retention period between 1 day and ${MAX_RETENTION_DAYS / 365} years, or until withdrawn.`);
   } else if (r.kind !== 'days' && r.kind !== 'until-withdrawn') problems.push('Choose a retention period.');
+  else if (problems.length === 0 && isExpired(expiryOf(consent), now)) problems.push('This consent has already expired: record a fresh one.');
   return problems;
 }
 

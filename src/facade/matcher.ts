@@ -48,7 +48,7 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
       embedderModel: embedderInfo.model,
       threshold: calibration.threshold,
     };
-    const matcher = await FaceMatcher.create(store, detector.api, embedder.api, info, stopWorkers);
+    const matcher = await FaceMatcher.create(store, detector.api, embedder.api, info, stopWorkers, options.onGalleryChange);
     progress({ stage: 'ready', fraction: 1, message: 'Ready' });
     return matcher;
   } catch (error) {
@@ -78,12 +78,16 @@ class FaceMatcher implements Matcher {
     this.embedCrops = serialised(async (crops) => unwrap(await embedder.embed(Comlink.transfer(crops, crops.map((c) => c.buffer as ArrayBuffer)))));
   }
 
-  static async create(store: GalleryStore, detector: DetectorRemote, embedder: EmbedderRemote, info: MatcherInfo, stop: () => void) {
+  static async create(store: GalleryStore, detector: DetectorRemote, embedder: EmbedderRemote, info: MatcherInfo, stop: () => void, onChange?: (reason: 'expired') => void) {
     const matcher = new FaceMatcher(store, detector, embedder, info, stop);
     await matcher.enforceRetention();
     await store.pruneAudit();
     if (!store.locked) await matcher.reloadGallery();
-    matcher.retentionTimer = setInterval(() => void matcher.enforceRetention().catch(() => undefined), RETENTION_CHECK_MS);
+    matcher.retentionTimer = setInterval(async () => {
+      const erased = await matcher.enforceRetention().catch(() => 0);
+      await store.pruneAudit().catch(() => 0);
+      if (erased > 0) onChange?.('expired');
+    }, RETENTION_CHECK_MS);
     return matcher;
   }
 

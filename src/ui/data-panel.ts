@@ -24,6 +24,7 @@ export class DataPanel extends LitElement {
   @state() private message: UserMessage | null = null;
   @state() private info = '';
   @state() private audit: AuditEntry[] = [];
+  @state() private auditLoaded = false;
   @state() private confirmErase = false;
 
   connectedCallback(): void {
@@ -33,6 +34,7 @@ export class DataPanel extends LitElement {
 
   private async loadAudit() {
     this.audit = (await this.matcher.auditLog()).reverse();
+    this.auditLoaded = true;
   }
 
   private async run(action: () => Promise<string | void>) {
@@ -41,7 +43,6 @@ export class DataPanel extends LitElement {
     this.info = '';
     try {
       this.info = (await action()) ?? '';
-      this.dispatchEvent(new CustomEvent('gallery-changed', { bubbles: true, composed: true }));
     } catch (error) {
       this.message = messageFor(error);
     } finally {
@@ -108,7 +109,7 @@ export class DataPanel extends LitElement {
       <section>
         <h3>Audit log (kept for a year)</h3>
         <button type="button" class="secondary" data-testid="export-audit" @click=${async () => saveFile(await this.matcher.exportAuditLog(), 'facelocal-audit-log.csv')}>Export the log</button>
-        <div class="scroll"><table data-testid="audit-log">
+        <div class="scroll"><table data-testid="audit-log" data-loaded=${String(this.auditLoaded)}>
           <thead><tr><th>When</th><th>What</th><th>Outcome</th></tr></thead>
           <tbody>${this.audit.map((e) => html`<tr data-testid="audit-entry" data-action=${e.action}><td>${new Date(e.at).toLocaleString()}</td><td>${e.action}</td><td>${e.outcome}</td></tr>`)}</tbody>
         </table></div>

@@ -53,7 +53,7 @@ export class FacelocalApp extends LitElement {
 
   private async load() {
     try {
-      this.matcher = await openMatcher({ onProgress: (p) => (this.progress = p) });
+      this.matcher = await openMatcher({ onProgress: (p) => (this.progress = p), onGalleryChange: () => this.generation++ });
       this.locked = this.matcher.encryption.locked;
       this.setAttribute('data-ready', 'true');
     } catch (error) {
@@ -68,7 +68,7 @@ export class FacelocalApp extends LitElement {
       case 'identify': return html`<identify-panel .matcher=${m}></identify-panel>`;
       case 'verify': return html`<verify-panel .matcher=${m}></verify-panel>`;
       case 'self-check': return html`<self-check-panel .matcher=${m}></self-check-panel>`;
-      case 'data': return html`<data-panel .matcher=${m} @gallery-changed=${() => this.generation++} @lock-requested=${this.lock}></data-panel>`;
+      case 'data': return html`<data-panel .matcher=${m} @lock-requested=${this.lock}></data-panel>`;
     }
   }
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { readdirSync } from 'node:fs';
-import { FACES_DIR, WatchedPage, facePath, launchBrowser, openApp, waitForApp } from './browser';
+import { FACES_DIR, WatchedPage, facePath, giveConsent, launchBrowser, openApp, waitForApp } from './browser';
 
 const PEOPLE = [
   { name: 'Barack Obama', enrol: ['obama/obama.jpg', 'obama/obama1.jpg', 'obama/obama2.jpg'], probe: 'obama/obama3.jpg' },
@@ -40,13 +40,6 @@ async function enrol(name: string, photos: string[]) {
   await page.locator('[data-testid=enrol-outcome]').nth(photos.length - 1).waitFor({ timeout: 60_000 });
   const outcomes = page.locator('[data-testid=enrol-outcome]');
   return Promise.all((await outcomes.all()).map(async (o) => ({ ok: await o.getAttribute('data-ok'), code: await o.getAttribute('data-code'), text: await o.textContent() })));
-}
-
-/** Fills in the enrolment consent record: 30 days, attested by the operator. */
-export async function giveConsent(p: Page, retention = '0') {
-  await p.selectOption('[data-testid=consent-retention]', retention);
-  await p.fill('[data-testid=consent-collected-by]', 'Test Operator');
-  await p.check('[data-testid=consent-attest]');
 }
 
 /** Identifies a photo through the UI; returns one label per face box ('unknown' or a name), or the message code. */

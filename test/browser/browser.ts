@@ -98,3 +98,45 @@ export async function openHarness(browser: Browser, baseUrl: string): Promise<Wa
   await watched.page.waitForFunction(() => document.body.dataset.ready === 'true');
   return watched;
 }
+
+/** Fills in the enrolment consent record in the UI: 30 days (preset 0), attested by the operator. */
+export async function giveConsent(page: Page, retentionPreset = '0'): Promise<void> {
+  await page.selectOption('[data-testid=consent-retention]', retentionPreset);
+  await page.fill('[data-testid=consent-collected-by]', 'Test Operator');
+  await page.check('[data-testid=consent-attest]');
+}
+
+/**
+ * Everything in the app's IndexedDB databases and Cache API, read directly (not through the app), with binary
+ * fields turned into text so a test can search it for a name or an id.
+ */
+export async function readDeviceStorage(page: Page): Promise<{ stores: Record<string, unknown[]>; text: string; caches: string[] }> {
+  return page.evaluate(async () => {
+    const stores: Record<string, unknown[]> = {};
+    const toText = (value: unknown): unknown => {
+      if (value instanceof ArrayBuffer) return new TextDecoder('latin1').decode(value);
+      if (ArrayBuffer.isView(value)) return new TextDecoder('latin1').decode(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      if (Array.isArray(value)) return value.map(toText);
+      if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toText(v)]));
+      return value;
+    };
+    for (const info of await indexedDB.databases()) {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open(info.name!);
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      for (const name of Array.from(db.objectStoreNames)) {
+        stores[`${info.name}/${name}`] = await new Promise<unknown[]>((resolve) => {
+          const req = db.transaction(name).objectStore(name).getAll();
+          req.onsuccess = () => resolve(req.result.map(toText));
+        });
+      }
+      db.close();
+    }
+    const cacheNames = await caches.keys();
+    const cached: string[] = [];
+    for (const name of cacheNames) for (const req of await (await caches.open(name)).keys()) cached.push(`${name}: ${req.url}`);
+    return { stores, text: JSON.stringify(stores), caches: [...cacheNames, ...cached] };
+  });
+}

@@ -106,3 +106,9 @@ describe('audit', () => {
     expect(csv).toBe('time,action,outcome,personId\n2026-11-24T00:00:00.000Z,identify,"2 face(s): 1 known, 1 unknown",\n');
   });
 });
+
+describe('consent that has already run out', () => {
+  it('is not a valid basis', () => {
+    expect(consentProblems(consent({ givenAt: NOW - 31 * DAY }), NOW)).toEqual(['This consent has already expired: record a fresh one.']);
+  });
+});
