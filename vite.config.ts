@@ -3,6 +3,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { runtimeAssets, contentTypes } from './scripts/runtime-assets.ts';
 import { securityHeaders } from './scripts/security-headers.ts';
+import { VitePWA } from 'vite-plugin-pwa';
 
 /** Serves the runtime assets (wasm builds, verified models) in dev and emits them into the build. */
 function runtimeAssetsPlugin(): Plugin {
@@ -41,7 +42,40 @@ function runtimeAssetsPlugin(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [runtimeAssetsPlugin()],
+  plugins: [
+    runtimeAssetsPlugin(),
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: false, // src/ui/update-prompt.ts registers it and asks before updating
+      manifest: {
+        name: 'Facelocal',
+        short_name: 'Facelocal',
+        description: 'Face matching that stays on this device: no photo and no face data is ever sent anywhere.',
+        start_url: '.',
+        scope: '.',
+        display: 'standalone',
+        background_color: '#ffffff',
+        theme_color: '#2f6fed',
+        icons: [
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        cacheId: 'facelocal',
+        // The app, its wasm runtimes and the models: after one visit everything works offline.
+        globPatterns: ['**/*.{html,js,mjs,css,wasm,tflite,onnx,json,png,svg,webmanifest}'],
+        // Not precached: the WebGPU runtime (fetched only on a real GPU), MediaPipe's no-SIMD fallback (every
+        // browser that runs this app has SIMD), and the test harness.
+        globIgnores: ['**/*asyncify*', '**/vision_wasm_nosimd_internal.*', 'test/**'],
+        maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
+        cleanupOutdatedCaches: true,
+        navigateFallback: 'index.html',
+        navigateFallbackDenylist: [/\/test\//, /widget/],
+      },
+    }),
+  ],
   server: { headers: securityHeaders, host: '127.0.0.1', port: 5173 },
   preview: { headers: securityHeaders, host: '127.0.0.1', port: 4173 },
   // ONNX Runtime's "extern wasm" entry: its .mjs/.wasm are the files we serve from vendor/ort/, not copies that

@@ -1,1 +1,2 @@
 import './ui/facelocal-app';
+import './ui/update-prompt';

@@ -1,22 +1,31 @@
 // Shared setup for browser tests: Debian's Chromium driven by playwright-core, a page that records every request
 // (so tests can prove nothing leaves the origin), and same-origin access to ../shared/faces for the harness.
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
-import { existsSync, readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
 
 export const FACES_DIR = resolve(process.env.FACES_DIR ?? '../shared/faces');
 export const facePath = (relative: string) => resolve(FACES_DIR, relative);
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+// As the machine's probe: the closed network refuses Chromium's own background connections.
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function checkChromium(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // As the machine's probe: the closed network refuses Chromium's own background connections.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
-  });
+}
+
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  checkChromium();
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
+}
+
+/** A browser with a real (temporary) profile, for what an incognito-like context cannot do, such as installing. */
+export async function launchProfile(): Promise<BrowserContext> {
+  checkChromium();
+  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'facelocal-profile-')), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
 
 export interface RecordedRequest {

@@ -19,6 +19,8 @@ beforeAll(async () => {
   await page.clock.install();
   await page.goto(inject('baseUrl'));
   await waitForApp(page);
+  // Let the service worker finish caching the app first, so cache snapshots below are stable.
+  await page.locator('[data-testid=offline-ready]').waitFor({ timeout: 120_000 });
 });
 
 afterAll(async () => {
