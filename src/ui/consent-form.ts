@@ -9,10 +9,11 @@ export class ConsentForm extends LitElement {
   static styles = [
     panelStyles,
     css`
-      fieldset { border: 1px solid #c9ccd1; border-radius: 8px; padding: 0.5rem 0.75rem; margin: 0.5rem 0; }
+      fieldset { border: 1px solid #c9ccd1; border-radius: 8px; padding: 0.5rem 0.75rem; margin: 0.5rem 0; min-width: 0; }
       legend { font-weight: 600; }
       label { display: block; margin: 0.35rem 0; }
       select, textarea { font: inherit; max-width: 100%; }
+      select { width: 100%; }
       textarea { width: 100%; box-sizing: border-box; }
       .problems { color: #a31f1f; }
     `,

@@ -109,7 +109,7 @@ export class DataPanel extends LitElement {
       <section>
         <h3>Audit log (kept for a year)</h3>
         <button type="button" class="secondary" data-testid="export-audit" @click=${async () => saveFile(await this.matcher.exportAuditLog(), 'facelocal-audit-log.csv')}>Export the log</button>
-        <div class="scroll"><table data-testid="audit-log" data-loaded=${String(this.auditLoaded)}>
+        <div class="scroll" tabindex="0" role="region" aria-label="Audit log entries"><table data-testid="audit-log" data-loaded=${String(this.auditLoaded)}>
           <thead><tr><th>When</th><th>What</th><th>Outcome</th></tr></thead>
           <tbody>${this.audit.map((e) => html`<tr data-testid="audit-entry" data-action=${e.action}><td>${new Date(e.at).toLocaleString()}</td><td>${e.action}</td><td>${e.outcome}</td></tr>`)}</tbody>
         </table></div>
@@ -117,7 +117,7 @@ export class DataPanel extends LitElement {
       <section>
         <h3>What Facelocal stores and why</h3>
         <p>Everything below stays in this browser's storage on this device. Photos themselves are never kept.</p>
-        <div class="scroll"><table data-testid="storage-description">
+        <div class="scroll" tabindex="0" role="region" aria-label="What is stored"><table data-testid="storage-description">
           <thead><tr><th>Where</th><th>What</th><th>Why</th><th>Encrypted</th></tr></thead>
           <tbody>${this.matcher.describeStorage().map((d) => html`<tr><td>${d.store}.${d.field}</td><td>${d.what}</td><td>${d.why}</td><td>${d.encrypted ? 'yes' : 'no'}</td></tr>`)}</tbody>
         </table></div>

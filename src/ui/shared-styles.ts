@@ -15,4 +15,6 @@ export const panelStyles = css`
   .message.info { background: #e8f1ff; color: #123; border-color: #9dbbf0; }
   .busy { font-style: italic; margin: 0.5rem 0; }
   ul.plain { list-style: none; padding: 0; margin: 0.5rem 0; }
+  input[type='file'] { max-width: 100%; }
+  fieldset { min-width: 0; }
 `;
