@@ -2,8 +2,36 @@ import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { readFileSync, existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { runtimeAssets, contentTypes } from './scripts/runtime-assets.ts';
-import { securityHeaders } from './scripts/security-headers.ts';
+import { contentSecurityPolicy, securityHeaders } from './scripts/security-headers.ts';
+import { frameAncestors, parseWidgetConfig } from './src/widget/widget-protocol.ts';
 import { VitePWA } from 'vite-plugin-pwa';
+
+/** The widget page may be framed by the hosts its owner allows (and only by them). */
+function widgetCsp(config: ReturnType<typeof parseWidgetConfig>): string {
+  return contentSecurityPolicy.replace(/frame-ancestors [^;]*/, frameAncestors(config));
+}
+
+/**
+ * `vite preview` sets one CSP for every response; the widget page needs its own frame-ancestors, read from the
+ * widget-config.json deployed beside it (so its owner changes the allow-list without rebuilding).
+ */
+function widgetHeadersPlugin(): Plugin {
+  return {
+    name: 'facelocal-widget-headers',
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if ((req.url ?? '').split('?')[0] !== '/widget.html') return next();
+        const outDir = resolve(server.config.root, server.config.build.outDir);
+        const config = parseWidgetConfig(JSON.parse(readFileSync(resolve(outDir, 'widget-config.json'), 'utf8')));
+        for (const [k, v] of Object.entries(securityHeaders)) res.setHeader(k, v);
+        res.setHeader('Content-Security-Policy', widgetCsp(config));
+        res.setHeader('Content-Type', 'text/html');
+        res.setHeader('Cache-Control', 'no-cache');
+        res.end(readFileSync(resolve(outDir, 'widget.html')));
+      });
+    },
+  };
+}
 
 /** Serves the runtime assets (wasm builds, verified models) in dev and emits them into the build. */
 function runtimeAssetsPlugin(): Plugin {
@@ -35,7 +63,11 @@ function runtimeAssetsPlugin(): Plugin {
         this.emitFile({ type: 'asset', fileName, source: readFileSync(file) });
       }
       // For static hosts that read a _headers file (Netlify, Cloudflare Pages): the same headers as `npm start`.
-      const headers = ['/*', ...Object.entries(securityHeaders).map(([k, v]) => `  ${k}: ${v}`), '/*.wasm', '  Content-Type: application/wasm'];
+      const widgetConfig = parseWidgetConfig(JSON.parse(readFileSync(resolve(import.meta.dirname, 'public/widget-config.json'), 'utf8')));
+      const headers = [
+        '/*', ...Object.entries(securityHeaders).map(([k, v]) => `  ${k}: ${v}`), '/*.wasm', '  Content-Type: application/wasm',
+        '/widget.html', `  Content-Security-Policy: ${widgetCsp(widgetConfig)}`,
+      ];
       this.emitFile({ type: 'asset', fileName: '_headers', source: headers.join('\n') + '\n' });
     },
   };
@@ -44,6 +76,7 @@ function runtimeAssetsPlugin(): Plugin {
 export default defineConfig({
   plugins: [
     runtimeAssetsPlugin(),
+    widgetHeadersPlugin(),
     VitePWA({
       registerType: 'prompt',
       injectRegister: false, // src/ui/update-prompt.ts registers it and asks before updating
@@ -68,7 +101,7 @@ export default defineConfig({
         globPatterns: ['**/*.{html,js,mjs,css,wasm,tflite,onnx,json,png,svg,webmanifest}'],
         // Not precached: the WebGPU runtime (fetched only on a real GPU), MediaPipe's no-SIMD fallback (every
         // browser that runs this app has SIMD), and the test harness.
-        globIgnores: ['**/*asyncify*', '**/vision_wasm_nosimd_internal.*', 'test/**'],
+        globIgnores: ['**/*asyncify*', '**/vision_wasm_nosimd_internal.*', 'test/**', 'widget-config.json'],
         maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
         cleanupOutdatedCaches: true,
         navigateFallback: 'index.html',
@@ -86,7 +119,11 @@ export default defineConfig({
     target: 'es2022',
     rollupOptions: {
       // The harness page lets browser tests and benchmarks drive the real facade; it holds no data of its own.
-      input: { app: resolve(import.meta.dirname, 'index.html'), harness: resolve(import.meta.dirname, 'test/harness/index.html') },
+      input: {
+        app: resolve(import.meta.dirname, 'index.html'),
+        widget: resolve(import.meta.dirname, 'widget.html'),
+        harness: resolve(import.meta.dirname, 'test/harness/index.html'),
+      },
     },
     // The wasm runtimes are large by nature; they are served as separate files, not inlined.
     chunkSizeWarningLimit: 2000,
