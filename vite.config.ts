@@ -34,7 +34,7 @@ function widgetHeadersPlugin(): Plugin {
 }
 
 /** Serves the runtime assets (wasm builds, verified models) in dev and emits them into the build. */
-function runtimeAssetsPlugin(): Plugin {
+export function runtimeAssetsPlugin(): Plugin {
   let base = '/';
   const serve: Plugin['configureServer'] = (server) => {
     server.middlewares.use((req, res, next) => {
@@ -72,6 +72,9 @@ function runtimeAssetsPlugin(): Plugin {
     },
   };
 }
+
+
+export const RESOLVE_CONDITIONS = ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions];
 
 export default defineConfig({
   plugins: [
@@ -113,7 +116,7 @@ export default defineConfig({
   preview: { headers: securityHeaders, host: '127.0.0.1', port: 4173 },
   // ONNX Runtime's "extern wasm" entry: its .mjs/.wasm are the files we serve from vendor/ort/, not copies that
   // the bundler would add to assets/ a second time.
-  resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
+  resolve: { conditions: RESOLVE_CONDITIONS },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -12,6 +12,7 @@ const step = (title, command) => {
 step('models', 'node scripts/fetch-models.mjs');
 step('type-check', 'npx tsc --noEmit -p .');
 step('build', 'npx vite build --logLevel warn');
+step('library build', 'npx vite build --config vite.lib.config.ts --logLevel warn && npx tsc -p tsconfig.lib.json');
 
 mkdirSync('test-results', { recursive: true });
 const report = 'test-results/vitest.json';

@@ -15,6 +15,11 @@ export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
 export interface MatcherOptions {
   /** Embedding backend. 'auto' uses WebGPU only on a real (non-fallback) adapter that measures faster than WASM. */
   backend?: BackendChoice;
+  /**
+   * Where the models (models/) and wasm runtimes (vendor/) are served, when Facelocal is used as a library;
+   * defaults to the app's own base URL. It must be on the page's own origin: nothing is loaded from elsewhere.
+   */
+  assetsBaseUrl?: string;
   /** IndexedDB database name (tests and embedders use their own). */
   databaseName?: string;
   /** Called while models load, so the UI can show progress. */

@@ -24,7 +24,10 @@ const RETENTION_CHECK_MS = 60_000;
 
 export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher> {
   const progress = options.onProgress ?? (() => undefined);
-  const baseUrl = new URL(import.meta.env.BASE_URL, self.location.href).href;
+  const baseUrl = new URL(options.assetsBaseUrl ?? import.meta.env.BASE_URL, self.location.href).href;
+  if (new URL(baseUrl).origin !== self.location.origin) {
+    throw new FacelocalError('model-load-failed', 'Models and runtimes must be served from this page\'s own origin.');
+  }
   const detector = startDetector();
   const embedder = startEmbedder();
   const stopWorkers = () => { detector.worker.terminate(); embedder.worker.terminate(); };
