@@ -80,6 +80,8 @@ export class PhotoPicker extends LitElement {
 
   private async takePhoto() {
     const v = this.video;
+    // Just after opening or switching cameras the first frame may not have arrived yet.
+    if (v.videoWidth === 0) await new Promise((resolve) => v.addEventListener('loadeddata', resolve, { once: true }));
     const canvas = document.createElement('canvas');
     canvas.width = v.videoWidth;
     canvas.height = v.videoHeight;
@@ -87,6 +89,7 @@ export class PhotoPicker extends LitElement {
     const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.92));
     this.stopCamera();
     if (blob) this.emit([new File([blob], `camera-${Date.now()}.jpg`, { type: 'image/jpeg' })]);
+    else this.cameraError = 'The camera gave no picture. Try again.';
   }
 
   private stopCamera() {
