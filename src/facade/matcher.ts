@@ -391,8 +391,7 @@ class FaceMatcher implements Matcher {
   async selfCheck(selfie: PhotoInput): Promise<SelfCheckResult> {
     this.assertUnlocked();
     // Deliberately no store write and no audit entry: the person asked a question, not to be recorded.
-    const { face, embedding } = await this.singleFace(selfie, 'selfie');
-    void face;
+    const { embedding } = await this.singleFace(selfie, 'selfie');
     const [best] = this.index.searchPeople(embedding, 1);
     const decision = decideIdentity(best ? [best] : [], calibration.threshold);
     return decision.kind === 'known'
