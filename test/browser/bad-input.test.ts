@@ -1,0 +1,72 @@
+// Whatever files people throw at it: each gets a clear per-file answer, the batch goes on, nothing stored is
+// lost. The broken files are made here, in the test, from the shared photos.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openHarness, type WatchedPage } from './browser';
+
+let browser: Browser;
+let harness: WatchedPage;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  harness = await openHarness(browser, inject('baseUrl'));
+});
+
+afterAll(async () => {
+  await harness?.close();
+  await browser?.close();
+});
+
+describe('bad input', () => {
+  it('gives each broken or odd file a clear outcome, and the gallery keeps what it had', async () => {
+    const r = await harness.page.evaluate(async () => {
+      const fetchBytes = async (f: string) => new Uint8Array(await (await fetch(`/__faces/${f}`)).arrayBuffer());
+      const jpeg = await fetchBytes('obama/obama1.jpg');
+      const canvasBlob = async (w: number, h: number, draw: (ctx: OffscreenCanvasRenderingContext2D) => Promise<void> | void, type: string) => {
+        const c = new OffscreenCanvas(w, h);
+        await draw(c.getContext('2d')!);
+        return c.convertToBlob({ type, quality: 0.9 });
+      };
+      const face = await createImageBitmap(new Blob([jpeg]));
+      // A minimal two-frame animated GIF (1x1 pixels), written byte by byte.
+      const gif = new Uint8Array([
+        0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 255, 255, 255,
+        0x21, 0xff, 0x0b, ...new TextEncoder().encode('NETSCAPE2.0'), 3, 1, 0, 0, 0,
+        0x21, 0xf9, 4, 0, 10, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0,
+        0x21, 0xf9, 4, 0, 10, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x4c, 1, 0, 0x3b,
+      ]);
+      const files: Record<string, Blob> = {
+        'empty.jpg': new Blob([]),
+        'truncated.jpg': new Blob([jpeg.subarray(0, 600)]),
+        'notes.jpg': new Blob(['these are my notes, not a photo']),
+        'webp-named.jpg': new Blob([await fetchBytes('deepface_p03/img47.jpg')]),
+        'iphone.heic': new Blob([new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode('ftypheic'), 0, 0, 0, 0, ...new Uint8Array(64)])]),
+        'animated.gif': new Blob([gif]),
+        'alpha.png': await canvasBlob(face.width + 200, face.height + 200, (ctx) => ctx.drawImage(face, 100, 100), 'image/png'), // transparent border
+        'fifty-megapixel.jpg': await canvasBlob(8660, 5774, (ctx) => { ctx.fillStyle = '#888'; ctx.fillRect(0, 0, 8660, 5774); ctx.drawImage(face, 3000, 2000); }, 'image/jpeg'),
+      };
+      const m = await window.facelocal.openMatcher({ databaseName: 'bad-input' });
+      const consent = { subjectName: 'Barack Obama', givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const, retention: { kind: 'days' as const, days: 30 }, collectedBy: 'Test' };
+      const enrolled = await m.enrol({ name: 'Barack Obama', consent }, [new File([jpeg], 'obama1.jpg')]);
+      const personId = enrolled.person!.id;
+      const before = await m.listPeople();
+      // One batch with every file: the batch goes on past each failure.
+      const batch = await m.addPhotos(personId, Object.entries(files).map(([name, blob]) => new File([blob], name)));
+      const outcomes = Object.fromEntries(batch.photos.map((p) => [p.fileName, p.ok ? 'ok' : `${p.error!.code}: ${p.error!.message}`]));
+      const after = await m.listPeople();
+      const identifyEmpty = await m.identify(new File([], 'empty.jpg')).then(() => 'answered', (e) => (e as { code: string }).code);
+      return { outcomes, before: before.map((p) => p.templateCount), after: after.map((p) => p.templateCount), identifyEmpty };
+    });
+    expect(r.outcomes['empty.jpg']).toBe('unreadable-file: This file is empty.');
+    expect(r.outcomes['truncated.jpg']).toMatch(/^unreadable-file: This image is damaged/);
+    expect(r.outcomes['notes.jpg']).toMatch(/^unreadable-file: This file is not an image/);
+    expect(r.outcomes['webp-named.jpg']).toBe('ok'); // type sniffed from content, not the name
+    expect(r.outcomes['iphone.heic']).toMatch(/^unreadable-file: HEIC photos cannot be opened in this browser/);
+    expect(r.outcomes['animated.gif']).toBe('no-face: No face found in this photo.'); // first frame read; no face in it
+    expect(r.outcomes['alpha.png']).toBe('ok');
+    expect(r.outcomes['fifty-megapixel.jpg']).toBe('ok'); // 50 MP: decoded and searched (tiled pass), face found
+    expect(r.before).toEqual([1]);
+    expect(r.after).toEqual([1 + 3]); // the three good photos were added, nothing else changed
+    expect(r.identifyEmpty).toBe('unreadable-file');
+  });
+});
