@@ -70,3 +70,32 @@ describe('bad input', () => {
     expect(r.identifyEmpty).toBe('unreadable-file');
   });
 });
+
+describe('a full disk', () => {
+  it('says storage is full and writes nothing of the enrolment (real IndexedDB, quota forced low)', async () => {
+    const page = await openHarness(browser, inject('baseUrl'));
+    try {
+      const m = page.page;
+      await m.evaluate(async () => {
+        const matcher = await window.facelocal.openMatcher({ databaseName: 'quota' });
+        (window as unknown as { m: typeof matcher }).m = matcher;
+      });
+      // The origin's quota, as Chromium would have it on a nearly full disk.
+      const cdp = await page.context.newCDPSession(m);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: page.origin, quotaSize: 1 });
+      const r = await m.evaluate(async () => {
+        const matcher = (window as unknown as { m: Awaited<ReturnType<typeof window.facelocal.openMatcher>> }).m;
+        const photo = new File([await (await fetch('/__faces/obama/obama1.jpg')).arrayBuffer()], 'obama1.jpg');
+        const consent = { subjectName: 'Barack Obama', givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const, retention: { kind: 'days' as const, days: 30 }, collectedBy: 'Test' };
+        const error = await matcher.enrol({ name: 'Barack Obama', consent }, [photo]).then(() => null, (e) => ({ code: (e as { code: string }).code, message: (e as Error).message }));
+        return { error, people: (await matcher.listPeople()).length };
+      });
+      expect(r.error?.code).toBe('storage-full');
+      expect(r.error?.message).toMatch(/nothing was saved/);
+      expect(r.people).toBe(0);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: page.origin });
+    } finally {
+      await page.close();
+    }
+  });
+});
