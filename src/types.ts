@@ -24,8 +24,11 @@ export interface MatcherOptions {
   databaseName?: string;
   /** Called while models load, so the UI can show progress. */
   onProgress?: (progress: LoadProgress) => void;
-  /** Called when the gallery changed without a call from the app (retention erased someone on the timer). */
-  onGalleryChange?: (reason: 'expired') => void;
+  /**
+   * Called when the gallery changed without a call from this page: retention erased someone on the timer, or
+   * another tab of the app changed it (this page's search index is already reloaded when this runs).
+   */
+  onGalleryChange?: (reason: 'expired' | 'other-tab') => void;
   /** Pre-processing choices, for calibration and benchmarks; the defaults are the measured best. */
   embedderTuning?: EmbedderTuning;
 }

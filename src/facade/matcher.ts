@@ -51,7 +51,7 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
       embedderModel: embedderInfo.model,
       threshold: calibration.threshold,
     };
-    const matcher = await FaceMatcher.create(store, detector.api, embedder.api, info, stopWorkers, options.onGalleryChange);
+    const matcher = await FaceMatcher.create(store, detector.api, embedder.api, info, stopWorkers, options.databaseName ?? 'facelocal', options.onGalleryChange);
     progress({ stage: 'ready', fraction: 1, message: 'Ready' });
     return matcher;
   } catch (error) {
@@ -69,6 +69,8 @@ class FaceMatcher implements Matcher {
   private readonly names = new Map<string, string>();
   private closed = false;
   private retentionTimer: ReturnType<typeof setInterval> | undefined;
+  /** Tells the app's other tabs that the gallery changed, so their search index never goes stale. */
+  private tabs: BroadcastChannel | undefined;
   private readonly embedCrops: (crops: Uint8ClampedArray[]) => Promise<Float32Array[]>;
 
   private constructor(
@@ -81,8 +83,17 @@ class FaceMatcher implements Matcher {
     this.embedCrops = serialised(async (crops) => unwrap(await embedder.embed(Comlink.transfer(crops, crops.map((c) => c.buffer as ArrayBuffer)))));
   }
 
-  static async create(store: GalleryStore, detector: DetectorRemote, embedder: EmbedderRemote, info: MatcherInfo, stop: () => void, onChange?: (reason: 'expired') => void) {
+  static async create(store: GalleryStore, detector: DetectorRemote, embedder: EmbedderRemote, info: MatcherInfo, stop: () => void, databaseName: string, onChange?: (reason: 'expired' | 'other-tab') => void) {
     const matcher = new FaceMatcher(store, detector, embedder, info, stop);
+    if (typeof BroadcastChannel !== 'undefined') {
+      matcher.tabs = new BroadcastChannel(`facelocal-gallery:${databaseName}`);
+      matcher.tabs.onmessage = async () => {
+        await store.refreshSettings();
+        if (store.locked) matcher.lock();
+        else await matcher.reloadGallery();
+        onChange?.('other-tab');
+      };
+    }
     await matcher.enforceRetention();
     await store.pruneAudit();
     if (!store.locked) await matcher.reloadGallery();
@@ -109,6 +120,10 @@ class FaceMatcher implements Matcher {
   private assertUnlocked(): void {
     this.assertOpen();
     if (this.store.locked) throw new FacelocalError('locked', 'The gallery is locked: enter the passphrase to use it.');
+  }
+
+  private announceChange(): void {
+    this.tabs?.postMessage('changed');
   }
 
   /** The audit log must never make an action fail. */
@@ -164,6 +179,7 @@ class FaceMatcher implements Matcher {
     }
     this.names.set(saved.person.id, saved.person.name);
     this.indexTemplates(saved.templates, outcomes);
+    this.announceChange();
     await this.audit('enrol', `enrolled with ${saved.templates.length} photo(s); ${outcomes.length - saved.templates.length} refused`, saved.person.id);
     return { person: toPerson(saved.person, saved.templates.length), photos: outcomes };
   }
@@ -172,7 +188,10 @@ class FaceMatcher implements Matcher {
     this.assertUnlocked();
     if (!this.names.has(personId)) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
     const { outcomes, templates } = await this.templatesFrom(photos);
-    if (templates.length > 0) this.indexTemplates(await this.store.addTemplates(personId, templates), outcomes);
+    if (templates.length > 0) {
+      this.indexTemplates(await this.store.addTemplates(personId, templates), outcomes);
+      this.announceChange();
+    }
     await this.audit('add-photos', `${templates.length} added, ${outcomes.length - templates.length} refused`, personId);
     const person = (await this.listPeople()).find((p) => p.id === personId) ?? null;
     return { person, photos: outcomes };
@@ -268,6 +287,7 @@ class FaceMatcher implements Matcher {
     this.assertUnlocked();
     const renamed = await this.store.renamePerson(personId, name);
     this.names.set(personId, renamed.name);
+    this.announceChange();
     await this.audit('rename', 'renamed', personId);
     return this.personWithCount(personId);
   }
@@ -275,6 +295,7 @@ class FaceMatcher implements Matcher {
   async updateConsent(personId: string, consent: ConsentRecord): Promise<Person> {
     this.assertUnlocked();
     const updated = await this.store.updateConsent(personId, consent);
+    this.announceChange();
     await this.audit('consent-updated', updated.expiresAt === null ? 'kept until withdrawn' : `retention until ${new Date(updated.expiresAt).toISOString().slice(0, 10)}`, personId);
     return this.personWithCount(personId);
   }
@@ -284,6 +305,7 @@ class FaceMatcher implements Matcher {
     await this.store.deletePerson(personId);
     this.index.removePerson(personId);
     this.names.delete(personId);
+    this.announceChange();
     await this.audit(action, 'person, templates, thumbnails and consent record erased', personId);
   }
 
@@ -307,6 +329,7 @@ class FaceMatcher implements Matcher {
     if (templates.length === 1) throw new FacelocalError('invalid-name', 'This is the only photo of this person: delete the person instead.');
     await this.store.deleteTemplate(templateId);
     this.index.removeWhere((row) => row.templateId === templateId);
+    this.announceChange();
     await this.audit('remove-photo', 'one photo removed', personId);
   }
 
@@ -318,6 +341,7 @@ class FaceMatcher implements Matcher {
       this.names.delete(id);
       await this.audit('expire', 'retention ended: person, templates, thumbnails and consent record erased', id);
     }
+    if (erased.length) this.announceChange();
     return erased.length;
   }
 
@@ -328,6 +352,7 @@ class FaceMatcher implements Matcher {
     if ('caches' in self) for (const name of await caches.keys()) await caches.delete(name);
     this.index.removeWhere(() => true);
     this.names.clear();
+    this.announceChange();
   }
 
   async thumbnail(personId: string): Promise<Blob | null> {
@@ -384,6 +409,7 @@ class FaceMatcher implements Matcher {
       })),
     })));
     await this.reloadGallery();
+    this.announceChange();
     await this.audit('import', `${added.length} people imported`);
     return Promise.all(added.map((p) => this.personWithCount(p.id)));
   }
@@ -422,6 +448,7 @@ class FaceMatcher implements Matcher {
   async enableEncryption(passphrase: string): Promise<void> {
     this.assertUnlocked();
     await this.store.enableEncryption(passphrase);
+    this.announceChange();
     await this.audit('encryption-enabled', 'names, consent records, templates and thumbnails now encrypted');
   }
 
@@ -442,6 +469,7 @@ class FaceMatcher implements Matcher {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.retentionTimer);
+    this.tabs?.close();
     this.stopWorkers();
     this.store.close();
   }

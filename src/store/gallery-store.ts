@@ -89,6 +89,8 @@ export interface GalleryStore {
   /** Empties every store. */
   eraseEverything(): Promise<void>;
   enableEncryption(passphrase: string, cost?: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>>): Promise<void>;
+  /** Re-reads settings another tab may have changed (encryption turned on there locks this tab; erased: off). */
+  refreshSettings(): Promise<void>;
   unlock(passphrase: string): Promise<void>;
   lock(): void;
   close(): void;
@@ -403,6 +405,14 @@ class IndexedDbGalleryStore implements GalleryStore {
       this.settings = previous.settings;
       this.key = previous.key;
       throw error;
+    }
+  }
+
+  async refreshSettings() {
+    const settings = (await this.db.get('settings', 'encryption')) ?? null;
+    if (JSON.stringify(settings?.params ?? null) !== JSON.stringify(this.settings?.params ?? null)) {
+      this.settings = settings;
+      this.key = null;
     }
   }
 

@@ -11,6 +11,9 @@ import './verify-panel';
 import './self-check-panel';
 import './data-panel';
 
+/** Fired on window when the gallery changed elsewhere (another tab, or retention). */
+export const GALLERY_CHANGED = 'facelocal-gallery-changed';
+
 type Tab = 'people' | 'identify' | 'verify' | 'self-check' | 'data';
 const TABS: { id: Tab; label: string }[] = [
   { id: 'people', label: 'People' },
@@ -53,7 +56,14 @@ export class FacelocalApp extends LitElement {
 
   private async load() {
     try {
-      this.matcher = await openMatcher({ onProgress: (p) => (this.progress = p), onGalleryChange: () => this.generation++ });
+      this.matcher = await openMatcher({
+        onProgress: (p) => (this.progress = p),
+        onGalleryChange: () => {
+          this.locked = this.matcher?.encryption.locked ?? false;
+          // Lists refresh in place; a half-filled form in this tab is left alone.
+          window.dispatchEvent(new Event(GALLERY_CHANGED));
+        },
+      });
       this.locked = this.matcher.encryption.locked;
       this.setAttribute('data-ready', 'true');
     } catch (error) {

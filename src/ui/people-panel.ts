@@ -36,9 +36,17 @@ export class PeoplePanel extends LitElement {
   /** Bumped after each enrolment so the consent form starts empty for the next person. */
   @state() private enrolments = 0;
 
+  private onGalleryChanged = () => void this.refresh();
+
   connectedCallback(): void {
     super.connectedCallback();
+    window.addEventListener('facelocal-gallery-changed', this.onGalleryChanged);
     void this.refresh();
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('facelocal-gallery-changed', this.onGalleryChanged);
   }
 
   private async refresh() {
