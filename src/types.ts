@@ -3,12 +3,14 @@ import type { Box } from './core/detection-geometry';
 import type { ScoreReading } from './core/calibration';
 import type { ConsentRecord } from './core/consent';
 import type { AuditEntry } from './core/audit';
+import type { FaceQuality } from './core/face-quality';
 
 export type { Box } from './core/detection-geometry';
 export type { ScoreReading } from './core/calibration';
 export type { ConsentRecord, ConsentPurpose, RetentionPeriod } from './core/consent';
 export { CONSENT_PURPOSES, RETENTION_PRESETS, describeExpiry, consentProblems } from './core/consent';
 export type { AuditEntry, AuditAction } from './core/audit';
+export type { FaceQuality } from './core/face-quality';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
 
@@ -51,6 +53,7 @@ export type FacelocalErrorCode =
   | 'image-too-large'
   | 'no-face'
   | 'several-faces'
+  | 'poor-quality' // too small, turned away, blurred, too dark or too bright to enrol
   | 'model-load-failed'
   | 'person-not-found'
   | 'invalid-name'
@@ -90,6 +93,8 @@ export interface FoundFace {
   box: Box;
   /** Detector confidence 0..1. */
   detectionScore: number;
+  /** Size, pose, sharpness and brightness (enrolment refuses poor faces with the reason). */
+  quality: FaceQuality;
 }
 
 export interface DetectResult {

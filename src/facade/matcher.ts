@@ -9,6 +9,7 @@ import { openGalleryStore, STORAGE_DESCRIPTION, type GalleryStore, type NewTempl
 import { checkExportFile, EXPORT_FORMAT, EXPORT_VERSION, base64ToBytes, bytesToBase64, type ExportFile, type ExportedPerson } from '../core/export-format';
 import { auditToCsv, type AuditAction } from '../core/audit';
 import type { ConsentRecord } from '../core/consent';
+import { enrolmentProblem } from '../core/face-quality';
 import { startDetector, startEmbedder, unwrap, serialised } from './worker-clients';
 import type { AnalysedFace, AnalysedPhoto } from '../workers/worker-protocol';
 import {
@@ -208,6 +209,8 @@ class FaceMatcher implements Matcher {
         if (analysed.faces.length === 0) throw new FacelocalError('no-face', 'No face found in this photo.');
         if (analysed.faces.length > 1) throw new FacelocalError('several-faces', `This photo shows ${analysed.faces.length} faces; use a photo of this person alone.`);
         const face = analysed.faces[0];
+        const problem = enrolmentProblem(face.quality);
+        if (problem) throw new FacelocalError('poor-quality', problem);
         const [embedding] = (await this.embedAnalysed(analysed)).embeddings;
         templates.push({
           embedding,
@@ -480,7 +483,7 @@ function toPerson(p: PersonRecord, templateCount: number): Person {
 }
 
 function foundFace(face: AnalysedFace) {
-  return { box: face.box, detectionScore: face.score };
+  return { box: face.box, detectionScore: face.score, quality: face.quality };
 }
 
 function timings(analysed: AnalysedPhoto, embedMs: number, start: number): Timings {

@@ -3,7 +3,8 @@
 // geometry lives in src/core.
 import * as Comlink from 'comlink';
 import { FaceDetector, FilesetResolver, type Detection } from '@mediapipe/tasks-vision';
-import { alignmentTransform, affineScale, composeAffine, sourceRegion, warpAffine, type Affine } from '../core/alignment';
+import { poseFromKeypoints, sharpnessAndBrightness } from '../core/face-quality';
+import { ALIGNED_SIZE, alignmentTransform, affineScale, composeAffine, sourceRegion, warpAffine, type Affine } from '../core/alignment';
 import { fitWithin, mapFaceBack, readingOrder, suppressOverlaps, landmarksFromKeypoints, tileGrid, type DetectedFace } from '../core/detection-geometry';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, sniffImageType } from '../core/image-type';
 import type { AnalyseOptions, AnalysedFace, AnalysedPhoto, DetectorApi, WorkerResult } from './worker-protocol';
@@ -70,7 +71,8 @@ async function analyse(bytes: ArrayBuffer, options: AnalyseOptions): Promise<Wor
     for (const face of found) {
       const aligned = alignFromBitmap(bitmap, face);
       const thumbnail = options.thumbnails ? await faceThumbnail(bitmap, face) : undefined;
-      faces.push({ ...face, aligned, thumbnail });
+      const quality = { sizePx: Math.max(face.box.width, face.box.height), ...poseFromKeypoints(face.keypoints), ...sharpnessAndBrightness(aligned, ALIGNED_SIZE, ALIGNED_SIZE) };
+      faces.push({ ...face, aligned, thumbnail, quality });
     }
     const t3 = performance.now();
     const value: AnalysedPhoto = { width: bitmap.width, height: bitmap.height, faces, decodeMs: t1 - t0, detectMs: t2 - t1, alignMs: t3 - t2 };

@@ -6,6 +6,7 @@ import type { EmbedderTuning, FacelocalErrorCode } from '../types';
 export type WorkerResult<T> = { ok: true; value: T } | { ok: false; code: FacelocalErrorCode; message: string };
 
 export interface AnalysedFace extends DetectedFace {
+  quality: import('../core/face-quality').FaceQuality;
   /** 112x112 RGBA crop aligned to the ArcFace template. */
   aligned: Uint8ClampedArray;
   /** Small JPEG of the face for the gallery UI, when asked for. */

@@ -71,6 +71,29 @@ describe('bad input', () => {
   });
 });
 
+describe('quality gate', () => {
+  it('refuses a blurred or a dark face at enrolment, with the reason', async () => {
+    const r = await harness.page.evaluate(async () => {
+      const face = await createImageBitmap(await (await fetch('/__faces/obama/obama1.jpg')).blob());
+      const variant = async (filter: string) => {
+        const c = new OffscreenCanvas(face.width, face.height);
+        const ctx = c.getContext('2d')!;
+        ctx.filter = filter;
+        ctx.drawImage(face, 0, 0);
+        return new File([await c.convertToBlob({ type: 'image/jpeg', quality: 0.92 })], `${filter}.jpg`);
+      };
+      const m = await window.facelocal.openMatcher({ databaseName: 'quality-gate' });
+      const consent = { subjectName: 'Barack Obama', givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const, retention: { kind: 'days' as const, days: 30 }, collectedBy: 'Test' };
+      const result = await m.enrol({ name: 'Barack Obama', consent }, [await variant('blur(12px)'), await variant('brightness(0.12)'), await variant('none')]);
+      return result.photos.map((p) => (p.ok ? 'ok' : `${p.error!.code}: ${p.error!.message}`));
+    });
+    expect(r[0]).toMatch(/^(poor-quality: The face is too blurred\.|no-face: )/);
+    expect(r[1]).toMatch(/^(poor-quality: The face is too dark\.|no-face: )/);
+    expect(r.slice(0, 2).some((x) => x.startsWith('poor-quality'))).toBe(true); // the gate, not only the detector, refused
+    expect(r[2]).toBe('ok');
+  });
+});
+
 describe('a full disk', () => {
   it('says storage is full and writes nothing of the enrolment (real IndexedDB, quota forced low)', async () => {
     const page = await openHarness(browser, inject('baseUrl'));
