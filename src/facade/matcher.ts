@@ -414,7 +414,9 @@ class FaceMatcher implements Matcher {
     await this.reloadGallery();
     this.announceChange();
     await this.audit('import', `${added.length} people imported`);
-    return Promise.all(added.map((p) => this.personWithCount(p.id)));
+    // One listing for all of them: each listing opens every person's sealed record.
+    const ids = new Set(added.map((p) => p.id));
+    return (await this.store.listPeople()).filter((p) => ids.has(p.id)).map((p) => toPerson(p, p.templateCount));
   }
 
   async selfCheck(selfie: PhotoInput): Promise<SelfCheckResult> {

@@ -3,7 +3,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { IdentifiedFace } from '../index';
-import { percent } from './messages';
 
 @customElement('face-overlay')
 export class FaceOverlay extends LitElement {
@@ -32,7 +31,7 @@ export class FaceOverlay extends LitElement {
           const known = f.match.kind === 'known';
           const label = f.match.kind === 'known' ? f.match.name : 'unknown';
           const score = f.match.kind === 'known' ? f.match.score : f.match.bestScore;
-          const tag = f.match.kind === 'known' ? `${f.match.name} ${percent(f.match.score)}` : 'Unknown';
+          const tag = f.match.kind === 'known' ? `${f.match.name} ${f.match.reading.similarityPercent}%` : 'Unknown';
           return html`<div class="box ${known ? '' : 'unknown'}" data-testid="face-box" data-label=${label} data-score=${score === null ? '' : score.toFixed(4)}
             style="left:${pct(f.box.x, this.width)};top:${pct(f.box.y, this.height)};width:${pct(f.box.width, this.width)};height:${pct(f.box.height, this.height)}">
             <span class="tag">${tag}</span>

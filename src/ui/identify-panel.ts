@@ -2,7 +2,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { IdentifyResult, Matcher } from '../index';
-import { messageFor, percent, type UserMessage } from './messages';
+import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import './photo-picker';
 import './face-overlay';
@@ -43,7 +43,7 @@ export class IdentifyPanel extends LitElement {
 
   private describe(face: IdentifyResult['faces'][number]) {
     if (face.match.kind === 'unknown') return 'Unknown person';
-    return `${face.match.name} — ${percent(face.match.score)} (${face.match.reading.explanation})`;
+    return `${face.match.name} — ${face.match.reading.similarityPercent}% (${face.match.reading.explanation})`;
   }
 
   render() {

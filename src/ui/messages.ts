@@ -12,7 +12,3 @@ export function messageFor(error: unknown): UserMessage {
   const text = error instanceof Error ? error.message : String(error);
   return { code: 'error', text: `Something went wrong: ${text}` };
 }
-
-export function percent(score: number): string {
-  return `${Math.round(Math.max(0, score) * 100)}%`;
-}

@@ -2,7 +2,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Matcher, VerifyResult } from '../index';
-import { messageFor, percent, type UserMessage } from './messages';
+import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import './photo-picker';
 
@@ -77,7 +77,7 @@ export class VerifyPanel extends LitElement {
       ${r
         ? html`<div class="message info" role="status" data-testid="verify-result" data-match=${String(r.isMatch)}>
             <div class="verdict">${r.isMatch ? 'Same person' : 'Different people'}</div>
-            <div>Similarity ${percent(r.score)}: ${r.reading.explanation}.</div>
+            <div>Similarity ${r.reading.similarityPercent}%: ${r.reading.explanation}.</div>
           </div>`
         : nothing}
     `;
