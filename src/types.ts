@@ -63,6 +63,8 @@ export type FacelocalErrorCode =
   | 'wrong-passphrase'
   | 'invalid-passphrase'
   | 'invalid-import'
+  | 'import-not-found' // a photo-library import that was discarded, or whose session ended
+  | 'cancelled'
   | 'closed';
 
 /** Every failure the facade reports carries a code (for code) and a message written for people (for the UI). */
@@ -203,8 +205,78 @@ export interface EmbeddedFace extends FoundFace {
   embedding: Float32Array;
 }
 
+export type { ImportProgress } from './core/import-progress';
+
+/** A face found by a photo-library import: nobody's template until a group is named with consent. */
+export interface ImportedFace {
+  id: string;
+  fileName: string;
+  box: Box;
+  /** Small JPEG of the face. */
+  thumbnail: Blob;
+  /** Why the face is kept out of groups; null: usable. */
+  problem: string | null;
+  groupId: string | null;
+}
+
+export interface ImportGroups {
+  jobId: string;
+  /** Likely one person each, largest first. */
+  groups: { id: string; faces: ImportedFace[] }[];
+  /** Usable faces that match no group (yet). */
+  unassigned: ImportedFace[];
+  /** Faces too poor to group (too small, blurred, turned away…), with the reason on each. */
+  poor: ImportedFace[];
+}
+
+export interface ImportJob {
+  id: string;
+  createdAt: number;
+  /** Kept beyond this browser tab's session (for 30 days from its last change) when true. */
+  keep: boolean;
+  expiresAt: number | null;
+  photosRead: number;
+  faces: number;
+}
+
+/** A running import: progress while it runs, a summary when it ends (cancelled or not). */
+export interface ImportRun {
+  readonly jobId: string;
+  readonly progress: import('./core/import-progress').ImportProgress;
+  /** Per-photo problems so far (one bad file never stops the batch). */
+  readonly failures: { fileName: string; code: FacelocalErrorCode; message: string }[];
+  cancel(): void;
+  readonly done: Promise<import('./core/import-progress').ImportProgress>;
+}
+
+/** Photo-library import and grouping by person. */
+export interface PhotoImports {
+  /**
+   * Reads every photo in workers (one bad file never stops the batch), commits each photo with its faces, then
+   * groups the faces. With `jobId`, resumes that import: photos it has already read are skipped.
+   */
+  start(photos: File[], options?: { jobId?: string; onProgress?: (p: import('./core/import-progress').ImportProgress) => void }): Promise<ImportRun>;
+  /** The import running now in this tab, if any (it survives the UI switching tabs). */
+  readonly running: ImportRun | null;
+  /** This tab session's imports and kept ones. */
+  jobs(): Promise<ImportJob[]>;
+  groups(jobId: string): Promise<ImportGroups>;
+  mergeGroups(jobId: string, groupIds: string[]): Promise<void>;
+  /** Splits a group by re-grouping its faces more strictly; returns how many groups it became. */
+  splitGroup(jobId: string, groupId: string): Promise<number>;
+  /** Moves a face to a group, to a new group of its own ('new'), or out of any group (null). */
+  moveFace(jobId: string, faceId: string, to: string | 'new' | null): Promise<void>;
+  /** Names a group with the person's consent: enrols them from its faces, which leave the import. */
+  enrolGroup(jobId: string, groupId: string, person: { name: string; consent: ConsentRecord }): Promise<Person>;
+  /** Keep this import's faces beyond this tab's session (30 days), or go back to session-only. */
+  setKept(jobId: string, keep: boolean): Promise<void>;
+  discard(jobId: string): Promise<void>;
+}
+
 export interface Matcher {
   readonly info: MatcherInfo;
+  /** Photo-library import and grouping by person. */
+  readonly imports: PhotoImports;
   detect(photo: PhotoInput): Promise<DetectResult>;
   /** Every face in the photo with its L2-normalised embedding. */
   embedFaces(photo: PhotoInput): Promise<{ width: number; height: number; faces: EmbeddedFace[]; timings: Timings }>;

@@ -11,6 +11,8 @@ import { auditToCsv, type AuditAction } from '../core/audit';
 import type { ConsentRecord } from '../core/consent';
 import { enrolmentProblem } from '../core/face-quality';
 import { startDetector, startEmbedder, unwrap, serialised } from './worker-clients';
+import { joinTabSession, type TabSession } from './tab-session';
+import { PhotoImporter } from './photo-imports';
 import type { AnalysedFace, AnalysedPhoto } from '../workers/worker-protocol';
 import {
   FacelocalError,
@@ -41,6 +43,7 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
     const embedderInfo = unwrap(await embedderReady);
     progress({ stage: 'gallery', fraction: 0.9, message: 'Opening the gallery on this device…' });
     const store = await openGalleryStore({ name: options.databaseName });
+    const session = await joinTabSession();
     const info: MatcherInfo = {
       backend: embedderInfo.backend === 'wasm'
         ? `wasm (${embedderInfo.threads} thread${embedderInfo.threads === 1 ? '' : 's'}${embedderInfo.simd ? ', SIMD' : ''})`
@@ -52,7 +55,7 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
       embedderModel: embedderInfo.model,
       threshold: calibration.threshold,
     };
-    const matcher = await FaceMatcher.create(store, detector.api, embedder.api, info, stopWorkers, options.databaseName ?? 'facelocal', options.onGalleryChange);
+    const matcher = await FaceMatcher.create(store, detector.api, embedder.api, info, () => { stopWorkers(); session.release(); }, session, options.databaseName ?? 'facelocal', options.onGalleryChange);
     progress({ stage: 'ready', fraction: 1, message: 'Ready' });
     return matcher;
   } catch (error) {
@@ -73,6 +76,7 @@ class FaceMatcher implements Matcher {
   /** Tells the app's other tabs that the gallery changed, so their search index never goes stale. */
   private tabs: BroadcastChannel | undefined;
   private readonly embedCrops: (crops: Uint8ClampedArray[]) => Promise<Float32Array[]>;
+  readonly imports: PhotoImporter;
 
   private constructor(
     private readonly store: GalleryStore,
@@ -80,12 +84,26 @@ class FaceMatcher implements Matcher {
     embedder: EmbedderRemote,
     readonly info: MatcherInfo,
     private readonly stopWorkers: () => void,
+    private readonly session: TabSession,
   ) {
     this.embedCrops = serialised(async (crops) => unwrap(await embedder.embed(Comlink.transfer(crops, crops.map((c) => c.buffer as ArrayBuffer)))));
+    this.imports = new PhotoImporter({
+      store, session, threshold: calibration.threshold, modelId: info.embedderModel,
+      analyse: (photo) => this.analyse(photo, true),
+      embed: (crops) => this.embedCrops(crops),
+      audit: (action, outcome, personId) => this.audit(action, outcome, personId),
+      enrolled: (person, templates) => {
+        this.names.set(person.id, person.name);
+        for (const t of templates) this.index.add({ templateId: t.id, personId: t.personId, embedding: t.embedding });
+        this.announceChange();
+        return toPerson(person, templates.length);
+      },
+      assertUnlocked: () => this.assertUnlocked(),
+    });
   }
 
-  static async create(store: GalleryStore, detector: DetectorRemote, embedder: EmbedderRemote, info: MatcherInfo, stop: () => void, databaseName: string, onChange?: (reason: 'expired' | 'other-tab') => void) {
-    const matcher = new FaceMatcher(store, detector, embedder, info, stop);
+  static async create(store: GalleryStore, detector: DetectorRemote, embedder: EmbedderRemote, info: MatcherInfo, stop: () => void, session: TabSession, databaseName: string, onChange?: (reason: 'expired' | 'other-tab') => void) {
+    const matcher = new FaceMatcher(store, detector, embedder, info, stop, session);
     if (typeof BroadcastChannel !== 'undefined') {
       matcher.tabs = new BroadcastChannel(`facelocal-gallery:${databaseName}`);
       matcher.tabs.onmessage = async () => {
@@ -338,6 +356,9 @@ class FaceMatcher implements Matcher {
 
   async enforceRetention(now = Date.now()): Promise<number> {
     this.assertOpen();
+    // Unnamed import faces: held for their tab's session only, or for a while when kept.
+    const staleImports = await this.store.eraseStaleImports(await this.session.liveSessions(), now);
+    if (staleImports > 0) await this.audit('photo-import-erased', `${staleImports} import(s) erased: session ended or kept time over`);
     const erased = await this.store.eraseExpired(now);
     for (const id of erased) {
       this.index.removePerson(id);

@@ -38,6 +38,53 @@ export interface TemplateRecord {
 }
 
 export type NewTemplate = Omit<TemplateRecord, 'id' | 'personId' | 'createdAt'>;
+
+/**
+ * A photo-library import. Its faces belong to nobody yet (no consent), so by default they are held only for the
+ * browser tab's session: once that session is gone they are erased. Kept on request, for KEPT_IMPORT_DAYS at most.
+ */
+export interface ImportJobRecord {
+  id: string;
+  /** The tab session that started it (see facade/tab-session.ts). */
+  sessionId: string;
+  createdAt: number;
+  updatedAt: number;
+  keep: boolean;
+  /** When a kept import is erased; null while it is held for the session only. */
+  expiresAt: number | null;
+}
+
+/** One photo of an import that was read (its faces are committed with it), so a resumed import skips it. */
+export interface ImportFileRecord {
+  jobId: string;
+  /** SHA-256 of the file's path, size and date: recognises the file again without keeping its name in clear. */
+  fileKey: string;
+  faces: number;
+  error: string | null;
+  doneAt: number;
+}
+
+/** A face found by an import, not yet anyone's template. */
+export interface ImportFaceRecord {
+  id: string;
+  jobId: string;
+  fileKey: string;
+  createdAt: number;
+  /** The group grouping put it in (or the user moved it to); null: not in a group. */
+  groupId: string | null;
+  /** Why the face is kept out of groups (too small, blurred…); null: usable. */
+  problem: string | null;
+  fileName: string;
+  box: Box;
+  detectionScore: number;
+  /** L2-normalised face embedding. */
+  embedding: Float32Array;
+  thumbnail: { type: string; bytes: ArrayBuffer };
+}
+
+export type NewImportFace = Omit<ImportFaceRecord, 'id' | 'jobId' | 'fileKey' | 'createdAt' | 'groupId'>;
+/** Kept imports (faces of people who have not consented yet) are erased after this many days. */
+export const KEPT_IMPORT_DAYS = 30;
 export interface NewPerson {
   name: string;
   consent: ConsentRecord;
@@ -51,17 +98,23 @@ type Payload = { kind: 'plain'; bytes: Uint8Array } | { kind: 'sealed'; iv: Uint
 interface StoredPerson { id: string; createdAt: number; updatedAt: number; expiresAt: number | null; payload: Payload }
 interface StoredTemplate { id: string; personId: string; createdAt: number; payload: Payload }
 interface EncryptionSettings { key: 'encryption'; params: KeyParams; verifier: Sealed }
+type ImportFaceSecret = Pick<ImportFaceRecord, 'fileName' | 'box' | 'detectionScore' | 'embedding' | 'thumbnail'>;
+interface StoredImportFace { id: string; jobId: string; fileKey: string; createdAt: number; groupId: string | null; problem: string | null; payload: Payload }
 
 interface GallerySchema extends DBSchema {
   people: { key: string; value: StoredPerson; indexes: { byExpiry: number } };
   templates: { key: string; value: StoredTemplate; indexes: { byPerson: string } };
   audit: { key: string; value: AuditEntry; indexes: { byTime: number } };
   settings: { key: string; value: EncryptionSettings };
+  importJobs: { key: string; value: ImportJobRecord };
+  importFiles: { key: [string, string]; value: ImportFileRecord; indexes: { byJob: string } };
+  importFaces: { key: string; value: StoredImportFace; indexes: { byJob: string } };
 }
 
-type StoreName = 'people' | 'templates' | 'audit' | 'settings';
-const ALL_STORES: StoreName[] = ['people', 'templates', 'audit', 'settings'];
-export const DATABASE_VERSION = 1;
+type StoreName = 'people' | 'templates' | 'audit' | 'settings' | 'importJobs' | 'importFiles' | 'importFaces';
+const ALL_STORES: StoreName[] = ['people', 'templates', 'audit', 'settings', 'importJobs', 'importFiles', 'importFaces'];
+const IMPORT_STORES: StoreName[] = ['importJobs', 'importFiles', 'importFaces'];
+export const DATABASE_VERSION = 2;
 const MAX_NAME_LENGTH = 100;
 
 export interface GalleryStore {
@@ -88,6 +141,23 @@ export interface GalleryStore {
   pruneAudit(now?: number): Promise<number>;
   /** Empties every store. */
   eraseEverything(): Promise<void>;
+
+  // Photo-library imports (faces of nobody yet: see ImportJobRecord).
+  createImportJob(sessionId: string): Promise<ImportJobRecord>;
+  listImportJobs(): Promise<ImportJobRecord[]>;
+  /** The keys of the files an import has already read. */
+  importedFileKeys(jobId: string): Promise<Set<string>>;
+  /** Commits one photo of an import, its faces with it, in one transaction. */
+  recordImportedFile(jobId: string, file: Omit<ImportFileRecord, 'jobId' | 'doneAt'>, faces: NewImportFace[]): Promise<ImportFaceRecord[]>;
+  importFaces(jobId: string): Promise<ImportFaceRecord[]>;
+  /** Puts faces in groups (null: out of any group), all at once. */
+  setImportGroups(assignments: { faceId: string; groupId: string | null }[]): Promise<void>;
+  setImportKept(jobId: string, keep: boolean, now?: number): Promise<ImportJobRecord>;
+  discardImport(jobId: string): Promise<void>;
+  /** Enrols a person from import faces and removes those faces from the import, in one transaction. */
+  enrolFromImport(person: NewPerson, faceIds: string[], modelId: string): Promise<{ person: PersonRecord; templates: TemplateRecord[] }>;
+  /** Erases imports held for sessions that are gone, and kept imports past their time. Returns how many. */
+  eraseStaleImports(liveSessions: ReadonlySet<string>, now?: number): Promise<number>;
   enableEncryption(passphrase: string, cost?: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>>): Promise<void>;
   /** Re-reads settings another tab may have changed (encryption turned on there locks this tab; erased: off). */
   refreshSettings(): Promise<void>;
@@ -108,6 +178,11 @@ export async function openGalleryStore(options: { name?: string; idbFactory?: ID
           database.createObjectStore('templates', { keyPath: 'id' }).createIndex('byPerson', 'personId');
           database.createObjectStore('audit', { keyPath: 'id' }).createIndex('byTime', 'at');
           database.createObjectStore('settings', { keyPath: 'key' });
+        }
+        if (oldVersion < 2) {
+          database.createObjectStore('importJobs', { keyPath: 'id' });
+          database.createObjectStore('importFiles', { keyPath: ['jobId', 'fileKey'] }).createIndex('byJob', 'jobId');
+          database.createObjectStore('importFaces', { keyPath: 'id' }).createIndex('byJob', 'jobId');
         }
       },
       blocking() {
@@ -381,11 +456,119 @@ class IndexedDbGalleryStore implements GalleryStore {
     this.key = null;
   }
 
+  async createImportJob(sessionId: string) {
+    const now = Date.now();
+    const job: ImportJobRecord = { id: crypto.randomUUID(), sessionId, createdAt: now, updatedAt: now, keep: false, expiresAt: null };
+    await writeTransaction(this.db, ['importJobs'], async (tx) => {
+      await tx.objectStore('importJobs').add(job);
+    });
+    return job;
+  }
+
+  async listImportJobs() {
+    return (await this.db.getAll('importJobs')).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async importedFileKeys(jobId: string) {
+    const files = await this.db.getAllFromIndex('importFiles', 'byJob', jobId);
+    return new Set(files.map((f) => f.fileKey));
+  }
+
+  async recordImportedFile(jobId: string, file: Omit<ImportFileRecord, 'jobId' | 'doneAt'>, faces: NewImportFace[]) {
+    const now = Date.now();
+    const records: ImportFaceRecord[] = faces.map((f) => ({
+      ...f, embedding: new Float32Array(f.embedding), id: crypto.randomUUID(), jobId, fileKey: file.fileKey, createdAt: now, groupId: null,
+    }));
+    const stored = await Promise.all(records.map((r) => this.storedImportFace(r)));
+    await writeTransaction(this.db, IMPORT_STORES, async (tx) => {
+      const job = await tx.objectStore('importJobs').get(jobId);
+      if (!job) throw importGone();
+      await tx.objectStore('importJobs').put(touchJob(job, now));
+      await tx.objectStore('importFiles').put({ ...file, jobId, doneAt: now });
+      for (const face of stored) await tx.objectStore('importFaces').add(face);
+    });
+    return records;
+  }
+
+  async importFaces(jobId: string) {
+    const stored = await this.db.getAllFromIndex('importFaces', 'byJob', jobId);
+    const faces = await Promise.all(stored.map((f) => this.importFace(f)));
+    return faces.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  async setImportGroups(assignments: { faceId: string; groupId: string | null }[]) {
+    await writeTransaction(this.db, ['importFaces'], async (tx) => {
+      for (const { faceId, groupId } of assignments) {
+        const face = await tx.objectStore('importFaces').get(faceId);
+        if (!face) throw importGone();
+        await tx.objectStore('importFaces').put({ ...face, groupId });
+      }
+    });
+  }
+
+  async setImportKept(jobId: string, keep: boolean, now = Date.now()) {
+    return writeTransaction(this.db, ['importJobs'], async (tx) => {
+      const job = await tx.objectStore('importJobs').get(jobId);
+      if (!job) throw importGone();
+      const updated = touchJob({ ...job, keep }, now);
+      await tx.objectStore('importJobs').put(updated);
+      return updated;
+    });
+  }
+
+  async discardImport(jobId: string) {
+    await writeTransaction(this.db, IMPORT_STORES, (tx) => eraseImportIn(tx, jobId));
+  }
+
+  async enrolFromImport(input: NewPerson, faceIds: string[], modelId: string) {
+    const now = Date.now();
+    const person = this.newPerson(input, now);
+    const faces = await Promise.all(faceIds.map(async (id) => {
+      const stored = await this.db.get('importFaces', id);
+      if (!stored) throw importGone();
+      return this.importFace(stored);
+    }));
+    const templates = this.newTemplates(person.id, faces.map((f) => ({
+      embedding: f.embedding, modelId, sourceName: f.fileName, box: f.box, quality: f.detectionScore, thumbnail: f.thumbnail,
+    })), now);
+    const storedPerson = await this.storedPerson(person);
+    const storedTemplates = await Promise.all(templates.map((t) => this.storedTemplate(t)));
+    await writeTransaction(this.db, ['people', 'templates', 'importFaces'], async (tx) => {
+      await tx.objectStore('people').add(storedPerson);
+      for (const t of storedTemplates) await tx.objectStore('templates').add(t);
+      for (const id of faceIds) {
+        if (!(await tx.objectStore('importFaces').get(id))) throw importGone(); // taken by another tab meanwhile
+        await tx.objectStore('importFaces').delete(id);
+      }
+    });
+    return { person, templates };
+  }
+
+  async eraseStaleImports(liveSessions: ReadonlySet<string>, now = Date.now()) {
+    return writeTransaction(this.db, IMPORT_STORES, async (tx) => {
+      const stale = (await tx.objectStore('importJobs').getAll())
+        .filter((j) => (j.keep ? j.expiresAt !== null && j.expiresAt <= now : !liveSessions.has(j.sessionId)));
+      for (const job of stale) await eraseImportIn(tx, job.id);
+      return stale.length;
+    });
+  }
+
+  private async storedImportFace(f: ImportFaceRecord): Promise<StoredImportFace> {
+    const { id, jobId, fileKey, createdAt, groupId, problem, ...secret } = f;
+    return { id, jobId, fileKey, createdAt, groupId, problem, payload: await this.encode(secret, `importface:${id}`) };
+  }
+
+  private async importFace(stored: StoredImportFace): Promise<ImportFaceRecord> {
+    const { payload, ...clear } = stored;
+    return { ...clear, ...(await this.decode<ImportFaceSecret>(payload, `importface:${stored.id}`)) };
+  }
+
   async enableEncryption(passphrase: string, cost?: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>>) {
     if (this.settings) throw new FacelocalError('invalid-passphrase', 'Encryption is already on.');
     if (passphrase.length < 8) throw new FacelocalError('invalid-passphrase', 'Choose a passphrase of at least 8 characters.');
     const people = await this.listPeople();
     const templates = await this.allTemplates();
+    const importFaces = await Promise.all((await this.db.getAll('importFaces')).map((f) => this.importFace(f)));
     const params = newKeyParams(cost);
     const key = await deriveKey(passphrase, params);
     const settings: EncryptionSettings = { key: 'encryption', params, verifier: await makeVerifier(key) };
@@ -396,9 +579,11 @@ class IndexedDbGalleryStore implements GalleryStore {
     try {
       const storedPeople = await Promise.all(people.map(({ templateCount: _count, ...p }) => this.storedPerson(p)));
       const storedTemplates = await Promise.all(templates.map((t) => this.storedTemplate(t)));
-      await writeTransaction(this.db, ['people', 'templates', 'settings'], async (tx) => {
+      const storedImportFaces = await Promise.all(importFaces.map((f) => this.storedImportFace(f)));
+      await writeTransaction(this.db, ['people', 'templates', 'importFaces', 'settings'], async (tx) => {
         for (const p of storedPeople) await tx.objectStore('people').put(p);
         for (const t of storedTemplates) await tx.objectStore('templates').put(t);
+        for (const f of storedImportFaces) await tx.objectStore('importFaces').put(f);
         await tx.objectStore('settings').put(settings);
       });
     } catch (error) {
@@ -439,6 +624,21 @@ async function erasePersonIn(tx: WriteTransaction, personId: string): Promise<vo
   for (const k of templateIds) await tx.objectStore('templates').delete(k);
 }
 
+async function eraseImportIn(tx: WriteTransaction, jobId: string): Promise<void> {
+  for (const k of await tx.objectStore('importFaces').index('byJob').getAllKeys(jobId)) await tx.objectStore('importFaces').delete(k);
+  for (const k of await tx.objectStore('importFiles').index('byJob').getAllKeys(jobId)) await tx.objectStore('importFiles').delete(k);
+  await tx.objectStore('importJobs').delete(jobId);
+}
+
+/** A kept import's time runs from its last change. */
+function touchJob(job: ImportJobRecord, now: number): ImportJobRecord {
+  return { ...job, updatedAt: now, expiresAt: job.keep ? now + KEPT_IMPORT_DAYS * 24 * 60 * 60 * 1000 : null };
+}
+
+function importGone(): FacelocalError {
+  return new FacelocalError('import-not-found', 'This import is no longer on this device (it was discarded or its session ended).');
+}
+
 function lockedError(): FacelocalError {
   return new FacelocalError('locked', 'The gallery is locked: enter the passphrase to use it.');
 }
@@ -454,6 +654,9 @@ export const STORAGE_DESCRIPTION: {
   templates: Described<TemplateRecord>;
   audit: Described<AuditEntry>;
   settings: Described<Omit<EncryptionSettings, 'key'>>;
+  importJobs: Described<ImportJobRecord>;
+  importFiles: Described<ImportFileRecord>;
+  importFaces: Described<ImportFaceRecord>;
 } = {
   people: {
     id: { what: 'a random identifier', why: 'to link a person to their face templates', sealed: false },
@@ -484,5 +687,33 @@ export const STORAGE_DESCRIPTION: {
   settings: {
     params: { what: 'the salt and cost of the passphrase key derivation', why: 'to derive the same key from your passphrase', sealed: false },
     verifier: { what: 'a known text encrypted with your key', why: 'to tell a wrong passphrase from a right one', sealed: false },
+  },
+  importJobs: {
+    id: { what: 'a random identifier of a photo-library import', why: 'to resume it and to group its faces', sealed: false },
+    sessionId: { what: 'a random identifier of the browser tab that started it', why: 'an import is erased once that tab is closed, unless you keep it', sealed: false },
+    createdAt: { what: 'when the import started', why: 'to show it', sealed: false },
+    updatedAt: { what: 'when the import last changed', why: 'a kept import is erased 30 days after its last change', sealed: false },
+    keep: { what: 'whether you chose to keep the import beyond this session', why: 'unkept imports are erased when the session ends', sealed: false },
+    expiresAt: { what: 'when a kept import is erased', why: 'faces of people who have not consented are not kept for long', sealed: false },
+  },
+  importFiles: {
+    jobId: { what: 'which import read the photo', why: 'to erase it with its import', sealed: false },
+    fileKey: { what: 'a one-way fingerprint (SHA-256) of the photo\'s path, size and date, not its name', why: 'so a resumed import does not read the same photo twice', sealed: false },
+    faces: { what: 'how many faces the photo held', why: 'to show import statistics', sealed: false },
+    error: { what: 'why the photo could not be read, if it could not', why: 'to tell you which photos failed', sealed: false },
+    doneAt: { what: 'when the photo was read', why: 'to show progress', sealed: false },
+  },
+  importFaces: {
+    id: { what: 'a random identifier', why: 'to group, move or enrol one face', sealed: false },
+    jobId: { what: 'which import found the face', why: 'to erase it with its import', sealed: false },
+    fileKey: { what: 'the fingerprint of the photo it came from', why: 'to link it to that photo', sealed: false },
+    createdAt: { what: 'when the face was found', why: 'to keep a stable order', sealed: false },
+    groupId: { what: 'the group (likely one person) the face is in', why: 'to show faces grouped by person', sealed: false },
+    problem: { what: 'why the face is kept out of groups (too small, blurred, turned away…)', why: 'poor faces make poor matches', sealed: false },
+    fileName: { what: 'the name of the photo it came from', why: 'so you can tell which photo it was', sealed: true },
+    box: { what: 'where the face was in that photo', why: 'to show it', sealed: true },
+    detectionScore: { what: 'how confident the detector was', why: 'to spot poor faces', sealed: true },
+    embedding: { what: '512 numbers describing the face (a biometric template)', why: 'to group faces by person and, with consent, enrol them', sealed: true },
+    thumbnail: { what: 'a 96×96 picture of the face', why: 'so you can see and name each group', sealed: true },
   },
 };

@@ -10,13 +10,15 @@ import './identify-panel';
 import './verify-panel';
 import './self-check-panel';
 import './data-panel';
+import './import-panel';
 
 /** Fired on window when the gallery changed elsewhere (another tab, or retention). */
 export const GALLERY_CHANGED = 'facelocal-gallery-changed';
 
-type Tab = 'people' | 'identify' | 'verify' | 'self-check' | 'data';
+type Tab = 'people' | 'import' | 'identify' | 'verify' | 'self-check' | 'data';
 const TABS: { id: Tab; label: string }[] = [
   { id: 'people', label: 'People' },
+  { id: 'import', label: 'Photo library' },
   { id: 'identify', label: 'Identify' },
   { id: 'verify', label: 'Verify' },
   { id: 'self-check', label: 'Am I here?' },
@@ -75,6 +77,7 @@ export class FacelocalApp extends LitElement {
   private panel(m: Matcher) {
     switch (this.tab) {
       case 'people': return html`<people-panel .matcher=${m}></people-panel>`;
+      case 'import': return html`<import-panel .matcher=${m}></import-panel>`;
       case 'identify': return html`<identify-panel .matcher=${m}></identify-panel>`;
       case 'verify': return html`<verify-panel .matcher=${m}></verify-panel>`;
       case 'self-check': return html`<self-check-panel .matcher=${m}></self-check-panel>`;

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { launchBrowser, openApp, type WatchedPage } from './browser';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const TABS = ['people', 'identify', 'verify', 'self-check', 'data'];
+const TABS = ['people', 'import', 'identify', 'verify', 'self-check', 'data'];
 
 let browser: Browser;
 let app: WatchedPage;

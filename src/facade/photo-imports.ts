@@ -1,0 +1,262 @@
+// Photo-library import and grouping by person, behind matcher.imports. Reads photos through the matcher's workers
+// (detection of the next photo overlaps embedding of this one), commits each photo with its faces in one
+// transaction (so a crash or reload keeps everything committed and a resumed import skips it), then groups the
+// faces with the pure clustering in core. Faces belong to nobody until a group is named with consent.
+import { clusterFaces, suggestGroupForFace, DEFAULT_MIN_LINK_FRACTION, type ClusterOptions } from '../core/clustering';
+import { fileKey, importProgress, type ImportCounts, type ImportProgress } from '../core/import-progress';
+import { enrolmentProblem } from '../core/face-quality';
+import type { AuditAction } from '../core/audit';
+import type { ConsentRecord } from '../core/consent';
+import type { GalleryStore, ImportFaceRecord, NewImportFace, PersonRecord, TemplateRecord } from '../store/gallery-store';
+import type { AnalysedPhoto } from '../workers/worker-protocol';
+import type { TabSession } from './tab-session';
+import {
+  FacelocalError, type ImportGroups, type ImportJob, type ImportRun, type ImportedFace, type Person, type PhotoImports,
+} from '../types';
+
+export interface PhotoImportDeps {
+  store: GalleryStore;
+  session: TabSession;
+  threshold: number;
+  modelId: string;
+  analyse(photo: Blob): Promise<AnalysedPhoto>;
+  embed(crops: Uint8ClampedArray[]): Promise<Float32Array[]>;
+  audit(action: AuditAction, outcome: string, personId?: string): Promise<void>;
+  /** The matcher adds the new person to its search index and tells other tabs. */
+  enrolled(person: PersonRecord, templates: TemplateRecord[]): Person;
+  assertUnlocked(): void;
+}
+
+/** Splitting asks for faces that match this much more closely than the threshold (half way to identical). */
+const splitThreshold = (threshold: number) => (threshold + 1) / 2;
+
+export class PhotoImporter implements PhotoImports {
+  running: ImportRun | null = null;
+
+  constructor(private readonly deps: PhotoImportDeps) {}
+
+  private get clusterOptions(): ClusterOptions {
+    return { threshold: this.deps.threshold, minLinkFraction: DEFAULT_MIN_LINK_FRACTION };
+  }
+
+  async start(photos: File[], options: { jobId?: string; onProgress?: (p: ImportProgress) => void } = {}): Promise<ImportRun> {
+    this.deps.assertUnlocked();
+    if (this.running && !this.running.progress.finished) throw new FacelocalError('invalid-import', 'An import is already running in this tab: wait for it or cancel it.');
+    const { store, session } = this.deps;
+    const job = options.jobId
+      ? (await store.listImportJobs()).find((j) => j.id === options.jobId)
+      : await store.createImportJob(session.id);
+    if (!job) throw new FacelocalError('import-not-found', 'This import is no longer on this device (it was discarded or its session ended).');
+    // Known before the run starts, so the caller can say at once how many photos a resumed import skips.
+    const alreadyRead = await store.importedFileKeys(job.id);
+    const keyed = await Promise.all(photos.map(async (photo) => ({ photo, key: await fileKey(photo) })));
+    const todo = keyed.filter(({ key }) => !alreadyRead.has(key));
+    const run = new RunningImport(job.id, photos.length, todo, this.deps, () => this.regroup(job.id), options.onProgress);
+    this.running = run;
+    return run;
+  }
+
+  async jobs(): Promise<ImportJob[]> {
+    this.deps.assertUnlocked();
+    const { store, session } = this.deps;
+    const live = (await store.listImportJobs()).filter((j) => j.keep || j.sessionId === session.id);
+    return Promise.all(live.map(async (j) => ({
+      id: j.id, createdAt: j.createdAt, keep: j.keep, expiresAt: j.expiresAt,
+      photosRead: (await store.importedFileKeys(j.id)).size,
+      faces: (await store.importFaces(j.id)).length,
+    })));
+  }
+
+  async groups(jobId: string): Promise<ImportGroups> {
+    this.deps.assertUnlocked();
+    const faces = await this.deps.store.importFaces(jobId);
+    const byGroup = new Map<string, ImportedFace[]>();
+    const unassigned: ImportedFace[] = [], poor: ImportedFace[] = [];
+    for (const f of faces) {
+      const shown = toImportedFace(f);
+      if (f.problem) poor.push(shown);
+      else if (f.groupId === null) unassigned.push(shown);
+      else byGroup.set(f.groupId, [...(byGroup.get(f.groupId) ?? []), shown]);
+    }
+    const groups = [...byGroup].map(([id, members]) => ({ id, faces: members })).sort((a, b) => b.faces.length - a.faces.length || a.id.localeCompare(b.id));
+    return { jobId, groups, unassigned, poor };
+  }
+
+  /**
+   * Groups the faces not in a group yet, keeping every group as it is (so merges, splits and moves survive):
+   * a face that matches an existing group joins it, and the rest are clustered among themselves.
+   */
+  async regroup(jobId: string): Promise<void> {
+    const faces = (await this.deps.store.importFaces(jobId)).filter((f) => !f.problem);
+    const grouped = faces.filter((f) => f.groupId !== null);
+    const loose = faces.filter((f) => f.groupId === null);
+    if (loose.length === 0) return;
+    const groupIds = [...new Set(grouped.map((f) => f.groupId!))];
+    const existing = { groups: groupIds.map((g) => grouped.flatMap((f, i) => (f.groupId === g ? [i] : []))), unassigned: [] };
+    const assignments: { faceId: string; groupId: string | null }[] = [];
+    const stillLoose: ImportFaceRecord[] = [];
+    for (const face of loose) {
+      const suggestion = suggestGroupForFace(face.embedding, existing, (i) => grouped[i].embedding, this.clusterOptions);
+      if (suggestion) assignments.push({ faceId: face.id, groupId: groupIds[suggestion.group] });
+      else stillLoose.push(face);
+    }
+    const clustering = clusterFaces(stillLoose.map((f) => f.embedding), this.clusterOptions);
+    for (const members of clustering.groups) {
+      const groupId = crypto.randomUUID();
+      for (const i of members) assignments.push({ faceId: stillLoose[i].id, groupId });
+    }
+    if (assignments.length) await this.deps.store.setImportGroups(assignments);
+  }
+
+  async mergeGroups(jobId: string, groupIds: string[]): Promise<void> {
+    this.deps.assertUnlocked();
+    if (groupIds.length < 2) return;
+    const [into, ...others] = groupIds;
+    const faces = await this.deps.store.importFaces(jobId);
+    await this.deps.store.setImportGroups(faces.filter((f) => f.groupId !== null && others.includes(f.groupId)).map((f) => ({ faceId: f.id, groupId: into })));
+  }
+
+  async splitGroup(jobId: string, groupId: string): Promise<number> {
+    this.deps.assertUnlocked();
+    const members = (await this.deps.store.importFaces(jobId)).filter((f) => f.groupId === groupId);
+    const embeddings = members.map((f) => f.embedding);
+    // A group of two people (merged by hand, say) comes apart at the usual threshold; a group that holds
+    // together there is split more strictly.
+    let parts = clusterFaces(embeddings, this.clusterOptions);
+    if (parts.groups.length <= 1) parts = clusterFaces(embeddings, { ...this.clusterOptions, threshold: splitThreshold(this.deps.threshold) });
+    // The largest part keeps the group's id (and so does any face that fits no part: moving it is the user's call).
+    const assignments = members.map((f) => ({ faceId: f.id, groupId: groupId as string | null }));
+    parts.groups.slice(1).forEach((part) => {
+      const id = crypto.randomUUID();
+      for (const i of part) assignments[i].groupId = id;
+    });
+    await this.deps.store.setImportGroups(assignments);
+    return Math.max(1, parts.groups.length);
+  }
+
+  async moveFace(jobId: string, faceId: string, to: string | 'new' | null): Promise<void> {
+    this.deps.assertUnlocked();
+    const face = (await this.deps.store.importFaces(jobId)).find((f) => f.id === faceId);
+    if (!face) throw new FacelocalError('import-not-found', 'This face is no longer in the import.');
+    await this.deps.store.setImportGroups([{ faceId, groupId: to === 'new' ? crypto.randomUUID() : to }]);
+  }
+
+  async enrolGroup(jobId: string, groupId: string, person: { name: string; consent: ConsentRecord }): Promise<Person> {
+    this.deps.assertUnlocked();
+    const members = (await this.deps.store.importFaces(jobId)).filter((f) => f.groupId === groupId);
+    if (members.length === 0) throw new FacelocalError('import-not-found', 'This group is no longer in the import.');
+    let saved: { person: PersonRecord; templates: TemplateRecord[] };
+    try {
+      saved = await this.deps.store.enrolFromImport(person, members.map((f) => f.id), this.deps.modelId);
+    } catch (error) {
+      if (error instanceof FacelocalError) await this.deps.audit('enrol', `refused from an import group: ${error.code}`);
+      throw error;
+    }
+    await this.deps.audit('enrol', `enrolled from an import group of ${saved.templates.length} face(s)`, saved.person.id);
+    return this.deps.enrolled(saved.person, saved.templates);
+  }
+
+  async setKept(jobId: string, keep: boolean): Promise<void> {
+    this.deps.assertUnlocked();
+    await this.deps.store.setImportKept(jobId, keep);
+    await this.deps.audit('photo-import', keep ? 'kept beyond this session (30 days)' : 'held for this session only');
+  }
+
+  async discard(jobId: string): Promise<void> {
+    if (this.running?.jobId === jobId) this.running.cancel();
+    await this.deps.store.discardImport(jobId);
+    await this.deps.audit('photo-import-erased', 'discarded: its faces and records erased');
+  }
+}
+
+class RunningImport implements ImportRun {
+  readonly failures: ImportRun['failures'] = [];
+  readonly done: Promise<ImportProgress>;
+  private counts: ImportCounts;
+  private readonly startedAt = performance.now();
+  private cancelled = false;
+  private finished = false;
+
+  constructor(
+    readonly jobId: string,
+    total: number,
+    private readonly todo: { photo: File; key: string }[],
+    private readonly deps: PhotoImportDeps,
+    private readonly groupFaces: () => Promise<void>,
+    private readonly onProgress?: (p: ImportProgress) => void,
+  ) {
+    const skipped = total - todo.length;
+    this.counts = { total, done: skipped, skipped, faces: 0, failed: 0 };
+    this.done = this.run();
+  }
+
+  get progress(): ImportProgress {
+    return importProgress(this.counts, performance.now() - this.startedAt, { finished: this.finished, cancelled: this.cancelled });
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  private report(): void {
+    this.onProgress?.(this.progress);
+  }
+
+  private async run(): Promise<ImportProgress> {
+    const todo = this.todo;
+    await this.deps.audit('photo-import', `started: ${this.counts.total} photo(s) picked, ${this.counts.skipped} already read`);
+    this.report();
+    // Detection of the next photo runs in the detector worker while this one is embedded in the embedder worker.
+    let next = todo.length ? this.analyseSafely(todo[0].photo) : null;
+    for (let i = 0; i < todo.length && !this.cancelled; i++) {
+      const analysed = await next!;
+      next = i + 1 < todo.length && !this.cancelled ? this.analyseSafely(todo[i + 1].photo) : null;
+      try {
+        await this.commit(todo[i].photo, todo[i].key, analysed);
+      } catch (error) {
+        // A full disk or a discarded import stops the batch: nothing further could be kept.
+        this.cancelled = true;
+        this.counts.failed++;
+        this.failures.push({ fileName: todo[i].photo.name, ...codeAndMessage(error) });
+      }
+      this.counts.done++;
+      this.report();
+    }
+    await next?.catch(() => undefined);
+    // Even a cancelled import groups what it read; a failure here leaves the faces ungrouped, not lost.
+    await this.groupFaces().catch((error: unknown) => this.failures.push({ fileName: '', ...codeAndMessage(error) }));
+    this.finished = true;
+    const p = this.progress;
+    await this.deps.audit('photo-import', `${p.cancelled ? 'cancelled' : 'finished'}: ${p.done - p.skipped} read, ${p.skipped} already read, ${p.failed} failed, ${p.faces} face(s)`);
+    this.report();
+    return p;
+  }
+
+  private analyseSafely(photo: File): Promise<AnalysedPhoto | FacelocalError> {
+    return this.deps.analyse(photo).catch((error: unknown) => (error instanceof FacelocalError ? error : new FacelocalError('unreadable-file', String(error))));
+  }
+
+  private async commit(photo: File, key: string, analysed: AnalysedPhoto | FacelocalError): Promise<void> {
+    if (analysed instanceof FacelocalError) {
+      this.counts.failed++;
+      this.failures.push({ fileName: photo.name, code: analysed.code, message: analysed.message });
+      await this.deps.store.recordImportedFile(this.jobId, { fileKey: key, faces: 0, error: analysed.code }, []);
+      return;
+    }
+    const embeddings = analysed.faces.length ? await this.deps.embed(analysed.faces.map((f) => f.aligned)) : [];
+    const faces: NewImportFace[] = analysed.faces.map((f, i) => ({
+      fileName: photo.webkitRelativePath || photo.name, box: f.box, detectionScore: f.score, embedding: embeddings[i],
+      problem: enrolmentProblem(f.quality), thumbnail: { type: 'image/jpeg', bytes: f.thumbnail! },
+    }));
+    await this.deps.store.recordImportedFile(this.jobId, { fileKey: key, faces: faces.length, error: null }, faces);
+    this.counts.faces += faces.length;
+  }
+}
+
+function toImportedFace(f: ImportFaceRecord): ImportedFace {
+  return { id: f.id, fileName: f.fileName, box: f.box, thumbnail: new Blob([f.thumbnail.bytes], { type: f.thumbnail.type }), problem: f.problem, groupId: f.groupId };
+}
+
+function codeAndMessage(error: unknown): { code: FacelocalError['code']; message: string } {
+  return error instanceof FacelocalError ? { code: error.code, message: error.message } : { code: 'unreadable-file', message: String(error) };
+}

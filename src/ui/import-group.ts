@@ -1,0 +1,138 @@
+// One group of an import (likely one person): its faces as a grid; select faces to move them; split; select the
+// group to merge it; name it with the person's consent to enrol them. Emits events; the import panel acts on them.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { ImportedFace } from '../index';
+import { panelStyles } from './shared-styles';
+import './consent-form';
+import type { ConsentForm } from './consent-form';
+
+export interface GroupTarget { id: string; label: string }
+
+@customElement('import-group')
+export class ImportGroup extends LitElement {
+  static styles = [
+    panelStyles,
+    css`
+      :host { display: block; border: 1px solid #c9ccd1; border-radius: 8px; padding: 0.5rem 0.75rem; margin: 0.75rem 0; }
+      .faces { display: grid; grid-template-columns: repeat(auto-fill, minmax(64px, 1fr)); gap: 0.35rem; margin: 0.5rem 0; }
+      .face { padding: 0; border: 3px solid transparent; border-radius: 6px; background: none; cursor: pointer; }
+      .face[aria-pressed='true'] { border-color: #2f6fed; }
+      .face img { width: 100%; aspect-ratio: 1; display: block; border-radius: 4px; }
+      .problem { font-size: 0.75rem; display: block; }
+      h3 { font-size: 1rem; margin: 0; }
+      select { font: inherit; max-width: 100%; }
+    `,
+  ];
+
+  /** null: not a real group (unassigned or poor faces): no naming, splitting or merging. */
+  @property() groupId: string | null = null;
+  @property() heading = '';
+  @property({ attribute: false }) faces: ImportedFace[] = [];
+  /** Where faces can be moved to (the other groups, plus "new group" and "out of groups"). */
+  @property({ attribute: false }) targets: GroupTarget[] = [];
+  @property({ type: Boolean }) busy = false;
+  @state() private selected = new Set<string>();
+  @state() private naming = false;
+  @state() private name = '';
+  @state() private problem = '';
+  private urls = new Map<string, string>();
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const url of this.urls.values()) URL.revokeObjectURL(url);
+    this.urls.clear();
+  }
+
+  private urlOf(face: ImportedFace): string {
+    let url = this.urls.get(face.id);
+    if (!url) this.urls.set(face.id, (url = URL.createObjectURL(face.thumbnail)));
+    return url;
+  }
+
+  private emit(type: string, detail: unknown) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private toggle(face: ImportedFace) {
+    const next = new Set(this.selected);
+    if (!next.delete(face.id)) next.add(face.id);
+    this.selected = next;
+  }
+
+  private move() {
+    const to = this.renderRoot.querySelector<HTMLSelectElement>('[data-testid=move-target]')!.value;
+    this.emit('move-faces', { faceIds: [...this.selected], to: to === '' ? null : to });
+    this.selected = new Set();
+  }
+
+  private enrol(e: Event) {
+    e.preventDefault();
+    this.problem = '';
+    if (!this.name.trim()) {
+      this.problem = 'Enter the name of this person.';
+      return;
+    }
+    const consent = this.renderRoot.querySelector<ConsentForm>('consent-form')!.read();
+    if (!consent) {
+      this.problem = 'No consent recorded, so no one was enrolled: complete the consent record.';
+      return;
+    }
+    this.emit('enrol-group', { groupId: this.groupId, name: this.name, consent });
+  }
+
+  render() {
+    const isGroup = this.groupId !== null;
+    return html`
+      <div class="row">
+        ${isGroup ? html`<input type="checkbox" data-testid="group-select" id="select" aria-label="Select ${this.heading} to merge"
+          @change=${(e: Event) => this.emit('group-selected', { groupId: this.groupId, selected: (e.target as HTMLInputElement).checked })} />` : nothing}
+        <h3>${this.heading} <span data-testid="group-size">(${this.faces.length} face${this.faces.length === 1 ? '' : 's'})</span></h3>
+      </div>
+      <div class="faces" role="list">
+        ${this.faces.map((f) => html`<div role="listitem">
+          <button type="button" class="face" data-testid="import-face" data-face-id=${f.id} aria-pressed=${String(this.selected.has(f.id))}
+            title=${f.problem ?? f.fileName} @click=${() => this.toggle(f)}>
+            <img src=${this.urlOf(f)} alt="Face from ${f.fileName}" />
+          </button>
+          ${f.problem ? html`<span class="problem" data-testid="face-problem">${f.problem}</span>` : nothing}
+        </div>`)}
+      </div>
+      ${this.selected.size
+        ? html`<div class="row">
+            <label>Move ${this.selected.size} selected face${this.selected.size === 1 ? '' : 's'} to
+              <select data-testid="move-target">${this.targets.filter((t) => t.id !== this.groupId).map((t) => html`<option value=${t.id}>${t.label}</option>`)}</select>
+            </label>
+            <button type="button" data-testid="move-faces" ?disabled=${this.busy} @click=${this.move}>Move</button>
+          </div>`
+        : nothing}
+      ${isGroup
+        ? html`<div class="row">
+            <button type="button" class="secondary" data-testid="split-group" ?disabled=${this.busy || this.faces.length < 2}
+              @click=${() => this.emit('split-group', { groupId: this.groupId })}>Split</button>
+            <button type="button" class="secondary" data-testid="name-group" aria-expanded=${String(this.naming)}
+              @click=${() => (this.naming = !this.naming)}>Name this person…</button>
+          </div>
+          ${this.naming
+            ? html`<form @submit=${this.enrol} aria-label="Name and enrol ${this.heading}">
+                <p>Enrol this person only with their consent. The ${this.faces.length} face${this.faces.length === 1 ? '' : 's'} above become their templates.</p>
+                <div class="row">
+                  <label for="group-name">Name</label>
+                  <input id="group-name" type="text" data-testid="group-name" maxlength="100" autocomplete="off"
+                    @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)} />
+                </div>
+                <consent-form .subjectName=${this.name}></consent-form>
+                <button type="submit" data-testid="enrol-group" ?disabled=${this.busy}>Enrol ${this.name.trim() || 'this person'}</button>
+                ${this.problem ? html`<div class="message" role="alert" data-testid="group-problem">${this.problem}</div>` : nothing}
+              </form>`
+            : nothing}`
+        : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'import-group': ImportGroup;
+  }
+}

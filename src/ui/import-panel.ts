@@ -1,0 +1,248 @@
+// Photo library: import many photos or a folder, watch progress (cancel, resume after a reload), then see the
+// faces grouped by person; merge, split, move faces, and name a group with consent to enrol that person.
+// The import itself runs in the matcher (workers), so it carries on while other tabs of the app are shown.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { describeTimeLeft } from '../core/import-progress';
+import type { ConsentRecord, ImportGroups, ImportJob, ImportProgress, ImportRun, Matcher } from '../index';
+import { messageFor, type UserMessage } from './messages';
+import { panelStyles } from './shared-styles';
+import type { GroupTarget } from './import-group';
+import './import-group';
+
+const POLL_MS = 250;
+const IMAGE_NAME = /\.(jpe?g|png|webp|gif|bmp|avif|heic|heif|tiff?)$/i;
+
+@customElement('import-panel')
+export class ImportPanel extends LitElement {
+  static styles = [
+    panelStyles,
+    css`
+      progress { width: 100%; }
+      .stats { font-variant-numeric: tabular-nums; }
+      .pickers label { font-weight: 600; display: block; margin: 0.5rem 0 0.25rem; }
+      details { margin: 0.5rem 0; }
+    `,
+  ];
+
+  @property({ attribute: false }) matcher!: Matcher;
+  @state() private job: ImportJob | null = null;
+  @state() private progress: ImportProgress | null = null;
+  @state() private failures: ImportRun['failures'] = [];
+  @state() private groups: ImportGroups | null = null;
+  @state() private message: UserMessage | null = null;
+  @state() private notice = '';
+  @state() private busy = false;
+  private selectedGroups = new Set<string>();
+  private poll: ReturnType<typeof setInterval> | undefined;
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.load();
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.poll);
+  }
+
+  private get running(): ImportRun | null {
+    const run = this.matcher.imports.running;
+    return run && !run.progress.finished ? run : null;
+  }
+
+  private async load() {
+    try {
+      const jobs = await this.matcher.imports.jobs();
+      this.job = jobs.at(-1) ?? null;
+      if (this.running) this.watch(this.running);
+      else if (this.job) await this.loadGroups();
+    } catch (error) {
+      this.message = messageFor(error);
+    }
+  }
+
+  private async loadGroups() {
+    this.groups = this.job ? await this.matcher.imports.groups(this.job.id) : null;
+    this.selectedGroups.clear();
+  }
+
+  /** Follows a run (this panel's, or one started before the tab was switched) until it ends. */
+  private watch(run: ImportRun) {
+    clearInterval(this.poll);
+    const update = () => {
+      this.progress = run.progress;
+      this.failures = [...run.failures];
+    };
+    update();
+    this.poll = setInterval(update, POLL_MS);
+    void run.done.then(async () => {
+      clearInterval(this.poll);
+      update();
+      this.job = (await this.matcher.imports.jobs()).find((j) => j.id === run.jobId) ?? null;
+      await this.loadGroups();
+    });
+  }
+
+  private async start(photos: File[]) {
+    if (photos.length === 0) return;
+    this.message = null;
+    this.notice = '';
+    try {
+      const run = await this.matcher.imports.start(photos, { jobId: this.job?.id });
+      const skipped = run.progress.skipped;
+      if (skipped) this.notice = `${skipped} photo${skipped === 1 ? ' was' : 's were'} already read by this import and ${skipped === 1 ? 'is' : 'are'} skipped.`;
+      this.watch(run);
+    } catch (error) {
+      this.message = messageFor(error);
+    }
+  }
+
+  /** Chosen files are all read (each bad one gets its message); a folder's other files (notes, sidecars) are left out. */
+  private onFiles(e: Event, fromFolder: boolean) {
+    const input = e.target as HTMLInputElement;
+    const files = Array.from(input.files ?? []);
+    void this.start(fromFolder ? files.filter(looksLikePhoto) : files);
+    input.value = '';
+  }
+
+  private async pickFolder() {
+    const picker = (window as unknown as { showDirectoryPicker?: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker;
+    if (!picker) return;
+    try {
+      await this.start((await filesIn(await picker())).filter(looksLikePhoto));
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'AbortError') this.message = messageFor(error);
+    }
+  }
+
+  /** Runs an action on the import, then reloads its groups; a failure is shown, and the groups stay as stored. */
+  private async act(action: () => Promise<unknown>, done?: string) {
+    this.busy = true;
+    this.message = null;
+    try {
+      await action();
+      if (done) this.notice = done;
+    } catch (error) {
+      this.message = messageFor(error);
+    } finally {
+      await this.loadGroups().catch(() => undefined);
+      this.busy = false;
+    }
+  }
+
+  private async newImport() {
+    this.job = null;
+    this.groups = null;
+    this.progress = null;
+    this.failures = [];
+    this.notice = '';
+  }
+
+  private renderProgress(p: ImportProgress) {
+    const running = !p.finished;
+    return html`<div role="status" aria-live="polite" data-testid="import-status" data-done=${p.done} data-total=${p.total}
+        data-finished=${String(p.finished)} data-cancelled=${String(p.cancelled)} data-skipped=${p.skipped}>
+      <progress data-testid="import-progress" max=${Math.max(1, p.total)} .value=${p.done} aria-label="Import progress"></progress>
+      <div class="stats">
+        ${p.done} / ${p.total} photos · ${p.faces} face${p.faces === 1 ? '' : 's'} found · ${p.failed} could not be read
+        ${running ? html` · ${describeTimeLeft(p.remainingMs)}` : nothing}
+        ${p.photosPerSecond > 0 ? html` · <span data-testid="import-rate">${p.photosPerSecond.toFixed(1)}</span> photos/s` : nothing}
+      </div>
+      ${p.finished ? html`<div>${p.cancelled ? 'Import stopped. Choose the same photos again to resume: photos already read are skipped.' : 'Import finished.'}</div>` : nothing}
+    </div>
+    ${running ? html`<button type="button" class="secondary" data-testid="import-cancel" @click=${() => this.matcher.imports.running?.cancel()}>Cancel</button>` : nothing}`;
+  }
+
+  private renderGroups(g: ImportGroups) {
+    const targets: GroupTarget[] = [
+      ...g.groups.map((group, i) => ({ id: group.id, label: `Group ${i + 1}` })),
+      { id: 'new', label: 'A new group' },
+      { id: '', label: 'Out of any group' },
+    ];
+    const imports = this.matcher.imports;
+    const jobId = g.jobId;
+    return html`
+      <h2>Faces grouped by person</h2>
+      <p>${g.groups.length} group${g.groups.length === 1 ? '' : 's'}, ${g.unassigned.length} face${g.unassigned.length === 1 ? '' : 's'} in no group,
+        ${g.poor.length} too poor to group. Groups are a guess: check them, fix them, then name a person only with their consent.</p>
+      <div class="row">
+        <label><input type="checkbox" data-testid="import-keep" .checked=${this.job?.keep ?? false} ?disabled=${this.busy}
+          @change=${(e: Event) => { const keep = (e.target as HTMLInputElement).checked; void this.act(async () => { await imports.setKept(jobId, keep); this.job = this.job && { ...this.job, keep }; }); }} />
+          Keep these unnamed faces on this device for 30 days (otherwise they are erased when this tab closes)</label>
+      </div>
+      <div class="row">
+        <button type="button" data-testid="merge-groups" ?disabled=${this.busy}
+          @click=${() => this.selectedGroups.size < 2
+            ? (this.message = { code: 'error', text: 'Select two or more groups to merge.' })
+            : this.act(() => imports.mergeGroups(jobId, [...this.selectedGroups]), 'Groups merged.')}>Merge selected groups</button>
+        <button type="button" class="danger" data-testid="import-discard" ?disabled=${this.busy}
+          @click=${() => this.act(async () => { await imports.discard(jobId); await this.newImport(); }, 'Import discarded: its faces were erased.')}>Discard this import</button>
+      </div>
+      <div data-testid="import-groups" data-count=${g.groups.length}
+        @group-selected=${(e: CustomEvent<{ groupId: string; selected: boolean }>) => (e.detail.selected ? this.selectedGroups.add(e.detail.groupId) : this.selectedGroups.delete(e.detail.groupId))}
+        @move-faces=${(e: CustomEvent<{ faceIds: string[]; to: string | null }>) => this.act(async () => { for (const id of e.detail.faceIds) await imports.moveFace(jobId, id, e.detail.to); })}
+        @split-group=${(e: CustomEvent<{ groupId: string }>) => this.act(async () => { const parts = await imports.splitGroup(jobId, e.detail.groupId); this.notice = parts > 1 ? `Split into ${parts} groups.` : 'These faces look like one person even when compared more strictly: the group was not split (move faces out by hand).'; })}
+        @enrol-group=${(e: CustomEvent<{ groupId: string; name: string; consent: ConsentRecord }>) => this.act(async () => { const p = await imports.enrolGroup(jobId, e.detail.groupId, { name: e.detail.name, consent: e.detail.consent }); this.notice = `${p.name} was enrolled with ${p.templateCount} photo${p.templateCount === 1 ? '' : 's'}.`; })}>
+        ${g.groups.map((group, i) => html`<import-group data-testid="import-group" data-group-id=${group.id} .groupId=${group.id} heading="Group ${i + 1}"
+          .faces=${group.faces} .targets=${targets} ?busy=${this.busy}></import-group>`)}
+        ${g.unassigned.length ? html`<import-group data-testid="import-unassigned" heading="In no group" .faces=${g.unassigned} .targets=${targets} ?busy=${this.busy}></import-group>` : nothing}
+        ${g.poor.length ? html`<details><summary>Too poor to group (${g.poor.length})</summary>
+          <import-group data-testid="import-poor" heading="Too poor to group" .faces=${g.poor} .targets=${[]}></import-group></details>` : nothing}
+      </div>`;
+  }
+
+  render() {
+    const p = this.progress;
+    const canPickFolder = 'showDirectoryPicker' in window;
+    return html`
+      <h2>Import a photo library</h2>
+      <p>Facelocal reads every photo on this device, finds the faces and groups them by person. No one is enrolled until you
+        name a group and record that person's consent. Unnamed faces are held only while this tab is open, unless you choose to keep them.</p>
+      ${this.job && !this.running ? html`<p class="message info" data-testid="import-resume">
+          An import of this session holds ${this.job.photosRead} photo${this.job.photosRead === 1 ? '' : 's'} and ${this.job.faces} face${this.job.faces === 1 ? '' : 's'}.
+          Choosing photos adds them to it; photos it has already read are skipped, so an interrupted import resumes where it stopped.
+          <button type="button" class="secondary" data-testid="import-new" @click=${this.newImport}>Start a separate import instead</button></p>` : nothing}
+      <div class="pickers">
+        <label for="import-files">Photos</label>
+        <input id="import-files" type="file" accept="image/*" multiple data-testid="import-files" ?disabled=${!!this.running} @change=${(e: Event) => this.onFiles(e, false)} />
+        <label for="import-folder">A folder of photos</label>
+        <input id="import-folder" type="file" webkitdirectory data-testid="import-folder" ?disabled=${!!this.running} @change=${(e: Event) => this.onFiles(e, true)} />
+        ${canPickFolder ? html`<div class="row"><button type="button" class="secondary" ?disabled=${!!this.running} @click=${this.pickFolder}>Choose a folder…</button></div>` : nothing}
+      </div>
+      ${p ? this.renderProgress(p) : nothing}
+      ${this.notice ? html`<div class="message info" role="status" data-testid="import-notice">${this.notice}</div>` : nothing}
+      ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
+      ${this.failures.length
+        ? html`<details open><summary>${this.failures.length} photo${this.failures.length === 1 ? '' : 's'} could not be read</summary>
+            <ul class="plain">${this.failures.map((f) => html`<li data-testid="import-failure" data-code=${f.code}>${f.fileName ? `${f.fileName}: ` : ''}${f.message}</li>`)}</ul></details>`
+        : nothing}
+      ${this.groups && !this.running ? this.renderGroups(this.groups) : nothing}
+    `;
+  }
+}
+
+function looksLikePhoto(file: File): boolean {
+  return IMAGE_NAME.test(file.name) || file.type.startsWith('image/');
+}
+
+/** Every file under a picked folder, subfolders included, with its path (so resuming recognises it). */
+async function filesIn(dir: FileSystemDirectoryHandle, path = ''): Promise<File[]> {
+  const files: File[] = [];
+  for await (const entry of (dir as unknown as { values(): AsyncIterable<FileSystemHandle> }).values()) {
+    if (entry.kind === 'file') {
+      const file = await (entry as FileSystemFileHandle).getFile();
+      Object.defineProperty(file, 'webkitRelativePath', { value: `${path}${file.name}` });
+      files.push(file);
+    } else {
+      files.push(...(await filesIn(entry as FileSystemDirectoryHandle, `${path}${entry.name}/`)));
+    }
+  }
+  return files;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'import-panel': ImportPanel;
+  }
+}

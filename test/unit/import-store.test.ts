@@ -1,0 +1,91 @@
+// Photo-library import staging in the gallery store (fake-indexeddb): per-photo commits, resume keys, grouping,
+// enrolment from a group in one transaction, and erasure of unkept imports once their session is gone.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { IDBFactory } from 'fake-indexeddb';
+import { KEPT_IMPORT_DAYS, openGalleryStore, type NewImportFace } from '../../src/store/gallery-store';
+import type { ConsentRecord } from '../../src/core/consent';
+import { FacelocalError } from '../../src/types';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+function face(seed: number, problem: string | null = null): NewImportFace {
+  return {
+    fileName: `album/photo-${seed}.jpg`, box: { x: seed, y: 1, width: 80, height: 90 }, detectionScore: 0.9, problem,
+    embedding: new Float32Array(512).map((_, i) => Math.cos(seed + i)),
+    thumbnail: { type: 'image/jpeg', bytes: new Uint8Array([0xff, 0xd8, seed, 0xff, 0xd9]).buffer },
+  };
+}
+
+const consent = (subjectName: string): ConsentRecord => ({
+  subjectName, givenAt: Date.now(), purpose: 'photo-library', purposeDetail: '', method: 'checkbox', retention: { kind: 'days', days: 30 }, collectedBy: 'Test',
+});
+
+const fresh = () => openGalleryStore({ name: 'imports', idbFactory: new IDBFactory() });
+
+describe('import staging in the store', () => {
+  it('commits each photo with its faces, and remembers which photos were read', async () => {
+    const store = await fresh();
+    const job = await store.createImportJob('session-a');
+    const saved = await store.recordImportedFile(job.id, { fileKey: 'k1', faces: 2, error: null }, [face(1), face(2, 'The face is too blurred.')]);
+    await store.recordImportedFile(job.id, { fileKey: 'k2', faces: 0, error: 'unreadable-file' }, []);
+    expect([...(await store.importedFileKeys(job.id))].sort()).toEqual(['k1', 'k2']);
+    const faces = await store.importFaces(job.id);
+    expect(faces.map((f) => f.id).sort()).toEqual(saved.map((f) => f.id).sort());
+    expect(faces.find((f) => f.problem)?.fileName).toBe('album/photo-2.jpg');
+    expect(Array.from(faces[0].embedding)).toEqual(Array.from(saved[0].embedding));
+    expect(faces.every((f) => f.groupId === null)).toBe(true);
+  });
+
+  it('writes nothing of a photo whose import is gone', async () => {
+    const store = await fresh();
+    const job = await store.createImportJob('s');
+    await store.discardImport(job.id);
+    const error = await store.recordImportedFile(job.id, { fileKey: 'k', faces: 1, error: null }, [face(1)]).catch((e: unknown) => e);
+    expect((error as FacelocalError).code).toBe('import-not-found');
+    expect(await store.importFaces(job.id)).toEqual([]);
+    expect((await store.importedFileKeys(job.id)).size).toBe(0);
+  });
+
+  it('enrols a person from import faces and takes those faces out of the import, at once', async () => {
+    const store = await fresh();
+    const job = await store.createImportJob('s');
+    const [a, b, c] = await store.recordImportedFile(job.id, { fileKey: 'k', faces: 3, error: null }, [face(1), face(2), face(3)]);
+    await store.setImportGroups([{ faceId: a.id, groupId: 'g1' }, { faceId: b.id, groupId: 'g1' }, { faceId: c.id, groupId: 'g2' }]);
+    expect((await store.importFaces(job.id)).map((f) => f.groupId).sort()).toEqual(['g1', 'g1', 'g2']);
+    // No consent: refused, nothing moved.
+    const refused = await store.enrolFromImport({ name: 'Ada', consent: { ...consent('Ada'), collectedBy: '' } }, [a.id, b.id], 'model').catch((e: unknown) => e);
+    expect((refused as FacelocalError).code).toBe('consent-required');
+    expect((await store.importFaces(job.id)).length).toBe(3);
+    const { person, templates } = await store.enrolFromImport({ name: 'Ada', consent: consent('Ada') }, [a.id, b.id], 'model');
+    expect(templates.map((t) => t.sourceName).sort()).toEqual(['album/photo-1.jpg', 'album/photo-2.jpg']);
+    expect((await store.templatesOf(person.id)).length).toBe(2);
+    expect((await store.importFaces(job.id)).map((f) => f.id)).toEqual([c.id]);
+  });
+
+  it('erases unkept imports whose session is gone, and kept ones after their time', async () => {
+    const store = await fresh();
+    const mine = await store.createImportJob('alive');
+    const orphan = await store.createImportJob('closed-tab');
+    const kept = await store.createImportJob('closed-tab');
+    for (const j of [mine, orphan, kept]) await store.recordImportedFile(j.id, { fileKey: 'k', faces: 1, error: null }, [face(1)]);
+    const keptRecord = await store.setImportKept(kept.id, true);
+    expect(keptRecord.expiresAt).toBeGreaterThan(Date.now() + (KEPT_IMPORT_DAYS - 1) * DAY);
+    expect(await store.eraseStaleImports(new Set(['alive']))).toBe(1);
+    expect((await store.listImportJobs()).map((j) => j.id).sort()).toEqual([mine.id, kept.id].sort());
+    expect(await store.importFaces(orphan.id)).toEqual([]);
+    expect(await store.eraseStaleImports(new Set(['alive']), Date.now() + (KEPT_IMPORT_DAYS + 1) * DAY)).toBe(1);
+    expect((await store.listImportJobs()).map((j) => j.id)).toEqual([mine.id]);
+  });
+
+  it('seals import faces when encryption is turned on, and reads them back once unlocked', async () => {
+    const store = await fresh();
+    const job = await store.createImportJob('s');
+    await store.recordImportedFile(job.id, { fileKey: 'k', faces: 1, error: null }, [face(7)]);
+    await store.enableEncryption('correct horse battery', { N: 2 ** 4 });
+    store.lock();
+    expect(((await store.importFaces(job.id).catch((e: unknown) => e)) as FacelocalError).code).toBe('locked');
+    await store.unlock('correct horse battery');
+    expect((await store.importFaces(job.id))[0].fileName).toBe('album/photo-7.jpg');
+  });
+});
