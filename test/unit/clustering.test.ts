@@ -77,7 +77,7 @@ describe('clusterFaces', () => {
 
   it('a graph grown in batches clusters like one built at once', () => {
     const { vectors } = syntheticPeople([5, 3, 4, 1, 2], 512, 11);
-    const graph = new FaceGraph(512, THRESHOLD, 2); // small capacity forces growth
+    const graph = new FaceGraph(512, THRESHOLD, { capacity: 2 }); // small capacity forces growth
     expect(graph.add(vectors.slice(0, 6))).toEqual([0, 1, 2, 3, 4, 5]);
     graph.add(vectors.slice(6, 9));
     graph.add(vectors.slice(9));
@@ -88,6 +88,20 @@ describe('clusterFaces', () => {
     expect(graph.linksAtOrAbove(THRESHOLD)).toEqual(oneShot.linksAtOrAbove(THRESHOLD));
     expect(clusterFaces(vectors, { threshold: THRESHOLD }).groups.map((g) => g.length)).toEqual([5, 4, 3, 2]);
     expect(() => graph.add([new Float32Array(3)])).toThrow(/512-d/);
+  });
+
+  it('the WASM SIMD kernel and the plain JavaScript one find the same links', () => {
+    const { vectors } = syntheticPeople([6, 5, 4, 3, 2, 1], 512, 13);
+    const simd = new FaceGraph(512, 0.05, { capacity: 3 }), plain = new FaceGraph(512, 0.05, { simd: false });
+    simd.add(vectors.slice(0, 10)); simd.add(vectors.slice(10));
+    plain.add(vectors);
+    expect(simd.usesSimd).toBe(true); // Node has WebAssembly SIMD
+    expect(plain.usesSimd).toBe(false);
+    const a = simd.linksAtOrAbove(0.05), b = plain.linksAtOrAbove(0.05);
+    expect(a.length).toBeGreaterThan(30); // genuine pairs (55) and a tail of strangers
+    expect(a.map((l) => [l.i, l.j]).sort()).toEqual(b.map((l) => [l.i, l.j]).sort());
+    for (const l of a) expect(l.similarity).toBeCloseTo(b.find((x) => x.i === l.i && x.j === l.j)!.similarity, 5);
+    expect(new FaceGraph(10, 0.5).usesSimd).toBe(false); // rows not a multiple of 8 floats: plain kernel
   });
 });
 
