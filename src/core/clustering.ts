@@ -204,7 +204,7 @@ function simdModule(): WebAssembly.Module | null {
 }
 
 /**
- * A WebAssembly module (about 200 bytes, assembled here so there is no build step or binary file) exporting its
+ * A WebAssembly module (about 250 bytes, assembled here so there is no build step or binary file) exporting its
  * memory and rowDots(a, b, count, bytes, out): for r < count, f32 at out + 4r = dot(row at a, row at b + r·bytes),
  * rows of `bytes` bytes (a multiple of 32), summed in two f32x4 accumulators.
  */
