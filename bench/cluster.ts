@@ -1,0 +1,184 @@
+// How well Facelocal groups faces by person: embeds every identity photo of ../shared/faces with the real app in
+// headless Chromium (largest face per photo, as bench/run.ts), clusters them with src/core/clustering.ts and scores
+// the groups against the folders (pairwise and BCubed precision / recall / F1). Also: the faces of the unlabelled
+// _group photos mixed in (how many join a group), a few variants for comparison, and clustering time for 5,000
+// synthetic faces in Node.
+//   npm run bench:cluster -- [--data DIR] [--out FILE] [--embeddings FILE]
+// --embeddings FILE reuses the embeddings saved there (or saves them there on a first run) so the clustering can be
+// re-measured without Chromium. They are biometric data: keep the file out of the repository and delete it after.
+// Prints a table, and as its last line one JSON object (also written to --out).
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { launchBrowser, WatchedPage } from '../test/browser/browser';
+import { startPreview } from '../test/browser/preview-server';
+import calibration from '../src/core/calibration-data.json';
+import { FaceGraph, clusterFaces, type ClusterOptions, type Clustering } from '../src/core/clustering';
+import { normalUpperTailInverse } from '../src/core/calibration';
+import { clusterQuality } from '../src/core/cluster-quality';
+import { l2Normalize } from '../src/core/vectors';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback?: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const dataDir = resolve(option('--data', '../shared/faces')!);
+const outFile = option('--out');
+const embeddingsFile = option('--embeddings');
+
+interface Face { box: { width: number; height: number }; embedding: number[] }
+type Embedded = { faces: Face[] } | { error: string };
+
+function listPhotos(dir: string): string[] {
+  return readdirSync(dir).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort();
+}
+
+const identityPhotos = readdirSync(dataDir, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
+  .flatMap((d) => listPhotos(join(dataDir, d.name)).map((f) => ({ identity: d.name, file: `${d.name}/${f}` })));
+const groupPhotos = existsSync(join(dataDir, '_group')) ? listPhotos(join(dataDir, '_group')).map((f) => `_group/${f}`) : [];
+
+/** Embeds every file with the app's facade on the harness page; the photos are served on the app's own origin. */
+async function embedAll(files: string[]): Promise<Record<string, Embedded>> {
+  const server = await startPreview();
+  const browser = await launchBrowser();
+  try {
+    const watched = await WatchedPage.open(browser, server.url, {});
+    await watched.context.route(`${watched.origin}/__photos/**`, (route) => {
+      const file = resolve(dataDir, decodeURIComponent(new URL(route.request().url()).pathname.replace('/__photos/', '')));
+      if (!file.startsWith(dataDir) || !existsSync(file)) return route.fulfill({ status: 404 });
+      return route.fulfill({ status: 200, headers: { 'Content-Type': 'application/octet-stream', 'Cross-Origin-Resource-Policy': 'same-origin' }, body: readFileSync(file) });
+    });
+    await watched.page.goto(new URL('test/harness/', server.url).href);
+    await watched.page.waitForFunction(() => document.body.dataset.ready === 'true');
+    return await watched.page.evaluate(async (files) => {
+      const matcher = await window.facelocal.openMatcher({ databaseName: 'bench-cluster' });
+      const results: Record<string, unknown> = {};
+      for (const f of files) {
+        try {
+          const r = await matcher.embedFaces(await (await fetch(`/__photos/${f}`)).blob());
+          results[f] = { faces: r.faces.map((x) => ({ box: x.box, embedding: Array.from(x.embedding) })) };
+        } catch (e) {
+          results[f] = { error: (e as Error).message };
+        }
+      }
+      return results as Record<string, never>;
+    }, files);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+const largestFace = (e: Embedded | undefined): Face | null =>
+  !e || 'error' in e || e.faces.length === 0 ? null : e.faces.reduce((a, b) => (a.box.width * a.box.height >= b.box.width * b.box.height ? a : b));
+
+/** Wall-clock and CPU milliseconds: on a shared machine the CPU time is the steadier of the two. */
+function timed<T>(run: () => T): { result: T; ms: number; cpuMs: number } {
+  const t0 = performance.now(), cpu0 = process.cpuUsage();
+  const result = run();
+  const cpu = process.cpuUsage(cpu0);
+  return { result, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+/** Seeded unit vectors around `people` random centres (mulberry32 + Box-Muller), like real embeddings in spread. */
+function syntheticFaces(count: number, people: number, dim: number, seed: number): Float32Array[] {
+  let state = seed >>> 0;
+  const uniform = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const gaussian = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+  const centres = Array.from({ length: people }, () => l2Normalize(Array.from({ length: dim }, gaussian)));
+  // Noise of norm ~0.75 around a unit centre gives genuine cosines near 0.64, impostors near 0.
+  return Array.from({ length: count }, (_, i) => l2Normalize(Array.from(centres[i % people], (c) => c + gaussian() * 0.75 / Math.sqrt(dim))));
+}
+
+const threshold = calibration.threshold;
+// The other principled route: a stricter per-pair link for single linkage, from the stranger model at 1e-5
+// (about 1e-3 spread over the ~100 comparisons each face makes here).
+const strictLink = calibration.strangerModel.mean + normalUpperTailInverse(1e-5) * calibration.strangerModel.sd;
+const variants: { name: string; options: ClusterOptions }[] = [
+  { name: 'guarded linkage (default)', options: { threshold } },
+  { name: 'DBSCAN, minPts 2', options: { threshold, method: 'dbscan' } },
+  { name: 'DBSCAN, minPts 3', options: { threshold, method: 'dbscan', minPoints: 3 } },
+  { name: `DBSCAN, link ${strictLink.toFixed(3)}`, options: { threshold: strictLink, method: 'dbscan' } },
+  { name: 'guarded, fraction 0.25', options: { threshold, minLinkFraction: 0.25 } },
+  { name: 'guarded, fraction 0.75', options: { threshold, minLinkFraction: 0.75 } },
+];
+
+console.error(`bench:cluster: embedding ${identityPhotos.length} identity photos and ${groupPhotos.length} group photos…`);
+const embedded: Record<string, Embedded> = embeddingsFile && existsSync(embeddingsFile)
+  ? JSON.parse(readFileSync(embeddingsFile, 'utf8'))
+  : await embedAll([...identityPhotos.map((p) => p.file), ...groupPhotos]);
+if (embeddingsFile && !existsSync(embeddingsFile)) writeFileSync(embeddingsFile, JSON.stringify(embedded));
+const labelled = identityPhotos.map((p) => ({ ...p, face: largestFace(embedded[p.file]) })).filter((p) => p.face !== null);
+const labels = labelled.map((p) => p.identity);
+const vectors = labelled.map((p) => Float32Array.from(p.face!.embedding));
+const missed = identityPhotos.length - labelled.length;
+
+const measured = variants.map((v) => {
+  const { result, ms } = timed(() => clusterFaces(vectors, v.options));
+  return { name: v.name, options: v.options, ms, clustering: result, quality: clusterQuality(result, labels) };
+});
+const chosen = measured[0];
+
+// The _group photos' faces (every face, unlabelled) mixed in: which of them join a group, and whose.
+const groupFaces = groupPhotos.flatMap((file) => {
+  const e = embedded[file];
+  return !e || 'error' in e ? [] : e.faces.map((f) => ({ file, embedding: Float32Array.from(f.embedding) }));
+});
+const mixed = clusterFaces([...vectors, ...groupFaces.map((f) => f.embedding)], { threshold });
+const groupOf = (clustering: Clustering, face: number) => clustering.groups.findIndex((g) => g.includes(face));
+const majority = (members: number[]) => {
+  const counts = new Map<string, number>();
+  for (const m of members) if (m < labels.length) counts.set(labels[m], (counts.get(labels[m]) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '(_group faces only)';
+};
+// Two faces of one photo are two people: a group holding both is certainly wrong.
+const samePhotoClashes = mixed.groups.filter((g) => {
+  const files = g.filter((f) => f >= labels.length).map((f) => groupFaces[f - labels.length].file);
+  return new Set(files).size < files.length;
+}).length;
+const joined = groupFaces.map((f, k) => ({ file: f.file, group: groupOf(mixed, labels.length + k) })).filter((j) => j.group >= 0)
+  .map((j) => ({ file: j.file, joinedGroupOf: majority(mixed.groups[j.group]) }));
+const mixedQuality = clusterQuality({ groups: mixed.groups.map((g) => g.filter((f) => f < labels.length)).filter((g) => g.length > 0), unassigned: mixed.unassigned.filter((f) => f < labels.length) }, labels);
+
+const synthetic = syntheticFaces(5000, 1000, 512, 42);
+// The machine is shared: the median of three runs.
+const runs = [0, 1, 2].map(() => timed(() => clusterFaces(synthetic, { threshold })));
+const scale = runs.sort((a, b) => a.ms - b.ms)[1];
+// Incremental import: a batch of 100 faces into a graph of 4,900, then clustering the whole graph.
+const graph = new FaceGraph(512, threshold, { capacity: synthetic.length });
+graph.add(synthetic.slice(0, 4900));
+const batch = timed(() => graph.add(synthetic.slice(4900)));
+const syntheticLabels = synthetic.map((_, i) => String(i % 1000));
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+console.log(`\n${labelled.length} faces (${missed} photos without a face) of ${new Set(labels).size} people from ${dataDir}; threshold ${threshold} (cosine; eps = ${(1 - threshold).toFixed(4)})\n`);
+console.log(['method'.padEnd(28), 'pairwise P / R / F1'.padStart(26), 'BCubed P / R / F1'.padStart(26), 'groups'.padStart(8), 'unassigned'.padStart(11), 'ms'.padStart(7)].join(''));
+for (const m of measured) {
+  const q = m.quality;
+  const prf = (x: { precision: number; recall: number; f1: number }) => `${pct(x.precision)} / ${pct(x.recall)} / ${pct(x.f1)}`;
+  console.log([m.name.padEnd(28), prf(q.pairwise).padStart(26), prf(q.bcubed).padStart(26), String(q.groups).padStart(8), String(m.clustering.unassigned.length).padStart(11), m.ms.toFixed(1).padStart(7)].join(''));
+}
+const joinedIdentity = joined.filter((j) => !j.joinedGroupOf.startsWith('('));
+console.log(`\n_group photos: ${groupFaces.length} faces in ${groupPhotos.length} photos mixed in; ${joined.length} joined a group, ${joinedIdentity.length} of them an identity's group; groups holding two faces of one photo: ${samePhotoClashes}`);
+const joinedBy = new Map<string, number>();
+for (const j of joined) joinedBy.set(j.joinedGroupOf, (joinedBy.get(j.joinedGroupOf) ?? 0) + 1);
+console.log(`  joined: ${[...joinedBy].map(([who, n]) => `${who} ×${n}`).join(', ') || 'none'}; identity photos then: pairwise F1 ${pct(mixedQuality.pairwise.f1)}, BCubed F1 ${pct(mixedQuality.bcubed.f1)}`);
+console.log(`5,000 synthetic faces (1,000 people, 512-d): clustered in ${scale.ms.toFixed(0)} ms (CPU ${scale.cpuMs.toFixed(0)} ms), median of 3 (${scale.result.groups.length} groups, BCubed F1 ${pct(clusterQuality(scale.result, syntheticLabels).bcubed.f1)}); a batch of 100 added to 4,900 in ${batch.ms.toFixed(0)} ms (CPU ${batch.cpuMs.toFixed(0)} ms)`);
+
+const summary = (m: (typeof measured)[number]) => ({ name: m.name, options: m.options, ms: m.ms, unassigned: m.clustering.unassigned.length, ...m.quality });
+const result = {
+  photos: identityPhotos.length,
+  faces: labelled.length,
+  identities: new Set(labels).size,
+  threshold,
+  chosen: summary(chosen),
+  variants: measured.slice(1).map(summary),
+  groupPhotos: { photos: groupPhotos.length, faces: groupFaces.length, joined: joined.length, joinedIdentityGroups: joinedIdentity.length, samePhotoClashes, joinedGroups: joined, identityQualityAfter: { pairwise: mixedQuality.pairwise, bcubed: mixedQuality.bcubed } },
+  scale: { faces: synthetic.length, ms: scale.ms, cpuMs: scale.cpuMs, groups: scale.result.groups.length, batchOf100Ms: batch.ms, batchOf100CpuMs: batch.cpuMs, simd: graph.usesSimd },
+};
+if (outFile) writeFileSync(outFile, JSON.stringify(result, null, 2));
+console.log(JSON.stringify(result));
