@@ -89,7 +89,7 @@ function centreOf(identity: number, seed: number, out: Float32Array): () => numb
 }
 
 /** Calls `visit` for every gallery template, in order, regenerating it from the seed. */
-function forEachTemplate(n: number, dim: number, perIdentity: number, seed: number, visit: (row: number, identity: number, v: Float32Array) => void): void {
+export function forEachTemplate(n: number, dim: number, perIdentity: number, seed: number, visit: (row: number, identity: number, v: Float32Array) => void): void {
   const centre = new Float32Array(dim), v = new Float32Array(dim);
   for (let row = 0, identity = 0; row < n; identity++) {
     const random = centreOf(identity, seed, centre);
@@ -98,6 +98,22 @@ function forEachTemplate(n: number, dim: number, perIdentity: number, seed: numb
       visit(row, identity, v);
     }
   }
+}
+
+/** Probes: fresh samples (not in the gallery) of random existing identities, with their identity numbers. */
+export function probesOf(identities: number, count: number, dim: number, seed: number): { probes: Float32Array[]; identityOf: number[] } {
+  const queryRandom = prng(seed ^ 0x51ed27);
+  const probes: Float32Array[] = [], identityOf: number[] = [];
+  const centre = new Float32Array(dim);
+  for (let q = 0; q < count; q++) {
+    const identity = Math.floor(queryRandom() * identities);
+    centreOf(identity, seed, centre);
+    const probe = new Float32Array(dim);
+    sampleOf(centre, queryRandom, probe);
+    probes.push(probe);
+    identityOf.push(identity);
+  }
+  return { probes, identityOf };
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -118,17 +134,7 @@ export function runSearchBench(options: SearchBenchOptions): SearchBenchResult {
   });
   const heapMB = (heldBytes() - heapBefore) / 2 ** 20;
 
-  // Probes: fresh samples of random existing identities.
-  const queryRandom = prng(seed ^ 0x51ed27);
-  const probes: Float32Array[] = [];
-  const centre = new Float32Array(dim);
-  for (let q = 0; q < queries; q++) {
-    const identity = Math.floor(queryRandom() * identities);
-    centreOf(identity, seed, centre);
-    const probe = new Float32Array(dim);
-    sampleOf(centre, queryRandom, probe);
-    probes.push(probe);
-  }
+  const { probes } = probesOf(identities, queries, dim, seed);
 
   // Exact ground truth: each person's best float score, for every probe, in one streaming pass.
   const best = new Float32Array(queries * identities).fill(-Infinity);
