@@ -1,0 +1,242 @@
+// Gallery search at scale, in Node, on the app's own TemplateIndex (src/core/matching.ts).
+//
+//   npm run bench:search -- --n 1000000 [--queries 40] [--seed 1] [--out FILE] [--shortlist N] [--exact-limit N]
+//
+// Synthetic 512-d faces clustered like real identities: identity centres uniform on the sphere, 4 samples each at
+// √0.7·centre + √0.3·noise (genuine cosine ≈ 0.7, impostor ≈ 0 ± 0.044). Vectors are regenerated from the seed
+// rather than stored, so 1,000,000 faces need no 2 GB array. Queries are fresh samples of existing identities.
+// Ground truth is exact float brute force (per person, best template). Prints a table; the last stdout line (and
+// --out) is one JSON object.
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { TemplateIndex, decideIdentity } from '../src/core/matching';
+import calibration from '../src/core/calibration-data.json';
+
+export interface SearchBenchOptions {
+  n: number;
+  dim?: number;
+  queries?: number;
+  seed?: number;
+  samplesPerIdentity?: number;
+  shortlist?: number;
+  exactRowLimit?: number;
+}
+
+export interface SearchBenchResult {
+  n: number;
+  dim: number;
+  buildMs: number;
+  memoryMB: number;
+  queryMs: { median: number; p90: number };
+  /** CPU time of the same queries (this machine is shared: wall time includes waiting for a core). */
+  queryCpuMs: { median: number; p90: number };
+  recallAt10: number;
+  /** Whether the index held floats (every returned score exact). */
+  exactScores: boolean;
+  /** Queries whose best person matches exact search. */
+  top1Agreement: number;
+  /** Queries whose decision at the calibrated threshold (name or "unknown") matches exact search. */
+  decisionAgreement: number;
+  /** Largest |returned score − exact score| for a returned person. */
+  maxScoreError: number;
+  /** Heap + array buffers held after building, as Node reports them (includes the id strings). */
+  heapMB: number;
+}
+
+const GENUINE = 0.7;
+
+/** mulberry32: small, fast, seedable. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function fillGaussian(random: () => number, out: Float32Array): void {
+  for (let i = 0; i < out.length; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(1 - random())), a = 2 * Math.PI * random();
+    out[i] = r * Math.cos(a);
+    if (i + 1 < out.length) out[i + 1] = r * Math.sin(a);
+  }
+}
+
+function normalise(v: Float32Array): void {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  const k = 1 / Math.sqrt(s);
+  for (let i = 0; i < v.length; i++) v[i] *= k;
+}
+
+/** One sample of an identity: √g·centre + √(1−g)·(fresh unit noise), normalised. */
+function sampleOf(centre: Float32Array, random: () => number, out: Float32Array): void {
+  fillGaussian(random, out);
+  normalise(out);
+  const a = Math.sqrt(GENUINE), b = Math.sqrt(1 - GENUINE);
+  for (let i = 0; i < out.length; i++) out[i] = a * centre[i] + b * out[i];
+  normalise(out);
+}
+
+function centreOf(identity: number, seed: number, out: Float32Array): () => number {
+  const random = prng((seed * 0x9e3779b1) ^ Math.imul(identity + 1, 0x85ebca6b));
+  fillGaussian(random, out);
+  normalise(out);
+  return random; // continues with this identity's samples
+}
+
+/** Calls `visit` for every gallery template, in order, regenerating it from the seed. */
+export function forEachTemplate(n: number, dim: number, perIdentity: number, seed: number, visit: (row: number, identity: number, v: Float32Array) => void): void {
+  const centre = new Float32Array(dim), v = new Float32Array(dim);
+  for (let row = 0, identity = 0; row < n; identity++) {
+    const random = centreOf(identity, seed, centre);
+    for (let s = 0; s < perIdentity && row < n; s++, row++) {
+      sampleOf(centre, random, v);
+      visit(row, identity, v);
+    }
+  }
+}
+
+/** Probes: fresh samples (not in the gallery) of random existing identities, with their identity numbers. */
+export function probesOf(identities: number, count: number, dim: number, seed: number): { probes: Float32Array[]; identityOf: number[] } {
+  const queryRandom = prng(seed ^ 0x51ed27);
+  const probes: Float32Array[] = [], identityOf: number[] = [];
+  const centre = new Float32Array(dim);
+  for (let q = 0; q < count; q++) {
+    const identity = Math.floor(queryRandom() * identities);
+    centreOf(identity, seed, centre);
+    const probe = new Float32Array(dim);
+    sampleOf(centre, queryRandom, probe);
+    probes.push(probe);
+    identityOf.push(identity);
+  }
+  return { probes, identityOf };
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+export function runSearchBench(options: SearchBenchOptions): SearchBenchResult {
+  const { n, dim = 512, queries = 40, seed = 1, samplesPerIdentity = 4 } = options;
+  const identities = Math.ceil(n / samplesPerIdentity);
+  const heapBefore = heldBytes();
+
+  const index = new TemplateIndex(dim, 1024, { shortlist: options.shortlist, exactRowLimit: options.exactRowLimit });
+  let buildMs = 0;
+  forEachTemplate(n, dim, samplesPerIdentity, seed, (row, identity, v) => {
+    const t0 = performance.now();
+    index.add({ templateId: `t${row}`, personId: `p${identity}`, embedding: v });
+    buildMs += performance.now() - t0;
+  });
+  const heapMB = (heldBytes() - heapBefore) / 2 ** 20;
+
+  const { probes } = probesOf(identities, queries, dim, seed);
+
+  // Exact ground truth: each person's best float score, for every probe, in one streaming pass.
+  const best = new Float32Array(queries * identities).fill(-Infinity);
+  forEachTemplate(n, dim, samplesPerIdentity, seed, (_row, identity, v) => {
+    for (let q = 0; q < queries; q++) {
+      const p = probes[q];
+      let s = 0;
+      for (let i = 0; i < dim; i++) s += p[i] * v[i];
+      const at = q * identities + identity;
+      if (s > best[at]) best[at] = s;
+    }
+  });
+
+  const times: number[] = [], cpuTimes: number[] = [];
+  let recall = 0, top1 = 0, decisions = 0, maxScoreError = 0;
+  for (let q = 0; q < queries; q++) {
+    index.searchPeople(probes[q], 10); // warm-up for the JIT on the first probes; timed below
+    const t0 = performance.now(), cpu0 = process.cpuUsage();
+    const found = index.searchPeople(probes[q], 10);
+    times.push(performance.now() - t0);
+    const cpu = process.cpuUsage(cpu0);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
+
+    const scores = best.subarray(q * identities, (q + 1) * identities);
+    const truth = topPeople(scores, 10);
+    const truthSet = new Set(truth.map((p) => `p${p}`));
+    recall += found.filter((f) => truthSet.has(f.personId)).length / truth.length;
+    if (found[0]?.personId === `p${truth[0]}`) top1++;
+    const exactCandidates = truth.map((p) => ({ personId: `p${p}`, score: scores[p], templateId: '' }));
+    const a = decideIdentity(found, calibration.threshold), b = decideIdentity(exactCandidates, calibration.threshold);
+    if (a.kind === b.kind && (a.kind === 'unknown' || (b.kind === 'known' && a.personId === b.personId))) decisions++;
+    for (const f of found) maxScoreError = Math.max(maxScoreError, Math.abs(f.score - scores[Number(f.personId.slice(1))]));
+  }
+  times.sort((x, y) => x - y);
+  cpuTimes.sort((x, y) => x - y);
+  const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+  return {
+    n, dim,
+    buildMs: round(buildMs, 0),
+    memoryMB: round(index.byteLength / 2 ** 20, 1),
+    queryMs: { median: round(quantile(times, 0.5)), p90: round(quantile(times, 0.9)) },
+    queryCpuMs: { median: round(quantile(cpuTimes, 0.5)), p90: round(quantile(cpuTimes, 0.9)) },
+    recallAt10: round(recall / queries, 4),
+    exactScores: index.isExact,
+    top1Agreement: round(top1 / queries, 4),
+    decisionAgreement: round(decisions / queries, 4),
+    maxScoreError: round(maxScoreError, 5),
+    heapMB: round(heapMB, 1),
+  };
+}
+
+function topPeople(scores: Float32Array, k: number): number[] {
+  const order: number[] = [];
+  for (let p = 0; p < scores.length; p++) {
+    if (order.length < k || scores[p] > scores[order[order.length - 1]]) {
+      order.push(p);
+      order.sort((a, b) => scores[b] - scores[a] || a - b);
+      if (order.length > k) order.pop();
+    }
+  }
+  return order;
+}
+
+function heldBytes(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const option = (name: string): string | undefined => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const number = (name: string) => (option(name) === undefined ? undefined : Number(option(name)));
+  const result = runSearchBench({
+    n: number('n') ?? 100_000,
+    queries: number('queries'),
+    seed: number('seed'),
+    shortlist: number('shortlist'),
+    exactRowLimit: number('exact-limit'),
+  });
+  const rows: [string, string][] = [
+    ['templates (512-d)', result.n.toLocaleString('en')],
+    ['scores', result.exactScores ? 'exact float32 (shortlist by sign bits)' : '4-bit codes (shortlist by sign bits)'],
+    ['build (add every template)', `${result.buildMs} ms`],
+    ['index memory (typed arrays)', `${result.memoryMB} MB`],
+    ['heap + buffers after build (with ids)', `${result.heapMB} MB`],
+    ['query top-10 people, median / p90', `${result.queryMs.median} / ${result.queryMs.p90} ms`],
+    ['query CPU time, median / p90', `${result.queryCpuMs.median} / ${result.queryCpuMs.p90} ms`],
+    ['recall@10 vs exact float', String(result.recallAt10)],
+    ['same best person as exact', String(result.top1Agreement)],
+    [`same decision at threshold ${calibration.threshold.toFixed(3)}`, String(result.decisionAgreement)],
+    ['largest score error (returned people)', String(result.maxScoreError)],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  const json = JSON.stringify(result);
+  const out = option('out');
+  if (out) writeFileSync(out, json + '\n');
+  console.log(json);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
