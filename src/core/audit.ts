@@ -3,7 +3,8 @@
 
 export type AuditAction =
   | 'enrol' | 'add-photos' | 'remove-photo' | 'identify' | 'verify' | 'rename' | 'consent-updated'
-  | 'withdraw' | 'delete' | 'expire' | 'export' | 'import' | 'erase-everything' | 'encryption-enabled';
+  | 'withdraw' | 'delete' | 'expire' | 'export' | 'import' | 'erase-everything' | 'encryption-enabled'
+  | 'live-camera';
 
 export interface AuditEntry {
   id: string;
