@@ -67,6 +67,7 @@ export class CameraSession implements LiveSession {
     if (this.ended) return;
     this.ended = true;
     await this.deps.detector.releaseFrame().catch(() => undefined);
-    await this.deps.onEnd({ ...this.stats, namedTracks: this.named.size });
+    // A camera that never gave a frame (permission refused, no camera) identified no one: nothing to log.
+    if (this.stats.frames > 0) await this.deps.onEnd({ ...this.stats, namedTracks: this.named.size });
   }
 }

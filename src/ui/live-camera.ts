@@ -1,5 +1,6 @@
 // Live camera: the camera's video with a labelled box over each face, updated frame after frame. Frames are
-// processed back to back (never more than one in flight), so a slow device shows fewer updates, not a backlog.
+// processed back to back (never more than one in flight, always the newest), so a slow device shows fewer
+// updates, not a backlog.
 // Emits `live-frame` (detail: LiveFrameResult) after each processed frame.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
@@ -40,6 +41,9 @@ export class LiveCamera extends LitElement {
   private stream: MediaStream | null = null;
   private session: LiveSession | null = null;
   private processedAt: number[] = [];
+  /** One frame in flight at most; a new camera frame seen meanwhile is taken as soon as it is done. */
+  private processing = false;
+  private frameWaiting = false;
   private readonly onHidden = () => { if (document.hidden) void this.stop(); };
 
   connectedCallback(): void {
@@ -54,6 +58,7 @@ export class LiveCamera extends LitElement {
   }
 
   private async start() {
+    if (this.session) return; // already starting
     this.error = '';
     if (!navigator.mediaDevices?.getUserMedia) {
       this.error = 'This browser cannot use a camera here (it needs a secure page: https or localhost).';
@@ -69,7 +74,7 @@ export class LiveCamera extends LitElement {
       await this.updateComplete;
       this.video.srcObject = this.stream;
       await this.video.play();
-      this.nextFrame();
+      this.watchFrames();
     } catch (error) {
       const name = (error as { name?: string }).name;
       this.error = name === 'NotAllowedError'
@@ -79,17 +84,28 @@ export class LiveCamera extends LitElement {
     }
   }
 
-  private nextFrame() {
-    if (!this.running) return;
+  /**
+   * Watches for new camera frames all the time, and processes one whenever the previous one is done: a frame that
+   * arrived while the last was being processed is taken at once, rather than waiting for the one after it.
+   */
+  private watchFrames() {
+    if (!this.running || !this.video) return;
     const v = this.video;
+    const onFrame = () => {
+      this.frameWaiting = true;
+      if (!this.processing) void this.processFrame();
+      this.watchFrames();
+    };
     // requestVideoFrameCallback fires once per new camera frame; rAF is the fallback where it is missing.
-    if ('requestVideoFrameCallback' in v) v.requestVideoFrameCallback(() => void this.processFrame());
-    else requestAnimationFrame(() => void this.processFrame());
+    if ('requestVideoFrameCallback' in v) v.requestVideoFrameCallback(onFrame);
+    else requestAnimationFrame(onFrame);
   }
 
   private async processFrame() {
     const session = this.session;
-    if (!this.running || !session || this.video.videoWidth === 0) return this.nextFrame();
+    if (!this.running || !session || this.video.videoWidth === 0) return;
+    this.processing = true;
+    this.frameWaiting = false;
     try {
       const frame = await createImageBitmap(this.video);
       const result = await session.process(frame);
@@ -100,8 +116,10 @@ export class LiveCamera extends LitElement {
       this.error = messageFor(error).text;
       await this.stop();
       return;
+    } finally {
+      this.processing = false;
     }
-    this.nextFrame();
+    if (this.frameWaiting) void this.processFrame();
   }
 
   private show(result: LiveFrameResult, session: LiveSession) {
