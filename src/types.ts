@@ -273,6 +273,42 @@ export interface PhotoImports {
   discard(jobId: string): Promise<void>;
 }
 
+/** A face in a live camera frame: its track (the same face keeps its id between frames) and its name. */
+export interface LiveFace {
+  trackId: number;
+  /** In the frame's pixel coordinates. */
+  box: Box;
+  /** The smoothed identification of this track; null until its first one is in. */
+  match: PersonMatch | UnknownMatch | null;
+}
+
+export interface LiveFrameResult {
+  width: number;
+  height: number;
+  faces: LiveFace[];
+  /** Faces embedded for this frame: 0 on most frames, since tracked faces keep their label. */
+  embedded: number;
+  detectMs: number;
+  /** Align + embed + search for this frame (0 when nothing was embedded). */
+  embedMs: number;
+}
+
+export interface LiveSessionStats {
+  frames: number;
+  /** Faces embedded over the session (far fewer than faces seen: see src/core/face-tracking.ts). */
+  embeds: number;
+  /** Distinct face tracks started. */
+  tracks: number;
+}
+
+/** Continuous identification from a camera; one audit entry per session, when it ends. */
+export interface LiveSession {
+  /** Detects, tracks and, only where needed, embeds and identifies the faces of one frame. The frame is transferred. */
+  process(frame: ImageBitmap): Promise<LiveFrameResult>;
+  readonly stats: LiveSessionStats;
+  end(): Promise<void>;
+}
+
 export interface Matcher {
   readonly info: MatcherInfo;
   /** Photo-library import and grouping by person. */
@@ -285,6 +321,8 @@ export interface Matcher {
   /** Adds photos to an existing person. */
   addPhotos(personId: string, photos: PhotoInput[]): Promise<EnrolResult>;
   identify(photo: PhotoInput): Promise<IdentifyResult>;
+  /** Live camera: process frames one at a time (never more than one in flight), then end() the session. */
+  startLiveSession(): LiveSession;
   verify(photoA: PhotoInput, photoB: PhotoInput): Promise<VerifyResult>;
   listPeople(): Promise<Person[]>;
   renamePerson(personId: string, name: string): Promise<Person>;

@@ -14,10 +14,11 @@ import { startDetector, startEmbedder, unwrap, serialised } from './worker-clien
 import { joinTabSession, type TabSession } from './tab-session';
 import { PhotoImporter } from './photo-imports';
 import type { AnalysedFace, AnalysedPhoto } from '../workers/worker-protocol';
+import { CameraSession } from './live-session';
 import {
   FacelocalError,
   type DetectResult, type EmbeddedFace, type EnrolPhotoOutcome, type EnrolResult, type EnrolledPhoto, type IdentifiedFace,
-  type IdentifyResult, type Matcher, type MatcherInfo, type MatcherOptions, type Person, type PhotoInput, type SelfCheckResult,
+  type IdentifyResult, type LiveSession, type Matcher, type MatcherInfo, type MatcherOptions, type Person, type PhotoInput, type SelfCheckResult,
   type StoredItemDescription, type Timings, type VerifyResult,
 } from '../types';
 
@@ -275,6 +276,22 @@ class FaceMatcher implements Matcher {
     const known = faces.filter((f) => f.match.kind === 'known').length;
     await this.audit('identify', `${faces.length} face(s): ${known} known, ${faces.length - known} unknown`);
     return { width: analysed.width, height: analysed.height, faces, timings: timings(analysed, embedMs, t0) };
+  }
+
+  startLiveSession(): LiveSession {
+    this.assertUnlocked();
+    return new CameraSession({
+      detector: this.detector,
+      embed: this.embedCrops,
+      decide: (embedding) => {
+        const decision = decideIdentity(this.index.searchPeople(embedding, 1), calibration.threshold);
+        return decision.kind === 'known' ? { kind: 'known', personId: decision.personId, score: decision.score } : { kind: 'unknown', bestScore: decision.bestScore };
+      },
+      nameOf: (personId) => this.names.get(personId) ?? '?',
+      assertUsable: () => this.assertUnlocked(),
+      // One entry per session, with counts only: frames are never logged one by one.
+      onEnd: (s) => this.audit('live-camera', `${s.frames} frame(s), ${s.tracks} face(s) tracked (${s.namedTracks} named), ${s.embeds} identification(s)`),
+    });
   }
 
   async verify(photoA: PhotoInput, photoB: PhotoInput): Promise<VerifyResult> {

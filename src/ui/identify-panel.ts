@@ -6,6 +6,7 @@ import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import './photo-picker';
 import './face-overlay';
+import './live-camera';
 
 @customElement('identify-panel')
 export class IdentifyPanel extends LitElement {
@@ -61,6 +62,9 @@ export class IdentifyPanel extends LitElement {
             <ol>${r.faces.map((f) => html`<li data-testid="face-label">${this.describe(f)}</li>`)}</ol>
           </section>`
         : nothing}
+      <h2>Live camera</h2>
+      <p>Names the faces in front of the camera as they move, on this device; frames are never stored.</p>
+      <live-camera .matcher=${this.matcher}></live-camera>
     `;
   }
 }

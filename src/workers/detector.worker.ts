@@ -7,7 +7,7 @@ import { poseFromKeypoints, sharpnessAndBrightness } from '../core/face-quality'
 import { ALIGNED_SIZE, alignmentTransform, affineScale, composeAffine, sourceRegion, warpAffine, type Affine } from '../core/alignment';
 import { fitWithin, mapFaceBack, readingOrder, suppressOverlaps, landmarksFromKeypoints, tileGrid, type DetectedFace } from '../core/detection-geometry';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, sniffImageType } from '../core/image-type';
-import type { AnalyseOptions, AnalysedFace, AnalysedPhoto, DetectorApi, WorkerResult } from './worker-protocol';
+import type { AnalyseOptions, AnalysedFace, AnalysedPhoto, DetectedFrame, DetectorApi, WorkerResult } from './worker-protocol';
 import { fetchVerifiedModel } from './verified-model';
 
 /** Photos are scaled so the longer side is at most this before detection: same faces found, several times faster. */
@@ -209,9 +209,43 @@ async function faceThumbnail(bitmap: ImageBitmap, face: DetectedFace): Promise<A
   return blob.arrayBuffer();
 }
 
+// Live camera. A frame is detected whole (camera frames are already about DETECTION_SIDE, and the tiled and
+// tight-crop passes are for photos), then kept so the facade can ask for crops of only the faces it will embed.
+let liveFrame: { bitmap: ImageBitmap; faces: DetectedFace[] } | undefined;
+
+async function detectFrame(frame: ImageBitmap): Promise<WorkerResult<DetectedFrame>> {
+  releaseFrame();
+  if (!fullRange) {
+    frame.close();
+    return { ok: false, code: 'model-load-failed', message: 'The face detector is not loaded.' };
+  }
+  const t0 = performance.now();
+  const small = fitWithin(frame.width, frame.height, DETECTION_SIDE);
+  const scaled = small.scale < 1 ? await createImageBitmap(frame, { resizeWidth: small.width, resizeHeight: small.height, resizeQuality: 'medium' }) : frame;
+  try {
+    const faces = toDetectedFaces(fullRange.detect(scaled).detections, small.width, small.height).map((f) => mapFaceBack(f, small.scale));
+    liveFrame = { bitmap: frame, faces };
+    return { ok: true, value: { width: frame.width, height: frame.height, faces, detectMs: performance.now() - t0 } };
+  } finally {
+    if (scaled !== frame) scaled.close();
+  }
+}
+
+async function alignFrameFaces(faceIndices: number[]): Promise<WorkerResult<Uint8ClampedArray[]>> {
+  const frame = liveFrame;
+  if (!frame) return { ok: false, code: 'no-face', message: 'No camera frame to take faces from.' };
+  const crops = faceIndices.map((i) => alignFromBitmap(frame.bitmap, frame.faces[i]));
+  return Comlink.transfer({ ok: true as const, value: crops }, crops.map((c) => c.buffer as ArrayBuffer));
+}
+
+function releaseFrame(): void {
+  liveFrame?.bitmap.close();
+  liveFrame = undefined;
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const api: DetectorApi = { init, analyse };
+const api: DetectorApi = { init, analyse, detectFrame, alignFrameFaces, releaseFrame: async () => releaseFrame() };
 Comlink.expose(api);

@@ -26,9 +26,23 @@ export interface AnalyseOptions {
   thumbnails: boolean;
 }
 
+/** The faces in one camera frame; the worker keeps the frame until the next one, for alignFrameFaces. */
+export interface DetectedFrame {
+  width: number;
+  height: number;
+  faces: DetectedFace[];
+  detectMs: number;
+}
+
 export interface DetectorApi {
   init(baseUrl: string): Promise<WorkerResult<{ model: string }>>;
   analyse(bytes: ArrayBuffer, options: AnalyseOptions): Promise<WorkerResult<AnalysedPhoto>>;
+  /** Live camera: finds the faces in a frame (transferred, not copied) and keeps it for alignFrameFaces. */
+  detectFrame(frame: ImageBitmap): Promise<WorkerResult<DetectedFrame>>;
+  /** 112x112 aligned crops of the given faces (indices into the last detectFrame's faces) of the kept frame. */
+  alignFrameFaces(faceIndices: number[]): Promise<WorkerResult<Uint8ClampedArray[]>>;
+  /** Lets go of the kept frame (the live session ended). */
+  releaseFrame(): Promise<void>;
 }
 
 export interface EmbedderInfo {
