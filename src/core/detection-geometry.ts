@@ -102,3 +102,29 @@ export function tileGrid(width: number, height: number, tile: number, overlap = 
   const w = Math.min(tile, width), h = Math.min(tile, height);
   return starts(height).flatMap((y) => starts(width).map((x) => ({ x, y, width: w, height: h })));
 }
+
+export interface Pixels {
+  width: number;
+  height: number;
+  /** RGBA, row-major. */
+  data: Uint8ClampedArray;
+}
+
+/**
+ * The image centred on a `grey` canvas with `margin` times its width (height) added on the left and right (top
+ * and bottom). The offsets say where the image's top-left corner lands, for mapFaceBack.
+ */
+export function padPixels(image: Pixels, margin: number, grey: number): { width: number; height: number; data: Uint8ClampedArray<ArrayBuffer>; offsetX: number; offsetY: number } {
+  const offsetX = Math.round(image.width * margin), offsetY = Math.round(image.height * margin);
+  const width = image.width + 2 * offsetX, height = image.height + 2 * offsetY;
+  const data = new Uint8ClampedArray(width * height * 4);
+  const background = new Uint32Array(data.buffer);
+  // One 32-bit word per pixel: opaque grey, whatever the platform's byte order.
+  new Uint8ClampedArray(background.buffer, 0, 4).set([grey, grey, grey, 255]);
+  background.fill(background[0]);
+  const rowBytes = image.width * 4;
+  for (let y = 0; y < image.height; y++) {
+    data.set(image.data.subarray(y * rowBytes, (y + 1) * rowBytes), ((y + offsetY) * width + offsetX) * 4);
+  }
+  return { width, height, data, offsetX, offsetY };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sniffImageType } from '../../src/core/image-type';
-import { clipBox, fitWithin, intersectionOverUnion, landmarksFromKeypoints, mapFaceBack, readingOrder, suppressOverlaps, type DetectedFace } from '../../src/core/detection-geometry';
+import { clipBox, fitWithin, intersectionOverUnion, landmarksFromKeypoints, mapFaceBack, padPixels, readingOrder, suppressOverlaps, type DetectedFace } from '../../src/core/detection-geometry';
 import { toEmbedderTensor } from '../../src/core/embedder-input';
 
 const bytes = (...v: (number | string)[]) => new Uint8Array(v.flatMap((x) => (typeof x === 'string' ? [...x].map((c) => c.charCodeAt(0)) : [x])));
@@ -34,6 +34,23 @@ describe('detection geometry', () => {
     const back = mapFaceBack({ box: { x: 60, y: 40, width: 20, height: 20 }, keypoints: [[70, 50]], score: 1 }, 0.5, [10, 10]);
     expect(back.box).toEqual({ x: 100, y: 60, width: 40, height: 40 });
     expect(back.keypoints[0]).toEqual([120, 80]);
+  });
+
+  it('padPixels centres the image on grey, and mapFaceBack with its offsets finds the original pixel', () => {
+    // 3x2 image whose pixel (x, y) is (10x + y, 7, 9, 255).
+    const data = new Uint8ClampedArray(3 * 2 * 4);
+    for (let y = 0; y < 2; y++) for (let x = 0; x < 3; x++) data.set([10 * x + y, 7, 9, 255], (y * 3 + x) * 4);
+    const padded = padPixels({ width: 3, height: 2, data }, 0.5, 128);
+    expect(padded).toMatchObject({ width: 7, height: 4, offsetX: 2, offsetY: 1 }); // 1.5 px rounds to 2
+    const at = (x: number, y: number) => [...padded.data.subarray((y * padded.width + x) * 4, (y * padded.width + x) * 4 + 4)];
+    expect(at(0, 0)).toEqual([128, 128, 128, 255]);
+    expect(at(6, 3)).toEqual([128, 128, 128, 255]);
+    expect(at(1, 1)).toEqual([128, 128, 128, 255]); // left margin, on an image row
+    expect(at(5, 2)).toEqual([128, 128, 128, 255]); // right margin, on an image row
+    expect(at(2, 1)).toEqual([0, 7, 9, 255]);
+    expect(at(4, 2)).toEqual([21, 7, 9, 255]);
+    const back = mapFaceBack({ box: { x: 4, y: 2, width: 1, height: 1 }, keypoints: [[4, 2]], score: 1 }, 1, [padded.offsetX, padded.offsetY]);
+    expect(back.keypoints[0]).toEqual([2, 1]);
   });
 
   it('IoU, clipping and overlap suppression', () => {

@@ -1,0 +1,96 @@
+// First-visit download size and second-visit cold start of the built app, in headless Chromium with a real
+// (temporary) profile, so the HTTP cache and the service worker's precache persist between the visits.
+//   npx vite build && npx tsx bench/cold-start.ts [--photo obama/obama1.jpg] [--visits 3]
+// Download size: every byte the server writes (headers included) from the first navigation until the matcher is
+// ready and the service worker has precached the app, models and wasm. Cold start: a later visit, from navigation
+// start to the matcher being ready, and to the first result (one photo through the facade, on the harness page).
+import { preview } from 'vite';
+import { chromium } from 'playwright-core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Socket } from 'node:net';
+import { FACES_DIR } from '../test/browser/browser';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const photo = option('--photo', 'obama/obama1.jpg');
+const visits = Number(option('--visits', '3'));
+
+const server = await preview({ preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false }, logLevel: 'warn' });
+const url = server.resolvedUrls!.local[0];
+let bytes = 0;
+const open = new Set<Socket>();
+server.httpServer.on('connection', (socket: Socket) => {
+  open.add(socket);
+  socket.on('close', () => {
+    bytes += socket.bytesWritten;
+    open.delete(socket);
+  });
+});
+const bytesSoFar = () => bytes + [...open].reduce((s, x) => s + x.bytesWritten, 0);
+
+const profile = mkdtempSync(join(tmpdir(), 'facelocal-cold-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
+await context.route(`${new URL(url).origin}/__faces/**`, (route) =>
+  route.fulfill({ status: 200, body: readFileSync(resolve(FACES_DIR, decodeURIComponent(new URL(route.request().url()).pathname.replace('/__faces/', '')))), headers: { 'Content-Type': 'application/octet-stream', 'Cross-Origin-Resource-Policy': 'same-origin' } }));
+
+const appReady = () => document.querySelector('facelocal-app')?.getAttribute('data-ready') === 'true';
+try {
+  // First visit: everything comes from the network.
+  const first = await context.newPage();
+  await first.goto(url);
+  await first.waitForFunction(appReady, undefined, { timeout: 120_000, polling: 10 });
+  const firstReadyMs = await first.evaluate(() => performance.now());
+  await first.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    // The precache is complete once the worker is active; then let the last responses drain.
+    while (registration.active?.state !== 'activated') await new Promise((r) => setTimeout(r, 50));
+  });
+  let last = -1;
+  while (bytesSoFar() !== last) {
+    last = bytesSoFar();
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const firstVisitBytes = bytesSoFar();
+  await first.close();
+
+  // Later visits: models and wasm come from the cache.
+  const ready: number[] = [], firstResult: number[] = [];
+  for (let v = 0; v < visits; v++) {
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(appReady, undefined, { timeout: 60_000, polling: 10 });
+    ready.push(await page.evaluate(() => performance.now()));
+    await page.goto(new URL('test/harness/', url).href);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { polling: 10 });
+    firstResult.push(await page.evaluate(async (p) => {
+      const photoBlob = fetch(`/__faces/${p}`).then((r) => r.blob());
+      const matcher = await window.facelocal.openMatcher({ databaseName: 'cold-start' });
+      await matcher.embedFaces(await photoBlob);
+      const t = performance.now();
+      await matcher.close();
+      return t;
+    }, photo));
+    await page.close();
+  }
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  const result = {
+    firstVisitMB: +(firstVisitBytes / 1e6).toFixed(1),
+    firstVisitReadyMs: Math.round(firstReadyMs),
+    coldStartReadyMs: Math.round(median(ready)),
+    coldStartFirstResultMs: Math.round(median(firstResult)),
+    visits: { ready: ready.map(Math.round), firstResult: firstResult.map(Math.round) },
+  };
+  console.log(`first visit: ${result.firstVisitMB} MB downloaded (app, models, wasm, precache); matcher ready after ${result.firstVisitReadyMs} ms`);
+  console.log(`later visit (cached): matcher ready ${result.coldStartReadyMs} ms after navigation; first result ${result.coldStartFirstResultMs} ms after navigation (median of ${visits})`);
+  console.log(JSON.stringify(result));
+} finally {
+  await context.close();
+  await new Promise<void>((r) => server.httpServer.close(() => r()));
+  rmSync(profile, { recursive: true, force: true });
+}
