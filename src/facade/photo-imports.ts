@@ -175,6 +175,8 @@ class RunningImport implements ImportRun {
   private counts: ImportCounts;
   private readonly startedAt = performance.now();
   private cancelled = false;
+  /** Set when a commit failed (a full disk): grouping, which writes too, waits for a later run. */
+  private stoppedByError = false;
   private finished = false;
 
   constructor(
@@ -216,6 +218,7 @@ class RunningImport implements ImportRun {
       } catch (error) {
         // A full disk or a discarded import stops the batch: nothing further could be kept.
         this.cancelled = true;
+        this.stoppedByError = true;
         this.counts.failed++;
         this.failures.push({ fileName: todo[i].photo.name, ...codeAndMessage(error) });
       }
@@ -224,7 +227,7 @@ class RunningImport implements ImportRun {
     }
     await next?.catch(() => undefined);
     // Even a cancelled import groups what it read; a failure here leaves the faces ungrouped, not lost.
-    await this.groupFaces().catch((error: unknown) => this.failures.push({ fileName: '', ...codeAndMessage(error) }));
+    if (!this.stoppedByError) await this.groupFaces().catch((error: unknown) => this.failures.push({ fileName: '', ...codeAndMessage(error) }));
     this.finished = true;
     const p = this.progress;
     await this.deps.audit('photo-import', `${p.cancelled ? 'cancelled' : 'finished'}: ${p.done - p.skipped} read, ${p.skipped} already read, ${p.failed} failed, ${p.faces} face(s)`);
