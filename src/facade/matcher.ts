@@ -10,7 +10,7 @@ import { checkExportFile, EXPORT_FORMAT, EXPORT_VERSION, base64ToBytes, bytesToB
 import { auditToCsv, type AuditAction } from '../core/audit';
 import type { ConsentRecord } from '../core/consent';
 import { enrolmentProblem } from '../core/face-quality';
-import { startDetector, startEmbedder, unwrap, serialised } from './worker-clients';
+import { startDetector, startEmbedder, startGroupingWorker, unwrap, serialised } from './worker-clients';
 import { joinTabSession, type TabSession } from './tab-session';
 import { PhotoImporter } from './photo-imports';
 import type { AnalysedFace, AnalysedPhoto } from '../workers/worker-protocol';
@@ -78,6 +78,7 @@ class FaceMatcher implements Matcher {
   private tabs: BroadcastChannel | undefined;
   private readonly embedCrops: (crops: Uint8ClampedArray[]) => Promise<Float32Array[]>;
   readonly imports: PhotoImporter;
+  private groupingWorker: ReturnType<typeof startGroupingWorker> | undefined;
 
   private constructor(
     private readonly store: GalleryStore,
@@ -100,6 +101,7 @@ class FaceMatcher implements Matcher {
         return toPerson(person, templates.length);
       },
       assertUnlocked: () => this.assertUnlocked(),
+      grouping: () => (this.groupingWorker ??= startGroupingWorker()).api,
     });
   }
 
@@ -514,6 +516,7 @@ class FaceMatcher implements Matcher {
     clearInterval(this.retentionTimer);
     this.tabs?.close();
     this.stopWorkers();
+    this.groupingWorker?.worker.terminate();
     this.store.close();
   }
 }

@@ -1,8 +1,7 @@
 // Photo-library import and grouping by person, behind matcher.imports. Reads photos through the matcher's workers
 // (detection of the next photo overlaps embedding of this one), commits each photo with its faces in one
 // transaction (so a crash or reload keeps everything committed and a resumed import skips it), then groups the
-// faces with the pure clustering in core. Faces belong to nobody until a group is named with consent.
-import { clusterFaces, suggestGroupForFace, DEFAULT_MIN_LINK_FRACTION, type ClusterOptions } from '../core/clustering';
+// faces in the grouping worker (core/grouping-plan.ts). Faces belong to nobody until a group is named with consent.
 import { fileKey, importProgress, type ImportCounts, type ImportProgress } from '../core/import-progress';
 import { enrolmentProblem } from '../core/face-quality';
 import type { AuditAction } from '../core/audit';
@@ -10,6 +9,8 @@ import type { ConsentRecord } from '../core/consent';
 import type { GalleryStore, ImportFaceRecord, NewImportFace, PersonRecord, TemplateRecord } from '../store/gallery-store';
 import type { AnalysedPhoto } from '../workers/worker-protocol';
 import type { TabSession } from './tab-session';
+import type * as Comlink from 'comlink';
+import type { GroupingApi } from '../workers/grouping.worker';
 import {
   FacelocalError, type ImportGroups, type ImportJob, type ImportRun, type ImportedFace, type Person, type PhotoImports,
 } from '../types';
@@ -25,19 +26,15 @@ export interface PhotoImportDeps {
   /** The matcher adds the new person to its search index and tells other tabs. */
   enrolled(person: PersonRecord, templates: TemplateRecord[]): Person;
   assertUnlocked(): void;
+  /** The grouping worker (started on first use): clustering must not hold up the page. */
+  grouping(): Comlink.Remote<GroupingApi>;
 }
 
-/** Splitting asks for faces that match this much more closely than the threshold (half way to identical). */
-const splitThreshold = (threshold: number) => (threshold + 1) / 2;
 
 export class PhotoImporter implements PhotoImports {
   running: ImportRun | null = null;
 
   constructor(private readonly deps: PhotoImportDeps) {}
-
-  private get clusterOptions(): ClusterOptions {
-    return { threshold: this.deps.threshold, minLinkFraction: DEFAULT_MIN_LINK_FRACTION };
-  }
 
   async start(photos: File[], options: { jobId?: string; onProgress?: (p: ImportProgress) => void } = {}): Promise<ImportRun> {
     this.deps.assertUnlocked();
@@ -92,18 +89,17 @@ export class PhotoImporter implements PhotoImports {
     const loose = faces.filter((f) => f.groupId === null);
     if (loose.length === 0) return;
     const groupIds = [...new Set(grouped.map((f) => f.groupId!))];
-    const existing = { groups: groupIds.map((g) => grouped.flatMap((f, i) => (f.groupId === g ? [i] : []))), unassigned: [] };
+    const plan = await this.deps.grouping().planGrouping({
+      grouped: grouped.map((f) => ({ embedding: f.embedding, group: groupIds.indexOf(f.groupId!) })),
+      groupCount: groupIds.length,
+      loose: loose.map((f) => f.embedding),
+      threshold: this.deps.threshold,
+    });
     const assignments: { faceId: string; groupId: string | null }[] = [];
-    const stillLoose: ImportFaceRecord[] = [];
-    for (const face of loose) {
-      const suggestion = suggestGroupForFace(face.embedding, existing, (i) => grouped[i].embedding, this.clusterOptions);
-      if (suggestion) assignments.push({ faceId: face.id, groupId: groupIds[suggestion.group] });
-      else stillLoose.push(face);
-    }
-    const clustering = clusterFaces(stillLoose.map((f) => f.embedding), this.clusterOptions);
-    for (const members of clustering.groups) {
+    plan.joins.forEach((g, i) => { if (g !== null) assignments.push({ faceId: loose[i].id, groupId: groupIds[g] }); });
+    for (const members of plan.newGroups) {
       const groupId = crypto.randomUUID();
-      for (const i of members) assignments.push({ faceId: stillLoose[i].id, groupId });
+      for (const i of members) assignments.push({ faceId: loose[i].id, groupId });
     }
     if (assignments.length) await this.deps.store.setImportGroups(assignments);
   }
@@ -119,19 +115,15 @@ export class PhotoImporter implements PhotoImports {
   async splitGroup(jobId: string, groupId: string): Promise<number> {
     this.deps.assertUnlocked();
     const members = (await this.deps.store.importFaces(jobId)).filter((f) => f.groupId === groupId);
-    const embeddings = members.map((f) => f.embedding);
-    // A group of two people (merged by hand, say) comes apart at the usual threshold; a group that holds
-    // together there is split more strictly.
-    let parts = clusterFaces(embeddings, this.clusterOptions);
-    if (parts.groups.length <= 1) parts = clusterFaces(embeddings, { ...this.clusterOptions, threshold: splitThreshold(this.deps.threshold) });
+    const parts = await this.deps.grouping().planSplit(members.map((f) => f.embedding), this.deps.threshold);
     // The largest part keeps the group's id (and so does any face that fits no part: moving it is the user's call).
     const assignments = members.map((f) => ({ faceId: f.id, groupId: groupId as string | null }));
-    parts.groups.slice(1).forEach((part) => {
+    parts.slice(1).forEach((part) => {
       const id = crypto.randomUUID();
       for (const i of part) assignments[i].groupId = id;
     });
     await this.deps.store.setImportGroups(assignments);
-    return Math.max(1, parts.groups.length);
+    return Math.max(1, parts.length);
   }
 
   async moveFace(jobId: string, faceId: string, to: string | 'new' | null): Promise<void> {

@@ -2,6 +2,7 @@
 // FacelocalError with the worker's code and message.
 import * as Comlink from 'comlink';
 import type { DetectorApi, EmbedderApi, WorkerResult } from '../workers/worker-protocol';
+import type { GroupingApi } from '../workers/grouping.worker';
 import { FacelocalError } from '../types';
 
 export function startDetector(): { api: Comlink.Remote<DetectorApi>; worker: Worker } {
@@ -12,6 +13,11 @@ export function startDetector(): { api: Comlink.Remote<DetectorApi>; worker: Wor
 export function startEmbedder(): { api: Comlink.Remote<EmbedderApi>; worker: Worker } {
   const worker = new Worker(new URL('../workers/embedder.worker.ts', import.meta.url), { type: 'module', name: 'facelocal-embedder' });
   return { api: Comlink.wrap<EmbedderApi>(worker), worker };
+}
+
+export function startGroupingWorker(): { api: Comlink.Remote<GroupingApi>; worker: Worker } {
+  const worker = new Worker(new URL('../workers/grouping.worker.ts', import.meta.url), { type: 'module', name: 'facelocal-grouping' });
+  return { api: Comlink.wrap<GroupingApi>(worker), worker };
 }
 
 export function unwrap<T>(result: WorkerResult<T>): T {
