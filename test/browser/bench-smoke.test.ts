@@ -37,11 +37,13 @@ describe('benchmark (smoke)', () => {
       expect(typeof last[side].accuracy).toBe('number');
       expect(typeof last[side].rank1).toBe('number');
       expect(typeof last[side].msPerPhoto).toBe('number');
+      expect(typeof last[side].batchMsPerPhoto).toBe('number');
       expect(last[side].pairs).toBe(8);
       expect(last[side].photos).toBe(6);
       expect(Object.keys(last[side].ms)).toEqual(['decode', 'detect', 'alignEmbed', 'endToEnd']);
     }
     expect(typeof last.speedup).toBe('number');
+    expect(typeof last.batchSpeedup).toBe('number');
     expect(run.stdout).toMatch(/pairs accuracy \(10-fold\)/);
   });
 });
