@@ -9,13 +9,13 @@
 // Prints a table, and as its last line one JSON object (also written to --out).
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { launchBrowser, WatchedPage } from '../test/browser/browser';
-import { startPreview } from '../test/browser/preview-server';
+import { withPhotoHarness } from './photo-harness';
 import calibration from '../src/core/calibration-data.json';
 import { FaceGraph, clusterFaces, type ClusterOptions, type Clustering } from '../src/core/clustering';
 import { normalUpperTailInverse } from '../src/core/calibration';
 import { clusterQuality } from '../src/core/cluster-quality';
 import { l2Normalize } from '../src/core/vectors';
+import { gaussianFrom, seededRandom } from './seeded-random';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback?: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -37,34 +37,19 @@ const groupPhotos = existsSync(join(dataDir, '_group')) ? listPhotos(join(dataDi
 
 /** Embeds every file with the app's facade on the harness page; the photos are served on the app's own origin. */
 async function embedAll(files: string[]): Promise<Record<string, Embedded>> {
-  const server = await startPreview();
-  const browser = await launchBrowser();
-  try {
-    const watched = await WatchedPage.open(browser, server.url, {});
-    await watched.context.route(`${watched.origin}/__photos/**`, (route) => {
-      const file = resolve(dataDir, decodeURIComponent(new URL(route.request().url()).pathname.replace('/__photos/', '')));
-      if (!file.startsWith(dataDir) || !existsSync(file)) return route.fulfill({ status: 404 });
-      return route.fulfill({ status: 200, headers: { 'Content-Type': 'application/octet-stream', 'Cross-Origin-Resource-Policy': 'same-origin' }, body: readFileSync(file) });
-    });
-    await watched.page.goto(new URL('test/harness/', server.url).href);
-    await watched.page.waitForFunction(() => document.body.dataset.ready === 'true');
-    return await watched.page.evaluate(async (files) => {
-      const matcher = await window.facelocal.openMatcher({ databaseName: 'bench-cluster' });
-      const results: Record<string, unknown> = {};
-      for (const f of files) {
-        try {
-          const r = await matcher.embedFaces(await (await fetch(`/__photos/${f}`)).blob());
-          results[f] = { faces: r.faces.map((x) => ({ box: x.box, embedding: Array.from(x.embedding) })) };
-        } catch (e) {
-          results[f] = { error: (e as Error).message };
-        }
+  return withPhotoHarness(dataDir, (page) => page.evaluate(async (files) => {
+    const matcher = await window.facelocal.openMatcher({ databaseName: 'bench-cluster' });
+    const results: Record<string, unknown> = {};
+    for (const f of files) {
+      try {
+        const r = await matcher.embedFaces(await (await fetch(`/__photos/${f}`)).blob());
+        results[f] = { faces: r.faces.map((x) => ({ box: x.box, embedding: Array.from(x.embedding) })) };
+      } catch (e) {
+        results[f] = { error: (e as Error).message };
       }
-      return results as Record<string, never>;
-    }, files);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+    }
+    return results as Record<string, never>;
+  }, files));
 }
 
 const largestFace = (e: Embedded | undefined): Face | null =>
@@ -80,15 +65,7 @@ function timed<T>(run: () => T): { result: T; ms: number; cpuMs: number } {
 
 /** Seeded unit vectors around `people` random centres (mulberry32 + Box-Muller), like real embeddings in spread. */
 function syntheticFaces(count: number, people: number, dim: number, seed: number): Float32Array[] {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const gaussian = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+  const gaussian = gaussianFrom(seededRandom(seed));
   const centres = Array.from({ length: people }, () => l2Normalize(Array.from({ length: dim }, gaussian)));
   // Noise of norm ~0.75 around a unit centre gives genuine cosines near 0.64, impostors near 0.
   return Array.from({ length: count }, (_, i) => l2Normalize(Array.from(centres[i % people], (c) => c + gaussian() * 0.75 / Math.sqrt(dim))));

@@ -1,6 +1,7 @@
 // Builds an LFW-style pairs list (10 folds; each fold: N same-person pairs, then N different-person pairs) from
 // any set of identities. As in LFW, folds are disjoint in people, so a fold's threshold is always chosen on other
 // people. Deterministic for a given seed. Pure: bench/make-pairs.ts does the file work.
+import { seededRandom } from './seeded-random';
 
 export interface Identity {
   name: string;
@@ -13,18 +14,6 @@ export interface PairsSet {
   perFold: number;
   /** pairs.txt lines after the header: "name i j" (same) or "name i other j" (different). */
   lines: string[];
-}
-
-/** mulberry32: a small seeded generator, enough to shuffle reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffled<T>(items: readonly T[], random: () => number): T[] {

@@ -2,21 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { FaceGraph, clusterFaces, mergeGroups, moveFace, splitGroup, splitOutFaces, suggestGroupForFace, type Clustering } from '../../src/core/clustering';
 import { clusterQuality } from '../../src/core/cluster-quality';
 import { l2Normalize } from '../../src/core/vectors';
+import { gaussianFrom, seededRandom } from '../../bench/seeded-random';
 
 const THRESHOLD = 0.379; // as calibration-data.json
 
 /** mulberry32: a small seeded PRNG, so the synthetic faces are the same on every run. */
 function seeded(seed: number) {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const gaussian = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-  return { uniform, gaussian };
+  const uniform = seededRandom(seed);
+  return { uniform, gaussian: gaussianFrom(uniform) };
 }
 
 /** `sizes[p]` faces of person p: unit vectors around a random centre, genuine cosine ≈ 0.64, strangers ≈ 0 ± 0.044. */
