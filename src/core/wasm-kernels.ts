@@ -10,16 +10,18 @@
 /** Float dot products: for r < count, the f32 at out + 4r = dot(row at a, row at b + r·rowBytes). */
 type RowDots = (a: number, b: number, count: number, rowBytes: number, out: number) => void;
 /**
- * Bit-plane sums: for r < count, the i32 at out + 4r = Σ_p 2^(planeCount−1−p) · popcount(plane p AND row r), where
- * plane p is rowBytes bytes at planes + p·rowBytes (most significant plane first) and row r is at rows + r·rowBytes.
+ * Bit-plane sums of a 4-bit query against many bit rows: for r < count, the i32 at out + 4r =
+ * Σ_p 2^(3−p) · popcount(plane p AND row r), row r being rowBytes bytes at rows + r·rowBytes. The query's four
+ * planes (most significant first) are interleaved in 16-byte chunks: chunk c of plane p is at planes + 64c + 16p
+ * (`interleavePlanes` writes them so). A query of fewer bits has zero planes on top.
  */
-type BitPlaneSums = (planes: number, planeCount: number, rows: number, count: number, rowBytes: number, out: number) => void;
+type BitPlaneSums = (planes: number, rows: number, count: number, rowBytes: number, out: number) => void;
 
 /** rowDots needs rows of a multiple of 32 bytes (two f32x4 accumulators); bitPlaneSums a multiple of 16. */
 export const ROW_DOTS_ALIGN = 32;
 export const BIT_PLANES_ALIGN = 16;
-/** At most 4 planes, so one 16-byte chunk's weighted counts (≤ 8 · 15 a byte) fit in a u8 lane. */
-export const MAX_BIT_PLANES = 4;
+/** Query planes of bitPlaneSums: 4, so one 16-byte chunk's weighted counts (≤ 8 · 15 a byte) fit in a u8 lane. */
+export const BIT_PLANES = 4;
 
 const PAGE = 65536;
 
@@ -68,10 +70,11 @@ export class KernelMemory {
     else rowDotsJs(this.buffer, a, b, count, rowBytes, out);
   }
 
-  bitPlaneSums(planes: number, planeCount: number, rows: number, count: number, rowBytes: number, out: number): void {
-    if (planeCount < 1 || planeCount > MAX_BIT_PLANES) throw new Error(`bitPlaneSums takes 1 to ${MAX_BIT_PLANES} planes, not ${planeCount}`);
-    if (this.wasm && rowBytes % BIT_PLANES_ALIGN === 0) this.wasm.bitPlaneSums(planes, planeCount, rows, count, rowBytes, out);
-    else bitPlaneSumsJs(this.buffer, planes, planeCount, rows, count, rowBytes, out);
+  /** See BitPlaneSums; rowBytes must be a multiple of 16 (the planes are laid out in 16-byte chunks). */
+  bitPlaneSums(planes: number, rows: number, count: number, rowBytes: number, out: number): void {
+    if (rowBytes % BIT_PLANES_ALIGN !== 0) throw new Error(`bit rows must be a multiple of ${BIT_PLANES_ALIGN} bytes, not ${rowBytes}`);
+    if (this.wasm) this.wasm.bitPlaneSums(planes, rows, count, rowBytes, out);
+    else bitPlaneSumsJs(this.buffer, planes, rows, count, rowBytes, out);
   }
 }
 
@@ -92,17 +95,23 @@ function rowDotsJs(buffer: ArrayBuffer, a: number, b: number, count: number, row
 /** Set bits in each byte value. */
 const BYTE_POPCOUNT = Uint8Array.from({ length: 256 }, (_, b) => { let c = 0; for (let x = b; x; x &= x - 1) c++; return c; });
 
-function bitPlaneSumsJs(buffer: ArrayBuffer, planes: number, planeCount: number, rows: number, count: number, rowBytes: number, out: number): void {
+function bitPlaneSumsJs(buffer: ArrayBuffer, planes: number, rows: number, count: number, rowBytes: number, out: number): void {
   const bytes = new Uint8Array(buffer), result = new Int32Array(buffer, out, count);
   for (let r = 0, row = rows; r < count; r++, row += rowBytes) {
     let sum = 0;
-    for (let p = 0, plane = planes; p < planeCount; p++, plane += rowBytes) {
+    for (let p = 0; p < BIT_PLANES; p++) {
       let bits = 0;
-      for (let j = 0; j < rowBytes; j++) bits += BYTE_POPCOUNT[bytes[plane + j] & bytes[row + j]];
+      for (let j = 0; j < rowBytes; j++) bits += BYTE_POPCOUNT[bytes[planes + 64 * (j >> 4) + 16 * p + (j & 15)] & bytes[row + j]];
       sum = 2 * sum + bits;
     }
     result[r] = sum;
   }
+}
+
+/** Writes a 4-bit query's planes (`planes[p]`, most significant first, each rowBytes long) in bitPlaneSums' layout. */
+export function interleavePlanes(planes: readonly Uint8Array[], out: Uint8Array): void {
+  if (planes.length !== BIT_PLANES) throw new Error(`expected ${BIT_PLANES} planes`);
+  planes.forEach((plane, p) => { for (let j = 0; j < plane.length; j++) out[64 * (j >> 4) + 16 * p + (j & 15)] = plane[j]; });
 }
 
 // ---- The module, assembled by hand. Each function is a loop over rows; the stack-machine code below reads
@@ -175,28 +184,26 @@ function rowDotsBody(): number[] {
 }
 
 /**
- * bitPlaneSums: parameters planes, planeCount, rows, count, rowBytes, out; locals k, p, at (i32), bits, per16, sum16.
+ * bitPlaneSums: parameters planes, rows, count, rowBytes, out; locals k, at (i32), row16, bits, sum16 (v128).
  * Per 16-byte chunk of a row, u8 lanes gather the weighted counts Horner-wise (bits = 2·bits + popcnt(plane AND
- * row), most significant plane first); u16 lanes sum the chunks (≤ 240 a chunk: rows up to 2,176 bytes).
+ * row), most significant plane first; ≤ 8 · 15 a lane); u16 lanes sum the chunks (≤ 240 a chunk, so rows up to
+ * 2,176 bytes). The four planes' chunks are adjacent (see BitPlaneSums), so each is one load at a fixed offset.
  */
 function bitPlaneSumsBody(): number[] {
-  const [PLANES, PLANE_COUNT, ROWS, COUNT, BYTES, OUT, K, P, AT, ROW16, BITS, SUM16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const [PLANES, ROWS, COUNT, BYTES, OUT, K, AT, ROW16, BITS, SUM16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const lane = (l: number) => [...op.get(SUM16), ...op.i32x4Lane(l)];
+  const plane = (p: number) => [...op.get(AT), ...op.v128Load(16 * p), ...op.get(ROW16), ...op.v128And, ...op.i8x16Popcnt];
+  const next = (p: number) => [...op.get(BITS), ...op.i32(1), ...op.i8x16Shl, ...plane(p), ...op.i8x16Add, ...op.set(BITS)];
   return [
-    2, 3, I32, 3, V128, // locals
+    2, 2, I32, 3, V128, // locals
     ...op.block, ...op.loop, // rows
     ...op.get(COUNT), ...op.i32Eqz, ...op.brIf(1),
-    ...op.v128Zero, ...op.set(SUM16), ...op.i32(0), ...op.set(K),
+    ...op.v128Zero, ...op.set(SUM16), ...op.i32(0), ...op.set(K), ...op.get(PLANES), ...op.set(AT),
     ...op.loop, // 16-byte chunks
     ...op.get(ROWS), ...op.get(K), ...op.i32Add, ...op.v128Load(0), ...op.set(ROW16),
-    ...op.v128Zero, ...op.set(BITS), ...op.get(PLANES), ...op.get(K), ...op.i32Add, ...op.set(AT), ...op.i32(0), ...op.set(P),
-    ...op.loop, // planes
-    ...op.get(BITS), ...op.i32(1), ...op.i8x16Shl,
-    ...op.get(AT), ...op.v128Load(0), ...op.get(ROW16), ...op.v128And, ...op.i8x16Popcnt, ...op.i8x16Add, ...op.set(BITS),
-    ...op.get(AT), ...op.get(BYTES), ...op.i32Add, ...op.set(AT),
-    ...op.get(P), ...op.i32(1), ...op.i32Add, ...op.tee(P), ...op.get(PLANE_COUNT), ...op.i32LtU, ...op.brIf(0),
-    ...op.end,
+    ...plane(0), ...op.set(BITS), ...next(1), ...next(2), ...next(3),
     ...op.get(SUM16), ...op.get(BITS), ...op.i16x8AddPairsU8, ...op.i16x8Add, ...op.set(SUM16),
+    ...op.get(AT), ...op.i32(64), ...op.i32Add, ...op.set(AT),
     ...op.get(K), ...op.i32(16), ...op.i32Add, ...op.tee(K), ...op.get(BYTES), ...op.i32LtU, ...op.brIf(0),
     ...op.end,
     ...op.get(SUM16), ...op.i32x4AddPairsU16, ...op.set(SUM16),
@@ -216,8 +223,8 @@ export function kernelsWasm(): Uint8Array<ArrayBuffer> {
   const fn = (body: number[]) => [...uleb(body.length), ...body];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, // "\0asm", version 1
-    ...section(1, [2, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]), // types: (i32 × 5) → (), (i32 × 6) → ()
-    ...section(3, [2, 0, 1]), // function 0 of type 0, function 1 of type 1
+    ...section(1, [1, 0x60, 5, I32, I32, I32, I32, I32, 0]), // type: (i32 × 5) → ()
+    ...section(3, [2, 0, 0]), // two functions of that type
     ...section(5, [1, 0, 1]), // one memory, at least one page
     ...section(7, [3, ...name('memory'), 2, 0, ...name('rowDots'), 0, 0, ...name('bitPlaneSums'), 0, 1]),
     ...section(10, [2, ...fn(rowDotsBody()), ...fn(bitPlaneSumsBody())]),

@@ -96,9 +96,10 @@ describe('gallery search at scale', () => {
   it('drops floats past exactRowLimit and counts its memory', () => {
     const { index } = gallery(300, { exactRowLimit: 200 });
     expect(index.isExact).toBe(false);
-    // Capacity 64 doubled to 512 rows: 4-bit planes (256 B) + two scales (8 B) + person number (4 B) a row, plus the
-    // 64 KiB query table, and no floats (which would add 2,048 B a row).
-    expect(index.byteLength).toBe(512 * (256 + 8 + 4) + 64 * 256 * 4);
+    // Capacity 64 doubled to 512 rows: 4-bit planes (256 B) + two scales (8 B) + sign count (2 B) + sign-pass result
+    // (4 B) + person number (4 B) a row, plus the rounded query's planes and the 64 KiB query table, and no floats
+    // (which would add 2,048 B a row).
+    expect(index.byteLength).toBe(512 * (256 + 8 + 2 + 4 + 4) + 4 * 64 + 64 * 256 * 4);
   });
 });
 
