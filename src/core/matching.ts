@@ -37,7 +37,7 @@ export interface PersonScore {
 export interface TemplateIndexOptions {
   /** Keep float32 copies (exact scores) while the index holds at most this many rows. Default: 200 MiB of floats. */
   exactRowLimit?: number;
-  /** Rows re-scored from 4-bit codes after the sign pass. Default max(8,192, n/25): see README "Search at scale". */
+  /** Rows re-scored from 4-bit codes after the sign pass. Default max(8,192, n/40): see README "Search at scale". */
   shortlist?: number;
   /** Rows re-scored exactly after the 4-bit pass (at least 16 per requested person). Default 256. */
   rerank?: number;
@@ -91,7 +91,7 @@ export class TemplateIndex {
   }
 
   private shortlistSize(): number {
-    return this.fixedShortlist ?? Math.max(8192, Math.ceil(this.size / 25));
+    return this.fixedShortlist ?? Math.max(8192, Math.ceil(this.size / 40));
   }
 
   add(t: IndexedTemplate): void {
@@ -215,11 +215,7 @@ export class TemplateIndex {
     const n = this.size, shortlist = this.shortlistSize();
     let rows: Int32Array;
     if (n <= shortlist) rows = Int32Array.from({ length: n }, (_, i) => i);
-    else {
-      const top = new TopScores(shortlist);
-      this.codes.scanSigns(query, n, (s, r) => top.push(s, r), () => top.floor);
-      rows = top.keptIds().sort(); // ascending: the next pass reads the codes front to back
-    }
+    else rows = this.codes.signShortlist(query, n, shortlist); // ascending: the next pass reads the codes in order
     const total = this.codes.fillTable(query, this.table);
     const scores = new Float64Array(rows.length);
     this.codes.scoreRows(rows, this.table, total, scores);

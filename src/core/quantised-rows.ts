@@ -12,6 +12,9 @@
 // 512-d: 256 bytes of planes + 10 bytes of scales and counts a row (float32 takes 2,048), plus 4 bytes of scratch.
 import { BIT_PLANES, BIT_PLANES_ALIGN, KernelMemory, interleavePlanes } from './wasm-kernels';
 
+/** Histogram bins for picking the sign-pass shortlist. */
+const SHORTLIST_BINS = 4096;
+
 /** Levels of the rounded query in the sign pass (4 bits). */
 const QUERY_LEVELS = 2 ** BIT_PLANES - 1;
 
@@ -155,11 +158,13 @@ export class QuantisedRows {
   }
 
   /**
-   * Scores rows [0, count) from their sign plane against `query` rounded to 4 bits (q ≈ lo + unit·u, u = 0..15)
-   * and offers each that beats `floor()` to `keep`. The hot loop of a large search: one kernel call, then one pass
-   * turning its popcounts into scores, with no allocation beyond the query's planes.
+   * The rows among [0, count) with the best sign scores, ascending: at least `size` of them (all rows scoring in
+   * the histogram bin where the count reaches `size`, so a few more). Sign scores are taken against `query` rounded
+   * to 4 bits (q ≈ lo + unit·u, u = 0..15). The hot loop of a large search: one kernel pass over the sign planes,
+   * then two plain passes over one number a row (scores written over the kernel's output) to histogram and collect;
+   * a heap here cost more than the kernel.
    */
-  scanSigns(query: ArrayLike<number>, count: number, keep: (score: number, row: number) => void, floor: () => number): void {
+  signShortlist(query: ArrayLike<number>, count: number, size: number): Int32Array {
     const d = this.dim, nb = this.planeBytes;
     let max = 0;
     for (let i = 0; i < d; i++) max = Math.max(max, Math.abs(query[i]));
@@ -174,13 +179,25 @@ export class QuantisedRows {
     // Bits past `dim` are 0 in the rows, so the padding's query levels never count.
     interleavePlanes(planes, new Uint8Array(this.memory.buffer, this.queryPlanesAt, BIT_PLANES * nb));
     this.memory.bitPlaneSums(this.queryPlanesAt, 0, count, nb, this.resultsAt);
-    const sums = new Int32Array(this.memory.buffer, this.resultsAt, count), counts = this.signCounts, absMeans = this.absMeans;
-    let min = floor();
+    const sums = new Int32Array(this.memory.buffer, this.resultsAt, count);
+    const scores = new Float32Array(this.memory.buffer, this.resultsAt, count);
+    const counts = this.signCounts, absMeans = this.absMeans;
+    let low = Infinity, high = -Infinity;
     for (let r = 0; r < count; r++) {
       // Σ over set sign bits of q ≈ lo·(set bits) + unit·(popcount sum); the sign code's dot is 2·that − Σq.
       const score = (2 * (lo * counts[r] + unit * sums[r]) - roundedTotal) * absMeans[r];
-      if (score > min) { keep(score, r); min = floor(); }
+      scores[r] = score;
+      if (score < low) low = score;
+      if (score > high) high = score;
     }
+    if (size >= count || !(high > low)) return Int32Array.from({ length: count }, (_, i) => i);
+    const bins = new Int32Array(SHORTLIST_BINS), perBin = (SHORTLIST_BINS - 1) / (high - low);
+    for (let r = 0; r < count; r++) bins[Math.floor((scores[r] - low) * perBin)]++;
+    let bin = SHORTLIST_BINS - 1, kept = bins[bin];
+    while (kept < size) kept += bins[--bin];
+    const rows = new Int32Array(kept);
+    for (let r = 0, c = 0; r < count; r++) if (Math.floor((scores[r] - low) * perBin) >= bin) rows[c++] = r;
+    return rows;
   }
 
   /** query · (the decoded row), from a filled table: within about ±0.005 of the exact cosine for 512-d. */
