@@ -7,7 +7,7 @@
 // the set bits of each byte value, scores any plane with one lookup per 8 dimensions (about 1 ns):
 //   4-bit score   = step × (Σ_p 2^p·planeSum(p) − 7.5·Σq)      256 lookups for 512-d: the shortlist
 // The first pass over every row scores only the sign plane, against the query rounded to 4 bits, by AND and popcount
-// (wasm-kernels.ts bitPlaneSums: SIMD, about 4 times faster than the table):
+// (wasm-kernels.ts bitPlaneSums: SIMD, about 2.3 ms per 100,000 rows here, where the table took 6–10):
 //   sign score    ≈ meanAbs × (2·Σ_{sign bit set} q − Σq)     correlation ≈ 0.8 with the exact cosine
 // 512-d: 256 bytes of planes + 10 bytes of scales and counts a row (float32 takes 2,048), plus 4 bytes of scratch.
 import { BIT_PLANES, BIT_PLANES_ALIGN, KernelMemory, interleavePlanes } from './wasm-kernels';
