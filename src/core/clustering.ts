@@ -12,6 +12,7 @@
 // faces already there.
 // Clustering the graph is near-linear in the number of links.
 import { dot } from './vectors';
+import { KernelMemory, ROW_DOTS_ALIGN } from './wasm-kernels';
 
 export interface ClusterOptions {
   /** Cosine similarity at or above which two faces are a match: the calibrated threshold (calibration-data.json). */
@@ -53,7 +54,7 @@ export class FaceGraph {
     this.dim = dim;
     this.floor = floor;
     const capacity = Math.max(1, options.capacity ?? 256);
-    this.rows = (options.simd ?? true) && dim % 8 === 0 && simdModule() ? new SimdRowStore(dim, capacity) : new PlainRowStore(dim, capacity);
+    this.rows = new RowStore(dim, capacity, options.simd ?? true);
   }
 
   get size(): number {
@@ -62,7 +63,7 @@ export class FaceGraph {
 
   /** Whether the WASM SIMD kernel computes the similarities. */
   get usesSimd(): boolean {
-    return this.rows instanceof SimdRowStore;
+    return this.rows.memory.usesWasm && (4 * this.dim) % ROW_DOTS_ALIGN === 0;
   }
 
   /** Row `i` of the matrix (a copy). */
@@ -112,68 +113,20 @@ export class FaceGraph {
 }
 
 // ---- The hot loop: one row's dot products with every earlier row. n = 5,000 faces of 512-d is 6.4 billion
-// multiply-adds; plain JavaScript manages about 1 per ns here, WASM SIMD (4 lanes) about 6, so a tiny hand-assembled
-// module does it when the runtime has SIMD (every current browser and Node), and plain JavaScript otherwise.
+// multiply-adds; plain JavaScript manages about 1 per ns here, WASM SIMD (4 lanes) about 6, so the rows live in a
+// KernelMemory and its rowDots kernel (wasm-kernels.ts) does it, in WASM SIMD when the runtime has it.
 
-interface RowStore {
-  /** The matrix rows live in (a view; valid until the next `reserve`). */
-  matrix(): Float32Array;
-  reserve(rows: number): void;
-  /** Dot products of row i with rows 0..i-1 (a scratch view, valid until the next call). */
-  similaritiesBefore(i: number): Float32Array;
-}
-
-class PlainRowStore implements RowStore {
-  private data: Float32Array;
-  private scratch: Float32Array;
-
-  constructor(private readonly dim: number, capacity: number) {
-    this.data = new Float32Array(dim * capacity);
-    this.scratch = new Float32Array(capacity);
-  }
-
-  matrix(): Float32Array {
-    return this.data;
-  }
-
-  reserve(rows: number): void {
-    if (rows <= this.scratch.length) return;
-    const capacity = Math.max(rows, 2 * this.scratch.length);
-    const grown = new Float32Array(capacity * this.dim);
-    grown.set(this.data);
-    this.data = grown;
-    this.scratch = new Float32Array(capacity);
-  }
-
-  similaritiesBefore(i: number): Float32Array {
-    const m = this.data, dim = this.dim, a = i * dim, out = this.scratch;
-    for (let j = 0; j < i; j++) {
-      const b = j * dim;
-      let s0 = 0, s1 = 0, k = 0;
-      for (; k + 4 <= dim; k += 4) {
-        s0 += m[a + k] * m[b + k] + m[a + k + 1] * m[b + k + 1];
-        s1 += m[a + k + 2] * m[b + k + 2] + m[a + k + 3] * m[b + k + 3];
-      }
-      for (; k < dim; k++) s0 += m[a + k] * m[b + k];
-      out[j] = s0 + s1;
-    }
-    return out.subarray(0, i);
-  }
-}
-
-/** Rows at the start of the module's memory (so growing never moves them), the scratch output after them. */
-class SimdRowStore implements RowStore {
-  private readonly memory: WebAssembly.Memory;
-  private readonly rowDots: (a: number, b: number, count: number, bytes: number, out: number) => void;
+/** Rows at the start of the kernel memory (so growing never moves them), the scratch output after them. */
+class RowStore {
+  readonly memory: KernelMemory;
   private capacity = 0;
 
-  constructor(private readonly dim: number, capacity: number) {
-    const exports = new WebAssembly.Instance(simdModule()!).exports as { memory: WebAssembly.Memory; rowDots: SimdRowStore['rowDots'] };
-    this.memory = exports.memory;
-    this.rowDots = exports.rowDots;
+  constructor(private readonly dim: number, capacity: number, wasm: boolean) {
+    this.memory = new KernelMemory(0, { wasm });
     this.reserve(capacity);
   }
 
+  /** The matrix rows live in (a view; valid until the next `reserve`). */
   matrix(): Float32Array {
     return new Float32Array(this.memory.buffer, 0, this.capacity * this.dim);
   }
@@ -181,71 +134,16 @@ class SimdRowStore implements RowStore {
   reserve(rows: number): void {
     if (rows <= this.capacity) return;
     const capacity = Math.max(rows, 2 * this.capacity);
-    const bytes = capacity * (this.dim + 1) * 4;
-    if (bytes > this.memory.buffer.byteLength) this.memory.grow(Math.ceil((bytes - this.memory.buffer.byteLength) / 65536));
+    this.memory.reserve(capacity * (this.dim + 1) * 4);
     this.capacity = capacity;
   }
 
+  /** Dot products of row i with rows 0..i-1 (a scratch view, valid until the next call). */
   similaritiesBefore(i: number): Float32Array {
     const rowBytes = this.dim * 4, out = this.capacity * rowBytes;
-    this.rowDots(i * rowBytes, 0, i, rowBytes, out);
+    this.memory.rowDots(i * rowBytes, 0, i, rowBytes, out);
     return new Float32Array(this.memory.buffer, out, i);
   }
-}
-
-let compiled: WebAssembly.Module | null | undefined;
-
-/** The SIMD module, compiled once; null where WebAssembly or its SIMD is missing. */
-function simdModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  const bytes = rowDotsWasm();
-  compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  return compiled;
-}
-
-/**
- * A WebAssembly module (about 250 bytes, assembled here so there is no build step or binary file) exporting its
- * memory and rowDots(a, b, count, bytes, out): for r < count, f32 at out + 4r = dot(row at a, row at b + r·bytes),
- * rows of `bytes` bytes (a multiple of 32), summed in two f32x4 accumulators.
- */
-function rowDotsWasm(): Uint8Array<ArrayBuffer> {
-  const leb = (n: number) => { const out: number[] = []; do { let byte = n & 0x7f; n >>>= 7; if (n) byte |= 0x80; out.push(byte); } while (n); return out; };
-  const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
-  const name = (text: string) => [text.length, ...[...text].map((c) => c.charCodeAt(0))];
-  const I32 = 0x7f, V128 = 0x7b;
-  const simd = (op: number, ...immediates: number[]) => [0xfd, ...leb(op), ...immediates];
-  const get = (i: number) => [0x20, i], set = (i: number) => [0x21, i], tee = (i: number) => [0x22, i];
-  const [A, B, COUNT, BYTES, OUT, K, ACC0, ACC1] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const V128_LOAD = 0x00, V128_CONST = 0x0c, F32X4_EXTRACT = 0x1f, F32X4_ADD = 0xe4, F32X4_MUL = 0xe6;
-  const load = (base: number, offset: number) => [...get(base), ...get(K), 0x6a /* i32.add */, ...simd(V128_LOAD, 4, ...leb(offset))];
-  const multiplyAdd = (acc: number, offset: number) => [...get(acc), ...load(A, offset), ...load(B, offset), ...simd(F32X4_MUL), ...simd(F32X4_ADD), ...set(acc)];
-  const zero = (acc: number) => [...simd(V128_CONST, ...new Array<number>(16).fill(0)), ...set(acc)];
-  const lane = (l: number) => [...get(ACC0), ...simd(F32X4_EXTRACT, l)];
-  const body = [
-    2, 1, I32, 2, V128, // locals: k; acc0, acc1
-    0x02, 0x40, 0x03, 0x40, // block, loop (rows)
-    ...get(COUNT), 0x45, 0x0d, 1, // count == 0: leave
-    ...zero(ACC0), ...zero(ACC1), 0x41, 0, ...set(K),
-    0x03, 0x40, // loop (k)
-    ...multiplyAdd(ACC0, 0), ...multiplyAdd(ACC1, 16),
-    ...get(K), 0x41, 32, 0x6a, ...tee(K), ...get(BYTES), 0x49, 0x0d, 0, // k += 32; again while k < bytes
-    0x0b,
-    ...get(ACC0), ...get(ACC1), ...simd(F32X4_ADD), ...set(ACC0),
-    ...get(OUT), ...lane(0), ...lane(1), 0x92, ...lane(2), ...lane(3), 0x92, 0x92, 0x38, 2, 0, // f32.store
-    ...get(OUT), 0x41, 4, 0x6a, ...set(OUT), // out += 4
-    ...get(B), ...get(BYTES), 0x6a, ...set(B), // b += bytes
-    ...get(COUNT), 0x41, 1, 0x6b, ...set(COUNT), // count -= 1
-    0x0c, 0, // next row
-    0x0b, 0x0b, 0x0b,
-  ];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, [1, 0x60, 5, I32, I32, I32, I32, I32, 0]), // type: (i32 × 5) → ()
-    ...section(3, [1, 0]), // one function of that type
-    ...section(5, [1, 0, 1]), // one memory, at least one page
-    ...section(7, [2, ...name('memory'), 2, 0, ...name('rowDots'), 0, 0]),
-    ...section(10, [1, ...leb(body.length), ...body]),
-  ]);
 }
 
 /** Groups L2-normalised embeddings by person. Groups are ordered by size (largest first), then by first face. */

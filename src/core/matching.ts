@@ -1,17 +1,25 @@
 // Gallery search: cosine search over L2-normalised templates, per-person best score, top-k and an explicit
 // "unknown" under the calibrated threshold. Pure: the facade keeps one TemplateIndex in memory.
 //
-// Stages, so a query stays fast at 100,000+ templates (quantised-rows.ts has the codes): every row is scored from
-// its sign bits (64 table lookups for 512-d); the best `shortlist` rows are re-scored from 4-bit codes (±0.005);
-// the best 256 of those are re-scored exactly from float32; then scores are grouped by person. Float32 copies are
-// kept while the gallery is at most `exactRowLimit` rows (200 MiB of floats for 512-d, about 100,000 faces): up to
-// there every returned score is the exact cosine. Beyond it the floats are dropped and the 4-bit scores are final,
-// which keeps 1,000,000 faces in 264 MB. Galleries no larger than the shortlist are scored exactly, row by row.
+// Stages, so a query stays fast at 1,000,000 templates (quantised-rows.ts has the codes): every row is scored from
+// its sign bits (one WASM SIMD popcount pass); the best `shortlist` rows are re-scored from 4-bit codes (±0.005);
+// the best `rerank` of those are re-scored exactly; then scores are grouped by person. The exact floats are kept
+// in memory while the gallery is at most `exactRowLimit` rows (200 MiB, about 100,000 faces). Beyond it only the
+// codes stay in memory (1,000,000 faces in about 275 MiB) and `search` reads the re-ranked rows' floats from an
+// `ExactVectorSource` (the gallery store); the synchronous `searchPeople` then returns 4-bit scores.
+// Galleries no larger than the shortlist are scored exactly, row by row.
 import { QuantisedRows } from './quantised-rows';
 import { TopScores } from './top-scores';
+import { dot } from './vectors';
 
-/** Rows re-scored from floats after the 4-bit pass (when floats are kept). */
-const EXACT_RESCORED = 256;
+/** Rows re-scored exactly after the 4-bit pass. The true top-10 rank within the best ~35 by code at 1,000,000. */
+const DEFAULT_RERANK = 256;
+
+/** Where the exact embeddings live when the index holds only codes: the gallery store in the app. */
+export interface ExactVectorSource {
+  /** The embeddings of these templates, in the same order; undefined for one no longer there. */
+  embeddings(templateIds: readonly string[]): Promise<(Float32Array | undefined)[]>;
+}
 
 export interface IndexedTemplate {
   templateId: string;
@@ -29,8 +37,12 @@ export interface PersonScore {
 export interface TemplateIndexOptions {
   /** Keep float32 copies (exact scores) while the index holds at most this many rows. Default: 200 MiB of floats. */
   exactRowLimit?: number;
-  /** Rows re-scored from 4-bit codes after the sign pass. Default max(4,096, n/100): see README "Search at scale". */
+  /** Rows re-scored from 4-bit codes after the sign pass. Default max(8,192, n/40): see README "Search at scale". */
   shortlist?: number;
+  /** Rows re-scored exactly after the 4-bit pass (at least 16 per requested person). Default 256. */
+  rerank?: number;
+  /** Read by `search` for the re-ranked rows' exact embeddings once the index holds no floats. */
+  exactSource?: ExactVectorSource;
 }
 
 const DEFAULT_EXACT_BYTES = 200 * 2 ** 20;
@@ -39,6 +51,8 @@ export class TemplateIndex {
   readonly dim: number;
   readonly exactRowLimit: number;
   private readonly fixedShortlist: number | undefined;
+  private readonly rerank: number;
+  private readonly exactSource: ExactVectorSource | undefined;
   private codes: QuantisedRows;
   /** Float32 rows while size ≤ exactRowLimit, else null. */
   private exact: Float32Array | null;
@@ -53,6 +67,8 @@ export class TemplateIndex {
     this.dim = dim;
     this.exactRowLimit = options.exactRowLimit ?? Math.floor(DEFAULT_EXACT_BYTES / (4 * dim));
     this.fixedShortlist = options.shortlist;
+    this.rerank = options.rerank ?? DEFAULT_RERANK;
+    this.exactSource = options.exactSource;
     capacity = Math.max(1, capacity);
     this.codes = new QuantisedRows(dim, capacity);
     this.exact = new Float32Array(dim * Math.min(capacity, Math.max(1, this.exactRowLimit)));
@@ -75,7 +91,7 @@ export class TemplateIndex {
   }
 
   private shortlistSize(): number {
-    return this.fixedShortlist ?? Math.max(4096, Math.ceil(this.size / 100));
+    return this.fixedShortlist ?? Math.max(8192, Math.ceil(this.size / 40));
   }
 
   add(t: IndexedTemplate): void {
@@ -141,50 +157,73 @@ export class TemplateIndex {
     return this.removeWhere((r) => r.personId === personId);
   }
 
-  /** Every person's best score for `query`, highest first, at most `k` people. */
+  /**
+   * Every person's best score for `query`, highest first, at most `k` people. Exact scores while the index holds
+   * floats; beyond that, 4-bit scores (within about ±0.005): `search` re-ranks those exactly from the source.
+   */
   searchPeople(query: Float32Array, k = 5): PersonScore[] {
-    if (query.length !== this.dim) throw new Error(`expected ${this.dim}-d query, got ${query.length}`);
+    this.checkQuery(query);
     if (k <= 0 || this.size === 0) return [];
-    const { rows, scores } = this.scoreCandidates(query, k);
-    // Best row per person, among the candidates only (never a map over the whole gallery).
-    const bestRow = new Map<number, number>();
-    for (let c = 0; c < rows.length; c++) {
-      const row = rows[c], person = this.personOf[row];
-      const prev = bestRow.get(person);
-      if (prev === undefined || scores[c] > scores[prev] || (scores[c] === scores[prev] && row < rows[prev])) bestRow.set(person, c);
+    if (this.exact && this.size <= this.shortlistSize()) {
+      const rows = Int32Array.from({ length: this.size }, (_, i) => i);
+      return this.bestPeople(rows, Float64Array.from(rows, (r) => this.exactScore(r, query)), k);
     }
-    const people = [...bestRow.entries()];
-    people.sort(([, a], [, b]) => scores[b] - scores[a] || rows[a] - rows[b]);
-    return people.slice(0, k).map(([person, c]) => ({ personId: this.personIds[person], score: scores[c], templateId: this.templateIds[rows[c]] }));
+    const { rows, scores } = this.codeCandidates(query);
+    if (!this.exact) return this.bestPeople(rows, scores, k);
+    const best = this.bestByCode(rows, scores, k).sort();
+    return this.bestPeople(best, Float64Array.from(best, (r) => this.exactScore(r, query)), k);
   }
 
   /**
-   * Candidate rows and their final scores. Small galleries: every row, scored exactly (or from codes without floats).
-   * Large: the sign pass keeps `shortlist` rows, the 4-bit codes re-score them, and where floats are kept the best
-   * `EXACT_RESCORED` (at least 16 per requested person) are re-scored exactly: 4-bit errors (±0.005) are far smaller
-   * than the gap between a top-10 score and the 256th, so the exact top rows are among them.
+   * `searchPeople` with exact scores at any size: once the index holds no floats, the best rows by code are
+   * re-ranked from the exact source's embeddings (one read of `rerank` templates).
    */
-  private scoreCandidates(query: Float32Array, k: number): { rows: Int32Array; scores: Float64Array } {
+  async search(query: Float32Array, k = 5): Promise<PersonScore[]> {
+    const source = this.exactSource;
+    if (this.exact || !source || k <= 0 || this.size === 0) return this.searchPeople(query, k);
+    this.checkQuery(query);
+    const { rows, scores } = this.codeCandidates(query);
+    const best = this.bestByCode(rows, scores, k).sort(); // ascending: neighbouring records, read in order
+    // Ids are taken now: the index may change while the source is read.
+    const candidates = Array.from(best, (r) => ({ templateId: this.templateIds[r], personId: this.personIds[this.personOf[r]] }));
+    const vectors = await source.embeddings(candidates.map((c) => c.templateId));
+    const scored: PersonScore[] = [];
+    candidates.forEach((c, i) => {
+      const v = vectors[i];
+      if (v) scored.push({ ...c, score: dot(v, query) });
+    });
+    return bestPerPerson(scored, k);
+  }
+
+  private checkQuery(query: Float32Array): void {
+    if (query.length !== this.dim) throw new Error(`expected ${this.dim}-d query, got ${query.length}`);
+  }
+
+  /** The `rerank` rows (at least 16 per requested person) with the highest code scores. */
+  private bestByCode(rows: Int32Array, scores: Float64Array, k: number): Int32Array {
+    const best = new TopScores(Math.max(this.rerank, 16 * k));
+    for (let c = 0; c < rows.length; c++) best.push(scores[c], rows[c]);
+    return best.keptIds();
+  }
+
+  /**
+   * Candidate rows with 4-bit code scores: every row of a gallery within the shortlist, else the `shortlist` best
+   * by the sign pass. A 4-bit score errs by about ±0.005, far less than the gap between a top-10 score and the
+   * `rerank`th, so the exact top rows are among the best by code (README "Search at scale" has the ranks measured).
+   */
+  private codeCandidates(query: Float32Array): { rows: Int32Array; scores: Float64Array } {
     const n = this.size, shortlist = this.shortlistSize();
     let rows: Int32Array;
-    if (n <= shortlist && this.exact) {
-      rows = Int32Array.from({ length: n }, (_, i) => i);
-      return { rows, scores: Float64Array.from(rows, (r) => this.exactScore(r, query)) };
-    }
-    const total = this.codes.fillTable(query, this.table);
     if (n <= shortlist) rows = Int32Array.from({ length: n }, (_, i) => i);
-    else {
-      const top = new TopScores(shortlist);
-      this.codes.scanSigns(this.table, total, n, (s, r) => top.push(s, r), () => top.floor);
-      rows = top.keptIds().sort(); // ascending: the next pass reads the codes front to back
-    }
-    const coded = new Float64Array(rows.length);
-    this.codes.scoreRows(rows, this.table, total, coded);
-    if (!this.exact) return { rows, scores: coded };
-    const best = new TopScores(Math.max(EXACT_RESCORED, 16 * k));
-    for (let c = 0; c < rows.length; c++) best.push(coded[c], rows[c]);
-    const finalRows = best.keptIds();
-    return { rows: finalRows, scores: Float64Array.from(finalRows, (r) => this.exactScore(r, query)) };
+    else rows = this.codes.signShortlist(query, n, shortlist); // ascending: the next pass reads the codes in order
+    const total = this.codes.fillTable(query, this.table);
+    const scores = new Float64Array(rows.length);
+    this.codes.scoreRows(rows, this.table, total, scores);
+    return { rows, scores };
+  }
+
+  private bestPeople(rows: Int32Array, scores: Float64Array, k: number): PersonScore[] {
+    return bestPerPerson(Array.from(rows, (r, c) => ({ personId: this.personIds[this.personOf[r]], templateId: this.templateIds[r], score: scores[c] })), k);
   }
 
   private exactScore(row: number, query: Float32Array): number {
@@ -193,6 +232,16 @@ export class TemplateIndex {
     for (let i = 0; i < d; i++) s += exact[base + i] * query[i];
     return s;
   }
+}
+
+/** Each person's best-scoring template among `scored`, highest first, at most `k` (ties: the earlier one). */
+function bestPerPerson(scored: readonly PersonScore[], k: number): PersonScore[] {
+  const best = new Map<string, PersonScore>();
+  for (const s of scored) {
+    const prev = best.get(s.personId);
+    if (!prev || s.score > prev.score) best.set(s.personId, s);
+  }
+  return topK([...best.values()], k, (p) => p.score);
 }
 
 /** The k items with the highest key, highest first (stable for equal keys). */

@@ -70,7 +70,8 @@ type DetectorRemote = ReturnType<typeof startDetector>['api'];
 type EmbedderRemote = ReturnType<typeof startEmbedder>['api'];
 
 class FaceMatcher implements Matcher {
-  private readonly index = new TemplateIndex(EMBEDDING_DIM);
+  /** Holds codes only past ~100,000 templates; `search` then re-ranks exactly from the store's embeddings. */
+  private readonly index: TemplateIndex;
   private readonly names = new Map<string, string>();
   private closed = false;
   private retentionTimer: ReturnType<typeof setInterval> | undefined;
@@ -88,6 +89,7 @@ class FaceMatcher implements Matcher {
     private readonly stopWorkers: () => void,
     private readonly session: TabSession,
   ) {
+    this.index = new TemplateIndex(EMBEDDING_DIM, 256, { exactSource: { embeddings: (ids) => store.templateEmbeddings(ids) } });
     this.embedCrops = serialised(async (crops) => unwrap(await embedder.embed(Comlink.transfer(crops, crops.map((c) => c.buffer as ArrayBuffer)))));
     this.imports = new PhotoImporter({
       store, session, threshold: calibration.threshold, modelId: info.embedderModel,
@@ -263,8 +265,9 @@ class FaceMatcher implements Matcher {
     const t0 = performance.now();
     const analysed = await this.analyse(photo, false);
     const { embeddings, embedMs } = await this.embedAnalysed(analysed);
+    const found = await Promise.all(embeddings.map((e) => this.index.search(e, 5)));
     const faces: IdentifiedFace[] = analysed.faces.map((face, i) => {
-      const candidates = this.index.searchPeople(embeddings[i], 5);
+      const candidates = found[i];
       const decision = decideIdentity(candidates, calibration.threshold);
       const named = candidates.map((c) => ({ personId: c.personId, name: this.names.get(c.personId) ?? '?', score: c.score }));
       return {
@@ -463,7 +466,7 @@ class FaceMatcher implements Matcher {
     this.assertUnlocked();
     // Deliberately no store write and no audit entry: the person asked a question, not to be recorded.
     const { embedding } = await this.singleFace(selfie, 'selfie');
-    const [best] = this.index.searchPeople(embedding, 1);
+    const [best] = await this.index.search(embedding, 1);
     const decision = decideIdentity(best ? [best] : [], calibration.threshold);
     return decision.kind === 'known'
       ? { found: true, name: this.names.get(decision.personId) ?? null, score: decision.score }

@@ -132,6 +132,8 @@ export interface GalleryStore {
   listPeople(): Promise<(PersonRecord & { templateCount: number })[]>;
   templatesOf(personId: string): Promise<TemplateRecord[]>;
   allTemplates(): Promise<TemplateRecord[]>;
+  /** The embeddings of these templates, in the same order (undefined for one that is gone), read in one transaction. */
+  templateEmbeddings(templateIds: readonly string[]): Promise<(Float32Array | undefined)[]>;
   /** Erases every person whose retention has ended, with their templates; works while locked. Returns their ids. */
   eraseExpired(now?: number): Promise<string[]>;
   /** Adds people from an export, all or nothing. */
@@ -419,6 +421,13 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   async allTemplates() {
     return Promise.all((await this.db.getAll('templates')).map((t) => this.template(t)));
+  }
+
+  async templateEmbeddings(templateIds: readonly string[]) {
+    const tx = this.db.transaction('templates', 'readonly');
+    const stored = await Promise.all(templateIds.map((id) => tx.store.get(id)));
+    await tx.done;
+    return Promise.all(stored.map(async (t) => (t ? (await this.template(t)).embedding : undefined)));
   }
 
   async eraseExpired(now = Date.now()) {
