@@ -12,7 +12,7 @@ export interface LiveSessionDeps {
   detector: Comlink.Remote<DetectorApi>;
   embed(crops: Uint8ClampedArray[]): Promise<Float32Array[]>;
   /** Search the gallery and decide, as identify() does. */
-  decide(embedding: Float32Array): TrackVote;
+  decide(embedding: Float32Array): Promise<TrackVote>;
   nameOf(personId: string): string;
   /** Throws when the matcher is closed or locked. */
   assertUsable(): void;
@@ -44,7 +44,8 @@ export class CameraSession implements LiveSession {
       const t = performance.now();
       const crops = unwrap(await this.deps.detector.alignFrameFaces(due.map((d) => d.i)));
       const embeddings = await this.deps.embed(crops);
-      due.forEach(({ id }, k) => this.tracker.recordVote(id, this.deps.decide(embeddings[k]), now));
+      const votes = await Promise.all(embeddings.map((e) => this.deps.decide(e)));
+      due.forEach(({ id }, k) => this.tracker.recordVote(id, votes[k], now));
       embedMs = performance.now() - t;
     }
     this.stats.frames++;

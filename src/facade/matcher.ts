@@ -288,8 +288,9 @@ class FaceMatcher implements Matcher {
     return new CameraSession({
       detector: this.detector,
       embed: this.embedCrops,
-      decide: (embedding) => {
-        const decision = decideIdentity(this.index.searchPeople(embedding, 1), calibration.threshold);
+      decide: async (embedding) => {
+        // The same search as identify(): exact scores even when a very large index keeps only codes in memory.
+        const decision = decideIdentity(await this.index.search(embedding, 1), calibration.threshold);
         return decision.kind === 'known' ? { kind: 'known', personId: decision.personId, score: decision.score } : { kind: 'unknown', bestScore: decision.bestScore };
       },
       nameOf: (personId) => this.names.get(personId) ?? '?',
