@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TemplateIndex, decideIdentity, type ExactVectorSource } from '../src/core/matching';
 import calibration from '../src/core/calibration-data.json';
+import { seededRandom } from './seeded-random';
 
 export interface SearchBenchOptions {
   n: number;
@@ -53,18 +54,6 @@ export interface SearchBenchResult {
 
 const GENUINE = 0.7;
 
-/** mulberry32: small, fast, seedable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function fillGaussian(random: () => number, out: Float32Array): void {
   for (let i = 0; i < out.length; i += 2) {
     const r = Math.sqrt(-2 * Math.log(1 - random())), a = 2 * Math.PI * random();
@@ -90,7 +79,7 @@ function sampleOf(centre: Float32Array, random: () => number, out: Float32Array)
 }
 
 function centreOf(identity: number, seed: number, out: Float32Array): () => number {
-  const random = prng((seed * 0x9e3779b1) ^ Math.imul(identity + 1, 0x85ebca6b));
+  const random = seededRandom((seed * 0x9e3779b1) ^ Math.imul(identity + 1, 0x85ebca6b));
   fillGaussian(random, out);
   normalise(out);
   return random; // continues with this identity's samples
@@ -110,7 +99,7 @@ export function forEachTemplate(n: number, dim: number, perIdentity: number, see
 
 /** Probes: fresh samples (not in the gallery) of random existing identities, with their identity numbers. */
 export function probesOf(identities: number, count: number, dim: number, seed: number): { probes: Float32Array[]; identityOf: number[] } {
-  const queryRandom = prng(seed ^ 0x51ed27);
+  const queryRandom = seededRandom(seed ^ 0x51ed27);
   const probes: Float32Array[] = [], identityOf: number[] = [];
   const centre = new Float32Array(dim);
   for (let q = 0; q < count; q++) {
