@@ -29,6 +29,17 @@ server.httpServer.on('connection', (socket: Socket) => {
   });
 });
 const bytesSoFar = () => bytes + [...open].reduce((s, x) => s + x.bytesWritten, 0);
+// Body bytes per response, to say where a first visit's bytes go. Workbox adds __WB_REVISION__ to the URLs it
+// precaches (files without a hash in their name), so those are the service worker's own downloads.
+const responses: { path: string; bytes: number }[] = [];
+server.httpServer.on('request', (req, res) => {
+  const entry = { path: req.url ?? '', bytes: 0 };
+  responses.push(entry);
+  const count = (chunk: unknown) => { if (chunk && typeof chunk !== 'function') entry.bytes += Buffer.byteLength(chunk as string | Uint8Array); };
+  const write = res.write.bind(res), end = res.end.bind(res);
+  res.write = ((chunk: unknown, ...rest: never[]) => { count(chunk); return write(chunk as never, ...rest); }) as typeof res.write;
+  res.end = ((chunk?: unknown, ...rest: never[]) => { count(chunk); return end(chunk as never, ...rest); }) as typeof res.end;
+});
 
 const profile = mkdtempSync(join(tmpdir(), 'facelocal-cold-'));
 const context = await chromium.launchPersistentContext(profile, {
@@ -57,6 +68,7 @@ try {
     await new Promise((r) => setTimeout(r, 1000));
   }
   const firstVisitBytes = bytesSoFar();
+  const firstVisitResponses = [...responses];
   await first.close();
 
   // Later visits: models and wasm come from the cache.
@@ -86,6 +98,14 @@ try {
     coldStartFirstResultMs: Math.round(median(firstResult)),
     visits: { ready: ready.map(Math.round), firstResult: firstResult.map(Math.round) },
   };
+  const byPath = new Map<string, { bytes: number; times: number }>();
+  for (const r of firstVisitResponses) {
+    const path = r.path.replace(/[?&]__WB_REVISION__=\w+/, '');
+    const seen = byPath.get(path) ?? { bytes: 0, times: 0 };
+    byPath.set(path, { bytes: seen.bytes + r.bytes, times: seen.times + 1 });
+  }
+  console.log(`first visit: ${firstVisitResponses.length} responses; the largest (MB, times served):`);
+  for (const [path, r] of [...byPath].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 12)) console.log(`  ${(r.bytes / 1e6).toFixed(2).padStart(6)}  x${r.times}  ${path}`);
   console.log(`first visit: ${result.firstVisitMB} MB downloaded (app, models, wasm, precache); matcher ready after ${result.firstVisitReadyMs} ms`);
   console.log(`later visit (cached): matcher ready ${result.coldStartReadyMs} ms after navigation; first result ${result.coldStartFirstResultMs} ms after navigation (median of ${visits})`);
   console.log(JSON.stringify(result));
