@@ -15,6 +15,7 @@ import { joinTabSession, type TabSession } from './tab-session';
 import { PhotoImporter } from './photo-imports';
 import type { AnalysedFace, AnalysedPhoto } from '../workers/worker-protocol';
 import { CameraSession } from './live-session';
+import { untilServiceWorkerControls } from './service-worker-gate';
 import {
   FacelocalError,
   type DetectResult, type EmbeddedFace, type EnrolPhotoOutcome, type EnrolResult, type EnrolledPhoto, type IdentifiedFace,
@@ -32,6 +33,7 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
   if (new URL(baseUrl).origin !== self.location.origin) {
     throw new FacelocalError('model-load-failed', 'Models and runtimes must be served from this page\'s own origin.');
   }
+  await untilServiceWorkerControls();
   const detector = startDetector();
   const embedder = startEmbedder();
   const stopWorkers = () => { detector.worker.terminate(); embedder.worker.terminate(); };
