@@ -33,7 +33,7 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
   if (new URL(baseUrl).origin !== self.location.origin) {
     throw new FacelocalError('model-load-failed', 'Models and runtimes must be served from this page\'s own origin.');
   }
-  await untilServiceWorkerControls();
+  await untilServiceWorkerControls(() => progress({ stage: 'detector', fraction: 0, message: 'Downloading the face models (only this once)…' }));
   const detector = startDetector();
   const embedder = startEmbedder();
   const stopWorkers = () => { detector.worker.terminate(); embedder.worker.terminate(); };
