@@ -50,6 +50,8 @@ await context.addInitScript({ content: 'globalThis.__name = globalThis.__name ||
 await context.route(`${new URL(url).origin}/__faces/**`, (route) =>
   route.fulfill({ status: 200, body: readFileSync(resolve(FACES_DIR, decodeURIComponent(new URL(route.request().url()).pathname.replace('/__faces/', '')))), headers: { 'Content-Type': 'application/octet-stream', 'Cross-Origin-Resource-Policy': 'same-origin' } }));
 
+const SETTLE_MS = 2000;
+const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
 const appReady = () => document.querySelector('facelocal-app')?.getAttribute('data-ready') === 'true';
 try {
   // First visit: everything comes from the network.
@@ -79,6 +81,10 @@ try {
     await page.goto(url);
     await page.waitForFunction(appReady, undefined, { timeout: 60_000, polling: 10 });
     ready.push(await page.evaluate(() => performance.now()));
+    // Each measured load starts on an idle browser, as a real later visit does: not while the page before it is
+    // still warming up its models or tiering up its wasm.
+    await page.goto('about:blank');
+    await settle();
     await page.goto(new URL('test/harness/', url).href);
     await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { polling: 10 });
     const harness = await page.evaluate(async (p) => {
@@ -94,6 +100,7 @@ try {
     harnessReady.push(harness.readyMs);
     firstPhoto.push(harness.timings);
     await page.close();
+    await settle();
   }
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
   const result = {

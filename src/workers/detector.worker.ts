@@ -40,8 +40,9 @@ const WARM_UP_SIDE = 192;
 
 let fullRange: FaceDetector | undefined;
 /**
- * The short-range model is only a retry for tight crops, so its graph is built after the first photo (or when a
- * tight crop first needs it), not before it: that takes ~200 ms of start-up. Its checksum is still checked at start.
+ * The short-range model is only a retry for tight crops, so its graph (~200 ms) is built when a tight crop first
+ * needs it, not at start-up; built beside the first photo it slowed that photo's embedding. Its checksum is still
+ * checked at start.
  */
 let shortRange: (() => Promise<FaceDetector>) | undefined;
 
@@ -98,9 +99,6 @@ async function analyse(bytes: ArrayBuffer, options: AnalyseOptions): Promise<Wor
     return Comlink.transfer({ ok: true as const, value }, transfers);
   } finally {
     bitmap.close();
-    // Once this photo's answer is sent, build the short-range graph for the first tight crop.
-    const buildShortRange = shortRange;
-    setTimeout(() => void buildShortRange().catch(() => undefined), 0);
   }
 }
 
