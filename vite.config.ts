@@ -107,6 +107,9 @@ export default defineConfig({
         globIgnores: ['**/*asyncify*', '**/vision_wasm_nosimd_internal.*', 'test/**', 'widget-config.json'],
         maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
         cleanupOutdatedCaches: true,
+        // A first install takes over the open page, whose model loading waits for it (service-worker-gate.ts):
+        // the precache then downloads each model and wasm file once and answers the page's fetches.
+        clientsClaim: true,
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [/\/test\//, /widget/],
       },

@@ -15,6 +15,7 @@ import { joinTabSession, type TabSession } from './tab-session';
 import { PhotoImporter } from './photo-imports';
 import type { AnalysedFace, AnalysedPhoto } from '../workers/worker-protocol';
 import { CameraSession } from './live-session';
+import { untilServiceWorkerControls } from './service-worker-gate';
 import {
   FacelocalError,
   type DetectResult, type EmbeddedFace, type EnrolPhotoOutcome, type EnrolResult, type EnrolledPhoto, type IdentifiedFace,
@@ -32,9 +33,14 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
   if (new URL(baseUrl).origin !== self.location.origin) {
     throw new FacelocalError('model-load-failed', 'Models and runtimes must be served from this page\'s own origin.');
   }
+  await untilServiceWorkerControls(() => progress({ stage: 'detector', fraction: 0, message: 'Downloading the face models (only this once)…' }));
   const detector = startDetector();
   const embedder = startEmbedder();
   const stopWorkers = () => { detector.worker.terminate(); embedder.worker.terminate(); };
+  // The gallery opens while the models load; if they fail, it is closed again below.
+  const storeOpening = openGalleryStore({ name: options.databaseName });
+  const sessionJoining = joinTabSession();
+  for (const opening of [storeOpening, sessionJoining]) opening.catch(() => undefined); // awaited below
   try {
     progress({ stage: 'detector', fraction: 0.05, message: 'Loading the face detector…' });
     // Both models load at once; the detector is smaller, so report it first.
@@ -43,8 +49,8 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
     progress({ stage: 'embedder', fraction: 0.45, message: 'Loading the face recognition model…' });
     const embedderInfo = unwrap(await embedderReady);
     progress({ stage: 'gallery', fraction: 0.9, message: 'Opening the gallery on this device…' });
-    const store = await openGalleryStore({ name: options.databaseName });
-    const session = await joinTabSession();
+    const store = await storeOpening;
+    const session = await sessionJoining;
     const info: MatcherInfo = {
       backend: embedderInfo.backend === 'wasm'
         ? `wasm (${embedderInfo.threads} thread${embedderInfo.threads === 1 ? '' : 's'}${embedderInfo.simd ? ', SIMD' : ''})`
@@ -61,6 +67,8 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
     return matcher;
   } catch (error) {
     stopWorkers();
+    storeOpening.then((store) => store.close(), () => undefined);
+    sessionJoining.then((session) => session.release(), () => undefined);
     if (error instanceof FacelocalError) throw error;
     throw new FacelocalError('model-load-failed', `Facelocal could not start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }

@@ -4,6 +4,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { registerSW } from 'virtual:pwa-register';
 import { panelStyles } from './shared-styles';
+import { expectServiceWorker } from '../facade/service-worker-gate';
 
 @customElement('update-prompt')
 export class UpdatePrompt extends LitElement {
@@ -16,13 +17,20 @@ export class UpdatePrompt extends LitElement {
   connectedCallback(): void {
     super.connectedCallback();
     if (!('serviceWorker' in navigator)) return;
-    this.applyUpdate = registerSW({
-      onNeedRefresh: () => (this.needRefresh = true),
-      onOfflineReady: () => (this.offlineReady = true),
-      onRegisteredSW: (_url, registration) => {
-        document.documentElement.dataset.swRegistered = registration ? 'true' : 'false';
-      },
-    });
+    // Registered at once, not after the load event: on a first visit the models wait for this worker (see
+    // service-worker-gate.ts), so that they are downloaded once, by its precache.
+    expectServiceWorker(new Promise((resolve) => {
+      this.applyUpdate = registerSW({
+        immediate: true,
+        onNeedRefresh: () => (this.needRefresh = true),
+        onOfflineReady: () => (this.offlineReady = true),
+        onRegisteredSW: (_url, registration) => {
+          document.documentElement.dataset.swRegistered = registration ? 'true' : 'false';
+          resolve(registration);
+        },
+        onRegisterError: () => resolve(undefined),
+      });
+    }));
   }
 
   render() {

@@ -25,6 +25,7 @@ const THUMBNAIL_SIZE = 96;
 /** A tight crop is retried centred on a grey canvas this much larger on each side (the face then covers ~half). */
 const TIGHT_CROP_MARGIN = 0.5;
 const PAD_GREY = 128;
+const WARM_UP_SIDE = 192;
 
 // MediaPipe loads its wasm glue with importScripts, which module workers lack; it then falls back to
 // `self.import(url)` and expects the glue to set `self.ModuleFactory`. The module build exports it instead.
@@ -38,22 +39,37 @@ const PAD_GREY = 128;
 (self as unknown as { custom_dbg: (...text: unknown[]) => void }).custom_dbg = (...text) => console.debug(...text);
 
 let fullRange: FaceDetector | undefined;
-let shortRange: FaceDetector | undefined;
+/**
+ * The short-range model is only a retry for tight crops, so its graph (~200 ms) is built when a tight crop first
+ * needs it, not at start-up; built beside the first photo it slowed that photo's embedding. Its checksum is still
+ * checked at start.
+ */
+let shortRange: (() => Promise<FaceDetector>) | undefined;
 
 async function init(baseUrl: string): Promise<WorkerResult<{ model: string }>> {
   try {
     // `true`: the module-worker build of the wasm loader (with `false` a module worker fails: "ModuleFactory not set").
     const fileset = await FilesetResolver.forVisionTasks(new URL('vendor/mediapipe', baseUrl).href.replace(/\/$/, ''), true);
-    const create = async (key: string) => {
-      const { bytes } = await fetchVerifiedModel(baseUrl, key);
-      return FaceDetector.createFromOptions(fileset, {
+    const create = (bytes: Uint8Array) =>
+      FaceDetector.createFromOptions(fileset, {
         baseOptions: { modelAssetBuffer: bytes, delegate: 'CPU' },
         runningMode: 'IMAGE',
         minDetectionConfidence: MIN_CONFIDENCE,
       });
-    };
-    fullRange = await create('faceDetector');
-    shortRange = await create('faceDetectorShortRange');
+    const [full, short] = await Promise.all([fetchVerifiedModel(baseUrl, 'faceDetector'), fetchVerifiedModel(baseUrl, 'faceDetectorShortRange')]);
+    fullRange = await create(full.bytes);
+    // A graph's first detection costs ~400 ms more than the next (measured on obama1.jpg): pay it on a blank
+    // image as soon as init has answered, while the page shows, instead of on the first photo.
+    const warm = fullRange;
+    setTimeout(() => {
+      try {
+        warm.detect(new ImageData(WARM_UP_SIDE, WARM_UP_SIDE));
+      } catch {
+        // A failed warm-up only means the first photo pays the cost; that photo reports any real failure.
+      }
+    }, 0);
+    let built: Promise<FaceDetector> | undefined;
+    shortRange = () => (built ??= create(short.bytes));
     return { ok: true, value: { model: 'MediaPipe face detection, full range' } };
   } catch (error) {
     return { ok: false, code: 'model-load-failed', message: `The face detector failed to load: ${messageOf(error)}` };
@@ -116,7 +132,7 @@ function toDetectedFaces(detections: Detection[], width: number, height: number)
     }));
 }
 
-async function detectFaces(bitmap: ImageBitmap, full: FaceDetector, short: FaceDetector): Promise<DetectedFace[]> {
+async function detectFaces(bitmap: ImageBitmap, full: FaceDetector, short: () => Promise<FaceDetector>): Promise<DetectedFace[]> {
   const small = fitWithin(bitmap.width, bitmap.height, DETECTION_SIDE);
   const scaled = scaledPixels(bitmap, small.width, small.height);
   const whole = toDetectedFaces(full.detect(scaled).detections, small.width, small.height).map((f) => mapFaceBack(f, small.scale));
@@ -130,7 +146,7 @@ async function detectFaces(bitmap: ImageBitmap, full: FaceDetector, short: FaceD
   const toOriginal = (found: Detection[]) =>
     toDetectedFaces(found, padded.width, padded.height).map((f) => mapFaceBack(f, small.scale, [padded.offsetX, padded.offsetY]));
   const image = new ImageData(padded.data, padded.width, padded.height);
-  const byShort = toOriginal(short.detect(image).detections);
+  const byShort = toOriginal((await short()).detect(image).detections);
   const faces = byShort.length > 0 ? byShort : toOriginal(full.detect(image).detections);
   return readingOrder(suppressOverlaps(faces));
 }

@@ -18,14 +18,17 @@ let session: Ort.InferenceSession | undefined;
 let info: EmbedderInfo | undefined;
 let inputSpec: EmbedderInputSpec = EMBEDDER_INPUT;
 let flipAverage = false;
+/** The first run of a session is slow; it runs after init returns, while the detector works, and embed waits for it. */
+let warmUp: Promise<unknown> = Promise.resolve();
 
 async function init(baseUrl: string, backend: 'auto' | 'wasm' | 'webgpu', tuning: EmbedderTuning = {}): Promise<WorkerResult<EmbedderInfo>> {
   inputSpec = { ...EMBEDDER_INPUT, channelOrder: tuning.channelOrder ?? EMBEDDER_INPUT.channelOrder };
   flipAverage = tuning.flipAverage ?? false;
   try {
-    const { bytes, entry } = await fetchVerifiedModel(baseUrl, 'faceEmbedder');
+    // The runtime's code, the model and the GPU probe load side by side.
+    if (backend !== 'webgpu') void import('onnxruntime-web/wasm').catch(() => undefined);
+    const [{ bytes, entry }, adapter] = await Promise.all([fetchVerifiedModel(baseUrl, 'faceEmbedder'), backend === 'wasm' ? null : gpuAdapter()]);
     const model = `${entry.package}@${entry.version} ${entry.file}`;
-    const adapter = backend === 'wasm' ? null : await gpuAdapter();
     const realGpu = adapter !== null && !adapter.isFallback;
     if (backend === 'webgpu' || (backend === 'auto' && realGpu)) {
       const gpu = await tryWebGpu(baseUrl, bytes);
@@ -43,7 +46,7 @@ async function init(baseUrl: string, backend: 'auto' | 'wasm' | 'webgpu', tuning
       }
     }
     const wasm = await createWasmSession(baseUrl, bytes);
-    await timeRuns(wasm.ort, wasm.session, 1); // warm-up, so the first real face is not slow
+    warmUp = runGreyFace(wasm.ort, wasm.session).catch(() => undefined);
     const reason = backend === 'wasm' ? 'asked for WASM' : adapter ? 'only a software (fallback) WebGPU adapter: WASM is far faster' : 'no WebGPU adapter';
     return ready(wasm.ort, wasm.session, wasmInfo(wasm.ort, model, reason));
   } catch (error) {
@@ -107,14 +110,17 @@ async function tryWebGpu(baseUrl: string, bytes: Uint8Array) {
   }
 }
 
+function runGreyFace(o: typeof Ort, s: Ort.InferenceSession) {
+  return s.run({ [INPUT_NAME]: new o.Tensor('float32', new Float32Array(INPUT_SIZE), [1, 3, EMBEDDER_INPUT.size, EMBEDDER_INPUT.size]) });
+}
+
 /** Median ms of `runs` embeddings of a grey face (after one warm-up). */
 async function timeRuns(o: typeof Ort, s: Ort.InferenceSession, runs = 3): Promise<number> {
-  const input = new o.Tensor('float32', new Float32Array(INPUT_SIZE), [1, 3, EMBEDDER_INPUT.size, EMBEDDER_INPUT.size]);
-  await s.run({ [INPUT_NAME]: input });
+  await runGreyFace(o, s);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    await s.run({ [INPUT_NAME]: input });
+    await runGreyFace(o, s);
     times.push(performance.now() - t);
   }
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
@@ -122,6 +128,7 @@ async function timeRuns(o: typeof Ort, s: Ort.InferenceSession, runs = 3): Promi
 
 async function embed(crops: Uint8ClampedArray[]): Promise<WorkerResult<Float32Array[]>> {
   if (!ort || !session || !info) return { ok: false, code: 'model-load-failed', message: 'The face embedding model is not loaded.' };
+  await warmUp;
   const out: Float32Array[] = [];
   for (const crop of crops) {
     const views = flipAverage ? [false, true] : [false];

@@ -1,0 +1,34 @@
+// On a first visit the service worker precaches the app, the wasm runtimes and the models. If the workers fetched
+// them as well, before that worker controls the page, every big file would cross the network twice (74 MB instead
+// of 31). So the page that registers the service worker says so, and openMatcher waits until the worker controls
+// the page (it claims open pages as it activates): then every model and wasm fetch is answered from the precache.
+
+let expected: Promise<ServiceWorkerRegistration | undefined> | undefined;
+
+/** Called by the page that registers the service worker, as it starts registering. */
+export function expectServiceWorker(registering: Promise<ServiceWorkerRegistration | undefined>): void {
+  expected = registering;
+}
+
+/**
+ * Resolves once the page's service worker controls it, or at once when there is nothing to wait for: no service
+ * worker support, none registered by this page, already controlled, or an active worker that does not control
+ * this load (a hard reload). Never waits on a failed install: the models then come from the network.
+ */
+export async function untilServiceWorkerControls(onWait: () => void = () => undefined): Promise<void> {
+  // The page registers the worker while its modules run; let them all run before deciding.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  if (!expected || !('serviceWorker' in navigator) || navigator.serviceWorker.controller) return;
+  const registration = await expected;
+  const installing = registration?.installing;
+  if (!registration || registration.active || !installing || navigator.serviceWorker.controller) return;
+  onWait();
+  await new Promise<void>((resolve) => {
+    navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true });
+    installing.addEventListener('statechange', () => {
+      if (installing.state === 'redundant') resolve();
+      // Claiming follows activation at once; should it not come, go on rather than never load.
+      if (installing.state === 'activated') setTimeout(resolve, 1000);
+    });
+  });
+}
