@@ -16,8 +16,9 @@ export function expectServiceWorker(registering: Promise<ServiceWorkerRegistrati
  * this load (a hard reload). Never waits on a failed install: the models then come from the network.
  */
 export async function untilServiceWorkerControls(onWait: () => void = () => undefined): Promise<void> {
-  // The page registers the worker while its modules run; let them all run before deciding.
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  // The page registers the worker while its modules run; let them all run before deciding. (A message, not a
+  // timer: a page whose clock is paused, as in tests that fast-forward retention, must still start.)
+  await nextTask();
   if (!expected || !('serviceWorker' in navigator) || navigator.serviceWorker.controller) return;
   const registration = await expected;
   const installing = registration?.installing;
@@ -30,5 +31,16 @@ export async function untilServiceWorkerControls(onWait: () => void = () => unde
       // Claiming follows activation at once; should it not come, go on rather than never load.
       if (installing.state === 'activated') setTimeout(resolve, 1000);
     });
+  });
+}
+
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
   });
 }
