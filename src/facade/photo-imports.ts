@@ -33,24 +33,29 @@ export interface PhotoImportDeps {
 
 export class PhotoImporter implements PhotoImports {
   running: ImportRun | null = null;
+  private starting = false;
 
   constructor(private readonly deps: PhotoImportDeps) {}
 
   async start(photos: File[], options: { jobId?: string; onProgress?: (p: ImportProgress) => void } = {}): Promise<ImportRun> {
     this.deps.assertUnlocked();
-    if (this.running && !this.running.progress.finished) throw new FacelocalError('invalid-import', 'An import is already running in this tab: wait for it or cancel it.');
-    const { store, session } = this.deps;
-    const job = options.jobId
-      ? (await store.listImportJobs()).find((j) => j.id === options.jobId)
-      : await store.createImportJob(session.id);
-    if (!job) throw new FacelocalError('import-not-found', 'This import is no longer on this device (it was discarded or its session ended).');
-    // Known before the run starts, so the caller can say at once how many photos a resumed import skips.
-    const alreadyRead = await store.importedFileKeys(job.id);
-    const keyed = await Promise.all(photos.map(async (photo) => ({ photo, key: await fileKey(photo) })));
-    const todo = keyed.filter(({ key }) => !alreadyRead.has(key));
-    const run = new RunningImport(job.id, photos.length, todo, this.deps, () => this.regroup(job.id), options.onProgress);
-    this.running = run;
-    return run;
+    if (this.starting || (this.running && !this.running.progress.finished)) throw new FacelocalError('invalid-import', 'An import is already running in this tab: wait for it or cancel it.');
+    this.starting = true; // two quick picks must not start two runs
+    try {
+      const { store, session } = this.deps;
+      const job = options.jobId
+        ? (await store.listImportJobs()).find((j) => j.id === options.jobId)
+        : await store.createImportJob(session.id);
+      if (!job) throw new FacelocalError('import-not-found', 'This import is no longer on this device (it was discarded or its session ended).');
+      // Known before the run starts, so the caller can say at once how many photos a resumed import skips.
+      const alreadyRead = await store.importedFileKeys(job.id);
+      const keyed = await Promise.all(photos.map(async (photo) => ({ photo, key: await fileKey(photo) })));
+      const todo = keyed.filter(({ key }) => !alreadyRead.has(key));
+      this.running = new RunningImport(job.id, photos.length, todo, this.deps, () => this.regroup(job.id), options.onProgress);
+      return this.running;
+    } finally {
+      this.starting = false;
+    }
   }
 
   async jobs(): Promise<ImportJob[]> {
