@@ -264,8 +264,8 @@ export interface PhotoImports {
   mergeGroups(jobId: string, groupIds: string[]): Promise<void>;
   /** Splits a group by re-grouping its faces more strictly; returns how many groups it became. */
   splitGroup(jobId: string, groupId: string): Promise<number>;
-  /** Moves a face to a group, to a new group of its own ('new'), or out of any group (null). */
-  moveFace(jobId: string, faceId: string, to: string | 'new' | null): Promise<void>;
+  /** Moves faces to a group, together to a new group ('new'), or out of any group (null). */
+  moveFaces(jobId: string, faceIds: string[], to: string | 'new' | null): Promise<void>;
   /** Names a group with the person's consent: enrols them from its faces, which leave the import. */
   enrolGroup(jobId: string, groupId: string, person: { name: string; consent: ConsentRecord }): Promise<Person>;
   /** Keep this import's faces beyond this tab's session (30 days), or go back to session-only. */

@@ -65,7 +65,7 @@ export class PhotoImporter implements PhotoImports {
     return Promise.all(live.map(async (j) => ({
       id: j.id, createdAt: j.createdAt, keep: j.keep, expiresAt: j.expiresAt,
       photosRead: (await store.importedFileKeys(j.id)).size,
-      faces: (await store.importFaces(j.id)).length,
+      faces: await store.countImportFaces(j.id),
     })));
   }
 
@@ -106,7 +106,7 @@ export class PhotoImporter implements PhotoImports {
       const groupId = crypto.randomUUID();
       for (const i of members) assignments.push({ faceId: loose[i].id, groupId });
     }
-    if (assignments.length) await this.deps.store.setImportGroups(assignments);
+    if (assignments.length) await this.deps.store.setImportGroups(jobId, assignments);
   }
 
   async mergeGroups(jobId: string, groupIds: string[]): Promise<void> {
@@ -114,7 +114,7 @@ export class PhotoImporter implements PhotoImports {
     if (groupIds.length < 2) return;
     const [into, ...others] = groupIds;
     const faces = await this.deps.store.importFaces(jobId);
-    await this.deps.store.setImportGroups(faces.filter((f) => f.groupId !== null && others.includes(f.groupId)).map((f) => ({ faceId: f.id, groupId: into })));
+    await this.deps.store.setImportGroups(jobId, faces.filter((f) => f.groupId !== null && others.includes(f.groupId)).map((f) => ({ faceId: f.id, groupId: into })));
   }
 
   async splitGroup(jobId: string, groupId: string): Promise<number> {
@@ -127,15 +127,15 @@ export class PhotoImporter implements PhotoImports {
       const id = crypto.randomUUID();
       for (const i of part) assignments[i].groupId = id;
     });
-    await this.deps.store.setImportGroups(assignments);
+    await this.deps.store.setImportGroups(jobId, assignments);
     return Math.max(1, parts.length);
   }
 
-  async moveFace(jobId: string, faceId: string, to: string | 'new' | null): Promise<void> {
+  async moveFaces(jobId: string, faceIds: string[], to: string | 'new' | null): Promise<void> {
     this.deps.assertUnlocked();
-    const face = (await this.deps.store.importFaces(jobId)).find((f) => f.id === faceId);
-    if (!face) throw new FacelocalError('import-not-found', 'This face is no longer in the import.');
-    await this.deps.store.setImportGroups([{ faceId, groupId: to === 'new' ? crypto.randomUUID() : to }]);
+    const groupId = to === 'new' ? crypto.randomUUID() : to; // all of them into one new group
+    // One transaction: it fails whole (import-not-found) if a face has left the import meanwhile.
+    await this.deps.store.setImportGroups(jobId, faceIds.map((faceId) => ({ faceId, groupId })));
   }
 
   async enrolGroup(jobId: string, groupId: string, person: { name: string; consent: ConsentRecord }): Promise<Person> {

@@ -152,8 +152,10 @@ export interface GalleryStore {
   /** Commits one photo of an import, its faces with it, in one transaction. */
   recordImportedFile(jobId: string, file: Omit<ImportFileRecord, 'jobId' | 'doneAt'>, faces: NewImportFace[]): Promise<ImportFaceRecord[]>;
   importFaces(jobId: string): Promise<ImportFaceRecord[]>;
-  /** Puts faces in groups (null: out of any group), all at once. */
-  setImportGroups(assignments: { faceId: string; groupId: string | null }[]): Promise<void>;
+  /** How many faces an import holds, without opening them. */
+  countImportFaces(jobId: string): Promise<number>;
+  /** Puts faces of an import in groups (null: out of any group), all at once; none if one has left the import. */
+  setImportGroups(jobId: string, assignments: { faceId: string; groupId: string | null }[]): Promise<void>;
   setImportKept(jobId: string, keep: boolean, now?: number): Promise<ImportJobRecord>;
   discardImport(jobId: string): Promise<void>;
   /** Enrols a person from import faces and removes those faces from the import, in one transaction. */
@@ -505,11 +507,15 @@ class IndexedDbGalleryStore implements GalleryStore {
     return faces.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   }
 
-  async setImportGroups(assignments: { faceId: string; groupId: string | null }[]) {
+  async countImportFaces(jobId: string) {
+    return this.db.countFromIndex('importFaces', 'byJob', jobId);
+  }
+
+  async setImportGroups(jobId: string, assignments: { faceId: string; groupId: string | null }[]) {
     await writeTransaction(this.db, ['importFaces'], async (tx) => {
       for (const { faceId, groupId } of assignments) {
         const face = await tx.objectStore('importFaces').get(faceId);
-        if (!face) throw importGone();
+        if (!face || face.jobId !== jobId) throw importGone();
         await tx.objectStore('importFaces').put({ ...face, groupId });
       }
     });

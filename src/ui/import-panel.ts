@@ -181,7 +181,7 @@ export class ImportPanel extends LitElement {
       </div>
       <div data-testid="import-groups" data-count=${g.groups.length}
         @group-selected=${(e: CustomEvent<{ groupId: string; selected: boolean }>) => (e.detail.selected ? this.selectedGroups.add(e.detail.groupId) : this.selectedGroups.delete(e.detail.groupId))}
-        @move-faces=${(e: CustomEvent<{ faceIds: string[]; to: string | null }>) => this.act(async () => { for (const id of e.detail.faceIds) await imports.moveFace(jobId, id, e.detail.to); })}
+        @move-faces=${(e: CustomEvent<{ faceIds: string[]; to: string | null }>) => this.act(() => imports.moveFaces(jobId, e.detail.faceIds, e.detail.to))}
         @split-group=${(e: CustomEvent<{ groupId: string }>) => this.act(async () => { const parts = await imports.splitGroup(jobId, e.detail.groupId); this.notice = parts > 1 ? `Split into ${parts} groups.` : 'These faces look like one person even when compared more strictly: the group was not split (move faces out by hand).'; })}
         @enrol-group=${(e: CustomEvent<{ groupId: string; name: string; consent: ConsentRecord }>) => this.act(async () => { const p = await imports.enrolGroup(jobId, e.detail.groupId, { name: e.detail.name, consent: e.detail.consent }); this.notice = `${p.name} was enrolled with ${p.templateCount} photo${p.templateCount === 1 ? '' : 's'}.`; })}>
         ${g.groups.map((group, i) => html`<import-group data-testid="import-group" data-group-id=${group.id} .groupId=${group.id} heading="Group ${i + 1}"

@@ -51,7 +51,7 @@ describe('import staging in the store', () => {
     const store = await fresh();
     const job = await store.createImportJob('s');
     const [a, b, c] = await store.recordImportedFile(job.id, { fileKey: 'k', faces: 3, error: null }, [face(1), face(2), face(3)]);
-    await store.setImportGroups([{ faceId: a.id, groupId: 'g1' }, { faceId: b.id, groupId: 'g1' }, { faceId: c.id, groupId: 'g2' }]);
+    await store.setImportGroups(job.id, [{ faceId: a.id, groupId: 'g1' }, { faceId: b.id, groupId: 'g1' }, { faceId: c.id, groupId: 'g2' }]);
     expect((await store.importFaces(job.id)).map((f) => f.groupId).sort()).toEqual(['g1', 'g1', 'g2']);
     // No consent: refused, nothing moved.
     const refused = await store.enrolFromImport({ name: 'Ada', consent: { ...consent('Ada'), collectedBy: '' } }, [a.id, b.id], 'model').catch((e: unknown) => e);
