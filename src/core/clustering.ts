@@ -260,59 +260,6 @@ function sortGroups(groups: number[][]): number[][] {
   return groups.sort((a, b) => b.length - a.length || a[0] - b[0]);
 }
 
-// ---- Edits the UI makes. Each returns a new Clustering; untouched groups keep their positions (so names the UI
-// keeps per position stay put), empty groups are dropped, and a group may shrink below minPoints by hand.
-
-/** Group `into` absorbs group `from`; the merged group takes `into`'s position. */
-export function mergeGroups(clustering: Clustering, into: number, from: number): Clustering {
-  checkGroup(clustering, into); checkGroup(clustering, from);
-  if (into === from) return clustering;
-  const merged = [...clustering.groups[into], ...clustering.groups[from]].sort((a, b) => a - b);
-  const groups = clustering.groups.map((g, k) => (k === into ? merged : g)).filter((_, k) => k !== from);
-  return { groups, unassigned: [...clustering.unassigned] };
-}
-
-/** Takes `faces` out of group `group` into a new group appended at the end. */
-export function splitOutFaces(clustering: Clustering, group: number, faces: readonly number[]): Clustering {
-  checkGroup(clustering, group);
-  const out = new Set(faces);
-  const source = clustering.groups[group];
-  for (const f of out) if (!source.includes(f)) throw new Error(`face ${f} is not in group ${group}`);
-  const kept = source.filter((f) => !out.has(f));
-  const groups = clustering.groups.map((g, k) => (k === group ? kept : g));
-  groups.push([...out].sort((a, b) => a - b));
-  return { groups: groups.filter((g) => g.length > 0), unassigned: [...clustering.unassigned] };
-}
-
-/**
- * Re-clusters one group's members with a stricter threshold (by default halfway from the current one to 1): the
- * largest part keeps the group's position, other parts are appended, and members that fit no part become unassigned.
- */
-export function splitGroup(clustering: Clustering, group: number, graph: FaceGraph, options: ClusterOptions, stricterThreshold = (options.threshold + 1) / 2): Clustering {
-  checkGroup(clustering, group);
-  const parts = clusterGraph(graph, { ...options, threshold: stricterThreshold }, clustering.groups[group]);
-  if (parts.groups.length === 0) {
-    return { groups: clustering.groups.filter((_, k) => k !== group), unassigned: [...clustering.unassigned, ...parts.unassigned].sort((a, b) => a - b) };
-  }
-  const groups = clustering.groups.map((g, k) => (k === group ? parts.groups[0] : g));
-  groups.push(...parts.groups.slice(1));
-  return { groups, unassigned: [...clustering.unassigned, ...parts.unassigned].sort((a, b) => a - b) };
-}
-
-/** Moves one face to group `to`, or to the unassigned faces when `to` is null. */
-export function moveFace(clustering: Clustering, face: number, to: number | null): Clustering {
-  if (to !== null) checkGroup(clustering, to);
-  const from = clustering.groups.findIndex((g) => g.includes(face));
-  if (from < 0 && !clustering.unassigned.includes(face)) throw new Error(`face ${face} is not in this clustering`);
-  const groups = clustering.groups.map((g, k) => {
-    const without = k === from ? g.filter((f) => f !== face) : g;
-    return k === to ? [...without, face].sort((a, b) => a - b) : without;
-  });
-  const unassigned = clustering.unassigned.filter((f) => f !== face);
-  if (to === null) unassigned.push(face);
-  return { groups: groups.filter((g) => g.length > 0), unassigned: unassigned.sort((a, b) => a - b) };
-}
-
 export interface GroupSuggestion {
   group: number;
   /** Mean cosine similarity to the group's faces. */
@@ -340,8 +287,4 @@ export function suggestGroupForFace(embedding: ArrayLike<number>, clustering: Cl
     if (!best || meanSimilarity > best.meanSimilarity) best = { group, meanSimilarity, maxSimilarity: max };
   });
   return best;
-}
-
-function checkGroup(clustering: Clustering, group: number): void {
-  if (!Number.isInteger(group) || group < 0 || group >= clustering.groups.length) throw new Error(`no group ${group}`);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FaceGraph, clusterFaces, mergeGroups, moveFace, splitGroup, splitOutFaces, suggestGroupForFace, type Clustering } from '../../src/core/clustering';
+import { FaceGraph, clusterFaces, suggestGroupForFace, type Clustering } from '../../src/core/clustering';
+import { planSplit } from '../../src/core/grouping-plan';
 import { clusterQuality } from '../../src/core/cluster-quality';
 import { l2Normalize } from '../../src/core/vectors';
 import { gaussianFrom, seededRandom } from '../../bench/seeded-random';
@@ -98,41 +99,15 @@ describe('clusterFaces', () => {
   });
 });
 
-describe('editing groups', () => {
-  const clustering: Clustering = { groups: [[0, 1, 2], [3, 4], [5, 6]], unassigned: [7] };
-
-  it('merges two groups into the first one\'s place', () => {
-    expect(mergeGroups(clustering, 2, 0)).toEqual({ groups: [[3, 4], [0, 1, 2, 5, 6]], unassigned: [7] });
-    expect(mergeGroups(clustering, 1, 1)).toBe(clustering);
-    expect(() => mergeGroups(clustering, 0, 3)).toThrow(/no group 3/);
-  });
-
-  it('splits chosen faces out into a new group at the end', () => {
-    expect(splitOutFaces(clustering, 0, [2, 0])).toEqual({ groups: [[1], [3, 4], [5, 6], [0, 2]], unassigned: [7] });
-    expect(splitOutFaces(clustering, 1, [3, 4]).groups).toEqual([[0, 1, 2], [5, 6], [3, 4]]);
-    expect(() => splitOutFaces(clustering, 0, [3])).toThrow(/not in group 0/);
-  });
-
-  it('moves a face between groups and to and from the unassigned faces', () => {
-    expect(moveFace(clustering, 2, 1)).toEqual({ groups: [[0, 1], [2, 3, 4], [5, 6]], unassigned: [7] });
-    expect(moveFace(clustering, 7, 2)).toEqual({ groups: [[0, 1, 2], [3, 4], [5, 6, 7]], unassigned: [] });
-    expect(moveFace(moveFace(clustering, 3, null), 4, null)).toEqual({ groups: [[0, 1, 2], [5, 6]], unassigned: [3, 4, 7] });
-    expect(() => moveFace(clustering, 42, 0)).toThrow(/not in this clustering/);
-  });
-
+describe('splitting and suggesting', () => {
   it('splits a group of two look-alike people by re-clustering it with a stricter threshold', () => {
     // Two tight sets (cosine ≈ 0.94 inside) whose centres are 60° apart (cosine ≈ 0.47 across): one group at the
     // calibrated threshold, two at the default stricter one (halfway to 1, ≈ 0.69).
     const dim = 10, sixty = [0.5, Math.sqrt(3) / 2, 0, 0, 0, 0, 0, 0, 0, 0];
     const faces = [...[2, 3, 4].map((k) => around(basis(dim, 0), k, 0.25)), ...[5, 6, 7].map((k) => around(sixty, k, 0.25)), around(basis(dim, 9), 8)];
-    const graph = new FaceGraph(dim, THRESHOLD);
-    graph.add(faces);
-    const options = { threshold: THRESHOLD };
-    const loose = clusterFaces(faces, options);
+    const loose = clusterFaces(faces, { threshold: THRESHOLD });
     expect(loose).toEqual({ groups: [[0, 1, 2, 3, 4, 5]], unassigned: [6] });
-    expect(splitGroup(loose, 0, graph, options)).toEqual({ groups: [[0, 1, 2], [3, 4, 5]], unassigned: [6] });
-    // So strict that nothing matches: every member becomes unassigned and the group disappears.
-    expect(splitGroup(loose, 0, graph, options, 0.999)).toEqual({ groups: [], unassigned: [0, 1, 2, 3, 4, 5, 6] });
+    expect(planSplit(faces.slice(0, 6).map((f) => Float32Array.from(f)), THRESHOLD)).toEqual([[0, 1, 2], [3, 4, 5]]);
   });
 
   it('suggests the group a new face matches, or none for a stranger', () => {
