@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { withPhotoHarness } from './photo-harness';
 import calibration from '../src/core/calibration-data.json';
 import { FaceGraph, clusterFaces, type ClusterOptions, type Clustering } from '../src/core/clustering';
-import { normalUpperTailInverse } from '../src/core/calibration';
+import { thresholdForChance } from '../src/core/identity-rule';
 import { clusterQuality } from '../src/core/cluster-quality';
 import { l2Normalize } from '../src/core/vectors';
 import { gaussianFrom, seededRandom } from './seeded-random';
@@ -72,9 +72,9 @@ function syntheticFaces(count: number, people: number, dim: number, seed: number
 }
 
 const threshold = calibration.threshold;
-// The other principled route: a stricter per-pair link for single linkage, from the stranger model at 1e-5
-// (about 1e-3 spread over the ~100 comparisons each face makes here).
-const strictLink = calibration.strangerModel.mean + normalUpperTailInverse(1e-5) * calibration.strangerModel.sd;
+// The other principled route: a stricter per-pair link for single linkage, where the measured stranger tail puts
+// 1e-3 over the ~100 comparisons each face makes here.
+const strictLink = thresholdForChance(calibration.strangerTails, 1e-3, 100);
 const variants: { name: string; options: ClusterOptions }[] = [
   { name: 'guarded linkage (default)', options: { threshold } },
   { name: 'DBSCAN, minPts 2', options: { threshold, method: 'dbscan' } },

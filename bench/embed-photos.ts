@@ -65,7 +65,7 @@ export function readCache(path: string): Map<string, EmbedOutcome> {
   const out = new Map<string, EmbedOutcome>();
   if (!existsSync(path)) return out;
   for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
+    if (!line.endsWith('}')) continue; // blank, or the last line of a run still writing
     const r = JSON.parse(line) as { file: string; error?: string; faces?: { box: EmbeddedFaceRecord['box']; e: string }[]; timings?: EmbeddedPhoto['timings'] };
     if (r.error !== undefined) { out.set(r.file, { error: r.error }); continue; }
     out.set(r.file, {
@@ -79,7 +79,8 @@ export function readCache(path: string): Map<string, EmbedOutcome> {
   return out;
 }
 
-export function startCache(path: string): (file: string, outcome: EmbedOutcome) => void {
-  writeFileSync(path, '');
+/** A writer of cache lines; a new file unless `append`. */
+export function startCache(path: string, options: { append?: boolean } = {}): (file: string, outcome: EmbedOutcome) => void {
+  if (!options.append) writeFileSync(path, '');
   return (file, outcome) => appendFileSync(path, cacheLine(file, outcome) + '\n');
 }

@@ -1,6 +1,7 @@
 // Accuracy measures for the benchmark, pure: rank-1 identification, TAR at fixed FAR, EER, and the LFW 10-fold
 // protocol. Scores are similarities: higher means "more likely the same person".
-import { equalErrorRate } from '../src/core/calibration';
+import type { ProbeTails } from '../src/core/stranger-tails';
+import { equalErrorRateOf, ScoreHistogram, SortedScores, tarAtFmr } from '../src/core/score-histogram';
 
 export interface Sample {
   identity: string;
@@ -22,50 +23,112 @@ export const negativeEuclidean: Similarity = (a, b) => {
   return -Math.sqrt(s);
 };
 
-/**
- * Each sample as a probe against all the others: correct when its nearest neighbour has the same identity.
- * Probes whose identity has no other sample are skipped (there is nothing to find).
- */
-export function rank1(samples: readonly Sample[], similarity: Similarity): { correct: number; probes: number; rate: number } {
-  let correct = 0, probes = 0;
-  samples.forEach((probe, i) => {
-    if (!samples.some((s, j) => j !== i && s.identity === probe.identity)) return;
-    probes++;
-    let best = -Infinity, bestIdentity = '';
-    samples.forEach((s, j) => {
-      if (j === i) return;
-      const score = similarity(probe.vector, s.vector);
-      if (score > best) { best = score; bestIdentity = s.identity; }
-    });
-    if (bestIdentity === probe.identity) correct++;
+/** Scores that face-api.js and similar compare by Euclidean distance are histogrammed as its negative. */
+export type ScoreKind = 'cosine' | 'negative-euclidean';
+
+const HISTOGRAM_RANGE: Record<ScoreKind, [number, number, number]> = {
+  cosine: [-1, 1, 40_000],
+  'negative-euclidean': [-4, 0, 80_000],
+};
+
+export function scoreHistogram(kind: ScoreKind): ScoreHistogram {
+  const [lo, hi, bins] = HISTOGRAM_RANGE[kind];
+  return new ScoreHistogram(lo, hi, bins);
+}
+
+/** Samples as one flat row-major matrix; cosine rows are L2-normalised first, so a score is one dot product. */
+export function sampleMatrix(samples: readonly Sample[], kind: ScoreKind): { rows: Float32Array; dim: number } {
+  const dim = samples[0]?.vector.length ?? 0;
+  const rows = new Float32Array(samples.length * dim);
+  samples.forEach((s, i) => {
+    let norm = 0;
+    for (let k = 0; k < dim; k++) norm += s.vector[k] * s.vector[k];
+    const scale = kind === 'cosine' ? 1 / Math.sqrt(norm || 1) : 1;
+    for (let k = 0; k < dim; k++) rows[i * dim + k] = s.vector[k] * scale;
   });
-  return { correct, probes, rate: probes ? correct / probes : 0 };
+  return { rows, dim };
 }
 
-export function pairScores(samples: readonly Sample[], similarity: Similarity): { genuine: number[]; impostor: number[] } {
-  const genuine: number[] = [], impostor: number[] = [];
-  for (let i = 0; i < samples.length; i++) for (let j = i + 1; j < samples.length; j++) {
-    (samples[i].identity === samples[j].identity ? genuine : impostor).push(similarity(samples[i].vector, samples[j].vector));
+export function rowScore(kind: ScoreKind, rows: Float32Array, dim: number, i: number, j: number): number {
+  const a = i * dim, b = j * dim;
+  let s = 0;
+  if (kind === 'cosine') {
+    for (let k = 0; k < dim; k++) s += rows[a + k] * rows[b + k];
+    return s;
   }
-  return { genuine, impostor };
+  for (let k = 0; k < dim; k++) { const d = rows[a + k] - rows[b + k]; s += d * d; }
+  return -Math.sqrt(s);
 }
 
-/** True accept rate at the threshold where at most `far` of impostor pairs are accepted. */
-export function tarAtFar(genuine: readonly number[], impostor: readonly number[], far: number): number {
-  if (genuine.length === 0 || impostor.length === 0) return 0;
-  const sorted = [...impostor].sort((a, b) => b - a);
-  const allowed = Math.floor(far * sorted.length);
-  const threshold = allowed >= sorted.length ? -Infinity : sorted[allowed]; // accept strictly above this impostor
-  return genuine.filter((g) => g > threshold).length / genuine.length;
+export interface AllPairs {
+  genuine: SortedScores;
+  impostor: ScoreHistogram;
+  rank1: { correct: number; probes: number; rate: number };
 }
 
-export function verificationSummary(genuine: readonly number[], impostor: readonly number[]) {
+/**
+ * Every pair of samples scored once (n(n−1)/2 scores, linear in pairs): genuine scores kept, impostor scores
+ * counted into a histogram (and per probe into `probeTails`, when given), and each sample's nearest other sample
+ * tracked for rank-1 (probes whose identity has no
+ * other sample are skipped: there is nothing to find).
+ */
+export function allPairs(samples: readonly Sample[], kind: ScoreKind, onProgress?: (done: number, total: number) => void, probeTails?: ProbeTails): AllPairs {
+  const n = samples.length;
+  const { rows, dim } = sampleMatrix(samples, kind);
+  const ids = identityNumbers(samples);
+  const photosOf = new Float64Array(n);
+  for (const id of ids) photosOf[id]++;
+  const impostor = scoreHistogram(kind);
+  const genuine: number[] = [];
+  const best = new Float64Array(n).fill(-Infinity);
+  const bestId = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const s = rowScore(kind, rows, dim, i, j);
+      if (ids[i] === ids[j]) genuine.push(s);
+      else {
+        impostor.add(s);
+        probeTails?.add(i, s, 1 / photosOf[ids[j]]);
+        probeTails?.add(j, s, 1 / photosOf[ids[i]]);
+      }
+      if (s > best[i]) { best[i] = s; bestId[i] = ids[j]; }
+      if (s > best[j]) { best[j] = s; bestId[j] = ids[i]; }
+    }
+    if (onProgress && i % 256 === 0) onProgress(i, n);
+  }
+  let correct = 0, probes = 0;
+  for (let i = 0; i < n; i++) {
+    if (photosOf[ids[i]] < 2) continue;
+    probes++;
+    if (bestId[i] === ids[i]) correct++;
+  }
+  return { genuine: new SortedScores(genuine), impostor, rank1: { correct, probes, rate: probes ? correct / probes : 0 } };
+}
+
+export function identityNumbers(samples: readonly { identity: string }[]): Int32Array {
+  const numbers = new Map<string, number>();
+  return Int32Array.from(samples, (s) => {
+    let n = numbers.get(s.identity);
+    if (n === undefined) numbers.set(s.identity, (n = numbers.size));
+    return n;
+  });
+}
+
+/** Rates at the thresholds a product ships, and TAR at fixed false-match rates, all from one sweep. */
+export function verificationSummary(pairs: AllPairs, shippedThresholds: Record<string, number>) {
+  const { genuine, impostor } = pairs;
+  const ok = genuine.total > 0 && impostor.total > 0;
+  const tar = (fmr: number) => (ok ? tarAtFmr(genuine, impostor, fmr) : null);
   return {
-    genuinePairs: genuine.length,
-    impostorPairs: impostor.length,
-    tarAtFar1e2: tarAtFar(genuine, impostor, 1e-2),
-    tarAtFar1e3: tarAtFar(genuine, impostor, 1e-3),
-    eer: genuine.length && impostor.length ? equalErrorRate(genuine, impostor) : null,
+    genuinePairs: genuine.total,
+    impostorPairs: impostor.total,
+    rank1: pairs.rank1.rate,
+    rank1Probes: pairs.rank1.probes,
+    tarAtFmr1e3: tar(1e-3),
+    tarAtFmr1e4: tar(1e-4),
+    tarAtFmr1e5: tar(1e-5),
+    eer: ok ? equalErrorRateOf(genuine, impostor) : null,
+    atShippedThresholds: Object.fromEntries(Object.entries(shippedThresholds).map(([name, t]) => [name, { threshold: t, falseMatchRate: impostor.survival(t), falseNonMatchRate: genuine.below(t) }])),
   };
 }
 
@@ -94,8 +157,9 @@ export function parseLfwPairs(text: string): LfwPair[] {
 }
 
 /**
- * LFW 10-fold accuracy: for each fold, the threshold that maximises accuracy on the other folds is applied to it.
- * A pair without a score (a face not found) is predicted "different", so misses cost accuracy honestly.
+ * LFW k-fold accuracy: for each fold, the threshold that maximises accuracy on the other folds is applied to it.
+ * A pair without a score (a face not found) is predicted "different", so misses cost accuracy honestly. Each
+ * fold's threshold comes from one sweep over its training scores, sorted once.
  */
 export function lfwAccuracy(pairs: readonly LfwPair[], scores: readonly (number | null)[]): { mean: number; sd: number; folds: number[] } {
   const folds = [...new Set(pairs.map((p) => p.fold))].sort((a, b) => a - b);
@@ -103,19 +167,29 @@ export function lfwAccuracy(pairs: readonly LfwPair[], scores: readonly (number 
   const perFold = folds.map((f) => {
     const train = pairs.map((_, i) => i).filter((i) => pairs[i].fold !== f);
     const test = pairs.map((_, i) => i).filter((i) => pairs[i].fold === f);
-    const seen = [...new Set(train.map((i) => scores[i]).filter((s): s is number => s !== null))].sort((a, b) => a - b);
-    // Thresholds halfway between neighbouring training scores, so the choice does not sit on a measured value.
-    const candidates = [-Infinity, ...seen.slice(1).map((s, k) => (s + seen[k]) / 2), Infinity];
-    let bestT = Infinity, bestAcc = -1;
-    for (const t of candidates) {
-      const acc = accuracy(train.length ? train : test, t);
-      if (acc > bestAcc) { bestAcc = acc; bestT = t; }
-    }
-    return accuracy(test, bestT);
+    return accuracy(test, bestThreshold(pairs, scores, train.length ? train : test));
   });
   const mean = perFold.reduce((a, b) => a + b, 0) / perFold.length;
   const sd = Math.sqrt(perFold.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, perFold.length - 1));
   return { mean, sd, folds: perFold };
+}
+
+/**
+ * The accuracy-maximising threshold over `idx`: candidates are −∞, the midpoints between neighbouring distinct
+ * scores (so the choice never sits on a measured value) and +∞; the lowest best one wins.
+ */
+function bestThreshold(pairs: readonly LfwPair[], scores: readonly (number | null)[], idx: readonly number[]): number {
+  const scored = idx.filter((i) => scores[i] !== null).sort((a, b) => scores[a]! - scores[b]!);
+  // At −∞ every scored pair is predicted "same"; unscored pairs are always "different".
+  let correct = scored.filter((i) => pairs[i].same).length + idx.filter((i) => scores[i] === null && !pairs[i].same).length;
+  let bestT = -Infinity, bestCorrect = correct;
+  for (let k = 0; k < scored.length; ) {
+    const v = scores[scored[k]]!;
+    while (k < scored.length && scores[scored[k]] === v) correct += pairs[scored[k++]].same ? -1 : 1;
+    const t = k < scored.length ? (v + scores[scored[k]]!) / 2 : Infinity;
+    if (correct > bestCorrect) { bestCorrect = correct; bestT = t; }
+  }
+  return bestT;
 }
 
 export function quantiles(values: readonly number[]): { median: number; p90: number } | null {

@@ -16,7 +16,8 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TemplateIndex, decideIdentity, type ExactVectorSource } from '../src/core/matching';
+import { TemplateIndex, type ExactVectorSource } from '../src/core/matching';
+import { decideIdentityVerdict } from '../src/core/identity-rule';
 import calibration from '../src/core/calibration-data.json';
 import { seededRandom } from './seeded-random';
 
@@ -209,8 +210,9 @@ async function measure(options: SearchBenchOptions, vectors: VectorFile): Promis
     recall += found.filter((f) => truthSet.has(f.personId)).length / truth.length;
     if (found[0]?.personId === `p${truth[0]}`) top1++;
     const exactCandidates = truth.map((p) => ({ personId: `p${p}`, score: scores[p], templateId: '' }));
-    const a = decideIdentity(found, calibration.threshold), b = decideIdentity(exactCandidates, calibration.threshold);
-    if (a.kind === b.kind && (a.kind === 'unknown' || (b.kind === 'known' && a.personId === b.personId))) decisions++;
+    const thresholds = { named: calibration.threshold, possible: calibration.threshold };
+    const a = decideIdentityVerdict(found[0], thresholds), b = decideIdentityVerdict(exactCandidates[0], thresholds);
+    if (a.kind === b.kind && (a.kind === 'unknown' || a.best?.personId === b.best?.personId)) decisions++;
     for (const f of found) maxScoreError = Math.max(maxScoreError, Math.abs(f.score - scores[Number(f.personId.slice(1))]));
   }
   times.sort((x, y) => x - y);

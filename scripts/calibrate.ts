@@ -1,84 +1,109 @@
-// Calibrates the match threshold on ../shared/faces with the real app (workers, models) in headless Chromium:
-// every photo of every identity is embedded, all pairs are scored, and the threshold is set for a false-match
-// rate of 1 in 1,000 (see calibrate() in src/core/calibration.ts). Writes src/core/calibration-data.json.
-//   npx tsx scripts/calibrate.ts [--channels rgb|bgr] [--flip] [--dry-run]
-import { readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { launchBrowser, openHarness, FACES_DIR } from '../test/browser/browser';
-import { startPreview } from '../test/browser/preview-server';
+// Calibrates the decision rules on LFW (dev part) with the real app (workers, models) in headless Chromium: every
+// photo is embedded (its largest face is the subject), every pair is scored (tens of millions of impostor pairs,
+// counted into a histogram), and calibration-data.json records the 1:1 threshold for a false-match rate of
+// 1 in 1,000, the measured impostor tail that the 1:N rule and the "chance a stranger scores this high" are read
+// from, and the 1:N policy. It then checks the 1:N rule by open-set identification on the same photos.
+//   npm run calibrate -- [--data ../shared/lfw-dev] [--cache FILE [--only-cached]] [--dry-run]
+// --cache FILE reuses (or saves) the embeddings: biometric data, keep the file out of the repository.
+// --only-cached analyses just the photos in the cache (a quick look while a long run is still writing it).
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { withPhotoHarness } from '../bench/photo-harness';
+import { embedPhotos, readCache, startCache, type EmbedOutcome } from '../bench/embed-photos';
+import { identityPhotos } from '../bench/photo-list';
+import { allPairs, type Sample } from '../bench/metrics';
+import { EnrolmentScores, openSetFigures } from '../bench/open-set';
+import { ruleFor, subjectFace } from '../bench/shipped-rule';
+import { calibrate } from '../src/core/calibration';
+import { EMBEDDER_INPUT } from '../src/core/embedder-input';
+import { thresholdForChance, type IdentificationPolicy } from '../src/core/identity-rule';
+import { ProbeTails } from '../src/core/stranger-tails';
 
 const args = process.argv.slice(2);
-const channelOrder = (args.includes('--channels') ? args[args.indexOf('--channels') + 1] : 'bgr') as 'rgb' | 'bgr';
-const flipAverage = args.includes('--flip');
+const option = (name: string, fallback?: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const dataDir = resolve(option('--data', '../shared/lfw-dev')!);
+const cacheFile = option('--cache');
 const dryRun = args.includes('--dry-run');
 
-const identities = readdirSync(FACES_DIR, { withFileTypes: true })
-  .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
-  .map((d) => ({ name: d.name, photos: readdirSync(join(FACES_DIR, d.name)).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort() }));
+/** 1:1: a stranger's face matches one given face at most 1 time in 1,000. */
+const TARGET_FALSE_MATCH_RATE = 1e-3;
+/**
+ * 1:N: the product's promise, whatever the gallery size. Names a stranger at most 1 time in 200 (measured FPIR stays
+ * under 1 % on galleries of 100 to 1,358 people), and shows a stranger as a "possible match" at most 1 time in 20.
+ */
+const POLICY: Omit<IdentificationPolicy, 'verifyThreshold'> = { namedStrangerRate: 0.005, possibleStrangerRate: 0.05 };
 
-const server = await startPreview();
-const browser = await launchBrowser();
-try {
-  const harness = await openHarness(browser, server.url);
-  const result = await harness.page.evaluate(async ({ identities, channelOrder, flipAverage }) => {
-    const matcher = await window.facelocal.openMatcher({ databaseName: 'facelocal-calibration', embedderTuning: { channelOrder, flipAverage } });
-    const samples: { identity: string; embedding: Float32Array }[] = [];
-    const missed: string[] = [];
-    let several = 0;
-    for (const { name, photos } of identities) {
-      for (const photo of photos) {
-        const blob = await (await fetch(`/__faces/${name}/${photo}`)).blob();
-        const { faces } = await matcher.embedFaces(blob);
-        if (faces.length === 0) { missed.push(`${name}/${photo}`); continue; }
-        if (faces.length > 1) several++;
-        // An identity photo may show others in the background: the largest face is the subject.
-        const subject = faces.reduce((a, b) => (a.box.width * a.box.height >= b.box.width * b.box.height ? a : b));
-        samples.push({ identity: name, embedding: subject.embedding });
-      }
-    }
-    const genuine: number[] = [], impostor: number[] = [];
-    for (let i = 0; i < samples.length; i++) for (let j = i + 1; j < samples.length; j++) {
-      const s = window.facelocal.cosineSimilarity(samples[i].embedding, samples[j].embedding);
-      (samples[i].identity === samples[j].identity ? genuine : impostor).push(s);
-    }
-    const report = window.facelocal.calibrate(genuine, impostor, 1e-3);
-    await matcher.close();
-    return { report, photos: samples.length, missed, several, backend: matcher.info.backend };
-  }, { identities, channelOrder, flipAverage });
+if (!existsSync(dataDir)) throw new Error(`${dataDir} not found: calibration needs LFW (dev part) beside the repository`);
+let results: Map<string, EmbedOutcome> = cacheFile ? readCache(cacheFile) : new Map();
+const photos = identityPhotos(dataDir).filter((p) => !args.includes('--only-cached') || results.has(p.file));
+const missing = photos.map((p) => p.file).filter((f) => !results.has(f));
+if (missing.length) {
+  const fresh = await withPhotoHarness(dataDir, async (page) => {
+    await page.evaluate(async () => {
+      const matcher = await window.facelocal.openMatcher({ databaseName: 'facelocal-calibration' });
+      (window as unknown as { __embed: unknown }).__embed = (blob: Blob) => matcher.embedFaces(blob);
+    });
+    return embedPhotos(page, missing, 'calibrate', cacheFile ? startCache(cacheFile, { append: results.size > 0 }) : undefined);
+  });
+  results = new Map([...results, ...fresh]);
+}
 
-  const { report } = result;
-  const fmt = (x: number) => x.toFixed(4);
-  console.log(`photos embedded: ${result.photos} (missed: ${result.missed.length ? result.missed.join(', ') : 'none'}; with several faces: ${result.several}); backend ${result.backend}`);
-  console.log(`channels ${channelOrder}${flipAverage ? ' + flip averaging' : ''}`);
-  console.log(`genuine pairs ${report.genuinePairs}: mean ${fmt(report.genuine.mean)} sd ${fmt(report.genuine.sd)}`);
-  console.log(`impostor pairs ${report.impostorPairs}: mean ${fmt(report.impostor.mean)} sd ${fmt(report.impostor.sd)}`);
-  console.log(`threshold for FMR 1e-3: empirical ${fmt(report.empiricalThreshold)}, gaussian ${fmt(report.gaussianThreshold)} -> ${fmt(report.threshold)}`);
-  console.log(`at the threshold: FMR ${report.falseMatchRate.toExponential(2)}, FNMR ${fmt(report.falseNonMatchRate)}; EER ${fmt(report.equalErrorRate)}`);
-  if (!dryRun) {
-    const data = {
-      $comment: 'Written by scripts/calibrate.ts on ../shared/faces; do not edit by hand.',
-      model: 'faceplugin-face-recognition-js@0.0.1 model/fr_feature.onnx',
-      channelOrder,
-      flipAverage,
-      measured: new Date().toISOString().slice(0, 10),
-      photos: result.photos,
-      missedPhotos: result.missed,
-      threshold: Number(report.threshold.toFixed(4)),
-      impostor: { mean: Number(report.impostor.mean.toFixed(4)), sd: Number(report.impostor.sd.toFixed(4)) },
-      genuine: { mean: Number(report.genuine.mean.toFixed(4)), sd: Number(report.genuine.sd.toFixed(4)) },
-      strangerModel: { mean: Number(report.strangerModel.mean.toFixed(4)), sd: Number(report.strangerModel.sd.toFixed(4)) },
-      genuinePairs: report.genuinePairs,
-      impostorPairs: report.impostorPairs,
-      empiricalThreshold: Number(report.empiricalThreshold.toFixed(4)),
-      gaussianThreshold: Number(report.gaussianThreshold.toFixed(4)),
-      falseMatchRate: report.falseMatchRate,
-      falseNonMatchRate: Number(report.falseNonMatchRate.toFixed(4)),
-      equalErrorRate: Number(report.equalErrorRate.toFixed(4)),
-    };
-    writeFileSync('src/core/calibration-data.json', JSON.stringify(data, null, 2) + '\n');
-    console.log('wrote src/core/calibration-data.json (rebuild the app to use it)');
+const samples: Sample[] = [];
+const missed: string[] = [];
+for (const p of photos) {
+  const face = subjectFace(results.get(p.file));
+  if (face) samples.push({ identity: p.identity, vector: face.embedding }); else missed.push(p.file);
+}
+console.error(`calibrate: ${samples.length} faces of ${photos.length} photos (${missed.length} without a face); scoring every pair…`);
+const probeTails = new ProbeTails(samples.length);
+const pairs = allPairs(samples, 'cosine', (done, total) => process.stderr.write(`\rpairs: ${done}/${total}   `), probeTails);
+process.stderr.write('\n');
+const report = calibrate(pairs.genuine, pairs.impostor, probeTails, TARGET_FALSE_MATCH_RATE);
+
+const fmt = (x: number) => x.toFixed(4);
+console.log(`data: ${dataDir}: ${photos.length} photos, ${samples.length} faces, ${missed.length} photos without a face`);
+console.log(`pairs: ${report.genuinePairs.toLocaleString('en-US')} genuine, ${report.impostorPairs.toLocaleString('en-US')} impostor`);
+console.log(`1:1 threshold for FMR ${TARGET_FALSE_MATCH_RATE}: ${fmt(report.threshold)} (FMR ${report.falseMatchRate.toExponential(2)}, FNMR ${fmt(report.falseNonMatchRate)}); EER ${fmt(report.equalErrorRate)}`);
+console.log('chance a stranger\'s best score reaches a threshold, by gallery size (templates):');
+for (const chance of [1e-1, 1e-2, 5e-3, 1e-3, 1e-4]) {
+  const row = report.strangerTails.tails.map((t) => `${t.templates}: ${thresholdForChance(report.strangerTails, chance, t.templates).toFixed(3)}`);
+  console.log(`  ${chance.toExponential(0)} at  ${row.join('  ')}`);
+}
+
+const shipped = { threshold: report.threshold, strangerTails: report.strangerTails, identification: POLICY };
+const rule = ruleFor(shipped);
+console.log('\nopen-set check of the 1:N rule (FPIR: strangers named; FNIR: enrolled people not named as themselves):');
+for (const k of [1, 3]) {
+  const scores = new EnrolmentScores(samples, 'cosine', k);
+  for (const n of [100, 1000, null]) {
+    const f = openSetFigures(scores, n, rule);
+    if (n !== null && f.galleryPeople < n) continue; // the whole set is smaller: reported once, as "all"
+    const r = f.atRule!;
+    console.log(`  ${f.galleryPeople} people × ≤${k} photos (${f.galleryTemplates} templates): FPIR ${(100 * r.fpir).toFixed(2)} % (with possible ${(100 * r.fpirWithPossible).toFixed(2)} %), FNIR ${(100 * r.fnir).toFixed(2)} %, wrong name ${(100 * r.wrongName).toFixed(2)} %; FNIR @ FPIR 1 % ${(100 * f.fnirAtFpir1e2).toFixed(2)} %`);
   }
-} finally {
-  await browser.close();
-  await server.close();
+}
+
+if (!dryRun) {
+  const data = {
+    $comment: 'Written by scripts/calibrate.ts (npm run calibrate) on LFW (dev part); do not edit by hand.',
+    model: 'faceplugin-face-recognition-js@0.0.1 model/fr_feature.onnx',
+    channelOrder: EMBEDDER_INPUT.channelOrder,
+    flipAverage: false,
+    measured: new Date().toISOString().slice(0, 10),
+    dataSet: 'LFW (dev part): ../shared/lfw-dev, every photo, its largest face',
+    photos: photos.length,
+    faces: samples.length,
+    photosWithoutFace: missed.length,
+    genuinePairs: report.genuinePairs,
+    impostorPairs: report.impostorPairs,
+    targetFalseMatchRate: TARGET_FALSE_MATCH_RATE,
+    threshold: Number(report.threshold.toFixed(4)),
+    falseMatchRate: Number(report.falseMatchRate.toPrecision(4)),
+    falseNonMatchRate: Number(report.falseNonMatchRate.toFixed(4)),
+    equalErrorRate: Number(report.equalErrorRate.toFixed(4)),
+    identification: POLICY,
+    strangerTails: report.strangerTails,
+  };
+  writeFileSync('src/core/calibration-data.json', JSON.stringify(data, null, 2) + '\n');
+  console.log('\nwrote src/core/calibration-data.json (rebuild the app to use it)');
 }

@@ -148,6 +148,18 @@ export interface PersonMatch {
   reading: ScoreReading;
 }
 
+/**
+ * A score between "confident" and "no match" for this gallery's size: shown as "possible match — check for
+ * yourself", never as a name given.
+ */
+export interface PossibleMatch {
+  kind: 'possible';
+  personId: string;
+  name: string;
+  score: number;
+  reading: ScoreReading;
+}
+
 export interface UnknownMatch {
   kind: 'unknown';
   /** Best score against the gallery, or null when the gallery is empty. */
@@ -155,7 +167,7 @@ export interface UnknownMatch {
 }
 
 export interface IdentifiedFace extends FoundFace {
-  match: PersonMatch | UnknownMatch;
+  match: PersonMatch | PossibleMatch | UnknownMatch;
   /** Up to five closest people, best first, for a "did you mean" list. */
   candidates: { personId: string; name: string; score: number }[];
 }

@@ -1,5 +1,9 @@
 // Threshold calibration from genuine (same person) and impostor (different people) similarity scores, and the
-// user-facing reading of a score. Pure, so the calibration script and the unit tests share it.
+// user-facing reading of a score. Pure, so the calibration script and the unit tests share it. Impostor scores
+// arrive as a histogram (tens of millions of pairs), so every figure here is one sweep, never pairs × thresholds.
+import { equalErrorRateOf, type ScoreHistogram, type SortedScores } from './score-histogram';
+import { strangerChance, type IdentificationPolicy, type StrangerTails } from './identity-rule';
+import type { ProbeTails } from './stranger-tails';
 
 /** Fraction of `scores` at or above `threshold`. */
 export function rateAtOrAbove(scores: readonly number[], threshold: number): number {
@@ -52,96 +56,85 @@ export function normalUpperTailInverse(p: number): number {
   return (lo + hi) / 2;
 }
 
+/** What calibration-data.json holds for the running app: the 1:1 threshold, the measured tails, the 1:N policy. */
+export interface ShippedCalibration {
+  /** 1:1 threshold: at most `targetFalseMatchRate` of impostor pairs reach it. */
+  threshold: number;
+  strangerTails: StrangerTails;
+  identification: Omit<IdentificationPolicy, 'verifyThreshold'>;
+}
+
 export interface CalibrationReport {
   genuinePairs: number;
   impostorPairs: number;
   targetFalseMatchRate: number;
-  empiricalThreshold: number;
-  gaussianThreshold: number;
-  /** The threshold used: the stricter of the two, because 1e-3 sits near the edge of what our impostor count resolves. */
   threshold: number;
   falseMatchRate: number;
   falseNonMatchRate: number;
-  impostor: GaussianFit;
-  genuine: GaussianFit;
   equalErrorRate: number;
-  /**
-   * The impostor model behind the "chance a stranger scores this high" that people see: the impostor fit, widened
-   * where the measured tail is heavier than a Gaussian, so that at the threshold it says exactly the target rate.
-   */
-  strangerModel: GaussianFit;
+  strangerTails: StrangerTails;
 }
 
-export function calibrate(genuine: readonly number[], impostor: readonly number[], targetFalseMatchRate = 1e-3): CalibrationReport {
-  const empiricalThreshold = thresholdForFalseMatchRate(impostor, targetFalseMatchRate);
-  const impostorFit = fitGaussian(impostor);
-  const gaussianThreshold = impostorFit.mean + normalUpperTailInverse(targetFalseMatchRate) * impostorFit.sd;
-  const threshold = Math.max(empiricalThreshold, gaussianThreshold);
-  const z = normalUpperTailInverse(targetFalseMatchRate);
-  const strangerModel = { mean: impostorFit.mean, sd: Math.max(impostorFit.sd, (threshold - impostorFit.mean) / z) };
+/** Gallery sizes (in templates) whose stranger tails are measured; the rule interpolates between them. */
+export const MEASURED_GALLERY_SIZES = [1, 3, 10, 30, 100, 300, 1000, 3000, 10000];
+
+/** The 1:1 threshold for a per-pair false-match rate and the stranger tails, each from one sweep of its counts. */
+export function calibrate(genuine: SortedScores, impostor: ScoreHistogram, probes: ProbeTails, targetFalseMatchRate = 1e-3): CalibrationReport {
+  const threshold = impostor.thresholdForSurvival(targetFalseMatchRate);
   return {
-    strangerModel,
-    genuinePairs: genuine.length,
-    impostorPairs: impostor.length,
+    genuinePairs: genuine.total,
+    impostorPairs: impostor.total,
     targetFalseMatchRate,
-    empiricalThreshold,
-    gaussianThreshold,
     threshold,
-    falseMatchRate: rateAtOrAbove(impostor, threshold),
-    falseNonMatchRate: 1 - rateAtOrAbove(genuine, threshold),
-    impostor: impostorFit,
-    genuine: fitGaussian(genuine),
-    equalErrorRate: equalErrorRate(genuine, impostor),
+    falseMatchRate: impostor.survival(threshold),
+    falseNonMatchRate: genuine.below(threshold),
+    equalErrorRate: equalErrorRateOf(genuine, impostor),
+    strangerTails: probes.tails(MEASURED_GALLERY_SIZES),
   };
-}
-
-/** Equal error rate: where false non-match and false match rates cross, scanning every measured score. */
-export function equalErrorRate(genuine: readonly number[], impostor: readonly number[]): number {
-  const candidates = [...genuine, ...impostor].sort((a, b) => a - b);
-  let best = 1;
-  let bestGap = Infinity;
-  for (const t of candidates) {
-    const fnmr = 1 - rateAtOrAbove(genuine, t);
-    const fmr = rateAtOrAbove(impostor, t);
-    const gap = Math.abs(fnmr - fmr);
-    if (gap < bestGap) { bestGap = gap; best = (fnmr + fmr) / 2; }
-  }
-  return best;
 }
 
 export interface ScoreReading {
   /** Cosine similarity as a percentage, for display. */
   similarityPercent: number;
   isMatch: boolean;
-  /** Estimated chance that a stranger's face scores this high (from the impostor fit), e.g. 1e-5. */
+  /**
+   * Chance that a stranger scores this high: against one face for 1:1, as the best match among the gallery's
+   * templates for 1:N (so it grows with the gallery, as the rule that names people does).
+   */
   strangerChance: number;
-  /** Plain words: "1 in 25,000 chance this is a stranger". */
+  /** Plain words: "about 1 in 25,000 chance a stranger scores this high". */
   explanation: string;
 }
 
-/** A score a person can understand: how likely a stranger would score this high, and the verdict. */
-export function readScore(score: number, calibration: { threshold: number; strangerModel: GaussianFit }): ScoreReading {
-  const z = (score - calibration.strangerModel.mean) / calibration.strangerModel.sd;
-  const strangerChance = Math.max(normalUpperTail(z), 1e-12);
-  const isMatch = score >= calibration.threshold;
+/**
+ * A score a person can understand. `comparisons` is how many faces the score was the best of (1 for two photos,
+ * the gallery's template count for identification); `threshold` is the one the verdict was decided by.
+ */
+export function readScore(score: number, calibration: Pick<ShippedCalibration, 'strangerTails'>, verdict: { threshold: number; comparisons?: number }): ScoreReading {
+  const comparisons = Math.max(1, verdict.comparisons ?? 1);
+  const chance = strangerChance(calibration.strangerTails, score, comparisons);
+  const floor = Math.min(0.1, calibration.strangerTails.smallestMeasured * comparisons);
   return {
     similarityPercent: Math.round(Math.max(0, score) * 100),
-    isMatch,
-    strangerChance,
-    explanation: describeChance(strangerChance),
+    isMatch: score >= verdict.threshold,
+    strangerChance: chance,
+    explanation: describeChance(chance, floor, comparisons),
   };
 }
 
 /**
- * Below 1 in 100,000 we say only that: the tail model is fitted to a few thousand impostor pairs, and claiming
+ * Below what was measured we say only "less than": the tail beyond it is an extrapolation, and claiming
  * "1 in a billion" would be extrapolation dressed as evidence.
  */
-export const SMALLEST_STATED_CHANCE = 1e-5;
+export function describeChance(p: number, smallestStated: number, comparisons = 1): string {
+  const who = comparisons > 1
+    ? `a stranger matches someone in this gallery (${comparisons.toLocaleString('en-US')} faces) this well`
+    : 'a stranger scores this high';
+  if (p >= 0.2) return comparisons > 1 ? 'strangers often match someone in this gallery this well' : 'a stranger often scores this high';
+  if (p < smallestStated) return `less than 1 in ${oneIn(smallestStated)} chance ${who}`;
+  return `about 1 in ${oneIn(p)} chance ${who}`;
+}
 
-export function describeChance(p: number): string {
-  if (p >= 0.2) return 'a stranger often scores this high';
-  if (p < SMALLEST_STATED_CHANCE) return 'less than 1 in 100,000 chance a stranger scores this high';
-  const oneIn = 1 / p;
-  const rounded = Number(oneIn.toPrecision(2));
-  return `about 1 in ${rounded.toLocaleString('en-US')} chance a stranger scores this high`;
+function oneIn(p: number): string {
+  return Number((1 / p).toPrecision(2)).toLocaleString('en-US');
 }

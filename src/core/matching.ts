@@ -253,14 +253,3 @@ export function topK<T>(items: readonly T[], k: number, key: (item: T) => number
     .slice(0, k)
     .map((x) => x.item);
 }
-
-export type IdentityDecision =
-  | { kind: 'known'; personId: string; score: number; candidates: PersonScore[] }
-  | { kind: 'unknown'; bestScore: number | null; candidates: PersonScore[] };
-
-/** "Unknown" unless the best person's score reaches the threshold. */
-export function decideIdentity(candidates: readonly PersonScore[], threshold: number): IdentityDecision {
-  const best = candidates[0];
-  if (best && best.score >= threshold) return { kind: 'known', personId: best.personId, score: best.score, candidates: [...candidates] };
-  return { kind: 'unknown', bestScore: best ? best.score : null, candidates: [...candidates] };
-}

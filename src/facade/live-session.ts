@@ -2,17 +2,17 @@
 // detector worker as transferred ImageBitmaps; tracked faces keep their label between embeddings.
 import * as Comlink from 'comlink';
 import { FaceTracker, type TrackVote } from '../core/face-tracking';
-import { readScore } from '../core/calibration';
-import calibration from '../core/calibration-data.json';
 import { unwrap } from './worker-clients';
 import type { DetectorApi } from '../workers/worker-protocol';
-import type { LiveFace, LiveFrameResult, LiveSession, LiveSessionStats, PersonMatch, UnknownMatch } from '../types';
+import type { LiveFace, LiveFrameResult, LiveSession, LiveSessionStats, PersonMatch, ScoreReading, UnknownMatch } from '../types';
 
 export interface LiveSessionDeps {
   detector: Comlink.Remote<DetectorApi>;
   embed(crops: Uint8ClampedArray[]): Promise<Float32Array[]>;
-  /** Search the gallery and decide, as identify() does. */
+  /** Search the gallery and decide, as identify() does (a possible match names nobody: it votes unknown). */
   decide(embedding: Float32Array): Promise<TrackVote>;
+  /** What a named score means, under the rule `decide` applied. */
+  reading(score: number): ScoreReading;
   nameOf(personId: string): string;
   /** Throws when the matcher is closed or locked. */
   assertUsable(): void;
@@ -61,7 +61,7 @@ export class CameraSession implements LiveSession {
 
   private toMatch(vote: TrackVote): PersonMatch | UnknownMatch {
     if (vote.kind === 'unknown') return { kind: 'unknown', bestScore: vote.bestScore };
-    return { kind: 'known', personId: vote.personId, name: this.deps.nameOf(vote.personId), score: vote.score, reading: readScore(vote.score, calibration) };
+    return { kind: 'known', personId: vote.personId, name: this.deps.nameOf(vote.personId), score: vote.score, reading: this.deps.reading(vote.score) };
   }
 
   async end(): Promise<void> {

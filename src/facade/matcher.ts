@@ -1,10 +1,11 @@
 // The facade behind src/index.ts: photo -> detect -> align -> embed -> store / search -> result.
 // The UI, the widget and other apps use only this; it alone talks to the workers and the gallery store.
 import * as Comlink from 'comlink';
-import { TemplateIndex, decideIdentity } from '../core/matching';
+import { TemplateIndex, type PersonScore } from '../core/matching';
+import { decideIdentityVerdict, identificationThresholds, type IdentificationThresholds, type IdentityVerdict } from '../core/identity-rule';
 import { cosineSimilarity } from '../core/vectors';
-import { readScore } from '../core/calibration';
-import calibration from '../core/calibration-data.json';
+import { readScore, type ShippedCalibration } from '../core/calibration';
+import calibrationData from '../core/calibration-data.json';
 import { openGalleryStore, STORAGE_DESCRIPTION, type GalleryStore, type NewTemplate, type PersonRecord, type TemplateRecord } from '../store/gallery-store';
 import { checkExportFile, EXPORT_FORMAT, EXPORT_VERSION, base64ToBytes, bytesToBase64, type ExportFile, type ExportedPerson } from '../core/export-format';
 import { auditToCsv, type AuditAction } from '../core/audit';
@@ -24,6 +25,7 @@ import {
 } from '../types';
 
 const EMBEDDING_DIM = 512;
+const calibration: ShippedCalibration = calibrationData;
 /** Retention is enforced at start and then on this timer while the app runs. */
 const RETENTION_CHECK_MS = 60_000;
 
@@ -82,6 +84,7 @@ class FaceMatcher implements Matcher {
   private readonly index: TemplateIndex;
   private readonly names = new Map<string, string>();
   private closed = false;
+  private thresholdsFor: { size: number; thresholds: IdentificationThresholds } | undefined;
   private retentionTimer: ReturnType<typeof setInterval> | undefined;
   /** Tells the app's other tabs that the gallery changed, so their search index never goes stale. */
   private tabs: BroadcastChannel | undefined;
@@ -152,6 +155,34 @@ class FaceMatcher implements Matcher {
   private assertUnlocked(): void {
     this.assertOpen();
     if (this.store.locked) throw new FacelocalError('locked', 'The gallery is locked: enter the passphrase to use it.');
+  }
+
+  /**
+   * The 1:N thresholds for the gallery as it is now: each template is one more chance for a stranger to score
+   * high, so they rise with the gallery (src/core/identity-rule.ts).
+   */
+  private thresholds(): IdentificationThresholds {
+    const size = this.index.size;
+    if (this.thresholdsFor?.size !== size) {
+      const policy = { ...calibration.identification, verifyThreshold: calibration.threshold };
+      this.thresholdsFor = { size, thresholds: identificationThresholds(calibration.strangerTails, policy, size) };
+    }
+    return this.thresholdsFor.thresholds;
+  }
+
+  private decide(best: PersonScore | undefined): IdentityVerdict<PersonScore> {
+    return decideIdentityVerdict(best, this.thresholds());
+  }
+
+  /** What a score means in this gallery: the chance a stranger's best match among its templates scores this high. */
+  private reading(score: number) {
+    return readScore(score, calibration, { threshold: this.thresholds().named, comparisons: this.index.size });
+  }
+
+  private matchOf(verdict: IdentityVerdict<PersonScore>): IdentifiedFace['match'] {
+    if (verdict.kind === 'unknown') return { kind: 'unknown', bestScore: verdict.best?.score ?? null };
+    const { personId, score } = verdict.best;
+    return { kind: verdict.kind, personId, name: this.names.get(personId) ?? '?', score, reading: this.reading(score) };
   }
 
   private announceChange(): void {
@@ -276,18 +307,11 @@ class FaceMatcher implements Matcher {
     const found = await Promise.all(embeddings.map((e) => this.index.search(e, 5)));
     const faces: IdentifiedFace[] = analysed.faces.map((face, i) => {
       const candidates = found[i];
-      const decision = decideIdentity(candidates, calibration.threshold);
       const named = candidates.map((c) => ({ personId: c.personId, name: this.names.get(c.personId) ?? '?', score: c.score }));
-      return {
-        ...foundFace(face),
-        candidates: named,
-        match: decision.kind === 'known'
-          ? { kind: 'known', personId: decision.personId, name: this.names.get(decision.personId) ?? '?', score: decision.score, reading: readScore(decision.score, calibration) }
-          : { kind: 'unknown', bestScore: decision.bestScore },
-      };
+      return { ...foundFace(face), candidates: named, match: this.matchOf(this.decide(candidates[0])) };
     });
-    const known = faces.filter((f) => f.match.kind === 'known').length;
-    await this.audit('identify', `${faces.length} face(s): ${known} known, ${faces.length - known} unknown`);
+    const count = (kind: string) => faces.filter((f) => f.match.kind === kind).length;
+    await this.audit('identify', `${faces.length} face(s): ${count('known')} known, ${count('possible')} possible, ${count('unknown')} unknown`);
     return { width: analysed.width, height: analysed.height, faces, timings: timings(analysed, embedMs, t0) };
   }
 
@@ -298,9 +322,10 @@ class FaceMatcher implements Matcher {
       embed: this.embedCrops,
       decide: async (embedding) => {
         // The same search as identify(): exact scores even when a very large index keeps only codes in memory.
-        const decision = decideIdentity(await this.index.search(embedding, 1), calibration.threshold);
-        return decision.kind === 'known' ? { kind: 'known', personId: decision.personId, score: decision.score } : { kind: 'unknown', bestScore: decision.bestScore };
+        const verdict = this.decide((await this.index.search(embedding, 1))[0]);
+        return verdict.kind === 'known' ? { kind: 'known', personId: verdict.best.personId, score: verdict.best.score } : { kind: 'unknown', bestScore: verdict.best?.score ?? null };
       },
+      reading: (score) => this.reading(score),
       nameOf: (personId) => this.names.get(personId) ?? '?',
       assertUsable: () => this.assertUnlocked(),
       // One entry per session, with counts only: frames are never logged one by one.
@@ -311,7 +336,7 @@ class FaceMatcher implements Matcher {
   async verify(photoA: PhotoInput, photoB: PhotoInput): Promise<VerifyResult> {
     const [a, b] = [await this.singleFace(photoA, 'first'), await this.singleFace(photoB, 'second')];
     const score = cosineSimilarity(a.embedding, b.embedding);
-    const reading = readScore(score, calibration);
+    const reading = readScore(score, calibration, { threshold: calibration.threshold });
     await this.audit('verify', reading.isMatch ? 'same person' : 'different people');
     return { score, isMatch: reading.isMatch, reading, faceA: a.face, faceB: b.face };
   }
@@ -475,11 +500,10 @@ class FaceMatcher implements Matcher {
     this.assertUnlocked();
     // Deliberately no store write and no audit entry: the person asked a question, not to be recorded.
     const { embedding } = await this.singleFace(selfie, 'selfie');
-    const [best] = await this.index.search(embedding, 1);
-    const decision = decideIdentity(best ? [best] : [], calibration.threshold);
-    return decision.kind === 'known'
-      ? { found: true, name: this.names.get(decision.personId) ?? null, score: decision.score }
-      : { found: false, name: null, score: decision.bestScore };
+    const verdict = this.decide((await this.index.search(embedding, 1))[0]);
+    return verdict.kind === 'known'
+      ? { found: true, name: this.names.get(verdict.best.personId) ?? null, score: verdict.best.score }
+      : { found: false, name: null, score: verdict.best?.score ?? null };
   }
 
   async auditLog() {

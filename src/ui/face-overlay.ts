@@ -15,6 +15,8 @@ export class FaceOverlay extends LitElement {
     .tag { position: absolute; left: -3px; bottom: 100%; white-space: nowrap; font-size: 0.8rem; padding: 0 0.3rem;
       background: #19a974; color: white; border-radius: 3px 3px 0 0; }
     .box.unknown .tag { background: #ff6f00; }
+    .box.possible { border-color: #8a6d00; border-style: dashed; }
+    .box.possible .tag { background: #8a6d00; }
   `;
 
   @property({ attribute: false }) src = '';
@@ -28,11 +30,11 @@ export class FaceOverlay extends LitElement {
       <div class="frame">
         <img src=${this.src} alt="The photo, with ${this.faces.length} face${this.faces.length === 1 ? '' : 's'} marked" />
         ${this.faces.map((f) => {
-          const known = f.match.kind === 'known';
-          const label = f.match.kind === 'known' ? f.match.name : 'unknown';
-          const score = f.match.kind === 'known' ? f.match.score : f.match.bestScore;
-          const tag = f.match.kind === 'known' ? `${f.match.name} ${f.match.reading.similarityPercent}%` : 'Unknown';
-          return html`<div class="box ${known ? '' : 'unknown'}" data-testid="face-box" data-label=${label} data-score=${score === null ? '' : score.toFixed(4)}
+          const m = f.match;
+          const label = m.kind === 'known' ? m.name : m.kind;
+          const score = m.kind === 'unknown' ? m.bestScore : m.score;
+          const tag = m.kind === 'known' ? `${m.name} ${m.reading.similarityPercent}%` : m.kind === 'possible' ? `${m.name}? check` : 'Unknown';
+          return html`<div class="box ${m.kind === 'known' ? '' : m.kind}" data-testid="face-box" data-label=${label} data-score=${score === null ? '' : score.toFixed(4)}
             style="left:${pct(f.box.x, this.width)};top:${pct(f.box.y, this.height)};width:${pct(f.box.width, this.width)};height:${pct(f.box.height, this.height)}">
             <span class="tag">${tag}</span>
           </div>`;

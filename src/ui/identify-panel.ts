@@ -44,6 +44,7 @@ export class IdentifyPanel extends LitElement {
 
   private describe(face: IdentifyResult['faces'][number]) {
     if (face.match.kind === 'unknown') return 'Unknown person';
+    if (face.match.kind === 'possible') return `Possible match: ${face.match.name}? Check for yourself — not close enough to name (${face.match.reading.explanation})`;
     return `${face.match.name} — ${face.match.reading.similarityPercent}% (${face.match.reading.explanation})`;
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TemplateIndex, decideIdentity, topK } from '../../src/core/matching';
+import { TemplateIndex, topK } from '../../src/core/matching';
 import { cosineSimilarity, dot, l2Normalize, meanNormalized } from '../../src/core/vectors';
 
 const unit = (...v: number[]) => l2Normalize(v);
@@ -67,23 +67,5 @@ describe('TemplateIndex', () => {
 
   it('rejects wrong dimensions', () => {
     expect(() => gallery().searchPeople(new Float32Array(4))).toThrow(/3-d/);
-  });
-});
-
-describe('decideIdentity', () => {
-  const candidates = [{ personId: 'ann', score: 0.61, templateId: 't' }, { personId: 'bob', score: 0.2, templateId: 'u' }];
-
-  it('names the best person at or above the threshold', () => {
-    const d = decideIdentity(candidates, 0.5);
-    expect(d).toMatchObject({ kind: 'known', personId: 'ann', score: 0.61 });
-    expect(decideIdentity(candidates, 0.61).kind).toBe('known');
-  });
-
-  it('says unknown under the threshold, with the best score', () => {
-    expect(decideIdentity(candidates, 0.62)).toMatchObject({ kind: 'unknown', bestScore: 0.61 });
-  });
-
-  it('says unknown with no score for an empty gallery', () => {
-    expect(decideIdentity([], 0.3)).toMatchObject({ kind: 'unknown', bestScore: null });
   });
 });

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto'; // the IDB* globals idb's wrappers check against
 import { describe, expect, it } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
-import { TemplateIndex, decideIdentity, type ExactVectorSource, type PersonScore } from '../../src/core/matching';
+import { TemplateIndex, type ExactVectorSource, type PersonScore } from '../../src/core/matching';
+import { decideIdentityVerdict } from '../../src/core/identity-rule';
 import { openGalleryStore } from '../../src/store/gallery-store';
 import { QuantisedRows } from '../../src/core/quantised-rows';
 import { TopScores } from '../../src/core/top-scores';
@@ -33,8 +34,8 @@ function exactPeople(rows: { personId: string; v: Float32Array }[], q: Float32Ar
 }
 
 const decision = (c: PersonScore[], threshold: number) => {
-  const d = decideIdentity(c, threshold);
-  return d.kind === 'known' ? d.personId : 'unknown';
+  const d = decideIdentityVerdict(c[0], { named: threshold, possible: threshold });
+  return d.kind === 'known' ? d.best.personId : 'unknown';
 };
 
 describe('gallery search at scale', () => {
