@@ -274,7 +274,7 @@ function printTable(all: Summary, onSample: Summary | null, peer: Summary | null
       ['pairs accuracy (k-fold)', (s: Summary) => `${pct(s.accuracy)} ± ${pct(s.accuracySd)} (${s.pairs} pairs)`],
       ['  where both faces found', (s: Summary) => `${pct(s.accuracyBothFound)} (${s.missedPairs} missed)`],
     ] as [string, (s: Summary) => string][] : []),
-    ...[0, 1, 2, 3, 4, 5].map((i) => [`1:N #${i + 1}: people×photos`, (s: Summary) => (s.openSet[i] ? `${s.openSet[i].galleryPeople}×${s.openSet[i].enrolPhotos}` : '—')] as [string, (s: Summary) => string]).flatMap((row, i) => [
+    ...[0, 1, 2, 3, 4, 5].filter((i) => columns.some((s) => s.openSet[i])).map((i) => [`1:N #${i + 1}: people×photos`, (s: Summary) => (s.openSet[i] ? `${s.openSet[i].galleryPeople}×${s.openSet[i].enrolPhotos}` : '—')] as [string, (s: Summary) => string]).flatMap((row, i) => [
       row,
       [`  FNIR @ FPIR 1% / 0.1%`, (s: Summary) => (s.openSet[i] ? `${pct(s.openSet[i].fnirAtFpir1e2)} / ${pct(s.openSet[i].fnirAtFpir1e3)}` : '—')],
       [`  rule: FPIR / FNIR / wrong`, (s: Summary) => (s.openSet[i]?.atRule ? `${pct(s.openSet[i].atRule!.fpir)} / ${pct(s.openSet[i].atRule!.fnir)} / ${pct(s.openSet[i].atRule!.wrongName)}` : '—')],

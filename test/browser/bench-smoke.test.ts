@@ -44,6 +44,12 @@ describe('benchmark (smoke)', () => {
     }
     expect(typeof last.speedup).toBe('number');
     expect(typeof last.batchSpeedup).toBe('number');
-    expect(run.stdout).toMatch(/pairs accuracy \(10-fold\)/);
+    expect(run.stdout).toMatch(/pairs accuracy \(k-fold\)/);
+    // Real-scale figures: rates at the shipped thresholds, TAR at fixed FMR, open-set 1:N at the shipped rule.
+    expect(last.ours.atShippedThresholds.shipped.threshold).toBeGreaterThan(0);
+    expect(last.ours.tarAtFmr1e3.tar).toBeGreaterThanOrEqual(0);
+    expect(last.ours.openSet[0]).toMatchObject({ galleryPeople: 2, enrolPhotos: 1, matedProbes: 4 });
+    expect(typeof last.ours.openSet[0].atRule.fpir).toBe('number');
+    expect(readFileSync(last.detFile, 'utf8')).toMatch(/^<svg[^>]*>.*<polyline/s);
   });
 });
