@@ -63,6 +63,7 @@ export type FacelocalErrorCode =
   | 'wrong-passphrase'
   | 'invalid-passphrase'
   | 'invalid-import'
+  | 'invalid-template' // a face template that is not 512 finite float32 numbers of unit length (forged or broken)
   | 'import-not-found' // a photo-library import that was discarded, or whose session ended
   | 'cancelled'
   | 'closed';
