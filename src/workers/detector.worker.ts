@@ -8,7 +8,7 @@ import { ALIGNED_SIZE, alignmentTransform, affineScale, composeAffine, sourceReg
 import { fitWithin, mapFaceBack, padPixels, readingOrder, suppressOverlaps, landmarksFromKeypoints, tileGrid, type DetectedFace } from '../core/detection-geometry';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, sniffImageType } from '../core/image-type';
 import type { AnalyseOptions, AnalysedFace, AnalysedPhoto, DetectedFrame, DetectorApi, WorkerResult } from './worker-protocol';
-import { fetchVerifiedModel } from './verified-model';
+import { fetchVerifiedModel, fetchVerifiedRuntime } from './verified-model';
 
 /** Photos are scaled so the longer side is at most this before detection: same faces found, several times faster. */
 const DETECTION_SIDE = 640;
@@ -50,13 +50,19 @@ async function init(baseUrl: string): Promise<WorkerResult<{ model: string }>> {
   try {
     // `true`: the module-worker build of the wasm loader (with `false` a module worker fails: "ModuleFactory not set").
     const fileset = await FilesetResolver.forVisionTasks(new URL('vendor/mediapipe', baseUrl).href.replace(/\/$/, ''), true);
-    const create = (bytes: Uint8Array) =>
-      FaceDetector.createFromOptions(fileset, {
+    const [full, short, wasmBinary] = await Promise.all([
+      fetchVerifiedModel(baseUrl, 'faceDetector'), fetchVerifiedModel(baseUrl, 'faceDetectorShortRange'), fetchVerifiedRuntime(baseUrl, fileset.wasmBinaryPath),
+    ]);
+    const create = (bytes: Uint8Array) => {
+      // MediaPipe hands `self.Module` to its wasm loader (and clears it after): with `wasmBinary` set, the runtime
+      // is instantiated from these checked bytes and never fetched unchecked.
+      (self as unknown as { Module: unknown }).Module = { wasmBinary };
+      return FaceDetector.createFromOptions(fileset, {
         baseOptions: { modelAssetBuffer: bytes, delegate: 'CPU' },
         runningMode: 'IMAGE',
         minDetectionConfidence: MIN_CONFIDENCE,
       });
-    const [full, short] = await Promise.all([fetchVerifiedModel(baseUrl, 'faceDetector'), fetchVerifiedModel(baseUrl, 'faceDetectorShortRange')]);
+    };
     fullRange = await create(full.bytes);
     // A graph's first detection costs ~400 ms more than the next (measured on obama1.jpg): pay it on a blank
     // image as soon as init has answered, while the page shows, instead of on the first photo.

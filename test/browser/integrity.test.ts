@@ -3,6 +3,8 @@
 // photo that declares too many pixels is refused before it is decoded; a worker that dies is restarted.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { launchBrowser, openHarness, readDeviceStorage, type WatchedPage } from './browser';
 
 let browser: Browser;
@@ -112,4 +114,56 @@ describe('forged gallery exports (issue 10: a scaled template named every strang
     expect(simple(r.before).slice(0, 3)).toEqual(['known:Barack Obama', 'known:Joe Biden', 'known:Kit Harington']);
     expect(r.before.slice(3).every((a) => a.kind !== 'known')).toBe(true);
   });
+});
+
+describe('tampered models and wasm runtimes (hashes compiled into the bundle)', () => {
+  it('refuses each tampered file with a clear error, without crashing; the untouched files then load', async () => {
+    const page = await openHarness(browser, inject('baseUrl'));
+    try {
+      // One byte changed in whichever file `target` names, as a compromised server or cache would serve it.
+      let target: string | null = null;
+      const served: string[] = [];
+      await page.context.route(/\/(models|vendor)\//, async (route) => {
+        const path = new URL(route.request().url()).pathname;
+        // A worker stopped by a failed start may leave a request unanswered: that is not this test's concern.
+        if (!target || !path.endsWith(`/${target}`)) return route.continue().catch(() => undefined);
+        served.push(target);
+        const body = readFileSync(resolve('dist', target));
+        body[body.length >> 1] ^= 0x01;
+        return route.fulfill({ status: 200, body, headers: { 'Content-Type': target.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream', 'Cross-Origin-Resource-Policy': 'same-origin' } })
+          .catch(() => undefined);
+      });
+      const open = () => page.page.evaluate(async () => {
+        try {
+          const m = await window.facelocal.openMatcher({ databaseName: 'integrity-tamper' });
+          const faces = (await m.detect(await (await fetch('/__faces/obama/obama1.jpg')).blob())).faces.length;
+          await m.close();
+          return { ok: true as const, faces };
+        } catch (e) {
+          return { ok: false as const, code: (e as { code?: string }).code, message: (e as Error).message };
+        }
+      });
+      const targets = ['models/fr_feature.onnx', 'models/face_detection_full_range.tflite', 'vendor/ort/ort-wasm-simd-threaded.wasm', 'vendor/mediapipe/vision_wasm_module_internal.wasm'];
+      for (const t of targets) {
+        target = t;
+        const r = await open();
+        expect(served, t).toContain(t); // the tampered file was really asked for
+        expect(r, t).toMatchObject({ ok: false, code: 'model-load-failed' });
+        if (!r.ok) expect(r.message, t).toMatch(new RegExp(`${t.replace(/[./]/g, '\\$&')} failed its checksum \\(expected [0-9a-f]{12}…, got [0-9a-f]{12}…\\): it is not the file this app was built with`));
+      }
+      // The hashes are in the bundle, not in a file beside the models: nothing fetched the manifest.
+      expect(page.requests.filter((r) => r.url.includes('manifest.json'))).toEqual([]);
+      // No crash: the page is alive and, with honest files, the same page starts and finds the face.
+      target = null;
+      const from = page.requests.length;
+      expect(await open()).toEqual({ ok: true, faces: 1 });
+      expect(page.pageErrors).toEqual([]);
+      // Each runtime is fetched once, by the check: the runtimes instantiate from the checked bytes, not from a
+      // second, unchecked fetch of their own.
+      const wasmFetches = page.requests.slice(from).map((r) => new URL(r.url).pathname).filter((p) => p.endsWith('.wasm')).sort();
+      expect(wasmFetches).toEqual(['/vendor/mediapipe/vision_wasm_module_internal.wasm', '/vendor/ort/ort-wasm-simd-threaded.wasm']);
+    } finally {
+      await page.close();
+    }
+  }, 300_000); // five starts of the models on a busy two-core machine
 });
