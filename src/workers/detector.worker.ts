@@ -7,6 +7,7 @@ import { poseFromKeypoints, sharpnessAndBrightness } from '../core/face-quality'
 import { ALIGNED_SIZE, alignmentTransform, affineScale, composeAffine, sourceRegion, warpAffine, type Affine } from '../core/alignment';
 import { fitWithin, mapFaceBack, padPixels, readingOrder, suppressOverlaps, landmarksFromKeypoints, tileGrid, type DetectedFace } from '../core/detection-geometry';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, sniffImageType } from '../core/image-type';
+import { declaredSizeProblem } from '../core/image-header';
 import type { AnalyseOptions, AnalysedFace, AnalysedPhoto, DetectedFrame, DetectorApi, WorkerResult } from './worker-protocol';
 import { fetchVerifiedModel, fetchVerifiedRuntime } from './verified-model';
 
@@ -113,6 +114,9 @@ async function decode(bytes: ArrayBuffer): Promise<WorkerResult<ImageBitmap>> {
   if (bytes.byteLength > MAX_IMAGE_BYTES) return { ok: false, code: 'image-too-large', message: `This file is too large (${(bytes.byteLength / 1e6).toFixed(0)} MB; the limit is ${MAX_IMAGE_BYTES / 1024 / 1024} MB).` };
   const type = sniffImageType(new Uint8Array(bytes, 0, Math.min(32, bytes.byteLength)));
   if (!type) return { ok: false, code: 'unreadable-file', message: 'This file is not an image Facelocal can read (JPEG, PNG, WebP, GIF, BMP or AVIF).' };
+  // Before decoding: a tiny file can declare billions of pixels, and the decoder would allocate them all.
+  const tooLarge = declaredSizeProblem(new Uint8Array(bytes), type, MAX_IMAGE_PIXELS);
+  if (tooLarge) return { ok: false, code: 'image-too-large', message: tooLarge };
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(new Blob([bytes], { type }), { imageOrientation: 'from-image' });
