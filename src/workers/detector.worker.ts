@@ -2,6 +2,7 @@
 // MediaPipe's full-range detector, and cuts each face out aligned to the ArcFace template. A thin shell: the
 // geometry lives in src/core.
 import * as Comlink from 'comlink';
+import { withLifeline } from './lifeline';
 import { FaceDetector, FilesetResolver, type Detection } from '@mediapipe/tasks-vision';
 import { poseFromKeypoints, sharpnessAndBrightness } from '../core/face-quality';
 import { ALIGNED_SIZE, alignmentTransform, affineScale, composeAffine, sourceRegion, warpAffine, type Affine } from '../core/alignment';
@@ -276,4 +277,4 @@ function messageOf(error: unknown): string {
 }
 
 const api: DetectorApi = { init, analyse, detectFrame, alignFrameFaces, releaseFrame: async () => releaseFrame() };
-Comlink.expose(api);
+Comlink.expose(withLifeline(api));

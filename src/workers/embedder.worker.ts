@@ -2,6 +2,7 @@
 // WebGPU only on a real GPU adapter that measures faster), checks the model's checksum, and turns aligned crops
 // into L2-normalised 512-d embeddings.
 import * as Comlink from 'comlink';
+import { withLifeline } from './lifeline';
 import type * as Ort from 'onnxruntime-web';
 import { l2Normalize, meanNormalized } from '../core/vectors';
 import { EMBEDDER_INPUT, toEmbedderTensor, type EmbedderInputSpec } from '../core/embedder-input';
@@ -151,4 +152,4 @@ async function embed(crops: Uint8ClampedArray[]): Promise<WorkerResult<Float32Ar
 }
 
 const api: EmbedderApi = { init, embed };
-Comlink.expose(api);
+Comlink.expose(withLifeline(api));

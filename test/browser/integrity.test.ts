@@ -167,3 +167,65 @@ describe('tampered models and wasm runtimes (hashes compiled into the bundle)', 
     }
   }, 300_000); // five starts of the models on a busy two-core machine
 });
+
+describe('a worker that dies (crash, out of memory, killed)', () => {
+  it('fails the pending call with a clear error, restarts the worker, and the next photo works', async () => {
+    const r = await harness.page.evaluate(async () => {
+      const blob = async (f: string) => (await fetch(`/__faces/${f}`)).blob();
+      const m = await window.facelocal.openMatcher({ databaseName: 'integrity-crash-calls' });
+      const photo = await blob('obama/obama1.jpg');
+      const outcome = (p: Promise<{ faces: unknown[] }>) => p.then((x) => `ok: ${x.faces.length} face(s)`, (e) => `${(e as { code: string }).code}: ${(e as Error).message}`);
+      const results: Record<string, string[]> = {};
+      for (const name of ['facelocal-detector', 'facelocal-embedder']) {
+        const pending = outcome(m.embedFaces(photo));
+        const killed = await window.facelocal.crashWorker(name, { whenBusy: true }); // once the call is in its hands
+        results[name] = [`killed ${killed}`, await pending, await outcome(m.embedFaces(photo)), await outcome(m.embedFaces(photo))];
+      }
+      await m.close();
+      return results;
+    });
+    for (const [name, what] of [['facelocal-detector', 'face detector'], ['facelocal-embedder', 'face recognition model']]) {
+      const [killed, pending, next, after] = r[name];
+      expect(killed, name).toBe('killed 1');
+      expect(pending, name).toBe(`worker-crashed: The ${what} stopped unexpectedly (its worker died), so this could not be finished; it has been restarted: try again.`);
+      expect(next, name).toBe('ok: 1 face(s)');
+      expect(after, name).toBe('ok: 1 face(s)');
+    }
+    expect(harness.pageErrors).toEqual([]);
+  }, 300_000);
+
+  it('an import whose embedder is killed mid-way resumes by itself: every photo read once, every face kept', async () => {
+    const names = ['obama/obama1.jpg', 'obama/obama2.jpg', 'biden/biden.jpg', 'biden/biden2.jpg', 'amy/amy1.png', 'amy/amy2.png',
+      'kit_harington/john1.jpeg', 'rose_leslie/img1.jpg', 'angelina/img2.jpg', 'alex_lacamoire/img1.jpg'];
+    const r = await harness.page.evaluate(async (names) => {
+      const m = await window.facelocal.openMatcher({ databaseName: 'integrity-crash-import' });
+      const files = await Promise.all(names.map(async (n) => new File([await (await fetch(`/__faces/${n}`)).blob()], n, { lastModified: 1 })));
+      let killedAt = -1, killed = 0;
+      let crash: Promise<void> | undefined;
+      const run = await m.imports.start(files, {
+        onProgress: (p) => {
+          // Once a few photos are in, kill the embedder while it holds the next photo's faces.
+          if (p.done >= 3 && !crash) crash = window.facelocal.crashWorker('facelocal-embedder', { whenBusy: true }).then((n) => { killed = n; killedAt = run.progress.done; });
+        },
+      });
+      const progress = await run.done;
+      await crash;
+      const job = (await m.imports.jobs()).find((j) => j.id === run.jobId)!;
+      const groups = await m.imports.groups(run.jobId);
+      const faces = [...groups.groups.flatMap((g) => g.faces), ...groups.unassigned, ...groups.poor].map((f) => f.fileName).sort();
+      // And the next photo, after the import, works.
+      const next = (await m.embedFaces(files[0])).faces.length;
+      await m.close();
+      return { progress, failures: run.failures, killed, killedAt, photosRead: job.photosRead, faces, next };
+    }, names);
+    expect(r.killed).toBe(1);
+    expect(r.killedAt).toBeGreaterThanOrEqual(3);
+    expect(r.killedAt).toBeLessThan(names.length); // mid-import, not after it
+    expect(r.progress).toMatchObject({ done: names.length, total: names.length, failed: 0, cancelled: false });
+    expect(r.failures).toEqual([]);
+    expect(r.photosRead).toBe(names.length);
+    expect(r.faces).toEqual([...names].sort()); // one face per portrait, none lost and none twice
+    expect(r.next).toBe(1);
+    expect(harness.pageErrors).toEqual([]);
+  }, 300_000);
+});
