@@ -2,6 +2,7 @@ import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { readFileSync, existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { runtimeAssets, contentTypes } from './scripts/runtime-assets.ts';
+import { INTEGRITY_MODULE_ID, expectedHashes } from './scripts/integrity-hashes.ts';
 import { contentSecurityPolicy, securityHeaders } from './scripts/security-headers.ts';
 import { frameAncestors, parseWidgetConfig } from './src/widget/widget-protocol.ts';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -73,11 +74,25 @@ export function runtimeAssetsPlugin(): Plugin {
   };
 }
 
+/**
+ * "virtual:facelocal-integrity": the sha256 of every model and wasm runtime, computed now and compiled into the
+ * bundle, so the browser never trusts a hash list served beside the files it checks. Workers are bundled
+ * separately, so this goes in `worker.plugins` as well as `plugins`.
+ */
+export function integrityPlugin(): Plugin {
+  const resolved = `\0${INTEGRITY_MODULE_ID}`;
+  return {
+    name: 'facelocal-integrity',
+    resolveId: (id) => (id === INTEGRITY_MODULE_ID ? resolved : undefined),
+    load: (id) => (id === resolved ? `export default ${JSON.stringify(expectedHashes())};` : undefined),
+  };
+}
 
 export const RESOLVE_CONDITIONS = ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions];
 
 export default defineConfig({
   plugins: [
+    integrityPlugin(),
     runtimeAssetsPlugin(),
     widgetHeadersPlugin(),
     VitePWA({
@@ -120,7 +135,7 @@ export default defineConfig({
   // ONNX Runtime's "extern wasm" entry: its .mjs/.wasm are the files we serve from vendor/ort/, not copies that
   // the bundler would add to assets/ a second time.
   resolve: { conditions: RESOLVE_CONDITIONS },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [integrityPlugin()] },
   build: {
     target: 'es2022',
     rollupOptions: {

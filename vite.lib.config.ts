@@ -2,13 +2,13 @@
 // facelocal.js, its worker chunks, type declarations (types/), and the models and wasm runtimes to serve beside it.
 import { defineConfig } from 'vite';
 import { resolve } from 'node:path';
-import { RESOLVE_CONDITIONS, runtimeAssetsPlugin } from './vite.config.ts';
+import { RESOLVE_CONDITIONS, integrityPlugin, runtimeAssetsPlugin } from './vite.config.ts';
 
 export default defineConfig({
-  plugins: [runtimeAssetsPlugin()],
+  plugins: [integrityPlugin(), runtimeAssetsPlugin()],
   publicDir: false,
   resolve: { conditions: RESOLVE_CONDITIONS },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [integrityPlugin()] },
   build: {
     target: 'es2022',
     outDir: 'dist-lib',

@@ -63,8 +63,10 @@ export type FacelocalErrorCode =
   | 'wrong-passphrase'
   | 'invalid-passphrase'
   | 'invalid-import'
+  | 'invalid-template' // a face template that is not 512 finite float32 numbers of unit length (forged or broken)
   | 'import-not-found' // a photo-library import that was discarded, or whose session ended
   | 'cancelled'
+  | 'worker-crashed' // a detector, embedder or grouping worker died mid-call; it was restarted, so a retry works
   | 'closed';
 
 /** Every failure the facade reports carries a code (for code) and a message written for people (for the UI). */

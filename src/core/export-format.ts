@@ -2,6 +2,7 @@
 // Pure: JSON in, checked data out; the facade writes nothing unless everything here passes.
 import * as v from 'valibot';
 import { CONSENT_PURPOSES, consentProblems, type ConsentRecord } from './consent';
+import { TEMPLATE_DIM, templateProblem } from './template-check';
 
 export const EXPORT_FORMAT = 'facelocal-gallery';
 export const EXPORT_VERSION = 1;
@@ -24,7 +25,9 @@ const ConsentSchema = v.object({
 });
 
 const TemplateSchema = v.object({
-  embedding: v.pipe(v.array(finite), v.length(512, 'an embedding must have 512 numbers')),
+  // Any list here (JSON writes NaN and Infinity as null); templateProblem then says what is wrong with it, under
+  // its own error code, so a forged or broken template is told apart from a malformed file.
+  embedding: v.pipe(v.array(v.unknown()), v.maxLength(16 * TEMPLATE_DIM, 'an embedding is far too long')),
   modelId: v.pipe(v.string(), v.minLength(1)),
   sourceName: v.pipe(v.string(), v.maxLength(500)),
   box: v.object({ x: finite, y: finite, width: finite, height: finite }),
@@ -53,15 +56,22 @@ export type ExportFile = v.InferOutput<typeof ExportSchema>;
 export type ExportedPerson = ExportFile['people'][number];
 export type ExportedTemplate = ExportedPerson['templates'][number];
 
-export type ImportCheck = { ok: true; file: ExportFile } | { ok: false; problems: string[] };
+/**
+ * 'invalid-template' when a template is forged or broken (templateProblem); 'invalid-import' for anything else
+ * wrong with the file. Either way nothing is written.
+ */
+export type ImportCheck = { ok: true; file: ExportFile } | { ok: false; code: 'invalid-import' | 'invalid-template'; problems: string[] };
 
-/** Parses and checks an export file: its shape, every consent record, and that its templates fit our model. */
+/**
+ * Parses and checks an export file: its shape, every template (512 finite float32 numbers of unit length), every
+ * consent record, and that its templates fit our model.
+ */
 export function checkExportFile(text: string, modelId: string, now = Date.now()): ImportCheck {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return { ok: false, problems: ['The file is not JSON.'] };
+    return { ok: false, code: 'invalid-import', problems: ['The file is not JSON.'] };
   }
   const parsed = v.safeParse(ExportSchema, json);
   if (!parsed.success) {
@@ -69,15 +79,21 @@ export function checkExportFile(text: string, modelId: string, now = Date.now())
       const path = issue.path?.map((p) => p.key).join('.') ?? '';
       return path ? `${path}: ${issue.message}` : issue.message;
     });
-    return { ok: false, problems };
+    return { ok: false, code: 'invalid-import', problems };
   }
+  const templateProblems: string[] = [];
+  parsed.output.people.forEach((p, i) => p.templates.forEach((t, j) => {
+    const problem = templateProblem(t.embedding);
+    if (problem) templateProblems.push(`people.${i} (${p.name}), template ${j + 1}: ${problem}`);
+  }));
+  if (templateProblems.length) return { ok: false, code: 'invalid-template', problems: templateProblems.slice(0, 5) };
   const problems: string[] = [];
   parsed.output.people.forEach((p, i) => {
     for (const c of consentProblems(p.consent as ConsentRecord, now)) problems.push(`people.${i} (${p.name}): ${c}`);
     if (p.expiresAt !== null && p.expiresAt <= now) problems.push(`people.${i} (${p.name}): retention ended; this data must not be imported.`);
     if (p.templates.some((t) => t.modelId !== modelId)) problems.push(`people.${i} (${p.name}): templates were made by another model (${p.templates[0].modelId}).`);
   });
-  return problems.length ? { ok: false, problems: problems.slice(0, 5) } : { ok: true, file: parsed.output };
+  return problems.length ? { ok: false, code: 'invalid-import', problems: problems.slice(0, 5) } : { ok: true, file: parsed.output };
 }
 
 export function bytesToBase64(bytes: Uint8Array): string {

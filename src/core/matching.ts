@@ -11,6 +11,7 @@
 import { QuantisedRows } from './quantised-rows';
 import { TopScores } from './top-scores';
 import { dot } from './vectors';
+import { assertTemplate } from './template-check';
 
 /** Rows re-scored exactly after the 4-bit pass. The true top-10 rank within the best ~35 by code at 1,000,000. */
 const DEFAULT_RERANK = 256;
@@ -94,8 +95,9 @@ export class TemplateIndex {
     return this.fixedShortlist ?? Math.max(8192, Math.ceil(this.size / 40));
   }
 
+  /** Refuses ('invalid-template') any embedding that is not `dim` finite numbers of unit length, adding nothing. */
   add(t: IndexedTemplate): void {
-    if (t.embedding.length !== this.dim) throw new Error(`expected ${this.dim}-d embedding, got ${t.embedding.length}`);
+    assertTemplate(t.embedding, 'The search index refused a face template', this.dim);
     const row = this.size;
     if (row === this.codes.capacity) {
       this.codes.grow(2 * row);

@@ -7,6 +7,7 @@ import { cosineSimilarity } from '../core/vectors';
 import { readScore, type ShippedCalibration } from '../core/calibration';
 import calibrationData from '../core/calibration-data.json';
 import { openGalleryStore, STORAGE_DESCRIPTION, type GalleryStore, type NewTemplate, type PersonRecord, type TemplateRecord } from '../store/gallery-store';
+import { templateProblem } from '../core/template-check';
 import { checkExportFile, EXPORT_FORMAT, EXPORT_VERSION, base64ToBytes, bytesToBase64, type ExportFile, type ExportedPerson } from '../core/export-format';
 import { auditToCsv, type AuditAction } from '../core/audit';
 import type { ConsentRecord } from '../core/consent';
@@ -145,7 +146,13 @@ class FaceMatcher implements Matcher {
     this.index.removeWhere(() => true);
     this.names.clear();
     for (const p of await this.store.listPeople()) this.names.set(p.id, p.name);
-    for (const t of await this.store.allTemplates()) this.index.add({ templateId: t.id, personId: t.personId, embedding: t.embedding });
+    let refused = 0;
+    for (const t of await this.store.allTemplates()) {
+      // A broken template stored before the store checked them is left out of search, not allowed to stop the app.
+      if (templateProblem(t.embedding)) refused++;
+      else this.index.add({ templateId: t.id, personId: t.personId, embedding: t.embedding });
+    }
+    if (refused) await this.audit('template-refused', `${refused} broken face template(s) left out of search`);
   }
 
   private assertOpen(): void {
@@ -478,13 +485,13 @@ class FaceMatcher implements Matcher {
     this.assertUnlocked();
     const check = checkExportFile(await file.text(), this.info.embedderModel);
     if (!check.ok) {
-      await this.audit('import', 'refused: invalid file');
-      throw new FacelocalError('invalid-import', `This file cannot be imported, so nothing was changed: ${check.problems.join('; ')}`);
+      await this.audit('import', check.code === 'invalid-template' ? 'refused: forged or broken face template' : 'refused: invalid file');
+      throw new FacelocalError(check.code, `This file cannot be imported, so nothing was changed: ${check.problems.join('; ')}`);
     }
     const added = await this.store.importPeople(check.file.people.map((p) => ({
       person: { name: p.name, consent: p.consent as ConsentRecord },
       templates: p.templates.map((t) => ({
-        embedding: new Float32Array(t.embedding), modelId: t.modelId, sourceName: t.sourceName, box: t.box, quality: t.quality,
+        embedding: new Float32Array(t.embedding as number[]), modelId: t.modelId, sourceName: t.sourceName, box: t.box, quality: t.quality,
         thumbnail: { type: t.thumbnail.type, bytes: base64ToBytes(t.thumbnail.base64).buffer },
       })),
     })));

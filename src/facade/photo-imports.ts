@@ -211,8 +211,16 @@ class RunningImport implements ImportRun {
       const analysed = await next!;
       next = i + 1 < todo.length && !this.cancelled ? this.analyseSafely(todo[i + 1].photo) : null;
       try {
-        await this.commit(todo[i].photo, todo[i].key, analysed);
+        await this.commitWithRetry(todo[i].photo, todo[i].key, analysed);
       } catch (error) {
+        if (isWorkerCrash(error)) {
+          // Died twice on this photo: it is left unread (not committed), so resuming the import reads it again.
+          this.counts.failed++;
+          this.failures.push({ fileName: todo[i].photo.name, ...codeAndMessage(error) });
+          this.counts.done++;
+          this.report();
+          continue;
+        }
         // A full disk or a discarded import stops the batch: nothing further could be kept.
         this.cancelled = true;
         this.stoppedByError = true;
@@ -236,7 +244,21 @@ class RunningImport implements ImportRun {
     return this.deps.analyse(photo).catch((error: unknown) => (error instanceof FacelocalError ? error : new FacelocalError('unreadable-file', String(error))));
   }
 
+  /**
+   * A worker that died while reading this photo has been restarted by then (worker-clients.ts): read the photo
+   * once more rather than lose it. (Its crops went to the dead worker, so it is read from the file again.)
+   */
+  private async commitWithRetry(photo: File, key: string, analysed: AnalysedPhoto | FacelocalError): Promise<void> {
+    try {
+      await this.commit(photo, key, analysed);
+    } catch (error) {
+      if (!isWorkerCrash(error)) throw error;
+      await this.commit(photo, key, await this.analyseSafely(photo));
+    }
+  }
+
   private async commit(photo: File, key: string, analysed: AnalysedPhoto | FacelocalError): Promise<void> {
+    if (isWorkerCrash(analysed)) throw analysed; // not the photo's fault: never recorded as read
     if (analysed instanceof FacelocalError) {
       this.counts.failed++;
       this.failures.push({ fileName: photo.name, code: analysed.code, message: analysed.message });
@@ -255,6 +277,10 @@ class RunningImport implements ImportRun {
 
 function toImportedFace(f: ImportFaceRecord): ImportedFace {
   return { id: f.id, fileName: f.fileName, box: f.box, thumbnail: new Blob([f.thumbnail.bytes], { type: f.thumbnail.type }), problem: f.problem, groupId: f.groupId };
+}
+
+function isWorkerCrash(error: unknown): error is FacelocalError {
+  return error instanceof FacelocalError && error.code === 'worker-crashed';
 }
 
 function codeAndMessage(error: unknown): { code: FacelocalError['code']; message: string } {

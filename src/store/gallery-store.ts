@@ -10,6 +10,7 @@ import { consentProblems, expiryOf, type ConsentRecord } from '../core/consent';
 import { auditCutoff, type AuditEntry } from '../core/audit';
 import { packRecord, unpackRecord } from '../core/record-packing';
 import { deriveKey, keyMatches, makeVerifier, newKeyParams, seal, unseal, type KeyParams, type Sealed } from '../core/sealing';
+import { assertTemplate } from '../core/template-check';
 import { FacelocalError } from '../types';
 
 export interface PersonRecord {
@@ -308,6 +309,8 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   private newTemplates(personId: string, templates: NewTemplate[], now: number): TemplateRecord[] {
+    // Checked before anything is sealed or written: a forged template would outscore every honest one.
+    templates.forEach((t, i) => assertTemplate(t.embedding, `Face template ${i + 1} was refused, so nothing was stored`));
     // A copy, not a view into a larger buffer, so exactly the embedding is stored.
     return templates.map((t) => ({ ...t, embedding: new Float32Array(t.embedding), id: crypto.randomUUID(), personId, createdAt: now }));
   }
@@ -486,6 +489,7 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   async recordImportedFile(jobId: string, file: Omit<ImportFileRecord, 'jobId' | 'doneAt'>, faces: NewImportFace[]) {
+    faces.forEach((f, i) => assertTemplate(f.embedding, `Face ${i + 1} of this photo was refused, so nothing of it was stored`));
     const now = Date.now();
     const records: ImportFaceRecord[] = faces.map((f) => ({
       ...f, embedding: new Float32Array(f.embedding), id: crypto.randomUUID(), jobId, fileKey: file.fileKey, createdAt: now, groupId: null,

@@ -2,13 +2,15 @@
 // MediaPipe's full-range detector, and cuts each face out aligned to the ArcFace template. A thin shell: the
 // geometry lives in src/core.
 import * as Comlink from 'comlink';
+import { withLifeline } from './lifeline';
 import { FaceDetector, FilesetResolver, type Detection } from '@mediapipe/tasks-vision';
 import { poseFromKeypoints, sharpnessAndBrightness } from '../core/face-quality';
 import { ALIGNED_SIZE, alignmentTransform, affineScale, composeAffine, sourceRegion, warpAffine, type Affine } from '../core/alignment';
 import { fitWithin, mapFaceBack, padPixels, readingOrder, suppressOverlaps, landmarksFromKeypoints, tileGrid, type DetectedFace } from '../core/detection-geometry';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, sniffImageType } from '../core/image-type';
+import { declaredSizeProblem } from '../core/image-header';
 import type { AnalyseOptions, AnalysedFace, AnalysedPhoto, DetectedFrame, DetectorApi, WorkerResult } from './worker-protocol';
-import { fetchVerifiedModel } from './verified-model';
+import { fetchVerifiedModel, fetchVerifiedRuntime } from './verified-model';
 
 /** Photos are scaled so the longer side is at most this before detection: same faces found, several times faster. */
 const DETECTION_SIDE = 640;
@@ -50,13 +52,19 @@ async function init(baseUrl: string): Promise<WorkerResult<{ model: string }>> {
   try {
     // `true`: the module-worker build of the wasm loader (with `false` a module worker fails: "ModuleFactory not set").
     const fileset = await FilesetResolver.forVisionTasks(new URL('vendor/mediapipe', baseUrl).href.replace(/\/$/, ''), true);
-    const create = (bytes: Uint8Array) =>
-      FaceDetector.createFromOptions(fileset, {
+    const [full, short, wasmBinary] = await Promise.all([
+      fetchVerifiedModel(baseUrl, 'faceDetector'), fetchVerifiedModel(baseUrl, 'faceDetectorShortRange'), fetchVerifiedRuntime(baseUrl, fileset.wasmBinaryPath),
+    ]);
+    const create = (bytes: Uint8Array) => {
+      // MediaPipe hands `self.Module` to its wasm loader (and clears it after): with `wasmBinary` set, the runtime
+      // is instantiated from these checked bytes and never fetched unchecked.
+      (self as unknown as { Module: unknown }).Module = { wasmBinary };
+      return FaceDetector.createFromOptions(fileset, {
         baseOptions: { modelAssetBuffer: bytes, delegate: 'CPU' },
         runningMode: 'IMAGE',
         minDetectionConfidence: MIN_CONFIDENCE,
       });
-    const [full, short] = await Promise.all([fetchVerifiedModel(baseUrl, 'faceDetector'), fetchVerifiedModel(baseUrl, 'faceDetectorShortRange')]);
+    };
     fullRange = await create(full.bytes);
     // A graph's first detection costs ~400 ms more than the next (measured on obama1.jpg): pay it on a blank
     // image as soon as init has answered, while the page shows, instead of on the first photo.
@@ -107,6 +115,9 @@ async function decode(bytes: ArrayBuffer): Promise<WorkerResult<ImageBitmap>> {
   if (bytes.byteLength > MAX_IMAGE_BYTES) return { ok: false, code: 'image-too-large', message: `This file is too large (${(bytes.byteLength / 1e6).toFixed(0)} MB; the limit is ${MAX_IMAGE_BYTES / 1024 / 1024} MB).` };
   const type = sniffImageType(new Uint8Array(bytes, 0, Math.min(32, bytes.byteLength)));
   if (!type) return { ok: false, code: 'unreadable-file', message: 'This file is not an image Facelocal can read (JPEG, PNG, WebP, GIF, BMP or AVIF).' };
+  // Before decoding: a tiny file can declare billions of pixels, and the decoder would allocate them all.
+  const tooLarge = declaredSizeProblem(new Uint8Array(bytes), type, MAX_IMAGE_PIXELS);
+  if (tooLarge) return { ok: false, code: 'image-too-large', message: tooLarge };
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(new Blob([bytes], { type }), { imageOrientation: 'from-image' });
@@ -266,4 +277,4 @@ function messageOf(error: unknown): string {
 }
 
 const api: DetectorApi = { init, analyse, detectFrame, alignFrameFaces, releaseFrame: async () => releaseFrame() };
-Comlink.expose(api);
+Comlink.expose(withLifeline(api));

@@ -2,16 +2,20 @@
 // WebGPU only on a real GPU adapter that measures faster), checks the model's checksum, and turns aligned crops
 // into L2-normalised 512-d embeddings.
 import * as Comlink from 'comlink';
+import { withLifeline } from './lifeline';
 import type * as Ort from 'onnxruntime-web';
 import { l2Normalize, meanNormalized } from '../core/vectors';
 import { EMBEDDER_INPUT, toEmbedderTensor, type EmbedderInputSpec } from '../core/embedder-input';
 import type { EmbedderTuning } from '../types';
 import type { EmbedderApi, EmbedderInfo, WorkerResult } from './worker-protocol';
-import { fetchVerifiedModel } from './verified-model';
+import { fetchVerifiedModel, fetchVerifiedRuntime } from './verified-model';
 
 const INPUT_NAME = 'input';
 const OUTPUT_NAME = 'output';
 const INPUT_SIZE = 3 * EMBEDDER_INPUT.size * EMBEDDER_INPUT.size;
+/** The wasm binaries each backend instantiates (served by scripts/runtime-assets.ts, hashed at build time). */
+const WASM_RUNTIME = 'vendor/ort/ort-wasm-simd-threaded.wasm';
+const WEBGPU_RUNTIME = 'vendor/ort/ort-wasm-simd-threaded.asyncify.wasm';
 
 let ort: typeof Ort | undefined;
 let session: Ort.InferenceSession | undefined;
@@ -90,8 +94,10 @@ function runtimeUrl(baseUrl: string): string {
 async function createWasmSession(baseUrl: string, bytes: Uint8Array) {
   // Dynamic import with explicit wasmPaths: a static import in a built module worker made
   // InferenceSession.create hang, and the default entry pulls a 28 MB wasm we do not need.
-  const o = await import('onnxruntime-web/wasm');
+  const [o, wasmBinary] = await Promise.all([import('onnxruntime-web/wasm'), fetchVerifiedRuntime(baseUrl, WASM_RUNTIME)]);
   o.env.wasm.wasmPaths = runtimeUrl(baseUrl);
+  // Instantiated from the checked bytes: ONNX Runtime then never fetches the .wasm itself.
+  o.env.wasm.wasmBinary = wasmBinary;
   // Threads need SharedArrayBuffer, i.e. cross-origin isolation (COOP/COEP headers).
   o.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
   const s = await o.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
@@ -100,8 +106,9 @@ async function createWasmSession(baseUrl: string, bytes: Uint8Array) {
 
 async function tryWebGpu(baseUrl: string, bytes: Uint8Array) {
   try {
-    const o = await import('onnxruntime-web/webgpu');
+    const [o, wasmBinary] = await Promise.all([import('onnxruntime-web/webgpu'), fetchVerifiedRuntime(baseUrl, WEBGPU_RUNTIME)]);
     o.env.wasm.wasmPaths = runtimeUrl(baseUrl);
+    o.env.wasm.wasmBinary = wasmBinary;
     o.env.wasm.numThreads = 1;
     const s = await o.InferenceSession.create(bytes, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all' });
     return { ort: o as unknown as typeof Ort, session: s as unknown as Ort.InferenceSession };
@@ -145,4 +152,4 @@ async function embed(crops: Uint8ClampedArray[]): Promise<WorkerResult<Float32Ar
 }
 
 const api: EmbedderApi = { init, embed };
-Comlink.expose(api);
+Comlink.expose(withLifeline(api));

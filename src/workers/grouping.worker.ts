@@ -1,5 +1,6 @@
 // Grouping worker: runs the O(n²) clustering of an import's faces off the page. A thin shell over core.
 import * as Comlink from 'comlink';
+import { withLifeline } from './lifeline';
 import { planGrouping, planSplit, type GroupingInput, type GroupingPlan } from '../core/grouping-plan';
 
 export interface GroupingApi {
@@ -8,4 +9,4 @@ export interface GroupingApi {
 }
 
 const api: GroupingApi = { planGrouping, planSplit };
-Comlink.expose(api);
+Comlink.expose(withLifeline(api));

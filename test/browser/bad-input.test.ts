@@ -4,6 +4,37 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, openHarness, type WatchedPage } from './browser';
 import { encodeCmykJpeg } from './cmyk-jpeg';
+import { deflateSync } from 'node:zlib';
+
+/**
+ * A PNG "decompression bomb": a well-formed file of a few hundred bytes (valid CRCs, real zlib data) whose header
+ * declares 30,000 × 30,000 RGBA pixels, 3.6 GB once decoded. Made here, never committed.
+ */
+function pngBomb(): Uint8Array {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc32 = (b: Buffer) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const side = 30_000;
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(side, 0);
+  ihdr.writeUInt32BE(side, 4);
+  ihdr.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA, no interlace
+  // The first rows of zeros (a real decoder would keep inflating for the rest): tiny once deflated.
+  const idat = deflateSync(Buffer.alloc(8 * (1 + 4 * side)), { level: 9 });
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return new Uint8Array(Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]));
+}
 
 let browser: Browser;
 let harness: WatchedPage;
@@ -31,7 +62,9 @@ async function buildCorpus(): Promise<string[]> {
     return { width, height, rgba: Array.from(ctx.getImageData(0, 0, width, height).data) };
   });
   const cmyk = Array.from(encodeCmykJpeg(pixels.rgba, pixels.width, pixels.height));
-  return harness.page.evaluate(async (cmykBytes) => {
+  const bomb = Array.from(pngBomb());
+  expect(bomb.length).toBeLessThan(2000);
+  return harness.page.evaluate(async ({ cmykBytes, bombBytes }) => {
     const fetchBytes = async (f: string) => new Uint8Array(await (await fetch(`/__faces/${f}`)).arrayBuffer());
     const jpeg = await fetchBytes('obama/obama1.jpg');
     const canvasBlob = async (w: number, h: number, draw: (ctx: OffscreenCanvasRenderingContext2D) => Promise<void> | void, type: string) => {
@@ -63,10 +96,11 @@ async function buildCorpus(): Promise<string[]> {
       'fifty-megapixel.jpg': await canvasBlob(8660, 5774, (ctx) => { ctx.fillStyle = '#888'; ctx.fillRect(0, 0, 8660, 5774); ctx.drawImage(face, 3000, 2000); }, 'image/jpeg'),
       'cmyk.jpg': new Blob([new Uint8Array(cmykBytes)]),
       'rotated-exif.jpg': new Blob([sidewaysBytes.subarray(0, 2), new Uint8Array(app1), sidewaysBytes.subarray(2)]),
+      'bomb.png': new Blob([new Uint8Array(bombBytes)], { type: 'image/png' }),
     };
     (window as unknown as { __corpus: Record<string, Blob> }).__corpus = corpus;
     return Object.keys(corpus);
-  }, cmyk);
+  }, { cmykBytes: cmyk, bombBytes: bomb });
 }
 
 let corpusNames: string[] = [];
@@ -105,6 +139,8 @@ describe('bad input', () => {
     expect(r.outcomes['fifty-megapixel.jpg']).toBe('ok'); // 50 MP: decoded and searched (tiled pass), face found
     expect(r.outcomes['cmyk.jpg']).toBe('ok'); // a print-ready CMYK JPEG decodes to the same face
     expect(r.outcomes['rotated-exif.jpg']).toBe('ok');
+    // Refused from its header, before the decoder could allocate 3.6 GB.
+    expect(r.outcomes['bomb.png']).toBe('image-too-large: This photo declares 30000 × 30000 pixels (900 megapixels; the limit is 60), so it was refused before decoding.');
     expect(r.rotatedSize).toEqual(r.uprightSize); // read upright: EXIF orientation honoured
     expect(r.before).toEqual([1]);
     expect(r.after).toEqual([1 + 5]); // the five good photos were added, nothing else changed
@@ -127,7 +163,8 @@ describe('bad input', () => {
     });
     expect(r.progress.done).toBe(corpusNames.length);
     expect(r.progress.cancelled).toBe(false);
-    expect(Object.keys(r.failures).sort()).toEqual(['empty.jpg', 'iphone.heic', 'notes.jpg', 'truncated.jpg']);
+    expect(Object.keys(r.failures).sort()).toEqual(['bomb.png', 'empty.jpg', 'iphone.heic', 'notes.jpg', 'truncated.jpg']);
+    expect(r.failures['bomb.png']).toMatch(/^image-too-large: .*refused before decoding/);
     expect(r.failures['iphone.heic']).toMatch(/HEIC photos cannot be opened in this browser/);
     expect(r.failures['truncated.jpg']).toMatch(/damaged/);
     // One face in each readable photo of Obama (the animated GIF has none), and they group as one person.

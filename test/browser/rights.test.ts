@@ -156,7 +156,7 @@ describe('access, portability and rectification', () => {
     const bad = JSON.parse(exported);
     bad.people[0].templates[0].embedding = bad.people[0].templates[0].embedding.slice(0, 10);
     await page.setInputFiles('[data-testid=import-file]', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
-    await page.locator('[data-testid=message][data-code=invalid-import]').waitFor();
+    await page.locator('[data-testid=message][data-code=invalid-template]').waitFor();
     expect(await page.locator('[data-testid=message]').textContent()).toMatch(/nothing was changed.*512 numbers/);
     const after = await readDeviceStorage(page);
     expect(after.stores['facelocal/people']).toEqual(before.stores['facelocal/people']);

@@ -1,7 +1,8 @@
 // Exposes the real facade (and cosine similarity, and the shipped 1:N thresholds for a gallery size) to browser
-// tests, calibration and benchmarks.
+// tests, calibration and benchmarks; and, for the worker-crash test, a way to kill a worker as a crash would.
 import { openMatcher } from '../../src/index';
 import { cosineSimilarity } from '../../src/core/vectors';
+import { crashWorkersForTests } from '../../src/facade/worker-clients';
 import { identificationThresholds } from '../../src/core/identity-rule';
 import type { ShippedCalibration } from '../../src/core/calibration';
 import calibrationData from '../../src/core/calibration-data.json';
@@ -12,9 +13,12 @@ const thresholdsFor = (templates: number) =>
 
 declare global {
   interface Window {
-    facelocal: { openMatcher: typeof openMatcher; cosineSimilarity: typeof cosineSimilarity; thresholdsFor: typeof thresholdsFor };
+    facelocal: {
+      openMatcher: typeof openMatcher; cosineSimilarity: typeof cosineSimilarity; thresholdsFor: typeof thresholdsFor;
+      crashWorker: typeof crashWorkersForTests;
+    };
   }
 }
 
-window.facelocal = { openMatcher, cosineSimilarity, thresholdsFor };
+window.facelocal = { openMatcher, cosineSimilarity, thresholdsFor, crashWorker: crashWorkersForTests };
 document.body.dataset.ready = 'true';

@@ -3,6 +3,7 @@ import 'fake-indexeddb/auto'; // the IDB* globals idb's wrappers check against
 import { describe, expect, it, vi } from 'vitest';
 import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
 import { openGalleryStore, type NewTemplate } from '../../src/store/gallery-store';
+import { l2Normalize } from '../../src/core/vectors';
 import { FacelocalError } from '../../src/types';
 import type { ConsentRecord } from '../../src/core/consent';
 
@@ -18,7 +19,7 @@ function consent(subjectName: string, overrides: Partial<ConsentRecord> = {}): C
 const newPerson = (name: string, overrides: Partial<ConsentRecord> = {}) => ({ name, consent: consent(name, overrides) });
 
 function template(seed: number, sourceName = `photo-${seed}.jpg`): NewTemplate {
-  const embedding = new Float32Array(512).map((_, i) => Math.sin(seed * 31 + i));
+  const embedding = l2Normalize(new Float32Array(512).map((_, i) => Math.sin(seed * 31 + i)));
   return {
     embedding,
     modelId: 'test-model',
@@ -58,6 +59,7 @@ describe('gallery store', () => {
   it('stores exactly the embedding even when given a view into a larger buffer', async () => {
     const { store } = await freshStore();
     const big = new Float32Array(1024).fill(7);
+    big.fill(1 / Math.sqrt(512), 256, 768); // a unit vector in the middle of a larger buffer
     const view = new Float32Array(big.buffer, 4 * 256, 512);
     const { person } = await store.addPersonWithTemplates(newPerson('View'), [{ ...template(3), embedding: view }]);
     const [stored] = await store.templatesOf(person.id);

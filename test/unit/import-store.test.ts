@@ -6,13 +6,14 @@ import { IDBFactory } from 'fake-indexeddb';
 import { KEPT_IMPORT_DAYS, openGalleryStore, type NewImportFace } from '../../src/store/gallery-store';
 import type { ConsentRecord } from '../../src/core/consent';
 import { FacelocalError } from '../../src/types';
+import { l2Normalize } from '../../src/core/vectors';
 
 const DAY = 24 * 60 * 60 * 1000;
 
 function face(seed: number, problem: string | null = null): NewImportFace {
   return {
     fileName: `album/photo-${seed}.jpg`, box: { x: seed, y: 1, width: 80, height: 90 }, detectionScore: 0.9, problem,
-    embedding: new Float32Array(512).map((_, i) => Math.cos(seed + i)),
+    embedding: l2Normalize(new Float32Array(512).map((_, i) => Math.cos(seed + i))),
     thumbnail: { type: 'image/jpeg', bytes: new Uint8Array([0xff, 0xd8, seed, 0xff, 0xd9]).buffer },
   };
 }
