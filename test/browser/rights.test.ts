@@ -243,7 +243,7 @@ describe('audit log and transparency', () => {
     const actions = await auditActions();
     for (const a of ['enrol', 'expire', 'export', 'import', 'remove-photo', 'consent-updated', 'withdraw', 'encryption-enabled', 'identify']) expect(actions, a).toContain(a);
     const csv = await download(() => page.click('[data-testid=export-audit]'));
-    expect(csv.split('\n')[0]).toBe('time,action,outcome,personId');
+    expect(csv.split('\r\n')[0]).toBe('"time","action","outcome","personId"');
     expect(csv).not.toMatch(/Kit|Harington|Obama|Rose|Angelina/);
   });
 
