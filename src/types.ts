@@ -65,7 +65,9 @@ export type FacelocalErrorCode =
   | 'invalid-import'
   | 'import-not-found' // a photo-library import that was discarded, or whose session ended
   | 'cancelled'
-  | 'closed';
+  | 'closed'
+  | 'busy' // refused because another operation on the gallery (an import, in any tab) is running
+  | 'tampered'; // a stored record is not as Facelocal writes it (e.g. in clear while encryption is on): not read
 
 /** Every failure the facade reports carries a code (for code) and a message written for people (for the UI). */
 export class FacelocalError extends Error {

@@ -528,9 +528,9 @@ class FaceMatcher implements Matcher {
 
   async enableEncryption(passphrase: string): Promise<void> {
     this.assertUnlocked();
-    await this.store.enableEncryption(passphrase);
+    const { sealedLate } = await this.store.enableEncryption(passphrase);
     this.announceChange();
-    await this.audit('encryption-enabled', 'names, consent records, templates and thumbnails now encrypted');
+    await this.audit('encryption-enabled', `names, consent records, templates and thumbnails now encrypted${sealedLate ? ` (${sealedLate} record(s) written meanwhile sealed by the final scan)` : ''}`);
   }
 
   async unlock(passphrase: string): Promise<void> {

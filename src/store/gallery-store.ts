@@ -10,6 +10,8 @@ import { consentProblems, expiryOf, type ConsentRecord } from '../core/consent';
 import { auditCutoff, type AuditEntry } from '../core/audit';
 import { packRecord, unpackRecord } from '../core/record-packing';
 import { deriveKey, keyMatches, makeVerifier, newKeyParams, seal, unseal, type KeyParams, type Sealed } from '../core/sealing';
+import { passphraseProblems } from '../core/passphrase';
+import { exclusiveGalleryLock } from './gallery-locks';
 import { FacelocalError } from '../types';
 
 export interface PersonRecord {
@@ -118,6 +120,8 @@ export const DATABASE_VERSION = 2;
 const MAX_NAME_LENGTH = 100;
 
 export interface GalleryStore {
+  /** The IndexedDB database's name (cross-tab locks and messages are keyed by it). */
+  readonly name: string;
   /** True when encryption is on and no key is in memory: reads of personal data fail with 'locked'. */
   readonly locked: boolean;
   readonly encrypted: boolean;
@@ -162,7 +166,12 @@ export interface GalleryStore {
   enrolFromImport(person: NewPerson, faceIds: string[], modelId: string): Promise<{ person: PersonRecord; templates: TemplateRecord[] }>;
   /** Erases imports held for sessions that are gone, and kept imports past their time. Returns how many. */
   eraseStaleImports(liveSessions: ReadonlySet<string>, now?: number): Promise<number>;
-  enableEncryption(passphrase: string, cost?: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>>): Promise<void>;
+  /**
+   * Seals everything under a key from the passphrase (refused with the reasons when it is weak). Holds the gallery's
+   * cross-tab lock, so it is refused ('busy') while an import runs in any tab; ends with a scan that seals any
+   * record written in clear meanwhile. Returns how many such records the scan sealed.
+   */
+  enableEncryption(passphrase: string, cost?: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>>): Promise<{ sealedLate: number }>;
   /** Re-reads settings another tab may have changed (encryption turned on there locks this tab; erased: off). */
   refreshSettings(): Promise<void>;
   unlock(passphrase: string): Promise<void>;
@@ -196,7 +205,7 @@ export async function openGalleryStore(options: { name?: string; idbFactory?: ID
     });
   db = options.idbFactory ? await withFactory(options.idbFactory, open) : await open();
   const settings = await db.get('settings', 'encryption');
-  return new IndexedDbGalleryStore(db, settings ?? null);
+  return new IndexedDbGalleryStore(name, db, settings ?? null);
 }
 
 /** idb's openDB uses the global indexedDB; tests pass their own factory for isolation. */
@@ -263,7 +272,7 @@ async function writeTransaction<T>(db: IDBPDatabase<GallerySchema>, stores: Stor
 class IndexedDbGalleryStore implements GalleryStore {
   private key: CryptoKey | null = null;
 
-  constructor(private readonly db: IDBPDatabase<GallerySchema>, private settings: EncryptionSettings | null) {}
+  constructor(readonly name: string, private readonly db: IDBPDatabase<GallerySchema>, private settings: EncryptionSettings | null) {}
 
   get encrypted() {
     return this.settings !== null;
@@ -282,9 +291,35 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   private async decode<T>(payload: Payload, context: string): Promise<T> {
-    if (payload.kind === 'plain') return unpackRecord<T>(payload.bytes);
+    if (payload.kind === 'plain') {
+      // Once encryption is on, every payload is sealed (enableEncryption's scan sees to it): one in clear was not
+      // written by this app, so it is refused rather than trusted.
+      if (this.settings) throw new FacelocalError('tampered', 'A record in this gallery is stored unencrypted although encryption is on, so it was not read. It was not written by Facelocal: erase it, or erase everything and import an export.');
+      return unpackRecord<T>(payload.bytes);
+    }
     if (!this.key) throw lockedError();
     return unpackRecord<T>(await unseal(this.key, payload, context));
+  }
+
+  /**
+   * A write of payloads encoded before the transaction: it first checks, inside the transaction, that encryption
+   * is still as it was when they were encoded. Another tab may have turned it on meanwhile; a payload in clear
+   * must then not land, so the write fails whole and this store locks.
+   */
+  private async payloadWrite<T>(stores: StoreName[], work: (tx: WriteTransaction) => Promise<T>): Promise<T> {
+    const encodedUnder = this.settings;
+    try {
+      return await writeTransaction(this.db, [...stores, 'settings'], async (tx) => {
+        const now = (await tx.objectStore('settings').get('encryption')) ?? null;
+        if (!sameSettings(now, encodedUnder)) throw new SettingsChanged(now);
+        return work(tx);
+      });
+    } catch (error) {
+      if (!(error instanceof SettingsChanged)) throw error;
+      this.settings = error.settings;
+      this.key = null;
+      throw new FacelocalError('locked', 'Encryption was turned on in another tab, so nothing was saved: enter the passphrase and try again.');
+    }
   }
 
   private async person(stored: StoredPerson): Promise<PersonRecord> {
@@ -336,7 +371,7 @@ class IndexedDbGalleryStore implements GalleryStore {
       person: await this.storedPerson(r.person),
       templates: await Promise.all(r.templates.map((t) => this.storedTemplate(t))),
     })));
-    await writeTransaction(this.db, ['people', 'templates'], async (tx) => {
+    await this.payloadWrite(['people', 'templates'], async (tx) => {
       for (const r of stored) {
         await tx.objectStore('people').add(r.person);
         for (const t of r.templates) await tx.objectStore('templates').add(t);
@@ -350,7 +385,7 @@ class IndexedDbGalleryStore implements GalleryStore {
     const now = Date.now();
     const records = this.newTemplates(personId, templates, now);
     const stored = await Promise.all(records.map((t) => this.storedTemplate(t)));
-    await writeTransaction(this.db, ['people', 'templates'], async (tx) => {
+    await this.payloadWrite(['people', 'templates'], async (tx) => {
       const current = await tx.objectStore('people').get(personId);
       if (!current) throw personNotFound();
       await tx.objectStore('people').put({ ...current, updatedAt: now });
@@ -367,7 +402,7 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   private async replacePerson(updated: PersonRecord): Promise<PersonRecord> {
     const stored = await this.storedPerson(updated);
-    await writeTransaction(this.db, ['people'], async (tx) => {
+    await this.payloadWrite(['people'], async (tx) => {
       if (!(await tx.objectStore('people').get(updated.id))) throw personNotFound();
       await tx.objectStore('people').put(stored);
     });
@@ -491,7 +526,7 @@ class IndexedDbGalleryStore implements GalleryStore {
       ...f, embedding: new Float32Array(f.embedding), id: crypto.randomUUID(), jobId, fileKey: file.fileKey, createdAt: now, groupId: null,
     }));
     const stored = await Promise.all(records.map((r) => this.storedImportFace(r)));
-    await writeTransaction(this.db, IMPORT_STORES, async (tx) => {
+    await this.payloadWrite(IMPORT_STORES, async (tx) => {
       const job = await tx.objectStore('importJobs').get(jobId);
       if (!job) throw importGone();
       await tx.objectStore('importJobs').put(touchJob(job, now));
@@ -548,7 +583,7 @@ class IndexedDbGalleryStore implements GalleryStore {
     })), now);
     const storedPerson = await this.storedPerson(person);
     const storedTemplates = await Promise.all(templates.map((t) => this.storedTemplate(t)));
-    await writeTransaction(this.db, ['people', 'templates', 'importFaces'], async (tx) => {
+    await this.payloadWrite(['people', 'templates', 'importFaces'], async (tx) => {
       await tx.objectStore('people').add(storedPerson);
       for (const t of storedTemplates) await tx.objectStore('templates').add(t);
       for (const id of faceIds) {
@@ -580,31 +615,81 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   async enableEncryption(passphrase: string, cost?: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>>) {
     if (this.settings) throw new FacelocalError('invalid-passphrase', 'Encryption is already on.');
-    if (passphrase.length < 8) throw new FacelocalError('invalid-passphrase', 'Choose a passphrase of at least 8 characters.');
-    const people = await this.listPeople();
-    const templates = await this.allTemplates();
-    const importFaces = await Promise.all((await this.db.getAll('importFaces')).map((f) => this.importFace(f)));
-    const params = newKeyParams(cost);
-    const key = await deriveKey(passphrase, params);
-    const settings: EncryptionSettings = { key: 'encryption', params, verifier: await makeVerifier(key) };
-    // Seal everything with the new key, then swap it all in one transaction.
-    const previous = { settings: this.settings, key: this.key };
-    this.settings = settings;
-    this.key = key;
-    try {
-      const storedPeople = await Promise.all(people.map(({ templateCount: _count, ...p }) => this.storedPerson(p)));
-      const storedTemplates = await Promise.all(templates.map((t) => this.storedTemplate(t)));
-      const storedImportFaces = await Promise.all(importFaces.map((f) => this.storedImportFace(f)));
-      await writeTransaction(this.db, ['people', 'templates', 'importFaces', 'settings'], async (tx) => {
-        for (const p of storedPeople) await tx.objectStore('people').put(p);
-        for (const t of storedTemplates) await tx.objectStore('templates').put(t);
-        for (const f of storedImportFaces) await tx.objectStore('importFaces').put(f);
-        await tx.objectStore('settings').put(settings);
-      });
-    } catch (error) {
-      this.settings = previous.settings;
-      this.key = previous.key;
-      throw error;
+    const weak = passphraseProblems(passphrase);
+    if (weak.length) throw new FacelocalError('invalid-passphrase', `This passphrase was refused: ${weak.join(' ')}`);
+    return exclusiveGalleryLock(this.name, async () => {
+      await this.refreshSettings();
+      if (this.settings) throw new FacelocalError('invalid-passphrase', 'Encryption is already on (it was turned on in another tab).');
+      const people = await this.listPeople();
+      const templates = await this.allTemplates();
+      const importFaces = await Promise.all((await this.db.getAll('importFaces')).map((f) => this.importFace(f)));
+      const params = newKeyParams(cost);
+      const key = await deriveKey(passphrase, params);
+      const settings: EncryptionSettings = { key: 'encryption', params, verifier: await makeVerifier(key) };
+      // Seal everything with the new key, then swap it all in one transaction.
+      this.settings = settings;
+      this.key = key;
+      try {
+        const storedPeople = await Promise.all(people.map(({ templateCount: _count, ...p }) => this.storedPerson(p)));
+        const storedTemplates = await Promise.all(templates.map((t) => this.storedTemplate(t)));
+        const storedImportFaces = await Promise.all(importFaces.map((f) => this.storedImportFace(f)));
+        await writeTransaction(this.db, ['people', 'templates', 'importFaces', 'settings'], async (tx) => {
+          if (await tx.objectStore('settings').get('encryption')) throw new FacelocalError('invalid-passphrase', 'Encryption is already on (it was turned on in another tab).');
+          // Only the payload is swapped, and only where the record is as it was read: a record another tab erased
+          // meanwhile stays erased, one it changed keeps its change (and is sealed by the scan below).
+          for (const p of storedPeople) {
+            const current = await tx.objectStore('people').get(p.id);
+            if (current && current.updatedAt === p.updatedAt) await tx.objectStore('people').put({ ...current, payload: p.payload });
+          }
+          for (const t of storedTemplates) {
+            const current = await tx.objectStore('templates').get(t.id);
+            if (current) await tx.objectStore('templates').put({ ...current, payload: t.payload });
+          }
+          for (const f of storedImportFaces) {
+            const current = await tx.objectStore('importFaces').get(f.id);
+            if (current) await tx.objectStore('importFaces').put({ ...current, payload: f.payload });
+          }
+          await tx.objectStore('settings').put(settings);
+        });
+      } catch (error) {
+        this.settings = null;
+        this.key = null;
+        throw error;
+      }
+      return { sealedLate: await this.sealRecordsLeftInClear() };
+    });
+  }
+
+  /**
+   * Seals every payload still in clear: written by another tab between the reads above and the swap (writes after
+   * the swap are refused, see payloadWrite). Repeats until a pass finds none. Returns how many it sealed.
+   */
+  private async sealRecordsLeftInClear(): Promise<number> {
+    let sealed = 0;
+    for (;;) {
+      let found = 0;
+      for (const store of ['people', 'templates', 'importFaces'] as const) {
+        const plain = (await this.db.getAll(store)).filter((r) => r.payload.kind === 'plain');
+        found += plain.length;
+        const prefix = store === 'people' ? 'person' : store === 'templates' ? 'template' : 'importface';
+        const resealed = await Promise.all(plain.map(async (r) => {
+          const bytes = (r.payload as { bytes: Uint8Array<ArrayBuffer> }).bytes;
+          const s = await seal(this.key!, bytes, `${prefix}:${r.id}`);
+          return { id: r.id, bytes, payload: { kind: 'sealed', iv: s.iv, data: s.data } as Payload };
+        }));
+        await writeTransaction(this.db, [store], async (tx) => {
+          const os = tx.objectStore(store);
+          for (const r of resealed) {
+            const current = await os.get(r.id);
+            // Still the same clear payload: seal it. Changed meanwhile: the next pass looks again.
+            if (current?.payload.kind === 'plain' && sameBytes(current.payload.bytes, r.bytes)) {
+              await (os as unknown as IDBObjectStoreLike).put({ ...current, payload: r.payload });
+              sealed++;
+            }
+          }
+        });
+      }
+      if (found === 0) return sealed;
     }
   }
 
@@ -648,6 +733,25 @@ async function eraseImportIn(tx: WriteTransaction, jobId: string): Promise<void>
 /** A kept import's time runs from its last change. */
 function touchJob(job: ImportJobRecord, now: number): ImportJobRecord {
   return { ...job, updatedAt: now, expiresAt: job.keep ? now + KEPT_IMPORT_DAYS * 24 * 60 * 60 * 1000 : null };
+}
+
+/** The three payload stores' records differ in type but share `id` and `payload`; put takes any of them. */
+interface IDBObjectStoreLike { put(value: unknown): Promise<unknown> }
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+class SettingsChanged extends Error {
+  constructor(readonly settings: EncryptionSettings | null) {
+    super('encryption settings changed');
+  }
+}
+
+/** The same key settings (compared by salt: each enable draws a fresh one). */
+function sameSettings(a: EncryptionSettings | null, b: EncryptionSettings | null): boolean {
+  if (!a || !b) return a === b;
+  return a.params.salt.length === b.params.salt.length && a.params.salt.every((x, i) => x === b.params.salt[i]);
 }
 
 function importGone(): FacelocalError {

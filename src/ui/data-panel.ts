@@ -99,7 +99,9 @@ export class DataPanel extends LitElement {
         ${enc.enabled
           ? html`<p data-testid="encryption-state">On: names, consent records, face templates and thumbnails are encrypted (AES-GCM, key from your passphrase by scrypt).</p>
               <button type="button" class="secondary" data-testid="lock" @click=${() => this.dispatchEvent(new CustomEvent('lock-requested', { bubbles: true, composed: true }))}>Lock now</button>`
-          : html`<p data-testid="encryption-state">Off. Protect the gallery with a passphrase:</p>
+          : html`<p data-testid="encryption-state">Off. Protect the gallery with a passphrase: at least 12 characters and hard to guess
+                (four unrelated words work well). Turning encryption on takes several seconds, and so does each unlock: that cost is
+                what makes guessing the passphrase slow.</p>
               <div class="row">
                 <input type="password" data-testid="new-passphrase" aria-label="New passphrase" autocomplete="new-password" />
                 <input type="password" data-testid="new-passphrase-again" aria-label="New passphrase again" autocomplete="new-password" />
