@@ -66,6 +66,7 @@ export type FacelocalErrorCode =
   | 'import-not-found' // a photo-library import that was discarded, or whose session ended
   | 'cancelled'
   | 'closed'
+  | 'withdrawn' // an import holds a person who withdrew consent or was erased here (a tombstone): refused whole
   | 'busy' // refused because another operation on the gallery (an import, in any tab) is running
   | 'tampered'; // a stored record is not as Facelocal writes it (e.g. in clear while encryption is on): not read
 

@@ -379,11 +379,11 @@ class FaceMatcher implements Matcher {
 
   private async erasePerson(personId: string, action: 'delete' | 'withdraw'): Promise<void> {
     this.assertOpen();
-    await this.store.deletePerson(personId);
+    await this.store.deletePerson(personId, action);
     this.index.removePerson(personId);
     this.names.delete(personId);
     this.announceChange();
-    await this.audit(action, 'person, templates, thumbnails and consent record erased', personId);
+    await this.audit(action, 'person, templates, thumbnails and consent record erased; a tombstone keeps older exports of them out', personId);
   }
 
   deletePerson(personId: string): Promise<void> {
@@ -482,12 +482,17 @@ class FaceMatcher implements Matcher {
       throw new FacelocalError('invalid-import', `This file cannot be imported, so nothing was changed: ${check.problems.join('; ')}`);
     }
     const added = await this.store.importPeople(check.file.people.map((p) => ({
+      exportedId: p.id,
       person: { name: p.name, consent: p.consent as ConsentRecord },
       templates: p.templates.map((t) => ({
         embedding: new Float32Array(t.embedding), modelId: t.modelId, sourceName: t.sourceName, box: t.box, quality: t.quality,
         thumbnail: { type: t.thumbnail.type, bytes: base64ToBytes(t.thumbnail.base64).buffer },
       })),
-    })));
+    }))).catch(async (error: unknown) => {
+      // Without the name: the log must not keep who was refused, only that someone withdrawn was.
+      if (error instanceof FacelocalError) await this.audit('import', `refused: ${error.code === 'withdrawn' ? 'a person in the file withdrew or was erased here' : error.code}`);
+      throw error;
+    });
     await this.reloadGallery();
     this.announceChange();
     await this.audit('import', `${added.length} people imported`);

@@ -8,6 +8,7 @@ import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from '
 import type { Box } from '../core/detection-geometry';
 import { consentProblems, expiryOf, type ConsentRecord } from '../core/consent';
 import { auditCutoff, type AuditEntry } from '../core/audit';
+import { refusalFor, tombstoneKey, type Tombstone, type TombstoneReason } from '../core/tombstone';
 import { packRecord, unpackRecord } from '../core/record-packing';
 import { deriveKey, keyMatches, makeVerifier, newKeyParams, seal, unseal, type KeyParams, type Sealed } from '../core/sealing';
 import { passphraseProblems } from '../core/passphrase';
@@ -22,6 +23,8 @@ export interface PersonRecord {
   updatedAt: number;
   /** When retention ends and the person is erased; null: until consent is withdrawn. */
   expiresAt: number | null;
+  /** Tombstone key of the export's person id this person was imported from; null: enrolled here. */
+  importedFrom: string | null;
 }
 
 export interface TemplateRecord {
@@ -97,7 +100,8 @@ type PersonSecret = Pick<PersonRecord, 'name' | 'consent'>;
 type TemplateSecret = Omit<TemplateRecord, 'id' | 'personId' | 'createdAt'>;
 type Payload = { kind: 'plain'; bytes: Uint8Array } | { kind: 'sealed'; iv: Uint8Array<ArrayBuffer>; data: ArrayBuffer };
 
-interface StoredPerson { id: string; createdAt: number; updatedAt: number; expiresAt: number | null; payload: Payload }
+/** `importedFrom` is absent on records from before version 3. */
+interface StoredPerson { id: string; createdAt: number; updatedAt: number; expiresAt: number | null; importedFrom?: string | null; payload: Payload }
 interface StoredTemplate { id: string; personId: string; createdAt: number; payload: Payload }
 interface EncryptionSettings { key: 'encryption'; params: KeyParams; verifier: Sealed }
 type ImportFaceSecret = Pick<ImportFaceRecord, 'fileName' | 'box' | 'detectionScore' | 'embedding' | 'thumbnail'>;
@@ -111,12 +115,14 @@ interface GallerySchema extends DBSchema {
   importJobs: { key: string; value: ImportJobRecord };
   importFiles: { key: [string, string]; value: ImportFileRecord; indexes: { byJob: string } };
   importFaces: { key: string; value: StoredImportFace; indexes: { byJob: string } };
+  tombstones: { key: string; value: Tombstone };
 }
 
-type StoreName = 'people' | 'templates' | 'audit' | 'settings' | 'importJobs' | 'importFiles' | 'importFaces';
+type StoreName = 'people' | 'templates' | 'audit' | 'settings' | 'importJobs' | 'importFiles' | 'importFaces' | 'tombstones';
+/** What "erase everything" empties: all but the tombstones, which hold no personal data and keep withdrawals final. */
 const ALL_STORES: StoreName[] = ['people', 'templates', 'audit', 'settings', 'importJobs', 'importFiles', 'importFaces'];
 const IMPORT_STORES: StoreName[] = ['importJobs', 'importFiles', 'importFaces'];
-export const DATABASE_VERSION = 2;
+export const DATABASE_VERSION = 3;
 const MAX_NAME_LENGTH = 100;
 
 export interface GalleryStore {
@@ -130,7 +136,8 @@ export interface GalleryStore {
   renamePerson(id: string, name: string): Promise<PersonRecord>;
   /** Replaces the consent record (rectification, or a fresh consent to extend retention). */
   updateConsent(id: string, consent: ConsentRecord): Promise<PersonRecord>;
-  deletePerson(id: string): Promise<void>;
+  /** Erases the person and leaves a tombstone (see core/tombstone.ts); works while locked. */
+  deletePerson(id: string, reason?: Exclude<TombstoneReason, 'expire'>): Promise<void>;
   deleteTemplate(templateId: string): Promise<void>;
   getPerson(id: string): Promise<PersonRecord | undefined>;
   listPeople(): Promise<(PersonRecord & { templateCount: number })[]>;
@@ -140,8 +147,9 @@ export interface GalleryStore {
   templateEmbeddings(templateIds: readonly string[]): Promise<(Float32Array | undefined)[]>;
   /** Erases every person whose retention has ended, with their templates; works while locked. Returns their ids. */
   eraseExpired(now?: number): Promise<string[]>;
-  /** Adds people from an export, all or nothing. */
-  importPeople(people: { person: NewPerson; templates: NewTemplate[] }[]): Promise<PersonRecord[]>;
+  /** Adds people from an export, all or nothing; refused ('withdrawn') when one of them has a tombstone. */
+  importPeople(people: { person: NewPerson; templates: NewTemplate[]; exportedId: string }[]): Promise<PersonRecord[]>;
+  tombstoneCount(): Promise<number>;
   log(entry: Omit<AuditEntry, 'id' | 'at'>, at?: number): Promise<void>;
   auditLog(): Promise<AuditEntry[]>;
   pruneAudit(now?: number): Promise<number>;
@@ -196,6 +204,10 @@ export async function openGalleryStore(options: { name?: string; idbFactory?: ID
           database.createObjectStore('importJobs', { keyPath: 'id' });
           database.createObjectStore('importFiles', { keyPath: ['jobId', 'fileKey'] }).createIndex('byJob', 'jobId');
           database.createObjectStore('importFaces', { keyPath: 'id' }).createIndex('byJob', 'jobId');
+        }
+        if (oldVersion < 3) {
+          // Existing records are untouched: a person without `importedFrom` was enrolled here.
+          database.createObjectStore('tombstones', { keyPath: 'key' });
         }
       },
       blocking() {
@@ -324,7 +336,7 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   private async person(stored: StoredPerson): Promise<PersonRecord> {
     const secret = await this.decode<PersonSecret>(stored.payload, `person:${stored.id}`);
-    return { id: stored.id, createdAt: stored.createdAt, updatedAt: stored.updatedAt, expiresAt: stored.expiresAt, ...secret };
+    return { id: stored.id, createdAt: stored.createdAt, updatedAt: stored.updatedAt, expiresAt: stored.expiresAt, importedFrom: stored.importedFrom ?? null, ...secret };
   }
 
   private async template(stored: StoredTemplate): Promise<TemplateRecord> {
@@ -334,7 +346,7 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   private async storedPerson(p: PersonRecord): Promise<StoredPerson> {
     const secret: PersonSecret = { name: p.name, consent: p.consent };
-    return { id: p.id, createdAt: p.createdAt, updatedAt: p.updatedAt, expiresAt: p.expiresAt, payload: await this.encode(secret, `person:${p.id}`) };
+    return { id: p.id, createdAt: p.createdAt, updatedAt: p.updatedAt, expiresAt: p.expiresAt, importedFrom: p.importedFrom, payload: await this.encode(secret, `person:${p.id}`) };
   }
 
   private async storedTemplate(t: TemplateRecord): Promise<StoredTemplate> {
@@ -349,7 +361,7 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   private newPerson(input: NewPerson, now: number): PersonRecord {
     const consent = validConsent(input.consent);
-    return { id: crypto.randomUUID(), name: validName(input.name), consent, createdAt: now, updatedAt: now, expiresAt: expiryOf(consent) };
+    return { id: crypto.randomUUID(), name: validName(input.name), consent, createdAt: now, updatedAt: now, expiresAt: expiryOf(consent), importedFrom: null };
   }
 
   async addPersonWithTemplates(input: NewPerson, templates: NewTemplate[]) {
@@ -357,27 +369,37 @@ class IndexedDbGalleryStore implements GalleryStore {
     return saved;
   }
 
-  async importPeople(people: { person: NewPerson; templates: NewTemplate[] }[]) {
-    return (await this.insertPeople(people)).map((r) => r.person);
+  async importPeople(people: { person: NewPerson; templates: NewTemplate[]; exportedId: string }[]) {
+    const keys = await Promise.all(people.map((p) => tombstoneKey(p.exportedId)));
+    return (await this.insertPeople(people, keys)).map((r) => r.person);
   }
 
-  private async insertPeople(people: { person: NewPerson; templates: NewTemplate[] }[]) {
+  /** `importedFrom[i]`: the tombstone key of person i's id in the export it comes from (refused if it has one). */
+  private async insertPeople(people: { person: NewPerson; templates: NewTemplate[] }[], importedFrom?: string[]) {
     const now = Date.now();
-    const records = people.map(({ person, templates }) => {
-      const p = this.newPerson(person, now);
+    const records = people.map(({ person, templates }, i) => {
+      const p = { ...this.newPerson(person, now), importedFrom: importedFrom?.[i] ?? null };
       return { person: p, templates: this.newTemplates(p.id, templates, now) };
     });
     const stored = await Promise.all(records.map(async (r) => ({
       person: await this.storedPerson(r.person),
       templates: await Promise.all(r.templates.map((t) => this.storedTemplate(t))),
     })));
-    await this.payloadWrite(['people', 'templates'], async (tx) => {
+    await this.payloadWrite(['people', 'templates', 'tombstones'], async (tx) => {
+      for (const [i, key] of (importedFrom ?? []).entries()) {
+        const tombstone = await tx.objectStore('tombstones').get(key);
+        if (tombstone) throw new FacelocalError('withdrawn', `This file cannot be imported, so nothing was changed: people.${i} (${people[i].person.name}): ${refusalFor(tombstone, people[i].person.name)}`);
+      }
       for (const r of stored) {
         await tx.objectStore('people').add(r.person);
         for (const t of r.templates) await tx.objectStore('templates').add(t);
       }
     });
     return records;
+  }
+
+  async tombstoneCount() {
+    return this.db.count('tombstones');
   }
 
   async addTemplates(personId: string, templates: NewTemplate[]) {
@@ -421,10 +443,14 @@ class IndexedDbGalleryStore implements GalleryStore {
     return this.replacePerson({ ...person, consent: valid, expiresAt: expiryOf(valid), updatedAt: Date.now() });
   }
 
-  async deletePerson(id: string) {
-    await writeTransaction(this.db, ['people', 'templates'], async (tx) => {
-      if (!(await tx.objectStore('people').get(id))) throw personNotFound();
+  async deletePerson(id: string, reason: Exclude<TombstoneReason, 'expire'> = 'delete') {
+    const own = await tombstoneKey(id);
+    const at = Date.now();
+    await writeTransaction(this.db, ['people', 'templates', 'tombstones'], async (tx) => {
+      const stored = await tx.objectStore('people').get(id);
+      if (!stored) throw personNotFound();
       await erasePersonIn(tx, id);
+      for (const key of [own, stored.importedFrom ?? null]) if (key) await tx.objectStore('tombstones').put({ key, at, reason });
     });
   }
 
@@ -468,11 +494,21 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   async eraseExpired(now = Date.now()) {
-    return writeTransaction(this.db, ['people', 'templates'], async (tx) => {
-      // expiresAt is clear text (null sorts out of a numeric range), so this works while locked.
-      const expired = await tx.objectStore('people').index('byExpiry').getAllKeys(IDBKeyRange.upperBound(now));
-      for (const id of expired) await erasePersonIn(tx, id);
-      return expired;
+    // expiresAt is clear text (null sorts out of a numeric range), so this works while locked. Tombstone keys are
+    // hashed before the write transaction (a hash inside it would let it commit early).
+    const due = await this.db.getAllFromIndex('people', 'byExpiry', IDBKeyRange.upperBound(now));
+    const keys = new Map(await Promise.all(due.map(async (p) => [p.id, await tombstoneKey(p.id)] as const)));
+    return writeTransaction(this.db, ['people', 'templates', 'tombstones'], async (tx) => {
+      const expired = await tx.objectStore('people').index('byExpiry').getAll(IDBKeyRange.upperBound(now));
+      const erased: string[] = [];
+      for (const p of expired) {
+        const own = keys.get(p.id);
+        if (!own) continue; // expired between the two reads: the next check erases it
+        await erasePersonIn(tx, p.id);
+        for (const key of [own, p.importedFrom ?? null]) if (key) await tx.objectStore('tombstones').put({ key, at: now, reason: 'expire' });
+        erased.push(p.id);
+      }
+      return erased;
     });
   }
 
@@ -776,6 +812,7 @@ export const STORAGE_DESCRIPTION: {
   importJobs: Described<ImportJobRecord>;
   importFiles: Described<ImportFileRecord>;
   importFaces: Described<ImportFaceRecord>;
+  tombstones: Described<Tombstone>;
 } = {
   people: {
     id: { what: 'a random identifier', why: 'to link a person to their face templates', sealed: false },
@@ -784,6 +821,7 @@ export const STORAGE_DESCRIPTION: {
     createdAt: { what: 'when the person was enrolled', why: 'to show it and for the audit log', sealed: false },
     updatedAt: { what: 'when the person was last changed', why: 'to show it', sealed: false },
     expiresAt: { what: 'when retention ends', why: 'Facelocal erases the person then, even while the gallery is locked', sealed: false },
+    importedFrom: { what: 'for a person imported from an export, a one-way hash of their id in that export', why: 'if they withdraw, that older export cannot bring them back either', sealed: false },
   },
   templates: {
     id: { what: 'a random identifier', why: 'to remove one photo on request', sealed: false },
@@ -834,5 +872,10 @@ export const STORAGE_DESCRIPTION: {
     detectionScore: { what: 'how confident the detector was', why: 'to spot poor faces', sealed: true },
     embedding: { what: '512 numbers describing the face (a biometric template)', why: 'to group faces by person and, with consent, enrol them', sealed: true },
     thumbnail: { what: 'a 96×96 picture of the face', why: 'so you can see and name each group', sealed: true },
+  },
+  tombstones: {
+    key: { what: 'a one-way hash (SHA-256) of the random id of a person who withdrew or was erased; no name, no face data', why: 'so an older export cannot bring them back; kept when everything else is erased', sealed: false },
+    at: { what: 'when they withdrew or were erased', why: 'to say so when an import is refused', sealed: false },
+    reason: { what: 'withdrawal, erasure or end of retention', why: 'to say so when an import is refused', sealed: false },
   },
 };

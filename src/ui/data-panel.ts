@@ -127,7 +127,7 @@ export class DataPanel extends LitElement {
       <section>
         <h3>Erase everything</h3>
         ${this.confirmErase
-          ? html`<div class="row" role="alert"><span>Erase every person, template, consent record, the audit log and all cached files?</span>
+          ? html`<div class="row" role="alert"><span>Erase every person, template, consent record, the audit log and all cached files? (Tombstones of people who withdrew stay: they hold no personal data and keep older exports of them out.)</span>
               <button type="button" class="danger" data-testid="erase-everything-confirm" ?disabled=${this.busy} @click=${this.eraseEverything}>Erase everything</button>
               <button type="button" class="secondary" @click=${() => (this.confirmErase = false)}>Cancel</button></div>`
           : html`<button type="button" class="danger" data-testid="erase-everything" @click=${() => (this.confirmErase = true)}>Erase everything…</button>`}

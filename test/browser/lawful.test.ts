@@ -157,3 +157,95 @@ describe('encryption that really encrypts (item 5)', () => {
     await page.evaluate(() => window.lawful.close());
   });
 });
+
+const consentFor = (name: string, days: number | null = 30) => ({
+  subjectName: name, givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const,
+  retention: days === null ? { kind: 'until-withdrawn' as const } : { kind: 'days' as const, days }, collectedBy: 'Op',
+});
+
+describe('withdrawal sticks (item 4)', () => {
+  it('an older export of a person who withdrew is refused, saying who and why; the tombstone holds nothing personal', async () => {
+    const db = 'lawful-tombstones';
+    const result = await page.evaluate(async ({ db, consent }) => {
+      window.lawful = await window.facelocal.openMatcher({ databaseName: db });
+      const photo = new File([await (await fetch('/__faces/obama/obama.jpg')).blob()], 'obama.jpg');
+      const { person } = await window.lawful.enrol({ name: 'Barack Obama', consent }, [photo]);
+      const exported = await (await window.lawful.exportPerson(person!.id)).text();
+      await window.lawful.withdrawConsent(person!.id);
+      const refused = await window.lawful.importGallery(new Blob([exported])).then(() => null, (e) => ({ code: e.code, message: e.message }));
+      return { id: person!.id, refused, people: (await window.lawful.listPeople()).length, audit: (await window.lawful.auditLog()).map((e) => `${e.action}: ${e.outcome}`) };
+    }, { db, consent: consentFor('Barack Obama') });
+    expect(result.refused?.code).toBe('withdrawn');
+    expect(result.refused?.message).toMatch(/nothing was changed: people\.0 \(Barack Obama\): Barack Obama withdrew consent on \d{4}-\d\d-\d\d/);
+    expect(result.people).toBe(0);
+    expect(result.audit).toContain('import: refused: a person in the file withdrew or was erased here');
+    const { stores } = await readDeviceStorage(page);
+    expect(stores[`${db}/people`]).toEqual([]);
+    expect(stores[`${db}/templates`]).toEqual([]);
+    const tombstones = stores[`${db}/tombstones`] as Record<string, unknown>[];
+    expect(tombstones).toHaveLength(1);
+    expect(Object.keys(tombstones[0]).sort()).toEqual(['at', 'key', 'reason']);
+    expect(tombstones[0]).toMatchObject({ reason: 'withdraw', key: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.stringify(tombstones)).not.toContain(result.id);
+    expect(JSON.stringify(tombstones)).not.toMatch(/Obama/i);
+    await page.evaluate(() => window.lawful.close());
+  });
+
+  it('a gallery made by the previous version (database version 2) opens with everything in it, and works', async () => {
+    // A real person enrolled by this build, whose records are then laid out in a version-2 database exactly as the
+    // previous release created it; opening it upgrades it in place.
+    const outcome = await page.evaluate(async (consent) => {
+      const source = await window.facelocal.openMatcher({ databaseName: 'lawful-v2-source' });
+      const photo = new File([await (await fetch('/__faces/obama/obama1.jpg')).blob()], 'obama1.jpg');
+      await source.enrol({ name: 'Barack Obama', consent }, [photo]);
+      await source.close();
+      const open = (name: string, version?: number, upgrade?: (db: IDBDatabase) => void) => new Promise<IDBDatabase>((resolve, reject) => {
+        const req = version ? indexedDB.open(name, version) : indexedDB.open(name);
+        req.onupgradeneeded = () => upgrade?.(req.result);
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      const all = (db: IDBDatabase, store: string) => new Promise<unknown[]>((resolve) => { db.transaction(store).objectStore(store).getAll().onsuccess = (e) => resolve((e.target as IDBRequest).result); });
+      const src = await open('lawful-v2-source');
+      const people = (await all(src, 'people')).map((p) => { const { importedFrom: _gone, ...v2 } = p as Record<string, unknown>; return v2; });
+      const templates = await all(src, 'templates');
+      const audit = await all(src, 'audit');
+      src.close();
+      const v2 = await open('lawful-v2', 2, (db) => {
+        db.createObjectStore('people', { keyPath: 'id' }).createIndex('byExpiry', 'expiresAt');
+        db.createObjectStore('templates', { keyPath: 'id' }).createIndex('byPerson', 'personId');
+        db.createObjectStore('audit', { keyPath: 'id' }).createIndex('byTime', 'at');
+        db.createObjectStore('settings', { keyPath: 'key' });
+        db.createObjectStore('importJobs', { keyPath: 'id' });
+        db.createObjectStore('importFiles', { keyPath: ['jobId', 'fileKey'] }).createIndex('byJob', 'jobId');
+        db.createObjectStore('importFaces', { keyPath: 'id' }).createIndex('byJob', 'jobId');
+      });
+      await new Promise<void>((resolve) => {
+        const tx = v2.transaction(['people', 'templates', 'audit'], 'readwrite');
+        for (const p of people) tx.objectStore('people').put(p);
+        for (const t of templates) tx.objectStore('templates').put(t);
+        for (const a of audit) tx.objectStore('audit').put(a);
+        tx.oncomplete = () => resolve();
+      });
+      v2.close();
+      const before = { people: people.length, templates: templates.length, audit: audit.length };
+
+      const upgraded = await window.facelocal.openMatcher({ databaseName: 'lawful-v2' });
+      const listed = await upgraded.listPeople();
+      const probe = await (await fetch('/__faces/obama/obama2.jpg')).blob();
+      const match = (await upgraded.identify(probe)).faces[0]?.match;
+      const auditAfter = (await upgraded.auditLog()).length;
+      await upgraded.close();
+      const check = await open('lawful-v2');
+      const after = { version: check.version, stores: Array.from(check.objectStoreNames).sort() };
+      check.close();
+      return { before, listed: listed.map((p) => ({ name: p.name, templateCount: p.templateCount, consent: p.consent.subjectName })), match, auditAfter, after };
+    }, consentFor('Barack Obama'));
+    expect(outcome.before).toMatchObject({ people: 1, templates: 1 });
+    expect(outcome.listed).toEqual([{ name: 'Barack Obama', templateCount: 1, consent: 'Barack Obama' }]);
+    expect(outcome.match).toMatchObject({ kind: 'known', name: 'Barack Obama' });
+    expect(outcome.auditAfter).toBeGreaterThan(outcome.before.audit); // old entries kept, the identification added
+    expect(outcome.after.version).toBe(3);
+    expect(outcome.after.stores).toContain('tombstones');
+  });
+});

@@ -196,8 +196,8 @@ describe('gallery store', () => {
 
   it('imports people all or nothing', async () => {
     const { store } = await freshStore();
-    const good = { person: newPerson('Good'), templates: [template(1)] };
-    const bad = { person: { name: 'Bad', consent: consent('Bad', { collectedBy: '' }) }, templates: [template(2)] };
+    const good = { person: newPerson('Good'), templates: [template(1)], exportedId: 'good' };
+    const bad = { person: { name: 'Bad', consent: consent('Bad', { collectedBy: '' }) }, templates: [template(2)], exportedId: 'bad' };
     expect((await rejection(store.importPeople([good, bad]))).code).toBe('consent-required');
     expect(await store.listPeople()).toEqual([]);
     expect((await store.importPeople([good])).map((p) => p.name)).toEqual(['Good']);
