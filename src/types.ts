@@ -67,6 +67,7 @@ export type FacelocalErrorCode =
   | 'cancelled'
   | 'closed'
   | 'withdrawn' // an import holds a person who withdrew consent or was erased here (a tombstone): refused whole
+  | 'restricted' // the person's processing is restricted: lift the restriction first
   | 'busy' // refused because another operation on the gallery (an import, in any tab) is running
   | 'tampered'; // a stored record is not as Facelocal writes it (e.g. in clear while encryption is on): not read
 
@@ -116,6 +117,8 @@ export interface Person {
   consent: ConsentRecord;
   /** When retention ends and Facelocal erases this person; null: kept until consent is withdrawn. */
   expiresAt: number | null;
+  /** Processing restricted (kept, never matched or shown as a result) since when and why; null: not restricted. */
+  restriction: { since: number; reason: string } | null;
 }
 
 /** One enrolled photo of a person (for rectification: remove a bad one). */
@@ -349,6 +352,12 @@ export interface Matcher {
   removePhoto(personId: string, templateId: string): Promise<void>;
   /** Rectification, or a fresh consent to extend retention (expiry is recomputed from it). */
   updateConsent(personId: string, consent: ConsentRecord): Promise<Person>;
+  /**
+   * Restriction of processing (GDPR Art. 18): the person is kept with their consent record but never matched, never
+   * a result (identify, live camera, self-check, widget) and cannot get more photos, until lifted. Audited both ways.
+   */
+  restrictPerson(personId: string, reason: string): Promise<Person>;
+  liftRestriction(personId: string): Promise<Person>;
   /** The person withdraws consent: everything of theirs is erased at once. */
   withdrawConsent(personId: string): Promise<void>;
   /** Erases every person whose retention has ended (also run at start and every minute). Returns how many. */

@@ -4,7 +4,7 @@
 export type AuditAction =
   | 'enrol' | 'add-photos' | 'remove-photo' | 'identify' | 'verify' | 'rename' | 'consent-updated'
   | 'withdraw' | 'delete' | 'expire' | 'export' | 'import' | 'erase-everything' | 'encryption-enabled'
-  | 'photo-import' | 'photo-import-erased' | 'live-camera';
+  | 'photo-import' | 'photo-import-erased' | 'live-camera' | 'restrict' | 'lift-restriction';
 
 export interface AuditEntry {
   id: string;

@@ -144,8 +144,9 @@ class FaceMatcher implements Matcher {
   private async reloadGallery(): Promise<void> {
     this.index.removeWhere(() => true);
     this.names.clear();
-    for (const p of await this.store.listPeople()) this.names.set(p.id, p.name);
-    for (const t of await this.store.allTemplates()) this.index.add({ templateId: t.id, personId: t.personId, embedding: t.embedding });
+    // Restricted people stay out of the index and the names: nothing can match them or show them as a result.
+    for (const p of await this.store.listPeople()) if (!p.restriction) this.names.set(p.id, p.name);
+    for (const t of await this.store.allTemplates()) if (this.names.has(t.personId)) this.index.add({ templateId: t.id, personId: t.personId, embedding: t.embedding });
   }
 
   private assertOpen(): void {
@@ -249,6 +250,7 @@ class FaceMatcher implements Matcher {
 
   async addPhotos(personId: string, photos: PhotoInput[]): Promise<EnrolResult> {
     this.assertUnlocked();
+    if ((await this.store.getPerson(personId))?.restriction) throw new FacelocalError('restricted', 'Processing of this person is restricted: lift the restriction before adding photos.');
     if (!this.names.has(personId)) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
     const { outcomes, templates } = await this.templatesFrom(photos);
     if (templates.length > 0) {
@@ -374,6 +376,27 @@ class FaceMatcher implements Matcher {
     const updated = await this.store.updateConsent(personId, consent);
     this.announceChange();
     await this.audit('consent-updated', updated.expiresAt === null ? 'kept until withdrawn' : `retention until ${new Date(updated.expiresAt).toISOString().slice(0, 10)}`, personId);
+    return this.personWithCount(personId);
+  }
+
+  async restrictPerson(personId: string, reason: string): Promise<Person> {
+    this.assertUnlocked();
+    await this.store.setRestriction(personId, { since: Date.now(), reason });
+    this.index.removePerson(personId);
+    this.names.delete(personId);
+    this.announceChange();
+    await this.audit('restrict', 'processing restricted: kept, not matched until lifted', personId);
+    return this.personWithCount(personId);
+  }
+
+  async liftRestriction(personId: string): Promise<Person> {
+    this.assertUnlocked();
+    if (!(await this.store.getPerson(personId))?.restriction) return this.personWithCount(personId); // nothing to lift
+    const person = await this.store.setRestriction(personId, null);
+    this.names.set(personId, person.name);
+    for (const t of await this.store.templatesOf(personId)) this.index.add({ templateId: t.id, personId, embedding: t.embedding });
+    this.announceChange();
+    await this.audit('lift-restriction', 'restriction lifted: matched again', personId);
     return this.personWithCount(personId);
   }
 
@@ -563,7 +586,7 @@ class FaceMatcher implements Matcher {
 }
 
 function toPerson(p: PersonRecord, templateCount: number): Person {
-  return { id: p.id, name: p.name, createdAt: p.createdAt, templateCount, consent: p.consent, expiresAt: p.expiresAt };
+  return { id: p.id, name: p.name, createdAt: p.createdAt, templateCount, consent: p.consent, expiresAt: p.expiresAt, restriction: p.restriction };
 }
 
 function foundFace(face: AnalysedFace) {

@@ -25,6 +25,14 @@ export interface PersonRecord {
   expiresAt: number | null;
   /** Tombstone key of the export's person id this person was imported from; null: enrolled here. */
   importedFrom: string | null;
+  /** Restriction of processing (GDPR Art. 18): kept, never matched, until lifted; null: not restricted. */
+  restriction: Restriction | null;
+}
+
+export interface Restriction {
+  since: number;
+  /** Why, in the words of whoever asked (e.g. "contests a match on 2 Dec"). */
+  reason: string;
 }
 
 export interface TemplateRecord {
@@ -96,7 +104,8 @@ export interface NewPerson {
 }
 
 /** Secret parts, stored packed and (when encryption is on) sealed. */
-type PersonSecret = Pick<PersonRecord, 'name' | 'consent'>;
+/** `restriction` is absent on records written before restriction existed. */
+type PersonSecret = Pick<PersonRecord, 'name' | 'consent'> & { restriction?: Restriction | null };
 type TemplateSecret = Omit<TemplateRecord, 'id' | 'personId' | 'createdAt'>;
 type Payload = { kind: 'plain'; bytes: Uint8Array } | { kind: 'sealed'; iv: Uint8Array<ArrayBuffer>; data: ArrayBuffer };
 
@@ -136,6 +145,8 @@ export interface GalleryStore {
   renamePerson(id: string, name: string): Promise<PersonRecord>;
   /** Replaces the consent record (rectification, or a fresh consent to extend retention). */
   updateConsent(id: string, consent: ConsentRecord): Promise<PersonRecord>;
+  /** Restricts processing of a person (kept, never matched) or lifts it (null). */
+  setRestriction(id: string, restriction: Restriction | null): Promise<PersonRecord>;
   /** Erases the person and leaves a tombstone (see core/tombstone.ts); works while locked. */
   deletePerson(id: string, reason?: Exclude<TombstoneReason, 'expire'>): Promise<void>;
   deleteTemplate(templateId: string): Promise<void>;
@@ -336,7 +347,7 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   private async person(stored: StoredPerson): Promise<PersonRecord> {
     const secret = await this.decode<PersonSecret>(stored.payload, `person:${stored.id}`);
-    return { id: stored.id, createdAt: stored.createdAt, updatedAt: stored.updatedAt, expiresAt: stored.expiresAt, importedFrom: stored.importedFrom ?? null, ...secret };
+    return { id: stored.id, createdAt: stored.createdAt, updatedAt: stored.updatedAt, expiresAt: stored.expiresAt, importedFrom: stored.importedFrom ?? null, ...secret, restriction: secret.restriction ?? null };
   }
 
   private async template(stored: StoredTemplate): Promise<TemplateRecord> {
@@ -345,7 +356,7 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   private async storedPerson(p: PersonRecord): Promise<StoredPerson> {
-    const secret: PersonSecret = { name: p.name, consent: p.consent };
+    const secret: PersonSecret = { name: p.name, consent: p.consent, restriction: p.restriction };
     return { id: p.id, createdAt: p.createdAt, updatedAt: p.updatedAt, expiresAt: p.expiresAt, importedFrom: p.importedFrom, payload: await this.encode(secret, `person:${p.id}`) };
   }
 
@@ -361,7 +372,7 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   private newPerson(input: NewPerson, now: number): PersonRecord {
     const consent = validConsent(input.consent);
-    return { id: crypto.randomUUID(), name: validName(input.name), consent, createdAt: now, updatedAt: now, expiresAt: expiryOf(consent), importedFrom: null };
+    return { id: crypto.randomUUID(), name: validName(input.name), consent, createdAt: now, updatedAt: now, expiresAt: expiryOf(consent), importedFrom: null, restriction: null };
   }
 
   async addPersonWithTemplates(input: NewPerson, templates: NewTemplate[]) {
@@ -441,6 +452,13 @@ class IndexedDbGalleryStore implements GalleryStore {
     const valid = validConsent(consent);
     const person = await this.requirePerson(id);
     return this.replacePerson({ ...person, consent: valid, expiresAt: expiryOf(valid), updatedAt: Date.now() });
+  }
+
+  async setRestriction(id: string, restriction: Restriction | null) {
+    if (restriction && !restriction.reason.trim()) throw new FacelocalError('invalid-name', 'Say why processing is restricted (who asked, and what they contest).');
+    const person = await this.requirePerson(id);
+    const value = restriction ? { since: restriction.since, reason: restriction.reason.trim().slice(0, 500) } : null;
+    return this.replacePerson({ ...person, restriction: value, updatedAt: Date.now() });
   }
 
   async deletePerson(id: string, reason: Exclude<TombstoneReason, 'expire'> = 'delete') {
@@ -821,6 +839,7 @@ export const STORAGE_DESCRIPTION: {
     createdAt: { what: 'when the person was enrolled', why: 'to show it and for the audit log', sealed: false },
     updatedAt: { what: 'when the person was last changed', why: 'to show it', sealed: false },
     expiresAt: { what: 'when retention ends', why: 'Facelocal erases the person then, even while the gallery is locked', sealed: false },
+    restriction: { what: 'whether processing is restricted (since when, and why in the words of whoever asked)', why: 'a restricted person is kept but never matched or shown as a result until it is lifted', sealed: true },
     importedFrom: { what: 'for a person imported from an export, a one-way hash of their id in that export', why: 'if they withdraw, that older export cannot bring them back either', sealed: false },
   },
   templates: {

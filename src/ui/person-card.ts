@@ -25,7 +25,7 @@ export class PersonCard extends LitElement {
   @property({ attribute: false }) matcher!: Matcher;
   @property({ attribute: false }) person!: Person;
   @state() private thumbnailUrl = '';
-  @state() private mode: 'view' | 'rename' | 'confirm-delete' | 'confirm-withdraw' | 'add' | 'photos' | 'consent' = 'view';
+  @state() private mode: 'view' | 'rename' | 'confirm-delete' | 'confirm-withdraw' | 'add' | 'photos' | 'consent' | 'restrict' = 'view';
   @state() private photos: EnrolledPhoto[] = [];
   @state() private busy = false;
   @state() private message: UserMessage | null = null;
@@ -65,6 +65,11 @@ export class PersonCard extends LitElement {
     return this.run(() => this.matcher.renamePerson(this.person.id, input.value));
   }
 
+  private restrict() {
+    const input = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=restrict-reason]')!;
+    return this.run(() => this.matcher.restrictPerson(this.person.id, input.value));
+  }
+
   private async showPhotos() {
     this.photos = await this.matcher.photosOf(this.person.id);
     this.mode = 'photos';
@@ -102,6 +107,10 @@ export class PersonCard extends LitElement {
           <div data-testid="person-template-count">${p.templateCount} photo${p.templateCount === 1 ? '' : 's'}</div>
           <div class="small">Purpose: ${CONSENT_PURPOSES[p.consent.purpose]}${p.consent.purposeDetail ? ` — ${p.consent.purposeDetail}` : ''}</div>
           <div class="small" data-testid="person-expiry" data-expires-at=${p.expiresAt ?? ''}>Consent ${new Date(p.consent.givenAt).toISOString().slice(0, 10)}; ${describeExpiry(p.expiresAt)}</div>
+          ${p.restriction
+            ? html`<div class="small" data-testid="person-restriction"><strong>Restricted</strong> since ${new Date(p.restriction.since).toISOString().slice(0, 10)}
+                (${p.restriction.reason}): kept, never matched or shown as a result until lifted.</div>`
+            : nothing}
         </div>
       </div>
       ${this.mode === 'rename'
@@ -142,6 +151,14 @@ export class PersonCard extends LitElement {
             <button type="button" class="secondary" @click=${() => (this.mode = 'view')}>Cancel</button>
           </div>`
         : nothing}
+      ${this.mode === 'restrict'
+        ? html`<div class="row">
+            <input type="text" data-testid="restrict-reason" aria-label="Why processing of ${p.name} is restricted" placeholder="Who asked, and what they contest" maxlength="500" />
+            <button type="button" data-testid="restrict-save" ?disabled=${this.busy} @click=${this.restrict}>Restrict</button>
+            <button type="button" class="secondary" @click=${() => (this.mode = 'view')}>Cancel</button>
+          </div>
+          <p class="small">Restricted: ${p.name} stays in the gallery with their consent record, but is never matched, never shown as a result and never revealed through the widget until you lift it.</p>`
+        : nothing}
       ${this.mode === 'add'
         ? html`<photo-picker label="More photos of ${p.name}" multiple testid="add-photos" ?disabled=${this.busy} @photos-selected=${this.addPhotos}></photo-picker>`
         : nothing}
@@ -152,6 +169,9 @@ export class PersonCard extends LitElement {
             <button type="button" class="secondary" data-testid="rename" @click=${() => (this.mode = 'rename')}>Rename</button>
             <button type="button" class="secondary" data-testid="consent" @click=${() => (this.mode = 'consent')}>Consent / extend</button>
             <button type="button" class="secondary" data-testid="export-person" @click=${this.exportPerson}>Export data</button>
+            ${p.restriction
+              ? html`<button type="button" class="secondary" data-testid="lift-restriction" ?disabled=${this.busy} @click=${() => this.run(() => this.matcher.liftRestriction(p.id))}>Lift restriction</button>`
+              : html`<button type="button" class="secondary" data-testid="restrict" @click=${() => (this.mode = 'restrict')}>Restrict</button>`}
             <button type="button" class="secondary" data-testid="withdraw" @click=${() => (this.mode = 'confirm-withdraw')}>Withdraw consent</button>
             <button type="button" class="secondary" data-testid="delete" @click=${() => (this.mode = 'confirm-delete')}>Delete</button>
           </div>`

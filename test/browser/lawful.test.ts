@@ -2,7 +2,7 @@
 // IndexedDB). Where a claim is about storage, storage is read (or written) directly, not through the app.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openHarness, readDeviceStorage, type WatchedPage } from './browser';
+import { launchBrowser, openHarness, readDeviceStorage, waitForApp, type WatchedPage } from './browser';
 
 let browser: Browser;
 let harness: WatchedPage;
@@ -247,5 +247,74 @@ describe('withdrawal sticks (item 4)', () => {
     expect(outcome.auditAfter).toBeGreaterThan(outcome.before.audit); // old entries kept, the identification added
     expect(outcome.after.version).toBe(3);
     expect(outcome.after.stores).toContain('tombstones');
+  });
+});
+
+describe('restriction of processing (item 2)', () => {
+  it('a restricted person is kept but never matched or shown, cannot get photos, until lifted; audited both ways', async () => {
+    const db = 'lawful-restrict';
+    const r = await page.evaluate(async ({ db, obama, biden }) => {
+      const m = (window.lawful = await window.facelocal.openMatcher({ databaseName: db }));
+      const file = async (f: string) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/')[1]);
+      const { person } = await m.enrol({ name: 'Barack Obama', consent: obama }, [await file('obama/obama.jpg'), await file('obama/obama1.jpg')]);
+      await m.enrol({ name: 'Joe Biden', consent: biden }, [await file('biden/biden.jpg')]);
+      const id = person!.id;
+      const look = async () => {
+        const face = (await m.identify(await file('obama/obama3.jpg'))).faces[0];
+        const self = await m.selfCheck(await file('obama/obama2.jpg'));
+        return { match: face.match.kind === 'unknown' ? 'unknown' : face.match.personId, candidates: face.candidates.map((c) => c.personId), self: self.found ? self.name : null };
+      };
+      const before = await look();
+      const restricted = await m.restrictPerson(id, 'contests the match of 2 December');
+      const during = await look();
+      const addPhotos = await m.addPhotos(id, [await file('obama/obama2.jpg')]).then(() => 'added', (e) => e.code as string);
+      const listed = (await m.listPeople()).find((p) => p.id === id);
+      const lifted = await m.liftRestriction(id);
+      const after = await look();
+      const audit = (await m.auditLog()).filter((e) => e.personId === id).map((e) => e.action);
+      return { id, before, restricted: restricted.restriction, during, addPhotos, listed: listed && { restriction: listed.restriction, templateCount: listed.templateCount }, lifted: lifted.restriction, after, audit };
+    }, { db, obama: consentFor('Barack Obama'), biden: consentFor('Joe Biden') });
+
+    expect(r.before).toMatchObject({ match: r.id, self: 'Barack Obama' });
+    expect(r.restricted).toMatchObject({ reason: 'contests the match of 2 December', since: expect.any(Number) });
+    expect(r.during.match).not.toBe(r.id);
+    expect(r.during.candidates).not.toContain(r.id);
+    expect(r.during.self).toBeNull();
+    expect(r.addPhotos).toBe('restricted');
+    expect(r.listed).toEqual({ restriction: r.restricted, templateCount: 2 }); // kept, with both photos
+    expect(r.lifted).toBeNull();
+    expect(r.after).toMatchObject({ match: r.id, self: 'Barack Obama' });
+    expect(r.audit).toEqual(expect.arrayContaining(['enrol', 'restrict', 'lift-restriction']));
+    // While restricted nothing was erased: storage still holds the person and both templates.
+    const { stores } = await readDeviceStorage(page);
+    expect((stores[`${db}/people`] as { id: string }[]).map((p) => p.id)).toContain(r.id);
+    expect((stores[`${db}/templates`] as { personId: string }[]).filter((t) => t.personId === r.id)).toHaveLength(2);
+  });
+
+  it('the people list shows the restriction and lifts it (app UI)', async () => {
+    const ui = await harness.context.newPage();
+    try {
+      // The app's own gallery: enrol through the facade on the harness page (same origin), then use the app.
+      await page.evaluate(async (consent) => {
+        const m = await window.facelocal.openMatcher();
+        const photo = new File([await (await fetch('/__faces/obama/obama.jpg')).blob()], 'obama.jpg');
+        await m.enrol({ name: 'Barack Obama', consent }, [photo]);
+        await m.close();
+      }, consentFor('Barack Obama'));
+      await ui.goto(inject('baseUrl'));
+      await waitForApp(ui);
+      await ui.click('[data-testid=tab-people]');
+      const card = ui.locator('[data-testid=person][data-name="Barack Obama"]');
+      await card.locator('[data-testid=restrict]').click();
+      await card.locator('[data-testid=restrict-save]').click(); // no reason given
+      await card.locator('[data-testid=message]', { hasText: 'Say why' }).waitFor();
+      await card.locator('[data-testid=restrict-reason]').fill('contests a match');
+      await card.locator('[data-testid=restrict-save]').click();
+      await ui.locator('[data-testid=person][data-restricted=true] [data-testid=person-restriction]', { hasText: 'contests a match' }).waitFor();
+      await ui.locator('[data-testid=person][data-restricted=true] [data-testid=lift-restriction]').click();
+      await ui.locator('[data-testid=person][data-name="Barack Obama"][data-restricted=false]').waitFor();
+    } finally {
+      await ui.close();
+    }
   });
 });

@@ -254,3 +254,21 @@ describe('gallery store encryption at rest', () => {
     expect((await rejection(store.enableEncryption('long enough passphrase, 2026!', cheap))).code).toBe('invalid-passphrase');
   });
 });
+
+describe('restriction of processing', () => {
+  it('is kept (sealed with the person), needs a reason, and lifts', async () => {
+    const { factory, store } = await freshStore();
+    const { person } = await store.addPersonWithTemplates(newPerson('Ada'), [template(1)]);
+    expect(person.restriction).toBeNull();
+    expect((await rejection(store.setRestriction(person.id, { since: 5, reason: '  ' }))).code).toBe('invalid-name');
+    await store.setRestriction(person.id, { since: 5, reason: ' contests a match ' });
+    await store.enableEncryption('correct horse battery staple', { N: 2 ** 10 });
+    store.close();
+    const reopened = await openGalleryStore({ name: 'test', idbFactory: factory });
+    await reopened.unlock('correct horse battery staple');
+    expect((await reopened.getPerson(person.id))?.restriction).toEqual({ since: 5, reason: 'contests a match' });
+    expect((await reopened.templatesOf(person.id)).length).toBe(1);
+    await reopened.setRestriction(person.id, null);
+    expect((await reopened.getPerson(person.id))?.restriction).toBeNull();
+  });
+});
