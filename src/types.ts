@@ -3,6 +3,7 @@ import type { Box } from './core/detection-geometry';
 import type { ScoreReading } from './core/calibration';
 import type { ConsentRecord } from './core/consent';
 import type { AuditEntry } from './core/audit';
+import type { ConsentReceipt } from './core/consent-receipt';
 import type { FaceQuality } from './core/face-quality';
 
 export type { Box } from './core/detection-geometry';
@@ -10,6 +11,7 @@ export type { ScoreReading } from './core/calibration';
 export type { ConsentRecord, ConsentPurpose, RetentionPeriod } from './core/consent';
 export { CONSENT_PURPOSES, RETENTION_PRESETS, describeExpiry, consentProblems } from './core/consent';
 export type { AuditEntry, AuditAction } from './core/audit';
+export type { ConsentReceipt, KantaraConsentReceipt } from './core/consent-receipt';
 export type { FaceQuality } from './core/face-quality';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
@@ -358,8 +360,13 @@ export interface Matcher {
    */
   restrictPerson(personId: string, reason: string): Promise<Person>;
   liftRestriction(personId: string): Promise<Person>;
-  /** The person withdraws consent: everything of theirs is erased at once. */
-  withdrawConsent(personId: string): Promise<void>;
+  /**
+   * The person withdraws consent: everything of theirs is erased at once. Returns their withdrawal receipt (made
+   * before the erasure; null when the gallery is locked, since the consent record cannot be read then).
+   */
+  withdrawConsent(personId: string): Promise<ConsentReceipt | null>;
+  /** The receipt of the person's current consent: Kantara CR v1.1 JSON and a printable page; the export carries the same. */
+  consentReceipt(personId: string): Promise<ConsentReceipt>;
   /** Erases every person whose retention has ended (also run at start and every minute). Returns how many. */
   enforceRetention(now?: number): Promise<number>;
   /** Empties every store and cache the app owns. */

@@ -16,6 +16,8 @@ import { joinTabSession, type TabSession } from './tab-session';
 import { PhotoImporter } from './photo-imports';
 import type { AnalysedFace, AnalysedPhoto } from '../workers/worker-protocol';
 import { CameraSession } from './live-session';
+import { receiptFor } from './receipts';
+import type { ConsentReceipt } from '../core/consent-receipt';
 import { untilServiceWorkerControls } from './service-worker-gate';
 import {
   FacelocalError,
@@ -413,8 +415,19 @@ class FaceMatcher implements Matcher {
     return this.erasePerson(personId, 'delete');
   }
 
-  withdrawConsent(personId: string): Promise<void> {
-    return this.erasePerson(personId, 'withdraw');
+  async withdrawConsent(personId: string): Promise<ConsentReceipt | null> {
+    // The receipt needs the consent record, so it is made first; a locked gallery still erases, without a receipt.
+    const person = this.store.locked ? undefined : await this.store.getPerson(personId);
+    const receipt = person ? await receiptFor(this.store, person, 'withdrawn', Date.now()) : null;
+    await this.erasePerson(personId, 'withdraw');
+    return receipt;
+  }
+
+  async consentReceipt(personId: string): Promise<ConsentReceipt> {
+    this.assertUnlocked();
+    const person = await this.store.getPerson(personId);
+    if (!person) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
+    return receiptFor(this.store, person, 'given', person.consent.givenAt);
   }
 
   async photosOf(personId: string): Promise<EnrolledPhoto[]> {
@@ -474,6 +487,7 @@ class FaceMatcher implements Matcher {
           embedding: Array.from(t.embedding), modelId: t.modelId, sourceName: t.sourceName, box: t.box, quality: t.quality,
           createdAt: t.createdAt, thumbnail: { type: 'image/jpeg', base64: bytesToBase64(new Uint8Array(t.thumbnail.bytes)) },
         })),
+        consentReceipt: { ...(await receiptFor(this.store, p, 'given', p.consent.givenAt)).json },
       });
     }
     const file: ExportFile = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(), people: exported };

@@ -4,7 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { CONSENT_PURPOSES, describeExpiry, type EnrolledPhoto, type Matcher, type Person } from '../index';
 import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
-import { fileSafe, saveFile } from './download';
+import { fileSafe, saveFile, saveReceipt } from './download';
 import './photo-picker';
 import './consent-form';
 import type { ConsentForm } from './consent-form';
@@ -89,6 +89,23 @@ export class PersonCard extends LitElement {
     }
   }
 
+  private async receipt() {
+    try {
+      saveReceipt(await this.matcher.consentReceipt(this.person.id), this.person.name);
+    } catch (error) {
+      this.message = messageFor(error);
+    }
+  }
+
+  /** Withdrawal erases the person; their withdrawal receipt is saved first thing after, for them to keep. */
+  private withdraw() {
+    const name = this.person.name;
+    return this.run(async () => {
+      const receipt = await this.matcher.withdrawConsent(this.person.id);
+      if (receipt) saveReceipt(receipt, name);
+    });
+  }
+
   private addPhotos(e: CustomEvent<File[]>) {
     return this.run(async () => {
       const result = await this.matcher.addPhotos(this.person.id, e.detail);
@@ -129,8 +146,8 @@ export class PersonCard extends LitElement {
         : nothing}
       ${this.mode === 'confirm-withdraw'
         ? html`<div class="row" role="alert">
-            <span>${p.name} withdraws consent: erase their face data, photos and consent record now?</span>
-            <button type="button" class="danger" data-testid="withdraw-confirm" ?disabled=${this.busy} @click=${() => this.run(() => this.matcher.withdrawConsent(p.id))}>Withdraw and erase</button>
+            <span>${p.name} withdraws consent: erase their face data, photos and consent record now? A withdrawal receipt for them to keep is saved.</span>
+            <button type="button" class="danger" data-testid="withdraw-confirm" ?disabled=${this.busy} @click=${this.withdraw}>Withdraw and erase</button>
             <button type="button" class="secondary" @click=${() => (this.mode = 'view')}>Cancel</button>
           </div>`
         : nothing}
@@ -169,6 +186,7 @@ export class PersonCard extends LitElement {
             <button type="button" class="secondary" data-testid="rename" @click=${() => (this.mode = 'rename')}>Rename</button>
             <button type="button" class="secondary" data-testid="consent" @click=${() => (this.mode = 'consent')}>Consent / extend</button>
             <button type="button" class="secondary" data-testid="export-person" @click=${this.exportPerson}>Export data</button>
+            <button type="button" class="secondary" data-testid="consent-receipt" @click=${this.receipt}>Consent receipt</button>
             ${p.restriction
               ? html`<button type="button" class="secondary" data-testid="lift-restriction" ?disabled=${this.busy} @click=${() => this.run(() => this.matcher.liftRestriction(p.id))}>Lift restriction</button>`
               : html`<button type="button" class="secondary" data-testid="restrict" @click=${() => (this.mode = 'restrict')}>Restrict</button>`}

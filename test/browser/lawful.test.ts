@@ -2,7 +2,8 @@
 // IndexedDB). Where a claim is about storage, storage is read (or written) directly, not through the app.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openHarness, readDeviceStorage, waitForApp, type WatchedPage } from './browser';
+import { readFileSync, readdirSync } from 'node:fs';
+import { facePath, giveConsent, launchBrowser, openHarness, readDeviceStorage, waitForApp, type WatchedPage } from './browser';
 
 let browser: Browser;
 let harness: WatchedPage;
@@ -313,6 +314,64 @@ describe('restriction of processing (item 2)', () => {
       await ui.locator('[data-testid=person][data-restricted=true] [data-testid=person-restriction]', { hasText: 'contests a match' }).waitFor();
       await ui.locator('[data-testid=person][data-restricted=true] [data-testid=lift-restriction]').click();
       await ui.locator('[data-testid=person][data-name="Barack Obama"][data-restricted=false]').waitFor();
+    } finally {
+      await ui.close();
+    }
+  });
+});
+
+describe('consent receipts (item 1)', () => {
+  it('a receipt at enrolment and at withdrawal, agreeing with the export', async () => {
+    const db = 'lawful-receipts';
+    const r = await page.evaluate(async ({ db, consent }) => {
+      const m = (window.lawful = await window.facelocal.openMatcher({ databaseName: db }));
+      const photo = new File([await (await fetch('/__faces/amy/amy1.png')).blob()], 'amy1.png');
+      const { person } = await m.enrol({ name: 'Amy', consent }, [photo]);
+      const given = await m.consentReceipt(person!.id);
+      const again = await m.consentReceipt(person!.id);
+      const exported = JSON.parse(await (await m.exportPerson(person!.id)).text());
+      const withdrawn = await m.withdrawConsent(person!.id);
+      return { id: person!.id, given, againId: again.receiptId, exported: exported.people[0], withdrawn };
+    }, { db, consent: { ...consentFor('Amy Farrah Fowler', 365), purposeDetail: 'Lab access' } });
+    expect(r.given.json).toMatchObject({ version: 'KI-CR-v1.1.0', piiPrincipalId: 'Amy Farrah Fowler', piiControllers: [{ piiController: 'Op' }], sensitive: true });
+    expect(r.given.json.services[0].purposes[0].piiCategory.join(' ')).toMatch(/face template.*face thumbnail/);
+    expect(r.againId).toBe(r.given.receiptId);
+    // The export carries the same receipt, built from the same consent record.
+    expect(r.exported.consentReceipt).toEqual(r.given.json);
+    expect(r.exported.consentReceipt['x-facelocal'].personId).toBe(r.exported.id);
+    expect(r.exported.consent.givenAt).toBe(r.given.json['x-facelocal'].consentGivenAt);
+    expect(r.given.html).toMatch(/Keep this page[\s\S]*Amy Farrah Fowler[\s\S]*Lab access[\s\S]*How to withdraw/);
+    expect(r.withdrawn?.json['x-facelocal']).toMatchObject({ event: 'withdrawn', personId: r.id });
+    expect(r.withdrawn?.receiptId).not.toBe(r.given.receiptId);
+    expect(r.withdrawn?.html).toContain('Receipt: consent withdrawn');
+    await page.evaluate(() => window.lawful.close());
+  });
+
+  it('the app offers the receipt right after enrolment, as a printable page and JSON', async () => {
+    const ui = await harness.context.newPage();
+    try {
+      await ui.goto(inject('baseUrl'));
+      await waitForApp(ui);
+      await ui.click('[data-testid=tab-people]');
+      await ui.fill('[data-testid=person-name]', 'Penny');
+      await ui.setInputFiles('[data-testid=person-photos]', [facePath('penny/' + readdirSync(facePath('penny')).sort()[0])]);
+      await giveConsent(ui);
+      await ui.click('[data-testid=enrol-submit]');
+      await ui.locator('[data-testid=enrolled-receipt]').waitFor({ timeout: 60_000 });
+      const files: Record<string, string> = {};
+      const downloads = new Promise<void>((resolve) => {
+        ui.on('download', async (d) => {
+          files[d.suggestedFilename()] = readFileSync((await d.path())!, 'utf8');
+          if (Object.keys(files).length === 2) resolve();
+        });
+      });
+      await ui.click('[data-testid=enrolled-receipt-download]');
+      await downloads;
+      const html = Object.entries(files).find(([n]) => n.endsWith('.html'))![1];
+      const json = JSON.parse(Object.entries(files).find(([n]) => n.endsWith('.json'))![1]);
+      expect(json.piiPrincipalId).toBe('Penny');
+      expect(html).toContain(json.consentReceiptID);
+      expect(html).toContain('Test Operator');
     } finally {
       await ui.close();
     }
