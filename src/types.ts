@@ -32,7 +32,7 @@ export interface MatcherOptions {
    * Called when the gallery changed without a call from this page: retention erased someone on the timer, or
    * another tab of the app changed it (this page's search index is already reloaded when this runs).
    */
-  onGalleryChange?: (reason: 'expired' | 'other-tab') => void;
+  onGalleryChange?: (reason: 'expired' | 'other-tab' | 'locked') => void;
   /** Pre-processing choices, for calibration and benchmarks; the defaults are the measured best. */
   embedderTuning?: EmbedderTuning;
 }
@@ -70,6 +70,7 @@ export type FacelocalErrorCode =
   | 'closed'
   | 'withdrawn' // an import holds a person who withdrew consent or was erased here (a tombstone): refused whole
   | 'restricted' // the person's processing is restricted: lift the restriction first
+  | 'invalid-setting' // a gallery setting out of range
   | 'busy' // refused because another operation on the gallery (an import, in any tab) is running
   | 'tampered'; // a stored record is not as Facelocal writes it (e.g. in clear while encryption is on): not read
 
@@ -386,7 +387,13 @@ export interface Matcher {
   readonly encryption: { enabled: boolean; locked: boolean };
   enableEncryption(passphrase: string): Promise<void>;
   unlock(passphrase: string): Promise<void>;
-  /** Forgets the key: nothing personal can be read until unlock. */
+  /**
+   * Forgets the key, the search index and the names: nothing personal can be read until unlock. Every other tab and
+   * same-origin widget of this gallery does the same (BroadcastChannel).
+   */
   lock(): void;
+  /** Lock after `idleMs` without input (null: never) and/or when the page is hidden; shared by every tab of the gallery. */
+  setAutoLock(setting: { idleMs: number | null; whenHidden: boolean }): Promise<void>;
+  autoLockSetting(): Promise<{ idleMs: number | null; whenHidden: boolean }>;
   close(): Promise<void>;
 }

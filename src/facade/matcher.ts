@@ -17,6 +17,7 @@ import { PhotoImporter } from './photo-imports';
 import type { AnalysedFace, AnalysedPhoto } from '../workers/worker-protocol';
 import { CameraSession } from './live-session';
 import { receiptFor } from './receipts';
+import { AutoLock } from './auto-lock';
 import type { ConsentReceipt } from '../core/consent-receipt';
 import { untilServiceWorkerControls } from './service-worker-gate';
 import {
@@ -93,6 +94,7 @@ class FaceMatcher implements Matcher {
   private readonly embedCrops: (crops: Uint8ClampedArray[]) => Promise<Float32Array[]>;
   readonly imports: PhotoImporter;
   private groupingWorker: ReturnType<typeof startGroupingWorker> | undefined;
+  private autoLock: AutoLock | undefined;
 
   private constructor(
     private readonly store: GalleryStore,
@@ -120,13 +122,26 @@ class FaceMatcher implements Matcher {
     });
   }
 
-  static async create(store: GalleryStore, detector: DetectorRemote, embedder: EmbedderRemote, info: MatcherInfo, stop: () => void, session: TabSession, databaseName: string, onChange?: (reason: 'expired' | 'other-tab') => void) {
+  static async create(store: GalleryStore, detector: DetectorRemote, embedder: EmbedderRemote, info: MatcherInfo, stop: () => void, session: TabSession, databaseName: string, onChange?: (reason: 'expired' | 'other-tab' | 'locked') => void) {
     const matcher = new FaceMatcher(store, detector, embedder, info, stop, session);
+    matcher.autoLock = new AutoLock(() => {
+      if (!store.encrypted || store.locked) return;
+      matcher.lock();
+      onChange?.('locked');
+    });
+    matcher.autoLock.apply((await store.preferences()).autoLock);
     if (typeof BroadcastChannel !== 'undefined') {
       matcher.tabs = new BroadcastChannel(`facelocal-gallery:${databaseName}`);
-      matcher.tabs.onmessage = async () => {
+      matcher.tabs.onmessage = async (event: MessageEvent) => {
+        // Another tab (or a same-origin widget) locked: drop the key, the index and the names here too.
+        if (event.data === 'locked') {
+          matcher.dropSecrets();
+          onChange?.('locked');
+          return;
+        }
+        matcher.autoLock?.apply((await store.preferences()).autoLock);
         await store.refreshSettings();
-        if (store.locked) matcher.lock();
+        if (store.locked) matcher.dropSecrets(); // not lock(): that would tell every tab to lock
         else await matcher.reloadGallery();
         onChange?.('other-tab');
       };
@@ -158,6 +173,7 @@ class FaceMatcher implements Matcher {
   private assertUnlocked(): void {
     this.assertOpen();
     if (this.store.locked) throw new FacelocalError('locked', 'The gallery is locked: enter the passphrase to use it.');
+    this.autoLock?.restart(); // using the gallery is activity
   }
 
   /**
@@ -582,16 +598,34 @@ class FaceMatcher implements Matcher {
   }
 
   lock(): void {
+    this.dropSecrets();
+    // Every tab and same-origin widget of this gallery locks too (each drops its own key, index and names).
+    this.tabs?.postMessage('locked');
+  }
+
+  private dropSecrets(): void {
     this.store.lock();
     // The in-memory index holds templates and names: drop them with the key.
     this.index.removeWhere(() => true);
     this.names.clear();
   }
 
+  async setAutoLock(setting: { idleMs: number | null; whenHidden: boolean }): Promise<void> {
+    this.assertOpen();
+    const { autoLock } = await this.store.setPreferences({ autoLock: { idleMs: setting.idleMs, whenHidden: setting.whenHidden } });
+    this.autoLock?.apply(autoLock);
+    this.announceChange();
+  }
+
+  async autoLockSetting(): Promise<{ idleMs: number | null; whenHidden: boolean }> {
+    return (await this.store.preferences()).autoLock;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.retentionTimer);
+    this.autoLock?.stop();
     this.tabs?.close();
     this.stopWorkers();
     this.groupingWorker?.worker.terminate();

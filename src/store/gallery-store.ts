@@ -113,6 +113,17 @@ type Payload = { kind: 'plain'; bytes: Uint8Array } | { kind: 'sealed'; iv: Uint
 interface StoredPerson { id: string; createdAt: number; updatedAt: number; expiresAt: number | null; importedFrom?: string | null; payload: Payload }
 interface StoredTemplate { id: string; personId: string; createdAt: number; payload: Payload }
 interface EncryptionSettings { key: 'encryption'; params: KeyParams; verifier: Sealed }
+
+/** Choices about the whole gallery, shared by its tabs (kept in clear: they say nothing about anyone). */
+export interface GalleryPreferences {
+  key: 'preferences';
+  /** Lock after this long without input (ms; null: never), and/or when the page is hidden. */
+  autoLock: { idleMs: number | null; whenHidden: boolean };
+  /** Whether enrolments keep a face thumbnail beside each template; null: not chosen yet (asked at first run). */
+  thumbnails: 'keep' | 'drop' | null;
+}
+
+export const DEFAULT_PREFERENCES: GalleryPreferences = { key: 'preferences', autoLock: { idleMs: null, whenHidden: false }, thumbnails: null };
 type ImportFaceSecret = Pick<ImportFaceRecord, 'fileName' | 'box' | 'detectionScore' | 'embedding' | 'thumbnail'>;
 interface StoredImportFace { id: string; jobId: string; fileKey: string; createdAt: number; groupId: string | null; problem: string | null; payload: Payload }
 
@@ -120,7 +131,7 @@ interface GallerySchema extends DBSchema {
   people: { key: string; value: StoredPerson; indexes: { byExpiry: number } };
   templates: { key: string; value: StoredTemplate; indexes: { byPerson: string } };
   audit: { key: string; value: AuditEntry; indexes: { byTime: number } };
-  settings: { key: string; value: EncryptionSettings };
+  settings: { key: string; value: EncryptionSettings | GalleryPreferences };
   importJobs: { key: string; value: ImportJobRecord };
   importFiles: { key: [string, string]; value: ImportFileRecord; indexes: { byJob: string } };
   importFaces: { key: string; value: StoredImportFace; indexes: { byJob: string } };
@@ -191,6 +202,8 @@ export interface GalleryStore {
    * record written in clear meanwhile. Returns how many such records the scan sealed.
    */
   enableEncryption(passphrase: string, cost?: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>>): Promise<{ sealedLate: number }>;
+  preferences(): Promise<GalleryPreferences>;
+  setPreferences(change: Partial<Omit<GalleryPreferences, 'key'>>): Promise<GalleryPreferences>;
   /** Re-reads settings another tab may have changed (encryption turned on there locks this tab; erased: off). */
   refreshSettings(): Promise<void>;
   unlock(passphrase: string): Promise<void>;
@@ -227,7 +240,7 @@ export async function openGalleryStore(options: { name?: string; idbFactory?: ID
       },
     });
   db = options.idbFactory ? await withFactory(options.idbFactory, open) : await open();
-  const settings = await db.get('settings', 'encryption');
+  const settings = (await db.get('settings', 'encryption')) as EncryptionSettings | undefined;
   return new IndexedDbGalleryStore(name, db, settings ?? null);
 }
 
@@ -333,7 +346,7 @@ class IndexedDbGalleryStore implements GalleryStore {
     const encodedUnder = this.settings;
     try {
       return await writeTransaction(this.db, [...stores, 'settings'], async (tx) => {
-        const now = (await tx.objectStore('settings').get('encryption')) ?? null;
+        const now = ((await tx.objectStore('settings').get('encryption')) as EncryptionSettings | undefined) ?? null;
         if (!sameSettings(now, encodedUnder)) throw new SettingsChanged(now);
         return work(tx);
       });
@@ -747,8 +760,26 @@ class IndexedDbGalleryStore implements GalleryStore {
     }
   }
 
+  async preferences() {
+    const stored = (await this.db.get('settings', 'preferences')) as GalleryPreferences | undefined;
+    return { ...DEFAULT_PREFERENCES, ...stored };
+  }
+
+  async setPreferences(change: Partial<Omit<GalleryPreferences, 'key'>>) {
+    const idle = change.autoLock?.idleMs;
+    if (idle !== undefined && idle !== null && !(Number.isFinite(idle) && idle >= 1000)) {
+      throw new FacelocalError('invalid-setting', 'The idle time before locking must be at least one second.');
+    }
+    return writeTransaction(this.db, ['settings'], async (tx) => {
+      const current = { ...DEFAULT_PREFERENCES, ...((await tx.objectStore('settings').get('preferences')) as GalleryPreferences | undefined) };
+      const updated: GalleryPreferences = { ...current, ...change, key: 'preferences' };
+      await tx.objectStore('settings').put(updated);
+      return updated;
+    });
+  }
+
   async refreshSettings() {
-    const settings = (await this.db.get('settings', 'encryption')) ?? null;
+    const settings = ((await this.db.get('settings', 'encryption')) as EncryptionSettings | undefined) ?? null;
     if (JSON.stringify(settings?.params ?? null) !== JSON.stringify(this.settings?.params ?? null)) {
       this.settings = settings;
       this.key = null;
@@ -827,6 +858,7 @@ export const STORAGE_DESCRIPTION: {
   templates: Described<TemplateRecord>;
   audit: Described<AuditEntry>;
   settings: Described<Omit<EncryptionSettings, 'key'>>;
+  preferences: Described<Omit<GalleryPreferences, 'key'>>;
   importJobs: Described<ImportJobRecord>;
   importFiles: Described<ImportFileRecord>;
   importFaces: Described<ImportFaceRecord>;
@@ -863,6 +895,10 @@ export const STORAGE_DESCRIPTION: {
   settings: {
     params: { what: 'the salt and cost of the passphrase key derivation', why: 'to derive the same key from your passphrase', sealed: false },
     verifier: { what: 'a known text encrypted with your key', why: 'to tell a wrong passphrase from a right one', sealed: false },
+  },
+  preferences: {
+    autoLock: { what: 'after how long without use the gallery locks itself, and whether it locks when the page is hidden', why: 'so an unattended device does not leave the gallery open', sealed: false },
+    thumbnails: { what: 'whether a small picture of each enrolled face is kept beside its template', why: 'data minimisation: you choose; without thumbnails the people list shows initials', sealed: false },
   },
   importJobs: {
     id: { what: 'a random identifier of a photo-library import', why: 'to resume it and to group its faces', sealed: false },

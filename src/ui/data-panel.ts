@@ -26,10 +26,21 @@ export class DataPanel extends LitElement {
   @state() private audit: AuditEntry[] = [];
   @state() private auditLoaded = false;
   @state() private confirmErase = false;
+  @state() private autoLock: { idleMs: number | null; whenHidden: boolean } = { idleMs: null, whenHidden: false };
 
   connectedCallback(): void {
     super.connectedCallback();
     void this.loadAudit();
+    void this.matcher.autoLockSetting().then((s) => (this.autoLock = s), () => undefined);
+  }
+
+  private setAutoLock(change: Partial<{ idleMs: number | null; whenHidden: boolean }>) {
+    const setting = { ...this.autoLock, ...change };
+    return this.run(async () => {
+      await this.matcher.setAutoLock(setting);
+      this.autoLock = setting;
+      return setting.idleMs === null && !setting.whenHidden ? 'The gallery no longer locks by itself.' : 'Auto-lock saved for every tab of this gallery.';
+    });
   }
 
   private async loadAudit() {
@@ -98,7 +109,17 @@ export class DataPanel extends LitElement {
         <h3>Encryption at rest</h3>
         ${enc.enabled
           ? html`<p data-testid="encryption-state">On: names, consent records, face templates and thumbnails are encrypted (AES-GCM, key from your passphrase by scrypt).</p>
-              <button type="button" class="secondary" data-testid="lock" @click=${() => this.dispatchEvent(new CustomEvent('lock-requested', { bubbles: true, composed: true }))}>Lock now</button>`
+              <button type="button" class="secondary" data-testid="lock" @click=${() => this.dispatchEvent(new CustomEvent('lock-requested', { bubbles: true, composed: true }))}>Lock now</button>
+              <p>Locking locks every open tab of this gallery, and the widget.</p>
+              <div class="row">
+                <label for="auto-lock">Lock by itself after</label>
+                <select id="auto-lock" data-testid="auto-lock-idle" @change=${(e: Event) => { const v = (e.target as HTMLSelectElement).value; return this.setAutoLock({ idleMs: v === 'never' ? null : Number(v) }); }}>
+                  ${[['never', 'never'], [String(60_000), '1 minute without use'], [String(5 * 60_000), '5 minutes without use'], [String(15 * 60_000), '15 minutes without use'], [String(60 * 60_000), '1 hour without use']]
+                    .map(([value, label]) => html`<option value=${value} ?selected=${String(this.autoLock.idleMs ?? 'never') === value}>${label}</option>`)}
+                </select>
+                <label><input type="checkbox" data-testid="auto-lock-hidden" .checked=${this.autoLock.whenHidden}
+                  @change=${(e: Event) => this.setAutoLock({ whenHidden: (e.target as HTMLInputElement).checked })} /> and whenever this page is hidden</label>
+              </div>`
           : html`<p data-testid="encryption-state">Off. Protect the gallery with a passphrase: at least 12 characters and hard to guess
                 (four unrelated words work well). Turning encryption on takes several seconds, and so does each unlock: that cost is
                 what makes guessing the passphrase slow.</p>

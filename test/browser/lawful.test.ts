@@ -377,3 +377,68 @@ describe('consent receipts (item 1)', () => {
     }
   });
 });
+
+describe('locks that lock (item 5)', () => {
+  it('locking one tab locks the others (key, index and names dropped); auto-lock when idle and when hidden', async () => {
+    const db = 'lawful-locks';
+    const other = await secondTab();
+    try {
+      await page.evaluate(async ({ db, consent, pass }) => {
+        window.lawful = await window.facelocal.openMatcher({ databaseName: db });
+        const photo = new File([await (await fetch('/__faces/obama/obama.jpg')).blob()], 'obama.jpg');
+        await window.lawful.enrol({ name: 'Barack Obama', consent }, [photo]);
+        await window.lawful.enableEncryption(pass);
+      }, { db, consent: consentFor('Barack Obama'), pass: PASS });
+      const otherBefore = await other.evaluate(async ({ db, pass }) => {
+        const reasons: string[] = [];
+        (window as unknown as { reasons: string[] }).reasons = reasons;
+        window.lawful = await window.facelocal.openMatcher({ databaseName: db, onGalleryChange: (r) => reasons.push(r) });
+        const lockedAtOpen = window.lawful.encryption.locked;
+        await window.lawful.unlock(pass);
+        const probe = await (await fetch('/__faces/obama/obama3.jpg')).blob();
+        return { lockedAtOpen, match: (await window.lawful.identify(probe)).faces[0].match.kind };
+      }, { db, pass: PASS });
+      expect(otherBefore).toEqual({ lockedAtOpen: true, match: 'known' });
+
+      await page.evaluate(() => window.lawful.lock());
+      await other.waitForFunction(() => window.lawful.encryption.locked);
+      const otherAfter = await other.evaluate(async () => {
+        const probe = await (await fetch('/__faces/obama/obama3.jpg')).blob();
+        return {
+          reasons: (window as unknown as { reasons: string[] }).reasons,
+          list: await window.lawful.listPeople().then(() => 'listed', (e) => e.code),
+          identify: await window.lawful.identify(probe).then(() => 'identified', (e) => e.code),
+        };
+      });
+      expect(otherAfter).toEqual({ reasons: ['locked'], list: 'locked', identify: 'locked' });
+
+      // Idle: no input and no use for the chosen time locks this tab (and so every tab).
+      await page.evaluate(async (pass) => {
+        await window.lawful.unlock(pass);
+        await window.lawful.setAutoLock({ idleMs: 1500, whenHidden: false });
+      }, PASS);
+      await page.waitForFunction(() => window.lawful.encryption.locked, undefined, { timeout: 30_000 });
+      expect(await page.evaluate(() => window.lawful.autoLockSetting())).toEqual({ idleMs: 1500, whenHidden: false });
+      const tooShort = await page.evaluate(() => window.lawful.setAutoLock({ idleMs: 5, whenHidden: false }).then(() => null, (e) => e.code));
+      expect(tooShort).toBe('invalid-setting');
+
+      // Hidden: the page going to the background locks at once.
+      await page.evaluate(async (pass) => {
+        await window.lawful.unlock(pass);
+        await window.lawful.setAutoLock({ idleMs: null, whenHidden: true });
+      }, PASS);
+      expect(await page.evaluate(() => window.lawful.encryption.locked)).toBe(false);
+      await page.evaluate(() => {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+        document.dispatchEvent(new Event('visibilitychange'));
+      });
+      expect(await page.evaluate(() => window.lawful.encryption.locked)).toBe(true);
+      await page.evaluate(() => {
+        delete (document as unknown as { visibilityState?: string }).visibilityState;
+        return window.lawful.close();
+      });
+    } finally {
+      await other.close();
+    }
+  }, 400_000); // three scrypt derivations at N=2^17 and two model loads on a shared 2-core machine
+});

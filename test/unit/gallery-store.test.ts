@@ -272,3 +272,16 @@ describe('restriction of processing', () => {
     expect((await reopened.getPerson(person.id))?.restriction).toBeNull();
   });
 });
+
+describe('gallery preferences', () => {
+  it('default to no auto-lock and thumbnails not chosen; keep a change; refuse an idle time under a second', async () => {
+    const { factory, store } = await freshStore();
+    expect(await store.preferences()).toEqual({ key: 'preferences', autoLock: { idleMs: null, whenHidden: false }, thumbnails: null });
+    await store.setPreferences({ autoLock: { idleMs: 60_000, whenHidden: true } });
+    expect((await rejection(store.setPreferences({ autoLock: { idleMs: 10, whenHidden: false } }))).code).toBe('invalid-setting');
+    store.close();
+    const reopened = await openGalleryStore({ name: 'test', idbFactory: factory });
+    expect((await reopened.preferences()).autoLock).toEqual({ idleMs: 60_000, whenHidden: true });
+    expect(reopened.encrypted).toBe(false); // the preferences record is not taken for encryption settings
+  });
+});
