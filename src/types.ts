@@ -395,5 +395,10 @@ export interface Matcher {
   /** Lock after `idleMs` without input (null: never) and/or when the page is hidden; shared by every tab of the gallery. */
   setAutoLock(setting: { idleMs: number | null; whenHidden: boolean }): Promise<void>;
   autoLockSetting(): Promise<{ idleMs: number | null; whenHidden: boolean }>;
+  /**
+   * Whether the browser keeps the gallery under storage pressure (persistent storage, asked for at the first
+   * enrolment), with what it means in words.
+   */
+  storagePersistence(): Promise<{ persisted: boolean | null; message: string }>;
   close(): Promise<void>;
 }

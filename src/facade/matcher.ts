@@ -18,6 +18,7 @@ import type { AnalysedFace, AnalysedPhoto } from '../workers/worker-protocol';
 import { CameraSession } from './live-session';
 import { receiptFor } from './receipts';
 import { AutoLock } from './auto-lock';
+import { askForPersistentStorage, storagePersistence, type StoragePersistence } from './persistence';
 import type { ConsentReceipt } from '../core/consent-receipt';
 import { untilServiceWorkerControls } from './service-worker-gate';
 import {
@@ -262,6 +263,8 @@ class FaceMatcher implements Matcher {
     this.names.set(saved.person.id, saved.person.name);
     this.indexTemplates(saved.templates, outcomes);
     this.announceChange();
+    // The first person is the first thing to lose: ask the browser not to evict the gallery.
+    if ((await this.store.countPeople()) === 1) await askForPersistentStorage().catch(() => null);
     await this.audit('enrol', `enrolled with ${saved.templates.length} photo(s); ${outcomes.length - saved.templates.length} refused`, saved.person.id);
     return { person: toPerson(saved.person, saved.templates.length), photos: outcomes };
   }
@@ -615,6 +618,10 @@ class FaceMatcher implements Matcher {
     const { autoLock } = await this.store.setPreferences({ autoLock: { idleMs: setting.idleMs, whenHidden: setting.whenHidden } });
     this.autoLock?.apply(autoLock);
     this.announceChange();
+  }
+
+  storagePersistence(): Promise<StoragePersistence> {
+    return storagePersistence();
   }
 
   async autoLockSetting(): Promise<{ idleMs: number | null; whenHidden: boolean }> {

@@ -172,6 +172,8 @@ export interface GalleryStore {
   /** Adds people from an export, all or nothing; refused ('withdrawn') when one of them has a tombstone. */
   importPeople(people: { person: NewPerson; templates: NewTemplate[]; exportedId: string }[]): Promise<PersonRecord[]>;
   tombstoneCount(): Promise<number>;
+  /** How many people are enrolled, without opening their records (works while locked). */
+  countPeople(): Promise<number>;
   log(entry: Omit<AuditEntry, 'id' | 'at'>, at?: number): Promise<void>;
   auditLog(): Promise<AuditEntry[]>;
   pruneAudit(now?: number): Promise<number>;
@@ -420,6 +422,10 @@ class IndexedDbGalleryStore implements GalleryStore {
       }
     });
     return records;
+  }
+
+  async countPeople() {
+    return this.db.count('people');
   }
 
   async tombstoneCount() {

@@ -27,11 +27,13 @@ export class DataPanel extends LitElement {
   @state() private auditLoaded = false;
   @state() private confirmErase = false;
   @state() private autoLock: { idleMs: number | null; whenHidden: boolean } = { idleMs: null, whenHidden: false };
+  @state() private persistence: { persisted: boolean | null; message: string } | null = null;
 
   connectedCallback(): void {
     super.connectedCallback();
     void this.loadAudit();
     void this.matcher.autoLockSetting().then((s) => (this.autoLock = s), () => undefined);
+    void this.matcher.storagePersistence().then((p) => (this.persistence = p), () => undefined);
   }
 
   private setAutoLock(change: Partial<{ idleMs: number | null; whenHidden: boolean }>) {
@@ -104,6 +106,10 @@ export class DataPanel extends LitElement {
           <button type="button" data-testid="export-gallery" ?disabled=${this.busy} @click=${this.exportAll}>Export the whole gallery</button>
           <label>Import a Facelocal export <input type="file" accept="application/json,.json" data-testid="import-file" ?disabled=${this.busy} @change=${this.importFile} /></label>
         </div>
+      </section>
+      <section>
+        <h3>Kept on this device</h3>
+        <p data-testid="storage-persistence" data-persisted=${String(this.persistence?.persisted ?? 'unknown')}>${this.persistence?.message ?? 'Checking…'}</p>
       </section>
       <section>
         <h3>Encryption at rest</h3>

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { readFileSync, readdirSync } from 'node:fs';
-import { facePath, giveConsent, launchBrowser, openHarness, readDeviceStorage, waitForApp, type WatchedPage } from './browser';
+import { WatchedPage, facePath, giveConsent, launchBrowser, openHarness, readDeviceStorage, waitForApp } from './browser';
 
 let browser: Browser;
 let harness: WatchedPage;
@@ -441,4 +441,46 @@ describe('locks that lock (item 5)', () => {
       await other.close();
     }
   }, 400_000); // three scrypt derivations at N=2^17 and two model loads on a shared 2-core machine
+});
+
+describe('persistent storage (item 7)', () => {
+  it('is asked for at the first enrolment only, and the app says whether it was granted and what that means', async () => {
+    const fresh = await WatchedPage.open(browser, inject('baseUrl'), { serveFaces: true }); // a new profile: nothing persisted yet
+    try {
+      const p = fresh.page;
+      await p.goto(new URL('test/harness/', inject('baseUrl')).href);
+      await p.waitForFunction(() => document.body.dataset.ready === 'true');
+      const r = await p.evaluate(async (consent) => {
+        const calls: boolean[] = [];
+        const real = navigator.storage.persist.bind(navigator.storage);
+        navigator.storage.persist = async () => { const granted = await real(); calls.push(granted); return granted; };
+        const before = await navigator.storage.persisted();
+        const m = await window.facelocal.openMatcher();
+        const file = async (f: string) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/')[1]);
+        const afterOpen = calls.length;
+        await m.enrol({ name: 'Howard', consent: { ...consent, subjectName: 'Howard' } }, [await file('howard/' + 'howard1.png')]);
+        const afterFirst = calls.length;
+        await m.enrol({ name: 'Raj', consent: { ...consent, subjectName: 'Raj' } }, [await file('raj/raj1.png')]);
+        const state = await m.storagePersistence();
+        await m.close();
+        return { before, afterOpen, afterFirst, afterSecond: calls.length, granted: calls[0], state, now: await navigator.storage.persisted() };
+      }, consentFor('Howard'));
+      expect(r.before).toBe(false);
+      expect(r.afterOpen).toBe(0);
+      expect(r.afterFirst).toBe(1);
+      expect(r.afterSecond).toBe(1);
+      expect(r.state.persisted).toBe(r.now);
+      expect(r.state.message).toMatch(r.now ? /granted: the browser will not erase/ : /not granted: .*may erase the whole gallery/);
+      console.log(`persistent storage in headless Chromium: ${r.granted ? 'granted' : 'not granted'}`);
+
+      await p.goto(inject('baseUrl'));
+      await waitForApp(p);
+      await p.click('[data-testid=tab-data]');
+      const shown = p.locator(`[data-testid=storage-persistence][data-persisted=${String(r.now)}]`);
+      await shown.waitFor();
+      expect(await shown.textContent()).toBe(r.state.message);
+    } finally {
+      await fresh.close();
+    }
+  });
 });
