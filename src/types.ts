@@ -71,6 +71,7 @@ export type FacelocalErrorCode =
   | 'withdrawn' // an import holds a person who withdrew consent or was erased here (a tombstone): refused whole
   | 'restricted' // the person's processing is restricted: lift the restriction first
   | 'invalid-setting' // a gallery setting out of range
+  | 'passphrase-required' // an encrypted export was given without its passphrase
   | 'busy' // refused because another operation on the gallery (an import, in any tab) is running
   | 'tampered'; // a stored record is not as Facelocal writes it (e.g. in clear while encryption is on): not read
 
@@ -372,11 +373,17 @@ export interface Matcher {
   enforceRetention(now?: number): Promise<number>;
   /** Empties every store and cache the app owns. */
   eraseEverything(): Promise<void>;
-  /** One person's data (consent, templates as numbers, metadata, thumbnails) as a JSON file. */
-  exportPerson(personId: string): Promise<Blob>;
-  exportGallery(): Promise<Blob>;
-  /** Adds the people in an export file; a bad file is refused whole with the reasons, changing nothing. */
-  importGallery(file: Blob): Promise<Person[]>;
+  /**
+   * One person's data (consent, templates as numbers, metadata, thumbnails, consent receipt) as a JSON file; with
+   * `passphrase`, sealed under it (scrypt + AES-GCM; refused when the passphrase is weak).
+   */
+  exportPerson(personId: string, options?: { passphrase?: string }): Promise<Blob>;
+  exportGallery(options?: { passphrase?: string }): Promise<Blob>;
+  /**
+   * Adds the people in an export file; a bad file is refused whole with the reasons, changing nothing. An encrypted
+   * export needs its passphrase ('passphrase-required', then 'wrong-passphrase' when it does not open it).
+   */
+  importGallery(file: Blob, options?: { passphrase?: string }): Promise<Person[]>;
   /** "Am I in this gallery?": compared on the device, nothing stored, nothing logged. */
   selfCheck(selfie: PhotoInput): Promise<SelfCheckResult>;
   auditLog(): Promise<AuditEntry[]>;

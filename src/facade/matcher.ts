@@ -17,6 +17,7 @@ import { PhotoImporter } from './photo-imports';
 import type { AnalysedFace, AnalysedPhoto } from '../workers/worker-protocol';
 import { CameraSession } from './live-session';
 import { receiptFor } from './receipts';
+import { openedExport, sealedIfAsked } from './export-sealing';
 import { AutoLock } from './auto-lock';
 import { askForPersistentStorage, storagePersistence, type StoragePersistence } from './persistence';
 import type { ConsentReceipt } from '../core/consent-receipt';
@@ -496,7 +497,7 @@ class FaceMatcher implements Matcher {
     return first ? new Blob([first.thumbnail.bytes], { type: first.thumbnail.type }) : null;
   }
 
-  private async exportPeople(people: PersonRecord[]): Promise<Blob> {
+  private async exportPeople(people: PersonRecord[], passphrase?: string): Promise<Blob> {
     const exported: ExportedPerson[] = [];
     for (const p of people) {
       const templates = await this.store.templatesOf(p.id);
@@ -510,29 +511,29 @@ class FaceMatcher implements Matcher {
       });
     }
     const file: ExportFile = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(), people: exported };
-    return new Blob([JSON.stringify(file, null, 1)], { type: 'application/json' });
+    return sealedIfAsked(JSON.stringify(file, null, 1), passphrase);
   }
 
-  async exportPerson(personId: string): Promise<Blob> {
+  async exportPerson(personId: string, options: { passphrase?: string } = {}): Promise<Blob> {
     this.assertUnlocked();
     const person = await this.store.getPerson(personId);
     if (!person) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
-    const blob = await this.exportPeople([person]);
-    await this.audit('export', 'one person exported', personId);
+    const blob = await this.exportPeople([person], options.passphrase);
+    await this.audit('export', `one person exported${options.passphrase !== undefined ? ', encrypted' : ''}`, personId);
     return blob;
   }
 
-  async exportGallery(): Promise<Blob> {
+  async exportGallery(options: { passphrase?: string } = {}): Promise<Blob> {
     this.assertUnlocked();
     const people = await this.store.listPeople();
-    const blob = await this.exportPeople(people);
-    await this.audit('export', `whole gallery exported (${people.length} people)`);
+    const blob = await this.exportPeople(people, options.passphrase);
+    await this.audit('export', `whole gallery exported (${people.length} people)${options.passphrase !== undefined ? ', encrypted' : ''}`);
     return blob;
   }
 
-  async importGallery(file: Blob): Promise<Person[]> {
+  async importGallery(file: Blob, options: { passphrase?: string } = {}): Promise<Person[]> {
     this.assertUnlocked();
-    const check = checkExportFile(await file.text(), this.info.embedderModel);
+    const check = checkExportFile(await openedExport(await file.text(), options.passphrase), this.info.embedderModel);
     if (!check.ok) {
       await this.audit('import', 'refused: invalid file');
       throw new FacelocalError('invalid-import', `This file cannot be imported, so nothing was changed: ${check.problems.join('; ')}`);

@@ -64,9 +64,15 @@ export class DataPanel extends LitElement {
     }
   }
 
+  /** The passphrase typed for encrypted exports and imports; undefined when the field is empty. */
+  private exportPassphrase(): string | undefined {
+    return this.renderRoot.querySelector<HTMLInputElement>('[data-testid=export-passphrase]')?.value || undefined;
+  }
+
   private exportAll = () => this.run(async () => {
-    saveFile(await this.matcher.exportGallery(), `facelocal-gallery-${new Date().toISOString().slice(0, 10)}.json`);
-    return 'Gallery exported as a file on this device.';
+    const passphrase = this.exportPassphrase();
+    saveFile(await this.matcher.exportGallery({ passphrase }), `facelocal-gallery-${new Date().toISOString().slice(0, 10)}${passphrase ? '-encrypted' : ''}.json`);
+    return passphrase ? 'Gallery exported, encrypted with the export passphrase.' : 'Gallery exported as a file on this device (not encrypted).';
   });
 
   private importFile = (e: Event) => {
@@ -75,7 +81,7 @@ export class DataPanel extends LitElement {
     input.value = '';
     if (!file) return;
     return this.run(async () => {
-      const people = await this.matcher.importGallery(file);
+      const people = await this.matcher.importGallery(file, { passphrase: this.exportPassphrase() });
       return `Imported ${people.length} ${people.length === 1 ? 'person' : 'people'}.`;
     });
   };
@@ -102,6 +108,11 @@ export class DataPanel extends LitElement {
       ${this.info ? html`<div class="message info" role="status" data-testid="data-info">${this.info}</div>` : nothing}
       <section>
         <h3>Export and import</h3>
+        <div class="row">
+          <label>Export passphrase${enc.enabled ? ' (recommended: this gallery is encrypted)' : ''}
+            <input type="password" data-testid="export-passphrase" autocomplete="new-password" /></label>
+          <span class="small">With a passphrase the export file is encrypted, and importing it asks for the same passphrase. Empty: a plain JSON file anyone can read.</span>
+        </div>
         <div class="row">
           <button type="button" data-testid="export-gallery" ?disabled=${this.busy} @click=${this.exportAll}>Export the whole gallery</button>
           <label>Import a Facelocal export <input type="file" accept="application/json,.json" data-testid="import-file" ?disabled=${this.busy} @change=${this.importFile} /></label>

@@ -484,3 +484,37 @@ describe('persistent storage (item 7)', () => {
     }
   });
 });
+
+describe('encrypted exports (item 6)', () => {
+  it('an export sealed under a chosen passphrase reads as nothing, and imports only with that passphrase', async () => {
+    const r = await page.evaluate(async ({ consent, pass }) => {
+      const m = await window.facelocal.openMatcher({ databaseName: 'lawful-export-from' });
+      const photo = new File([await (await fetch('/__faces/kit_harington/john1.jpeg')).blob()], 'john1.jpeg');
+      const { person } = await m.enrol({ name: 'Kit Harington', consent }, [photo]);
+      const weak = await m.exportGallery({ passphrase: 'kit12345' }).then(() => null, (e) => e.code);
+      const sealed = await (await m.exportPerson(person!.id, { passphrase: pass })).text();
+      await m.close();
+      const to = await window.facelocal.openMatcher({ databaseName: 'lawful-export-to' });
+      const file = new Blob([sealed]);
+      const without = await to.importGallery(file).then(() => null, (e) => e.code);
+      const wrong = await to.importGallery(file, { passphrase: 'wrong horse battery staple' }).then(() => null, (e) => e.code);
+      const peopleAfterRefusals = (await to.listPeople()).length;
+      const imported = (await to.importGallery(file, { passphrase: pass })).map((p) => p.name);
+      const audit = (await to.auditLog()).map((e) => e.outcome);
+      await to.close();
+      return { weak, sealed, without, wrong, peopleAfterRefusals, imported, audit };
+    }, { consent: consentFor('Kit Harington'), pass: PASS });
+    expect(r.weak).toBe('invalid-passphrase');
+    const envelope = JSON.parse(r.sealed);
+    expect(Object.keys(envelope).sort()).toEqual(['data', 'format', 'iv', 'kdf', 'version']);
+    expect(envelope).toMatchObject({ format: 'facelocal-gallery-sealed', kdf: { name: 'scrypt', N: 2 ** 17, r: 8 } });
+    expect(r.sealed).not.toMatch(/Kit|Harington|embedding|consent|john1/);
+    expect(r.without).toBe('passphrase-required');
+    expect(r.wrong).toBe('wrong-passphrase');
+    expect(r.peopleAfterRefusals).toBe(0);
+    expect(r.imported).toEqual(['Kit Harington']);
+    expect(r.audit).toContain('1 people imported');
+    const { stores } = await readDeviceStorage(page);
+    expect(stores['lawful-export-to/people']).toHaveLength(1);
+  });
+});
