@@ -3,6 +3,7 @@ import type { Box } from './core/detection-geometry';
 import type { ScoreReading } from './core/calibration';
 import type { ConsentRecord } from './core/consent';
 import type { AuditEntry } from './core/audit';
+import type { ConsentReceipt } from './core/consent-receipt';
 import type { FaceQuality } from './core/face-quality';
 
 export type { Box } from './core/detection-geometry';
@@ -10,6 +11,7 @@ export type { ScoreReading } from './core/calibration';
 export type { ConsentRecord, ConsentPurpose, RetentionPeriod } from './core/consent';
 export { CONSENT_PURPOSES, RETENTION_PRESETS, describeExpiry, consentProblems } from './core/consent';
 export type { AuditEntry, AuditAction } from './core/audit';
+export type { ConsentReceipt, KantaraConsentReceipt } from './core/consent-receipt';
 export type { FaceQuality } from './core/face-quality';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
@@ -30,7 +32,7 @@ export interface MatcherOptions {
    * Called when the gallery changed without a call from this page: retention erased someone on the timer, or
    * another tab of the app changed it (this page's search index is already reloaded when this runs).
    */
-  onGalleryChange?: (reason: 'expired' | 'other-tab') => void;
+  onGalleryChange?: (reason: 'expired' | 'other-tab' | 'locked') => void;
   /** Pre-processing choices, for calibration and benchmarks; the defaults are the measured best. */
   embedderTuning?: EmbedderTuning;
 }
@@ -67,7 +69,13 @@ export type FacelocalErrorCode =
   | 'import-not-found' // a photo-library import that was discarded, or whose session ended
   | 'cancelled'
   | 'worker-crashed' // a detector, embedder or grouping worker died mid-call; it was restarted, so a retry works
-  | 'closed';
+  | 'closed'
+  | 'withdrawn' // an import holds a person who withdrew consent or was erased here (a tombstone): refused whole
+  | 'restricted' // the person's processing is restricted: lift the restriction first
+  | 'invalid-setting' // a gallery setting out of range
+  | 'passphrase-required' // an encrypted export was given without its passphrase
+  | 'busy' // refused because another operation on the gallery (an import, in any tab) is running
+  | 'tampered'; // a stored record is not as Facelocal writes it (e.g. in clear while encryption is on): not read
 
 /** Every failure the facade reports carries a code (for code) and a message written for people (for the UI). */
 export class FacelocalError extends Error {
@@ -115,6 +123,8 @@ export interface Person {
   consent: ConsentRecord;
   /** When retention ends and Facelocal erases this person; null: kept until consent is withdrawn. */
   expiresAt: number | null;
+  /** Processing restricted (kept, never matched or shown as a result) since when and why; null: not restricted. */
+  restriction: { since: number; reason: string } | null;
 }
 
 /** One enrolled photo of a person (for rectification: remove a bad one). */
@@ -348,17 +358,34 @@ export interface Matcher {
   removePhoto(personId: string, templateId: string): Promise<void>;
   /** Rectification, or a fresh consent to extend retention (expiry is recomputed from it). */
   updateConsent(personId: string, consent: ConsentRecord): Promise<Person>;
-  /** The person withdraws consent: everything of theirs is erased at once. */
-  withdrawConsent(personId: string): Promise<void>;
+  /**
+   * Restriction of processing (GDPR Art. 18): the person is kept with their consent record but never matched, never
+   * a result (identify, live camera, self-check, widget) and cannot get more photos, until lifted. Audited both ways.
+   */
+  restrictPerson(personId: string, reason: string): Promise<Person>;
+  liftRestriction(personId: string): Promise<Person>;
+  /**
+   * The person withdraws consent: everything of theirs is erased at once. Returns their withdrawal receipt (made
+   * before the erasure; null when the gallery is locked, since the consent record cannot be read then).
+   */
+  withdrawConsent(personId: string): Promise<ConsentReceipt | null>;
+  /** The receipt of the person's current consent: Kantara CR v1.1 JSON and a printable page; the export carries the same. */
+  consentReceipt(personId: string): Promise<ConsentReceipt>;
   /** Erases every person whose retention has ended (also run at start and every minute). Returns how many. */
   enforceRetention(now?: number): Promise<number>;
   /** Empties every store and cache the app owns. */
   eraseEverything(): Promise<void>;
-  /** One person's data (consent, templates as numbers, metadata, thumbnails) as a JSON file. */
-  exportPerson(personId: string): Promise<Blob>;
-  exportGallery(): Promise<Blob>;
-  /** Adds the people in an export file; a bad file is refused whole with the reasons, changing nothing. */
-  importGallery(file: Blob): Promise<Person[]>;
+  /**
+   * One person's data (consent, templates as numbers, metadata, thumbnails, consent receipt) as a JSON file; with
+   * `passphrase`, sealed under it (scrypt + AES-GCM; refused when the passphrase is weak).
+   */
+  exportPerson(personId: string, options?: { passphrase?: string }): Promise<Blob>;
+  exportGallery(options?: { passphrase?: string }): Promise<Blob>;
+  /**
+   * Adds the people in an export file; a bad file is refused whole with the reasons, changing nothing. An encrypted
+   * export needs its passphrase ('passphrase-required', then 'wrong-passphrase' when it does not open it).
+   */
+  importGallery(file: Blob, options?: { passphrase?: string }): Promise<Person[]>;
   /** "Am I in this gallery?": compared on the device, nothing stored, nothing logged. */
   selfCheck(selfie: PhotoInput): Promise<SelfCheckResult>;
   auditLog(): Promise<AuditEntry[]>;
@@ -369,7 +396,18 @@ export interface Matcher {
   readonly encryption: { enabled: boolean; locked: boolean };
   enableEncryption(passphrase: string): Promise<void>;
   unlock(passphrase: string): Promise<void>;
-  /** Forgets the key: nothing personal can be read until unlock. */
+  /**
+   * Forgets the key, the search index and the names: nothing personal can be read until unlock. Every other tab and
+   * same-origin widget of this gallery does the same (BroadcastChannel).
+   */
   lock(): void;
+  /** Lock after `idleMs` without input (null: never) and/or when the page is hidden; shared by every tab of the gallery. */
+  setAutoLock(setting: { idleMs: number | null; whenHidden: boolean }): Promise<void>;
+  autoLockSetting(): Promise<{ idleMs: number | null; whenHidden: boolean }>;
+  /**
+   * Whether the browser keeps the gallery under storage pressure (persistent storage, asked for at the first
+   * enrolment), with what it means in words.
+   */
+  storagePersistence(): Promise<{ persisted: boolean | null; message: string }>;
   close(): Promise<void>;
 }

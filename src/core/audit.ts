@@ -4,7 +4,7 @@
 export type AuditAction =
   | 'enrol' | 'add-photos' | 'remove-photo' | 'identify' | 'verify' | 'rename' | 'consent-updated'
   | 'withdraw' | 'delete' | 'expire' | 'export' | 'import' | 'erase-everything' | 'encryption-enabled'
-  | 'photo-import' | 'photo-import-erased' | 'live-camera' | 'template-refused';
+  | 'photo-import' | 'photo-import-erased' | 'live-camera' | 'template-refused' | 'restrict' | 'lift-restriction';
 
 export interface AuditEntry {
   id: string;
@@ -23,8 +23,18 @@ export function auditCutoff(now: number, retentionDays = AUDIT_RETENTION_DAYS): 
   return now - retentionDays * 24 * 60 * 60 * 1000;
 }
 
+/**
+ * CSV for a spreadsheet. Every field is quoted, and a cell that starts with a character a spreadsheet would run as
+ * a formula (= + - @, tab, carriage return) gets a leading apostrophe, so opening the file can never run anything
+ * (OWASP "CSV injection").
+ */
 export function auditToCsv(entries: readonly AuditEntry[]): string {
-  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  const rows = entries.map((e) => [new Date(e.at).toISOString(), e.action, quote(e.outcome), e.personId ?? ''].join(','));
-  return ['time,action,outcome,personId', ...rows].join('\n') + '\n';
+  const rows = entries.map((e) => [new Date(e.at).toISOString(), e.action, e.outcome, e.personId ?? ''].map(csvCell).join(','));
+  return [['time', 'action', 'outcome', 'personId'].map(csvCell).join(','), ...rows].join('\r\n') + '\r\n';
+}
+
+/** One quoted CSV cell, neutralised against formula injection. */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
 }

@@ -43,6 +43,8 @@ const PersonSchema = v.object({
   expiresAt: v.nullable(finite),
   consent: ConsentSchema,
   templates: v.pipe(v.array(TemplateSchema), v.minLength(1, 'a person needs at least one face template'), v.maxLength(MAX_TEMPLATES_PER_PERSON)),
+  /** The consent receipt (Kantara CR v1.1) built from the same consent record: for the person, not read on import. */
+  consentReceipt: v.optional(v.record(v.string(), v.unknown())),
 });
 
 export const ExportSchema = v.object({

@@ -5,7 +5,7 @@ import { scryptAsync } from '@noble/hashes/scrypt.js';
 export interface KeyParams {
   kdf: 'scrypt';
   salt: Uint8Array<ArrayBuffer>;
-  /** scrypt cost: N = 2^15, r = 8 uses 32 MB and about a second, which is what makes guessing expensive. */
+  /** scrypt cost: N = 2^17, r = 8 (OWASP's minimum for scrypt) uses 128 MB per guess, which is what makes guessing expensive. */
   N: number;
   r: number;
   p: number;
@@ -16,7 +16,7 @@ export interface Sealed {
   data: ArrayBuffer;
 }
 
-export const DEFAULT_KEY_PARAMS = { kdf: 'scrypt', N: 2 ** 15, r: 8, p: 1 } as const;
+export const DEFAULT_KEY_PARAMS = { kdf: 'scrypt', N: 2 ** 17, r: 8, p: 1 } as const;
 const VERIFIER_TEXT = 'facelocal passphrase check v1';
 
 export function newKeyParams(cost: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>> = {}): KeyParams {

@@ -17,6 +17,11 @@ import { joinTabSession, type TabSession } from './tab-session';
 import { PhotoImporter } from './photo-imports';
 import type { AnalysedFace, AnalysedPhoto } from '../workers/worker-protocol';
 import { CameraSession } from './live-session';
+import { receiptFor } from './receipts';
+import { openedExport, sealedIfAsked } from './export-sealing';
+import { AutoLock } from './auto-lock';
+import { askForPersistentStorage, storagePersistence, type StoragePersistence } from './persistence';
+import type { ConsentReceipt } from '../core/consent-receipt';
 import { untilServiceWorkerControls } from './service-worker-gate';
 import {
   FacelocalError,
@@ -92,6 +97,7 @@ class FaceMatcher implements Matcher {
   private readonly embedCrops: (crops: Uint8ClampedArray[]) => Promise<Float32Array[]>;
   readonly imports: PhotoImporter;
   private groupingWorker: ReturnType<typeof startGroupingWorker> | undefined;
+  private autoLock: AutoLock | undefined;
 
   private constructor(
     private readonly store: GalleryStore,
@@ -119,13 +125,26 @@ class FaceMatcher implements Matcher {
     });
   }
 
-  static async create(store: GalleryStore, detector: DetectorRemote, embedder: EmbedderRemote, info: MatcherInfo, stop: () => void, session: TabSession, databaseName: string, onChange?: (reason: 'expired' | 'other-tab') => void) {
+  static async create(store: GalleryStore, detector: DetectorRemote, embedder: EmbedderRemote, info: MatcherInfo, stop: () => void, session: TabSession, databaseName: string, onChange?: (reason: 'expired' | 'other-tab' | 'locked') => void) {
     const matcher = new FaceMatcher(store, detector, embedder, info, stop, session);
+    matcher.autoLock = new AutoLock(() => {
+      if (!store.encrypted || store.locked) return;
+      matcher.lock();
+      onChange?.('locked');
+    });
+    matcher.autoLock.apply((await store.preferences()).autoLock);
     if (typeof BroadcastChannel !== 'undefined') {
       matcher.tabs = new BroadcastChannel(`facelocal-gallery:${databaseName}`);
-      matcher.tabs.onmessage = async () => {
+      matcher.tabs.onmessage = async (event: MessageEvent) => {
+        // Another tab (or a same-origin widget) locked: drop the key, the index and the names here too.
+        if (event.data === 'locked') {
+          matcher.dropSecrets();
+          onChange?.('locked');
+          return;
+        }
+        matcher.autoLock?.apply((await store.preferences()).autoLock);
         await store.refreshSettings();
-        if (store.locked) matcher.lock();
+        if (store.locked) matcher.dropSecrets(); // not lock(): that would tell every tab to lock
         else await matcher.reloadGallery();
         onChange?.('other-tab');
       };
@@ -145,9 +164,11 @@ class FaceMatcher implements Matcher {
   private async reloadGallery(): Promise<void> {
     this.index.removeWhere(() => true);
     this.names.clear();
-    for (const p of await this.store.listPeople()) this.names.set(p.id, p.name);
+    // Restricted people stay out of the index and the names: nothing can match them or show them as a result.
+    for (const p of await this.store.listPeople()) if (!p.restriction) this.names.set(p.id, p.name);
     let refused = 0;
     for (const t of await this.store.allTemplates()) {
+      if (!this.names.has(t.personId)) continue;
       // A broken template stored before the store checked them is left out of search, not allowed to stop the app.
       if (templateProblem(t.embedding)) refused++;
       else this.index.add({ templateId: t.id, personId: t.personId, embedding: t.embedding });
@@ -162,6 +183,7 @@ class FaceMatcher implements Matcher {
   private assertUnlocked(): void {
     this.assertOpen();
     if (this.store.locked) throw new FacelocalError('locked', 'The gallery is locked: enter the passphrase to use it.');
+    this.autoLock?.restart(); // using the gallery is activity
   }
 
   /**
@@ -250,12 +272,15 @@ class FaceMatcher implements Matcher {
     this.names.set(saved.person.id, saved.person.name);
     this.indexTemplates(saved.templates, outcomes);
     this.announceChange();
+    // The first person is the first thing to lose: ask the browser not to evict the gallery.
+    if ((await this.store.countPeople()) === 1) await askForPersistentStorage().catch(() => null);
     await this.audit('enrol', `enrolled with ${saved.templates.length} photo(s); ${outcomes.length - saved.templates.length} refused`, saved.person.id);
     return { person: toPerson(saved.person, saved.templates.length), photos: outcomes };
   }
 
   async addPhotos(personId: string, photos: PhotoInput[]): Promise<EnrolResult> {
     this.assertUnlocked();
+    if ((await this.store.getPerson(personId))?.restriction) throw new FacelocalError('restricted', 'Processing of this person is restricted: lift the restriction before adding photos.');
     if (!this.names.has(personId)) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
     const { outcomes, templates } = await this.templatesFrom(photos);
     if (templates.length > 0) {
@@ -384,21 +409,53 @@ class FaceMatcher implements Matcher {
     return this.personWithCount(personId);
   }
 
-  private async erasePerson(personId: string, action: 'delete' | 'withdraw'): Promise<void> {
-    this.assertOpen();
-    await this.store.deletePerson(personId);
+  async restrictPerson(personId: string, reason: string): Promise<Person> {
+    this.assertUnlocked();
+    await this.store.setRestriction(personId, { since: Date.now(), reason });
     this.index.removePerson(personId);
     this.names.delete(personId);
     this.announceChange();
-    await this.audit(action, 'person, templates, thumbnails and consent record erased', personId);
+    await this.audit('restrict', 'processing restricted: kept, not matched until lifted', personId);
+    return this.personWithCount(personId);
+  }
+
+  async liftRestriction(personId: string): Promise<Person> {
+    this.assertUnlocked();
+    if (!(await this.store.getPerson(personId))?.restriction) return this.personWithCount(personId); // nothing to lift
+    const person = await this.store.setRestriction(personId, null);
+    this.names.set(personId, person.name);
+    for (const t of await this.store.templatesOf(personId)) this.index.add({ templateId: t.id, personId, embedding: t.embedding });
+    this.announceChange();
+    await this.audit('lift-restriction', 'restriction lifted: matched again', personId);
+    return this.personWithCount(personId);
+  }
+
+  private async erasePerson(personId: string, action: 'delete' | 'withdraw'): Promise<void> {
+    this.assertOpen();
+    await this.store.deletePerson(personId, action);
+    this.index.removePerson(personId);
+    this.names.delete(personId);
+    this.announceChange();
+    await this.audit(action, 'person, templates, thumbnails and consent record erased; a tombstone keeps older exports of them out', personId);
   }
 
   deletePerson(personId: string): Promise<void> {
     return this.erasePerson(personId, 'delete');
   }
 
-  withdrawConsent(personId: string): Promise<void> {
-    return this.erasePerson(personId, 'withdraw');
+  async withdrawConsent(personId: string): Promise<ConsentReceipt | null> {
+    // The receipt needs the consent record, so it is made first; a locked gallery still erases, without a receipt.
+    const person = this.store.locked ? undefined : await this.store.getPerson(personId);
+    const receipt = person ? await receiptFor(this.store, person, 'withdrawn', Date.now()) : null;
+    await this.erasePerson(personId, 'withdraw');
+    return receipt;
+  }
+
+  async consentReceipt(personId: string): Promise<ConsentReceipt> {
+    this.assertUnlocked();
+    const person = await this.store.getPerson(personId);
+    if (!person) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
+    return receiptFor(this.store, person, 'given', person.consent.givenAt);
   }
 
   async photosOf(personId: string): Promise<EnrolledPhoto[]> {
@@ -448,7 +505,7 @@ class FaceMatcher implements Matcher {
     return first ? new Blob([first.thumbnail.bytes], { type: first.thumbnail.type }) : null;
   }
 
-  private async exportPeople(people: PersonRecord[]): Promise<Blob> {
+  private async exportPeople(people: PersonRecord[], passphrase?: string): Promise<Blob> {
     const exported: ExportedPerson[] = [];
     for (const p of people) {
       const templates = await this.store.templatesOf(p.id);
@@ -458,43 +515,49 @@ class FaceMatcher implements Matcher {
           embedding: Array.from(t.embedding), modelId: t.modelId, sourceName: t.sourceName, box: t.box, quality: t.quality,
           createdAt: t.createdAt, thumbnail: { type: 'image/jpeg', base64: bytesToBase64(new Uint8Array(t.thumbnail.bytes)) },
         })),
+        consentReceipt: { ...(await receiptFor(this.store, p, 'given', p.consent.givenAt)).json },
       });
     }
     const file: ExportFile = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(), people: exported };
-    return new Blob([JSON.stringify(file, null, 1)], { type: 'application/json' });
+    return sealedIfAsked(JSON.stringify(file, null, 1), passphrase);
   }
 
-  async exportPerson(personId: string): Promise<Blob> {
+  async exportPerson(personId: string, options: { passphrase?: string } = {}): Promise<Blob> {
     this.assertUnlocked();
     const person = await this.store.getPerson(personId);
     if (!person) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
-    const blob = await this.exportPeople([person]);
-    await this.audit('export', 'one person exported', personId);
+    const blob = await this.exportPeople([person], options.passphrase);
+    await this.audit('export', `one person exported${options.passphrase !== undefined ? ', encrypted' : ''}`, personId);
     return blob;
   }
 
-  async exportGallery(): Promise<Blob> {
+  async exportGallery(options: { passphrase?: string } = {}): Promise<Blob> {
     this.assertUnlocked();
     const people = await this.store.listPeople();
-    const blob = await this.exportPeople(people);
-    await this.audit('export', `whole gallery exported (${people.length} people)`);
+    const blob = await this.exportPeople(people, options.passphrase);
+    await this.audit('export', `whole gallery exported (${people.length} people)${options.passphrase !== undefined ? ', encrypted' : ''}`);
     return blob;
   }
 
-  async importGallery(file: Blob): Promise<Person[]> {
+  async importGallery(file: Blob, options: { passphrase?: string } = {}): Promise<Person[]> {
     this.assertUnlocked();
-    const check = checkExportFile(await file.text(), this.info.embedderModel);
+    const check = checkExportFile(await openedExport(await file.text(), options.passphrase), this.info.embedderModel);
     if (!check.ok) {
       await this.audit('import', check.code === 'invalid-template' ? 'refused: forged or broken face template' : 'refused: invalid file');
       throw new FacelocalError(check.code, `This file cannot be imported, so nothing was changed: ${check.problems.join('; ')}`);
     }
     const added = await this.store.importPeople(check.file.people.map((p) => ({
+      exportedId: p.id,
       person: { name: p.name, consent: p.consent as ConsentRecord },
       templates: p.templates.map((t) => ({
         embedding: new Float32Array(t.embedding as number[]), modelId: t.modelId, sourceName: t.sourceName, box: t.box, quality: t.quality,
         thumbnail: { type: t.thumbnail.type, bytes: base64ToBytes(t.thumbnail.base64).buffer },
       })),
-    })));
+    }))).catch(async (error: unknown) => {
+      // Without the name: the log must not keep who was refused, only that someone withdrawn was.
+      if (error instanceof FacelocalError) await this.audit('import', `refused: ${error.code === 'withdrawn' ? 'a person in the file withdrew or was erased here' : error.code}`);
+      throw error;
+    });
     await this.reloadGallery();
     this.announceChange();
     await this.audit('import', `${added.length} people imported`);
@@ -535,9 +598,9 @@ class FaceMatcher implements Matcher {
 
   async enableEncryption(passphrase: string): Promise<void> {
     this.assertUnlocked();
-    await this.store.enableEncryption(passphrase);
+    const { sealedLate } = await this.store.enableEncryption(passphrase);
     this.announceChange();
-    await this.audit('encryption-enabled', 'names, consent records, templates and thumbnails now encrypted');
+    await this.audit('encryption-enabled', `names, consent records, templates and thumbnails now encrypted${sealedLate ? ` (${sealedLate} record(s) written meanwhile sealed by the final scan)` : ''}`);
   }
 
   async unlock(passphrase: string): Promise<void> {
@@ -547,16 +610,38 @@ class FaceMatcher implements Matcher {
   }
 
   lock(): void {
+    this.dropSecrets();
+    // Every tab and same-origin widget of this gallery locks too (each drops its own key, index and names).
+    this.tabs?.postMessage('locked');
+  }
+
+  private dropSecrets(): void {
     this.store.lock();
     // The in-memory index holds templates and names: drop them with the key.
     this.index.removeWhere(() => true);
     this.names.clear();
   }
 
+  async setAutoLock(setting: { idleMs: number | null; whenHidden: boolean }): Promise<void> {
+    this.assertOpen();
+    const { autoLock } = await this.store.setPreferences({ autoLock: { idleMs: setting.idleMs, whenHidden: setting.whenHidden } });
+    this.autoLock?.apply(autoLock);
+    this.announceChange();
+  }
+
+  storagePersistence(): Promise<StoragePersistence> {
+    return storagePersistence();
+  }
+
+  async autoLockSetting(): Promise<{ idleMs: number | null; whenHidden: boolean }> {
+    return (await this.store.preferences()).autoLock;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.retentionTimer);
+    this.autoLock?.stop();
     this.tabs?.close();
     this.stopWorkers();
     this.groupingWorker?.worker.terminate();
@@ -565,7 +650,7 @@ class FaceMatcher implements Matcher {
 }
 
 function toPerson(p: PersonRecord, templateCount: number): Person {
-  return { id: p.id, name: p.name, createdAt: p.createdAt, templateCount, consent: p.consent, expiresAt: p.expiresAt };
+  return { id: p.id, name: p.name, createdAt: p.createdAt, templateCount, consent: p.consent, expiresAt: p.expiresAt, restriction: p.restriction };
 }
 
 function foundFace(face: AnalysedFace) {

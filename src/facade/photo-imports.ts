@@ -9,6 +9,7 @@ import type { ConsentRecord } from '../core/consent';
 import type { GalleryStore, ImportFaceRecord, NewImportFace, PersonRecord, TemplateRecord } from '../store/gallery-store';
 import type { AnalysedPhoto } from '../workers/worker-protocol';
 import type { TabSession } from './tab-session';
+import { sharedGalleryLock } from '../store/gallery-locks';
 import type * as Comlink from 'comlink';
 import type { GroupingApi } from '../workers/grouping.worker';
 import {
@@ -51,7 +52,19 @@ export class PhotoImporter implements PhotoImports {
       const alreadyRead = await store.importedFileKeys(job.id);
       const keyed = await Promise.all(photos.map(async (photo) => ({ photo, key: await fileKey(photo) })));
       const todo = keyed.filter(({ key }) => !alreadyRead.has(key));
-      this.running = new RunningImport(job.id, photos.length, todo, this.deps, () => this.regroup(job.id), options.onProgress);
+      // Held (shared, across tabs) while the run writes faces, so encryption cannot be turned on under it.
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      await sharedGalleryLock(store.name, released);
+      try {
+        await store.refreshSettings(); // encryption may have been turned on while we waited
+        this.deps.assertUnlocked();
+        this.running = new RunningImport(job.id, photos.length, todo, this.deps, () => this.regroup(job.id), options.onProgress);
+      } catch (error) {
+        release();
+        throw error;
+      }
+      this.running.done.then(release, release);
       return this.running;
     } finally {
       this.starting = false;

@@ -8,9 +8,12 @@ import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from '
 import type { Box } from '../core/detection-geometry';
 import { consentProblems, expiryOf, type ConsentRecord } from '../core/consent';
 import { auditCutoff, type AuditEntry } from '../core/audit';
+import { refusalFor, tombstoneKey, type Tombstone, type TombstoneReason } from '../core/tombstone';
 import { packRecord, unpackRecord } from '../core/record-packing';
 import { deriveKey, keyMatches, makeVerifier, newKeyParams, seal, unseal, type KeyParams, type Sealed } from '../core/sealing';
 import { assertTemplate } from '../core/template-check';
+import { passphraseProblems } from '../core/passphrase';
+import { exclusiveGalleryLock } from './gallery-locks';
 import { FacelocalError } from '../types';
 
 export interface PersonRecord {
@@ -21,6 +24,16 @@ export interface PersonRecord {
   updatedAt: number;
   /** When retention ends and the person is erased; null: until consent is withdrawn. */
   expiresAt: number | null;
+  /** Tombstone key of the export's person id this person was imported from; null: enrolled here. */
+  importedFrom: string | null;
+  /** Restriction of processing (GDPR Art. 18): kept, never matched, until lifted; null: not restricted. */
+  restriction: Restriction | null;
+}
+
+export interface Restriction {
+  since: number;
+  /** Why, in the words of whoever asked (e.g. "contests a match on 2 Dec"). */
+  reason: string;
 }
 
 export interface TemplateRecord {
@@ -92,13 +105,26 @@ export interface NewPerson {
 }
 
 /** Secret parts, stored packed and (when encryption is on) sealed. */
-type PersonSecret = Pick<PersonRecord, 'name' | 'consent'>;
+/** `restriction` is absent on records written before restriction existed. */
+type PersonSecret = Pick<PersonRecord, 'name' | 'consent'> & { restriction?: Restriction | null };
 type TemplateSecret = Omit<TemplateRecord, 'id' | 'personId' | 'createdAt'>;
 type Payload = { kind: 'plain'; bytes: Uint8Array } | { kind: 'sealed'; iv: Uint8Array<ArrayBuffer>; data: ArrayBuffer };
 
-interface StoredPerson { id: string; createdAt: number; updatedAt: number; expiresAt: number | null; payload: Payload }
+/** `importedFrom` is absent on records from before version 3. */
+interface StoredPerson { id: string; createdAt: number; updatedAt: number; expiresAt: number | null; importedFrom?: string | null; payload: Payload }
 interface StoredTemplate { id: string; personId: string; createdAt: number; payload: Payload }
 interface EncryptionSettings { key: 'encryption'; params: KeyParams; verifier: Sealed }
+
+/** Choices about the whole gallery, shared by its tabs (kept in clear: they say nothing about anyone). */
+export interface GalleryPreferences {
+  key: 'preferences';
+  /** Lock after this long without input (ms; null: never), and/or when the page is hidden. */
+  autoLock: { idleMs: number | null; whenHidden: boolean };
+  /** Whether enrolments keep a face thumbnail beside each template; null: not chosen yet (asked at first run). */
+  thumbnails: 'keep' | 'drop' | null;
+}
+
+export const DEFAULT_PREFERENCES: GalleryPreferences = { key: 'preferences', autoLock: { idleMs: null, whenHidden: false }, thumbnails: null };
 type ImportFaceSecret = Pick<ImportFaceRecord, 'fileName' | 'box' | 'detectionScore' | 'embedding' | 'thumbnail'>;
 interface StoredImportFace { id: string; jobId: string; fileKey: string; createdAt: number; groupId: string | null; problem: string | null; payload: Payload }
 
@@ -106,19 +132,23 @@ interface GallerySchema extends DBSchema {
   people: { key: string; value: StoredPerson; indexes: { byExpiry: number } };
   templates: { key: string; value: StoredTemplate; indexes: { byPerson: string } };
   audit: { key: string; value: AuditEntry; indexes: { byTime: number } };
-  settings: { key: string; value: EncryptionSettings };
+  settings: { key: string; value: EncryptionSettings | GalleryPreferences };
   importJobs: { key: string; value: ImportJobRecord };
   importFiles: { key: [string, string]; value: ImportFileRecord; indexes: { byJob: string } };
   importFaces: { key: string; value: StoredImportFace; indexes: { byJob: string } };
+  tombstones: { key: string; value: Tombstone };
 }
 
-type StoreName = 'people' | 'templates' | 'audit' | 'settings' | 'importJobs' | 'importFiles' | 'importFaces';
+type StoreName = 'people' | 'templates' | 'audit' | 'settings' | 'importJobs' | 'importFiles' | 'importFaces' | 'tombstones';
+/** What "erase everything" empties: all but the tombstones, which hold no personal data and keep withdrawals final. */
 const ALL_STORES: StoreName[] = ['people', 'templates', 'audit', 'settings', 'importJobs', 'importFiles', 'importFaces'];
 const IMPORT_STORES: StoreName[] = ['importJobs', 'importFiles', 'importFaces'];
-export const DATABASE_VERSION = 2;
+export const DATABASE_VERSION = 3;
 const MAX_NAME_LENGTH = 100;
 
 export interface GalleryStore {
+  /** The IndexedDB database's name (cross-tab locks and messages are keyed by it). */
+  readonly name: string;
   /** True when encryption is on and no key is in memory: reads of personal data fail with 'locked'. */
   readonly locked: boolean;
   readonly encrypted: boolean;
@@ -127,7 +157,10 @@ export interface GalleryStore {
   renamePerson(id: string, name: string): Promise<PersonRecord>;
   /** Replaces the consent record (rectification, or a fresh consent to extend retention). */
   updateConsent(id: string, consent: ConsentRecord): Promise<PersonRecord>;
-  deletePerson(id: string): Promise<void>;
+  /** Restricts processing of a person (kept, never matched) or lifts it (null). */
+  setRestriction(id: string, restriction: Restriction | null): Promise<PersonRecord>;
+  /** Erases the person and leaves a tombstone (see core/tombstone.ts); works while locked. */
+  deletePerson(id: string, reason?: Exclude<TombstoneReason, 'expire'>): Promise<void>;
   deleteTemplate(templateId: string): Promise<void>;
   getPerson(id: string): Promise<PersonRecord | undefined>;
   listPeople(): Promise<(PersonRecord & { templateCount: number })[]>;
@@ -137,8 +170,11 @@ export interface GalleryStore {
   templateEmbeddings(templateIds: readonly string[]): Promise<(Float32Array | undefined)[]>;
   /** Erases every person whose retention has ended, with their templates; works while locked. Returns their ids. */
   eraseExpired(now?: number): Promise<string[]>;
-  /** Adds people from an export, all or nothing. */
-  importPeople(people: { person: NewPerson; templates: NewTemplate[] }[]): Promise<PersonRecord[]>;
+  /** Adds people from an export, all or nothing; refused ('withdrawn') when one of them has a tombstone. */
+  importPeople(people: { person: NewPerson; templates: NewTemplate[]; exportedId: string }[]): Promise<PersonRecord[]>;
+  tombstoneCount(): Promise<number>;
+  /** How many people are enrolled, without opening their records (works while locked). */
+  countPeople(): Promise<number>;
   log(entry: Omit<AuditEntry, 'id' | 'at'>, at?: number): Promise<void>;
   auditLog(): Promise<AuditEntry[]>;
   pruneAudit(now?: number): Promise<number>;
@@ -163,7 +199,14 @@ export interface GalleryStore {
   enrolFromImport(person: NewPerson, faceIds: string[], modelId: string): Promise<{ person: PersonRecord; templates: TemplateRecord[] }>;
   /** Erases imports held for sessions that are gone, and kept imports past their time. Returns how many. */
   eraseStaleImports(liveSessions: ReadonlySet<string>, now?: number): Promise<number>;
-  enableEncryption(passphrase: string, cost?: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>>): Promise<void>;
+  /**
+   * Seals everything under a key from the passphrase (refused with the reasons when it is weak). Holds the gallery's
+   * cross-tab lock, so it is refused ('busy') while an import runs in any tab; ends with a scan that seals any
+   * record written in clear meanwhile. Returns how many such records the scan sealed.
+   */
+  enableEncryption(passphrase: string, cost?: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>>): Promise<{ sealedLate: number }>;
+  preferences(): Promise<GalleryPreferences>;
+  setPreferences(change: Partial<Omit<GalleryPreferences, 'key'>>): Promise<GalleryPreferences>;
   /** Re-reads settings another tab may have changed (encryption turned on there locks this tab; erased: off). */
   refreshSettings(): Promise<void>;
   unlock(passphrase: string): Promise<void>;
@@ -189,6 +232,10 @@ export async function openGalleryStore(options: { name?: string; idbFactory?: ID
           database.createObjectStore('importFiles', { keyPath: ['jobId', 'fileKey'] }).createIndex('byJob', 'jobId');
           database.createObjectStore('importFaces', { keyPath: 'id' }).createIndex('byJob', 'jobId');
         }
+        if (oldVersion < 3) {
+          // Existing records are untouched: a person without `importedFrom` was enrolled here.
+          database.createObjectStore('tombstones', { keyPath: 'key' });
+        }
       },
       blocking() {
         // Another tab wants a newer schema: let it upgrade rather than leave both stuck.
@@ -196,8 +243,8 @@ export async function openGalleryStore(options: { name?: string; idbFactory?: ID
       },
     });
   db = options.idbFactory ? await withFactory(options.idbFactory, open) : await open();
-  const settings = await db.get('settings', 'encryption');
-  return new IndexedDbGalleryStore(db, settings ?? null);
+  const settings = (await db.get('settings', 'encryption')) as EncryptionSettings | undefined;
+  return new IndexedDbGalleryStore(name, db, settings ?? null);
 }
 
 /** idb's openDB uses the global indexedDB; tests pass their own factory for isolation. */
@@ -264,7 +311,7 @@ async function writeTransaction<T>(db: IDBPDatabase<GallerySchema>, stores: Stor
 class IndexedDbGalleryStore implements GalleryStore {
   private key: CryptoKey | null = null;
 
-  constructor(private readonly db: IDBPDatabase<GallerySchema>, private settings: EncryptionSettings | null) {}
+  constructor(readonly name: string, private readonly db: IDBPDatabase<GallerySchema>, private settings: EncryptionSettings | null) {}
 
   get encrypted() {
     return this.settings !== null;
@@ -283,14 +330,40 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   private async decode<T>(payload: Payload, context: string): Promise<T> {
-    if (payload.kind === 'plain') return unpackRecord<T>(payload.bytes);
+    if (payload.kind === 'plain') {
+      // Once encryption is on, every payload is sealed (enableEncryption's scan sees to it): one in clear was not
+      // written by this app, so it is refused rather than trusted.
+      if (this.settings) throw new FacelocalError('tampered', 'A record in this gallery is stored unencrypted although encryption is on, so it was not read. It was not written by Facelocal: erase it, or erase everything and import an export.');
+      return unpackRecord<T>(payload.bytes);
+    }
     if (!this.key) throw lockedError();
     return unpackRecord<T>(await unseal(this.key, payload, context));
   }
 
+  /**
+   * A write of payloads encoded before the transaction: it first checks, inside the transaction, that encryption
+   * is still as it was when they were encoded. Another tab may have turned it on meanwhile; a payload in clear
+   * must then not land, so the write fails whole and this store locks.
+   */
+  private async payloadWrite<T>(stores: StoreName[], work: (tx: WriteTransaction) => Promise<T>): Promise<T> {
+    const encodedUnder = this.settings;
+    try {
+      return await writeTransaction(this.db, [...stores, 'settings'], async (tx) => {
+        const now = ((await tx.objectStore('settings').get('encryption')) as EncryptionSettings | undefined) ?? null;
+        if (!sameSettings(now, encodedUnder)) throw new SettingsChanged(now);
+        return work(tx);
+      });
+    } catch (error) {
+      if (!(error instanceof SettingsChanged)) throw error;
+      this.settings = error.settings;
+      this.key = null;
+      throw new FacelocalError('locked', 'Encryption was turned on in another tab, so nothing was saved: enter the passphrase and try again.');
+    }
+  }
+
   private async person(stored: StoredPerson): Promise<PersonRecord> {
     const secret = await this.decode<PersonSecret>(stored.payload, `person:${stored.id}`);
-    return { id: stored.id, createdAt: stored.createdAt, updatedAt: stored.updatedAt, expiresAt: stored.expiresAt, ...secret };
+    return { id: stored.id, createdAt: stored.createdAt, updatedAt: stored.updatedAt, expiresAt: stored.expiresAt, importedFrom: stored.importedFrom ?? null, ...secret, restriction: secret.restriction ?? null };
   }
 
   private async template(stored: StoredTemplate): Promise<TemplateRecord> {
@@ -299,8 +372,8 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   private async storedPerson(p: PersonRecord): Promise<StoredPerson> {
-    const secret: PersonSecret = { name: p.name, consent: p.consent };
-    return { id: p.id, createdAt: p.createdAt, updatedAt: p.updatedAt, expiresAt: p.expiresAt, payload: await this.encode(secret, `person:${p.id}`) };
+    const secret: PersonSecret = { name: p.name, consent: p.consent, restriction: p.restriction };
+    return { id: p.id, createdAt: p.createdAt, updatedAt: p.updatedAt, expiresAt: p.expiresAt, importedFrom: p.importedFrom, payload: await this.encode(secret, `person:${p.id}`) };
   }
 
   private async storedTemplate(t: TemplateRecord): Promise<StoredTemplate> {
@@ -317,7 +390,7 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   private newPerson(input: NewPerson, now: number): PersonRecord {
     const consent = validConsent(input.consent);
-    return { id: crypto.randomUUID(), name: validName(input.name), consent, createdAt: now, updatedAt: now, expiresAt: expiryOf(consent) };
+    return { id: crypto.randomUUID(), name: validName(input.name), consent, createdAt: now, updatedAt: now, expiresAt: expiryOf(consent), importedFrom: null, restriction: null };
   }
 
   async addPersonWithTemplates(input: NewPerson, templates: NewTemplate[]) {
@@ -325,21 +398,27 @@ class IndexedDbGalleryStore implements GalleryStore {
     return saved;
   }
 
-  async importPeople(people: { person: NewPerson; templates: NewTemplate[] }[]) {
-    return (await this.insertPeople(people)).map((r) => r.person);
+  async importPeople(people: { person: NewPerson; templates: NewTemplate[]; exportedId: string }[]) {
+    const keys = await Promise.all(people.map((p) => tombstoneKey(p.exportedId)));
+    return (await this.insertPeople(people, keys)).map((r) => r.person);
   }
 
-  private async insertPeople(people: { person: NewPerson; templates: NewTemplate[] }[]) {
+  /** `importedFrom[i]`: the tombstone key of person i's id in the export it comes from (refused if it has one). */
+  private async insertPeople(people: { person: NewPerson; templates: NewTemplate[] }[], importedFrom?: string[]) {
     const now = Date.now();
-    const records = people.map(({ person, templates }) => {
-      const p = this.newPerson(person, now);
+    const records = people.map(({ person, templates }, i) => {
+      const p = { ...this.newPerson(person, now), importedFrom: importedFrom?.[i] ?? null };
       return { person: p, templates: this.newTemplates(p.id, templates, now) };
     });
     const stored = await Promise.all(records.map(async (r) => ({
       person: await this.storedPerson(r.person),
       templates: await Promise.all(r.templates.map((t) => this.storedTemplate(t))),
     })));
-    await writeTransaction(this.db, ['people', 'templates'], async (tx) => {
+    await this.payloadWrite(['people', 'templates', 'tombstones'], async (tx) => {
+      for (const [i, key] of (importedFrom ?? []).entries()) {
+        const tombstone = await tx.objectStore('tombstones').get(key);
+        if (tombstone) throw new FacelocalError('withdrawn', `This file cannot be imported, so nothing was changed: people.${i} (${people[i].person.name}): ${refusalFor(tombstone, people[i].person.name)}`);
+      }
       for (const r of stored) {
         await tx.objectStore('people').add(r.person);
         for (const t of r.templates) await tx.objectStore('templates').add(t);
@@ -348,12 +427,20 @@ class IndexedDbGalleryStore implements GalleryStore {
     return records;
   }
 
+  async countPeople() {
+    return this.db.count('people');
+  }
+
+  async tombstoneCount() {
+    return this.db.count('tombstones');
+  }
+
   async addTemplates(personId: string, templates: NewTemplate[]) {
     await this.requirePerson(personId); // fails 'locked' before sealing, 'person-not-found' before any work
     const now = Date.now();
     const records = this.newTemplates(personId, templates, now);
     const stored = await Promise.all(records.map((t) => this.storedTemplate(t)));
-    await writeTransaction(this.db, ['people', 'templates'], async (tx) => {
+    await this.payloadWrite(['people', 'templates'], async (tx) => {
       const current = await tx.objectStore('people').get(personId);
       if (!current) throw personNotFound();
       await tx.objectStore('people').put({ ...current, updatedAt: now });
@@ -370,7 +457,7 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   private async replacePerson(updated: PersonRecord): Promise<PersonRecord> {
     const stored = await this.storedPerson(updated);
-    await writeTransaction(this.db, ['people'], async (tx) => {
+    await this.payloadWrite(['people'], async (tx) => {
       if (!(await tx.objectStore('people').get(updated.id))) throw personNotFound();
       await tx.objectStore('people').put(stored);
     });
@@ -389,10 +476,21 @@ class IndexedDbGalleryStore implements GalleryStore {
     return this.replacePerson({ ...person, consent: valid, expiresAt: expiryOf(valid), updatedAt: Date.now() });
   }
 
-  async deletePerson(id: string) {
-    await writeTransaction(this.db, ['people', 'templates'], async (tx) => {
-      if (!(await tx.objectStore('people').get(id))) throw personNotFound();
+  async setRestriction(id: string, restriction: Restriction | null) {
+    if (restriction && !restriction.reason.trim()) throw new FacelocalError('invalid-name', 'Say why processing is restricted (who asked, and what they contest).');
+    const person = await this.requirePerson(id);
+    const value = restriction ? { since: restriction.since, reason: restriction.reason.trim().slice(0, 500) } : null;
+    return this.replacePerson({ ...person, restriction: value, updatedAt: Date.now() });
+  }
+
+  async deletePerson(id: string, reason: Exclude<TombstoneReason, 'expire'> = 'delete') {
+    const own = await tombstoneKey(id);
+    const at = Date.now();
+    await writeTransaction(this.db, ['people', 'templates', 'tombstones'], async (tx) => {
+      const stored = await tx.objectStore('people').get(id);
+      if (!stored) throw personNotFound();
       await erasePersonIn(tx, id);
+      for (const key of [own, stored.importedFrom ?? null]) if (key) await tx.objectStore('tombstones').put({ key, at, reason });
     });
   }
 
@@ -436,11 +534,21 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   async eraseExpired(now = Date.now()) {
-    return writeTransaction(this.db, ['people', 'templates'], async (tx) => {
-      // expiresAt is clear text (null sorts out of a numeric range), so this works while locked.
-      const expired = await tx.objectStore('people').index('byExpiry').getAllKeys(IDBKeyRange.upperBound(now));
-      for (const id of expired) await erasePersonIn(tx, id);
-      return expired;
+    // expiresAt is clear text (null sorts out of a numeric range), so this works while locked. Tombstone keys are
+    // hashed before the write transaction (a hash inside it would let it commit early).
+    const due = await this.db.getAllFromIndex('people', 'byExpiry', IDBKeyRange.upperBound(now));
+    const keys = new Map(await Promise.all(due.map(async (p) => [p.id, await tombstoneKey(p.id)] as const)));
+    return writeTransaction(this.db, ['people', 'templates', 'tombstones'], async (tx) => {
+      const expired = await tx.objectStore('people').index('byExpiry').getAll(IDBKeyRange.upperBound(now));
+      const erased: string[] = [];
+      for (const p of expired) {
+        const own = keys.get(p.id);
+        if (!own) continue; // expired between the two reads: the next check erases it
+        await erasePersonIn(tx, p.id);
+        for (const key of [own, p.importedFrom ?? null]) if (key) await tx.objectStore('tombstones').put({ key, at: now, reason: 'expire' });
+        erased.push(p.id);
+      }
+      return erased;
     });
   }
 
@@ -495,7 +603,7 @@ class IndexedDbGalleryStore implements GalleryStore {
       ...f, embedding: new Float32Array(f.embedding), id: crypto.randomUUID(), jobId, fileKey: file.fileKey, createdAt: now, groupId: null,
     }));
     const stored = await Promise.all(records.map((r) => this.storedImportFace(r)));
-    await writeTransaction(this.db, IMPORT_STORES, async (tx) => {
+    await this.payloadWrite(IMPORT_STORES, async (tx) => {
       const job = await tx.objectStore('importJobs').get(jobId);
       if (!job) throw importGone();
       await tx.objectStore('importJobs').put(touchJob(job, now));
@@ -552,7 +660,7 @@ class IndexedDbGalleryStore implements GalleryStore {
     })), now);
     const storedPerson = await this.storedPerson(person);
     const storedTemplates = await Promise.all(templates.map((t) => this.storedTemplate(t)));
-    await writeTransaction(this.db, ['people', 'templates', 'importFaces'], async (tx) => {
+    await this.payloadWrite(['people', 'templates', 'importFaces'], async (tx) => {
       await tx.objectStore('people').add(storedPerson);
       for (const t of storedTemplates) await tx.objectStore('templates').add(t);
       for (const id of faceIds) {
@@ -584,36 +692,104 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   async enableEncryption(passphrase: string, cost?: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>>) {
     if (this.settings) throw new FacelocalError('invalid-passphrase', 'Encryption is already on.');
-    if (passphrase.length < 8) throw new FacelocalError('invalid-passphrase', 'Choose a passphrase of at least 8 characters.');
-    const people = await this.listPeople();
-    const templates = await this.allTemplates();
-    const importFaces = await Promise.all((await this.db.getAll('importFaces')).map((f) => this.importFace(f)));
-    const params = newKeyParams(cost);
-    const key = await deriveKey(passphrase, params);
-    const settings: EncryptionSettings = { key: 'encryption', params, verifier: await makeVerifier(key) };
-    // Seal everything with the new key, then swap it all in one transaction.
-    const previous = { settings: this.settings, key: this.key };
-    this.settings = settings;
-    this.key = key;
-    try {
-      const storedPeople = await Promise.all(people.map(({ templateCount: _count, ...p }) => this.storedPerson(p)));
-      const storedTemplates = await Promise.all(templates.map((t) => this.storedTemplate(t)));
-      const storedImportFaces = await Promise.all(importFaces.map((f) => this.storedImportFace(f)));
-      await writeTransaction(this.db, ['people', 'templates', 'importFaces', 'settings'], async (tx) => {
-        for (const p of storedPeople) await tx.objectStore('people').put(p);
-        for (const t of storedTemplates) await tx.objectStore('templates').put(t);
-        for (const f of storedImportFaces) await tx.objectStore('importFaces').put(f);
-        await tx.objectStore('settings').put(settings);
-      });
-    } catch (error) {
-      this.settings = previous.settings;
-      this.key = previous.key;
-      throw error;
+    const weak = passphraseProblems(passphrase);
+    if (weak.length) throw new FacelocalError('invalid-passphrase', `This passphrase was refused: ${weak.join(' ')}`);
+    return exclusiveGalleryLock(this.name, async () => {
+      await this.refreshSettings();
+      if (this.settings) throw new FacelocalError('invalid-passphrase', 'Encryption is already on (it was turned on in another tab).');
+      const people = await this.listPeople();
+      const templates = await this.allTemplates();
+      const importFaces = await Promise.all((await this.db.getAll('importFaces')).map((f) => this.importFace(f)));
+      const params = newKeyParams(cost);
+      const key = await deriveKey(passphrase, params);
+      const settings: EncryptionSettings = { key: 'encryption', params, verifier: await makeVerifier(key) };
+      // Seal everything with the new key, then swap it all in one transaction.
+      this.settings = settings;
+      this.key = key;
+      try {
+        const storedPeople = await Promise.all(people.map(({ templateCount: _count, ...p }) => this.storedPerson(p)));
+        const storedTemplates = await Promise.all(templates.map((t) => this.storedTemplate(t)));
+        const storedImportFaces = await Promise.all(importFaces.map((f) => this.storedImportFace(f)));
+        await writeTransaction(this.db, ['people', 'templates', 'importFaces', 'settings'], async (tx) => {
+          if (await tx.objectStore('settings').get('encryption')) throw new FacelocalError('invalid-passphrase', 'Encryption is already on (it was turned on in another tab).');
+          // Only the payload is swapped, and only where the record is as it was read: a record another tab erased
+          // meanwhile stays erased, one it changed keeps its change (and is sealed by the scan below).
+          for (const p of storedPeople) {
+            const current = await tx.objectStore('people').get(p.id);
+            if (current && current.updatedAt === p.updatedAt) await tx.objectStore('people').put({ ...current, payload: p.payload });
+          }
+          for (const t of storedTemplates) {
+            const current = await tx.objectStore('templates').get(t.id);
+            if (current) await tx.objectStore('templates').put({ ...current, payload: t.payload });
+          }
+          for (const f of storedImportFaces) {
+            const current = await tx.objectStore('importFaces').get(f.id);
+            if (current) await tx.objectStore('importFaces').put({ ...current, payload: f.payload });
+          }
+          await tx.objectStore('settings').put(settings);
+        });
+      } catch (error) {
+        this.settings = null;
+        this.key = null;
+        throw error;
+      }
+      return { sealedLate: await this.sealRecordsLeftInClear() };
+    });
+  }
+
+  /**
+   * Seals every payload still in clear: written by another tab between the reads above and the swap (writes after
+   * the swap are refused, see payloadWrite). Repeats until a pass finds none. Returns how many it sealed.
+   */
+  private async sealRecordsLeftInClear(): Promise<number> {
+    let sealed = 0;
+    for (;;) {
+      let found = 0;
+      for (const store of ['people', 'templates', 'importFaces'] as const) {
+        const plain = (await this.db.getAll(store)).filter((r) => r.payload.kind === 'plain');
+        found += plain.length;
+        const prefix = store === 'people' ? 'person' : store === 'templates' ? 'template' : 'importface';
+        const resealed = await Promise.all(plain.map(async (r) => {
+          const bytes = (r.payload as { bytes: Uint8Array<ArrayBuffer> }).bytes;
+          const s = await seal(this.key!, bytes, `${prefix}:${r.id}`);
+          return { id: r.id, bytes, payload: { kind: 'sealed', iv: s.iv, data: s.data } as Payload };
+        }));
+        await writeTransaction(this.db, [store], async (tx) => {
+          const os = tx.objectStore(store);
+          for (const r of resealed) {
+            const current = await os.get(r.id);
+            // Still the same clear payload: seal it. Changed meanwhile: the next pass looks again.
+            if (current?.payload.kind === 'plain' && sameBytes(current.payload.bytes, r.bytes)) {
+              await (os as unknown as IDBObjectStoreLike).put({ ...current, payload: r.payload });
+              sealed++;
+            }
+          }
+        });
+      }
+      if (found === 0) return sealed;
     }
   }
 
+  async preferences() {
+    const stored = (await this.db.get('settings', 'preferences')) as GalleryPreferences | undefined;
+    return { ...DEFAULT_PREFERENCES, ...stored };
+  }
+
+  async setPreferences(change: Partial<Omit<GalleryPreferences, 'key'>>) {
+    const idle = change.autoLock?.idleMs;
+    if (idle !== undefined && idle !== null && !(Number.isFinite(idle) && idle >= 1000)) {
+      throw new FacelocalError('invalid-setting', 'The idle time before locking must be at least one second.');
+    }
+    return writeTransaction(this.db, ['settings'], async (tx) => {
+      const current = { ...DEFAULT_PREFERENCES, ...((await tx.objectStore('settings').get('preferences')) as GalleryPreferences | undefined) };
+      const updated: GalleryPreferences = { ...current, ...change, key: 'preferences' };
+      await tx.objectStore('settings').put(updated);
+      return updated;
+    });
+  }
+
   async refreshSettings() {
-    const settings = (await this.db.get('settings', 'encryption')) ?? null;
+    const settings = ((await this.db.get('settings', 'encryption')) as EncryptionSettings | undefined) ?? null;
     if (JSON.stringify(settings?.params ?? null) !== JSON.stringify(this.settings?.params ?? null)) {
       this.settings = settings;
       this.key = null;
@@ -654,6 +830,25 @@ function touchJob(job: ImportJobRecord, now: number): ImportJobRecord {
   return { ...job, updatedAt: now, expiresAt: job.keep ? now + KEPT_IMPORT_DAYS * 24 * 60 * 60 * 1000 : null };
 }
 
+/** The three payload stores' records differ in type but share `id` and `payload`; put takes any of them. */
+interface IDBObjectStoreLike { put(value: unknown): Promise<unknown> }
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+class SettingsChanged extends Error {
+  constructor(readonly settings: EncryptionSettings | null) {
+    super('encryption settings changed');
+  }
+}
+
+/** The same key settings (compared by salt: each enable draws a fresh one). */
+function sameSettings(a: EncryptionSettings | null, b: EncryptionSettings | null): boolean {
+  if (!a || !b) return a === b;
+  return a.params.salt.length === b.params.salt.length && a.params.salt.every((x, i) => x === b.params.salt[i]);
+}
+
 function importGone(): FacelocalError {
   return new FacelocalError('import-not-found', 'This import is no longer on this device (it was discarded or its session ended).');
 }
@@ -673,9 +868,11 @@ export const STORAGE_DESCRIPTION: {
   templates: Described<TemplateRecord>;
   audit: Described<AuditEntry>;
   settings: Described<Omit<EncryptionSettings, 'key'>>;
+  preferences: Described<Omit<GalleryPreferences, 'key'>>;
   importJobs: Described<ImportJobRecord>;
   importFiles: Described<ImportFileRecord>;
   importFaces: Described<ImportFaceRecord>;
+  tombstones: Described<Tombstone>;
 } = {
   people: {
     id: { what: 'a random identifier', why: 'to link a person to their face templates', sealed: false },
@@ -684,6 +881,8 @@ export const STORAGE_DESCRIPTION: {
     createdAt: { what: 'when the person was enrolled', why: 'to show it and for the audit log', sealed: false },
     updatedAt: { what: 'when the person was last changed', why: 'to show it', sealed: false },
     expiresAt: { what: 'when retention ends', why: 'Facelocal erases the person then, even while the gallery is locked', sealed: false },
+    restriction: { what: 'whether processing is restricted (since when, and why in the words of whoever asked)', why: 'a restricted person is kept but never matched or shown as a result until it is lifted', sealed: true },
+    importedFrom: { what: 'for a person imported from an export, a one-way hash of their id in that export', why: 'if they withdraw, that older export cannot bring them back either', sealed: false },
   },
   templates: {
     id: { what: 'a random identifier', why: 'to remove one photo on request', sealed: false },
@@ -706,6 +905,10 @@ export const STORAGE_DESCRIPTION: {
   settings: {
     params: { what: 'the salt and cost of the passphrase key derivation', why: 'to derive the same key from your passphrase', sealed: false },
     verifier: { what: 'a known text encrypted with your key', why: 'to tell a wrong passphrase from a right one', sealed: false },
+  },
+  preferences: {
+    autoLock: { what: 'after how long without use the gallery locks itself, and whether it locks when the page is hidden', why: 'so an unattended device does not leave the gallery open', sealed: false },
+    thumbnails: { what: 'whether a small picture of each enrolled face is kept beside its template', why: 'data minimisation: you choose; without thumbnails the people list shows initials', sealed: false },
   },
   importJobs: {
     id: { what: 'a random identifier of a photo-library import', why: 'to resume it and to group its faces', sealed: false },
@@ -734,5 +937,10 @@ export const STORAGE_DESCRIPTION: {
     detectionScore: { what: 'how confident the detector was', why: 'to spot poor faces', sealed: true },
     embedding: { what: '512 numbers describing the face (a biometric template)', why: 'to group faces by person and, with consent, enrol them', sealed: true },
     thumbnail: { what: 'a 96×96 picture of the face', why: 'so you can see and name each group', sealed: true },
+  },
+  tombstones: {
+    key: { what: 'a one-way hash (SHA-256) of the random id of a person who withdrew or was erased; no name, no face data', why: 'so an older export cannot bring them back; kept when everything else is erased', sealed: false },
+    at: { what: 'when they withdrew or were erased', why: 'to say so when an import is refused', sealed: false },
+    reason: { what: 'withdrawal, erasure or end of retention', why: 'to say so when an import is refused', sealed: false },
   },
 };

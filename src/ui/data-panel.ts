@@ -26,10 +26,23 @@ export class DataPanel extends LitElement {
   @state() private audit: AuditEntry[] = [];
   @state() private auditLoaded = false;
   @state() private confirmErase = false;
+  @state() private autoLock: { idleMs: number | null; whenHidden: boolean } = { idleMs: null, whenHidden: false };
+  @state() private persistence: { persisted: boolean | null; message: string } | null = null;
 
   connectedCallback(): void {
     super.connectedCallback();
     void this.loadAudit();
+    void this.matcher.autoLockSetting().then((s) => (this.autoLock = s), () => undefined);
+    void this.matcher.storagePersistence().then((p) => (this.persistence = p), () => undefined);
+  }
+
+  private setAutoLock(change: Partial<{ idleMs: number | null; whenHidden: boolean }>) {
+    const setting = { ...this.autoLock, ...change };
+    return this.run(async () => {
+      await this.matcher.setAutoLock(setting);
+      this.autoLock = setting;
+      return setting.idleMs === null && !setting.whenHidden ? 'The gallery no longer locks by itself.' : 'Auto-lock saved for every tab of this gallery.';
+    });
   }
 
   private async loadAudit() {
@@ -51,9 +64,15 @@ export class DataPanel extends LitElement {
     }
   }
 
+  /** The passphrase typed for encrypted exports and imports; undefined when the field is empty. */
+  private exportPassphrase(): string | undefined {
+    return this.renderRoot.querySelector<HTMLInputElement>('[data-testid=export-passphrase]')?.value || undefined;
+  }
+
   private exportAll = () => this.run(async () => {
-    saveFile(await this.matcher.exportGallery(), `facelocal-gallery-${new Date().toISOString().slice(0, 10)}.json`);
-    return 'Gallery exported as a file on this device.';
+    const passphrase = this.exportPassphrase();
+    saveFile(await this.matcher.exportGallery({ passphrase }), `facelocal-gallery-${new Date().toISOString().slice(0, 10)}${passphrase ? '-encrypted' : ''}.json`);
+    return passphrase ? 'Gallery exported, encrypted with the export passphrase.' : 'Gallery exported as a file on this device (not encrypted).';
   });
 
   private importFile = (e: Event) => {
@@ -62,7 +81,7 @@ export class DataPanel extends LitElement {
     input.value = '';
     if (!file) return;
     return this.run(async () => {
-      const people = await this.matcher.importGallery(file);
+      const people = await this.matcher.importGallery(file, { passphrase: this.exportPassphrase() });
       return `Imported ${people.length} ${people.length === 1 ? 'person' : 'people'}.`;
     });
   };
@@ -90,16 +109,37 @@ export class DataPanel extends LitElement {
       <section>
         <h3>Export and import</h3>
         <div class="row">
+          <label>Export passphrase${enc.enabled ? ' (recommended: this gallery is encrypted)' : ''}
+            <input type="password" data-testid="export-passphrase" autocomplete="new-password" /></label>
+          <span class="small">With a passphrase the export file is encrypted, and importing it asks for the same passphrase. Empty: a plain JSON file anyone can read.</span>
+        </div>
+        <div class="row">
           <button type="button" data-testid="export-gallery" ?disabled=${this.busy} @click=${this.exportAll}>Export the whole gallery</button>
           <label>Import a Facelocal export <input type="file" accept="application/json,.json" data-testid="import-file" ?disabled=${this.busy} @change=${this.importFile} /></label>
         </div>
       </section>
       <section>
+        <h3>Kept on this device</h3>
+        <p data-testid="storage-persistence" data-persisted=${String(this.persistence?.persisted ?? 'unknown')}>${this.persistence?.message ?? 'Checking…'}</p>
+      </section>
+      <section>
         <h3>Encryption at rest</h3>
         ${enc.enabled
           ? html`<p data-testid="encryption-state">On: names, consent records, face templates and thumbnails are encrypted (AES-GCM, key from your passphrase by scrypt).</p>
-              <button type="button" class="secondary" data-testid="lock" @click=${() => this.dispatchEvent(new CustomEvent('lock-requested', { bubbles: true, composed: true }))}>Lock now</button>`
-          : html`<p data-testid="encryption-state">Off. Protect the gallery with a passphrase:</p>
+              <button type="button" class="secondary" data-testid="lock" @click=${() => this.dispatchEvent(new CustomEvent('lock-requested', { bubbles: true, composed: true }))}>Lock now</button>
+              <p>Locking locks every open tab of this gallery, and the widget.</p>
+              <div class="row">
+                <label for="auto-lock">Lock by itself after</label>
+                <select id="auto-lock" data-testid="auto-lock-idle" @change=${(e: Event) => { const v = (e.target as HTMLSelectElement).value; return this.setAutoLock({ idleMs: v === 'never' ? null : Number(v) }); }}>
+                  ${[['never', 'never'], [String(60_000), '1 minute without use'], [String(5 * 60_000), '5 minutes without use'], [String(15 * 60_000), '15 minutes without use'], [String(60 * 60_000), '1 hour without use']]
+                    .map(([value, label]) => html`<option value=${value} ?selected=${String(this.autoLock.idleMs ?? 'never') === value}>${label}</option>`)}
+                </select>
+                <label><input type="checkbox" data-testid="auto-lock-hidden" .checked=${this.autoLock.whenHidden}
+                  @change=${(e: Event) => this.setAutoLock({ whenHidden: (e.target as HTMLInputElement).checked })} /> and whenever this page is hidden</label>
+              </div>`
+          : html`<p data-testid="encryption-state">Off. Protect the gallery with a passphrase: at least 12 characters and hard to guess
+                (four unrelated words work well). Turning encryption on takes several seconds, and so does each unlock: that cost is
+                what makes guessing the passphrase slow.</p>
               <div class="row">
                 <input type="password" data-testid="new-passphrase" aria-label="New passphrase" autocomplete="new-password" />
                 <input type="password" data-testid="new-passphrase-again" aria-label="New passphrase again" autocomplete="new-password" />
@@ -125,7 +165,7 @@ export class DataPanel extends LitElement {
       <section>
         <h3>Erase everything</h3>
         ${this.confirmErase
-          ? html`<div class="row" role="alert"><span>Erase every person, template, consent record, the audit log and all cached files?</span>
+          ? html`<div class="row" role="alert"><span>Erase every person, template, consent record, the audit log and all cached files? (Tombstones of people who withdrew stay: they hold no personal data and keep older exports of them out.)</span>
               <button type="button" class="danger" data-testid="erase-everything-confirm" ?disabled=${this.busy} @click=${this.eraseEverything}>Erase everything</button>
               <button type="button" class="secondary" @click=${() => (this.confirmErase = false)}>Cancel</button></div>`
           : html`<button type="button" class="danger" data-testid="erase-everything" @click=${() => (this.confirmErase = true)}>Erase everything…</button>`}

@@ -6,6 +6,7 @@ import { keyed } from 'lit/directives/keyed.js';
 import type { EnrolResult, Matcher, Person } from '../index';
 import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
+import { saveReceipt } from './download';
 import './photo-picker';
 import './person-card';
 import './consent-form';
@@ -95,6 +96,14 @@ export class PeoplePanel extends LitElement {
     }
   }
 
+  private async saveReceipt(person: Person) {
+    try {
+      saveReceipt(await this.matcher.consentReceipt(person.id), person.name);
+    } catch (error) {
+      this.message = messageFor(error);
+    }
+  }
+
   render() {
     return html`
       <h2>Add a person</h2>
@@ -113,6 +122,10 @@ export class PeoplePanel extends LitElement {
           ${this.busy ? html`<span class="busy" role="status">Reading faces…</span>` : nothing}
         </div>
         ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
+        ${this.result?.person
+          ? html`<p data-testid="enrolled-receipt">${this.result.person.name} was added. Give them their consent receipt to keep:
+              <button type="button" class="secondary" data-testid="enrolled-receipt-download" @click=${() => this.saveReceipt(this.result!.person!)}>Consent receipt</button></p>`
+          : nothing}
         ${this.result
           ? html`<ul class="plain" data-testid="enrol-result" aria-label="What happened to each photo">
               ${this.result.photos.map((p) => html`<li data-testid="enrol-outcome" data-ok=${String(p.ok)} data-code=${p.error?.code ?? nothing}>
@@ -125,7 +138,7 @@ export class PeoplePanel extends LitElement {
         ? html`<p class="busy" role="status">Opening the gallery…</p>`
         : html`<div class="people" data-testid="people-list" data-count=${this.people.length} @person-changed=${this.refresh}>
             ${this.people.length === 0 ? html`<p>No one enrolled yet.</p>` : nothing}
-            ${repeat(this.people, (p) => `${p.id}:${p.name}:${p.templateCount}`, (p) => html`<person-card data-testid="person" data-person-id=${p.id} data-name=${p.name} .matcher=${this.matcher} .person=${p}></person-card>`)}
+            ${repeat(this.people, (p) => `${p.id}:${p.name}:${p.templateCount}`, (p) => html`<person-card data-testid="person" data-person-id=${p.id} data-name=${p.name} data-restricted=${String(p.restriction !== null)} .matcher=${this.matcher} .person=${p}></person-card>`)}
           </div>`}
     `;
   }

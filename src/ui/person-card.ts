@@ -4,7 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { CONSENT_PURPOSES, describeExpiry, type EnrolledPhoto, type Matcher, type Person } from '../index';
 import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
-import { fileSafe, saveFile } from './download';
+import { fileSafe, saveFile, saveReceipt } from './download';
 import './photo-picker';
 import './consent-form';
 import type { ConsentForm } from './consent-form';
@@ -25,7 +25,7 @@ export class PersonCard extends LitElement {
   @property({ attribute: false }) matcher!: Matcher;
   @property({ attribute: false }) person!: Person;
   @state() private thumbnailUrl = '';
-  @state() private mode: 'view' | 'rename' | 'confirm-delete' | 'confirm-withdraw' | 'add' | 'photos' | 'consent' = 'view';
+  @state() private mode: 'view' | 'rename' | 'confirm-delete' | 'confirm-withdraw' | 'add' | 'photos' | 'consent' | 'restrict' = 'view';
   @state() private photos: EnrolledPhoto[] = [];
   @state() private busy = false;
   @state() private message: UserMessage | null = null;
@@ -65,6 +65,11 @@ export class PersonCard extends LitElement {
     return this.run(() => this.matcher.renamePerson(this.person.id, input.value));
   }
 
+  private restrict() {
+    const input = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=restrict-reason]')!;
+    return this.run(() => this.matcher.restrictPerson(this.person.id, input.value));
+  }
+
   private async showPhotos() {
     this.photos = await this.matcher.photosOf(this.person.id);
     this.mode = 'photos';
@@ -82,6 +87,23 @@ export class PersonCard extends LitElement {
     } catch (error) {
       this.message = messageFor(error);
     }
+  }
+
+  private async receipt() {
+    try {
+      saveReceipt(await this.matcher.consentReceipt(this.person.id), this.person.name);
+    } catch (error) {
+      this.message = messageFor(error);
+    }
+  }
+
+  /** Withdrawal erases the person; their withdrawal receipt is saved first thing after, for them to keep. */
+  private withdraw() {
+    const name = this.person.name;
+    return this.run(async () => {
+      const receipt = await this.matcher.withdrawConsent(this.person.id);
+      if (receipt) saveReceipt(receipt, name);
+    });
   }
 
   private addPhotos(e: CustomEvent<File[]>) {
@@ -102,6 +124,10 @@ export class PersonCard extends LitElement {
           <div data-testid="person-template-count">${p.templateCount} photo${p.templateCount === 1 ? '' : 's'}</div>
           <div class="small">Purpose: ${CONSENT_PURPOSES[p.consent.purpose]}${p.consent.purposeDetail ? ` — ${p.consent.purposeDetail}` : ''}</div>
           <div class="small" data-testid="person-expiry" data-expires-at=${p.expiresAt ?? ''}>Consent ${new Date(p.consent.givenAt).toISOString().slice(0, 10)}; ${describeExpiry(p.expiresAt)}</div>
+          ${p.restriction
+            ? html`<div class="small" data-testid="person-restriction"><strong>Restricted</strong> since ${new Date(p.restriction.since).toISOString().slice(0, 10)}
+                (${p.restriction.reason}): kept, never matched or shown as a result until lifted.</div>`
+            : nothing}
         </div>
       </div>
       ${this.mode === 'rename'
@@ -120,8 +146,8 @@ export class PersonCard extends LitElement {
         : nothing}
       ${this.mode === 'confirm-withdraw'
         ? html`<div class="row" role="alert">
-            <span>${p.name} withdraws consent: erase their face data, photos and consent record now?</span>
-            <button type="button" class="danger" data-testid="withdraw-confirm" ?disabled=${this.busy} @click=${() => this.run(() => this.matcher.withdrawConsent(p.id))}>Withdraw and erase</button>
+            <span>${p.name} withdraws consent: erase their face data, photos and consent record now? A withdrawal receipt for them to keep is saved.</span>
+            <button type="button" class="danger" data-testid="withdraw-confirm" ?disabled=${this.busy} @click=${this.withdraw}>Withdraw and erase</button>
             <button type="button" class="secondary" @click=${() => (this.mode = 'view')}>Cancel</button>
           </div>`
         : nothing}
@@ -142,6 +168,14 @@ export class PersonCard extends LitElement {
             <button type="button" class="secondary" @click=${() => (this.mode = 'view')}>Cancel</button>
           </div>`
         : nothing}
+      ${this.mode === 'restrict'
+        ? html`<div class="row">
+            <input type="text" data-testid="restrict-reason" aria-label="Why processing of ${p.name} is restricted" placeholder="Who asked, and what they contest" maxlength="500" />
+            <button type="button" data-testid="restrict-save" ?disabled=${this.busy} @click=${this.restrict}>Restrict</button>
+            <button type="button" class="secondary" @click=${() => (this.mode = 'view')}>Cancel</button>
+          </div>
+          <p class="small">Restricted: ${p.name} stays in the gallery with their consent record, but is never matched, never shown as a result and never revealed through the widget until you lift it.</p>`
+        : nothing}
       ${this.mode === 'add'
         ? html`<photo-picker label="More photos of ${p.name}" multiple testid="add-photos" ?disabled=${this.busy} @photos-selected=${this.addPhotos}></photo-picker>`
         : nothing}
@@ -152,6 +186,10 @@ export class PersonCard extends LitElement {
             <button type="button" class="secondary" data-testid="rename" @click=${() => (this.mode = 'rename')}>Rename</button>
             <button type="button" class="secondary" data-testid="consent" @click=${() => (this.mode = 'consent')}>Consent / extend</button>
             <button type="button" class="secondary" data-testid="export-person" @click=${this.exportPerson}>Export data</button>
+            <button type="button" class="secondary" data-testid="consent-receipt" @click=${this.receipt}>Consent receipt</button>
+            ${p.restriction
+              ? html`<button type="button" class="secondary" data-testid="lift-restriction" ?disabled=${this.busy} @click=${() => this.run(() => this.matcher.liftRestriction(p.id))}>Lift restriction</button>`
+              : html`<button type="button" class="secondary" data-testid="restrict" @click=${() => (this.mode = 'restrict')}>Restrict</button>`}
             <button type="button" class="secondary" data-testid="withdraw" @click=${() => (this.mode = 'confirm-withdraw')}>Withdraw consent</button>
             <button type="button" class="secondary" data-testid="delete" @click=${() => (this.mode = 'confirm-delete')}>Delete</button>
           </div>`

@@ -243,7 +243,7 @@ describe('audit log and transparency', () => {
     const actions = await auditActions();
     for (const a of ['enrol', 'expire', 'export', 'import', 'remove-photo', 'consent-updated', 'withdraw', 'encryption-enabled', 'identify']) expect(actions, a).toContain(a);
     const csv = await download(() => page.click('[data-testid=export-audit]'));
-    expect(csv.split('\n')[0]).toBe('time,action,outcome,personId');
+    expect(csv.split('\r\n')[0]).toBe('"time","action","outcome","personId"');
     expect(csv).not.toMatch(/Kit|Harington|Obama|Rose|Angelina/);
   });
 
@@ -261,7 +261,15 @@ describe('audit log and transparency', () => {
     await page.click('[data-testid=erase-everything-confirm]');
     await page.locator('[data-testid=data-info]', { hasText: 'erased' }).waitFor();
     const storage = await readDeviceStorage(page);
-    for (const [name, rows] of Object.entries(storage.stores)) if (name.startsWith('facelocal/')) expect(rows, name).toEqual([]);
+    for (const [name, rows] of Object.entries(storage.stores)) {
+      if (name === 'facelocal/tombstones') continue; // kept on purpose, checked below
+      if (name.startsWith('facelocal/')) expect(rows, name).toEqual([]);
+    }
+    // Only the withdrawals' tombstones remain: a hash, a time and a reason each, nothing personal.
+    for (const row of storage.stores['facelocal/tombstones'] as Record<string, unknown>[]) {
+      expect(Object.keys(row).sort()).toEqual(['at', 'key', 'reason']);
+      expect(row.key).toMatch(/^[0-9a-f]{64}$/);
+    }
     expect(storage.caches).toEqual([]);
   });
 

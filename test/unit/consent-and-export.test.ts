@@ -3,7 +3,7 @@ import { consentProblems, describeExpiry, expiryOf, isExpired, type ConsentRecor
 import { checkExportFile, base64ToBytes, bytesToBase64 } from '../../src/core/export-format';
 import { packRecord, unpackRecord } from '../../src/core/record-packing';
 import { deriveKey, keyMatches, makeVerifier, newKeyParams, seal, unseal } from '../../src/core/sealing';
-import { auditCutoff, auditToCsv } from '../../src/core/audit';
+import { auditCutoff, auditToCsv, csvCell } from '../../src/core/audit';
 import { l2Normalize } from '../../src/core/vectors';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -104,7 +104,24 @@ describe('audit', () => {
   it('cuts off after a year and exports CSV without personal data fields', () => {
     expect(auditCutoff(NOW)).toBe(NOW - 365 * DAY);
     const csv = auditToCsv([{ id: '1', at: NOW, action: 'identify', outcome: '2 face(s): 1 known, 1 unknown' }]);
-    expect(csv).toBe('time,action,outcome,personId\n2026-11-24T00:00:00.000Z,identify,"2 face(s): 1 known, 1 unknown",\n');
+    expect(csv).toBe('"time","action","outcome","personId"\r\n"2026-11-24T00:00:00.000Z","identify","2 face(s): 1 known, 1 unknown",""\r\n');
+  });
+
+  it('neutralises every cell a spreadsheet would run as a formula, and quotes every field', () => {
+    const hostile = ['=HYPERLINK("http://x.example","y")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1'];
+    const csv = auditToCsv(hostile.map((outcome, i) => ({ id: String(i), at: NOW, action: 'import', outcome, personId: outcome })));
+    const rows = parseCsv(csv);
+    expect(rows).toHaveLength(hostile.length + 1);
+    rows.slice(1).forEach((cells, i) => {
+      expect(cells).toHaveLength(4);
+      // outcome and personId come back whole, behind an apostrophe
+      for (const cell of cells.slice(2)) expect(cell).toBe(`'${hostile[i]}`);
+    });
+    // every field quoted: no cell starts outside quotes
+    expect(csv.split('\r\n').filter(Boolean).every((line) => line.startsWith('"'))).toBe(true);
+    expect(csvCell('3 faces')).toBe('"3 faces"');
+    expect(csvCell('a "quote"')).toBe('"a ""quote"""');
+    expect(csvCell('')).toBe('""');
   });
 });
 
@@ -113,3 +130,25 @@ describe('consent that has already run out', () => {
     expect(consentProblems(consent({ givenAt: NOW - 31 * DAY }), NOW)).toEqual(['This consent has already expired: record a fresh one.']);
   });
 });
+
+/** A strict RFC 4180 reader (quoted fields only), to read back what auditToCsv wrote. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] !== '"') throw new Error(`unquoted field at ${i}`);
+    let cell = '';
+    i++;
+    for (;;) {
+      if (text[i] === '"' && text[i + 1] === '"') { cell += '"'; i += 2; }
+      else if (text[i] === '"') { i++; break; }
+      else cell += text[i++];
+    }
+    row.push(cell);
+    if (text[i] === ',') i++;
+    else if (text.startsWith('\r\n', i)) { rows.push(row); row = []; i += 2; }
+    else throw new Error(`bad separator at ${i}`);
+  }
+  return rows;
+}

@@ -198,8 +198,8 @@ describe('gallery store', () => {
 
   it('imports people all or nothing', async () => {
     const { store } = await freshStore();
-    const good = { person: newPerson('Good'), templates: [template(1)] };
-    const bad = { person: { name: 'Bad', consent: consent('Bad', { collectedBy: '' }) }, templates: [template(2)] };
+    const good = { person: newPerson('Good'), templates: [template(1)], exportedId: 'good' };
+    const bad = { person: { name: 'Bad', consent: consent('Bad', { collectedBy: '' }) }, templates: [template(2)], exportedId: 'bad' };
     expect((await rejection(store.importPeople([good, bad]))).code).toBe('consent-required');
     expect(await store.listPeople()).toEqual([]);
     expect((await store.importPeople([good])).map((p) => p.name)).toEqual(['Good']);
@@ -207,13 +207,13 @@ describe('gallery store', () => {
 });
 
 describe('gallery store encryption at rest', () => {
-  const cheap = { N: 2 ** 10 }; // the real cost (2^15) is exercised in the browser tests
+  const cheap = { N: 2 ** 10 }; // the real cost (2^17) is exercised in the browser tests
 
   it('seals names, consent, templates and thumbnails; opens them only with the passphrase', async () => {
     const { factory, store } = await freshStore();
     const t = template(5);
     const { person } = await store.addPersonWithTemplates(newPerson('Secret Name'), [t]);
-    await store.enableEncryption('correct horse battery', cheap);
+    await store.enableEncryption('correct horse battery staple', cheap);
     expect(store.encrypted).toBe(true);
     expect(store.locked).toBe(false);
     expect((await store.templatesOf(person.id))[0].embedding).toEqual(t.embedding);
@@ -239,7 +239,7 @@ describe('gallery store encryption at rest', () => {
     expect((await rejection(store.listPeople())).code).toBe('locked');
     expect((await rejection(store.unlock('wrong passphrase'))).code).toBe('wrong-passphrase');
     expect(store.locked).toBe(true);
-    await store.unlock('correct horse battery');
+    await store.unlock('correct horse battery staple');
     expect((await store.listPeople()).map((p) => p.name)).toEqual(['Secret Name']);
 
     store.close();
@@ -252,7 +252,38 @@ describe('gallery store encryption at rest', () => {
   it('refuses a short passphrase and a second enable', async () => {
     const { store } = await freshStore();
     expect((await rejection(store.enableEncryption('short', cheap))).code).toBe('invalid-passphrase');
-    await store.enableEncryption('long enough passphrase', cheap);
-    expect((await rejection(store.enableEncryption('long enough passphrase', cheap))).code).toBe('invalid-passphrase');
+    await store.enableEncryption('long enough passphrase, 2026!', cheap);
+    expect((await rejection(store.enableEncryption('long enough passphrase, 2026!', cheap))).code).toBe('invalid-passphrase');
+  });
+});
+
+describe('restriction of processing', () => {
+  it('is kept (sealed with the person), needs a reason, and lifts', async () => {
+    const { factory, store } = await freshStore();
+    const { person } = await store.addPersonWithTemplates(newPerson('Ada'), [template(1)]);
+    expect(person.restriction).toBeNull();
+    expect((await rejection(store.setRestriction(person.id, { since: 5, reason: '  ' }))).code).toBe('invalid-name');
+    await store.setRestriction(person.id, { since: 5, reason: ' contests a match ' });
+    await store.enableEncryption('correct horse battery staple', { N: 2 ** 10 });
+    store.close();
+    const reopened = await openGalleryStore({ name: 'test', idbFactory: factory });
+    await reopened.unlock('correct horse battery staple');
+    expect((await reopened.getPerson(person.id))?.restriction).toEqual({ since: 5, reason: 'contests a match' });
+    expect((await reopened.templatesOf(person.id)).length).toBe(1);
+    await reopened.setRestriction(person.id, null);
+    expect((await reopened.getPerson(person.id))?.restriction).toBeNull();
+  });
+});
+
+describe('gallery preferences', () => {
+  it('default to no auto-lock and thumbnails not chosen; keep a change; refuse an idle time under a second', async () => {
+    const { factory, store } = await freshStore();
+    expect(await store.preferences()).toEqual({ key: 'preferences', autoLock: { idleMs: null, whenHidden: false }, thumbnails: null });
+    await store.setPreferences({ autoLock: { idleMs: 60_000, whenHidden: true } });
+    expect((await rejection(store.setPreferences({ autoLock: { idleMs: 10, whenHidden: false } }))).code).toBe('invalid-setting');
+    store.close();
+    const reopened = await openGalleryStore({ name: 'test', idbFactory: factory });
+    expect((await reopened.preferences()).autoLock).toEqual({ idleMs: 60_000, whenHidden: true });
+    expect(reopened.encrypted).toBe(false); // the preferences record is not taken for encryption settings
   });
 });

@@ -83,10 +83,10 @@ describe('import staging in the store', () => {
     const store = await fresh();
     const job = await store.createImportJob('s');
     await store.recordImportedFile(job.id, { fileKey: 'k', faces: 1, error: null }, [face(7)]);
-    await store.enableEncryption('correct horse battery', { N: 2 ** 4 });
+    await store.enableEncryption('correct horse battery staple', { N: 2 ** 4 });
     store.lock();
     expect(((await store.importFaces(job.id).catch((e: unknown) => e)) as FacelocalError).code).toBe('locked');
-    await store.unlock('correct horse battery');
+    await store.unlock('correct horse battery staple');
     expect((await store.importFaces(job.id))[0].fileName).toBe('album/photo-7.jpg');
   });
 });

@@ -84,7 +84,7 @@ describe('every door refuses a forged template', () => {
       if (templateProblem(forged) === null) continue; // a string or null only exists in JSON
       const attempts = [
         () => store.addPersonWithTemplates({ name: 'Forger', consent: { ...consent, subjectName: 'Forger' } }, [template(valid()), template(forged)]),
-        () => store.importPeople([{ person: { name: 'Forger', consent: { ...consent, subjectName: 'Forger' } }, templates: [template(forged)] }]),
+        () => store.importPeople([{ person: { name: 'Forger', consent: { ...consent, subjectName: 'Forger' } }, templates: [template(forged)], exportedId: 'forged-person' }]),
         () => store.addTemplates(person.id, [template(forged)]),
         () => store.recordImportedFile(job.id, { fileKey: name, faces: 1, error: null }, [{ fileName: 'x.jpg', box: { x: 0, y: 0, width: 1, height: 1 }, detectionScore: 1, problem: null, embedding: forged, thumbnail: { type: 'image/jpeg', bytes: new ArrayBuffer(2) } }]),
       ];
