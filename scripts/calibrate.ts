@@ -3,7 +3,7 @@
 // counted into a histogram), and calibration-data.json records the 1:1 threshold for a false-match rate of
 // 1 in 1,000, the measured impostor tail that the 1:N rule and the "chance a stranger scores this high" are read
 // from, and the 1:N policy. It then checks the 1:N rule by open-set identification on the same photos.
-//   npm run calibrate -- [--data ../shared/lfw-dev] [--cache FILE [--only-cached]] [--dry-run]
+//   npm run calibrate -- [--data ../shared/lfw-dev] [--cache FILE [--only-cached]] [--dry-run] [--named-rate R --possible-rate R]
 // --cache FILE reuses (or saves) the embeddings: biometric data, keep the file out of the repository.
 // --only-cached analyses just the photos in the cache (a quick look while a long run is still writing it).
 import { existsSync, writeFileSync } from 'node:fs';
@@ -31,7 +31,10 @@ const TARGET_FALSE_MATCH_RATE = 1e-3;
  * 1:N: the product's promise, whatever the gallery size. Names a stranger at most 1 time in 200 (measured FPIR stays
  * under 1 % on galleries of 100 to 1,358 people), and shows a stranger as a "possible match" at most 1 time in 20.
  */
-const POLICY: Omit<IdentificationPolicy, 'verifyThreshold'> = { namedStrangerRate: 0.005, possibleStrangerRate: 0.05 };
+const POLICY: Omit<IdentificationPolicy, 'verifyThreshold'> = {
+  namedStrangerRate: Number(option('--named-rate', '0.005')),
+  possibleStrangerRate: Number(option('--possible-rate', '0.05')),
+};
 
 if (!existsSync(dataDir)) throw new Error(`${dataDir} not found: calibration needs LFW (dev part) beside the repository`);
 let results: Map<string, EmbedOutcome> = cacheFile ? readCache(cacheFile) : new Map();
