@@ -5,8 +5,20 @@ import type { Matcher, VerifyResult } from '../index';
 import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import './photo-picker';
+import { MAX_IMAGE_PIXELS, sniffImageType } from '../core/image-type';
+import { declaredImageSize } from '../core/image-header';
 
 type Side = 'a' | 'b';
+
+/** Enough of a file for any header's size (a JPEG's frame header can follow tens of KB of EXIF). */
+const HEADER_BYTES = 256 * 1024;
+
+async function previewable(file: File): Promise<boolean> {
+  const head = new Uint8Array(await file.slice(0, HEADER_BYTES).arrayBuffer().catch(() => new ArrayBuffer(0)));
+  const type = sniffImageType(head.subarray(0, 32));
+  const size = type ? declaredImageSize(head, type) : null;
+  return size !== null && size.width * size.height <= MAX_IMAGE_PIXELS;
+}
 
 @customElement('verify-panel')
 export class VerifyPanel extends LitElement {
@@ -32,13 +44,16 @@ export class VerifyPanel extends LitElement {
     Object.values(this.previews).forEach((u) => u && URL.revokeObjectURL(u));
   }
 
-  private choose(side: Side, e: CustomEvent<File[]>) {
+  private async choose(side: Side, e: CustomEvent<File[]>) {
     const [file] = e.detail;
     if (this.previews[side]) URL.revokeObjectURL(this.previews[side]);
     this.files = { ...this.files, [side]: file };
-    this.previews = { ...this.previews, [side]: URL.createObjectURL(file) };
+    this.previews = { ...this.previews, [side]: '' };
     this.result = null;
     this.message = null;
+    // The preview is decoded here, on the page: only a photo whose header declares a size within the limit is
+    // shown (a decompression bomb is refused by the detector with its reason, never decoded).
+    if (await previewable(file) && this.files[side] === file) this.previews = { ...this.previews, [side]: URL.createObjectURL(file) };
   }
 
   private async verify() {

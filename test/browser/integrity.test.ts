@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { launchBrowser, openHarness, readDeviceStorage, type WatchedPage } from './browser';
+import { facePath, launchBrowser, openApp, openHarness, readDeviceStorage, type WatchedPage } from './browser';
+import { pngBomb } from './png-bomb';
 
 let browser: Browser;
 let harness: WatchedPage;
@@ -113,7 +114,7 @@ describe('forged gallery exports (issue 10: a scaled template named every strang
     r.after.forEach((a, i) => expect(a.score ?? 0).toBeCloseTo(r.before[i].score ?? 0, 5));
     expect(simple(r.before).slice(0, 3)).toEqual(['known:Barack Obama', 'known:Joe Biden', 'known:Kit Harington']);
     expect(r.before.slice(3).every((a) => a.kind !== 'known')).toBe(true);
-  });
+  }, 300_000);
 });
 
 describe('tampered models and wasm runtimes (hashes compiled into the bundle)', () => {
@@ -227,5 +228,25 @@ describe('a worker that dies (crash, out of memory, killed)', () => {
     expect(r.faces).toEqual([...names].sort()); // one face per portrait, none lost and none twice
     expect(r.next).toBe(1);
     expect(harness.pageErrors).toEqual([]);
+  }, 300_000);
+});
+
+describe('a decompression bomb in the app', () => {
+  it('the verify panel shows no preview of it (never decoded on the page) and says why it was refused', async () => {
+    const app = await openApp(browser, inject('baseUrl'));
+    try {
+      const page = app.page;
+      await page.click('[data-testid=tab-verify]');
+      await page.setInputFiles('[data-testid=verify-photo-a]', { name: 'bomb.png', mimeType: 'image/png', buffer: Buffer.from(pngBomb()) });
+      await page.setInputFiles('[data-testid=verify-photo-b]', facePath('obama/obama1.jpg'));
+      await page.locator('img[alt="Second photo (chosen)"]').waitFor(); // a normal photo is previewed
+      expect(await page.locator('img[alt="First photo (chosen)"]').count()).toBe(0);
+      await page.click('[data-testid=verify-submit]');
+      await page.locator('[data-testid=message][data-code=image-too-large]').waitFor({ timeout: 60_000 });
+      expect(await page.locator('[data-testid=message]').textContent()).toMatch(/declares 30000 × 30000 pixels .*refused before decoding/);
+      expect(app.pageErrors).toEqual([]);
+    } finally {
+      await app.close();
+    }
   }, 300_000);
 });
