@@ -38,6 +38,18 @@ export class ConsentForm extends LitElement {
     }
   }
 
+  /**
+   * The attestation is given in one person's name: when the name changes after it was ticked, it is unticked, so
+   * consent ticked for one person can never enrol another.
+   */
+  protected willUpdate(changed: Map<PropertyKey, unknown>): void {
+    const before = changed.get('subjectName');
+    if (changed.has('subjectName') && before !== undefined && String(before).trim() !== this.subjectName.trim()) {
+      const attest = this.renderRoot?.querySelector<HTMLInputElement>('[data-testid=consent-attest]');
+      if (attest) attest.checked = false;
+    }
+  }
+
   private field<T extends HTMLElement>(testid: string): T {
     return this.renderRoot.querySelector<T>(`[data-testid=${testid}]`)!;
   }
@@ -90,8 +102,8 @@ export class ConsentForm extends LitElement {
           : nothing}
         <label>Collected by (you)
           <input type="text" data-testid="consent-collected-by" maxlength="200" .value=${this.initial?.collectedBy ?? ''} /></label>
-        <label><input type="checkbox" data-testid="consent-attest" />
-          ${this.subjectName || 'The person'} agreed to their face data being kept on this device for this purpose and this long,
+        <label><input type="checkbox" data-testid="consent-attest" ?disabled=${!this.subjectName.trim()} />
+          ${this.subjectName.trim() ? this.subjectName : html`<em>(enter their name first)</em> The person`} agreed to their face data being kept on this device for this purpose and this long,
           and knows they can withdraw at any time.</label>
         ${this.problems.length ? html`<ul class="problems" role="alert" data-testid="consent-problems">${this.problems.map((p) => html`<li>${p}</li>`)}</ul>` : nothing}
       </fieldset>

@@ -91,7 +91,7 @@ export class ImportGroup extends LitElement {
       </div>
       <div class="faces" role="list">
         ${this.faces.map((f) => html`<div role="listitem">
-          <button type="button" class="face" data-testid="import-face" data-face-id=${f.id} aria-pressed=${String(this.selected.has(f.id))}
+          <button type="button" class="face" data-testid="import-face" data-face-id=${f.id} data-file=${f.fileName} aria-pressed=${String(this.selected.has(f.id))}
             title=${f.problem ?? f.fileName} @click=${() => this.toggle(f)}>
             <img src=${this.urlOf(f)} alt="Face from ${f.fileName}" />
           </button>

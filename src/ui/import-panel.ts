@@ -3,6 +3,7 @@
 // The import itself runs in the matcher (workers), so it carries on while other tabs of the app are shown.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { describeTimeLeft } from '../core/import-progress';
 import type { ConsentRecord, ImportGroups, ImportJob, ImportProgress, ImportRun, Matcher } from '../index';
 import { messageFor, type UserMessage } from './messages';
@@ -162,6 +163,8 @@ export class ImportPanel extends LitElement {
     ];
     const imports = this.matcher.imports;
     const jobId = g.jobId;
+    // Groups are keyed by id: each has its own element, so a naming form (name, consent ticked in that person's
+    // name) can never carry over to the group that takes its place once this one is enrolled.
     return html`
       <h2>Faces grouped by person</h2>
       <p>${g.groups.length} group${g.groups.length === 1 ? '' : 's'}, ${g.unassigned.length} face${g.unassigned.length === 1 ? '' : 's'} in no group,
@@ -184,7 +187,7 @@ export class ImportPanel extends LitElement {
         @move-faces=${(e: CustomEvent<{ faceIds: string[]; to: string | null }>) => this.act(() => imports.moveFaces(jobId, e.detail.faceIds, e.detail.to))}
         @split-group=${(e: CustomEvent<{ groupId: string }>) => this.act(async () => { const parts = await imports.splitGroup(jobId, e.detail.groupId); this.notice = parts > 1 ? `Split into ${parts} groups.` : 'These faces look like one person even when compared more strictly: the group was not split (move faces out by hand).'; })}
         @enrol-group=${(e: CustomEvent<{ groupId: string; name: string; consent: ConsentRecord }>) => this.act(async () => { const p = await imports.enrolGroup(jobId, e.detail.groupId, { name: e.detail.name, consent: e.detail.consent }); this.notice = `${p.name} was enrolled with ${p.templateCount} photo${p.templateCount === 1 ? '' : 's'}.`; })}>
-        ${g.groups.map((group, i) => html`<import-group data-testid="import-group" data-group-id=${group.id} .groupId=${group.id} heading="Group ${i + 1}"
+        ${repeat(g.groups, (group) => group.id, (group, i) => html`<import-group data-testid="import-group" data-group-id=${group.id} .groupId=${group.id} heading="Group ${i + 1}"
           .faces=${group.faces} .targets=${targets} ?busy=${this.busy}></import-group>`)}
         ${g.unassigned.length ? html`<import-group data-testid="import-unassigned" heading="In no group" .faces=${g.unassigned} .targets=${targets} ?busy=${this.busy}></import-group>` : nothing}
         ${g.poor.length ? html`<details><summary>Too poor to group (${g.poor.length})</summary>
