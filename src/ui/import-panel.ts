@@ -186,9 +186,10 @@ export class ImportPanel extends LitElement {
         @group-selected=${(e: CustomEvent<{ groupId: string; selected: boolean }>) => (e.detail.selected ? this.selectedGroups.add(e.detail.groupId) : this.selectedGroups.delete(e.detail.groupId))}
         @move-faces=${(e: CustomEvent<{ faceIds: string[]; to: string | null }>) => this.act(() => imports.moveFaces(jobId, e.detail.faceIds, e.detail.to))}
         @split-group=${(e: CustomEvent<{ groupId: string }>) => this.act(async () => { const parts = await imports.splitGroup(jobId, e.detail.groupId); this.notice = parts > 1 ? `Split into ${parts} groups.` : 'These faces look like one person even when compared more strictly: the group was not split (move faces out by hand).'; })}
+        @add-group-to=${(e: CustomEvent<{ groupId: string; personId: string }>) => this.act(async () => { const p = await imports.addGroupTo(jobId, e.detail.groupId, e.detail.personId); this.notice = `Added to ${p.name}, who now has ${p.templateCount} photo${p.templateCount === 1 ? '' : 's'}.`; })}
         @enrol-group=${(e: CustomEvent<{ groupId: string; name: string; consent: ConsentRecord }>) => this.act(async () => { const p = await imports.enrolGroup(jobId, e.detail.groupId, { name: e.detail.name, consent: e.detail.consent }); this.notice = `${p.name} was enrolled with ${p.templateCount} photo${p.templateCount === 1 ? '' : 's'}.`; })}>
         ${repeat(g.groups, (group) => group.id, (group, i) => html`<import-group data-testid="import-group" data-group-id=${group.id} .groupId=${group.id} heading="Group ${i + 1}"
-          .faces=${group.faces} .targets=${targets} ?busy=${this.busy}></import-group>`)}
+          .faces=${group.faces} .alreadyEnrolled=${group.alreadyEnrolled} .targets=${targets} ?busy=${this.busy}></import-group>`)}
         ${g.unassigned.length ? html`<import-group data-testid="import-unassigned" heading="In no group" .faces=${g.unassigned} .targets=${targets} ?busy=${this.busy}></import-group>` : nothing}
         ${g.poor.length ? html`<details><summary>Too poor to group (${g.poor.length})</summary>
           <import-group data-testid="import-poor" heading="Too poor to group" .faces=${g.poor} .targets=${[]}></import-group></details>` : nothing}
