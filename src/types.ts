@@ -10,6 +10,7 @@ export type { ScoreReading } from './core/calibration';
 export type { ConsentRecord, ConsentPurpose, RetentionPeriod } from './core/consent';
 export { CONSENT_PURPOSES, RETENTION_PRESETS, describeExpiry, consentProblems } from './core/consent';
 export type { AuditEntry, AuditAction } from './core/audit';
+export { AUDIT_ACTION_LABELS } from './core/audit';
 export type { FaceQuality } from './core/face-quality';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';

@@ -16,6 +16,8 @@ export class ConsentForm extends LitElement {
       select { width: 100%; }
       textarea { width: 100%; box-sizing: border-box; }
       .problems { color: #a31f1f; }
+      .required { color: #a31f1f; font-weight: 600; }
+      .hint { font-size: 0.85rem; margin: 0 0 0.35rem; }
     `,
   ];
 
@@ -77,12 +79,13 @@ export class ConsentForm extends LitElement {
     return html`
       <fieldset aria-label="Consent">
         <legend>Consent of ${this.subjectName || 'the person'}</legend>
+        <p class="hint">Fields marked <span class="required" aria-hidden="true">*</span> are required.</p>
         <label>Purpose
           <select data-testid="consent-purpose" @change=${(e: Event) => (this.purpose = (e.target as HTMLSelectElement).value as ConsentPurpose)}>
             ${Object.entries(CONSENT_PURPOSES).map(([k, label]) => html`<option value=${k} ?selected=${k === this.purpose}>${label}</option>`)}
           </select>
         </label>
-        <label>Details of the purpose (shown to them)
+        <label>Details of the purpose (shown to them; required when the purpose is "Other")
           <textarea data-testid="consent-purpose-detail" rows="2" maxlength="2000" .value=${this.initial?.purposeDetail ?? ''}></textarea>
         </label>
         <label>Keep their face data for
@@ -100,9 +103,10 @@ export class ConsentForm extends LitElement {
           ? html`<label>Their signature (their name, typed by them)
               <input type="text" data-testid="consent-signature" autocomplete="off" maxlength="200" /></label>`
           : nothing}
-        <label>Collected by (you)
-          <input type="text" data-testid="consent-collected-by" maxlength="200" .value=${this.initial?.collectedBy ?? ''} /></label>
-        <label><input type="checkbox" data-testid="consent-attest" ?disabled=${!this.subjectName.trim()} />
+        <label>Collected by (your name) <span class="required" aria-hidden="true">*</span>
+          <input type="text" data-testid="consent-collected-by" maxlength="200" required aria-required="true" .value=${this.initial?.collectedBy ?? ''} /></label>
+        <label><input type="checkbox" data-testid="consent-attest" required aria-required="true" ?disabled=${!this.subjectName.trim()} />
+          <span class="required" aria-hidden="true">*</span>
           ${this.subjectName.trim() ? this.subjectName : html`<em>(enter their name first)</em> The person`} agreed to their face data being kept on this device for this purpose and this long,
           and knows they can withdraw at any time.</label>
         ${this.problems.length ? html`<ul class="problems" role="alert" data-testid="consent-problems">${this.problems.map((p) => html`<li>${p}</li>`)}</ul>` : nothing}

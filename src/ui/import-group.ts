@@ -21,6 +21,7 @@ export class ImportGroup extends LitElement {
       .face img { width: 100%; aspect-ratio: 1; display: block; border-radius: 4px; }
       .problem { font-size: 0.75rem; display: block; }
       h3 { font-size: 1rem; margin: 0; }
+      .hint { font-size: 0.85rem; margin: 0.25rem 0; }
       select { font: inherit; max-width: 100%; }
     `,
   ];
@@ -103,6 +104,7 @@ export class ImportGroup extends LitElement {
           @change=${(e: Event) => this.emit('group-selected', { groupId: this.groupId, selected: (e.target as HTMLInputElement).checked })} />` : nothing}
         <h3>${this.heading} <span data-testid="group-size">(${this.faces.length} face${this.faces.length === 1 ? '' : 's'})</span></h3>
       </div>
+      ${this.targets.length ? html`<p class="hint">Tap or click faces to select them (a blue frame), then move them to another group.</p>` : nothing}
       <div class="faces" role="list">
         ${this.faces.map((f) => html`<div role="listitem">
           <button type="button" class="face" data-testid="import-face" data-face-id=${f.id} data-file=${f.fileName} aria-pressed=${String(this.selected.has(f.id))}

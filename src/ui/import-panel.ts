@@ -103,18 +103,11 @@ export class ImportPanel extends LitElement {
   private onFiles(e: Event, fromFolder: boolean) {
     const input = e.target as HTMLInputElement;
     const files = Array.from(input.files ?? []);
-    void this.start(fromFolder ? files.filter(looksLikePhoto) : files);
+    const left = fromFolder ? files.filter((f) => !looksLikePhoto(f)) : [];
+    void this.start(fromFolder ? files.filter(looksLikePhoto) : files).then(() => {
+      if (left.length) this.notice = `${this.notice ? `${this.notice} ` : ''}${left.length} file${left.length === 1 ? ' that is' : 's that are'} not a photo ${left.length === 1 ? 'was' : 'were'} left out: ${left.slice(0, 5).map((f) => f.name).join(', ')}${left.length > 5 ? '…' : ''}.`;
+    });
     input.value = '';
-  }
-
-  private async pickFolder() {
-    const picker = (window as unknown as { showDirectoryPicker?: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker;
-    if (!picker) return;
-    try {
-      await this.start((await filesIn(await picker())).filter(looksLikePhoto));
-    } catch (error) {
-      if ((error as { name?: string }).name !== 'AbortError') this.message = messageFor(error);
-    }
   }
 
   /** Runs an action on the import, then reloads its groups; a failure is shown, and the groups stay as stored. */
@@ -198,11 +191,10 @@ export class ImportPanel extends LitElement {
 
   render() {
     const p = this.progress;
-    const canPickFolder = 'showDirectoryPicker' in window;
     return html`
       <h2>Import a photo library</h2>
-      <p>Facelocal reads every photo on this device, finds the faces and groups them by person. No one is enrolled until you
-        name a group and record that person's consent. Unnamed faces are held only while this tab is open, unless you choose to keep them.</p>
+      <p>Choose photos or a folder: Facelocal reads only those, on this device, finds the faces and groups them by person.
+        No one is enrolled until you name a group and record that person's consent. Unnamed faces are held only while this tab is open, unless you choose to keep them.</p>
       ${this.job && !this.running ? html`<p class="message info" data-testid="import-resume">
           An import of this session holds ${this.job.photosRead} photo${this.job.photosRead === 1 ? '' : 's'} and ${this.job.faces} face${this.job.faces === 1 ? '' : 's'}.
           Choosing photos adds them to it; photos it has already read are skipped, so an interrupted import resumes where it stopped.
@@ -212,7 +204,6 @@ export class ImportPanel extends LitElement {
         <input id="import-files" type="file" accept="image/*" multiple data-testid="import-files" ?disabled=${!!this.running} @change=${(e: Event) => this.onFiles(e, false)} />
         <label for="import-folder">A folder of photos</label>
         <input id="import-folder" type="file" webkitdirectory data-testid="import-folder" ?disabled=${!!this.running} @change=${(e: Event) => this.onFiles(e, true)} />
-        ${canPickFolder ? html`<div class="row"><button type="button" class="secondary" ?disabled=${!!this.running} @click=${this.pickFolder}>Choose a folder…</button></div>` : nothing}
       </div>
       ${p ? this.renderProgress(p) : nothing}
       ${this.notice ? html`<div class="message info" role="status" data-testid="import-notice">${this.notice}</div>` : nothing}
@@ -228,21 +219,6 @@ export class ImportPanel extends LitElement {
 
 function looksLikePhoto(file: File): boolean {
   return IMAGE_NAME.test(file.name) || file.type.startsWith('image/');
-}
-
-/** Every file under a picked folder, subfolders included, with its path (so resuming recognises it). */
-async function filesIn(dir: FileSystemDirectoryHandle, path = ''): Promise<File[]> {
-  const files: File[] = [];
-  for await (const entry of (dir as unknown as { values(): AsyncIterable<FileSystemHandle> }).values()) {
-    if (entry.kind === 'file') {
-      const file = await (entry as FileSystemFileHandle).getFile();
-      Object.defineProperty(file, 'webkitRelativePath', { value: `${path}${file.name}` });
-      files.push(file);
-    } else {
-      files.push(...(await filesIn(entry as FileSystemDirectoryHandle, `${path}${entry.name}/`)));
-    }
-  }
-  return files;
 }
 
 declare global {

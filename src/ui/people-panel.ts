@@ -17,7 +17,6 @@ export class PeoplePanel extends LitElement {
     panelStyles,
     css`
       form { border: 1px solid #c9ccd1; border-radius: 8px; padding: 0.75rem; margin-bottom: 1.25rem; }
-      .chosen { font-size: 0.9rem; }
       .people { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 0.75rem; }
       li[data-ok='true'] { color: #1b7a4a; }
       li[data-ok='false'] { color: #a31f1f; }
@@ -153,10 +152,9 @@ export class PeoplePanel extends LitElement {
           <input id="name" type="text" data-testid="person-name" maxlength="100" autocomplete="off" ?disabled=${this.busy}
             @input=${(e: Event) => { this.name = (e.target as HTMLInputElement).value; this.startOver(); }} />
         </div>
-        <photo-picker label="Photos of them alone" multiple testid="person-photos" ?disabled=${this.busy}
+        ${keyed(this.enrolments, html`<photo-picker label="Photos of them alone (2 or 3 work best)" multiple testid="person-photos" ?disabled=${this.busy}
           @photos-selected=${(e: CustomEvent<File[]>) => { this.files = e.detail; this.startOver(); }}></photo-picker>
-        ${keyed(this.enrolments, html`<consent-form .subjectName=${this.name}></consent-form>`)}
-        ${this.files.length ? html`<div class="chosen">${this.files.length} photo${this.files.length === 1 ? '' : 's'} chosen: ${this.files.map((f) => f.name).join(', ')}</div>` : nothing}
+          <consent-form .subjectName=${this.name}></consent-form>`)}
         <div class="row">
           <button type="submit" data-testid="enrol-submit" ?disabled=${this.busy}>Add person</button>
           ${this.busy ? html`<span class="busy" role="status">Reading faces…</span>` : nothing}

@@ -157,14 +157,16 @@ export class PersonCard extends LitElement {
         : nothing}
       ${this.mode === 'confirm-delete'
         ? html`<div class="row" role="alert">
-            <span>Delete ${p.name} and all their face data from this device?</span>
+            <span>Delete ${p.name}? Use this when they were added by mistake or are no longer needed. Their face data,
+              photos and consent record are erased; the log records a deletion.</span>
             <button type="button" class="danger" data-testid="delete-confirm" ?disabled=${this.busy} @click=${() => this.run(() => this.matcher.deletePerson(p.id))}>Delete</button>
             <button type="button" class="secondary" @click=${() => (this.mode = 'view')}>Keep</button>
           </div>`
         : nothing}
       ${this.mode === 'confirm-withdraw'
         ? html`<div class="row" role="alert">
-            <span>${p.name} withdraws consent: erase their face data, photos and consent record now?</span>
+            <span>Use this when ${p.name} asks to withdraw their consent. Their face data, photos and consent record are
+              erased now; the log records that they withdrew consent.</span>
             <button type="button" class="danger" data-testid="withdraw-confirm" ?disabled=${this.busy} @click=${() => this.run(() => this.matcher.withdrawConsent(p.id))}>Withdraw and erase</button>
             <button type="button" class="secondary" @click=${() => (this.mode = 'view')}>Cancel</button>
           </div>`

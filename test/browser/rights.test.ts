@@ -227,7 +227,7 @@ describe('encryption at rest', () => {
     await page.click('[data-testid=unlock]');
     await card('Kit Harington').first().waitFor({ timeout: 30_000 }); // the original and the imported copy
 
-    await page.click('[data-testid=lock-footer]');
+    await page.click('[data-testid=lock-app]');
     await page.locator('[data-testid=lock-screen]').waitFor();
     expect(await page.locator('[data-testid=person]').count()).toBe(0);
   });
