@@ -95,6 +95,8 @@ export class DataPanel extends LitElement {
     if (a.length < 8) throw new FacelocalError('invalid-passphrase', 'Choose a passphrase of at least 8 characters.');
     if (a !== b) throw new FacelocalError('invalid-passphrase', 'The two passphrases differ: type the same passphrase in both boxes.');
     await this.matcher.enableEncryption(a);
+    // The app shell shows a Lock button once there is something to lock.
+    this.dispatchEvent(new CustomEvent('encryption-changed', { bubbles: true, composed: true }));
     return 'Encryption is on. Keep the passphrase safe: without it the gallery cannot be opened.';
   });
 

@@ -89,7 +89,7 @@ export class FacelocalApp extends LitElement {
       case 'identify': return html`<identify-panel .matcher=${m}></identify-panel>`;
       case 'verify': return html`<verify-panel .matcher=${m}></verify-panel>`;
       case 'self-check': return html`<self-check-panel .matcher=${m}></self-check-panel>`;
-      case 'data': return html`<data-panel .matcher=${m} @lock-requested=${this.lock}></data-panel>`;
+      case 'data': return html`<data-panel .matcher=${m} @lock-requested=${this.lock} @encryption-changed=${() => this.requestUpdate()}></data-panel>`;
     }
   }
 

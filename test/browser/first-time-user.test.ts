@@ -33,7 +33,9 @@ async function importPhotos(files: string[]) {
   if (await fresh.count()) await fresh.click();
   await page.setInputFiles('[data-testid=import-files]', files);
   await page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
-  await page.locator('[data-testid=import-groups]').waitFor({ timeout: 30_000 });
+  // The groups shown are this import's once its last photo's faces are among them (not the groups from before).
+  const last = files[files.length - 1].split('/').pop()!;
+  await expect.poll(() => page.locator(`[data-testid=import-face][data-file="${last}"]`).count(), { timeout: 30_000 }).toBeGreaterThan(0);
 }
 
 /** The group whose faces all come from photos whose names start with `prefix`. */
@@ -42,7 +44,8 @@ export async function groupOf(prefix: string): Promise<Locator> {
     const names = await g.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? e.getAttribute('title') ?? ''));
     if (names.length && names.every((n) => n.startsWith(prefix))) return g;
   }
-  throw new Error(`no group of ${prefix} photos`);
+  const all = await Promise.all((await page.locator('[data-testid=import-group]').all()).map((g) => g.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file')))));
+  throw new Error(`no group of ${prefix} photos among ${JSON.stringify(all)}`);
 }
 
 /** Fills in a consent record inside one part of the page (a group's or a person's form). */
@@ -216,3 +219,182 @@ async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/** Rectangles of the face labels shown on the Identify result, as laid out on screen. */
+async function tagRects() {
+  return page.locator('[data-testid=face-tag]').evaluateAll((tags) => tags.map((t) => {
+    const r = t.getBoundingClientRect();
+    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+  }));
+}
+
+const overlapping = (rects: { left: number; right: number; top: number; bottom: number }[]) =>
+  rects.flatMap((a, i) => rects.slice(i + 1).filter((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom).map((b) => [a, b]));
+
+/** True when the page scrolls sideways (something is wider than the screen). */
+const overflowsSideways = () => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+
+describe('5. phone layout', () => {
+  it('face labels never cover one another, at a phone width and on a desktop', async () => {
+    for (const width of [390, 360, 1280]) {
+      await page.setViewportSize({ width, height: width === 1280 ? 900 : 844 });
+      await tab('identify');
+      await page.setInputFiles('[data-testid=identify-photo]', facePath('_group/facerec_obama_and_biden.jpg'));
+      await page.locator('[data-testid=identify-busy]').waitFor({ state: 'detached', timeout: 60_000 });
+      await page.locator('[data-testid=identify-result]').waitFor();
+      await page.waitForTimeout(100); // one layout pass after the photo is decoded
+      const rects = await tagRects();
+      expect(rects.length).toBe(Number(await page.getAttribute('[data-testid=identify-result]', 'data-face-count')));
+      expect(rects.length).toBeGreaterThanOrEqual(2);
+      expect(overlapping(rects), `labels overlap at ${width} px`).toEqual([]);
+      expect(await overflowsSideways(), `page wider than ${width} px`).toBe(false);
+    }
+  });
+
+  it('no tab is wider than a 360 px phone, and the storage table fits', async () => {
+    await page.setViewportSize({ width: 360, height: 780 });
+    for (const t of ['people', 'import', 'identify', 'verify', 'self-check', 'data']) {
+      await tab(t);
+      await page.waitForTimeout(150);
+      expect(await overflowsSideways(), `the ${t} tab is wider than the screen`).toBe(false);
+    }
+    const table = page.locator('[data-testid=storage-description]');
+    expect(await table.evaluate((t) => t.scrollWidth <= (t.parentElement as HTMLElement).clientWidth + 1)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+});
+
+describe('6. feedback that agrees with itself and does not linger', () => {
+  it('one status per picker; a fixed error goes; the Identify answer survives a tab switch', async () => {
+    await tab('people');
+    await page.setInputFiles('[data-testid=person-photos]', [facePath('raj/raj1.png'), facePath('raj/raj2.png'), facePath('raj/raj3.png')]);
+    expect(await page.locator('[data-testid=person-photos-chosen]').textContent()).toMatch(/^3 photos chosen: raj1\.png, raj2\.png, raj3\.png/);
+    // The browser's own "No file chosen" is not shown beside it.
+    expect(await page.locator('[data-testid=person-photos]').evaluate((i) => i.getBoundingClientRect().width <= 1)).toBe(true);
+    await page.click('[data-testid=enrol-submit]');
+    expect(await page.locator('people-panel [data-testid=message]').getAttribute('data-code')).toBe('invalid-name');
+    await page.fill('[data-testid=person-name]', 'Raj');
+    expect(await page.locator('people-panel [data-testid=message]').count()).toBe(0);
+
+    await tab('identify'); // the answer from the test above
+    const faces = Number(await page.locator('[data-testid=identify-result]').getAttribute('data-face-count'));
+    expect(faces).toBeGreaterThanOrEqual(2);
+    await tab('verify');
+    await tab('identify');
+    expect(Number(await page.locator('[data-testid=identify-result]').getAttribute('data-face-count'))).toBe(faces);
+    expect(await page.locator('[data-testid=face-box]').count()).toBe(faces);
+  });
+});
+
+describe('7. requirements stated before they are failed', () => {
+  it('required consent fields are marked; the passphrase rule and labels are visible; known causes are said plainly', async () => {
+    await tab('people');
+    const collected = page.locator('people-panel [data-testid=consent-collected-by]');
+    expect(await collected.getAttribute('aria-required')).toBe('true');
+    expect(await page.locator('people-panel consent-form label').filter({ has: page.locator('[data-testid=consent-collected-by]') }).textContent()).toContain('*');
+    await tab('data');
+    const state = await page.locator('[data-testid=encryption-state]').textContent();
+    expect(state).toMatch(/at least 8 characters/);
+    // Visible labels, not only aria-labels.
+    expect(await page.locator('data-panel label').filter({ has: page.locator('[data-testid=new-passphrase]') }).textContent()).toMatch(/Passphrase/);
+    await page.fill('[data-testid=new-passphrase]', 'short');
+    await page.fill('[data-testid=new-passphrase-again]', 'short');
+    await page.click('[data-testid=enable-encryption]');
+    expect(await page.locator('data-panel [data-testid=message]').getAttribute('data-code')).toBe('invalid-passphrase');
+    await page.fill('[data-testid=new-passphrase]', 'correct horse battery');
+    await page.fill('[data-testid=new-passphrase-again]', 'correct horse batter');
+    await page.click('[data-testid=enable-encryption]');
+    const message = await page.locator('data-panel [data-testid=message]').textContent();
+    expect(message).toMatch(/The two passphrases differ/);
+    expect(message).not.toMatch(/Something went wrong/);
+  });
+});
+
+describe('9. scores in words that agree with the verdict', () => {
+  it('Verify says "different people" without a chance that reads as a match; no raw numbers on screen', async () => {
+    await tab('verify');
+    await page.setInputFiles('[data-testid=verify-photo-a]', facePath('obama/obama1.jpg'));
+    await page.setInputFiles('[data-testid=verify-photo-b]', facePath('raj/raj1.png'));
+    await page.click('[data-testid=verify-submit]');
+    const result = page.locator('[data-testid=verify-result]');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.getAttribute('data-match')).toBe('false');
+    const text = (await result.textContent())!;
+    expect(text).toMatch(/Different people/);
+    expect(text).not.toMatch(/chance|%/);
+    await tab('identify');
+    for (const label of await page.locator('[data-testid=face-label]').allTextContents()) expect(label).not.toMatch(/%|\d\.\d{3}/);
+    // Internals (backend, threshold) are in "About this device", closed by default.
+    const about = page.locator('[data-testid=about-device]');
+    expect(await about.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await page.locator('footer').evaluate((f) => (f as HTMLElement).innerText)).not.toMatch(/threshold|wasm/);
+  });
+});
+
+describe('10. wording and affordances', () => {
+  it('says what the library reads, offers one folder picker, says faces can be selected, and reports non-photos', async () => {
+    await tab('import');
+    const panel = page.locator('import-panel');
+    expect(await panel.locator('p').first().textContent()).not.toMatch(/every photo on this device/);
+    expect(await panel.getByText(/Choose a folder/).count()).toBe(0);
+    expect(await panel.locator('input[webkitdirectory]').count()).toBe(1);
+    const fresh = page.locator('[data-testid=import-new]');
+    if (await fresh.count()) await fresh.click();
+    const { mkdtempSync, copyFileSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const folder = mkdtempSync(join(tmpdir(), 'facelocal-folder-'));
+    copyFileSync(facePath('penny/penny1.png'), join(folder, 'penny1.png'));
+    copyFileSync(facePath('penny/penny2.png'), join(folder, 'penny2.png'));
+    writeFileSync(join(folder, 'notes.txt'), 'a shopping list');
+    await page.setInputFiles('[data-testid=import-folder]', folder);
+    await page.locator('[data-testid=import-notice]', { hasText: /1 file that is not a photo was left out: notes\.txt/ }).waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
+    await page.locator('[data-testid=import-groups]').waitFor();
+    expect(await page.locator('[data-testid=import-group] .hint').first().textContent()).toMatch(/select them/);
+  });
+
+  it('the audit log and the storage table speak in words; withdraw and delete explain the difference', async () => {
+    await tab('data');
+    await page.locator('[data-testid=audit-log][data-loaded=true]').waitFor();
+    const whats = await page.locator('[data-testid=audit-entry] td:nth-child(2)').allTextContents();
+    expect(whats).toContain('Person renamed');
+    expect(whats.filter((w) => /^[a-z-]+$/.test(w))).toEqual([]);
+    expect(await page.locator('[data-testid=storage-description]').innerText()).not.toMatch(/people\.createdAt|\b[a-z]+[A-Z][a-zA-Z]*\b/);
+    await tab('people');
+    const c = page.locator('[data-testid=person]').first();
+    await c.locator('[data-testid=withdraw]').click();
+    expect(await c.locator('[role=alert]').textContent()).toMatch(/asks to withdraw their consent/);
+    await c.getByRole('button', { name: 'Cancel' }).click();
+    await c.locator('[data-testid=delete]').click();
+    expect(await c.locator('[role=alert]').textContent()).toMatch(/added by mistake/);
+    await c.getByRole('button', { name: 'Keep' }).click();
+  });
+});
+
+describe('8. the lock is not a dead end', () => {
+  it('Verify works while locked, Lock is in the header, and a forgotten passphrase can be recovered from by erasing', async () => {
+    await tab('data');
+    await page.fill('[data-testid=new-passphrase]', 'correct horse battery');
+    await page.fill('[data-testid=new-passphrase-again]', 'correct horse battery');
+    await page.click('[data-testid=enable-encryption]');
+    await page.locator('[data-testid=data-info]', { hasText: 'Encryption is on' }).waitFor({ timeout: 30_000 });
+    await page.locator('header [data-testid=lock-app]').click();
+    await page.locator('[data-testid=lock-screen]').waitFor();
+
+    await tab('verify');
+    expect(await page.locator('[data-testid=lock-screen]').count()).toBe(0);
+    await page.setInputFiles('[data-testid=verify-photo-a]', facePath('obama/obama1.jpg'));
+    await page.setInputFiles('[data-testid=verify-photo-b]', facePath('obama/obama2.jpg'));
+    await page.click('[data-testid=verify-submit]');
+    await page.locator('[data-testid=verify-result][data-match=true]').waitFor({ timeout: 60_000 });
+
+    await tab('people');
+    await page.locator('[data-testid=forgot-passphrase] summary').click();
+    await page.click('[data-testid=reset-gallery]');
+    await page.click('[data-testid=reset-confirm]');
+    await page.locator('[data-testid=people-list][data-count="0"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid=lock-screen]').count()).toBe(0);
+    expect((await readDeviceStorage(page)).stores['facelocal/people']).toEqual([]);
+  });
+});
