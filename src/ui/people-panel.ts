@@ -17,6 +17,7 @@ export class PeoplePanel extends LitElement {
     panelStyles,
     css`
       form { border: 1px solid #c9ccd1; border-radius: 8px; padding: 0.75rem; margin-bottom: 1.25rem; }
+      .empty { grid-column: 1 / -1; border: 1px dashed #8a8f98; border-radius: 8px; padding: 0.5rem 1rem; }
       .people { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 0.75rem; }
       li[data-ok='true'] { color: #1b7a4a; }
       li[data-ok='false'] { color: #a31f1f; }
@@ -172,7 +173,11 @@ export class PeoplePanel extends LitElement {
       ${!this.loaded
         ? html`<p class="busy" role="status">Opening the gallery…</p>`
         : html`<div class="people" data-testid="people-list" data-count=${this.people.length} @person-changed=${this.refresh}>
-            ${this.people.length === 0 ? html`<p>No one enrolled yet.</p>` : nothing}
+            ${this.people.length === 0
+              ? html`<div class="empty" data-testid="people-empty"><p><strong>No one enrolled yet.</strong> Start with someone who agrees:
+                  type their name above, choose 2 or 3 photos of them alone, and record their consent.</p>
+                  <p>Many photos to go through? The <em>Photo library</em> tab finds the faces in them and groups them by person first.</p></div>`
+              : nothing}
             ${repeat(this.people, (p) => p.id, (p) => html`<person-card data-testid="person" data-person-id=${p.id} data-name=${p.name} .matcher=${this.matcher} .person=${p}></person-card>`)}
           </div>`}
     `;
