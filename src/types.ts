@@ -353,10 +353,10 @@ export interface Matcher {
    */
   enrol(person: { name: string; consent: ConsentRecord }, photos: PhotoInput[], options?: { checkEnrolled?: boolean }): Promise<EnrolResult>;
   /**
-   * Adds photos to an existing person. A photo whose face does not look like them is refused ('not-this-person')
-   * unless `evenIfUnlike` (the person chose to add it anyway).
+   * Adds photos to an existing person. With `onlyIfAlike`, a photo whose face does not look like them is refused
+   * ('not-this-person'), so the caller can ask before adding it anyway.
    */
-  addPhotos(personId: string, photos: PhotoInput[], options?: { evenIfUnlike?: boolean }): Promise<EnrolResult>;
+  addPhotos(personId: string, photos: PhotoInput[], options?: { onlyIfAlike?: boolean }): Promise<EnrolResult>;
   identify(photo: PhotoInput): Promise<IdentifyResult>;
   /** Live camera: process frames one at a time (never more than one in flight), then end() the session. */
   startLiveSession(): LiveSession;

@@ -258,11 +258,11 @@ class FaceMatcher implements Matcher {
     return { person: toPerson(saved.person, saved.templates.length), photos: outcomes };
   }
 
-  async addPhotos(personId: string, photos: PhotoInput[], options: { evenIfUnlike?: boolean } = {}): Promise<EnrolResult> {
+  async addPhotos(personId: string, photos: PhotoInput[], options: { onlyIfAlike?: boolean } = {}): Promise<EnrolResult> {
     this.assertUnlocked();
     if (!this.names.has(personId)) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
     const read = await this.templatesFrom(photos);
-    const { outcomes, templates } = options.evenIfUnlike ? read : await this.onlyLookingLike(personId, read);
+    const { outcomes, templates } = options.onlyIfAlike ? await this.onlyLookingLike(personId, read) : read;
     if (templates.length > 0) {
       this.indexTemplates(await this.store.addTemplates(personId, templates), outcomes);
       this.announceChange();

@@ -147,7 +147,7 @@ export class DataPanel extends LitElement {
         <p>Everything below stays in this browser's storage on this device. Photos themselves are never kept.</p>
         <div class="scroll" tabindex="0" role="region" aria-label="What is stored"><table data-testid="storage-description">
           <thead><tr><th>What</th><th>Why</th><th>Of</th><th>Encrypted</th></tr></thead>
-          <tbody>${this.matcher.describeStorage().map((d) => html`<tr><td data-label="What">${d.what}</td><td data-label="Why">${d.why}</td>
+          <tbody>${this.matcher.describeStorage().map((d) => html`<tr data-testid="stored-item" data-field="${d.store}.${d.field}"><td data-label="What">${d.what}</td><td data-label="Why">${d.why}</td>
             <td data-label="Of" title="${d.store}.${d.field}">${STORE_LABELS[d.store] ?? d.store} (${fieldWords(d.field)})</td><td data-label="Encrypted">${d.encrypted ? 'yes' : 'no'}</td></tr>`)}</tbody>
         </table></div>
       </section>

@@ -114,7 +114,7 @@ export class PeoplePanel extends LitElement {
 
   private addToEnrolled() {
     const d = this.duplicate!;
-    return this.save(d.lookAlike.name, () => this.matcher.addPhotos(d.lookAlike.personId, this.files));
+    return this.save(d.lookAlike.name, () => this.matcher.addPhotos(d.lookAlike.personId, this.files, { onlyIfAlike: true }));
   }
 
   private enrolAnyway() {

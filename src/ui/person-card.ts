@@ -121,7 +121,7 @@ export class PersonCard extends LitElement {
     this.notice = '';
     this.unlike = [];
     try {
-      const result = await this.matcher.addPhotos(this.person.id, files, { evenIfUnlike });
+      const result = await this.matcher.addPhotos(this.person.id, files, { onlyIfAlike: !evenIfUnlike });
       const added = result.photos.filter((p) => p.ok).length;
       const refused = result.photos.filter((p) => !p.ok);
       this.unlike = files.filter((f) => refused.some((p) => p.fileName === f.name && p.error?.code === 'not-this-person'));
