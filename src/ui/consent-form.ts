@@ -17,6 +17,11 @@ export class ConsentForm extends LitElement {
       textarea { width: 100%; box-sizing: border-box; }
       .problems { color: #a31f1f; }
       .required { color: #a31f1f; font-weight: 600; }
+      /* Purposes are radio buttons, not a select: they are sentences, and a select cuts them off on a phone. */
+      fieldset.purposes { border: none; padding: 0; margin: 0.35rem 0; }
+      fieldset.purposes legend { font-weight: normal; padding: 0; }
+      label.choice { display: flex; gap: 0.4rem; align-items: flex-start; margin: 0.2rem 0; }
+      label.choice input { margin-top: 0.25rem; }
       .hint { font-size: 0.85rem; margin: 0 0 0.35rem; }
     `,
   ];
@@ -80,11 +85,11 @@ export class ConsentForm extends LitElement {
       <fieldset aria-label="Consent">
         <legend>Consent of ${this.subjectName || 'the person'}</legend>
         <p class="hint">Fields marked <span class="required" aria-hidden="true">*</span> are required.</p>
-        <label>Purpose
-          <select data-testid="consent-purpose" @change=${(e: Event) => (this.purpose = (e.target as HTMLSelectElement).value as ConsentPurpose)}>
-            ${Object.entries(CONSENT_PURPOSES).map(([k, label]) => html`<option value=${k} ?selected=${k === this.purpose}>${label}</option>`)}
-          </select>
-        </label>
+        <fieldset class="purposes" data-testid="consent-purpose">
+          <legend>Purpose</legend>
+          ${Object.entries(CONSENT_PURPOSES).map(([k, label]) => html`<label class="choice"><input type="radio" name="purpose" value=${k} .checked=${k === this.purpose}
+            @change=${() => (this.purpose = k as ConsentPurpose)} /> ${label}</label>`)}
+        </fieldset>
         <label>Details of the purpose (shown to them; required when the purpose is "Other")
           <textarea data-testid="consent-purpose-detail" rows="2" maxlength="2000" .value=${this.initial?.purposeDetail ?? ''}></textarea>
         </label>

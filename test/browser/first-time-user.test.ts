@@ -258,6 +258,12 @@ describe('5. phone layout', () => {
       await page.waitForTimeout(150);
       expect(await overflowsSideways(), `the ${t} tab is wider than the screen`).toBe(false);
     }
+    // The consent purposes are sentences: each is shown whole (a select would cut them off).
+    await tab('people');
+    const purposes = page.locator('people-panel [data-testid=consent-purpose] label');
+    expect(await purposes.count()).toBe(4);
+    expect(await purposes.evaluateAll((labels) => labels.filter((l) => l.scrollWidth > l.clientWidth + 1).map((l) => l.textContent))).toEqual([]);
+    await tab('data');
     const table = page.locator('[data-testid=storage-description]');
     expect(await table.evaluate((t) => t.scrollWidth <= (t.parentElement as HTMLElement).clientWidth + 1)).toBe(true);
     await page.setViewportSize({ width: 1280, height: 900 });
