@@ -12,6 +12,7 @@ export type { ConsentRecord, ConsentPurpose, RetentionPeriod } from './core/cons
 export { CONSENT_PURPOSES, RETENTION_PRESETS, describeExpiry, consentProblems } from './core/consent';
 export type { AuditEntry, AuditAction } from './core/audit';
 export type { ConsentReceipt, KantaraConsentReceipt } from './core/consent-receipt';
+export { AUDIT_ACTION_LABELS } from './core/audit';
 export type { FaceQuality } from './core/face-quality';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
@@ -61,6 +62,7 @@ export type FacelocalErrorCode =
   | 'invalid-name'
   | 'storage-full'
   | 'consent-required' // the store refuses to enrol without a valid consent record
+  | 'not-this-person' // a photo added to someone does not look like them (add it anyway only on purpose)
   | 'locked' // encryption is on and the passphrase has not been entered
   | 'wrong-passphrase'
   | 'invalid-passphrase'
@@ -133,6 +135,18 @@ export interface EnrolledPhoto {
   sourceName: string;
   createdAt: number;
   quality: number;
+  /** Small JPEG of the face, so a person can see which photo is which. */
+  thumbnail: Blob;
+}
+
+/** An enrolled person that new faces look like: asked about before a second record of them is made. */
+export interface EnrolledLookAlike {
+  personId: string;
+  name: string;
+  /** 'known': at least one face is named as them; 'possible': only close enough to check. */
+  kind: 'known' | 'possible';
+  /** How many of the faces look like them. */
+  faces: number;
 }
 
 export interface SelfCheckResult {
@@ -212,6 +226,8 @@ export interface EnrolResult {
   /** The person, or null when no photo was accepted (then no one was created and nothing was stored). */
   person: Person | null;
   photos: EnrolPhotoOutcome[];
+  /** Set when enrol was asked to check first and the faces look like someone enrolled: nothing was stored. */
+  alreadyEnrolled?: EnrolledLookAlike;
 }
 
 export interface Timings {
@@ -246,7 +262,7 @@ export interface ImportedFace {
 export interface ImportGroups {
   jobId: string;
   /** Likely one person each, largest first. */
-  groups: { id: string; faces: ImportedFace[] }[];
+  groups: { id: string; faces: ImportedFace[]; alreadyEnrolled: EnrolledLookAlike | null }[];
   /** Usable faces that match no group (yet). */
   unassigned: ImportedFace[];
   /** Faces too poor to group (too small, blurred, turned away…), with the reason on each. */
@@ -292,6 +308,8 @@ export interface PhotoImports {
   moveFaces(jobId: string, faceIds: string[], to: string | 'new' | null): Promise<void>;
   /** Names a group with the person's consent: enrols them from its faces, which leave the import. */
   enrolGroup(jobId: string, groupId: string, person: { name: string; consent: ConsentRecord }): Promise<Person>;
+  /** The group's faces are more photos of someone already enrolled: they become that person's templates. */
+  addGroupTo(jobId: string, groupId: string, personId: string): Promise<Person>;
   /** Keep this import's faces beyond this tab's session (30 days), or go back to session-only. */
   setKept(jobId: string, keep: boolean): Promise<void>;
   discard(jobId: string): Promise<void>;
@@ -340,10 +358,17 @@ export interface Matcher {
   detect(photo: PhotoInput): Promise<DetectResult>;
   /** Every face in the photo with its L2-normalised embedding. */
   embedFaces(photo: PhotoInput): Promise<{ width: number; height: number; faces: EmbeddedFace[]; timings: Timings }>;
-  /** Creates a person with their consent record and enrols each photo that holds exactly one face. */
-  enrol(person: { name: string; consent: ConsentRecord }, photos: PhotoInput[]): Promise<EnrolResult>;
-  /** Adds photos to an existing person. */
-  addPhotos(personId: string, photos: PhotoInput[]): Promise<EnrolResult>;
+  /**
+   * Creates a person with their consent record and enrols each photo that holds exactly one face. With
+   * `checkEnrolled`, faces that look like someone already enrolled stop it before anything is stored (the result's
+   * `alreadyEnrolled` says who), so the caller can ask.
+   */
+  enrol(person: { name: string; consent: ConsentRecord }, photos: PhotoInput[], options?: { checkEnrolled?: boolean }): Promise<EnrolResult>;
+  /**
+   * Adds photos to an existing person. With `onlyIfAlike`, a photo whose face does not look like them is refused
+   * ('not-this-person'), so the caller can ask before adding it anyway.
+   */
+  addPhotos(personId: string, photos: PhotoInput[], options?: { onlyIfAlike?: boolean }): Promise<EnrolResult>;
   identify(photo: PhotoInput): Promise<IdentifyResult>;
   /** Live camera: process frames one at a time (never more than one in flight), then end() the session. */
   startLiveSession(): LiveSession;

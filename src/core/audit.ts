@@ -6,6 +6,30 @@ export type AuditAction =
   | 'withdraw' | 'delete' | 'expire' | 'export' | 'import' | 'erase-everything' | 'encryption-enabled'
   | 'photo-import' | 'photo-import-erased' | 'live-camera' | 'template-refused' | 'restrict' | 'lift-restriction';
 
+/** Each action in words for the log shown to people (the code stays in the CSV export, for tools). */
+export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
+  'enrol': 'Person enrolled',
+  'add-photos': 'Photos added to a person',
+  'remove-photo': 'Photo removed from a person',
+  'identify': 'Photo identified',
+  'verify': 'Two photos compared',
+  'rename': 'Person renamed',
+  'consent-updated': 'Consent recorded again',
+  'withdraw': 'Consent withdrawn, data erased',
+  'delete': 'Person deleted',
+  'expire': 'Retention ended, data erased',
+  'export': 'Data exported',
+  'import': 'Gallery file imported',
+  'erase-everything': 'Everything erased',
+  'encryption-enabled': 'Encryption turned on',
+  'photo-import': 'Photo library import',
+  'photo-import-erased': 'Photo library import erased',
+  'live-camera': 'Live camera session',
+  'template-refused': 'Broken face template left out of search',
+  'restrict': 'Processing restricted',
+  'lift-restriction': 'Restriction lifted',
+};
+
 export interface AuditEntry {
   id: string;
   at: number;

@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import { TemplateIndex, type PersonScore } from '../core/matching';
 import { decideIdentityVerdict, identificationThresholds, type IdentificationThresholds, type IdentityVerdict } from '../core/identity-rule';
 import { cosineSimilarity } from '../core/vectors';
+import { enrolledLookAlike } from '../core/look-alike';
 import { readScore, type ShippedCalibration } from '../core/calibration';
 import calibrationData from '../core/calibration-data.json';
 import { openGalleryStore, STORAGE_DESCRIPTION, type GalleryStore, type NewTemplate, type PersonRecord, type TemplateRecord } from '../store/gallery-store';
@@ -25,7 +26,7 @@ import type { ConsentReceipt } from '../core/consent-receipt';
 import { untilServiceWorkerControls } from './service-worker-gate';
 import {
   FacelocalError,
-  type DetectResult, type EmbeddedFace, type EnrolPhotoOutcome, type EnrolResult, type EnrolledPhoto, type IdentifiedFace,
+  type DetectResult, type EmbeddedFace, type EnrolledLookAlike, type EnrolPhotoOutcome, type EnrolResult, type EnrolledPhoto, type IdentifiedFace,
   type IdentifyResult, type LiveSession, type Matcher, type MatcherInfo, type MatcherOptions, type Person, type PhotoInput, type SelfCheckResult,
   type StoredItemDescription, type Timings, type VerifyResult,
 } from '../types';
@@ -121,6 +122,7 @@ class FaceMatcher implements Matcher {
         return toPerson(person, templates.length);
       },
       assertUnlocked: () => this.assertUnlocked(),
+      lookAlike: (embeddings) => this.lookAlike(embeddings),
       grouping: () => (this.groupingWorker ??= startGroupingWorker()).api,
     });
   }
@@ -214,6 +216,13 @@ class FaceMatcher implements Matcher {
     return { kind: verdict.kind, personId, name: this.names.get(personId) ?? '?', score, reading: this.reading(score) };
   }
 
+  /** The enrolled person these faces look like, by the identification verdicts (nothing stored, nothing logged). */
+  private async lookAlike(embeddings: Float32Array[]): Promise<EnrolledLookAlike | null> {
+    const verdicts = await Promise.all(embeddings.map(async (e) => this.decide((await this.index.search(e, 1))[0])));
+    const found = enrolledLookAlike(verdicts);
+    return found && { ...found, name: this.names.get(found.personId) ?? '?' };
+  }
+
   private announceChange(): void {
     this.tabs?.postMessage('changed');
   }
@@ -254,7 +263,7 @@ class FaceMatcher implements Matcher {
     return { width: analysed.width, height: analysed.height, faces, timings: timings(analysed, embedMs, t0) };
   }
 
-  async enrol(person: { name: string; consent: ConsentRecord }, photos: PhotoInput[]): Promise<EnrolResult> {
+  async enrol(person: { name: string; consent: ConsentRecord }, photos: PhotoInput[], options: { checkEnrolled?: boolean } = {}): Promise<EnrolResult> {
     this.assertUnlocked();
     if (!person.name.trim()) throw new FacelocalError('invalid-name', 'Enter a name for this person.');
     const { outcomes, templates } = await this.templatesFrom(photos);
@@ -262,6 +271,8 @@ class FaceMatcher implements Matcher {
       await this.audit('enrol', `refused: no usable photo (${photos.length} given)`);
       return { person: null, photos: outcomes };
     }
+    const alreadyEnrolled = options.checkEnrolled ? await this.lookAlike(templates.map((t) => t.embedding)) : null;
+    if (alreadyEnrolled) return { person: null, photos: outcomes, alreadyEnrolled };
     let saved: { person: PersonRecord; templates: TemplateRecord[] };
     try {
       saved = await this.store.addPersonWithTemplates(person, templates);
@@ -278,11 +289,12 @@ class FaceMatcher implements Matcher {
     return { person: toPerson(saved.person, saved.templates.length), photos: outcomes };
   }
 
-  async addPhotos(personId: string, photos: PhotoInput[]): Promise<EnrolResult> {
+  async addPhotos(personId: string, photos: PhotoInput[], options: { onlyIfAlike?: boolean } = {}): Promise<EnrolResult> {
     this.assertUnlocked();
     if ((await this.store.getPerson(personId))?.restriction) throw new FacelocalError('restricted', 'Processing of this person is restricted: lift the restriction before adding photos.');
     if (!this.names.has(personId)) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
-    const { outcomes, templates } = await this.templatesFrom(photos);
+    const read = await this.templatesFrom(photos);
+    const { outcomes, templates } = options.onlyIfAlike ? await this.onlyLookingLike(personId, read) : read;
     if (templates.length > 0) {
       this.indexTemplates(await this.store.addTemplates(personId, templates), outcomes);
       this.announceChange();
@@ -319,6 +331,34 @@ class FaceMatcher implements Matcher {
         if (!(error instanceof FacelocalError)) throw error;
         outcomes.push({ fileName, ok: false, error: { code: error.code, message: error.message } });
       }
+    }
+    return { outcomes, templates };
+  }
+
+  /**
+   * Keeps the templates whose face looks like this person (their verdict, had the face been identified against
+   * them, is known or possible); the others become 'not-this-person' outcomes.
+   */
+  private async onlyLookingLike(personId: string, read: { outcomes: EnrolPhotoOutcome[]; templates: NewTemplate[] }) {
+    const name = this.names.get(personId) ?? 'this person';
+    const outcomes: EnrolPhotoOutcome[] = [];
+    const templates: NewTemplate[] = [];
+    let k = 0; // accepted outcomes and templates come in the same order (templatesFrom)
+    for (const o of read.outcomes) {
+      if (!o.ok) {
+        outcomes.push(o);
+        continue;
+      }
+      const template = read.templates[k++];
+      const candidates = await this.index.search(template.embedding, 5);
+      if (this.decide(candidates.find((c) => c.personId === personId)).kind !== 'unknown') {
+        templates.push(template);
+        outcomes.push(o);
+        continue;
+      }
+      const other = this.decide(candidates[0]);
+      const instead = other.kind === 'known' ? ` (it looks like ${this.names.get(other.best.personId) ?? 'someone else'}, who is enrolled)` : '';
+      outcomes.push({ fileName: o.fileName, ok: false, error: { code: 'not-this-person', message: `This face does not look like ${name}${instead}, so it was not added.` } });
     }
     return { outcomes, templates };
   }
@@ -397,7 +437,7 @@ class FaceMatcher implements Matcher {
     const renamed = await this.store.renamePerson(personId, name);
     this.names.set(personId, renamed.name);
     this.announceChange();
-    await this.audit('rename', 'renamed', personId);
+    await this.audit('rename', "renamed; the consent record's subject name rectified to match", personId);
     return this.personWithCount(personId);
   }
 
@@ -460,7 +500,9 @@ class FaceMatcher implements Matcher {
 
   async photosOf(personId: string): Promise<EnrolledPhoto[]> {
     this.assertUnlocked();
-    return (await this.store.templatesOf(personId)).map((t) => ({ templateId: t.id, sourceName: t.sourceName, createdAt: t.createdAt, quality: t.quality }));
+    return (await this.store.templatesOf(personId)).map((t) => ({
+      templateId: t.id, sourceName: t.sourceName, createdAt: t.createdAt, quality: t.quality, thumbnail: new Blob([t.thumbnail.bytes], { type: t.thumbnail.type }),
+    }));
   }
 
   async removePhoto(personId: string, templateId: string): Promise<void> {

@@ -13,7 +13,7 @@ import { sharedGalleryLock } from '../store/gallery-locks';
 import type * as Comlink from 'comlink';
 import type { GroupingApi } from '../workers/grouping.worker';
 import {
-  FacelocalError, type ImportGroups, type ImportJob, type ImportRun, type ImportedFace, type Person, type PhotoImports,
+  FacelocalError, type EnrolledLookAlike, type ImportGroups, type ImportJob, type ImportRun, type ImportedFace, type Person, type PhotoImports,
 } from '../types';
 
 export interface PhotoImportDeps {
@@ -27,6 +27,8 @@ export interface PhotoImportDeps {
   /** The matcher adds the new person to its search index and tells other tabs. */
   enrolled(person: PersonRecord, templates: TemplateRecord[]): Person;
   assertUnlocked(): void;
+  /** The enrolled person these faces look like (the matcher's identification verdicts), if any. */
+  lookAlike(embeddings: Float32Array[]): Promise<EnrolledLookAlike | null>;
   /** The grouping worker (started on first use): clustering must not hold up the page. */
   grouping(): Comlink.Remote<GroupingApi>;
 }
@@ -86,14 +88,20 @@ export class PhotoImporter implements PhotoImports {
     this.deps.assertUnlocked();
     const faces = await this.deps.store.importFaces(jobId);
     const byGroup = new Map<string, ImportedFace[]>();
+    const embeddings = new Map<string, Float32Array[]>();
     const unassigned: ImportedFace[] = [], poor: ImportedFace[] = [];
     for (const f of faces) {
       const shown = toImportedFace(f);
       if (f.problem) poor.push(shown);
       else if (f.groupId === null) unassigned.push(shown);
-      else byGroup.set(f.groupId, [...(byGroup.get(f.groupId) ?? []), shown]);
+      else {
+        byGroup.set(f.groupId, [...(byGroup.get(f.groupId) ?? []), shown]);
+        embeddings.set(f.groupId, [...(embeddings.get(f.groupId) ?? []), f.embedding]);
+      }
     }
-    const groups = [...byGroup].map(([id, members]) => ({ id, faces: members })).sort((a, b) => b.faces.length - a.faces.length || a.id.localeCompare(b.id));
+    // Each group is checked against the people enrolled, so naming it cannot silently make a second record of someone.
+    const groups = (await Promise.all([...byGroup].map(async ([id, members]) => ({ id, faces: members, alreadyEnrolled: await this.deps.lookAlike(embeddings.get(id)!) }))))
+      .sort((a, b) => b.faces.length - a.faces.length || a.id.localeCompare(b.id));
     return { jobId, groups, unassigned, poor };
   }
 
@@ -164,6 +172,16 @@ export class PhotoImporter implements PhotoImports {
     }
     await this.deps.audit('enrol', `enrolled from an import group of ${saved.templates.length} face(s)`, saved.person.id);
     return this.deps.enrolled(saved.person, saved.templates);
+  }
+
+  async addGroupTo(jobId: string, groupId: string, personId: string): Promise<Person> {
+    this.deps.assertUnlocked();
+    const members = (await this.deps.store.importFaces(jobId)).filter((f) => f.groupId === groupId);
+    if (members.length === 0) throw new FacelocalError('import-not-found', 'This group is no longer in the import.');
+    const saved = await this.deps.store.addFromImport(personId, members.map((f) => f.id), this.deps.modelId);
+    await this.deps.audit('add-photos', `${saved.templates.length} added from an import group`, personId);
+    const person = this.deps.enrolled(saved.person, saved.templates);
+    return { ...person, templateCount: (await this.deps.store.templatesOf(personId)).length };
   }
 
   async setKept(jobId: string, keep: boolean): Promise<void> {

@@ -197,6 +197,8 @@ export interface GalleryStore {
   discardImport(jobId: string): Promise<void>;
   /** Enrols a person from import faces and removes those faces from the import, in one transaction. */
   enrolFromImport(person: NewPerson, faceIds: string[], modelId: string): Promise<{ person: PersonRecord; templates: TemplateRecord[] }>;
+  /** As enrolFromImport, for a person already enrolled ("these are more photos of them"). */
+  addFromImport(personId: string, faceIds: string[], modelId: string): Promise<{ person: PersonRecord; templates: TemplateRecord[] }>;
   /** Erases imports held for sessions that are gone, and kept imports past their time. Returns how many. */
   eraseStaleImports(liveSessions: ReadonlySet<string>, now?: number): Promise<number>;
   /**
@@ -467,7 +469,9 @@ class IndexedDbGalleryStore implements GalleryStore {
   async renamePerson(id: string, name: string) {
     const validated = validName(name);
     const person = await this.requirePerson(id);
-    return this.replacePerson({ ...person, name: validated, updatedAt: Date.now() });
+    // Rectification: the consent record names the person too, so it follows the new name (a typed signature stays
+    // as they typed it: it is what they signed).
+    return this.replacePerson({ ...person, name: validated, consent: { ...person.consent, subjectName: validated }, updatedAt: Date.now() });
   }
 
   async updateConsent(id: string, consent: ConsentRecord) {
@@ -648,8 +652,16 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   async enrolFromImport(input: NewPerson, faceIds: string[], modelId: string) {
+    return this.templatesFromImport(this.newPerson(input, Date.now()), 'new', faceIds, modelId);
+  }
+
+  async addFromImport(personId: string, faceIds: string[], modelId: string) {
+    return this.templatesFromImport(await this.requirePerson(personId), 'existing', faceIds, modelId);
+  }
+
+  /** Import faces become templates of a person (new or already enrolled) and leave the import: one transaction. */
+  private async templatesFromImport(person: PersonRecord, which: 'new' | 'existing', faceIds: string[], modelId: string) {
     const now = Date.now();
-    const person = this.newPerson(input, now);
     const faces = await Promise.all(faceIds.map(async (id) => {
       const stored = await this.db.get('importFaces', id);
       if (!stored) throw importGone();
@@ -658,17 +670,20 @@ class IndexedDbGalleryStore implements GalleryStore {
     const templates = this.newTemplates(person.id, faces.map((f) => ({
       embedding: f.embedding, modelId, sourceName: f.fileName, box: f.box, quality: f.detectionScore, thumbnail: f.thumbnail,
     })), now);
-    const storedPerson = await this.storedPerson(person);
+    const updated = which === 'new' ? person : { ...person, updatedAt: now };
+    const storedPerson = await this.storedPerson(updated);
     const storedTemplates = await Promise.all(templates.map((t) => this.storedTemplate(t)));
     await this.payloadWrite(['people', 'templates', 'importFaces'], async (tx) => {
-      await tx.objectStore('people').add(storedPerson);
+      if (which === 'new') await tx.objectStore('people').add(storedPerson);
+      else if (!(await tx.objectStore('people').get(person.id))) throw personNotFound(); // erased meanwhile
+      else await tx.objectStore('people').put(storedPerson);
       for (const t of storedTemplates) await tx.objectStore('templates').add(t);
       for (const id of faceIds) {
         if (!(await tx.objectStore('importFaces').get(id))) throw importGone(); // taken by another tab meanwhile
         await tx.objectStore('importFaces').delete(id);
       }
     });
-    return { person, templates };
+    return { person: updated, templates };
   }
 
   async eraseStaleImports(liveSessions: ReadonlySet<string>, now = Date.now()) {

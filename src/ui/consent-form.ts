@@ -16,6 +16,13 @@ export class ConsentForm extends LitElement {
       select { width: 100%; }
       textarea { width: 100%; box-sizing: border-box; }
       .problems { color: #a31f1f; }
+      .required { color: #a31f1f; font-weight: 600; }
+      /* Purposes are radio buttons, not a select: they are sentences, and a select cuts them off on a phone. */
+      fieldset.purposes { border: none; padding: 0; margin: 0.35rem 0; }
+      fieldset.purposes legend { font-weight: normal; padding: 0; }
+      label.choice { display: flex; gap: 0.4rem; align-items: flex-start; margin: 0.2rem 0; }
+      label.choice input { margin-top: 0.25rem; }
+      .hint { font-size: 0.85rem; margin: 0 0 0.35rem; }
     `,
   ];
 
@@ -35,6 +42,18 @@ export class ConsentForm extends LitElement {
       this.method = this.initial.method;
       const i = RETENTION_PRESETS.findIndex((p) => JSON.stringify(p.period) === JSON.stringify(this.initial!.retention));
       if (i >= 0) this.retentionIndex = i;
+    }
+  }
+
+  /**
+   * The attestation is given in one person's name: when the name changes after it was ticked, it is unticked, so
+   * consent ticked for one person can never enrol another.
+   */
+  protected willUpdate(changed: Map<PropertyKey, unknown>): void {
+    const before = changed.get('subjectName');
+    if (changed.has('subjectName') && before !== undefined && String(before).trim() !== this.subjectName.trim()) {
+      const attest = this.renderRoot?.querySelector<HTMLInputElement>('[data-testid=consent-attest]');
+      if (attest) attest.checked = false;
     }
   }
 
@@ -65,12 +84,13 @@ export class ConsentForm extends LitElement {
     return html`
       <fieldset aria-label="Consent">
         <legend>Consent of ${this.subjectName || 'the person'}</legend>
-        <label>Purpose
-          <select data-testid="consent-purpose" @change=${(e: Event) => (this.purpose = (e.target as HTMLSelectElement).value as ConsentPurpose)}>
-            ${Object.entries(CONSENT_PURPOSES).map(([k, label]) => html`<option value=${k} ?selected=${k === this.purpose}>${label}</option>`)}
-          </select>
-        </label>
-        <label>Details of the purpose (shown to them)
+        <p class="hint">Fields marked <span class="required" aria-hidden="true">*</span> are required.</p>
+        <fieldset class="purposes" data-testid="consent-purpose">
+          <legend>Purpose</legend>
+          ${Object.entries(CONSENT_PURPOSES).map(([k, label]) => html`<label class="choice"><input type="radio" name="purpose" value=${k} .checked=${k === this.purpose}
+            @change=${() => (this.purpose = k as ConsentPurpose)} /> ${label}</label>`)}
+        </fieldset>
+        <label>Details of the purpose (shown to them; required when the purpose is "Other")
           <textarea data-testid="consent-purpose-detail" rows="2" maxlength="2000" .value=${this.initial?.purposeDetail ?? ''}></textarea>
         </label>
         <label>Keep their face data for
@@ -88,10 +108,11 @@ export class ConsentForm extends LitElement {
           ? html`<label>Their signature (their name, typed by them)
               <input type="text" data-testid="consent-signature" autocomplete="off" maxlength="200" /></label>`
           : nothing}
-        <label>Collected by (you)
-          <input type="text" data-testid="consent-collected-by" maxlength="200" .value=${this.initial?.collectedBy ?? ''} /></label>
-        <label><input type="checkbox" data-testid="consent-attest" />
-          ${this.subjectName || 'The person'} agreed to their face data being kept on this device for this purpose and this long,
+        <label>Collected by (your name) <span class="required" aria-hidden="true">*</span>
+          <input type="text" data-testid="consent-collected-by" maxlength="200" required aria-required="true" .value=${this.initial?.collectedBy ?? ''} /></label>
+        <label><input type="checkbox" data-testid="consent-attest" required aria-required="true" ?disabled=${!this.subjectName.trim()} />
+          <span class="required" aria-hidden="true">*</span>
+          ${this.subjectName.trim() ? this.subjectName : html`<em>(enter their name first)</em> The person`} agreed to their face data being kept on this device for this purpose and this long,
           and knows they can withdraw at any time.</label>
         ${this.problems.length ? html`<ul class="problems" role="alert" data-testid="consent-problems">${this.problems.map((p) => html`<li>${p}</li>`)}</ul>` : nothing}
       </fieldset>

@@ -1,7 +1,18 @@
 // Your data: export and import, encryption at rest, the audit log, erase everything, and what is stored and why.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { AuditEntry, Matcher } from '../index';
+import { AUDIT_ACTION_LABELS, FacelocalError, type AuditEntry, type Matcher } from '../index';
+
+/** The stores in words (the table below shows what each holds, not how the code names it). */
+const STORE_LABELS: Record<string, string> = {
+  people: 'Each person', templates: 'Each face template', audit: 'The audit log', settings: 'Settings',
+  importJobs: 'Each photo library import', importFiles: 'Each photo read by an import', importFaces: 'Each face found by an import',
+};
+
+/** "createdAt" -> "created at": a field's code name read as words. */
+function fieldWords(field: string): string {
+  return field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
 import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import { saveFile } from './download';
@@ -16,6 +27,17 @@ export class DataPanel extends LitElement {
       table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
       th, td { text-align: left; padding: 0.25rem 0.4rem; border-bottom: 1px solid #ddd; vertical-align: top; }
       .scroll { max-height: 18rem; overflow: auto; }
+      /* On a phone each row becomes a small card, so no column is cut off on the right. */
+      @media (max-width: 40rem) {
+        table, tbody, tr, td { display: block; }
+        thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+        tr { border-bottom: 1px solid #c9ccd1; padding: 0.35rem 0; }
+        td { border: none; padding: 0.1rem 0; overflow-wrap: anywhere; }
+        td::before { content: attr(data-label) ': '; font-weight: 600; }
+      }
+      .passphrases { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: 0.5rem; margin: 0.5rem 0; }
+      .passphrases label { display: flex; flex-direction: column; gap: 0.25rem; font-weight: 600; }
+      input[type='password'] { font: inherit; padding: 0.45rem 0.6rem; border: 1px solid #8a8f98; border-radius: 6px; min-width: 0; }
     `,
   ];
 
@@ -89,8 +111,11 @@ export class DataPanel extends LitElement {
   private enableEncryption = () => this.run(async () => {
     const a = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=new-passphrase]')!.value;
     const b = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=new-passphrase-again]')!.value;
-    if (a !== b) throw new Error('The two passphrases differ.');
+    if (a.length < 8) throw new FacelocalError('invalid-passphrase', 'Choose a passphrase of at least 8 characters.');
+    if (a !== b) throw new FacelocalError('invalid-passphrase', 'The two passphrases differ: type the same passphrase in both boxes.');
     await this.matcher.enableEncryption(a);
+    // The app shell shows a Lock button once there is something to lock.
+    this.dispatchEvent(new CustomEvent('encryption-changed', { bubbles: true, composed: true }));
     return 'Encryption is on. Keep the passphrase safe: without it the gallery cannot be opened.';
   });
 
@@ -137,29 +162,32 @@ export class DataPanel extends LitElement {
                 <label><input type="checkbox" data-testid="auto-lock-hidden" .checked=${this.autoLock.whenHidden}
                   @change=${(e: Event) => this.setAutoLock({ whenHidden: (e.target as HTMLInputElement).checked })} /> and whenever this page is hidden</label>
               </div>`
-          : html`<p data-testid="encryption-state">Off. Protect the gallery with a passphrase: at least 12 characters and hard to guess
-                (four unrelated words work well). Turning encryption on takes several seconds, and so does each unlock: that cost is
-                what makes guessing the passphrase slow.</p>
-              <div class="row">
-                <input type="password" data-testid="new-passphrase" aria-label="New passphrase" autocomplete="new-password" />
-                <input type="password" data-testid="new-passphrase-again" aria-label="New passphrase again" autocomplete="new-password" />
-                <button type="button" data-testid="enable-encryption" ?disabled=${this.busy} @click=${this.enableEncryption}>Encrypt</button>
-              </div>`}
+          : html`<p data-testid="encryption-state">Off. Protect the gallery with a passphrase: at least 12 characters and hard to guess (four unrelated words work well).
+                Keep it safe: without it the gallery cannot be opened again, by you or anyone. Turning encryption on takes
+                several seconds, and so does each unlock: that cost is what makes guessing the passphrase slow.</p>
+              <div class="passphrases">
+                <label>Passphrase (at least 12 characters)
+                  <input type="password" data-testid="new-passphrase" minlength="8" autocomplete="new-password" /></label>
+                <label>The same passphrase again
+                  <input type="password" data-testid="new-passphrase-again" minlength="8" autocomplete="new-password" /></label>
+              </div>
+              <button type="button" data-testid="enable-encryption" ?disabled=${this.busy} @click=${this.enableEncryption}>Encrypt the gallery</button>`}
       </section>
       <section>
         <h3>Audit log (kept for a year)</h3>
         <button type="button" class="secondary" data-testid="export-audit" @click=${async () => saveFile(await this.matcher.exportAuditLog(), 'facelocal-audit-log.csv')}>Export the log</button>
         <div class="scroll" tabindex="0" role="region" aria-label="Audit log entries"><table data-testid="audit-log" data-loaded=${String(this.auditLoaded)}>
           <thead><tr><th>When</th><th>What</th><th>Outcome</th></tr></thead>
-          <tbody>${this.audit.map((e) => html`<tr data-testid="audit-entry" data-action=${e.action}><td>${new Date(e.at).toLocaleString()}</td><td>${e.action}</td><td>${e.outcome}</td></tr>`)}</tbody>
+          <tbody>${this.audit.map((e) => html`<tr data-testid="audit-entry" data-action=${e.action}><td data-label="When">${new Date(e.at).toLocaleString()}</td><td data-label="What">${AUDIT_ACTION_LABELS[e.action] ?? e.action}</td><td data-label="Outcome">${e.outcome}</td></tr>`)}</tbody>
         </table></div>
       </section>
       <section>
         <h3>What Facelocal stores and why</h3>
         <p>Everything below stays in this browser's storage on this device. Photos themselves are never kept.</p>
         <div class="scroll" tabindex="0" role="region" aria-label="What is stored"><table data-testid="storage-description">
-          <thead><tr><th>Where</th><th>What</th><th>Why</th><th>Encrypted</th></tr></thead>
-          <tbody>${this.matcher.describeStorage().map((d) => html`<tr><td>${d.store}.${d.field}</td><td>${d.what}</td><td>${d.why}</td><td>${d.encrypted ? 'yes' : 'no'}</td></tr>`)}</tbody>
+          <thead><tr><th>What</th><th>Why</th><th>Of</th><th>Encrypted</th></tr></thead>
+          <tbody>${this.matcher.describeStorage().map((d) => html`<tr data-testid="stored-item" data-field="${d.store}.${d.field}"><td data-label="What">${d.what}</td><td data-label="Why">${d.why}</td>
+            <td data-label="Of" title="${d.store}.${d.field}">${STORE_LABELS[d.store] ?? d.store} (${fieldWords(d.field)})</td><td data-label="Encrypted">${d.encrypted ? 'yes' : 'no'}</td></tr>`)}</tbody>
         </table></div>
       </section>
       <section>

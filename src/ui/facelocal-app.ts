@@ -16,6 +16,8 @@ import './import-panel';
 export const GALLERY_CHANGED = 'facelocal-gallery-changed';
 
 type Tab = 'people' | 'import' | 'identify' | 'verify' | 'self-check' | 'data';
+/** Tabs that need no gallery: they stay usable while it is locked. */
+const OPEN_WHILE_LOCKED: ReadonlySet<Tab> = new Set<Tab>(['verify']);
 const TABS: { id: Tab; label: string }[] = [
   { id: 'people', label: 'People' },
   { id: 'import', label: 'Photo library' },
@@ -31,13 +33,18 @@ export class FacelocalApp extends LitElement {
     panelStyles,
     css`
       :host { display: block; max-width: 960px; margin: 0 auto; padding: 1rem; box-sizing: border-box; }
+      header { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: flex-start; justify-content: space-between; }
+      header > div { flex: 1 1 16rem; }
       header h1 { margin: 0; font-size: 1.5rem; }
       header p { margin: 0.25rem 0 1rem; }
       [role='tablist'] { display: flex; flex-wrap: wrap; gap: 0.25rem; border-bottom: 1px solid #c9ccd1; margin-bottom: 1rem; }
       [role='tab'] { background: transparent; color: inherit; border: 1px solid transparent; border-bottom: none; border-radius: 6px 6px 0 0; }
       [role='tab'][aria-selected='true'] { border-color: #c9ccd1; background: rgba(47, 111, 237, 0.1); font-weight: 600; }
       progress { width: 100%; max-width: 420px; }
-      footer { margin-top: 2rem; font-size: 0.85rem; opacity: 0.8; }
+      footer { margin-top: 2rem; font-size: 0.85rem; }
+      footer dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 0.75rem; margin: 0.5rem 0; }
+      footer dt { font-weight: 600; }
+      footer dd { margin: 0; overflow-wrap: anywhere; }
     `,
   ];
 
@@ -50,6 +57,7 @@ export class FacelocalApp extends LitElement {
   /** Re-renders the panels after a change elsewhere (import, erase, unlock). */
   @state() private generation = 0;
   @state() private offerDismissed = false;
+  @state() private confirmReset = false;
 
   connectedCallback(): void {
     super.connectedCallback();
@@ -81,7 +89,7 @@ export class FacelocalApp extends LitElement {
       case 'identify': return html`<identify-panel .matcher=${m}></identify-panel>`;
       case 'verify': return html`<verify-panel .matcher=${m}></verify-panel>`;
       case 'self-check': return html`<self-check-panel .matcher=${m}></self-check-panel>`;
-      case 'data': return html`<data-panel .matcher=${m} @lock-requested=${this.lock}></data-panel>`;
+      case 'data': return html`<data-panel .matcher=${m} @lock-requested=${this.lock} @encryption-changed=${() => this.requestUpdate()}></data-panel>`;
     }
   }
 
@@ -104,30 +112,75 @@ export class FacelocalApp extends LitElement {
     }
   }
 
+  /** Without the passphrase nothing can be read back: the only way on is to erase the gallery and start again. */
+  private async resetGallery() {
+    try {
+      await this.matcher!.eraseEverything();
+      this.locked = false;
+      this.confirmReset = false;
+      this.generation++;
+      this.tab = 'people';
+    } catch (error) {
+      this.unlockError = messageFor(error).text;
+    }
+  }
+
   private lockScreen() {
     return html`<form data-testid="lock-screen" @submit=${this.unlock} aria-label="Unlock">
       <h2>The gallery is locked</h2>
-      <p>Its names, consent records and face data are encrypted. Enter the passphrase to open it.</p>
+      <p>Its names, consent records and face data are encrypted. Enter the passphrase to open it.
+        Comparing two photos (Verify) needs no gallery and works while it is locked.</p>
       <div class="row">
-        <input type="password" data-testid="passphrase" aria-label="Passphrase" autocomplete="current-password" />
+        <label for="passphrase">Passphrase</label>
+        <input id="passphrase" type="password" data-testid="passphrase" autocomplete="current-password" />
         <button type="submit" data-testid="unlock">Unlock</button>
       </div>
       ${this.unlockError ? html`<div class="message" role="alert" data-testid="unlock-error">${this.unlockError}</div>` : nothing}
+      <details data-testid="forgot-passphrase">
+        <summary>Forgot the passphrase?</summary>
+        <p>No one can open the gallery without it, not even Facelocal. You can erase it and start again: every person,
+          consent record and face template on this device is deleted.</p>
+        ${this.confirmReset
+          ? html`<div class="row" role="alert"><span>Erase the locked gallery for good?</span>
+              <button type="button" class="danger" data-testid="reset-confirm" @click=${this.resetGallery}>Erase and start again</button>
+              <button type="button" class="secondary" @click=${() => (this.confirmReset = false)}>Cancel</button></div>`
+          : html`<button type="button" class="danger" data-testid="reset-gallery" @click=${() => (this.confirmReset = true)}>Erase the gallery and start again…</button>`}
+      </details>
     </form>`;
+  }
+
+  private about(m: Matcher) {
+    return html`<details data-testid="about-device">
+      <summary>About this device</summary>
+      <dl>
+        <dt>Face recognition runs on</dt><dd data-testid="backend">${m.info.backend}</dd>
+        <dt>Why</dt><dd>${m.info.backendReason}</dd>
+        <dt>Models</dt><dd>${m.info.detectorModel}; ${m.info.embedderModel}</dd>
+        <dt>Match threshold</dt><dd>${m.info.threshold.toFixed(3)} cosine similarity, calibrated for 1 in 1,000 false matches between two photos
+          (identification raises it as the gallery grows)</dd>
+      </dl>
+    </details>`;
   }
 
   render() {
     const m = this.matcher;
     return html`
       <header>
-        <h1>Facelocal</h1>
-        <p>Face matching that stays on this device: no photo and no face data is ever sent anywhere.</p>
+        <div>
+          <h1>Facelocal</h1>
+          <p>Face matching that stays on this device: no photo and no face data is ever sent anywhere.</p>
+        </div>
+        ${m?.encryption.enabled && !this.locked
+          ? html`<button type="button" class="secondary" data-testid="lock-app" @click=${this.lock}>Lock the gallery</button>`
+          : nothing}
       </header>
       ${this.loadError ? html`<div class="message" role="alert" data-testid="load-error">${this.loadError}</div>` : nothing}
       ${!m && !this.loadError
         ? html`<div role="status">
             <label for="load">${this.progress.message}</label><br />
-            <progress id="load" data-testid="load-progress" max="1" .value=${this.progress.fraction}></progress>
+            ${this.progress.fraction > 0
+              ? html`<progress id="load" data-testid="load-progress" max="1" .value=${this.progress.fraction}></progress>`
+              : html`<progress id="load" data-testid="load-progress" aria-busy="true"></progress>` /* the download's bytes are not reported yet: at least it moves */}
           </div>`
         : nothing}
       ${m
@@ -146,13 +199,9 @@ export class FacelocalApp extends LitElement {
                 </div>`
               : nothing}
             <main role="tabpanel" aria-label=${TABS.find((t) => t.id === this.tab)!.label}>
-              ${this.locked ? this.lockScreen() : keyed(this.generation, this.panel(m))}
+              ${this.locked && !OPEN_WHILE_LOCKED.has(this.tab) ? this.lockScreen() : keyed(this.generation, this.panel(m))}
             </main>
-            <footer>
-              ${m.encryption.enabled && !this.locked ? html`<button type="button" class="secondary" data-testid="lock-footer" @click=${this.lock}>Lock</button> ·` : nothing}
-              <span data-testid="backend">Embedding on: ${m.info.backend}</span> ·
-              match threshold ${m.info.threshold.toFixed(3)} (1 in 1,000 false matches, calibrated)
-            </footer>
+            <footer>${this.about(m)}</footer>
           `
         : nothing}
     `;

@@ -8,6 +8,12 @@ import './photo-picker';
 import './face-overlay';
 import './live-camera';
 
+/**
+ * The last answer per matcher, so switching to another tab and back shows it again (the panel itself is
+ * re-created on each visit). Held in memory only, like the panel's own state.
+ */
+const lastAnswer = new WeakMap<Matcher, { file: File; result: IdentifyResult }>();
+
 @customElement('identify-panel')
 export class IdentifyPanel extends LitElement {
   static styles = panelStyles;
@@ -17,6 +23,15 @@ export class IdentifyPanel extends LitElement {
   @state() private result: IdentifyResult | null = null;
   @state() private photoUrl = '';
   @state() private message: UserMessage | null = null;
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    const last = this.matcher && lastAnswer.get(this.matcher);
+    if (last) {
+      this.photoUrl = URL.createObjectURL(last.file);
+      this.result = last.result;
+    }
+  }
 
   disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -32,9 +47,13 @@ export class IdentifyPanel extends LitElement {
     this.photoUrl = URL.createObjectURL(file);
     this.busy = true;
     try {
+      lastAnswer.delete(this.matcher);
       const result = await this.matcher.identify(file);
       if (result.faces.length === 0) this.message = { code: 'no-face', text: 'No face found in this photo.' };
-      else this.result = result;
+      else {
+        this.result = result;
+        lastAnswer.set(this.matcher, { file, result });
+      }
     } catch (error) {
       this.message = messageFor(error);
     } finally {
@@ -42,10 +61,12 @@ export class IdentifyPanel extends LitElement {
     }
   }
 
+  /** In words that agree with the verdict: no raw score, and no "chance" beside a "no". */
   private describe(face: IdentifyResult['faces'][number]) {
-    if (face.match.kind === 'unknown') return 'Unknown person';
-    if (face.match.kind === 'possible') return `Possible match: ${face.match.name}? Check for yourself — not close enough to name (${face.match.reading.explanation})`;
-    return `${face.match.name} — ${face.match.reading.similarityPercent}% (${face.match.reading.explanation})`;
+    const m = face.match;
+    if (m.kind === 'unknown') return 'Unknown: not close enough to anyone enrolled here.';
+    if (m.kind === 'possible') return `Possibly ${m.name}, but not close enough to name: check for yourself (${m.reading.explanation}).`;
+    return `${m.name}: a confident match (${m.reading.explanation}).`;
   }
 
   render() {

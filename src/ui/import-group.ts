@@ -2,7 +2,7 @@
 // group to merge it; name it with the person's consent to enrol them. Emits events; the import panel acts on them.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { ImportedFace } from '../index';
+import type { EnrolledLookAlike, ImportedFace } from '../index';
 import { panelStyles } from './shared-styles';
 import './consent-form';
 import type { ConsentForm } from './consent-form';
@@ -21,6 +21,7 @@ export class ImportGroup extends LitElement {
       .face img { width: 100%; aspect-ratio: 1; display: block; border-radius: 4px; }
       .problem { font-size: 0.75rem; display: block; }
       h3 { font-size: 1rem; margin: 0; }
+      .hint { font-size: 0.85rem; margin: 0.25rem 0; }
       select { font: inherit; max-width: 100%; }
     `,
   ];
@@ -32,6 +33,8 @@ export class ImportGroup extends LitElement {
   /** Where faces can be moved to (the other groups, plus "new group" and "out of groups"). */
   @property({ attribute: false }) targets: GroupTarget[] = [];
   @property({ type: Boolean }) busy = false;
+  /** Someone already enrolled these faces look like: offered first, so naming cannot make a second record of them. */
+  @property({ attribute: false }) alreadyEnrolled: EnrolledLookAlike | null = null;
   @state() private selected = new Set<string>();
   @state() private naming = false;
   @state() private name = '';
@@ -81,6 +84,18 @@ export class ImportGroup extends LitElement {
     this.emit('enrol-group', { groupId: this.groupId, name: this.name, consent });
   }
 
+  private renderAlreadyEnrolled(who: EnrolledLookAlike) {
+    return html`<div class="message info" data-testid="group-already-enrolled" data-person-id=${who.personId} data-kind=${who.kind}>
+      ${who.kind === 'known'
+        ? html`These faces look like <strong>${who.name}</strong>, who is already enrolled.`
+        : html`These faces may show <strong>${who.name}</strong>, who is already enrolled (a possible match: check for yourself).`}
+      <div class="row">
+        <button type="button" data-testid="add-group-to" ?disabled=${this.busy}
+          @click=${() => this.emit('add-group-to', { groupId: this.groupId, personId: who.personId })}>Add ${this.faces.length === 1 ? 'this face' : `these ${this.faces.length} faces`} to ${who.name}</button>
+      </div>
+    </div>`;
+  }
+
   render() {
     const isGroup = this.groupId !== null;
     return html`
@@ -89,9 +104,10 @@ export class ImportGroup extends LitElement {
           @change=${(e: Event) => this.emit('group-selected', { groupId: this.groupId, selected: (e.target as HTMLInputElement).checked })} />` : nothing}
         <h3>${this.heading} <span data-testid="group-size">(${this.faces.length} face${this.faces.length === 1 ? '' : 's'})</span></h3>
       </div>
+      ${this.targets.length ? html`<p class="hint">Tap or click faces to select them (a blue frame), then move them to another group.</p>` : nothing}
       <div class="faces" role="list">
         ${this.faces.map((f) => html`<div role="listitem">
-          <button type="button" class="face" data-testid="import-face" data-face-id=${f.id} aria-pressed=${String(this.selected.has(f.id))}
+          <button type="button" class="face" data-testid="import-face" data-face-id=${f.id} data-file=${f.fileName} aria-pressed=${String(this.selected.has(f.id))}
             title=${f.problem ?? f.fileName} @click=${() => this.toggle(f)}>
             <img src=${this.urlOf(f)} alt="Face from ${f.fileName}" />
           </button>
@@ -106,12 +122,13 @@ export class ImportGroup extends LitElement {
             <button type="button" data-testid="move-faces" ?disabled=${this.busy} @click=${this.move}>Move</button>
           </div>`
         : nothing}
+      ${isGroup && this.alreadyEnrolled ? this.renderAlreadyEnrolled(this.alreadyEnrolled) : nothing}
       ${isGroup
         ? html`<div class="row">
             <button type="button" class="secondary" data-testid="split-group" ?disabled=${this.busy || this.faces.length < 2}
               @click=${() => this.emit('split-group', { groupId: this.groupId })}>Split</button>
             <button type="button" class="secondary" data-testid="name-group" aria-expanded=${String(this.naming)}
-              @click=${() => (this.naming = !this.naming)}>Name this person…</button>
+              @click=${() => (this.naming = !this.naming)}>${this.alreadyEnrolled ? 'Name as someone new…' : 'Name this person…'}</button>
           </div>
           ${this.naming
             ? html`<form @submit=${this.enrol} aria-label="Name and enrol ${this.heading}">

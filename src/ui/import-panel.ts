@@ -3,6 +3,7 @@
 // The import itself runs in the matcher (workers), so it carries on while other tabs of the app are shown.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { describeTimeLeft } from '../core/import-progress';
 import type { ConsentRecord, ImportGroups, ImportJob, ImportProgress, ImportRun, Matcher } from '../index';
 import { messageFor, type UserMessage } from './messages';
@@ -102,18 +103,11 @@ export class ImportPanel extends LitElement {
   private onFiles(e: Event, fromFolder: boolean) {
     const input = e.target as HTMLInputElement;
     const files = Array.from(input.files ?? []);
-    void this.start(fromFolder ? files.filter(looksLikePhoto) : files);
+    const left = fromFolder ? files.filter((f) => !looksLikePhoto(f)) : [];
+    void this.start(fromFolder ? files.filter(looksLikePhoto) : files).then(() => {
+      if (left.length) this.notice = `${this.notice ? `${this.notice} ` : ''}${left.length} file${left.length === 1 ? ' that is' : 's that are'} not a photo ${left.length === 1 ? 'was' : 'were'} left out: ${left.slice(0, 5).map((f) => f.name).join(', ')}${left.length > 5 ? '…' : ''}.`;
+    });
     input.value = '';
-  }
-
-  private async pickFolder() {
-    const picker = (window as unknown as { showDirectoryPicker?: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker;
-    if (!picker) return;
-    try {
-      await this.start((await filesIn(await picker())).filter(looksLikePhoto));
-    } catch (error) {
-      if ((error as { name?: string }).name !== 'AbortError') this.message = messageFor(error);
-    }
   }
 
   /** Runs an action on the import, then reloads its groups; a failure is shown, and the groups stay as stored. */
@@ -162,6 +156,8 @@ export class ImportPanel extends LitElement {
     ];
     const imports = this.matcher.imports;
     const jobId = g.jobId;
+    // Groups are keyed by id: each has its own element, so a naming form (name, consent ticked in that person's
+    // name) can never carry over to the group that takes its place once this one is enrolled.
     return html`
       <h2>Faces grouped by person</h2>
       <p>${g.groups.length} group${g.groups.length === 1 ? '' : 's'}, ${g.unassigned.length} face${g.unassigned.length === 1 ? '' : 's'} in no group,
@@ -183,9 +179,10 @@ export class ImportPanel extends LitElement {
         @group-selected=${(e: CustomEvent<{ groupId: string; selected: boolean }>) => (e.detail.selected ? this.selectedGroups.add(e.detail.groupId) : this.selectedGroups.delete(e.detail.groupId))}
         @move-faces=${(e: CustomEvent<{ faceIds: string[]; to: string | null }>) => this.act(() => imports.moveFaces(jobId, e.detail.faceIds, e.detail.to))}
         @split-group=${(e: CustomEvent<{ groupId: string }>) => this.act(async () => { const parts = await imports.splitGroup(jobId, e.detail.groupId); this.notice = parts > 1 ? `Split into ${parts} groups.` : 'These faces look like one person even when compared more strictly: the group was not split (move faces out by hand).'; })}
+        @add-group-to=${(e: CustomEvent<{ groupId: string; personId: string }>) => this.act(async () => { const p = await imports.addGroupTo(jobId, e.detail.groupId, e.detail.personId); this.notice = `Added to ${p.name}, who now has ${p.templateCount} photo${p.templateCount === 1 ? '' : 's'}.`; })}
         @enrol-group=${(e: CustomEvent<{ groupId: string; name: string; consent: ConsentRecord }>) => this.act(async () => { const p = await imports.enrolGroup(jobId, e.detail.groupId, { name: e.detail.name, consent: e.detail.consent }); this.notice = `${p.name} was enrolled with ${p.templateCount} photo${p.templateCount === 1 ? '' : 's'}.`; })}>
-        ${g.groups.map((group, i) => html`<import-group data-testid="import-group" data-group-id=${group.id} .groupId=${group.id} heading="Group ${i + 1}"
-          .faces=${group.faces} .targets=${targets} ?busy=${this.busy}></import-group>`)}
+        ${repeat(g.groups, (group) => group.id, (group, i) => html`<import-group data-testid="import-group" data-group-id=${group.id} .groupId=${group.id} heading="Group ${i + 1}"
+          .faces=${group.faces} .alreadyEnrolled=${group.alreadyEnrolled} .targets=${targets} ?busy=${this.busy}></import-group>`)}
         ${g.unassigned.length ? html`<import-group data-testid="import-unassigned" heading="In no group" .faces=${g.unassigned} .targets=${targets} ?busy=${this.busy}></import-group>` : nothing}
         ${g.poor.length ? html`<details><summary>Too poor to group (${g.poor.length})</summary>
           <import-group data-testid="import-poor" heading="Too poor to group" .faces=${g.poor} .targets=${[]}></import-group></details>` : nothing}
@@ -194,11 +191,10 @@ export class ImportPanel extends LitElement {
 
   render() {
     const p = this.progress;
-    const canPickFolder = 'showDirectoryPicker' in window;
     return html`
       <h2>Import a photo library</h2>
-      <p>Facelocal reads every photo on this device, finds the faces and groups them by person. No one is enrolled until you
-        name a group and record that person's consent. Unnamed faces are held only while this tab is open, unless you choose to keep them.</p>
+      <p>Choose photos or a folder: Facelocal reads only those, on this device, finds the faces and groups them by person.
+        No one is enrolled until you name a group and record that person's consent. Unnamed faces are held only while this tab is open, unless you choose to keep them.</p>
       ${this.job && !this.running ? html`<p class="message info" data-testid="import-resume">
           An import of this session holds ${this.job.photosRead} photo${this.job.photosRead === 1 ? '' : 's'} and ${this.job.faces} face${this.job.faces === 1 ? '' : 's'}.
           Choosing photos adds them to it; photos it has already read are skipped, so an interrupted import resumes where it stopped.
@@ -208,7 +204,6 @@ export class ImportPanel extends LitElement {
         <input id="import-files" type="file" accept="image/*" multiple data-testid="import-files" ?disabled=${!!this.running} @change=${(e: Event) => this.onFiles(e, false)} />
         <label for="import-folder">A folder of photos</label>
         <input id="import-folder" type="file" webkitdirectory data-testid="import-folder" ?disabled=${!!this.running} @change=${(e: Event) => this.onFiles(e, true)} />
-        ${canPickFolder ? html`<div class="row"><button type="button" class="secondary" ?disabled=${!!this.running} @click=${this.pickFolder}>Choose a folder…</button></div>` : nothing}
       </div>
       ${p ? this.renderProgress(p) : nothing}
       ${this.notice ? html`<div class="message info" role="status" data-testid="import-notice">${this.notice}</div>` : nothing}
@@ -224,21 +219,6 @@ export class ImportPanel extends LitElement {
 
 function looksLikePhoto(file: File): boolean {
   return IMAGE_NAME.test(file.name) || file.type.startsWith('image/');
-}
-
-/** Every file under a picked folder, subfolders included, with its path (so resuming recognises it). */
-async function filesIn(dir: FileSystemDirectoryHandle, path = ''): Promise<File[]> {
-  const files: File[] = [];
-  for await (const entry of (dir as unknown as { values(): AsyncIterable<FileSystemHandle> }).values()) {
-    if (entry.kind === 'file') {
-      const file = await (entry as FileSystemFileHandle).getFile();
-      Object.defineProperty(file, 'webkitRelativePath', { value: `${path}${file.name}` });
-      files.push(file);
-    } else {
-      files.push(...(await filesIn(entry as FileSystemDirectoryHandle, `${path}${entry.name}/`)));
-    }
-  }
-  return files;
 }
 
 declare global {

@@ -3,7 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { keyed } from 'lit/directives/keyed.js';
-import type { EnrolResult, Matcher, Person } from '../index';
+import type { ConsentRecord, EnrolResult, EnrolledLookAlike, Matcher, Person } from '../index';
 import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import { saveReceipt } from './download';
@@ -18,7 +18,7 @@ export class PeoplePanel extends LitElement {
     panelStyles,
     css`
       form { border: 1px solid #c9ccd1; border-radius: 8px; padding: 0.75rem; margin-bottom: 1.25rem; }
-      .chosen { font-size: 0.9rem; }
+      .empty { grid-column: 1 / -1; border: 1px dashed #8a8f98; border-radius: 8px; padding: 0.5rem 1rem; }
       .people { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 0.75rem; }
       li[data-ok='true'] { color: #1b7a4a; }
       li[data-ok='false'] { color: #a31f1f; }
@@ -36,6 +36,10 @@ export class PeoplePanel extends LitElement {
   @state() private name = '';
   /** Bumped after each enrolment so the consent form starts empty for the next person. */
   @state() private enrolments = 0;
+  /** The photos look like someone already enrolled: the person is asked before a second record is made. */
+  @state() private duplicate: { lookAlike: EnrolledLookAlike; name: string; consent: ConsentRecord } | null = null;
+  /** Whose photos the outcome lines are about ("added to …"). */
+  @state() private resultFor = '';
 
   private onGalleryChanged = () => void this.refresh();
 
@@ -75,19 +79,25 @@ export class PeoplePanel extends LitElement {
       this.message = { code: 'consent-required', text: 'No consent recorded, so no one was added: complete the consent record.' };
       return;
     }
+    await this.save(name.value, () => this.matcher.enrol({ name: name.value, consent }, this.files, { checkEnrolled: true }), consent);
+  }
+
+  /** Runs an enrolment (or an addition to someone enrolled) and shows its outcome; the form resets when it worked. */
+  private async save(forName: string, action: () => Promise<EnrolResult>, consent?: ConsentRecord) {
     this.busy = true;
     this.result = null;
     this.message = null;
+    this.duplicate = null;
     try {
-      this.result = await this.matcher.enrol({ name: name.value, consent }, this.files);
-      if (this.result.person) {
-        name.value = '';
-        this.name = '';
-        this.files = [];
-        this.enrolments++;
-      } else {
-        this.message = { code: 'no-face', text: 'No photo could be used, so no one was added. See the reason for each photo below.' };
+      const result = await action();
+      if (result.alreadyEnrolled && consent) {
+        this.duplicate = { lookAlike: result.alreadyEnrolled, name: forName, consent };
+        return;
       }
+      this.result = result;
+      this.resultFor = result.person?.name ?? forName;
+      if (result.person && result.photos.some((p) => p.ok)) this.resetForm();
+      else this.message = { code: 'no-face', text: 'No photo could be used, so nothing was added. See the reason for each photo below.' };
       await this.refresh();
     } catch (error) {
       this.message = messageFor(error);
@@ -104,6 +114,45 @@ export class PeoplePanel extends LitElement {
     }
   }
 
+  private resetForm() {
+    this.renderRoot.querySelector<HTMLInputElement>('[data-testid=person-name]')!.value = '';
+    this.name = '';
+    this.files = [];
+    this.enrolments++;
+  }
+
+  private addToEnrolled() {
+    const d = this.duplicate!;
+    return this.save(d.lookAlike.name, () => this.matcher.addPhotos(d.lookAlike.personId, this.files, { onlyIfAlike: true }));
+  }
+
+  private enrolAnyway() {
+    const d = this.duplicate!;
+    return this.save(d.name, () => this.matcher.enrol({ name: d.name, consent: d.consent }, this.files));
+  }
+
+  /** Typing a new name or choosing new photos starts a new enrolment: the last one's lines and questions go. */
+  private startOver() {
+    this.result = null;
+    this.duplicate = null;
+    this.message = null;
+  }
+
+  private renderDuplicate(d: NonNullable<PeoplePanel['duplicate']>) {
+    const who = d.lookAlike.name;
+    return html`<div class="message info" role="alert" data-testid="already-enrolled" data-person-id=${d.lookAlike.personId} data-kind=${d.lookAlike.kind}>
+      <p>${d.lookAlike.kind === 'known'
+        ? html`These photos look like <strong>${who}</strong>, who is already enrolled.`
+        : html`These photos may show <strong>${who}</strong>, who is already enrolled (a possible match: check for yourself).`}
+        Add them to ${who} instead of making a second record?</p>
+      <div class="row">
+        <button type="button" data-testid="add-to-enrolled" ?disabled=${this.busy} @click=${this.addToEnrolled}>Add these photos to ${who}</button>
+        <button type="button" class="secondary" data-testid="enrol-anyway" ?disabled=${this.busy} @click=${this.enrolAnyway}>No, ${d.name} is someone else: add them</button>
+        <button type="button" class="secondary" data-testid="duplicate-cancel" @click=${() => (this.duplicate = null)}>Cancel</button>
+      </div>
+    </div>`;
+  }
+
   render() {
     return html`
       <h2>Add a person</h2>
@@ -111,16 +160,16 @@ export class PeoplePanel extends LitElement {
         <div class="row">
           <label for="name">Name</label>
           <input id="name" type="text" data-testid="person-name" maxlength="100" autocomplete="off" ?disabled=${this.busy}
-            @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)} />
+            @input=${(e: Event) => { this.name = (e.target as HTMLInputElement).value; this.startOver(); }} />
         </div>
-        <photo-picker label="Photos of them alone" multiple testid="person-photos" ?disabled=${this.busy}
-          @photos-selected=${(e: CustomEvent<File[]>) => (this.files = e.detail)}></photo-picker>
-        ${keyed(this.enrolments, html`<consent-form .subjectName=${this.name}></consent-form>`)}
-        ${this.files.length ? html`<div class="chosen">${this.files.length} photo${this.files.length === 1 ? '' : 's'} chosen: ${this.files.map((f) => f.name).join(', ')}</div>` : nothing}
+        ${keyed(this.enrolments, html`<photo-picker label="Photos of them alone (2 or 3 work best)" multiple testid="person-photos" ?disabled=${this.busy}
+          @photos-selected=${(e: CustomEvent<File[]>) => { this.files = e.detail; this.startOver(); }}></photo-picker>
+          <consent-form .subjectName=${this.name}></consent-form>`)}
         <div class="row">
           <button type="submit" data-testid="enrol-submit" ?disabled=${this.busy}>Add person</button>
           ${this.busy ? html`<span class="busy" role="status">Reading faces…</span>` : nothing}
         </div>
+        ${this.duplicate ? this.renderDuplicate(this.duplicate) : nothing}
         ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
         ${this.result?.person
           ? html`<p data-testid="enrolled-receipt">${this.result.person.name} was added. Give them their consent receipt to keep:
@@ -129,7 +178,7 @@ export class PeoplePanel extends LitElement {
         ${this.result
           ? html`<ul class="plain" data-testid="enrol-result" aria-label="What happened to each photo">
               ${this.result.photos.map((p) => html`<li data-testid="enrol-outcome" data-ok=${String(p.ok)} data-code=${p.error?.code ?? nothing}>
-                ${p.fileName}: ${p.ok ? 'added' : p.error?.message}</li>`)}
+                ${p.fileName}: ${p.ok ? `added to ${this.resultFor}` : p.error?.message}</li>`)}
             </ul>`
           : nothing}
       </form>
@@ -137,8 +186,12 @@ export class PeoplePanel extends LitElement {
       ${!this.loaded
         ? html`<p class="busy" role="status">Opening the gallery…</p>`
         : html`<div class="people" data-testid="people-list" data-count=${this.people.length} @person-changed=${this.refresh}>
-            ${this.people.length === 0 ? html`<p>No one enrolled yet.</p>` : nothing}
-            ${repeat(this.people, (p) => `${p.id}:${p.name}:${p.templateCount}`, (p) => html`<person-card data-testid="person" data-person-id=${p.id} data-name=${p.name} data-restricted=${String(p.restriction !== null)} .matcher=${this.matcher} .person=${p}></person-card>`)}
+            ${this.people.length === 0
+              ? html`<div class="empty" data-testid="people-empty"><p><strong>No one enrolled yet.</strong> Start with someone who agrees:
+                  type their name above, choose 2 or 3 photos of them alone, and record their consent.</p>
+                  <p>Many photos to go through? The <em>Photo library</em> tab finds the faces in them and groups them by person first.</p></div>`
+              : nothing}
+            ${repeat(this.people, (p) => `${p.id}:${p.name}:${p.templateCount}:${p.restriction !== null}`, (p) => html`<person-card data-testid="person" data-person-id=${p.id} data-name=${p.name} data-restricted=${String(p.restriction !== null)} .matcher=${this.matcher} .person=${p}></person-card>`)}
           </div>`}
     `;
   }

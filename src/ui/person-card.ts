@@ -19,6 +19,8 @@ export class PersonCard extends LitElement {
       img, .placeholder { width: 64px; height: 64px; border-radius: 6px; object-fit: cover; background: #ddd; flex: none; }
       .name { font-weight: 600; word-break: break-word; }
       .small { font-size: 0.85rem; opacity: 0.85; }
+      img.photo { width: 48px; height: 48px; }
+      .file { flex: 1 1 8rem; min-width: 0; overflow-wrap: anywhere; font-size: 0.9rem; }
     `,
   ];
 
@@ -29,16 +31,32 @@ export class PersonCard extends LitElement {
   @state() private photos: EnrolledPhoto[] = [];
   @state() private busy = false;
   @state() private message: UserMessage | null = null;
+  /** What the last action did, in words ("2 photos added", "Export saved…"). */
+  @state() private notice = '';
+  /** Photos refused because they do not look like this person, kept so they can be added anyway on purpose. */
+  @state() private unlike: File[] = [];
+  private photoUrls: string[] = [];
 
-  async connectedCallback() {
-    super.connectedCallback();
+  /** The card stays while the person changes (photos added or removed, renamed): its face is read again each time. */
+  protected updated(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('person')) void this.loadThumbnail();
+  }
+
+  private async loadThumbnail() {
     const blob = await this.matcher.thumbnail(this.person.id).catch(() => null);
-    if (blob) this.thumbnailUrl = URL.createObjectURL(blob);
+    if (this.thumbnailUrl) URL.revokeObjectURL(this.thumbnailUrl);
+    this.thumbnailUrl = blob ? URL.createObjectURL(blob) : '';
   }
 
   disconnectedCallback(): void {
     super.disconnectedCallback();
     if (this.thumbnailUrl) URL.revokeObjectURL(this.thumbnailUrl);
+    this.revokePhotoUrls();
+  }
+
+  private revokePhotoUrls() {
+    for (const url of this.photoUrls) URL.revokeObjectURL(url);
+    this.photoUrls = [];
   }
 
   /** Tells the list to reload after a change. */
@@ -49,6 +67,7 @@ export class PersonCard extends LitElement {
   private async run(action: () => Promise<unknown>) {
     this.busy = true;
     this.message = null;
+    this.notice = '';
     try {
       await action();
       this.mode = 'view';
@@ -71,7 +90,9 @@ export class PersonCard extends LitElement {
   }
 
   private async showPhotos() {
+    this.revokePhotoUrls();
     this.photos = await this.matcher.photosOf(this.person.id);
+    this.photoUrls = this.photos.map((ph) => URL.createObjectURL(ph.thumbnail));
     this.mode = 'photos';
   }
 
@@ -83,7 +104,9 @@ export class PersonCard extends LitElement {
 
   private async exportPerson() {
     try {
-      saveFile(await this.matcher.exportPerson(this.person.id), `facelocal-${fileSafe(this.person.name)}.json`);
+      const fileName = `facelocal-${fileSafe(this.person.name)}.json`;
+      saveFile(await this.matcher.exportPerson(this.person.id), fileName);
+      this.notice = `Saved ${fileName} to this device's downloads: ${this.person.name}'s consent record, face data and photos of their face.`;
     } catch (error) {
       this.message = messageFor(error);
     }
@@ -107,11 +130,32 @@ export class PersonCard extends LitElement {
   }
 
   private addPhotos(e: CustomEvent<File[]>) {
-    return this.run(async () => {
-      const result = await this.matcher.addPhotos(this.person.id, e.detail);
+    return this.add(e.detail, false);
+  }
+
+  /**
+   * Adds photos; a refused one gets its reason. A face that does not look like this person is not added silently:
+   * the person sees why, and can add it anyway.
+   */
+  private async add(files: File[], evenIfUnlike: boolean) {
+    this.busy = true;
+    this.message = null;
+    this.notice = '';
+    this.unlike = [];
+    try {
+      const result = await this.matcher.addPhotos(this.person.id, files, { onlyIfAlike: !evenIfUnlike });
+      const added = result.photos.filter((p) => p.ok).length;
       const refused = result.photos.filter((p) => !p.ok);
-      if (refused.length) throw new Error(refused.map((p) => `${p.fileName}: ${p.error?.message}`).join(' '));
-    });
+      this.unlike = files.filter((f) => refused.some((p) => p.fileName === f.name && p.error?.code === 'not-this-person'));
+      if (refused.length) this.message = { code: refused[0].error!.code, text: refused.map((p) => `${p.fileName}: ${p.error?.message}`).join(' ') };
+      this.notice = `${added} photo${added === 1 ? '' : 's'} added to ${this.person.name}.`;
+      if (added) this.changed();
+      if (!this.unlike.length) this.mode = 'view';
+    } catch (error) {
+      this.message = messageFor(error);
+    } finally {
+      this.busy = false;
+    }
   }
 
   render() {
@@ -139,26 +183,29 @@ export class PersonCard extends LitElement {
         : nothing}
       ${this.mode === 'confirm-delete'
         ? html`<div class="row" role="alert">
-            <span>Delete ${p.name} and all their face data from this device?</span>
+            <span>Delete ${p.name}? Use this when they were added by mistake or are no longer needed. Their face data,
+              photos and consent record are erased; the log records a deletion.</span>
             <button type="button" class="danger" data-testid="delete-confirm" ?disabled=${this.busy} @click=${() => this.run(() => this.matcher.deletePerson(p.id))}>Delete</button>
             <button type="button" class="secondary" @click=${() => (this.mode = 'view')}>Keep</button>
           </div>`
         : nothing}
       ${this.mode === 'confirm-withdraw'
         ? html`<div class="row" role="alert">
-            <span>${p.name} withdraws consent: erase their face data, photos and consent record now? A withdrawal receipt for them to keep is saved.</span>
+            <span>Use this when ${p.name} asks to withdraw their consent. Their face data, photos and consent record are
+              erased now; the log records that they withdrew consent, and a withdrawal receipt for them to keep is saved.</span>
             <button type="button" class="danger" data-testid="withdraw-confirm" ?disabled=${this.busy} @click=${this.withdraw}>Withdraw and erase</button>
             <button type="button" class="secondary" @click=${() => (this.mode = 'view')}>Cancel</button>
           </div>`
         : nothing}
       ${this.mode === 'photos'
         ? html`<ul class="plain" data-testid="photo-list">
-            ${this.photos.map((ph) => html`<li class="row" data-testid="photo" data-template-id=${ph.templateId}>
-              <span>${ph.sourceName}</span>
+            ${this.photos.map((ph, i) => html`<li class="row" data-testid="photo" data-template-id=${ph.templateId}>
+              <img class="photo" src=${this.photoUrls[i]} alt="Face from ${ph.sourceName}" data-testid="photo-thumbnail" />
+              <span class="file">${ph.sourceName}</span>
               <button type="button" class="secondary" data-testid="remove-photo" ?disabled=${this.busy || this.photos.length === 1}
                 @click=${() => this.run(() => this.matcher.removePhoto(p.id, ph.templateId))}>Remove</button></li>`)}
           </ul>
-          <button type="button" class="secondary" @click=${() => (this.mode = 'view')}>Done</button>`
+          <button type="button" class="secondary" data-testid="photos-done" @click=${() => (this.mode = 'view')}>Done</button>`
         : nothing}
       ${this.mode === 'consent'
         ? html`<consent-form .subjectName=${p.name} .initial=${p.consent}></consent-form>
@@ -177,7 +224,14 @@ export class PersonCard extends LitElement {
           <p class="small">Restricted: ${p.name} stays in the gallery with their consent record, but is never matched, never shown as a result and never revealed through the widget until you lift it.</p>`
         : nothing}
       ${this.mode === 'add'
-        ? html`<photo-picker label="More photos of ${p.name}" multiple testid="add-photos" ?disabled=${this.busy} @photos-selected=${this.addPhotos}></photo-picker>`
+        ? html`<photo-picker label="More photos of ${p.name}" multiple testid="add-photos" ?disabled=${this.busy} @photos-selected=${this.addPhotos}></photo-picker>
+          <div class="row">
+            ${this.unlike.length
+              ? html`<button type="button" class="secondary" data-testid="add-anyway" ?disabled=${this.busy} @click=${() => this.add(this.unlike, true)}>
+                  They are ${p.name}: add ${this.unlike.length === 1 ? 'it' : 'them'} anyway</button>`
+              : nothing}
+            <button type="button" class="secondary" @click=${() => { this.mode = 'view'; this.unlike = []; }}>Done</button>
+          </div>`
         : nothing}
       ${this.mode === 'view'
         ? html`<div class="row">
@@ -195,6 +249,7 @@ export class PersonCard extends LitElement {
           </div>`
         : nothing}
       ${this.busy ? html`<div class="busy" role="status">Working…</div>` : nothing}
+      ${this.notice ? html`<div class="message info" role="status" data-testid="person-notice">${this.notice}</div>` : nothing}
       ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
     `;
   }

@@ -11,7 +11,13 @@ export class PhotoPicker extends LitElement {
       .drop { border: 2px dashed #8a8f98; border-radius: 8px; padding: 0.75rem; }
       .drop.over { border-color: #2f6fed; background: rgba(47, 111, 237, 0.08); }
       video { width: 100%; max-width: 420px; border-radius: 6px; background: #000; }
-      label { font-weight: 600; }
+      .label { font-weight: 600; flex-basis: 100%; }
+      /* The browser's own "No file chosen" would contradict the status below: the input is hidden, its label is the button. */
+      input[type='file'] { position: absolute; width: 1px; height: 1px; opacity: 0; overflow: hidden; }
+      label.button { display: inline-block; padding: 0.45rem 0.9rem; border-radius: 6px; border: 1px solid #2457c5; background: #2f6fed; color: white; cursor: pointer; }
+      input:focus-visible + label.button { outline: 3px solid #ffbf47; outline-offset: 1px; }
+      input:disabled + label.button { opacity: 0.5; cursor: not-allowed; }
+      .chosen { font-size: 0.9rem; overflow-wrap: anywhere; }
     `,
   ];
 
@@ -26,6 +32,8 @@ export class PhotoPicker extends LitElement {
   @state() private cameraOpen = false;
   @state() private cameraError = '';
   @state() private facing: 'user' | 'environment' = 'user';
+  /** The one status of this picker: what is chosen now. */
+  @state() private chosen: string[] = [];
   @query('video') private video!: HTMLVideoElement;
   private stream: MediaStream | null = null;
 
@@ -36,6 +44,7 @@ export class PhotoPicker extends LitElement {
 
   private emit(files: File[]) {
     if (files.length === 0) return;
+    this.chosen = (this.multiple ? files : files.slice(0, 1)).map((f) => f.name);
     this.dispatchEvent(new CustomEvent<File[]>('photos-selected', { detail: this.multiple ? files : files.slice(0, 1), bubbles: true, composed: true }));
   }
 
@@ -107,12 +116,15 @@ export class PhotoPicker extends LitElement {
         @drop=${this.onDrop}
       >
         <div class="row">
-          <label for="file">${this.label}</label>
-          <input id="file" type="file" accept="image/*" ?multiple=${this.multiple} ?disabled=${this.disabled}
+          <span class="label" id="label">${this.label}</span>
+          <input id="file" type="file" accept="image/*" ?multiple=${this.multiple} ?disabled=${this.disabled} aria-labelledby="label"
             data-testid=${this.testid} @change=${this.onInput} />
+          <label for="file" class="button">Choose ${this.multiple ? 'photos' : 'a photo'}…</label>
           <button type="button" class="secondary" ?disabled=${this.disabled} @click=${this.openCamera}>Use camera</button>
         </div>
-        <div>or drop ${this.multiple ? 'photos' : 'a photo'} here.</div>
+        <div class="chosen" role="status" data-testid="${this.testid}-chosen">${this.chosen.length === 0
+          ? `No ${this.multiple ? 'photos' : 'photo'} chosen yet: choose ${this.multiple ? 'them' : 'one'}, or drop ${this.multiple ? 'them' : 'it'} here.`
+          : this.chosen.length === 1 ? `Chosen: ${this.chosen[0]}` : `${this.chosen.length} photos chosen: ${this.chosen.join(', ')}`}</div>
         ${this.cameraOpen
           ? html`<div>
               <video playsinline muted aria-label="Camera preview"></video>

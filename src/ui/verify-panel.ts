@@ -92,7 +92,9 @@ export class VerifyPanel extends LitElement {
       ${r
         ? html`<div class="message info" role="status" data-testid="verify-result" data-match=${String(r.isMatch)}>
             <div class="verdict">${r.isMatch ? 'Same person' : 'Different people'}</div>
-            <div>Similarity ${r.reading.similarityPercent}%: ${r.reading.explanation}.</div>
+            <div>${r.isMatch
+              ? `These faces are as alike as photos of one person are: ${r.reading.explanation}.`
+              : 'These faces are not alike enough to be one person.'}</div>
           </div>`
         : nothing}
     `;

@@ -82,6 +82,7 @@ describe('gallery store', () => {
     const person = await store.addPersonWithTemplates(newPerson('Old'), []).then((r) => r.person);
     expect((await store.renamePerson(person.id, ' New ')).name).toBe('New');
     expect((await store.getPerson(person.id))?.name).toBe('New');
+    expect((await store.getPerson(person.id))?.consent.subjectName).toBe('New'); // the consent record follows (rectification)
     expect((await rejection(store.renamePerson(person.id, '   '))).code).toBe('invalid-name');
     expect((await rejection(store.addPersonWithTemplates(newPerson('x'.repeat(101)), []))).code).toBe('invalid-name');
     expect((await rejection(store.renamePerson('missing', 'Name'))).code).toBe('person-not-found');

@@ -62,6 +62,13 @@ describe('import staging in the store', () => {
     expect(templates.map((t) => t.sourceName).sort()).toEqual(['album/photo-1.jpg', 'album/photo-2.jpg']);
     expect((await store.templatesOf(person.id)).length).toBe(2);
     expect((await store.importFaces(job.id)).map((f) => f.id)).toEqual([c.id]);
+    // More photos of someone already enrolled: the last group joins Ada, and leaves the import.
+    const added = await store.addFromImport(person.id, [c.id], 'model');
+    expect(added.person.id).toBe(person.id);
+    expect((await store.listPeople()).length).toBe(1);
+    expect((await store.templatesOf(person.id)).length).toBe(3);
+    expect(await store.importFaces(job.id)).toEqual([]);
+    expect((await store.addFromImport('missing', [c.id], 'model').catch((e: unknown) => e) as FacelocalError).code).toBe('person-not-found');
   });
 
   it('erases unkept imports whose session is gone, and kept ones after their time', async () => {

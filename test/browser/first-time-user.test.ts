@@ -1,0 +1,406 @@
+// A first-time user's walk through the app (issue 11), on real photos through the real UI: each defect that walk
+// found is driven here the way a person would hit it, and each check fails on the old behaviour.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { facePath, launchBrowser, openApp, readDeviceStorage, type WatchedPage } from './browser';
+
+let browser: Browser;
+let app: WatchedPage;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  app = await openApp(browser, inject('baseUrl'));
+  page = app.page;
+  await page.setViewportSize({ width: 1280, height: 900 });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await browser?.close();
+}, 30_000);
+
+const photos = (folder: string, count: number, ext = 'png') => Array.from({ length: count }, (_, i) => facePath(`${folder}/${folder}${i + 1}.${ext}`));
+
+async function tab(name: string) {
+  await page.click(`[data-testid=tab-${name}]`);
+}
+
+/** Imports photos in the Photo library tab and waits for the groups. */
+async function importPhotos(files: string[]) {
+  await tab('import');
+  const fresh = page.locator('[data-testid=import-new]');
+  if (await fresh.count()) await fresh.click();
+  await page.setInputFiles('[data-testid=import-files]', files);
+  await page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
+  // The groups shown are this import's once its last photo's faces are among them (not the groups from before).
+  const last = files[files.length - 1].split('/').pop()!;
+  await expect.poll(() => page.locator(`[data-testid=import-face][data-file="${last}"]`).count(), { timeout: 30_000 }).toBeGreaterThan(0);
+}
+
+/** The group whose faces all come from photos whose names start with `prefix`. */
+export async function groupOf(prefix: string): Promise<Locator> {
+  for (const g of await page.locator('[data-testid=import-group]').all()) {
+    const names = await g.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? e.getAttribute('title') ?? ''));
+    if (names.length && names.every((n) => n.startsWith(prefix))) return g;
+  }
+  const all = await Promise.all((await page.locator('[data-testid=import-group]').all()).map((g) => g.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file')))));
+  throw new Error(`no group of ${prefix} photos among ${JSON.stringify(all)}`);
+}
+
+/** Fills in a consent record inside one part of the page (a group's or a person's form). */
+async function consentIn(scope: Locator) {
+  await scope.locator('[data-testid=consent-retention]').selectOption('0');
+  await scope.locator('[data-testid=consent-collected-by]').fill('Test Operator');
+  await scope.locator('[data-testid=consent-attest]').check();
+}
+
+/** People as stored on the device, read from IndexedDB directly (not through the app; this gallery is not encrypted). */
+async function storedPeople(): Promise<{ name: string; consent: { subjectName: string } }[]> {
+  const stores = (await readDeviceStorage(page)).stores;
+  // Each payload is a packed record: u32 header length, u32 meta length, then the JSON header (src/core/record-packing.ts).
+  return (stores['facelocal/people'] as { payload: { bytes: string } }[]).map(({ payload: { bytes } }) => {
+    const length = [0, 1, 2, 3].reduce((n, i) => n + bytes.charCodeAt(i) * 256 ** i, 0);
+    return JSON.parse(bytes.slice(8, 8 + length));
+  });
+}
+
+describe('1. the library naming form is bound to its group', () => {
+  it('after one group is enrolled, the next group starts empty and cannot enrol without its own consent', async () => {
+    await importPhotos([...photos('bernadette', 5), ...photos('amy', 5)]);
+    expect(await page.locator('[data-testid=import-group]').count()).toBe(2);
+    // Name the first group (whose element the next group would take over if elements were reused by position).
+    const first = page.locator('[data-testid=import-group]').first();
+    const firstFiles = await first.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? e.getAttribute('title') ?? ''));
+    const [named, other] = firstFiles.every((f) => f.startsWith('bernadette')) ? ['Bernadette', 'Amy'] : ['Amy', 'Bernadette'];
+    expect(firstFiles.every((f) => f.startsWith(named.toLowerCase()))).toBe(true);
+    await first.locator('[data-testid=name-group]').click();
+    await first.locator('[data-testid=group-name]').fill(named);
+    await consentIn(first);
+    await first.locator('[data-testid=enrol-group]').click();
+    await page.locator('[data-testid=import-notice]', { hasText: `${named} was enrolled with 5 photos` }).waitFor({ timeout: 30_000 });
+
+    // The one group left is the other person's: its form is closed, and opened it is empty, consent unticked.
+    const next = page.locator('[data-testid=import-group]');
+    await expect.poll(() => next.count()).toBe(1);
+    expect(await next.locator('[data-testid=group-name]').count()).toBe(0);
+    await next.locator('[data-testid=name-group]').click();
+    expect(await next.locator('[data-testid=group-name]').inputValue()).toBe('');
+    expect(await next.locator('[data-testid=consent-attest]').isChecked()).toBe(false);
+    expect(await next.locator('[data-testid=consent-attest]').isDisabled()).toBe(true); // no name yet: nobody to consent
+    expect(await next.locator('[data-testid=enrol-group]').textContent()).not.toContain(named);
+
+    // A name alone does not enrol: consent must be given in this person's name.
+    await next.locator('[data-testid=group-name]').fill(other);
+    await next.locator('[data-testid=enrol-group]').click();
+    expect(await next.locator('[data-testid=group-problem]').textContent()).toMatch(/consent/i);
+
+    // Consent ticked for one name is withdrawn when the name changes.
+    await next.locator('[data-testid=consent-collected-by]').fill('Test Operator');
+    await next.locator('[data-testid=consent-attest]').check();
+    await next.locator('[data-testid=group-name]').fill(`${other} Someone`);
+    expect(await next.locator('[data-testid=consent-attest]').isChecked()).toBe(false);
+    await next.locator('[data-testid=enrol-group]').click();
+    expect(await next.locator('[data-testid=group-problem]').textContent()).toMatch(/consent/i);
+
+    const people = await storedPeople();
+    expect(people.map((p) => p.name)).toEqual([named]);
+    expect(people[0].consent.subjectName).toBe(named);
+  });
+});
+
+/** The people listed on the People tab, with their photo counts. */
+async function peopleShown(): Promise<{ name: string; count: number }[]> {
+  await tab('people');
+  await page.locator('[data-testid=people-list]').waitFor();
+  return Promise.all((await page.locator('[data-testid=person]').all()).map(async (r) => ({
+    name: (await r.locator('[data-testid=person-name-label]').textContent())!.trim(),
+    count: Number((await r.locator('[data-testid=person-template-count]').textContent())!.match(/\d+/)![0]),
+  })));
+}
+
+const card = (name: string) => page.locator(`[data-testid=person][data-name="${name}"]`);
+
+async function addPerson(name: string, files: string[]) {
+  await tab('people');
+  await page.fill('[data-testid=person-name]', name);
+  await page.setInputFiles('[data-testid=person-photos]', files);
+  await consentIn(page.locator('people-panel form'));
+  await page.click('[data-testid=enrol-submit]');
+  await page.locator('[data-testid=enrol-outcome], [data-testid=already-enrolled]').first().waitFor({ timeout: 60_000 });
+}
+
+describe('2. someone already enrolled is recognised before a second record is made', () => {
+  it('Add a person: "looks like Barack Obama, already enrolled", and the photos go to him', async () => {
+    await addPerson('Barack Obama', [facePath('obama/obama.jpg'), facePath('obama/obama1.jpg')]);
+    expect(await page.locator('[data-testid=already-enrolled]').count()).toBe(0);
+    await card('Barack Obama').waitFor();
+    const before = await peopleShown();
+
+    await addPerson('Barack Obama', [facePath('obama/obama2.jpg'), facePath('obama/obama3.jpg')]);
+    const question = page.locator('[data-testid=already-enrolled]');
+    expect(await question.textContent()).toMatch(/look like Barack Obama, who is already enrolled/);
+    expect(await question.getAttribute('data-kind')).toBe('known');
+    expect(await peopleShown()).toEqual(before); // nothing stored while asking
+    await page.click('[data-testid=add-to-enrolled]');
+    await page.locator('[data-testid=enrol-outcome]').nth(1).waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid=enrol-outcome]').allTextContents()).toEqual([expect.stringMatching(/obama2\.jpg: added to Barack Obama/), expect.stringMatching(/obama3\.jpg: added to Barack Obama/)]);
+    await expect.poll(peopleShown).toEqual(before.map((p) => (p.name === 'Barack Obama' ? { ...p, count: 4 } : p)));
+    // The form is ready for the next person: empty, no lines left from this one once they start.
+    expect(await page.inputValue('[data-testid=person-name]')).toBe('');
+    await page.fill('[data-testid=person-name]', 'Next');
+    expect(await page.locator('[data-testid=enrol-outcome]').count()).toBe(0);
+    await page.fill('[data-testid=person-name]', '');
+  });
+
+  it('Photo library: a group of someone enrolled is marked, and can be added to them', async () => {
+    await importPhotos([...['obama.jpg', 'obama1.jpg', 'obama2.jpg', 'obama3.jpg'].map((f) => facePath(`obama/${f}`)), facePath('biden/biden.jpg'), facePath('biden/biden2.jpg')]);
+    const obama = await groupOf('obama');
+    const biden = await groupOf('biden');
+    expect(await obama.locator('[data-testid=group-already-enrolled]').textContent()).toMatch(/look like Barack Obama, who is already enrolled/);
+    expect(await biden.locator('[data-testid=group-already-enrolled]').count()).toBe(0);
+    const before = await peopleShown();
+    await tab('import');
+    await (await groupOf('obama')).locator('[data-testid=add-group-to]').click();
+    await page.locator('[data-testid=import-notice]', { hasText: 'Added to Barack Obama, who now has 8 photos' }).waitFor({ timeout: 30_000 });
+    expect(await peopleShown()).toEqual(before.map((p) => (p.name === 'Barack Obama' ? { ...p, count: 8 } : p)));
+  });
+});
+
+describe('3. "Add photos" says when a face is not that person, and shows faces', () => {
+  it('a Biden photo added to Obama is refused with the reason, and can be added anyway on purpose', async () => {
+    await tab('people');
+    const obama = card('Barack Obama');
+    await obama.locator('[data-testid=add]').click();
+    await obama.locator('[data-testid=add-photos]').setInputFiles(facePath('biden/biden.jpg'));
+    await obama.locator('[data-testid=message]').waitFor({ timeout: 60_000 });
+    expect(await obama.locator('[data-testid=message]').getAttribute('data-code')).toBe('not-this-person');
+    expect(await obama.locator('[data-testid=message]').textContent()).toMatch(/biden\.jpg: This face does not look like Barack Obama/);
+    expect(await obama.locator('[data-testid=person-template-count]').textContent()).toMatch(/^8 photos/);
+    await obama.locator('[data-testid=add-anyway]').click();
+    await expect.poll(() => obama.locator('[data-testid=person-template-count]').textContent(), { timeout: 60_000 }).toMatch(/^9 photos/);
+    expect(await obama.locator('[data-testid=person-notice]').textContent()).toMatch(/1 photo added to Barack Obama/);
+  });
+
+  it('the Photos list shows each face, not only file names', async () => {
+    const obama = card('Barack Obama');
+    await obama.locator('[data-testid=photos]').click();
+    await obama.locator('[data-testid=photo-list]').waitFor();
+    const thumbs = obama.locator('[data-testid=photo-thumbnail]');
+    expect(await thumbs.count()).toBe(9);
+    await expect.poll(() => thumbs.evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0))).toBe(true);
+    await obama.locator('[data-testid=photos-done]').click();
+  });
+});
+
+describe('4. renaming rectifies the consent record too', () => {
+  it('the stored consent record and the export carry the new name; the audit log says so', async () => {
+    await tab('people');
+    const obama = card('Barack Obama');
+    await obama.locator('[data-testid=rename]').click();
+    await obama.locator('[data-testid=rename-input]').fill('Barack H. Obama');
+    await obama.locator('[data-testid=rename-save]').click();
+    await card('Barack H. Obama').waitFor();
+    const stored = (await storedPeople()).find((p) => p.name === 'Barack H. Obama')!;
+    expect(stored.consent.subjectName).toBe('Barack H. Obama');
+    const download = page.waitForEvent('download');
+    await card('Barack H. Obama').locator('[data-testid=export-person]').click();
+    const exported = JSON.parse(await streamText(await (await download).createReadStream()));
+    expect(exported.people[0].consent.subjectName).toBe('Barack H. Obama');
+    expect(await card('Barack H. Obama').locator('[data-testid=person-notice]').textContent()).toMatch(/Saved facelocal-Barack-H-Obama\.json/);
+    await tab('data');
+    await page.locator('[data-testid=audit-log][data-loaded=true]').waitFor();
+    expect(await page.locator('[data-testid=audit-entry][data-action=rename]').first().textContent()).toMatch(/consent record/);
+  });
+});
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Rectangles of the face labels shown on the Identify result, as laid out on screen. */
+async function tagRects() {
+  return page.locator('[data-testid=face-tag]').evaluateAll((tags) => tags.map((t) => {
+    const r = t.getBoundingClientRect();
+    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+  }));
+}
+
+const overlapping = (rects: { left: number; right: number; top: number; bottom: number }[]) =>
+  rects.flatMap((a, i) => rects.slice(i + 1).filter((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom).map((b) => [a, b]));
+
+/** True when the page scrolls sideways (something is wider than the screen). */
+const overflowsSideways = () => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+
+describe('5. phone layout', () => {
+  it('face labels never cover one another, at a phone width and on a desktop', async () => {
+    for (const width of [390, 360, 1280]) {
+      await page.setViewportSize({ width, height: width === 1280 ? 900 : 844 });
+      await tab('identify');
+      await page.setInputFiles('[data-testid=identify-photo]', facePath('_group/facerec_obama_and_biden.jpg'));
+      await page.locator('[data-testid=identify-busy]').waitFor({ state: 'detached', timeout: 60_000 });
+      await page.locator('[data-testid=identify-result]').waitFor();
+      await page.waitForTimeout(100); // one layout pass after the photo is decoded
+      const rects = await tagRects();
+      expect(rects.length).toBe(Number(await page.getAttribute('[data-testid=identify-result]', 'data-face-count')));
+      expect(rects.length).toBeGreaterThanOrEqual(2);
+      expect(overlapping(rects), `labels overlap at ${width} px`).toEqual([]);
+      expect(await overflowsSideways(), `page wider than ${width} px`).toBe(false);
+    }
+  });
+
+  it('no tab is wider than a 360 px phone, and the storage table fits', async () => {
+    await page.setViewportSize({ width: 360, height: 780 });
+    for (const t of ['people', 'import', 'identify', 'verify', 'self-check', 'data']) {
+      await tab(t);
+      await page.waitForTimeout(150);
+      expect(await overflowsSideways(), `the ${t} tab is wider than the screen`).toBe(false);
+    }
+    // The consent purposes are sentences: each is shown whole (a select would cut them off).
+    await tab('people');
+    const purposes = page.locator('people-panel [data-testid=consent-purpose] label');
+    expect(await purposes.count()).toBe(4);
+    expect(await purposes.evaluateAll((labels) => labels.filter((l) => l.scrollWidth > l.clientWidth + 1).map((l) => l.textContent))).toEqual([]);
+    await tab('data');
+    const table = page.locator('[data-testid=storage-description]');
+    expect(await table.evaluate((t) => t.scrollWidth <= (t.parentElement as HTMLElement).clientWidth + 1)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+});
+
+describe('6. feedback that agrees with itself and does not linger', () => {
+  it('one status per picker; a fixed error goes; the Identify answer survives a tab switch', async () => {
+    await tab('people');
+    await page.setInputFiles('[data-testid=person-photos]', [facePath('raj/raj1.png'), facePath('raj/raj2.png'), facePath('raj/raj3.png')]);
+    expect(await page.locator('[data-testid=person-photos-chosen]').textContent()).toMatch(/^3 photos chosen: raj1\.png, raj2\.png, raj3\.png/);
+    // The browser's own "No file chosen" is not shown beside it.
+    expect(await page.locator('[data-testid=person-photos]').evaluate((i) => i.getBoundingClientRect().width <= 1)).toBe(true);
+    await page.click('[data-testid=enrol-submit]');
+    expect(await page.locator('people-panel [data-testid=message]').getAttribute('data-code')).toBe('invalid-name');
+    await page.fill('[data-testid=person-name]', 'Raj');
+    expect(await page.locator('people-panel [data-testid=message]').count()).toBe(0);
+
+    await tab('identify'); // the answer from the test above
+    const faces = Number(await page.locator('[data-testid=identify-result]').getAttribute('data-face-count'));
+    expect(faces).toBeGreaterThanOrEqual(2);
+    await tab('verify');
+    await tab('identify');
+    expect(Number(await page.locator('[data-testid=identify-result]').getAttribute('data-face-count'))).toBe(faces);
+    expect(await page.locator('[data-testid=face-box]').count()).toBe(faces);
+  });
+});
+
+describe('7. requirements stated before they are failed', () => {
+  it('required consent fields are marked; the passphrase rule and labels are visible; known causes are said plainly', async () => {
+    await tab('people');
+    const collected = page.locator('people-panel [data-testid=consent-collected-by]');
+    expect(await collected.getAttribute('aria-required')).toBe('true');
+    expect(await page.locator('people-panel consent-form label').filter({ has: page.locator('[data-testid=consent-collected-by]') }).textContent()).toContain('*');
+    await tab('data');
+    const state = await page.locator('[data-testid=encryption-state]').textContent();
+    expect(state).toMatch(/at least 12 characters/);
+    // Visible labels, not only aria-labels.
+    expect(await page.locator('data-panel label').filter({ has: page.locator('[data-testid=new-passphrase]') }).textContent()).toMatch(/Passphrase/);
+    await page.fill('[data-testid=new-passphrase]', 'short');
+    await page.fill('[data-testid=new-passphrase-again]', 'short');
+    await page.click('[data-testid=enable-encryption]');
+    expect(await page.locator('data-panel [data-testid=message]').getAttribute('data-code')).toBe('invalid-passphrase');
+    await page.fill('[data-testid=new-passphrase]', 'violet anchor meadow thunder 42');
+    await page.fill('[data-testid=new-passphrase-again]', 'violet anchor meadow thunder 4');
+    await page.click('[data-testid=enable-encryption]');
+    const message = await page.locator('data-panel [data-testid=message]').textContent();
+    expect(message).toMatch(/The two passphrases differ/);
+    expect(message).not.toMatch(/Something went wrong/);
+  });
+});
+
+describe('9. scores in words that agree with the verdict', () => {
+  it('Verify says "different people" without a chance that reads as a match; no raw numbers on screen', async () => {
+    await tab('verify');
+    await page.setInputFiles('[data-testid=verify-photo-a]', facePath('obama/obama1.jpg'));
+    await page.setInputFiles('[data-testid=verify-photo-b]', facePath('raj/raj1.png'));
+    await page.click('[data-testid=verify-submit]');
+    const result = page.locator('[data-testid=verify-result]');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.getAttribute('data-match')).toBe('false');
+    const text = (await result.textContent())!;
+    expect(text).toMatch(/Different people/);
+    expect(text).not.toMatch(/chance|%/);
+    await tab('identify');
+    for (const label of await page.locator('[data-testid=face-label]').allTextContents()) expect(label).not.toMatch(/%|\d\.\d{3}/);
+    // Internals (backend, threshold) are in "About this device", closed by default.
+    const about = page.locator('[data-testid=about-device]');
+    expect(await about.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await page.locator('footer').evaluate((f) => (f as HTMLElement).innerText)).not.toMatch(/threshold|wasm/);
+  });
+});
+
+describe('10. wording and affordances', () => {
+  it('says what the library reads, offers one folder picker, says faces can be selected, and reports non-photos', async () => {
+    await tab('import');
+    const panel = page.locator('import-panel');
+    expect(await panel.locator('p').first().textContent()).not.toMatch(/every photo on this device/);
+    expect(await panel.getByText(/Choose a folder/).count()).toBe(0);
+    expect(await panel.locator('input[webkitdirectory]').count()).toBe(1);
+    const fresh = page.locator('[data-testid=import-new]');
+    if (await fresh.count()) await fresh.click();
+    const { mkdtempSync, copyFileSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const folder = mkdtempSync(join(tmpdir(), 'facelocal-folder-'));
+    copyFileSync(facePath('penny/penny1.png'), join(folder, 'penny1.png'));
+    copyFileSync(facePath('penny/penny2.png'), join(folder, 'penny2.png'));
+    writeFileSync(join(folder, 'notes.txt'), 'a shopping list');
+    await page.setInputFiles('[data-testid=import-folder]', folder);
+    await page.locator('[data-testid=import-notice]', { hasText: /1 file that is not a photo was left out: notes\.txt/ }).waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
+    await page.locator('[data-testid=import-groups]').waitFor();
+    expect(await page.locator('[data-testid=import-group] .hint').first().textContent()).toMatch(/select them/);
+  });
+
+  it('the audit log and the storage table speak in words; withdraw and delete explain the difference', async () => {
+    await tab('data');
+    await page.locator('[data-testid=audit-log][data-loaded=true]').waitFor();
+    const whats = await page.locator('[data-testid=audit-entry] td:nth-child(2)').allTextContents();
+    expect(whats).toContain('Person renamed');
+    expect(whats.filter((w) => /^[a-z-]+$/.test(w))).toEqual([]);
+    expect(await page.locator('[data-testid=storage-description]').innerText()).not.toMatch(/people\.createdAt|\b[a-z]+[A-Z][a-zA-Z]*\b/);
+    await tab('people');
+    const c = page.locator('[data-testid=person]').first();
+    await c.locator('[data-testid=withdraw]').click();
+    expect(await c.locator('[role=alert]').textContent()).toMatch(/asks to withdraw their consent/);
+    await c.getByRole('button', { name: 'Cancel' }).click();
+    await c.locator('[data-testid=delete]').click();
+    expect(await c.locator('[role=alert]').textContent()).toMatch(/added by mistake/);
+    await c.getByRole('button', { name: 'Keep' }).click();
+  });
+});
+
+describe('8. the lock is not a dead end', () => {
+  it('Verify works while locked, Lock is in the header, and a forgotten passphrase can be recovered from by erasing', async () => {
+    await tab('data');
+    await page.fill('[data-testid=new-passphrase]', 'violet anchor meadow thunder 42');
+    await page.fill('[data-testid=new-passphrase-again]', 'violet anchor meadow thunder 42');
+    await page.click('[data-testid=enable-encryption]');
+    await page.locator('[data-testid=data-info]', { hasText: 'Encryption is on' }).waitFor({ timeout: 30_000 });
+    await page.locator('header [data-testid=lock-app]').click();
+    await page.locator('[data-testid=lock-screen]').waitFor();
+
+    await tab('verify');
+    expect(await page.locator('[data-testid=lock-screen]').count()).toBe(0);
+    await page.setInputFiles('[data-testid=verify-photo-a]', facePath('obama/obama1.jpg'));
+    await page.setInputFiles('[data-testid=verify-photo-b]', facePath('obama/obama2.jpg'));
+    await page.click('[data-testid=verify-submit]');
+    await page.locator('[data-testid=verify-result][data-match=true]').waitFor({ timeout: 60_000 });
+
+    await tab('people');
+    await page.locator('[data-testid=forgot-passphrase] summary').click();
+    await page.click('[data-testid=reset-gallery]');
+    await page.click('[data-testid=reset-confirm]');
+    await page.locator('[data-testid=people-list][data-count="0"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid=lock-screen]').count()).toBe(0);
+    expect((await readDeviceStorage(page)).stores['facelocal/people']).toEqual([]);
+  });
+});
