@@ -4,6 +4,7 @@ import type { ScoreReading } from './core/calibration';
 import type { ConsentRecord } from './core/consent';
 import type { AuditEntry } from './core/audit';
 import type { FaceQuality } from './core/face-quality';
+import type { AlignmentMethod } from './core/alignment-method';
 
 export type { Box } from './core/detection-geometry';
 export type { ScoreReading } from './core/calibration';
@@ -11,6 +12,7 @@ export type { ConsentRecord, ConsentPurpose, RetentionPeriod } from './core/cons
 export { CONSENT_PURPOSES, RETENTION_PRESETS, describeExpiry, consentProblems } from './core/consent';
 export type { AuditEntry, AuditAction } from './core/audit';
 export type { FaceQuality } from './core/face-quality';
+export type { AlignmentMethod } from './core/alignment-method';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
 
@@ -33,6 +35,8 @@ export interface MatcherOptions {
   onGalleryChange?: (reason: 'expired' | 'other-tab') => void;
   /** Pre-processing choices, for calibration and benchmarks; the defaults are the measured best. */
   embedderTuning?: EmbedderTuning;
+  /** Which points faces are aligned from, for benchmarks (src/core/alignment-method.ts); the default is the measured best. */
+  alignment?: AlignmentMethod;
 }
 
 export interface EmbedderTuning {
@@ -206,6 +210,8 @@ export interface Timings {
   decodeMs: number;
   detectMs: number;
   embedMs: number;
+  /** The part of embedMs spent finding alignment points (the face mesh, when used) and cutting aligned crops. */
+  alignMs: number;
   totalMs: number;
 }
 

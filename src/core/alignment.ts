@@ -38,24 +38,45 @@ export const TEMPLATE_POINTS_4: readonly Point[] = [
   ARCFACE_MOUTH_CENTRE,
 ];
 
+/** The five points of the ArcFace template in image coordinates (the mouth corners need a face mesh). */
+export interface FaceLandmarks5 {
+  leftEye: Point; // on the image's left
+  rightEye: Point;
+  noseTip: Point;
+  mouthLeft: Point;
+  mouthRight: Point;
+}
+
+export const TEMPLATE_POINTS_5: readonly Point[] = [
+  ARCFACE_TEMPLATE.leftEye,
+  ARCFACE_TEMPLATE.rightEye,
+  ARCFACE_TEMPLATE.noseTip,
+  ARCFACE_TEMPLATE.mouthLeft,
+  ARCFACE_TEMPLATE.mouthRight,
+];
+
 /**
- * Least-squares similarity transform mapping `from[i]` onto `to[i]` (Umeyama without reflection).
+ * Least-squares similarity transform mapping `from[i]` onto `to[i]` (Umeyama without reflection), each pair
+ * counted `weights[i]` times (all 1 by default).
  * With the parametrisation x' = a x - b y + tx, y' = b x + a y + ty the problem is linear in (a, b, tx, ty),
- * and centring both point sets gives the closed form below.
+ * and centring both point sets (on their weighted means) gives the closed form below.
  */
-export function estimateSimilarityTransform(from: readonly Point[], to: readonly Point[]): Affine {
+export function estimateSimilarityTransform(from: readonly Point[], to: readonly Point[], weights?: readonly number[]): Affine {
   if (from.length !== to.length || from.length < 2) throw new Error('need at least two point pairs of equal count');
+  if (weights && (weights.length !== from.length || weights.some((w) => !(w >= 0)))) throw new Error('need one non-negative weight per point pair');
   const n = from.length;
-  let fx = 0, fy = 0, tx = 0, ty = 0;
-  for (let i = 0; i < n; i++) { fx += from[i][0]; fy += from[i][1]; tx += to[i][0]; ty += to[i][1]; }
-  fx /= n; fy /= n; tx /= n; ty /= n;
+  const w = (i: number) => (weights ? weights[i] : 1);
+  let total = 0, fx = 0, fy = 0, tx = 0, ty = 0;
+  for (let i = 0; i < n; i++) { total += w(i); fx += w(i) * from[i][0]; fy += w(i) * from[i][1]; tx += w(i) * to[i][0]; ty += w(i) * to[i][1]; }
+  if (total === 0) throw new Error('need at least one point pair with a positive weight');
+  fx /= total; fy /= total; tx /= total; ty /= total;
   let sxx = 0, sab = 0, sba = 0;
   for (let i = 0; i < n; i++) {
     const x = from[i][0] - fx, y = from[i][1] - fy;
     const u = to[i][0] - tx, v = to[i][1] - ty;
-    sxx += x * x + y * y;
-    sab += x * u + y * v;
-    sba += x * v - y * u;
+    sxx += w(i) * (x * x + y * y);
+    sab += w(i) * (x * u + y * v);
+    sba += w(i) * (x * v - y * u);
   }
   if (sxx === 0) throw new Error('degenerate points: all source points coincide');
   const a = sab / sxx;
@@ -124,6 +145,14 @@ export function alignmentTransform(landmarks: FaceLandmarks4): Affine {
   return estimateSimilarityTransform(
     [landmarks.leftEye, landmarks.rightEye, landmarks.noseTip, landmarks.mouthCentre],
     TEMPLATE_POINTS_4,
+  );
+}
+
+/** Transform from image coordinates into the aligned 112x112 crop for a face's five template points. */
+export function alignmentTransform5(landmarks: FaceLandmarks5): Affine {
+  return estimateSimilarityTransform(
+    [landmarks.leftEye, landmarks.rightEye, landmarks.noseTip, landmarks.mouthLeft, landmarks.mouthRight],
+    TEMPLATE_POINTS_5,
   );
 }
 

@@ -11,6 +11,7 @@ import { checkExportFile, EXPORT_FORMAT, EXPORT_VERSION, base64ToBytes, bytesToB
 import { auditToCsv, type AuditAction } from '../core/audit';
 import type { ConsentRecord } from '../core/consent';
 import { enrolmentProblem } from '../core/face-quality';
+import { ALIGNMENT_METHODS, isAlignmentMethod } from '../core/alignment-method';
 import { startDetector, startEmbedder, startGroupingWorker, unwrap, serialised } from './worker-clients';
 import { joinTabSession, type TabSession } from './tab-session';
 import { PhotoImporter } from './photo-imports';
@@ -32,6 +33,9 @@ const RETENTION_CHECK_MS = 60_000;
 export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher> {
   const progress = options.onProgress ?? (() => undefined);
   const baseUrl = new URL(options.assetsBaseUrl ?? import.meta.env.BASE_URL, self.location.href).href;
+  if (options.alignment !== undefined && !isAlignmentMethod(options.alignment)) {
+    throw new TypeError(`Unknown alignment "${String(options.alignment)}": use one of ${ALIGNMENT_METHODS.join(', ')}.`);
+  }
   if (new URL(baseUrl).origin !== self.location.origin) {
     throw new FacelocalError('model-load-failed', 'Models and runtimes must be served from this page\'s own origin.');
   }
@@ -47,7 +51,7 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
     progress({ stage: 'detector', fraction: 0.05, message: 'Loading the face detector…' });
     // Both models load at once; the detector is smaller, so report it first.
     const embedderReady = embedder.api.init(baseUrl, options.backend ?? 'auto', options.embedderTuning);
-    const detectorInfo = unwrap(await detector.api.init(baseUrl));
+    const detectorInfo = unwrap(await detector.api.init(baseUrl, options.alignment));
     progress({ stage: 'embedder', fraction: 0.45, message: 'Loading the face recognition model…' });
     const embedderInfo = unwrap(await embedderReady);
     progress({ stage: 'gallery', fraction: 0.9, message: 'Opening the gallery on this device…' });
@@ -566,7 +570,7 @@ function foundFace(face: AnalysedFace) {
 }
 
 function timings(analysed: AnalysedPhoto, embedMs: number, start: number): Timings {
-  return { decodeMs: analysed.decodeMs, detectMs: analysed.detectMs, embedMs: analysed.alignMs + embedMs, totalMs: performance.now() - start };
+  return { decodeMs: analysed.decodeMs, detectMs: analysed.detectMs, embedMs: analysed.alignMs + embedMs, alignMs: analysed.alignMs, totalMs: performance.now() - start };
 }
 
 function nameOf(photo: PhotoInput): string {

@@ -1,11 +1,13 @@
 // Detector worker: decodes a photo (type sniffed from its bytes, EXIF orientation honoured), finds every face with
-// MediaPipe's full-range detector, and cuts each face out aligned to the ArcFace template. A thin shell: the
-// geometry lives in src/core.
+// MediaPipe's full-range detector, reads each face's mesh (when the alignment uses it), and cuts each face out
+// aligned to the ArcFace template. A thin shell: the geometry lives in src/core.
 import * as Comlink from 'comlink';
-import { FaceDetector, FilesetResolver, type Detection } from '@mediapipe/tasks-vision';
+import { FaceDetector, FilesetResolver, ImageEmbedder, type Detection } from '@mediapipe/tasks-vision';
 import { poseFromKeypoints, sharpnessAndBrightness } from '../core/face-quality';
-import { ALIGNED_SIZE, alignmentTransform, affineScale, composeAffine, sourceRegion, warpAffine, type Affine } from '../core/alignment';
-import { fitWithin, mapFaceBack, padPixels, readingOrder, suppressOverlaps, landmarksFromKeypoints, tileGrid, type DetectedFace } from '../core/detection-geometry';
+import { ALIGNED_SIZE, affineScale, composeAffine, sourceRegion, warpAffine, type Affine } from '../core/alignment';
+import { DEFAULT_ALIGNMENT, keypointAlignment, meshAlignment, usesMesh, type AlignmentMethod } from '../core/alignment-method';
+import { MESH_INPUT_SIZE, MESH_MIN_PRESENCE, meshCropTransform, meshPresence } from '../core/face-mesh';
+import { fitWithin, mapFaceBack, padPixels, readingOrder, suppressOverlaps, tileGrid, type DetectedFace } from '../core/detection-geometry';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, sniffImageType } from '../core/image-type';
 import type { AnalyseOptions, AnalysedFace, AnalysedPhoto, DetectedFrame, DetectorApi, WorkerResult } from './worker-protocol';
 import { fetchVerifiedModel } from './verified-model';
@@ -39,6 +41,13 @@ const WARM_UP_SIDE = 192;
 (self as unknown as { custom_dbg: (...text: unknown[]) => void }).custom_dbg = (...text) => console.debug(...text);
 
 let fullRange: FaceDetector | undefined;
+let alignment: AlignmentMethod = DEFAULT_ALIGNMENT;
+/**
+ * The face-mesh model, run through MediaPipe's ImageEmbedder: with quantize and l2Normalize off it returns the
+ * model's output tensors as they are (head 0: 468 x (x, y, z) landmarks in crop pixels; head 1: face-flag logit),
+ * so the mesh needs no graph of its own. Its input normalisation (x / 255) comes from the metadata fetch-models adds.
+ */
+let faceMesh: ImageEmbedder | undefined;
 /**
  * The short-range model is only a retry for tight crops, so its graph (~200 ms) is built when a tight crop first
  * needs it, not at start-up; built beside the first photo it slowed that photo's embedding. Its checksum is still
@@ -46,8 +55,9 @@ let fullRange: FaceDetector | undefined;
  */
 let shortRange: (() => Promise<FaceDetector>) | undefined;
 
-async function init(baseUrl: string): Promise<WorkerResult<{ model: string }>> {
+async function init(baseUrl: string, method: AlignmentMethod = DEFAULT_ALIGNMENT): Promise<WorkerResult<{ model: string }>> {
   try {
+    alignment = method;
     // `true`: the module-worker build of the wasm loader (with `false` a module worker fails: "ModuleFactory not set").
     const fileset = await FilesetResolver.forVisionTasks(new URL('vendor/mediapipe', baseUrl).href.replace(/\/$/, ''), true);
     const create = (bytes: Uint8Array) =>
@@ -58,19 +68,30 @@ async function init(baseUrl: string): Promise<WorkerResult<{ model: string }>> {
       });
     const [full, short] = await Promise.all([fetchVerifiedModel(baseUrl, 'faceDetector'), fetchVerifiedModel(baseUrl, 'faceDetectorShortRange')]);
     fullRange = await create(full.bytes);
+    if (usesMesh(alignment)) {
+      const mesh = await fetchVerifiedModel(baseUrl, 'faceMesh');
+      faceMesh = await ImageEmbedder.createFromOptions(fileset, {
+        baseOptions: { modelAssetBuffer: mesh.bytes, delegate: 'CPU' },
+        runningMode: 'IMAGE',
+        quantize: false,
+        l2Normalize: false,
+      });
+    }
     // A graph's first detection costs ~400 ms more than the next (measured on obama1.jpg): pay it on a blank
     // image as soon as init has answered, while the page shows, instead of on the first photo.
-    const warm = fullRange;
+    const warm = fullRange, warmMesh = faceMesh;
     setTimeout(() => {
       try {
         warm.detect(new ImageData(WARM_UP_SIDE, WARM_UP_SIDE));
+        // The mesh's first run costs ~1 s more than the next (its inference graph is set up then).
+        warmMesh?.embed(new ImageData(MESH_INPUT_SIZE, MESH_INPUT_SIZE));
       } catch {
         // A failed warm-up only means the first photo pays the cost; that photo reports any real failure.
       }
     }, 0);
     let built: Promise<FaceDetector> | undefined;
     shortRange = () => (built ??= create(short.bytes));
-    return { ok: true, value: { model: 'MediaPipe face detection, full range' } };
+    return { ok: true, value: { model: `MediaPipe face detection, full range${faceMesh ? ', with face mesh alignment' : ''}` } };
   } catch (error) {
     return { ok: false, code: 'model-load-failed', message: `The face detector failed to load: ${messageOf(error)}` };
   }
@@ -203,8 +224,26 @@ async function detectInTiles(bitmap: ImageBitmap, full: FaceDetector): Promise<D
  * remaining similarity transform with the pure warp from core.
  */
 function alignFromBitmap(bitmap: ImageBitmap, face: DetectedFace): Uint8ClampedArray {
-  const toCrop = alignmentTransform(landmarksFromKeypoints(face.keypoints));
-  const region = sourceRegion(toCrop);
+  return cropFromBitmap(bitmap, alignmentOf(bitmap, face), ALIGNED_SIZE);
+}
+
+/**
+ * Image -> aligned crop for one face. With a mesh method, the mesh is read on its own crop around the face; when
+ * it does not see a face there (presence under MESH_MIN_PRESENCE), the detector's keypoints align it instead.
+ */
+function alignmentOf(bitmap: ImageBitmap, face: DetectedFace): Affine {
+  if (!faceMesh || !usesMesh(alignment)) return keypointAlignment(alignment, face.keypoints);
+  const toMeshCrop = meshCropTransform(face.box, face.keypoints[0], face.keypoints[1]);
+  const crop = cropFromBitmap(bitmap, toMeshCrop, MESH_INPUT_SIZE);
+  const [landmarks, flag] = faceMesh.embed(new ImageData(crop, MESH_INPUT_SIZE, MESH_INPUT_SIZE)).embeddings;
+  const presence = meshPresence(flag?.floatEmbedding?.[0] ?? -Infinity);
+  if (!landmarks?.floatEmbedding || presence < MESH_MIN_PRESENCE) return keypointAlignment(alignment, face.keypoints);
+  return meshAlignment(alignment, landmarks.floatEmbedding, toMeshCrop);
+}
+
+/** A `size`x`size` crop of `bitmap` through `toCrop` (image -> crop). */
+function cropFromBitmap(bitmap: ImageBitmap, toCrop: Affine, size: number): Uint8ClampedArray<ArrayBuffer> {
+  const region = sourceRegion(toCrop, size);
   const scale = Math.min(1, affineScale(toCrop));
   const w = Math.max(1, Math.ceil(region.width * scale)), h = Math.max(1, Math.ceil(region.height * scale));
   const canvas = new OffscreenCanvas(w, h);
@@ -213,7 +252,7 @@ function alignFromBitmap(bitmap: ImageBitmap, face: DetectedFace): Uint8ClampedA
   ctx.drawImage(bitmap, region.x, region.y, region.width, region.height, 0, 0, region.width * scale, region.height * scale);
   const regionToImage: Affine = [1 / scale, 0, region.x, 0, 1 / scale, region.y];
   const pixels = ctx.getImageData(0, 0, w, h);
-  return warpAffine({ width: w, height: h, data: pixels.data }, composeAffine(toCrop, regionToImage)).data;
+  return warpAffine({ width: w, height: h, data: pixels.data }, composeAffine(toCrop, regionToImage), size).data as Uint8ClampedArray<ArrayBuffer>;
 }
 
 async function faceThumbnail(bitmap: ImageBitmap, face: DetectedFace): Promise<ArrayBuffer> {

@@ -2,6 +2,7 @@
 // comlink keeps only an Error's message: the facade needs the code to tell the person what went wrong.
 import type { Box, DetectedFace } from '../core/detection-geometry';
 import type { EmbedderTuning, FacelocalErrorCode } from '../types';
+import type { AlignmentMethod } from '../core/alignment-method';
 
 export type WorkerResult<T> = { ok: true; value: T } | { ok: false; code: FacelocalErrorCode; message: string };
 
@@ -35,7 +36,7 @@ export interface DetectedFrame {
 }
 
 export interface DetectorApi {
-  init(baseUrl: string): Promise<WorkerResult<{ model: string }>>;
+  init(baseUrl: string, alignment?: AlignmentMethod): Promise<WorkerResult<{ model: string }>>;
   analyse(bytes: ArrayBuffer, options: AnalyseOptions): Promise<WorkerResult<AnalysedPhoto>>;
   /** Live camera: finds the faces in a frame (transferred, not copied) and keeps it for alignFrameFaces. */
   detectFrame(frame: ImageBitmap): Promise<WorkerResult<DetectedFrame>>;
