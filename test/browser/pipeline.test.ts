@@ -174,6 +174,77 @@ describe('embedding', () => {
   });
 });
 
+describe('alignment', () => {
+  const photos = ['obama/obama.jpg', 'obama/obama1.jpg', 'biden/biden.jpg'];
+  const embedAll = async (page: WatchedPage['page'], files: string[]) => page.evaluate(async (files) => {
+    const m = (window as any).matcher;
+    const out: number[][] = [];
+    for (const f of files) out.push(Array.from((await m.embedFaces(await (await fetch(`/__faces/${f}`)).blob())).faces[0].embedding as Float32Array));
+    return out;
+  }, files);
+  const cos = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
+
+  it('aligns from the face mesh by default, which moves the crop (unlike the detector keypoints) and still matches', async () => {
+    expect(await harness.page.evaluate(() => (window as any).matcher.info.detectorModel)).toMatch(/face mesh alignment/);
+    const mesh = await embedAll(harness.page, photos);
+    const other = await openHarness(browser, inject('baseUrl'));
+    try {
+      await other.page.evaluate(async () => {
+        (window as any).matcher = await window.facelocal.openMatcher({ databaseName: 'pipeline-keypoints', alignment: 'keypoints' });
+      });
+      expect(await other.page.evaluate(() => (window as any).matcher.info.detectorModel)).not.toMatch(/mesh/);
+      const keypoints = await embedAll(other.page, photos);
+      // Another crop of the same face: close, but not the same embedding.
+      for (let i = 0; i < photos.length; i++) {
+        expect(cos(mesh[i], keypoints[i])).toBeGreaterThan(0.7);
+        expect(cos(mesh[i], keypoints[i])).toBeLessThan(0.999);
+      }
+      const threshold = await harness.page.evaluate(() => (window as any).matcher.info.threshold);
+      expect(cos(mesh[0], mesh[1])).toBeGreaterThan(threshold);
+      expect(cos(mesh[0], mesh[2])).toBeLessThan(threshold);
+      expect(other.offOriginRequests()).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses an unknown alignment method, naming the known ones', async () => {
+    const message = await harness.page.evaluate(async () => {
+      try {
+        await window.facelocal.openMatcher({ databaseName: 'bad-alignment', alignment: 'nose-only' as never });
+        return null;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    });
+    expect(message).toMatch(/Unknown alignment "nose-only".*keypoints.*mesh/);
+  });
+
+  it('refuses to start when the face-mesh model fails its checksum', async () => {
+    const page = await openHarness(browser, inject('baseUrl'));
+    try {
+      await page.context.route('**/models/face_landmark.tflite', async (route) => {
+        const response = await route.fetch();
+        const body = Buffer.from(await response.body());
+        body[body.length >> 1] ^= 0xff;
+        await route.fulfill({ response, body });
+      });
+      const error = await page.page.evaluate(async () => {
+        try {
+          await window.facelocal.openMatcher({ databaseName: 'tampered-mesh' });
+          return null;
+        } catch (e) {
+          return { code: (e as { code?: string }).code, message: (e as Error).message };
+        }
+      });
+      expect(error?.code).toBe('model-load-failed');
+      expect(error?.message).toMatch(/face_landmark\.tflite failed its checksum/);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
 describe('model integrity', () => {
   it('refuses to start with a model whose checksum does not match the manifest, and says so', async () => {
     const page = await openHarness(browser, inject('baseUrl'));

@@ -44,6 +44,21 @@ describe('fetch-models', () => {
     expect(run.stderr).toMatch(/sha256 mismatch for served face_detection_short_range\.tflite/);
   });
 
+  it('takes the face-mesh model out of its package\'s packed assets at the listed bytes, verified and patched', () => {
+    const run = runFetch(onlyModel('faceMesh', {}));
+    expect(run.status, run.stderr).toBe(0);
+    const file = readFileSync(join(run.out, 'face_landmark.tflite'));
+    expect(sha256(file)).toBe(manifest.models.faceMesh.servedSha256);
+    expect(hasTfliteMetadata(file)).toBe(true);
+  });
+
+  it('stops when the packed assets do not list the model at the pinned bytes', () => {
+    const run = runFetch(onlyModel('faceMesh', { packed: { ...manifest.models.faceMesh.packed, start: 0 } }));
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/does not list \/third_party\/mediapipe\/modules\/face_landmark\/face_landmark\.tflite at bytes 0-3737848/);
+    expect(existsSync(join(run.out, 'face_landmark.tflite'))).toBe(false);
+  });
+
   it('stops when the tarball does not match its pinned integrity', () => {
     const run = runFetch(onlyModel('faceDetectorShortRange', { integrity: 'sha512-AAAA' }));
     expect(run.status).toBe(1);
