@@ -17,7 +17,11 @@ export const ALIGNMENT_METHODS = [
 
 export type AlignmentMethod = (typeof ALIGNMENT_METHODS)[number];
 
-export const DEFAULT_ALIGNMENT: AlignmentMethod = 'keypoints';
+/**
+ * Measured on LFW (dev part), folds 1-2 (1,200 pairs, missed faces counted as different, 2-fold threshold), through
+ * the facade in headless Chromium: 'keypoints' 97.83 %, 'mesh' 99.25 % (README, "Alignment").
+ */
+export const DEFAULT_ALIGNMENT: AlignmentMethod = 'mesh';
 
 export function isAlignmentMethod(value: unknown): value is AlignmentMethod {
   return typeof value === 'string' && (ALIGNMENT_METHODS as readonly string[]).includes(value);
