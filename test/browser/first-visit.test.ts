@@ -26,7 +26,7 @@ it('on a first visit, every model and wasm fetch of the page and its workers is 
   await app.page.goto(inject('baseUrl'));
   await waitForApp(app.page);
   const paths = new Set(big.map((r) => r.path));
-  for (const file of ['/models/fr_feature.onnx', '/models/face_detection_full_range.tflite', '/vendor/ort/ort-wasm-simd-threaded.wasm', '/vendor/mediapipe/vision_wasm_module_internal.wasm']) {
+  for (const file of ['/models/fr_feature.onnx', '/models/face_detection_full_range.tflite', '/models/face_landmark.tflite', '/vendor/ort/ort-wasm-simd-threaded.wasm', '/vendor/mediapipe/vision_wasm_module_internal.wasm']) {
     expect(paths).toContain(file);
   }
   expect(big.filter((r) => !r.fromServiceWorker)).toEqual([]);
