@@ -66,10 +66,13 @@ async function init(baseUrl: string, method: AlignmentMethod = DEFAULT_ALIGNMENT
         runningMode: 'IMAGE',
         minDetectionConfidence: MIN_CONFIDENCE,
       });
-    const [full, short] = await Promise.all([fetchVerifiedModel(baseUrl, 'faceDetector'), fetchVerifiedModel(baseUrl, 'faceDetectorShortRange')]);
+    const [full, short, mesh] = await Promise.all([
+      fetchVerifiedModel(baseUrl, 'faceDetector'),
+      fetchVerifiedModel(baseUrl, 'faceDetectorShortRange'),
+      usesMesh(alignment) ? fetchVerifiedModel(baseUrl, 'faceMesh') : undefined,
+    ]);
     fullRange = await create(full.bytes);
-    if (usesMesh(alignment)) {
-      const mesh = await fetchVerifiedModel(baseUrl, 'faceMesh');
+    if (mesh) {
       faceMesh = await ImageEmbedder.createFromOptions(fileset, {
         baseOptions: { modelAssetBuffer: mesh.bytes, delegate: 'CPU' },
         runningMode: 'IMAGE',
