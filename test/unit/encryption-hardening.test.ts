@@ -8,6 +8,7 @@ import { estimatedBits, passphraseProblems } from '../../src/core/passphrase';
 import { DEFAULT_KEY_PARAMS } from '../../src/core/sealing';
 import type { ConsentRecord } from '../../src/core/consent';
 import { FacelocalError } from '../../src/types';
+import { l2Normalize } from '../../src/core/vectors';
 
 const gate = vi.hoisted(() => ({ waiting: null as null | { entered: () => void; open: Promise<void> } }));
 vi.mock('../../src/core/sealing', async (importOriginal) => {
@@ -30,7 +31,7 @@ function consent(subjectName: string): ConsentRecord {
 }
 function template(seed: number): NewTemplate {
   return {
-    embedding: new Float32Array(512).map((_, i) => Math.sin(seed + i)), modelId: 'm', sourceName: `p${seed}.jpg`,
+    embedding: l2Normalize(new Float32Array(512).map((_, i) => Math.sin(seed + i))), modelId: 'm', sourceName: `p${seed}.jpg`,
     box: { x: 0, y: 0, width: 10, height: 10 }, quality: 1, thumbnail: { type: 'image/jpeg', bytes: new Uint8Array([1, 2]).buffer },
   };
 }
@@ -71,7 +72,7 @@ describe('turning encryption on while another tab writes', () => {
     await inDerivation; // a has read everything and is deriving its key
     const job = await b.createImportJob('session-b');
     await b.addPersonWithTemplates({ name: 'During', consent: consent('During') }, [template(2)]);
-    await b.recordImportedFile(job.id, { fileKey: 'k', faces: 1, error: null }, [{ fileName: 'x.jpg', box: { x: 0, y: 0, width: 1, height: 1 }, detectionScore: 1, embedding: new Float32Array(512), problem: null, thumbnail: { type: 'image/jpeg', bytes: new ArrayBuffer(2) } }]);
+    await b.recordImportedFile(job.id, { fileKey: 'k', faces: 1, error: null }, [{ fileName: 'x.jpg', box: { x: 0, y: 0, width: 1, height: 1 }, detectionScore: 1, embedding: l2Normalize(new Float32Array(512).fill(1)), problem: null, thumbnail: { type: 'image/jpeg', bytes: new ArrayBuffer(2) } }]);
     gate.waiting = null;
     open();
     expect(await enabling).toEqual({ sealedLate: 3 }); // the person, the template and the import face b wrote

@@ -7,6 +7,7 @@ import { refusalFor, tombstoneKey } from '../../src/core/tombstone';
 import { packRecord } from '../../src/core/record-packing';
 import type { ConsentRecord } from '../../src/core/consent';
 import { FacelocalError } from '../../src/types';
+import { l2Normalize } from '../../src/core/vectors';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -15,7 +16,7 @@ function consent(subjectName: string, days = 30): ConsentRecord {
 }
 function template(seed: number): NewTemplate {
   return {
-    embedding: new Float32Array(512).map((_, i) => Math.cos(seed + i)), modelId: 'm', sourceName: `p${seed}.jpg`,
+    embedding: l2Normalize(new Float32Array(512).map((_, i) => Math.cos(seed + i))), modelId: 'm', sourceName: `p${seed}.jpg`,
     box: { x: 0, y: 0, width: 10, height: 10 }, quality: 1, thumbnail: { type: 'image/jpeg', bytes: new Uint8Array([9]).buffer },
   };
 }
