@@ -107,6 +107,8 @@ describe('photo-library import', () => {
     expect(stopped.done).toBeLessThan(stopped.total);
     expect(await committedPhotos()).toBe(stopped.done);
     await page.setInputFiles('[data-testid=import-folder]', library);
+    // The resumed run starts after it takes the gallery's shared lock: wait for its status, not the cancelled one's.
+    await page.locator('[data-testid=import-status]:not([data-cancelled=true])').waitFor({ timeout: 60_000 });
     await waitFinished();
     const resumed = await status();
     expect(resumed.cancelled).toBe(false);
