@@ -9,12 +9,8 @@ import { runtimeAssets } from './runtime-assets.ts';
 
 export const INTEGRITY_MODULE_ID = 'virtual:facelocal-integrity';
 
-export interface ExpectedHashes {
-  /** Model key (as in models/manifest.json) -> what the app needs to load and name it. */
-  models: Record<string, { file: string; servedSha256: string; package: string; version: string }>;
-  /** URL path under the app's base (e.g. vendor/ort/ort-wasm-simd-threaded.wasm) -> sha256 of the wasm binary. */
-  runtimes: Record<string, string>;
-}
+import type { ExpectedHashes } from '../src/core/expected-hashes.ts';
+export type { ExpectedHashes };
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

@@ -10,7 +10,8 @@ const step = (title, command) => {
 };
 
 step('models', 'node scripts/fetch-models.mjs');
-step('type-check', 'npx tsc --noEmit -p .');
+step('type-check (page, tests, tooling: DOM)', 'npx tsc --noEmit -p .');
+step('type-check (workers and core: worker globals only, no DOM)', 'npx tsc --noEmit -p tsconfig.worker.json');
 step('build', 'npx vite build --logLevel warn');
 step('library build', 'npx vite build --config vite.lib.config.ts --logLevel warn && npx tsc -p tsconfig.lib.json');
 

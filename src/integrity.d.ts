@@ -1,5 +1,5 @@
 // The hashes compiled into the bundle at build time (scripts/integrity-hashes.ts, served by vite.config.ts).
 declare module 'virtual:facelocal-integrity' {
-  const hashes: import('../scripts/integrity-hashes.ts').ExpectedHashes;
+  const hashes: import('./core/expected-hashes').ExpectedHashes;
   export default hashes;
 }

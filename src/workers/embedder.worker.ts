@@ -70,7 +70,7 @@ function wasmInfo(o: typeof Ort, model: string, reason: string): EmbedderInfo {
 }
 
 async function gpuAdapter(): Promise<{ isFallback: boolean; description: string } | null> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
+  const gpu = (navigator as typeof navigator & { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
   if (!gpu) return null;
   try {
     const adapter = await gpu.requestAdapter();
