@@ -1,4 +1,5 @@
-// Withdrawal sticks (tombstones refuse an older export) and a version-2 database opens as version 3 with nothing lost.
+// Withdrawal sticks (tombstones refuse an older export), and version-1 and version-2 databases open as version 3
+// with nothing lost.
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
@@ -68,35 +69,72 @@ describe('tombstones', () => {
   });
 });
 
-describe('upgrading a version-2 database', () => {
-  it('keeps every person, template, audit entry and import, and adds the tombstones store', async () => {
+/** The stores each earlier release created, in order: version 1 (the gallery), version 2 (photo-library imports). */
+const LAYOUT_STEPS: ((db: IDBDatabase) => void)[] = [
+  (db) => {
+    db.createObjectStore('people', { keyPath: 'id' }).createIndex('byExpiry', 'expiresAt');
+    db.createObjectStore('templates', { keyPath: 'id' }).createIndex('byPerson', 'personId');
+    db.createObjectStore('audit', { keyPath: 'id' }).createIndex('byTime', 'at');
+    db.createObjectStore('settings', { keyPath: 'key' });
+  },
+  (db) => {
+    db.createObjectStore('importJobs', { keyPath: 'id' });
+    db.createObjectStore('importFiles', { keyPath: ['jobId', 'fileKey'] }).createIndex('byJob', 'jobId');
+    db.createObjectStore('importFaces', { keyPath: 'id' }).createIndex('byJob', 'jobId');
+  },
+];
+
+/**
+ * A database at `version` exactly as that release created it (its stores and indexes, nothing newer), holding one
+ * person Ada with one template and one audit entry in the record format those releases wrote, plus `extra` writes.
+ */
+async function databaseAtVersion(factory: IDBFactory, version: number, extra: (tx: IDBTransaction) => void = () => {}) {
+  const ada = { name: 'Ada', consent: consent('Ada') };
+  const t = template(4);
+  await new Promise<void>((resolve, reject) => {
+    const req = factory.open('test', version);
+    req.onupgradeneeded = () => LAYOUT_STEPS.slice(0, version).forEach((step) => step(req.result));
+    req.onsuccess = () => {
+      const db = req.result;
+      const tx = db.transaction([...db.objectStoreNames], 'readwrite');
+      tx.objectStore('people').put({ id: 'p1', createdAt: 1, updatedAt: 2, expiresAt: null, payload: { kind: 'plain', bytes: packRecord(ada) } });
+      tx.objectStore('templates').put({ id: 't1', personId: 'p1', createdAt: 3, payload: { kind: 'plain', bytes: packRecord({ embedding: t.embedding, modelId: t.modelId, sourceName: t.sourceName, box: t.box, quality: t.quality, thumbnail: t.thumbnail }) } });
+      tx.objectStore('audit').put({ id: 'a1', at: Date.now(), action: 'enrol', outcome: 'enrolled', personId: 'p1' });
+      extra(tx);
+      tx.oncomplete = () => { db.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  });
+  return { ada, t };
+}
+
+describe('upgrading an older database', () => {
+  it('version 1 (before photo-library imports): keeps every person, template and audit entry; imports and tombstones then work', async () => {
     expect(DATABASE_VERSION).toBe(3);
     const factory = new IDBFactory();
-    // Version 2 exactly as it was created by the previous release, with a person written in its format.
-    const ada = { name: 'Ada', consent: consent('Ada') };
-    const t = template(4);
-    const { importedFrom: _none, ...v2Person } = { id: 'p1', createdAt: 1, updatedAt: 2, expiresAt: null, importedFrom: null, payload: { kind: 'plain', bytes: packRecord(ada) } };
-    await new Promise<void>((resolve, reject) => {
-      const req = factory.open('test', 2);
-      req.onupgradeneeded = () => {
-        const db = req.result;
-        db.createObjectStore('people', { keyPath: 'id' }).createIndex('byExpiry', 'expiresAt');
-        db.createObjectStore('templates', { keyPath: 'id' }).createIndex('byPerson', 'personId');
-        db.createObjectStore('audit', { keyPath: 'id' }).createIndex('byTime', 'at');
-        db.createObjectStore('settings', { keyPath: 'key' });
-        db.createObjectStore('importJobs', { keyPath: 'id' });
-        db.createObjectStore('importFiles', { keyPath: ['jobId', 'fileKey'] }).createIndex('byJob', 'jobId');
-        db.createObjectStore('importFaces', { keyPath: 'id' }).createIndex('byJob', 'jobId');
-      };
-      req.onsuccess = () => {
-        const tx = req.result.transaction(['people', 'templates', 'audit', 'importJobs'], 'readwrite');
-        tx.objectStore('people').put(v2Person);
-        tx.objectStore('templates').put({ id: 't1', personId: 'p1', createdAt: 3, payload: { kind: 'plain', bytes: packRecord({ embedding: t.embedding, modelId: t.modelId, sourceName: t.sourceName, box: t.box, quality: t.quality, thumbnail: t.thumbnail }) } });
-        tx.objectStore('audit').put({ id: 'a1', at: Date.now(), action: 'enrol', outcome: 'enrolled', personId: 'p1' });
-        tx.objectStore('importJobs').put({ id: 'j1', sessionId: 's', createdAt: 1, updatedAt: 1, keep: true, expiresAt: Date.now() + DAY });
-        tx.oncomplete = () => { req.result.close(); resolve(); };
-        tx.onerror = () => reject(tx.error);
-      };
+    const { ada, t } = await databaseAtVersion(factory, 1);
+
+    const store = await openGalleryStore({ name: 'test', idbFactory: factory });
+    const [person] = await store.listPeople();
+    expect(person).toMatchObject({ id: 'p1', name: 'Ada', createdAt: 1, updatedAt: 2, expiresAt: null, templateCount: 1, consent: ada.consent });
+    expect(person.importedFrom ?? null).toBeNull();
+    const [stored] = await store.templatesOf('p1');
+    expect(Array.from(stored.embedding)).toEqual(Array.from(t.embedding));
+    expect((await store.auditLog()).map((e) => e.id)).toEqual(['a1']);
+    // The stores version 2 added exist and work.
+    expect(await store.listImportJobs()).toEqual([]);
+    const job = await store.createImportJob('session-1');
+    expect((await store.listImportJobs()).map((j) => j.id)).toEqual([job.id]);
+    // And those version 3 added: withdrawal leaves a tombstone.
+    expect(await store.tombstoneCount()).toBe(0);
+    await store.deletePerson('p1', 'withdraw');
+    expect(await store.tombstoneCount()).toBe(1);
+  });
+
+  it('version 2: keeps every person, template, audit entry and import, and adds the tombstones store', async () => {
+    const factory = new IDBFactory();
+    const { ada, t } = await databaseAtVersion(factory, 2, (tx) => {
+      tx.objectStore('importJobs').put({ id: 'j1', sessionId: 's', createdAt: 1, updatedAt: 1, keep: true, expiresAt: Date.now() + DAY });
     });
 
     const store = await openGalleryStore({ name: 'test', idbFactory: factory });
