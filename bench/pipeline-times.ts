@@ -5,9 +5,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FACES_DIR, launchBrowser, openHarness } from '../test/browser/browser';
 import { startPreview } from '../test/browser/preview-server';
+import type { BackendChoice } from '../src/types';
 
 const args = process.argv.slice(2);
-const backend = (args.includes('--backend') ? args[args.indexOf('--backend') + 1] : 'auto') as 'auto' | 'wasm' | 'webgpu';
+const backend = (args.includes('--backend') ? args[args.indexOf('--backend') + 1] : 'auto') as BackendChoice;
 const photos = readdirSync(FACES_DIR, { withFileTypes: true })
   .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
   .flatMap((d) => readdirSync(join(FACES_DIR, d.name)).map((f) => `${d.name}/${f}`));
@@ -34,7 +35,7 @@ try {
     const q = (p: number) => v[Math.min(v.length - 1, Math.floor(p * v.length))];
     return `median ${q(0.5).toFixed(1)} ms, p90 ${q(0.9).toFixed(1)} ms`;
   };
-  console.log(`backend: ${r.info.backend}; ${r.rows.length} photos, ${r.rows.reduce((s, x) => s + x.faces, 0)} faces; matcher ready in ${r.loadMs.toFixed(0)} ms`);
+  console.log(`backend: ${r.info.backendLabel}; ${r.rows.length} photos, ${r.rows.reduce((s, x) => s + x.faces, 0)} faces; matcher ready in ${r.loadMs.toFixed(0)} ms`);
   console.log(`decode:        ${stat('decodeMs')}`);
   console.log(`detect:        ${stat('detectMs')}`);
   console.log(`align+embed:   ${stat('embedMs', true)} (per face)`);

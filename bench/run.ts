@@ -285,7 +285,7 @@ function printTable(all: Summary, onSample: Summary | null, peer: Summary | null
     ['end to end ms per photo', (s) => ms(s.ms.endToEnd)],
     ['batch ms per photo (2 in flight)', (s) => s.batchMsPerPhoto.toFixed(1)],
   ];
-  console.log(`\n${all.photos} photos from ${dataDir}${pairsFile ? ` (pairs: ${pairsFile})` : ''}; backend ${(all.info as { backend: string }).backend}\n`);
+  console.log(`\n${all.photos} photos from ${dataDir}${pairsFile ? ` (pairs: ${pairsFile})` : ''}; backend ${(all.info as { backendLabel: string }).backendLabel}\n`);
   console.log(['', ...columns.map((s) => s.name)].map((c, i) => (i === 0 ? c.padEnd(30) : c.padStart(30))).join(''));
   for (const [label, cell] of rows) console.log([label.padEnd(30), ...columns.map((s) => cell(s).padStart(30))].join(''));
 }

@@ -15,7 +15,10 @@ export type { ConsentReceipt, KantaraConsentReceipt } from './core/consent-recei
 export { AUDIT_ACTION_LABELS } from './core/audit';
 export type { FaceQuality } from './core/face-quality';
 
-export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
+/** Where the embedder runs. */
+export type Backend = 'wasm' | 'webgpu';
+/** What a caller may ask for: a backend, or 'auto' to let the start-up measurement choose. */
+export type BackendChoice = 'auto' | Backend;
 
 export interface MatcherOptions {
   /** Embedding backend. 'auto' uses WebGPU only on a real (non-fallback) adapter that measures faster than WASM. */
@@ -90,11 +93,15 @@ export class FacelocalError extends Error {
 }
 
 export interface MatcherInfo {
-  /** Which ONNX Runtime backend runs the embedder: 'wasm' (with threads/SIMD noted) or 'webgpu'. */
-  backend: string;
+  /** Which ONNX Runtime backend runs the embedder. */
+  backend: Backend;
+  /** The same for people: e.g. "wasm (2 threads, SIMD)". */
+  backendLabel: string;
   /** Why that backend: e.g. "only a software (fallback) WebGPU adapter: WASM is far faster". */
   backendReason: string;
   wasmThreads: number;
+  /** Whether the WASM build runs with SIMD (false on WebGPU, where it does not apply). */
+  simd: boolean;
   crossOriginIsolated: boolean;
   detectorModel: string;
   embedderModel: string;

@@ -61,11 +61,13 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
     const store = await storeOpening;
     const session = await sessionJoining;
     const info: MatcherInfo = {
-      backend: embedderInfo.backend === 'wasm'
+      backend: embedderInfo.backend,
+      backendLabel: embedderInfo.backend === 'wasm'
         ? `wasm (${embedderInfo.threads} thread${embedderInfo.threads === 1 ? '' : 's'}${embedderInfo.simd ? ', SIMD' : ''})`
         : 'webgpu',
       backendReason: embedderInfo.reason,
       wasmThreads: embedderInfo.threads,
+      simd: embedderInfo.backend === 'wasm' && embedderInfo.simd,
       crossOriginIsolated: self.crossOriginIsolated,
       detectorModel: detectorInfo.model,
       embedderModel: embedderInfo.model,

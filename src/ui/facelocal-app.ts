@@ -153,7 +153,7 @@ export class FacelocalApp extends LitElement {
     return html`<details data-testid="about-device">
       <summary>About this device</summary>
       <dl>
-        <dt>Face recognition runs on</dt><dd data-testid="backend">${m.info.backend}</dd>
+        <dt>Face recognition runs on</dt><dd data-testid="backend">${m.info.backendLabel}</dd>
         <dt>Why</dt><dd>${m.info.backendReason}</dd>
         <dt>Models</dt><dd>${m.info.detectorModel}; ${m.info.embedderModel}</dd>
         <dt>Match threshold</dt><dd>${m.info.threshold.toFixed(3)} cosine similarity, calibrated for 1 in 1,000 false matches between two photos

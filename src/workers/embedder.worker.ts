@@ -6,7 +6,7 @@ import { withLifeline } from './lifeline';
 import type * as Ort from 'onnxruntime-web';
 import { l2Normalize, meanNormalized } from '../core/vectors';
 import { EMBEDDER_INPUT, toEmbedderTensor, type EmbedderInputSpec } from '../core/embedder-input';
-import type { EmbedderTuning } from '../types';
+import type { BackendChoice, EmbedderTuning } from '../types';
 import type { EmbedderApi, EmbedderInfo, WorkerResult } from './worker-protocol';
 import { fetchVerifiedModel, fetchVerifiedRuntime } from './verified-model';
 
@@ -25,7 +25,7 @@ let flipAverage = false;
 /** The first run of a session is slow; it runs after init returns, while the detector works, and embed waits for it. */
 let warmUp: Promise<unknown> = Promise.resolve();
 
-async function init(baseUrl: string, backend: 'auto' | 'wasm' | 'webgpu', tuning: EmbedderTuning = {}): Promise<WorkerResult<EmbedderInfo>> {
+async function init(baseUrl: string, backend: BackendChoice, tuning: EmbedderTuning = {}): Promise<WorkerResult<EmbedderInfo>> {
   inputSpec = { ...EMBEDDER_INPUT, channelOrder: tuning.channelOrder ?? EMBEDDER_INPUT.channelOrder };
   flipAverage = tuning.flipAverage ?? false;
   try {

@@ -1,7 +1,7 @@
 // What crosses between the facade and the workers. Errors come back as values, not exceptions, because
 // comlink keeps only an Error's message: the facade needs the code to tell the person what went wrong.
 import type { Box, DetectedFace } from '../core/detection-geometry';
-import type { EmbedderTuning, FacelocalErrorCode } from '../types';
+import type { Backend, BackendChoice, EmbedderTuning, FacelocalErrorCode } from '../types';
 
 export type WorkerResult<T> = { ok: true; value: T } | { ok: false; code: FacelocalErrorCode; message: string };
 
@@ -46,7 +46,7 @@ export interface DetectorApi {
 }
 
 export interface EmbedderInfo {
-  backend: 'wasm' | 'webgpu';
+  backend: Backend;
   threads: number;
   simd: boolean;
   model: string;
@@ -55,7 +55,7 @@ export interface EmbedderInfo {
 }
 
 export interface EmbedderApi {
-  init(baseUrl: string, backend: 'auto' | 'wasm' | 'webgpu', tuning?: EmbedderTuning): Promise<WorkerResult<EmbedderInfo>>;
+  init(baseUrl: string, backend: BackendChoice, tuning?: EmbedderTuning): Promise<WorkerResult<EmbedderInfo>>;
   /** One L2-normalised embedding per aligned crop. */
   embed(crops: Uint8ClampedArray[]): Promise<WorkerResult<Float32Array[]>>;
 }

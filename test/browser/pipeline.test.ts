@@ -29,7 +29,9 @@ describe('models and backend', () => {
   it('runs the embedder on WASM with threads and SIMD under cross-origin isolation (no software WebGPU)', async () => {
     const info = await harness.page.evaluate(() => window.matcher.info);
     expect(info.crossOriginIsolated).toBe(true);
-    expect(info.backend).toMatch(/^wasm \(\d+ threads?, SIMD\)$/);
+    expect(info.backend).toBe('wasm');
+    expect(info.simd).toBe(true);
+    expect(info.backendLabel).toBe(`wasm (${info.wasmThreads} threads, SIMD)`);
     expect(info.wasmThreads).toBeGreaterThanOrEqual(2);
     expect(info.threshold).toBeGreaterThan(0.2);
   });
@@ -214,7 +216,7 @@ describe('backend choice', () => {
         await m.close();
         return { hasGpu, backend: info.backend, reason: info.backendReason };
       });
-      expect(r.backend).toMatch(/^wasm/);
+      expect(r.backend).toBe('wasm');
       expect(r.reason).toMatch(r.hasGpu ? /fallback|faster/ : /no WebGPU adapter/);
     } finally {
       await gpuBrowser.close();
