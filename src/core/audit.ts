@@ -1,5 +1,6 @@
 // The audit log's shape and retention. Entries say when, what and the outcome; never an image, a template or a
 // name (an erased person's name must not survive in the log).
+import { DAY_MS } from './consent';
 
 export type AuditAction =
   | 'enrol' | 'add-photos' | 'remove-photo' | 'identify' | 'verify' | 'rename' | 'consent-updated'
@@ -44,7 +45,7 @@ export interface AuditEntry {
 export const AUDIT_RETENTION_DAYS = 365;
 
 export function auditCutoff(now: number, retentionDays = AUDIT_RETENTION_DAYS): number {
-  return now - retentionDays * 24 * 60 * 60 * 1000;
+  return now - retentionDays * DAY_MS;
 }
 
 /**

@@ -35,7 +35,8 @@ export interface ConsentRecord {
   collectedBy: string;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** Milliseconds in a day: retention periods are whole days. */
+export const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_RETENTION_DAYS = 10 * 365;
 
 /** Problems with a consent record, in words for people; empty when it is valid. */

@@ -200,21 +200,10 @@ export class QuantisedRows {
     return rows;
   }
 
-  /** query · (the decoded row), from a filled table: within about ±0.005 of the exact cosine for 512-d. */
-  score(row: number, table: Float32Array, queryTotal: number): number {
-    const nb = this.planeBytes, signs = this.signs(), low = this.lowPlanes;
-    const s = nb * row, l = 3 * nb * row;
-    let p3 = 0, p2 = 0, p1 = 0, p0 = 0;
-    for (let j = 0, t = 0; j < nb; j++, t += 256) {
-      p3 += table[t + signs[s + j]];
-      p2 += table[t + low[l + j]];
-      p1 += table[t + low[l + nb + j]];
-      p0 += table[t + low[l + 2 * nb + j]];
-    }
-    return this.steps[row] * (8 * p3 + 4 * p2 + 2 * p1 + p0 - 7.5 * queryTotal);
-  }
-
-  /** `score` for each of `rows` into `out` (rows in ascending order read memory front to back). */
+  /**
+   * query · (each decoded row of `rows`) into `out`, from a filled table: within about ±0.005 of the exact cosine for
+   * 512-d. Rows in ascending order read memory front to back.
+   */
   scoreRows(rows: Int32Array, table: Float32Array, queryTotal: number, out: Float64Array): void {
     const nb = this.planeBytes, signs = this.signs(), low = this.lowPlanes;
     for (let c = 0; c < rows.length; c++) {

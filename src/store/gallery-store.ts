@@ -6,7 +6,7 @@
 //   expiry stay clear so retention can be enforced even while the gallery is locked.
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Box } from '../core/detection-geometry';
-import { consentProblems, expiryOf, type ConsentRecord } from '../core/consent';
+import { DAY_MS, consentProblems, expiryOf, type ConsentRecord } from '../core/consent';
 import { auditCutoff, type AuditEntry } from '../core/audit';
 import { refusalFor, tombstoneKey, type Tombstone, type TombstoneReason } from '../core/tombstone';
 import { packRecord, unpackRecord } from '../core/record-packing';
@@ -841,7 +841,7 @@ async function eraseImportIn(tx: WriteTransaction, jobId: string): Promise<void>
 
 /** A kept import's time runs from its last change. */
 function touchJob(job: ImportJobRecord, now: number): ImportJobRecord {
-  return { ...job, updatedAt: now, expiresAt: job.keep ? now + KEPT_IMPORT_DAYS * 24 * 60 * 60 * 1000 : null };
+  return { ...job, updatedAt: now, expiresAt: job.keep ? now + KEPT_IMPORT_DAYS * DAY_MS : null };
 }
 
 /** The three payload stores' records differ in type but share `id` and `payload`; put takes any of them. */

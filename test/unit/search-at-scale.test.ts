@@ -192,12 +192,13 @@ describe('QuantisedRows', () => {
     rows.forEach((r, i) => codes.set(i, r.v));
     const table = new Float32Array(codes.tableLength);
     let sq = 0, count = 0, max = 0;
+    const all = Int32Array.from(rows, (_, i) => i), scores = new Float64Array(rows.length);
     for (const q of probes.slice(0, 5)) {
-      const total = codes.fillTable(q, table);
+      codes.scoreRows(all, table, codes.fillTable(q, table), scores);
       rows.forEach((r, i) => {
         let exact = 0;
         for (let d = 0; d < DIM; d++) exact += r.v[d] * q[d];
-        const err = codes.score(i, table, total) - exact;
+        const err = scores[i] - exact;
         sq += err * err; count++; max = Math.max(max, Math.abs(err));
       });
     }
