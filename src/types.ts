@@ -62,6 +62,9 @@ export type FacelocalErrorCode =
   | 'poor-quality' // too small, turned away, blurred, too dark or too bright to enrol
   | 'model-load-failed'
   | 'person-not-found'
+  | 'photo-not-found' // a photo (template) that was removed meanwhile
+  | 'last-photo' // removing a person's only photo: delete the person instead
+  | 'reason-required' // a restriction must say who asked and what they contest
   | 'invalid-name'
   | 'storage-full'
   | 'consent-required' // the store refuses to enrol without a valid consent record
@@ -91,6 +94,10 @@ export class FacelocalError extends Error {
     this.code = code;
   }
 }
+
+// The errors raised in more than one place, each built once so its words stay the same everywhere.
+export const personNotFound = () => new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
+export const photoNotFound = () => new FacelocalError('photo-not-found', 'This photo is no longer in the gallery.');
 
 export interface MatcherInfo {
   /** Which ONNX Runtime backend runs the embedder. */

@@ -26,6 +26,8 @@ import type { ConsentReceipt } from '../core/consent-receipt';
 import { untilServiceWorkerControls } from './service-worker-gate';
 import {
   FacelocalError,
+  personNotFound,
+  photoNotFound,
   type DetectResult, type EmbeddedFace, type EnrolledLookAlike, type EnrolPhotoOutcome, type EnrolResult, type EnrolledPhoto, type IdentifiedFace,
   type IdentifyResult, type LiveSession, type Matcher, type MatcherInfo, type MatcherOptions, type Person, type PhotoInput, type SelfCheckResult,
   type StoredItemDescription, type Timings, type VerifyResult,
@@ -294,7 +296,7 @@ class FaceMatcher implements Matcher {
   async addPhotos(personId: string, photos: PhotoInput[], options: { onlyIfAlike?: boolean } = {}): Promise<EnrolResult> {
     this.assertUnlocked();
     if ((await this.store.getPerson(personId))?.restriction) throw new FacelocalError('restricted', 'Processing of this person is restricted: lift the restriction before adding photos.');
-    if (!this.names.has(personId)) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
+    if (!this.names.has(personId)) throw personNotFound();
     const read = await this.templatesFrom(photos);
     const { outcomes, templates } = options.onlyIfAlike ? await this.onlyLookingLike(personId, read) : read;
     if (templates.length > 0) {
@@ -430,7 +432,7 @@ class FaceMatcher implements Matcher {
 
   private async personWithCount(personId: string): Promise<Person> {
     const found = (await this.store.listPeople()).find((p) => p.id === personId);
-    if (!found) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
+    if (!found) throw personNotFound();
     return toPerson(found, found.templateCount);
   }
 
@@ -496,7 +498,7 @@ class FaceMatcher implements Matcher {
   async consentReceipt(personId: string): Promise<ConsentReceipt> {
     this.assertUnlocked();
     const person = await this.store.getPerson(personId);
-    if (!person) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
+    if (!person) throw personNotFound();
     return receiptFor(this.store, person, 'given', person.consent.givenAt);
   }
 
@@ -510,8 +512,8 @@ class FaceMatcher implements Matcher {
   async removePhoto(personId: string, templateId: string): Promise<void> {
     this.assertUnlocked();
     const templates = await this.store.templatesOf(personId);
-    if (!templates.some((t) => t.id === templateId)) throw new FacelocalError('person-not-found', 'This photo is no longer in the gallery.');
-    if (templates.length === 1) throw new FacelocalError('invalid-name', 'This is the only photo of this person: delete the person instead.');
+    if (!templates.some((t) => t.id === templateId)) throw photoNotFound();
+    if (templates.length === 1) throw new FacelocalError('last-photo', 'This is the only photo of this person: delete the person instead.');
     await this.store.deleteTemplate(templateId);
     this.index.removeWhere((row) => row.templateId === templateId);
     this.announceChange();
@@ -569,7 +571,7 @@ class FaceMatcher implements Matcher {
   async exportPerson(personId: string, options: { passphrase?: string } = {}): Promise<Blob> {
     this.assertUnlocked();
     const person = await this.store.getPerson(personId);
-    if (!person) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
+    if (!person) throw personNotFound();
     const blob = await this.exportPeople([person], options.passphrase);
     await this.audit('export', `one person exported${options.passphrase !== undefined ? ', encrypted' : ''}`, personId);
     return blob;

@@ -42,7 +42,7 @@ export class PhotoImporter implements PhotoImports {
 
   async start(photos: File[], options: { jobId?: string; onProgress?: (p: ImportProgress) => void } = {}): Promise<ImportRun> {
     this.deps.assertUnlocked();
-    if (this.starting || (this.running && !this.running.progress.finished)) throw new FacelocalError('invalid-import', 'An import is already running in this tab: wait for it or cancel it.');
+    if (this.starting || (this.running && !this.running.progress.finished)) throw new FacelocalError('busy', 'An import is already running in this tab: wait for it or cancel it.');
     this.starting = true; // two quick picks must not start two runs
     try {
       const { store, session } = this.deps;

@@ -14,7 +14,7 @@ import { deriveKey, keyMatches, makeVerifier, newKeyParams, seal, unseal, type K
 import { assertTemplate } from '../core/template-check';
 import { passphraseProblems } from '../core/passphrase';
 import { exclusiveGalleryLock } from './gallery-locks';
-import { FacelocalError } from '../types';
+import { FacelocalError, personNotFound, photoNotFound } from '../types';
 
 export interface PersonRecord {
   id: string;
@@ -273,10 +273,6 @@ function validConsent(consent: ConsentRecord | null | undefined): ConsentRecord 
   return consent;
 }
 
-function personNotFound(): FacelocalError {
-  return new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
-}
-
 /** Turns a quota failure, wherever IndexedDB reports it, into the message people need. */
 function storageError(error: unknown): unknown {
   if ((error as { name?: string } | null)?.name === 'QuotaExceededError') {
@@ -480,7 +476,7 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   async setRestriction(id: string, restriction: Restriction | null) {
-    if (restriction && !restriction.reason.trim()) throw new FacelocalError('invalid-name', 'Say why processing is restricted (who asked, and what they contest).');
+    if (restriction && !restriction.reason.trim()) throw new FacelocalError('reason-required', 'Say why processing is restricted (who asked, and what they contest).');
     const person = await this.requirePerson(id);
     const value = restriction ? { since: restriction.since, reason: restriction.reason.trim().slice(0, 500) } : null;
     return this.replacePerson({ ...person, restriction: value, updatedAt: Date.now() });
@@ -499,7 +495,7 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   async deleteTemplate(templateId: string) {
     await writeTransaction(this.db, ['templates'], async (tx) => {
-      if (!(await tx.objectStore('templates').get(templateId))) throw new FacelocalError('person-not-found', 'This photo is no longer in the gallery.');
+      if (!(await tx.objectStore('templates').get(templateId))) throw photoNotFound();
       await tx.objectStore('templates').delete(templateId);
     });
   }

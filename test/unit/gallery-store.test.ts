@@ -263,7 +263,7 @@ describe('restriction of processing', () => {
     const { factory, store } = await freshStore();
     const { person } = await store.addPersonWithTemplates(newPerson('Ada'), [template(1)]);
     expect(person.restriction).toBeNull();
-    expect((await rejection(store.setRestriction(person.id, { since: 5, reason: '  ' }))).code).toBe('invalid-name');
+    expect((await rejection(store.setRestriction(person.id, { since: 5, reason: '  ' }))).code).toBe('reason-required');
     await store.setRestriction(person.id, { since: 5, reason: ' contests a match ' });
     await store.enableEncryption('correct horse battery staple', { N: 2 ** 10 });
     store.close();
