@@ -4,6 +4,7 @@
 // Unassigned faces count as singletons: each is its own one-face cluster. So leaving a face out costs recall (its
 // true mates are not with it) but never precision (it claims no wrong mate). Read the unassigned share beside them.
 import type { Clustering } from './clustering';
+import { present } from './present';
 
 export interface PrecisionRecall {
   precision: number;
@@ -51,8 +52,8 @@ export function clusterQuality(clustering: Clustering, labels: readonly string[]
     const [cluster, label] = key.split('\u0000');
     together += pairs(count);
     // Each of the `count` faces has `count` of its group sharing its label.
-    bcubedPrecision += (count * count) / perCluster.get(Number(cluster))!;
-    bcubedRecall += (count * count) / perLabel.get(label)!;
+    bcubedPrecision += (count * count) / present(perCluster.get(Number(cluster)), `the size of cluster ${cluster}`);
+    bcubedRecall += (count * count) / present(perLabel.get(label), `the size of label ${label}`);
   }
   let groupedPairs = 0, samePersonPairs = 0;
   for (const c of perCluster.values()) groupedPairs += pairs(c);

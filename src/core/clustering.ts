@@ -11,6 +11,7 @@
 // available), and it can be grown batch by batch (`FaceGraph.add`), each batch paying only for its pairs with the
 // faces already there.
 // Clustering the graph is near-linear in the number of links.
+import { present } from './present';
 import { dot } from './vectors';
 import { KernelMemory, ROW_DOTS_ALIGN } from './wasm-kernels';
 
@@ -178,20 +179,32 @@ class DisjointSets {
     return this.parent.has(face);
   }
 
+  private parentOf(face: number): number {
+    return present(this.parent.get(face), `the parent of face ${face}`);
+  }
+
+  sizeOf(root: number): number {
+    return present(this.size.get(root), `the size of set ${root}`);
+  }
+
+  membersOf(root: number): number[] {
+    return present(this.members.get(root), `the members of set ${root}`);
+  }
+
   find(face: number): number {
     let root = face;
-    while (this.parent.get(root) !== root) root = this.parent.get(root)!;
-    while (face !== root) { const next = this.parent.get(face)!; this.parent.set(face, root); face = next; }
+    while (this.parentOf(root) !== root) root = this.parentOf(root);
+    while (face !== root) { const next = this.parentOf(face); this.parent.set(face, root); face = next; }
     return root;
   }
 
   union(a: number, b: number): void {
     let ra = this.find(a), rb = this.find(b);
     if (ra === rb) return;
-    if (this.size.get(ra)! < this.size.get(rb)!) [ra, rb] = [rb, ra];
+    if (this.sizeOf(ra) < this.sizeOf(rb)) [ra, rb] = [rb, ra];
     this.parent.set(rb, ra);
-    this.size.set(ra, this.size.get(ra)! + this.size.get(rb)!);
-    this.members.get(ra)!.push(...this.members.get(rb)!);
+    this.size.set(ra, this.sizeOf(ra) + this.sizeOf(rb));
+    this.membersOf(ra).push(...this.membersOf(rb));
     this.members.delete(rb);
     this.size.delete(rb);
   }
@@ -203,14 +216,14 @@ function guardedLabels(graph: FaceGraph, faces: readonly number[], threshold: nu
     if (!sets.has(i) || !sets.has(j)) continue;
     const ri = sets.find(i), rj = sets.find(j);
     if (ri === rj) continue;
-    const [small, other] = sets.size.get(ri)! <= sets.size.get(rj)! ? [ri, rj] : [rj, ri];
+    const [small, other] = sets.sizeOf(ri) <= sets.sizeOf(rj) ? [ri, rj] : [rj, ri];
     // Cross links, counted from the smaller group's side.
     let cross = 0;
-    for (const f of sets.members.get(small)!) {
+    for (const f of sets.membersOf(small)) {
       const n = graph.linksOf(f);
       for (let k = 0; k < n.face.length; k++) if (n.similarity[k] >= threshold && sets.has(n.face[k]) && sets.find(n.face[k]) === other) cross++;
     }
-    if (cross >= minLinkFraction * sets.size.get(small)! * sets.size.get(other)!) sets.union(ri, rj);
+    if (cross >= minLinkFraction * sets.sizeOf(small) * sets.sizeOf(other)) sets.union(ri, rj);
   }
   return new Map(faces.map((f) => [f, sets.find(f)]));
 }
@@ -230,8 +243,8 @@ function dbscanLabels(graph: FaceGraph, faces: readonly number[], threshold: num
     labels.set(seed, seed);
     const queue = [...seedNeighbours];
     while (queue.length > 0) {
-      const f = queue.pop()!;
-      if (labels.has(f)) continue;
+      const f = queue.pop();
+      if (f === undefined || labels.has(f)) continue;
       labels.set(f, seed);
       const n = neighboursOf(f);
       if (n.length + 1 >= minPoints) queue.push(...n.filter((g) => !labels.has(g)));
@@ -244,9 +257,10 @@ function dbscanLabels(graph: FaceGraph, faces: readonly number[], threshold: num
 function fromLabels(faces: readonly number[], labels: Map<number, number>, minPoints: number): Clustering {
   const byLabel = new Map<number, number[]>();
   for (const f of faces) {
-    const l = labels.get(f)!;
-    if (!byLabel.has(l)) byLabel.set(l, []);
-    byLabel.get(l)!.push(f);
+    const l = present(labels.get(f), `the label of face ${f}`);
+    const members = byLabel.get(l);
+    if (members) members.push(f);
+    else byLabel.set(l, [f]);
   }
   const groups: number[][] = [], unassigned: number[] = [];
   for (const members of byLabel.values()) {

@@ -2,6 +2,7 @@
 // faces need (re-)embedding. Embedding costs more than detection, so a face is embedded when it first appears,
 // then only now and then, and its name is smoothed over its last few identifications. Pure: times come in as
 // arguments, so tests replay any sequence of frames.
+import { present } from './present';
 import { intersectionOverUnion, type Box } from './detection-geometry';
 
 export interface TrackerOptions {
@@ -85,7 +86,7 @@ export class FaceTracker {
     const trackIds = boxes.map(() => 0);
     const seen = new Set<number>();
     for (const [trackId, detection] of pairs) {
-      const t = this.live.get(trackId)!;
+      const t = present(this.live.get(trackId), `live track ${trackId}`); // associate() pairs only live tracks
       t.box = boxes[detection];
       t.missed = 0;
       t.hits++;

@@ -166,14 +166,15 @@ export class TemplateIndex {
   searchPeople(query: Float32Array, k = 5): PersonScore[] {
     this.checkQuery(query);
     if (k <= 0 || this.size === 0) return [];
-    if (this.exact && this.size <= this.shortlistSize()) {
+    const exact = this.exact;
+    if (exact && this.size <= this.shortlistSize()) {
       const rows = Int32Array.from({ length: this.size }, (_, i) => i);
-      return this.bestPeople(rows, Float64Array.from(rows, (r) => this.exactScore(r, query)), k);
+      return this.bestPeople(rows, Float64Array.from(rows, (r) => this.exactScore(exact, r, query)), k);
     }
     const { rows, scores } = this.codeCandidates(query);
-    if (!this.exact) return this.bestPeople(rows, scores, k);
+    if (!exact) return this.bestPeople(rows, scores, k);
     const best = this.bestByCode(rows, scores, k).sort();
-    return this.bestPeople(best, Float64Array.from(best, (r) => this.exactScore(r, query)), k);
+    return this.bestPeople(best, Float64Array.from(best, (r) => this.exactScore(exact, r, query)), k);
   }
 
   /**
@@ -228,8 +229,8 @@ export class TemplateIndex {
     return bestPerPerson(Array.from(rows, (r, c) => ({ personId: this.personIds[this.personOf[r]], templateId: this.templateIds[r], score: scores[c] })), k);
   }
 
-  private exactScore(row: number, query: Float32Array): number {
-    const exact = this.exact!, d = this.dim, base = row * d;
+  private exactScore(exact: Float32Array, row: number, query: Float32Array): number {
+    const d = this.dim, base = row * d;
     let s = 0;
     for (let i = 0; i < d; i++) s += exact[base + i] * query[i];
     return s;

@@ -28,7 +28,8 @@ const PAGE = 65536;
 /** Memory the kernels read and write, growable; views of `buffer` go stale after `reserve` grows it. */
 export class KernelMemory {
   private wasm: { memory: WebAssembly.Memory; rowDots: RowDots; bitPlaneSums: BitPlaneSums } | null;
-  private plain: ArrayBuffer | null;
+  /** The JavaScript kernels' memory, used only when `wasm` is null. */
+  private plain = new ArrayBuffer(0);
 
   /** `wasm: false` forces the JavaScript kernels (tests compare the two). */
   constructor(bytes: number, options: { wasm?: boolean } = {}) {
@@ -36,10 +37,8 @@ export class KernelMemory {
     if (module) {
       const exports = new WebAssembly.Instance(module).exports as { memory: WebAssembly.Memory; rowDots: RowDots; bitPlaneSums: BitPlaneSums };
       this.wasm = { memory: exports.memory, rowDots: exports.rowDots, bitPlaneSums: exports.bitPlaneSums };
-      this.plain = null;
     } else {
       this.wasm = null;
-      this.plain = new ArrayBuffer(0);
     }
     this.reserve(bytes);
   }
@@ -49,7 +48,7 @@ export class KernelMemory {
   }
 
   get buffer(): ArrayBuffer {
-    return this.wasm ? this.wasm.memory.buffer : this.plain!;
+    return this.wasm ? this.wasm.memory.buffer : this.plain;
   }
 
   /** Makes at least `bytes` bytes addressable, keeping the contents (never shrinks). */
@@ -60,7 +59,7 @@ export class KernelMemory {
       this.wasm.memory.grow(Math.ceil((bytes - have) / PAGE));
     } else {
       const grown = new ArrayBuffer(Math.ceil(bytes / PAGE) * PAGE);
-      new Uint8Array(grown).set(new Uint8Array(this.plain!));
+      new Uint8Array(grown).set(new Uint8Array(this.plain));
       this.plain = grown;
     }
   }

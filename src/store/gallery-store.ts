@@ -235,7 +235,6 @@ export interface GalleryStore {
 
 export async function openGalleryStore(options: { name?: string; idbFactory?: IDBFactory } = {}): Promise<GalleryStore> {
   const name = options.name ?? 'facelocal';
-  let db: IDBPDatabase<GallerySchema> | undefined;
   const open = () =>
     openDB<GallerySchema>(name, DATABASE_VERSION, {
       upgrade(database, oldVersion) {
@@ -256,12 +255,12 @@ export async function openGalleryStore(options: { name?: string; idbFactory?: ID
           database.createObjectStore('tombstones', { keyPath: 'key' });
         }
       },
-      blocking() {
+      blocking(_currentVersion, _blockedVersion, event) {
         // Another tab wants a newer schema: let it upgrade rather than leave both stuck.
-        db?.close();
+        (event.target as IDBDatabase).close();
       },
     });
-  db = options.idbFactory ? await withFactory(options.idbFactory, open) : await open();
+  const db = options.idbFactory ? await withFactory(options.idbFactory, open) : await open();
   const settings = (await db.get('settings', 'encryption')) as EncryptionSettings | undefined;
   return new IndexedDbGalleryStore(name, db, settings ?? null);
 }
@@ -287,8 +286,8 @@ function validName(name: string): string {
 
 function validConsent(consent: ConsentRecord | null | undefined): ConsentRecord {
   const problems = consentProblems(consent);
-  if (problems.length) throw new FacelocalError('consent-required', `No valid consent, so nothing was stored: ${problems.join(' ')}`);
-  return consent!;
+  if (problems.length || !consent) throw new FacelocalError('consent-required', `No valid consent, so nothing was stored: ${problems.join(' ')}`);
+  return consent;
 }
 
 function personNotFound(): FacelocalError {
@@ -783,7 +782,7 @@ class IndexedDbGalleryStore implements GalleryStore {
         this.key = null;
         throw error;
       }
-      return { sealedLate: await this.sealRecordsLeftInClear() };
+      return { sealedLate: await this.sealRecordsLeftInClear(key) };
     });
   }
 
@@ -791,7 +790,7 @@ class IndexedDbGalleryStore implements GalleryStore {
    * Seals every payload still in clear: written by another tab between the reads above and the swap (writes after
    * the swap are refused, see payloadWrite). Repeats until a pass finds none. Returns how many it sealed.
    */
-  private async sealRecordsLeftInClear(): Promise<number> {
+  private async sealRecordsLeftInClear(key: CryptoKey): Promise<number> {
     let sealed = 0;
     for (;;) {
       let found = 0;
@@ -801,7 +800,7 @@ class IndexedDbGalleryStore implements GalleryStore {
         const prefix = store === 'people' ? 'person' : store === 'templates' ? 'template' : 'importface';
         const resealed = await Promise.all(plain.map(async (r) => {
           const bytes = (r.payload as { bytes: Uint8Array<ArrayBuffer> }).bytes;
-          const s = await seal(this.key!, bytes, `${prefix}:${r.id}`);
+          const s = await seal(key, bytes, `${prefix}:${r.id}`);
           return { id: r.id, bytes, payload: { kind: 'sealed', iv: s.iv, data: s.data } as Payload };
         }));
         await writeTransaction(this.db, [store], async (tx) => {

@@ -4,8 +4,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { describeTimeLeft } from '../core/import-progress';
-import type { ConsentRecord, ImportGroups, ImportJob, ImportProgress, ImportRun, Matcher } from '../index';
+import { describeTimeLeft, type ConsentRecord, type ImportGroups, type ImportJob, type ImportProgress, type ImportRun, type Matcher } from '../index';
 import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import type { GroupTarget } from './import-group';

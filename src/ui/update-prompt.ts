@@ -4,7 +4,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { registerSW } from 'virtual:pwa-register';
 import { panelStyles } from './shared-styles';
-import { expectServiceWorker } from '../facade/service-worker-gate';
+import { expectServiceWorker } from '../index';
 
 @customElement('update-prompt')
 export class UpdatePrompt extends LitElement {

@@ -5,8 +5,7 @@ import type { Matcher, VerifyResult } from '../index';
 import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import './photo-picker';
-import { MAX_IMAGE_PIXELS, sniffImageType } from '../core/image-type';
-import { declaredImageSize } from '../core/image-header';
+import { MAX_IMAGE_PIXELS, declaredImageSize, sniffImageType } from '../index';
 
 type Side = 'a' | 'b';
 

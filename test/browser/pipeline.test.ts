@@ -13,7 +13,7 @@ beforeAll(async () => {
   harness = await openHarness(browser, inject('baseUrl'));
   await harness.page.evaluate(async () => {
     const matcher = await window.facelocal.openMatcher({ databaseName: 'pipeline-test' });
-    (window as unknown as { matcher: typeof matcher }).matcher = matcher;
+    window.matcher = matcher;
   });
 });
 
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 describe('models and backend', () => {
   it('runs the embedder on WASM with threads and SIMD under cross-origin isolation (no software WebGPU)', async () => {
-    const info = await harness.page.evaluate(() => (window as any).matcher.info);
+    const info = await harness.page.evaluate(() => window.matcher.info);
     expect(info.crossOriginIsolated).toBe(true);
     expect(info.backend).toMatch(/^wasm \(\d+ threads?, SIMD\)$/);
     expect(info.wasmThreads).toBeGreaterThanOrEqual(2);
@@ -40,7 +40,7 @@ describe('detection', () => {
     const tight = ['amy', 'bernadette', 'howard', 'leonard', 'penny', 'raj', 'sheldon', 'stuart'].flatMap((d) => readdirSync(`${FACES_DIR}/${d}`).map((f) => `${d}/${f}`));
     const counts = await harness.page.evaluate(async (files) => {
       const out: Record<string, number> = {};
-      for (const f of files) out[f] = (await (window as any).matcher.detect(await (await fetch(`/__faces/${f}`)).blob())).faces.length;
+      for (const f of files) out[f] = (await window.matcher.detect(await (await fetch(`/__faces/${f}`)).blob())).faces.length;
       return out;
     }, tight);
     expect(Object.keys(counts).length).toBeGreaterThanOrEqual(40);
@@ -53,7 +53,7 @@ describe('detection', () => {
     // detection and mapping back are right).
     const result = await harness.page.evaluate(async () => {
       const files = ['obama/obama1.jpg', 'biden/biden.jpg', 'angelina/img2.jpg', 'kit_harington/john1.jpeg', 'rose_leslie/img1.jpg', 'alex_lacamoire/img1.jpg'];
-      const m = (window as any).matcher;
+      const m = window.matcher;
       const canvas = new OffscreenCanvas(1920, 1080);
       const ctx = canvas.getContext('2d')!;
       ctx.fillStyle = '#777';
@@ -71,7 +71,8 @@ describe('detection', () => {
       const detected = await m.detect(await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 }));
       return { expected, detected };
     });
-    const iou = (a: any, b: any) => {
+    type Box = { x: number; y: number; width: number; height: number };
+    const iou = (a: Box, b: Box) => {
       const w = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
       const h = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
       return (w * h) / (a.width * a.height + b.width * b.height - w * h);
@@ -79,7 +80,7 @@ describe('detection', () => {
     expect(result.detected.width).toBe(1920);
     expect(result.detected.faces).toHaveLength(6);
     for (const { tile, box } of result.expected) {
-      const inTile = result.detected.faces.filter((f: any) => {
+      const inTile = result.detected.faces.filter((f) => {
         const cx = f.box.x + f.box.width / 2, cy = f.box.y + f.box.height / 2;
         return cx > tile.x && cx < tile.x + tile.w && cy > tile.y && cy < tile.y + tile.h;
       });
@@ -92,7 +93,7 @@ describe('detection', () => {
     const noface = readdirSync(`${FACES_DIR}/_noface`).map((f) => `_noface/${f}`);
     const counts = await harness.page.evaluate(async (files) => {
       const out: Record<string, number> = {};
-      for (const f of files) out[f] = (await (window as any).matcher.detect(await (await fetch(`/__faces/${f}`)).blob())).faces.length;
+      for (const f of files) out[f] = (await window.matcher.detect(await (await fetch(`/__faces/${f}`)).blob())).faces.length;
       return out;
     }, [...noface, '_group/faceapi_bbt1.jpg', '_group/faceapi_bbt4.jpg', '_group/facerec_obama_and_biden.jpg']);
     for (const f of noface) expect(counts[f], f).toBe(0);
@@ -117,7 +118,7 @@ describe('detection', () => {
       const payload = [0x45, 0x78, 0x69, 0x66, 0, 0, ...tiff];
       const app1 = [0xff, 0xe1, (payload.length + 2) >> 8, (payload.length + 2) & 0xff, ...payload];
       const tagged = new Blob([jpeg.subarray(0, 2), new Uint8Array(app1), jpeg.subarray(2)], { type: 'image/jpeg' });
-      const m = (window as any).matcher;
+      const m = window.matcher;
       const upright = await m.embedFaces(original);
       const rotated = await m.embedFaces(tagged);
       return {
@@ -137,7 +138,7 @@ describe('detection', () => {
       const bytes = await (await fetch('/__faces/deepface_p03/img47.jpg')).arrayBuffer();
       const head = Array.from(new Uint8Array(bytes, 8, 4), (c) => String.fromCharCode(c)).join('');
       const file = new File([bytes], 'img47.jpg', { type: 'image/jpeg' });
-      return { head, faces: (await (window as any).matcher.detect(file)).faces.length };
+      return { head, faces: (await window.matcher.detect(file)).faces.length };
     });
     expect(r.head).toBe('WEBP');
     expect(r.faces).toBe(1);
@@ -146,10 +147,10 @@ describe('detection', () => {
   it('refuses a non-image with a clear message', async () => {
     const r = await harness.page.evaluate(async () => {
       try {
-        await (window as any).matcher.detect(new File(['this is not a photo'], 'notes.jpg', { type: 'image/jpeg' }));
+        await window.matcher.detect(new File(['this is not a photo'], 'notes.jpg', { type: 'image/jpeg' }));
         return null;
       } catch (e) {
-        return { code: (e as any).code, message: (e as Error).message };
+        return { code: (e as { code?: string }).code, message: (e as Error).message };
       }
     });
     expect(r?.code).toBe('unreadable-file');
@@ -160,7 +161,7 @@ describe('detection', () => {
 describe('embedding', () => {
   it('gives L2-normalised 512-d embeddings; same person scores far above different people', async () => {
     const r = await harness.page.evaluate(async () => {
-      const m = (window as any).matcher;
+      const m = window.matcher;
       const embed = async (f: string) => (await m.embedFaces(await (await fetch(`/__faces/${f}`)).blob())).faces[0].embedding as Float32Array;
       const [a1, a2, b1] = [await embed('obama/obama.jpg'), await embed('obama/obama1.jpg'), await embed('biden/biden.jpg')];
       const norm = Math.hypot(...a1);
@@ -207,7 +208,7 @@ describe('backend choice', () => {
     try {
       const page = await openHarness(gpuBrowser, inject('baseUrl'));
       const r = await page.page.evaluate(async () => {
-        const hasGpu = 'gpu' in navigator && (await (navigator as any).gpu.requestAdapter()) !== null;
+        const hasGpu = 'gpu' in navigator && (await (navigator as Navigator & { gpu: { requestAdapter(): Promise<unknown> } }).gpu.requestAdapter()) !== null;
         const m = await window.facelocal.openMatcher({ databaseName: 'gpu-check' });
         const info = m.info;
         await m.close();

@@ -17,6 +17,8 @@ declare global {
       openMatcher: typeof openMatcher; cosineSimilarity: typeof cosineSimilarity; thresholdsFor: typeof thresholdsFor;
       crashWorker: typeof crashWorkersForTests;
     };
+    /** A matcher a test suite opened and keeps between its `page.evaluate` calls (set by the suite, not here). */
+    matcher: Awaited<ReturnType<typeof openMatcher>>;
   }
 }
 
