@@ -317,11 +317,14 @@ class RunningImport implements ImportRun {
     const embeddings = analysed.faces.length ? await this.deps.embed(analysed.faces.map((f) => f.aligned)) : [];
     const faces: NewImportFace[] = analysed.faces.map((f, i) => ({
       fileName: photo.webkitRelativePath || photo.name, box: f.box, detectionScore: f.score, embedding: embeddings[i],
-      problem: enrolmentProblem(f.quality), thumbnail: { type: 'image/jpeg', bytes: f.thumbnail! },
+      problem: enrolmentProblem(f.quality), thumbnail: f.thumbnail ? { type: 'image/jpeg', bytes: f.thumbnail } : null,
     }));
     const saved = await this.deps.store.recordImportedFile(this.jobId, { fileKey: key, faces: faces.length, error: null }, faces);
     // The store drops the pictures when the gallery keeps no thumbnails: this tab keeps them in memory to name groups.
-    saved.forEach((r, i) => { if (!r.thumbnail && faces[i].thumbnail) this.remember(r.id, new Blob([faces[i].thumbnail!.bytes], { type: 'image/jpeg' })); });
+    saved.forEach((r, i) => {
+      const picture = faces[i].thumbnail;
+      if (!r.thumbnail && picture) this.remember(r.id, new Blob([picture.bytes], { type: 'image/jpeg' }));
+    });
     this.counts.faces += faces.length;
   }
 }

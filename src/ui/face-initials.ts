@@ -7,8 +7,19 @@ import { customElement, property } from 'lit/decorators.js';
 @customElement('face-initials')
 export class FaceInitials extends LitElement {
   static styles = css`
-    :host { display: inline-block; flex: none; }
-    span { display: flex; align-items: center; justify-content: center; border-radius: 6px; color: #fff; font-weight: 700; user-select: none; }
+    :host {
+      display: inline-block;
+      flex: none;
+    }
+    span {
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      border-radius: 6px;
+      color: #fff;
+      font-weight: 700;
+      user-select: none;
+    }
   `;
 
   @property() name = '';
@@ -18,8 +29,13 @@ export class FaceInitials extends LitElement {
 
   render() {
     const style = `width:${this.size}px;height:${this.size}px;font-size:${Math.round(this.size * 0.38)}px;background:hsl(${hueOf(this.seed || this.name)} 45% 32%)`;
-    return html`<span role="img" aria-label=${this.name ? `${this.name} (no picture kept)` : 'No picture kept'} data-testid="face-initials" style=${style}
-      >${initialsOf(this.name)}</span>`;
+    return html`<span
+      role="img"
+      aria-label=${this.name ? `${this.name} (no picture kept)` : 'No picture kept'}
+      data-testid="face-initials"
+      style=${style}
+      >${initialsOf(this.name)}</span
+    >`;
   }
 }
 
@@ -27,13 +43,13 @@ export function initialsOf(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return '?';
   const first = [...words[0]][0] ?? '';
-  const last = words.length > 1 ? [...words[words.length - 1]][0] ?? '' : '';
+  const last = words.length > 1 ? ([...words[words.length - 1]][0] ?? '') : '';
   return (first + last).toLocaleUpperCase();
 }
 
 function hueOf(seed: string): number {
   let h = 0;
-  for (const c of seed) h = (h * 31 + c.codePointAt(0)!) % 360;
+  for (const c of seed) h = (h * 31 + (c.codePointAt(0) ?? 0)) % 360;
   return h;
 }
 

@@ -3,7 +3,15 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
-import { WatchedPage, facePath, giveConsent, launchBrowser, openHarness, readDeviceStorage, waitForApp } from './browser';
+import {
+  WatchedPage,
+  facePath,
+  giveConsent,
+  launchBrowser,
+  openHarness,
+  readDeviceStorage,
+  waitForApp,
+} from './browser';
 
 let browser: Browser;
 let harness: WatchedPage;
@@ -27,8 +35,13 @@ afterAll(async () => {
 });
 
 const consentFor = (name: string) => ({
-  subjectName: name, givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const,
-  retention: { kind: 'days' as const, days: 30 }, collectedBy: 'Op',
+  subjectName: name,
+  givenAt: Date.now(),
+  purpose: 'photo-library' as const,
+  purposeDetail: '',
+  method: 'checkbox' as const,
+  retention: { kind: 'days' as const, days: 30 },
+  collectedBy: 'Op',
 });
 
 /** The stored records of one store of one database, as text, read straight from IndexedDB. */
@@ -53,47 +66,65 @@ async function download(ui: Page, selector: string): Promise<{ name: string; tex
 describe('minimise: face thumbnails (item 3)', () => {
   it('without thumbnails no image of a face is stored (switching off erases them, audited) and nothing else changes', async () => {
     const db = 'minimise-thumbnails';
-    const r = await page.evaluate(async ({ db, obama }) => {
-      const m = await window.facelocal.openMatcher({ databaseName: db });
-      const file = async (f: string) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/').pop()!);
-      const initial = await m.thumbnailSetting();
-      await m.setThumbnails('keep');
-      const { person } = await m.enrol({ name: 'Barack Obama', consent: obama }, [await file('obama/obama.jpg'), await file('obama/obama1.jpg')]);
-      const probe = await file('obama/obama3.jpg');
-      const before = (await m.identify(probe)).faces[0].match;
-      (window as unknown as { m: typeof m }).m = m;
-      return { initial, id: person!.id, before };
-    }, { db, obama: consentFor('Barack Obama') });
+    const r = await page.evaluate(
+      async ({ db, obama }) => {
+        const m = await window.facelocal.openMatcher({ databaseName: db });
+        const file = async (f: string) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/').pop()!);
+        const initial = await m.thumbnailSetting();
+        await m.setThumbnails('keep');
+        const { person } = await m.enrol({ name: 'Barack Obama', consent: obama }, [
+          await file('obama/obama.jpg'),
+          await file('obama/obama1.jpg'),
+        ]);
+        const probe = await file('obama/obama3.jpg');
+        const before = (await m.identify(probe)).faces[0].match;
+        (window as unknown as { m: typeof m }).m = m;
+        return { initial, id: person!.id, before };
+      },
+      { db, obama: consentFor('Barack Obama') },
+    );
     expect(r.initial).toBeNull(); // not chosen yet: the app asks at first run
     expect(await stored(db, 'templates')).toContain(JPEG); // kept: the check below can fail
 
-    const after = await page.evaluate(async ({ id, biden }) => {
-      const m = (window as unknown as { m: Awaited<ReturnType<typeof window.facelocal.openMatcher>> }).m;
-      const file = async (f: string) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/').pop()!);
-      const { erased } = await m.setThumbnails('drop');
-      const { person: joe } = await m.enrol({ name: 'Joe Biden', consent: biden }, [await file('biden/biden.jpg')]);
-      const run = await m.imports.start(await Promise.all(['_group/facerec_obama_and_biden.jpg', '_group/faceapi_bbt1.jpg'].map(file)));
-      await run.done;
-      const groups = await m.imports.groups(run.jobId);
-      const shown = [...groups.groups.flatMap((g) => g.faces), ...groups.unassigned, ...groups.poor];
-      const match = (await m.identify(await file('obama/obama3.jpg'))).faces[0].match;
-      const receipt = await m.consentReceipt(id);
-      const exported = JSON.parse(await (await m.exportPerson(id)).text());
-      const result = {
-        erased, setting: await m.thumbnailSetting(), match,
-        thumbnail: await m.thumbnail(id), photos: (await m.photosOf(joe!.id)).map((p) => p.thumbnail),
-        listed: (await m.listPeople()).map((p) => [p.name, p.templateCount]),
-        importFaces: shown.length, importPictures: shown.filter((f) => f.thumbnail instanceof Blob && f.thumbnail.size > 0).length,
-        categories: receipt.json.services[0].purposes[0].piiCategory.join('; '),
-        exportedThumbnails: exported.people[0].templates.map((t: { thumbnail: unknown }) => t.thumbnail),
-        audit: (await m.auditLog()).filter((e) => e.action === 'thumbnails').map((e) => e.outcome),
-      };
-      await m.close();
-      return result;
-    }, { id: r.id, biden: consentFor('Joe Biden') });
+    const after = await page.evaluate(
+      async ({ id, biden }) => {
+        const m = (window as unknown as { m: Awaited<ReturnType<typeof window.facelocal.openMatcher>> }).m;
+        const file = async (f: string) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/').pop()!);
+        const { erased } = await m.setThumbnails('drop');
+        const { person: joe } = await m.enrol({ name: 'Joe Biden', consent: biden }, [await file('biden/biden.jpg')]);
+        const run = await m.imports.start(
+          await Promise.all(['_group/facerec_obama_and_biden.jpg', '_group/faceapi_bbt1.jpg'].map(file)),
+        );
+        await run.done;
+        const groups = await m.imports.groups(run.jobId);
+        const shown = [...groups.groups.flatMap((g) => g.faces), ...groups.unassigned, ...groups.poor];
+        const match = (await m.identify(await file('obama/obama3.jpg'))).faces[0].match;
+        const receipt = await m.consentReceipt(id);
+        const exported = JSON.parse(await (await m.exportPerson(id)).text());
+        const result = {
+          erased,
+          setting: await m.thumbnailSetting(),
+          match,
+          thumbnail: await m.thumbnail(id),
+          photos: (await m.photosOf(joe!.id)).map((p) => p.thumbnail),
+          listed: (await m.listPeople()).map((p) => [p.name, p.templateCount]),
+          importFaces: shown.length,
+          importPictures: shown.filter((f) => f.thumbnail instanceof Blob && f.thumbnail.size > 0).length,
+          categories: receipt.json.services[0].purposes[0].piiCategory.join('; '),
+          exportedThumbnails: exported.people[0].templates.map((t: { thumbnail: unknown }) => t.thumbnail),
+          audit: (await m.auditLog()).filter((e) => e.action === 'thumbnails').map((e) => e.outcome),
+        };
+        await m.close();
+        return result;
+      },
+      { id: r.id, biden: consentFor('Joe Biden') },
+    );
     expect(after.erased).toBe(2);
     expect(after.setting).toBe('drop');
-    expect(after.audit).toEqual(['a face thumbnail is kept beside each new template', 'templates only from now on; 2 stored face thumbnail(s) erased']);
+    expect(after.audit).toEqual([
+      'a face thumbnail is kept beside each new template',
+      'templates only from now on; 2 stored face thumbnail(s) erased',
+    ]);
     // Nothing image-like of a face in storage: templates (old and new), nor the import's faces.
     const templates = await stored(db, 'templates');
     expect(templates).not.toContain(JPEG);
@@ -104,8 +135,15 @@ describe('minimise: face thumbnails (item 3)', () => {
     expect(after.importPictures).toBe(after.importFaces);
     // Nothing else changes: same person, same templates, same match and score (the reading differs only by the
     // gallery's size, now one template larger).
-    expect(after.match).toMatchObject({ kind: r.before.kind, score: (r.before as { score: number }).score, personId: r.id });
-    expect(after.listed).toEqual([['Barack Obama', 2], ['Joe Biden', 1]]);
+    expect(after.match).toMatchObject({
+      kind: r.before.kind,
+      score: (r.before as { score: number }).score,
+      personId: r.id,
+    });
+    expect(after.listed).toEqual([
+      ['Barack Obama', 2],
+      ['Joe Biden', 1],
+    ]);
     expect(after.thumbnail).toBeNull();
     expect(after.photos).toEqual([null]);
     expect(after.categories).not.toMatch(/thumbnail/);
@@ -118,7 +156,9 @@ describe('minimise: face thumbnails (item 3)', () => {
       await ui.click('[data-testid=tab-people]');
       const question = ui.locator('[data-testid=thumbnails-question]');
       await question.waitFor();
-      expect(await question.textContent()).toMatch(/Templates only[\s\S]*no picture of any face is stored[\s\S]*Keep face thumbnails[\s\S]*a small \(96×96\) picture/);
+      expect(await question.textContent()).toMatch(
+        /Templates only[\s\S]*no picture of any face is stored[\s\S]*Keep face thumbnails[\s\S]*a small \(96×96\) picture/,
+      );
       await ui.click('[data-testid=thumbnails-choose-drop]');
       await question.waitFor({ state: 'detached' });
 
@@ -140,14 +180,18 @@ describe('minimise: face thumbnails (item 3)', () => {
       await ui.setInputFiles('[data-testid=person-photos]', [facePath('amy/amy1.png')]);
       await giveConsent(ui);
       await ui.click('[data-testid=enrol-submit]');
-      await ui.locator('[data-testid=person][data-name="Amy Farrah Fowler"] [data-testid=person-thumbnail]').waitFor({ timeout: 60_000 });
+      await ui
+        .locator('[data-testid=person][data-name="Amy Farrah Fowler"] [data-testid=person-thumbnail]')
+        .waitFor({ timeout: 60_000 });
       expect(await stored('facelocal', 'templates')).toContain(JPEG);
       await ui.click('[data-testid=tab-data]');
       await ui.click('[data-testid=thumbnails-drop]');
       await ui.locator('[data-testid=data-info]', { hasText: '1 face thumbnail erased' }).waitFor();
       expect(await stored('facelocal', 'templates')).not.toContain(JPEG);
       await ui.click('[data-testid=tab-people]');
-      await ui.locator('[data-testid=person][data-name="Amy Farrah Fowler"] [data-testid=face-initials]', { hasText: 'AF' }).waitFor();
+      await ui
+        .locator('[data-testid=person][data-name="Amy Farrah Fowler"] [data-testid=face-initials]', { hasText: 'AF' })
+        .waitFor();
     } finally {
       await ui.close();
     }
@@ -164,7 +208,12 @@ describe('minimise: unnamed bystander faces (item 3)', () => {
       await ui.locator('[data-testid=import-keeping]').waitFor();
       await ui.click('[data-testid=import-keep]'); // no purpose
       await ui.locator('[data-testid=message][data-code=invalid-setting]', { hasText: 'Say why' }).waitFor();
-      let jobs = JSON.parse(await stored('facelocal', 'importJobs')) as { keep: boolean; purpose: string | null; retentionDays: number | null; expiresAt: number | null }[];
+      let jobs = JSON.parse(await stored('facelocal', 'importJobs')) as {
+        keep: boolean;
+        purpose: string | null;
+        retentionDays: number | null;
+        expiresAt: number | null;
+      }[];
       expect(jobs.map((j) => j.keep)).toEqual([false]); // refused: nothing changed
 
       await ui.fill('[data-testid=import-keep-purpose]', 'to ask them for consent at the next meeting');
@@ -173,7 +222,11 @@ describe('minimise: unnamed bystander faces (item 3)', () => {
       await ui.locator('[data-testid=import-kept]', { hasText: 'to ask them for consent' }).waitFor();
       jobs = JSON.parse(await stored('facelocal', 'importJobs'));
       expect(jobs).toHaveLength(1);
-      expect(jobs[0]).toMatchObject({ keep: true, purpose: 'to ask them for consent at the next meeting', retentionDays: 14 });
+      expect(jobs[0]).toMatchObject({
+        keep: true,
+        purpose: 'to ask them for consent at the next meeting',
+        retentionDays: 14,
+      });
       const days = (jobs[0].expiresAt! - Date.now()) / 86_400_000;
       expect(days).toBeGreaterThan(13.9);
       expect(days).toBeLessThanOrEqual(14);
@@ -181,7 +234,9 @@ describe('minimise: unnamed bystander faces (item 3)', () => {
       await ui.click('[data-testid=tab-data]');
       const row = ui.locator('[data-testid=held-import][data-kept=true]');
       await row.waitFor();
-      expect(await row.locator('[data-testid=held-purpose]').textContent()).toBe('to ask them for consent at the next meeting');
+      expect(await row.locator('[data-testid=held-purpose]').textContent()).toBe(
+        'to ask them for consent at the next meeting',
+      );
       expect(Number(await row.getAttribute('data-faces'))).toBe(2);
       // The transparency table describes the two new fields too.
       await ui.locator('[data-testid=stored-item][data-field="importJobs.purpose"]').waitFor();
@@ -224,13 +279,17 @@ describe('paperwork (item 8)', () => {
 
       const dpia = await download(ui, '[data-testid=paperwork-dpia-starter-md]');
       const thresholds = await page.evaluate(() => window.facelocal.thresholdsFor(2));
-      expect(dpia.text).toContain(`names a person only above ${thresholds.named.toFixed(3)} for this gallery's 2 templates`);
+      expect(dpia.text).toContain(
+        `names a person only above ${thresholds.named.toFixed(3)} for this gallery's 2 templates`,
+      );
       expect(dpia.text).toContain('Encryption at rest is OFF');
 
       const accuracy = await download(ui, '[data-testid=paperwork-accuracy-and-limits-md]');
       expect(accuracy.text).toContain('98.56 % ± 0.43 %');
       expect(accuracy.text).toContain('| threshold in use (cosine similarity) | 0.3437 |');
-      expect(accuracy.text).toContain(`In this gallery (2 templates) a face is named from ${thresholds.named.toFixed(3)} and shown as a possible match from ${thresholds.possible.toFixed(3)}.`);
+      expect(accuracy.text).toContain(
+        `In this gallery (2 templates) a face is named from ${thresholds.named.toFixed(3)} and shown as a possible match from ${thresholds.possible.toFixed(3)}.`,
+      );
       expect(accuracy.text).toContain('| 1,000 × ≤3 | 0.44 % | 5.94 % | 7.39 % | 0.03 % |');
       const accuracyHtml = await download(ui, '[data-testid=paperwork-accuracy-and-limits-html]');
       expect(accuracyHtml.text).toContain('<h2>Known limits</h2>');
