@@ -14,6 +14,8 @@ export type { AuditEntry, AuditAction } from './core/audit';
 export type { ConsentReceipt, KantaraConsentReceipt } from './core/consent-receipt';
 export { AUDIT_ACTION_LABELS } from './core/audit';
 export type { FaceQuality } from './core/face-quality';
+export type { PaperworkKind, PaperworkDocument } from './core/paperwork';
+import type { PaperworkKind, PaperworkDocument } from './core/paperwork';
 
 /** Where the embedder runs. */
 export type Backend = 'wasm' | 'webgpu';
@@ -149,8 +151,8 @@ export interface EnrolledPhoto {
   sourceName: string;
   createdAt: number;
   quality: number;
-  /** Small JPEG of the face, so a person can see which photo is which. */
-  thumbnail: Blob;
+  /** Small JPEG of the face, so a person can see which photo is which; null when the gallery keeps no thumbnails. */
+  thumbnail: Blob | null;
 }
 
 /** An enrolled person that new faces look like: asked about before a second record of them is made. */
@@ -266,8 +268,8 @@ export interface ImportedFace {
   id: string;
   fileName: string;
   box: Box;
-  /** Small JPEG of the face. */
-  thumbnail: Blob;
+  /** Small JPEG of the face (from storage, or from this tab's memory when the gallery keeps no thumbnails); null: gone. */
+  thumbnail: Blob | null;
   /** Why the face is kept out of groups; null: usable. */
   problem: string | null;
   groupId: string | null;
@@ -286,11 +288,20 @@ export interface ImportGroups {
 export interface ImportJob {
   id: string;
   createdAt: number;
-  /** Kept beyond this browser tab's session (for 30 days from its last change) when true. */
+  /** Kept beyond this browser tab's session (for `retentionDays`, at most 30, from its last change) when true. */
   keep: boolean;
+  /** Why it is kept, as recorded by whoever kept it; null while held for the session only. */
+  purpose: string | null;
+  retentionDays: number | null;
   expiresAt: number | null;
   photosRead: number;
   faces: number;
+}
+
+/** Unnamed faces of an import, as held on this device. */
+export interface HeldImport extends ImportJob {
+  /** Held for this tab's session (not kept): erased when this tab closes. */
+  thisSession: boolean;
 }
 
 /** A running import: progress while it runs, a summary when it ends (cancelled or not). */
@@ -324,8 +335,13 @@ export interface PhotoImports {
   enrolGroup(jobId: string, groupId: string, person: { name: string; consent: ConsentRecord }): Promise<Person>;
   /** The group's faces are more photos of someone already enrolled: they become that person's templates. */
   addGroupTo(jobId: string, groupId: string, personId: string): Promise<Person>;
-  /** Keep this import's faces beyond this tab's session (30 days), or go back to session-only. */
-  setKept(jobId: string, keep: boolean): Promise<void>;
+  /**
+   * Keep this import's unnamed faces beyond this tab's session, for a stated purpose and 1–30 days from its last
+   * change ('invalid-setting' otherwise), or go back to session-only (null).
+   */
+  setKept(jobId: string, keeping: { purpose: string; days: number } | null): Promise<void>;
+  /** Every import's unnamed faces held on this device (any tab's), for the transparency page. */
+  held(): Promise<HeldImport[]>;
   discard(jobId: string): Promise<void>;
 }
 
@@ -448,5 +464,17 @@ export interface Matcher {
    * enrolment), with what it means in words.
    */
   storagePersistence(): Promise<{ persisted: boolean | null; message: string }>;
+  /** Whether enrolments keep a face thumbnail beside each template; null: not chosen yet (thumbnails are kept). */
+  thumbnailSetting(): Promise<'keep' | 'drop' | null>;
+  /**
+   * Data minimisation: 'drop' keeps templates only (no image of a face is stored; the people list shows initials)
+   * and erases every thumbnail already stored, audited; 'keep' keeps one from now on. Returns how many were erased.
+   */
+  setThumbnails(choice: 'keep' | 'drop'): Promise<{ erased: number }>;
+  /**
+   * Paperwork generated on this device from the gallery's real configuration (record of processing, DPIA starter)
+   * or from the measured benchmark figures (accuracy and limits), as Markdown and as a printable HTML page.
+   */
+  paperwork(kind: PaperworkKind): Promise<PaperworkDocument>;
   close(): Promise<void>;
 }

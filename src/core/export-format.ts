@@ -33,7 +33,8 @@ const TemplateSchema = v.object({
   box: v.object({ x: finite, y: finite, width: finite, height: finite }),
   quality: finite,
   createdAt: finite,
-  thumbnail: v.object({ type: v.literal('image/jpeg'), base64: v.pipe(v.string(), v.maxLength(200_000), v.regex(/^[A-Za-z0-9+/=]*$/, 'a thumbnail must be base64')) }),
+  // null (or absent): the gallery it came from keeps templates only.
+  thumbnail: v.nullish(v.object({ type: v.literal('image/jpeg'), base64: v.pipe(v.string(), v.maxLength(200_000), v.regex(/^[A-Za-z0-9+/=]*$/, 'a thumbnail must be base64')) }), null),
 });
 
 const PersonSchema = v.object({

@@ -23,6 +23,8 @@ import { openedExport, sealedIfAsked } from './export-sealing';
 import { AutoLock } from './auto-lock';
 import { askForPersistentStorage, storagePersistence, type StoragePersistence } from './persistence';
 import type { ConsentReceipt } from '../core/consent-receipt';
+import { accuracyAndLimits, dpiaStarter, recordOfProcessing, type BenchmarkFigures, type CalibrationFacts, type GalleryFacts, type PaperworkDocument, type PaperworkKind } from '../core/paperwork';
+import benchmarkData from '../core/benchmark-figures.json';
 import { untilServiceWorkerControls } from './service-worker-gate';
 import {
   FacelocalError,
@@ -35,6 +37,16 @@ import {
 
 const EMBEDDING_DIM = 512;
 const calibration: ShippedCalibration = calibrationData;
+const benchmarkFigures: BenchmarkFigures = benchmarkData;
+
+function calibrationFacts(): CalibrationFacts {
+  return {
+    model: calibrationData.model, measured: calibrationData.measured, dataSet: calibrationData.dataSet, threshold: calibration.threshold,
+    falseMatchRate: calibrationData.falseMatchRate, falseNonMatchRate: calibrationData.falseNonMatchRate, equalErrorRate: calibrationData.equalErrorRate,
+    genuinePairs: calibrationData.genuinePairs, impostorPairs: calibrationData.impostorPairs,
+    namedStrangerRate: calibration.identification.namedStrangerRate, possibleStrangerRate: calibration.identification.possibleStrangerRate,
+  };
+}
 /** Retention is enforced at start and then on this timer while the app runs. */
 const RETENTION_CHECK_MS = 60_000;
 
@@ -312,10 +324,12 @@ class FaceMatcher implements Matcher {
   private async templatesFrom(photos: PhotoInput[]): Promise<{ outcomes: EnrolPhotoOutcome[]; templates: NewTemplate[] }> {
     const outcomes: EnrolPhotoOutcome[] = [];
     const templates: NewTemplate[] = [];
+    // No picture is even made when the gallery keeps none (the store would drop it anyway).
+    const keepThumbnails = (await this.store.preferences()).thumbnails !== 'drop';
     for (const photo of photos) {
       const fileName = nameOf(photo);
       try {
-        const analysed = await this.analyse(photo, true);
+        const analysed = await this.analyse(photo, keepThumbnails);
         if (analysed.faces.length === 0) throw new FacelocalError('no-face', 'No face found in this photo.');
         if (analysed.faces.length > 1) throw new FacelocalError('several-faces', `This photo shows ${analysed.faces.length} faces; use a photo of this person alone.`);
         const face = analysed.faces[0];
@@ -328,7 +342,7 @@ class FaceMatcher implements Matcher {
           sourceName: fileName,
           box: face.box,
           quality: face.score,
-          thumbnail: { type: 'image/jpeg', bytes: face.thumbnail! },
+          thumbnail: face.thumbnail ? { type: 'image/jpeg', bytes: face.thumbnail } : null,
         });
         outcomes.push({ fileName, ok: true });
       } catch (error) {
@@ -505,7 +519,7 @@ class FaceMatcher implements Matcher {
   async photosOf(personId: string): Promise<EnrolledPhoto[]> {
     this.assertUnlocked();
     return (await this.store.templatesOf(personId)).map((t) => ({
-      templateId: t.id, sourceName: t.sourceName, createdAt: t.createdAt, quality: t.quality, thumbnail: new Blob([t.thumbnail.bytes], { type: t.thumbnail.type }),
+      templateId: t.id, sourceName: t.sourceName, createdAt: t.createdAt, quality: t.quality, thumbnail: t.thumbnail && new Blob([t.thumbnail.bytes], { type: t.thumbnail.type }),
     }));
   }
 
@@ -547,8 +561,8 @@ class FaceMatcher implements Matcher {
 
   async thumbnail(personId: string): Promise<Blob | null> {
     this.assertUnlocked();
-    const [first] = await this.store.templatesOf(personId);
-    return first ? new Blob([first.thumbnail.bytes], { type: first.thumbnail.type }) : null;
+    const first = (await this.store.templatesOf(personId)).find((t) => t.thumbnail);
+    return first?.thumbnail ? new Blob([first.thumbnail.bytes], { type: first.thumbnail.type }) : null;
   }
 
   private async exportPeople(people: PersonRecord[], passphrase?: string): Promise<Blob> {
@@ -559,7 +573,7 @@ class FaceMatcher implements Matcher {
         id: p.id, name: p.name, createdAt: p.createdAt, expiresAt: p.expiresAt, consent: { ...p.consent },
         templates: templates.map((t) => ({
           embedding: Array.from(t.embedding), modelId: t.modelId, sourceName: t.sourceName, box: t.box, quality: t.quality,
-          createdAt: t.createdAt, thumbnail: { type: 'image/jpeg', base64: bytesToBase64(new Uint8Array(t.thumbnail.bytes)) },
+          createdAt: t.createdAt, thumbnail: t.thumbnail && { type: 'image/jpeg', base64: bytesToBase64(new Uint8Array(t.thumbnail.bytes)) },
         })),
         consentReceipt: { ...(await receiptFor(this.store, p, 'given', p.consent.givenAt)).json },
       });
@@ -597,7 +611,7 @@ class FaceMatcher implements Matcher {
       person: { name: p.name, consent: p.consent as ConsentRecord },
       templates: p.templates.map((t) => ({
         embedding: new Float32Array(t.embedding as number[]), modelId: t.modelId, sourceName: t.sourceName, box: t.box, quality: t.quality,
-        thumbnail: { type: t.thumbnail.type, bytes: base64ToBytes(t.thumbnail.base64).buffer },
+        thumbnail: t.thumbnail ? { type: t.thumbnail.type, bytes: base64ToBytes(t.thumbnail.base64).buffer } : null, // the store drops it if none are kept
       })),
     }))).catch(async (error: unknown) => {
       // Without the name: the log must not keep who was refused, only that someone withdrawn was.
@@ -681,6 +695,67 @@ class FaceMatcher implements Matcher {
 
   async autoLockSetting(): Promise<{ idleMs: number | null; whenHidden: boolean }> {
     return (await this.store.preferences()).autoLock;
+  }
+
+  async thumbnailSetting(): Promise<'keep' | 'drop' | null> {
+    return (await this.store.preferences()).thumbnails;
+  }
+
+  async setThumbnails(choice: 'keep' | 'drop'): Promise<{ erased: number }> {
+    this.assertUnlocked(); // erasing re-seals the templates: it needs the key
+    if (choice !== 'keep' && choice !== 'drop') throw new FacelocalError('invalid-setting', 'Choose whether face thumbnails are kept: keep or drop.');
+    const before = (await this.store.preferences()).thumbnails;
+    await this.store.setPreferences({ thumbnails: choice });
+    // Set first, so nothing written from now on carries one; then erase the ones already stored.
+    const erased = choice === 'drop' ? await this.store.eraseThumbnails() : 0;
+    this.announceChange();
+    if (before !== choice || erased > 0) {
+      await this.audit('thumbnails', choice === 'drop' ? `templates only from now on; ${erased} stored face thumbnail(s) erased` : 'a face thumbnail is kept beside each new template');
+    }
+    return { erased };
+  }
+
+  async paperwork(kind: PaperworkKind): Promise<PaperworkDocument> {
+    const now = Date.now();
+    if (kind === 'accuracy-and-limits') {
+      this.assertOpen();
+      return accuracyAndLimits(benchmarkFigures, calibrationFacts(), this.thresholdsInUse(), now);
+    }
+    if (kind !== 'record-of-processing' && kind !== 'dpia-starter') throw new FacelocalError('invalid-setting', `There is no paperwork called "${String(kind)}".`);
+    this.assertUnlocked(); // purposes and retention are in the (sealed) consent records
+    const facts = await this.galleryFacts(now);
+    return kind === 'record-of-processing' ? recordOfProcessing(facts) : dpiaStarter(facts);
+  }
+
+  private thresholdsInUse(): GalleryFacts['thresholds'] {
+    const t = this.thresholds();
+    return { verify: calibration.threshold, named: t.named, possible: t.possible, templates: this.index.size };
+  }
+
+  /** The gallery as the paperwork describes it: counts, purposes, periods and settings, never a name or a face. */
+  private async galleryFacts(now: number): Promise<GalleryFacts> {
+    const people = await this.store.listPeople();
+    const templates = await this.store.allTemplates();
+    const prefs = await this.store.preferences();
+    return {
+      generatedAt: now,
+      origin: self.location.origin,
+      databaseName: this.store.name,
+      people: people.map((p) => ({
+        purpose: p.consent.purpose, purposeDetail: p.consent.purposeDetail, retention: p.consent.retention, method: p.consent.method,
+        collectedBy: p.consent.collectedBy, restricted: p.restriction !== null, templates: p.templateCount,
+      })),
+      thumbnails: prefs.thumbnails,
+      thumbnailsStored: templates.filter((t) => t.thumbnail).length,
+      encryption: { enabled: this.store.encrypted, kdf: this.store.encrypted ? 'scrypt' : null },
+      autoLock: prefs.autoLock,
+      persistentStorage: (await storagePersistence()).persisted,
+      imports: (await this.imports.held()).map((j) => ({ thisSession: j.thisSession, keep: j.keep, purpose: j.purpose, retentionDays: j.retentionDays, faces: j.faces, expiresAt: j.expiresAt })),
+      tombstones: await this.store.tombstoneCount(),
+      auditEntries: (await this.store.auditLog()).length,
+      models: { detector: this.info.detectorModel, embedder: this.info.embedderModel },
+      thresholds: this.thresholdsInUse(),
+    };
   }
 
   async close(): Promise<void> {

@@ -1,19 +1,20 @@
 // Photo-library import and grouping by person, behind matcher.imports. Reads photos through the matcher's workers
 // (detection of the next photo overlaps embedding of this one), commits each photo with its faces in one
 // transaction (so a crash or reload keeps everything committed and a resumed import skips it), then groups the
-// faces in the grouping worker (core/grouping-plan.ts). Faces belong to nobody until a group is named with consent.
+// faces in the grouping worker (core/grouping-plan.ts). Faces belong to nobody until a group is named with consent:
+// they are held for the tab's session only, unless kept for a recorded purpose and at most 30 days.
 import { fileKey, importProgress, type ImportCounts, type ImportProgress } from '../core/import-progress';
 import { enrolmentProblem } from '../core/face-quality';
 import type { AuditAction } from '../core/audit';
 import type { ConsentRecord } from '../core/consent';
-import type { GalleryStore, ImportFaceRecord, NewImportFace, PersonRecord, TemplateRecord } from '../store/gallery-store';
+import type { GalleryStore, ImportFaceRecord, ImportJobRecord, NewImportFace, PersonRecord, TemplateRecord } from '../store/gallery-store';
 import type { AnalysedPhoto } from '../workers/worker-protocol';
 import type { TabSession } from './tab-session';
 import { sharedGalleryLock } from '../store/gallery-locks';
 import type * as Comlink from 'comlink';
 import type { GroupingApi } from '../workers/grouping.worker';
 import {
-  FacelocalError, type EnrolledLookAlike, type ImportGroups, type ImportJob, type ImportRun, type ImportedFace, type Person, type PhotoImports,
+  FacelocalError, type EnrolledLookAlike, type HeldImport, type ImportGroups, type ImportJob, type ImportRun, type ImportedFace, type Person, type PhotoImports,
 } from '../types';
 
 export interface PhotoImportDeps {
@@ -37,6 +38,11 @@ export interface PhotoImportDeps {
 export class PhotoImporter implements PhotoImports {
   running: ImportRun | null = null;
   private starting = false;
+  /**
+   * Face pictures of this tab's imports when the gallery keeps no thumbnails: shown while naming groups, never
+   * stored, gone with the tab.
+   */
+  private readonly pictures = new Map<string, Blob>();
 
   constructor(private readonly deps: PhotoImportDeps) {}
 
@@ -61,7 +67,7 @@ export class PhotoImporter implements PhotoImports {
       try {
         await store.refreshSettings(); // encryption may have been turned on while we waited
         this.deps.assertUnlocked();
-        this.running = new RunningImport(job.id, photos.length, todo, this.deps, () => this.regroup(job.id), options.onProgress);
+        this.running = new RunningImport(job.id, photos.length, todo, this.deps, () => this.regroup(job.id), (id, blob) => this.pictures.set(id, blob), options.onProgress);
       } catch (error) {
         release();
         throw error;
@@ -76,12 +82,22 @@ export class PhotoImporter implements PhotoImports {
   async jobs(): Promise<ImportJob[]> {
     this.deps.assertUnlocked();
     const { store, session } = this.deps;
-    const live = (await store.listImportJobs()).filter((j) => j.keep || j.sessionId === session.id);
-    return Promise.all(live.map(async (j) => ({
-      id: j.id, createdAt: j.createdAt, keep: j.keep, expiresAt: j.expiresAt,
-      photosRead: (await store.importedFileKeys(j.id)).size,
-      faces: await store.countImportFaces(j.id),
-    })));
+    const live = (await store.listImportJobs()).filter((j) => (j.keep && j.purpose) || j.sessionId === session.id);
+    return Promise.all(live.map((j) => this.describe(j)));
+  }
+
+  async held(): Promise<HeldImport[]> {
+    this.deps.assertUnlocked();
+    const jobs = await this.deps.store.listImportJobs();
+    return Promise.all(jobs.map(async (j) => ({ ...(await this.describe(j)), thisSession: j.sessionId === this.deps.session.id && !(j.keep && j.purpose) })));
+  }
+
+  private async describe(j: ImportJobRecord): Promise<ImportJob> {
+    return {
+      id: j.id, createdAt: j.createdAt, keep: j.keep && j.purpose !== null, purpose: j.purpose, retentionDays: j.retentionDays, expiresAt: j.expiresAt,
+      photosRead: (await this.deps.store.importedFileKeys(j.id)).size,
+      faces: await this.deps.store.countImportFaces(j.id),
+    };
   }
 
   async groups(jobId: string): Promise<ImportGroups> {
@@ -91,7 +107,7 @@ export class PhotoImporter implements PhotoImports {
     const embeddings = new Map<string, Float32Array[]>();
     const unassigned: ImportedFace[] = [], poor: ImportedFace[] = [];
     for (const f of faces) {
-      const shown = toImportedFace(f);
+      const shown = toImportedFace(f, this.pictures);
       if (f.problem) poor.push(shown);
       else if (f.groupId === null) unassigned.push(shown);
       else {
@@ -184,10 +200,11 @@ export class PhotoImporter implements PhotoImports {
     return { ...person, templateCount: (await this.deps.store.templatesOf(personId)).length };
   }
 
-  async setKept(jobId: string, keep: boolean): Promise<void> {
+  async setKept(jobId: string, keeping: { purpose: string; days: number } | null): Promise<void> {
     this.deps.assertUnlocked();
-    await this.deps.store.setImportKept(jobId, keep);
-    await this.deps.audit('photo-import', keep ? 'kept beyond this session (30 days)' : 'held for this session only');
+    const job = await this.deps.store.setImportKept(jobId, keeping);
+    // The purpose stays with the import, not in the log (it is free text).
+    await this.deps.audit('photo-import', job.keep ? `unnamed faces kept beyond this session for ${job.retentionDays} day(s), purpose recorded` : 'unnamed faces held for this session only');
   }
 
   async discard(jobId: string): Promise<void> {
@@ -213,6 +230,7 @@ class RunningImport implements ImportRun {
     private readonly todo: { photo: File; key: string }[],
     private readonly deps: PhotoImportDeps,
     private readonly groupFaces: () => Promise<void>,
+    private readonly remember: (faceId: string, picture: Blob) => void,
     private readonly onProgress?: (p: ImportProgress) => void,
   ) {
     const skipped = total - todo.length;
@@ -299,15 +317,21 @@ class RunningImport implements ImportRun {
     const embeddings = analysed.faces.length ? await this.deps.embed(analysed.faces.map((f) => f.aligned)) : [];
     const faces: NewImportFace[] = analysed.faces.map((f, i) => ({
       fileName: photo.webkitRelativePath || photo.name, box: f.box, detectionScore: f.score, embedding: embeddings[i],
-      problem: enrolmentProblem(f.quality), thumbnail: { type: 'image/jpeg', bytes: f.thumbnail! },
+      problem: enrolmentProblem(f.quality), thumbnail: f.thumbnail ? { type: 'image/jpeg', bytes: f.thumbnail } : null,
     }));
-    await this.deps.store.recordImportedFile(this.jobId, { fileKey: key, faces: faces.length, error: null }, faces);
+    const saved = await this.deps.store.recordImportedFile(this.jobId, { fileKey: key, faces: faces.length, error: null }, faces);
+    // The store drops the pictures when the gallery keeps no thumbnails: this tab keeps them in memory to name groups.
+    saved.forEach((r, i) => {
+      const picture = faces[i].thumbnail;
+      if (!r.thumbnail && picture) this.remember(r.id, new Blob([picture.bytes], { type: 'image/jpeg' }));
+    });
     this.counts.faces += faces.length;
   }
 }
 
-function toImportedFace(f: ImportFaceRecord): ImportedFace {
-  return { id: f.id, fileName: f.fileName, box: f.box, thumbnail: new Blob([f.thumbnail.bytes], { type: f.thumbnail.type }), problem: f.problem, groupId: f.groupId };
+function toImportedFace(f: ImportFaceRecord, pictures: ReadonlyMap<string, Blob>): ImportedFace {
+  const thumbnail = f.thumbnail ? new Blob([f.thumbnail.bytes], { type: f.thumbnail.type }) : pictures.get(f.id) ?? null;
+  return { id: f.id, fileName: f.fileName, box: f.box, thumbnail, problem: f.problem, groupId: f.groupId };
 }
 
 function isWorkerCrash(error: unknown): error is FacelocalError {

@@ -10,6 +10,6 @@ function policyUrl(): string {
 
 export async function receiptFor(store: GalleryStore, person: PersonRecord, event: ReceiptEvent, at: number): Promise<ConsentReceipt> {
   const templates = await store.templatesOf(person.id);
-  const thumbnailsKept = templates.some((t) => t.thumbnail.bytes.byteLength > 0);
+  const thumbnailsKept = templates.some((t) => t.thumbnail !== null);
   return buildConsentReceipt({ personId: person.id, name: person.name, consent: person.consent, thumbnailsKept }, event, event === 'given' ? person.consent.givenAt : at, policyUrl());
 }

@@ -47,9 +47,11 @@ export interface TemplateRecord {
   box: Box;
   quality: number;
   createdAt: number;
-  /** A small JPEG of the face, as bytes. */
-  thumbnail: { type: string; bytes: ArrayBuffer };
+  /** A small JPEG of the face, as bytes; null when the gallery keeps no thumbnails (data minimisation). */
+  thumbnail: Thumbnail | null;
 }
+
+export interface Thumbnail { type: string; bytes: ArrayBuffer }
 
 export type NewTemplate = Omit<TemplateRecord, 'id' | 'personId' | 'createdAt'>;
 
@@ -64,8 +66,18 @@ export interface ImportJobRecord {
   createdAt: number;
   updatedAt: number;
   keep: boolean;
+  /** Why the unnamed faces are kept beyond the session, in the importer's words; null while held for the session. */
+  purpose: string | null;
+  /** How long a kept import is kept after its last change (at most KEPT_IMPORT_DAYS); null while not kept. */
+  retentionDays: number | null;
   /** When a kept import is erased; null while it is held for the session only. */
   expiresAt: number | null;
+}
+
+/** Keeping an import's unnamed faces beyond the session needs a reason and a time limit. */
+export interface ImportKeeping {
+  purpose: string;
+  days: number;
 }
 
 /** One photo of an import that was read (its faces are committed with it), so a resumed import skips it. */
@@ -93,12 +105,14 @@ export interface ImportFaceRecord {
   detectionScore: number;
   /** L2-normalised face embedding. */
   embedding: Float32Array;
-  thumbnail: { type: string; bytes: ArrayBuffer };
+  /** Null when the gallery keeps no thumbnails: the picture is then held in the tab's memory only. */
+  thumbnail: Thumbnail | null;
 }
 
 export type NewImportFace = Omit<ImportFaceRecord, 'id' | 'jobId' | 'fileKey' | 'createdAt' | 'groupId'>;
-/** Kept imports (faces of people who have not consented yet) are erased after this many days. */
+/** Kept imports (faces of people who have not consented yet) are erased after at most this many days. */
 export const KEPT_IMPORT_DAYS = 30;
+const MAX_PURPOSE_LENGTH = 300;
 export interface NewPerson {
   name: string;
   consent: ConsentRecord;
@@ -186,14 +200,15 @@ export interface GalleryStore {
   listImportJobs(): Promise<ImportJobRecord[]>;
   /** The keys of the files an import has already read. */
   importedFileKeys(jobId: string): Promise<Set<string>>;
-  /** Commits one photo of an import, its faces with it, in one transaction. */
+  /** Commits one photo of an import, its faces with it, in one transaction (their thumbnails only if the gallery keeps them). */
   recordImportedFile(jobId: string, file: Omit<ImportFileRecord, 'jobId' | 'doneAt'>, faces: NewImportFace[]): Promise<ImportFaceRecord[]>;
   importFaces(jobId: string): Promise<ImportFaceRecord[]>;
   /** How many faces an import holds, without opening them. */
   countImportFaces(jobId: string): Promise<number>;
   /** Puts faces of an import in groups (null: out of any group), all at once; none if one has left the import. */
   setImportGroups(jobId: string, assignments: { faceId: string; groupId: string | null }[]): Promise<void>;
-  setImportKept(jobId: string, keep: boolean, now?: number): Promise<ImportJobRecord>;
+  /** Keeps an import's faces beyond the session for a purpose and at most KEPT_IMPORT_DAYS, or back to session-only (null). */
+  setImportKept(jobId: string, keeping: ImportKeeping | null, now?: number): Promise<ImportJobRecord>;
   discardImport(jobId: string): Promise<void>;
   /** Enrols a person from import faces and removes those faces from the import, in one transaction. */
   enrolFromImport(person: NewPerson, faceIds: string[], modelId: string): Promise<{ person: PersonRecord; templates: TemplateRecord[] }>;
@@ -207,6 +222,8 @@ export interface GalleryStore {
    * record written in clear meanwhile. Returns how many such records the scan sealed.
    */
   enableEncryption(passphrase: string, cost?: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>>): Promise<{ sealedLate: number }>;
+  /** Erases every stored face thumbnail (templates and import faces), keeping everything else. Returns how many. */
+  eraseThumbnails(): Promise<number>;
   preferences(): Promise<GalleryPreferences>;
   setPreferences(change: Partial<Omit<GalleryPreferences, 'key'>>): Promise<GalleryPreferences>;
   /** Re-reads settings another tab may have changed (encryption turned on there locks this tab; erased: off). */
@@ -378,11 +395,21 @@ class IndexedDbGalleryStore implements GalleryStore {
     return { id, personId, createdAt, payload: await this.encode(secret, `template:${id}`) };
   }
 
-  private newTemplates(personId: string, templates: NewTemplate[], now: number): TemplateRecord[] {
+  private newTemplates(personId: string, templates: NewTemplate[], now: number, keepThumbnails: boolean): TemplateRecord[] {
     // Checked before anything is sealed or written: a forged template would outscore every honest one.
     templates.forEach((t, i) => assertTemplate(t.embedding, `Face template ${i + 1} was refused, so nothing was stored`));
     // A copy, not a view into a larger buffer, so exactly the embedding is stored.
-    return templates.map((t) => ({ ...t, embedding: new Float32Array(t.embedding), id: crypto.randomUUID(), personId, createdAt: now }));
+    return templates.map((t) => ({
+      ...t, embedding: new Float32Array(t.embedding), id: crypto.randomUUID(), personId, createdAt: now, thumbnail: keepThumbnails ? t.thumbnail : null,
+    }));
+  }
+
+  /**
+   * Whether face thumbnails may be stored: the store itself drops them when the gallery keeps none, whoever calls.
+   * Not chosen yet (null): kept, as before the setting existed; the app asks at first run.
+   */
+  private async keepsThumbnails(): Promise<boolean> {
+    return (await this.preferences()).thumbnails !== 'drop';
   }
 
   private newPerson(input: NewPerson, now: number): PersonRecord {
@@ -403,9 +430,10 @@ class IndexedDbGalleryStore implements GalleryStore {
   /** `importedFrom[i]`: the tombstone key of person i's id in the export it comes from (refused if it has one). */
   private async insertPeople(people: { person: NewPerson; templates: NewTemplate[] }[], importedFrom?: string[]) {
     const now = Date.now();
+    const keep = await this.keepsThumbnails();
     const records = people.map(({ person, templates }, i) => {
       const p = { ...this.newPerson(person, now), importedFrom: importedFrom?.[i] ?? null };
-      return { person: p, templates: this.newTemplates(p.id, templates, now) };
+      return { person: p, templates: this.newTemplates(p.id, templates, now, keep) };
     });
     const stored = await Promise.all(records.map(async (r) => ({
       person: await this.storedPerson(r.person),
@@ -435,7 +463,7 @@ class IndexedDbGalleryStore implements GalleryStore {
   async addTemplates(personId: string, templates: NewTemplate[]) {
     await this.requirePerson(personId); // fails 'locked' before sealing, 'person-not-found' before any work
     const now = Date.now();
-    const records = this.newTemplates(personId, templates, now);
+    const records = this.newTemplates(personId, templates, now, await this.keepsThumbnails());
     const stored = await Promise.all(records.map((t) => this.storedTemplate(t)));
     await this.payloadWrite(['people', 'templates'], async (tx) => {
       const current = await tx.objectStore('people').get(personId);
@@ -579,7 +607,7 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   async createImportJob(sessionId: string) {
     const now = Date.now();
-    const job: ImportJobRecord = { id: crypto.randomUUID(), sessionId, createdAt: now, updatedAt: now, keep: false, expiresAt: null };
+    const job: ImportJobRecord = { id: crypto.randomUUID(), sessionId, createdAt: now, updatedAt: now, keep: false, purpose: null, retentionDays: null, expiresAt: null };
     await writeTransaction(this.db, ['importJobs'], async (tx) => {
       await tx.objectStore('importJobs').add(job);
     });
@@ -587,7 +615,9 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   async listImportJobs() {
-    return (await this.db.getAll('importJobs')).sort((a, b) => a.createdAt - b.createdAt);
+    // Records from before purposes existed lack the two fields.
+    return (await this.db.getAll('importJobs')).map((j) => ({ ...j, purpose: j.purpose ?? null, retentionDays: j.retentionDays ?? null }))
+      .sort((a, b) => a.createdAt - b.createdAt);
   }
 
   async importedFileKeys(jobId: string) {
@@ -598,8 +628,10 @@ class IndexedDbGalleryStore implements GalleryStore {
   async recordImportedFile(jobId: string, file: Omit<ImportFileRecord, 'jobId' | 'doneAt'>, faces: NewImportFace[]) {
     faces.forEach((f, i) => assertTemplate(f.embedding, `Face ${i + 1} of this photo was refused, so nothing of it was stored`));
     const now = Date.now();
+    const keep = await this.keepsThumbnails();
     const records: ImportFaceRecord[] = faces.map((f) => ({
       ...f, embedding: new Float32Array(f.embedding), id: crypto.randomUUID(), jobId, fileKey: file.fileKey, createdAt: now, groupId: null,
+      thumbnail: keep ? f.thumbnail : null,
     }));
     const stored = await Promise.all(records.map((r) => this.storedImportFace(r)));
     await this.payloadWrite(IMPORT_STORES, async (tx) => {
@@ -632,11 +664,12 @@ class IndexedDbGalleryStore implements GalleryStore {
     });
   }
 
-  async setImportKept(jobId: string, keep: boolean, now = Date.now()) {
+  async setImportKept(jobId: string, keeping: ImportKeeping | null, now = Date.now()) {
+    const valid = keeping && validKeeping(keeping);
     return writeTransaction(this.db, ['importJobs'], async (tx) => {
       const job = await tx.objectStore('importJobs').get(jobId);
       if (!job) throw importGone();
-      const updated = touchJob({ ...job, keep }, now);
+      const updated = touchJob({ ...job, keep: valid !== null, purpose: valid?.purpose ?? null, retentionDays: valid?.days ?? null }, now);
       await tx.objectStore('importJobs').put(updated);
       return updated;
     });
@@ -664,7 +697,7 @@ class IndexedDbGalleryStore implements GalleryStore {
     }));
     const templates = this.newTemplates(person.id, faces.map((f) => ({
       embedding: f.embedding, modelId, sourceName: f.fileName, box: f.box, quality: f.detectionScore, thumbnail: f.thumbnail,
-    })), now);
+    })), now, await this.keepsThumbnails());
     const updated = which === 'new' ? person : { ...person, updatedAt: now };
     const storedPerson = await this.storedPerson(updated);
     const storedTemplates = await Promise.all(templates.map((t) => this.storedTemplate(t)));
@@ -683,8 +716,10 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   async eraseStaleImports(liveSessions: ReadonlySet<string>, now = Date.now()) {
     return writeTransaction(this.db, IMPORT_STORES, async (tx) => {
+      // Kept only with a recorded purpose: a kept import without one (made before purposes were asked) is held
+      // for its session like any other.
       const stale = (await tx.objectStore('importJobs').getAll())
-        .filter((j) => (j.keep ? j.expiresAt !== null && j.expiresAt <= now : !liveSessions.has(j.sessionId)));
+        .filter((j) => (j.keep && j.purpose ? j.expiresAt !== null && j.expiresAt <= now : !liveSessions.has(j.sessionId)));
       for (const job of stale) await eraseImportIn(tx, job.id);
       return stale.length;
     });
@@ -780,6 +815,30 @@ class IndexedDbGalleryStore implements GalleryStore {
     }
   }
 
+  async eraseThumbnails() {
+    // Opened and re-encoded before the write (sealing cannot run inside it); a record changed meanwhile keeps its
+    // change and is caught by the next call (the setting is off by then, so new records carry none).
+    const templates = (await this.allTemplates()).filter((t) => t.thumbnail !== null);
+    const faces = (await Promise.all((await this.db.getAll('importFaces')).map((f) => this.importFace(f)))).filter((f) => f.thumbnail !== null);
+    const storedTemplates = await Promise.all(templates.map((t) => this.storedTemplate({ ...t, thumbnail: null })));
+    const storedFaces = await Promise.all(faces.map((f) => this.storedImportFace({ ...f, thumbnail: null })));
+    return this.payloadWrite(['templates', 'importFaces'], async (tx) => {
+      let erased = 0;
+      for (const t of storedTemplates) {
+        if (!(await tx.objectStore('templates').get(t.id))) continue; // erased meanwhile
+        await tx.objectStore('templates').put(t);
+        erased++;
+      }
+      for (const f of storedFaces) {
+        const current = await tx.objectStore('importFaces').get(f.id);
+        if (!current) continue;
+        await tx.objectStore('importFaces').put({ ...current, payload: f.payload });
+        erased++;
+      }
+      return erased;
+    });
+  }
+
   async preferences() {
     const stored = (await this.db.get('settings', 'preferences')) as GalleryPreferences | undefined;
     return { ...DEFAULT_PREFERENCES, ...stored };
@@ -837,7 +896,19 @@ async function eraseImportIn(tx: WriteTransaction, jobId: string): Promise<void>
 
 /** A kept import's time runs from its last change. */
 function touchJob(job: ImportJobRecord, now: number): ImportJobRecord {
-  return { ...job, updatedAt: now, expiresAt: job.keep ? now + KEPT_IMPORT_DAYS * DAY_MS : null };
+  const days = job.keep && job.purpose ? Math.min(job.retentionDays ?? KEPT_IMPORT_DAYS, KEPT_IMPORT_DAYS) : null;
+  return { ...job, updatedAt: now, expiresAt: days === null ? null : now + days * DAY_MS };
+}
+
+/** Bystanders consented to nothing: keeping their faces needs a stated purpose and at most KEPT_IMPORT_DAYS. */
+function validKeeping(keeping: ImportKeeping): ImportKeeping {
+  const purpose = typeof keeping.purpose === 'string' ? keeping.purpose.trim() : '';
+  if (!purpose) throw new FacelocalError('invalid-setting', 'Say why these unnamed faces are kept (a purpose), or let them go when this tab closes.');
+  if (purpose.length > MAX_PURPOSE_LENGTH) throw new FacelocalError('invalid-setting', `The purpose can be at most ${MAX_PURPOSE_LENGTH} characters long.`);
+  if (!Number.isInteger(keeping.days) || keeping.days < 1 || keeping.days > KEPT_IMPORT_DAYS) {
+    throw new FacelocalError('invalid-setting', `Unnamed faces can be kept for 1 to ${KEPT_IMPORT_DAYS} days, no longer.`);
+  }
+  return { purpose, days: keeping.days };
 }
 
 /** The three payload stores' records differ in type but share `id` and `payload`; put takes any of them. */
@@ -903,7 +974,7 @@ export const STORAGE_DESCRIPTION: {
     box: { what: 'where the face was in that photo', why: 'to show it', sealed: true },
     quality: { what: 'how confident the detector was', why: 'to spot poor photos', sealed: true },
     createdAt: { what: 'when the photo was added', why: 'to show it', sealed: false },
-    thumbnail: { what: 'a 96×96 picture of the face', why: 'so you can see who is enrolled', sealed: true },
+    thumbnail: { what: 'a 96×96 picture of the face, only when the gallery keeps thumbnails (a setting)', why: 'so you can see who is enrolled; without it the people list shows initials', sealed: true },
   },
   audit: {
     id: { what: 'a random identifier', why: 'to keep entries apart', sealed: false },
@@ -926,6 +997,8 @@ export const STORAGE_DESCRIPTION: {
     createdAt: { what: 'when the import started', why: 'to show it', sealed: false },
     updatedAt: { what: 'when the import last changed', why: 'a kept import is erased 30 days after its last change', sealed: false },
     keep: { what: 'whether you chose to keep the import beyond this session', why: 'unkept imports are erased when the session ends', sealed: false },
+    purpose: { what: 'why the unnamed faces of a kept import are kept, in the words of whoever kept them', why: 'faces of people who consented to nothing are kept only for a stated purpose', sealed: false },
+    retentionDays: { what: 'for how many days after its last change a kept import is kept (30 at most)', why: 'faces of people who have not consented are not kept for long', sealed: false },
     expiresAt: { what: 'when a kept import is erased', why: 'faces of people who have not consented are not kept for long', sealed: false },
   },
   importFiles: {
@@ -946,7 +1019,7 @@ export const STORAGE_DESCRIPTION: {
     box: { what: 'where the face was in that photo', why: 'to show it', sealed: true },
     detectionScore: { what: 'how confident the detector was', why: 'to spot poor faces', sealed: true },
     embedding: { what: '512 numbers describing the face (a biometric template)', why: 'to group faces by person and, with consent, enrol them', sealed: true },
-    thumbnail: { what: 'a 96×96 picture of the face', why: 'so you can see and name each group', sealed: true },
+    thumbnail: { what: 'a 96×96 picture of the face, only when the gallery keeps thumbnails (otherwise held in the tab\'s memory only)', why: 'so you can see and name each group', sealed: true },
   },
   tombstones: {
     key: { what: 'a one-way hash (SHA-256) of the random id of a person who withdrew or was erased; no name, no face data', why: 'so an older export cannot bring them back; kept when everything else is erased', sealed: false },

@@ -1,13 +1,22 @@
-// Your data: export and import, encryption at rest, the audit log, erase everything, and what is stored and why.
+// Your data: export and import, encryption at rest, face thumbnails, unnamed faces held, the audit log, paperwork,
+// erase everything, and what is stored and why.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { AUDIT_ACTION_LABELS, FacelocalError, type AuditEntry, type Matcher } from '../index';
+import { AUDIT_ACTION_LABELS, FacelocalError, type AuditEntry, type HeldImport, type Matcher, type PaperworkKind } from '../index';
+import { THUMBNAIL_CHOICES } from './thumbnail-choice';
 
 /** The stores in words (the table below shows what each holds, not how the code names it). */
 const STORE_LABELS: Record<string, string> = {
   people: 'Each person', templates: 'Each face template', audit: 'The audit log', settings: 'Settings',
   importJobs: 'Each photo library import', importFiles: 'Each photo read by an import', importFaces: 'Each face found by an import',
+  preferences: 'Gallery choices', tombstones: 'Each tombstone',
 };
+
+const PAPERWORK: { kind: PaperworkKind; label: string; about: string }[] = [
+  { kind: 'record-of-processing', label: 'Record of processing', about: 'what is processed, why, for how long, where, and how it is protected (GDPR Art. 30)' },
+  { kind: 'dpia-starter', label: 'DPIA starter', about: 'a data protection impact assessment to complete before relying on face recognition (GDPR Art. 35)' },
+  { kind: 'accuracy-and-limits', label: 'Accuracy and limits', about: 'the measured accuracy, the thresholds this gallery applies, intended use and known limits' },
+];
 
 /** "createdAt" -> "created at": a field's code name read as words. */
 function fieldWords(field: string): string {
@@ -50,10 +59,14 @@ export class DataPanel extends LitElement {
   @state() private confirmErase = false;
   @state() private autoLock: { idleMs: number | null; whenHidden: boolean } = { idleMs: null, whenHidden: false };
   @state() private persistence: { persisted: boolean | null; message: string } | null = null;
+  @state() private thumbnails: 'keep' | 'drop' | null | undefined = undefined;
+  @state() private held: HeldImport[] = [];
 
   connectedCallback(): void {
     super.connectedCallback();
     void this.loadAudit();
+    void this.matcher.thumbnailSetting().then((t) => (this.thumbnails = t), () => undefined);
+    void this.matcher.imports.held().then((h) => (this.held = h), () => undefined);
     void this.matcher.autoLockSetting().then((s) => (this.autoLock = s), () => undefined);
     void this.matcher.storagePersistence().then((p) => (this.persistence = p), () => undefined);
   }
@@ -64,6 +77,25 @@ export class DataPanel extends LitElement {
       await this.matcher.setAutoLock(setting);
       this.autoLock = setting;
       return setting.idleMs === null && !setting.whenHidden ? 'The gallery no longer locks by itself.' : 'Auto-lock saved for every tab of this gallery.';
+    });
+  }
+
+  private setThumbnails(choice: 'keep' | 'drop') {
+    return this.run(async () => {
+      const { erased } = await this.matcher.setThumbnails(choice);
+      this.thumbnails = choice;
+      return choice === 'drop'
+        ? `Templates only from now on: ${erased} face thumbnail${erased === 1 ? '' : 's'} erased from this device.`
+        : 'A face thumbnail will be kept beside each new template.';
+    });
+  }
+
+  /** Generated on this device and saved as a file; nothing is sent anywhere. */
+  private savePaperwork(kind: PaperworkKind, as: 'md' | 'html') {
+    return this.run(async () => {
+      const doc = await this.matcher.paperwork(kind);
+      saveFile(as === 'md' ? new Blob([doc.markdown], { type: 'text/markdown' }) : new Blob([doc.html], { type: 'text/html' }), `${doc.fileStem}.${as}`);
+      return `${doc.title} saved to this device's downloads${as === 'html' ? ' (open it and print it, or save it as PDF)' : ''}.`;
     });
   }
 
@@ -172,6 +204,36 @@ export class DataPanel extends LitElement {
                   <input type="password" data-testid="new-passphrase-again" minlength="8" autocomplete="new-password" /></label>
               </div>
               <button type="button" data-testid="enable-encryption" ?disabled=${this.busy} @click=${this.enableEncryption}>Encrypt the gallery</button>`}
+      </section>
+      <section>
+        <h3>Face thumbnails</h3>
+        <p data-testid="thumbnails-setting" data-value=${String(this.thumbnails ?? 'unknown')}>${this.thumbnails === 'drop'
+          ? 'Templates only: no picture of any face is kept; the people list shows initials.'
+          : this.thumbnails === 'keep' ? 'Kept: a small picture of each enrolled face is kept beside its template.' : 'Not chosen yet: thumbnails are kept until you choose.'}</p>
+        <div class="row">${THUMBNAIL_CHOICES.map((c) => html`<button type="button" class=${this.thumbnails === c.value ? '' : 'secondary'} data-testid="thumbnails-${c.value}"
+          ?disabled=${this.busy || this.thumbnails === c.value} @click=${() => this.setThumbnails(c.value)} title=${c.means}>${c.label}</button>`)}</div>
+        <ul class="plain small">${THUMBNAIL_CHOICES.map((c) => html`<li><strong>${c.label}:</strong> ${c.means}</li>`)}</ul>
+      </section>
+      <section>
+        <h3>Unnamed faces from photo-library imports</h3>
+        ${this.held.length === 0
+          ? html`<p data-testid="held-none">None: no photo-library import holds faces on this device.</p>`
+          : html`<p>Faces of people who have not consented, found by imports. Each is erased when the tab that imported it closes, unless it was kept for a stated purpose (30 days at most).</p>
+            <table data-testid="held-imports"><thead><tr><th>Import</th><th>Faces</th><th>Kept</th></tr></thead><tbody>
+            ${this.held.map((h) => html`<tr data-testid="held-import" data-kept=${String(h.keep)} data-faces=${h.faces}>
+              <td data-label="Import">${new Date(h.createdAt).toLocaleString()}, ${h.photosRead} photo${h.photosRead === 1 ? '' : 's'} read</td>
+              <td data-label="Faces">${h.faces}</td>
+              <td data-label="Kept">${h.keep
+                ? html`for <span data-testid="held-purpose">${h.purpose}</span>, until ${h.expiresAt ? new Date(h.expiresAt).toISOString().slice(0, 10) : '?'} (${h.retentionDays} days after its last change)`
+                : h.thisSession ? 'only until this tab closes' : 'only until the tab that imported them closes'}</td></tr>`)}
+            </tbody></table>`}
+      </section>
+      <section>
+        <h3>Paperwork</h3>
+        <p>Written on this device from this gallery's real configuration and the measured benchmark figures; nothing is sent anywhere.</p>
+        <ul class="plain">${PAPERWORK.map((p) => html`<li class="row" data-testid="paperwork-${p.kind}"><span><strong>${p.label}</strong>: ${p.about}</span>
+          <button type="button" class="secondary" data-testid="paperwork-${p.kind}-md" ?disabled=${this.busy} @click=${() => this.savePaperwork(p.kind, 'md')}>Markdown</button>
+          <button type="button" class="secondary" data-testid="paperwork-${p.kind}-html" ?disabled=${this.busy} @click=${() => this.savePaperwork(p.kind, 'html')}>Printable page</button></li>`)}</ul>
       </section>
       <section>
         <h3>Audit log (kept for a year)</h3>

@@ -5,6 +5,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { EnrolledLookAlike, ImportedFace } from '../index';
 import { panelStyles } from './shared-styles';
 import './consent-form';
+import './face-initials';
 import type { ConsentForm } from './consent-form';
 
 export interface GroupTarget { id: string; label: string }
@@ -47,7 +48,7 @@ export class ImportGroup extends LitElement {
     this.urls.clear();
   }
 
-  private urlOf(face: ImportedFace): string {
+  private urlOf(face: ImportedFace & { thumbnail: Blob }): string {
     let url = this.urls.get(face.id);
     if (!url) this.urls.set(face.id, (url = URL.createObjectURL(face.thumbnail)));
     return url;
@@ -109,7 +110,9 @@ export class ImportGroup extends LitElement {
         ${this.faces.map((f) => html`<div role="listitem">
           <button type="button" class="face" data-testid="import-face" data-face-id=${f.id} data-file=${f.fileName} aria-pressed=${String(this.selected.has(f.id))}
             title=${f.problem ?? f.fileName} @click=${() => this.toggle(f)}>
-            <img src=${this.urlOf(f)} alt="Face from ${f.fileName}" />
+            ${f.thumbnail
+              ? html`<img src=${this.urlOf(f as ImportedFace & { thumbnail: Blob })} alt="Face from ${f.fileName}" />`
+              : html`<face-initials name="?" .seed=${f.id} size="72" title="No picture kept (this gallery keeps no thumbnails)"></face-initials>`}
           </button>
           ${f.problem ? html`<span class="problem" data-testid="face-problem">${f.problem}</span>` : nothing}
         </div>`)}

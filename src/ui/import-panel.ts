@@ -161,11 +161,7 @@ export class ImportPanel extends LitElement {
       <h2>Faces grouped by person</h2>
       <p>${g.groups.length} group${g.groups.length === 1 ? '' : 's'}, ${g.unassigned.length} face${g.unassigned.length === 1 ? '' : 's'} in no group,
         ${g.poor.length} too poor to group. Groups are a guess: check them, fix them, then name a person only with their consent.</p>
-      <div class="row">
-        <label><input type="checkbox" data-testid="import-keep" .checked=${this.job?.keep ?? false} ?disabled=${this.busy}
-          @change=${(e: Event) => { const keep = (e.target as HTMLInputElement).checked; void this.act(async () => { await imports.setKept(jobId, keep); this.job = this.job && { ...this.job, keep }; }); }} />
-          Keep these unnamed faces on this device for 30 days (otherwise they are erased when this tab closes)</label>
-      </div>
+      ${this.renderKeeping(jobId)}
       <div class="row">
         <button type="button" data-testid="merge-groups" ?disabled=${this.busy}
           @click=${() => this.selectedGroups.size < 2
@@ -188,12 +184,45 @@ export class ImportPanel extends LitElement {
       </div>`;
   }
 
+  /**
+   * Unnamed faces are of people who consented to nothing: held for this tab only, unless whoever imports them records
+   * why and for how long (30 days at most).
+   */
+  private renderKeeping(jobId: string) {
+    const job = this.job;
+    if (job?.keep) {
+      return html`<div class="message info" data-testid="import-kept">These unnamed faces are kept until ${job.expiresAt ? new Date(job.expiresAt).toISOString().slice(0, 10) : '?'}
+          (${job.retentionDays} day${job.retentionDays === 1 ? '' : 's'} after the last change) for: ${job.purpose}
+        <button type="button" class="secondary" data-testid="import-unkeep" ?disabled=${this.busy} @click=${() => this.setKeeping(jobId, null)}>Hold them for this tab only</button></div>`;
+    }
+    return html`<fieldset data-testid="import-keeping"><legend>Unnamed faces are erased when this tab closes</legend>
+      <p class="small">They are faces of people who have not consented. To keep them longer (at most 30 days), say why.</p>
+      <div class="row">
+        <label>Why keep them <input type="text" data-testid="import-keep-purpose" maxlength="300" placeholder="e.g. to ask these people for consent at the next meeting" /></label>
+        <label>For <select data-testid="import-keep-days">${[1, 7, 14, 30].map((d) => html`<option value=${d} ?selected=${d === 7}>${d} day${d === 1 ? '' : 's'}</option>`)}</select></label>
+        <button type="button" class="secondary" data-testid="import-keep" ?disabled=${this.busy} @click=${() => this.keepFromForm(jobId)}>Keep them</button>
+      </div></fieldset>`;
+  }
+
+  private keepFromForm(jobId: string) {
+    const purpose = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=import-keep-purpose]')!.value;
+    const days = Number(this.renderRoot.querySelector<HTMLSelectElement>('[data-testid=import-keep-days]')!.value);
+    return this.setKeeping(jobId, { purpose, days });
+  }
+
+  private setKeeping(jobId: string, keeping: { purpose: string; days: number } | null) {
+    return this.act(async () => {
+      await this.matcher.imports.setKept(jobId, keeping);
+      this.job = (await this.matcher.imports.jobs()).find((j) => j.id === jobId) ?? null;
+    });
+  }
+
   render() {
     const p = this.progress;
     return html`
       <h2>Import a photo library</h2>
       <p>Choose photos or a folder: Facelocal reads only those, on this device, finds the faces and groups them by person.
-        No one is enrolled until you name a group and record that person's consent. Unnamed faces are held only while this tab is open, unless you choose to keep them.</p>
+        No one is enrolled until you name a group and record that person's consent. Unnamed faces are held only while this tab is open, unless you record why they are kept (30 days at most).</p>
       ${this.job && !this.running ? html`<p class="message info" data-testid="import-resume">
           An import of this session holds ${this.job.photosRead} photo${this.job.photosRead === 1 ? '' : 's'} and ${this.job.faces} face${this.job.faces === 1 ? '' : 's'}.
           Choosing photos adds them to it; photos it has already read are skipped, so an interrupted import resumes where it stopped.

@@ -7,6 +7,7 @@ import type { ConsentRecord, EnrolResult, EnrolledLookAlike, Matcher, Person } f
 import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import { saveReceipt } from './download';
+import { THUMBNAIL_CHOICES } from './thumbnail-choice';
 import './photo-picker';
 import './person-card';
 import './consent-form';
@@ -40,6 +41,8 @@ export class PeoplePanel extends LitElement {
   @state() private duplicate: { lookAlike: EnrolledLookAlike; name: string; consent: ConsentRecord } | null = null;
   /** Whose photos the outcome lines are about ("added to …"). */
   @state() private resultFor = '';
+  /** The gallery's face-thumbnail choice; null: not made yet, so it is asked (first run). */
+  @state() private thumbnails: 'keep' | 'drop' | null | undefined = undefined;
 
   private onGalleryChanged = () => void this.refresh();
 
@@ -56,6 +59,7 @@ export class PeoplePanel extends LitElement {
 
   private async refresh() {
     try {
+      this.thumbnails = await this.matcher.thumbnailSetting();
       this.people = await this.matcher.listPeople();
       this.loaded = true;
     } catch (error) {
@@ -153,8 +157,28 @@ export class PeoplePanel extends LitElement {
     </div>`;
   }
 
+  private async chooseThumbnails(choice: 'keep' | 'drop') {
+    try {
+      await this.matcher.setThumbnails(choice);
+      this.thumbnails = choice;
+    } catch (error) {
+      this.message = messageFor(error);
+    }
+  }
+
+  /** First run: the gallery asks whether to keep pictures of faces at all, saying what each choice means. */
+  private renderThumbnailQuestion() {
+    return html`<section class="message info" data-testid="thumbnails-question" aria-label="Face thumbnails">
+      <p><strong>Keep pictures of faces?</strong> Facelocal recognises people from templates (numbers), not pictures. Choose what this gallery keeps (you can change it later in Your data):</p>
+      <ul class="plain">${THUMBNAIL_CHOICES.map((c) => html`<li><button type="button" class=${c.value === 'drop' ? '' : 'secondary'} data-testid="thumbnails-choose-${c.value}"
+        @click=${() => this.chooseThumbnails(c.value)}>${c.label}</button> ${c.means}</li>`)}</ul>
+      <p class="small">Until you choose, thumbnails are kept.</p>
+    </section>`;
+  }
+
   render() {
     return html`
+      ${this.thumbnails === null ? this.renderThumbnailQuestion() : nothing}
       <h2>Add a person</h2>
       <form @submit=${this.enrol} aria-label="Add a person">
         <div class="row">

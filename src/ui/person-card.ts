@@ -6,6 +6,7 @@ import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import { fileSafe, saveFile, saveReceipt } from './download';
 import './photo-picker';
+import './face-initials';
 import './consent-form';
 import type { ConsentForm } from './consent-form';
 
@@ -27,6 +28,8 @@ export class PersonCard extends LitElement {
   @property({ attribute: false }) matcher!: Matcher;
   @property({ attribute: false }) person!: Person;
   @state() private thumbnailUrl = '';
+  /** Set once the thumbnail was looked for: none then means the gallery keeps none (initials are shown). */
+  @state() private thumbnailChecked = false;
   @state() private mode: 'view' | 'rename' | 'confirm-delete' | 'confirm-withdraw' | 'add' | 'photos' | 'consent' | 'restrict' = 'view';
   @state() private photos: EnrolledPhoto[] = [];
   @state() private busy = false;
@@ -46,6 +49,7 @@ export class PersonCard extends LitElement {
     const blob = await this.matcher.thumbnail(this.person.id).catch(() => null);
     if (this.thumbnailUrl) URL.revokeObjectURL(this.thumbnailUrl);
     this.thumbnailUrl = blob ? URL.createObjectURL(blob) : '';
+    this.thumbnailChecked = true;
   }
 
   disconnectedCallback(): void {
@@ -92,7 +96,7 @@ export class PersonCard extends LitElement {
   private async showPhotos() {
     this.revokePhotoUrls();
     this.photos = await this.matcher.photosOf(this.person.id);
-    this.photoUrls = this.photos.map((ph) => URL.createObjectURL(ph.thumbnail));
+    this.photoUrls = this.photos.map((ph) => (ph.thumbnail ? URL.createObjectURL(ph.thumbnail) : ''));
     this.mode = 'photos';
   }
 
@@ -162,7 +166,9 @@ export class PersonCard extends LitElement {
     const p = this.person;
     return html`
       <div class="head">
-        ${this.thumbnailUrl ? html`<img src=${this.thumbnailUrl} alt=${p.name} />` : html`<div class="placeholder" aria-hidden="true"></div>`}
+        ${this.thumbnailUrl
+          ? html`<img src=${this.thumbnailUrl} alt=${p.name} data-testid="person-thumbnail" />`
+          : this.thumbnailChecked ? html`<face-initials .name=${p.name} .seed=${p.id}></face-initials>` : html`<div class="placeholder" aria-hidden="true"></div>`}
         <div>
           <div class="name" data-testid="person-name-label">${p.name}</div>
           <div data-testid="person-template-count">${p.templateCount} photo${p.templateCount === 1 ? '' : 's'}</div>
@@ -200,7 +206,9 @@ export class PersonCard extends LitElement {
       ${this.mode === 'photos'
         ? html`<ul class="plain" data-testid="photo-list">
             ${this.photos.map((ph, i) => html`<li class="row" data-testid="photo" data-template-id=${ph.templateId}>
-              <img class="photo" src=${this.photoUrls[i]} alt="Face from ${ph.sourceName}" data-testid="photo-thumbnail" />
+              ${this.photoUrls[i]
+                ? html`<img class="photo" src=${this.photoUrls[i]} alt="Face from ${ph.sourceName}" data-testid="photo-thumbnail" />`
+                : html`<face-initials .name=${p.name} .seed=${p.id} size="48"></face-initials>`}
               <span class="file">${ph.sourceName}</span>
               <button type="button" class="secondary" data-testid="remove-photo" ?disabled=${this.busy || this.photos.length === 1}
                 @click=${() => this.run(() => this.matcher.removePhoto(p.id, ph.templateId))}>Remove</button></li>`)}

@@ -217,8 +217,9 @@ describe('photo-library import', () => {
     await openImportTab(third);
     await third.setInputFiles('[data-testid=import-files]', [join(library, 'obama/obama1.jpg'), join(library, 'obama/obama2.jpg')]);
     await waitFinished(third);
-    await third.check('[data-testid=import-keep]');
-    await third.waitForTimeout(300);
+    await third.fill('[data-testid=import-keep-purpose]', 'to ask them for consent at the next meeting');
+    await third.click('[data-testid=import-keep]');
+    await third.locator('[data-testid=import-kept]').waitFor();
     await third.close();
     const fourth = await context.newPage();
     await fourth.goto(inject('baseUrl'));

