@@ -26,7 +26,20 @@ export interface ClusterOptions {
    */
   minLinkFraction?: number;
   method?: 'guarded' | 'dbscan';
+  /** What the user said (guarded linkage only; DBSCAN is kept for the benchmark's comparison and ignores them). */
+  constraints?: LinkConstraints;
 }
+
+/**
+ * The user's answers, as face indices. A must-link set ("Yes, same person") starts as one group; a cannot-link
+ * ("No, different people", "not this person") forbids any group holding a face of `a` and a face of `b`. Cannot-link
+ * wins: a must-link that would break one is not applied.
+ */
+export interface LinkConstraints {
+  mustLink: readonly (readonly number[])[];
+  cannotLink: readonly CannotLink[];
+}
+export interface CannotLink { a: readonly number[]; b: readonly number[] }
 
 export interface Clustering {
   /** Face indices per group, each ascending. */
@@ -161,7 +174,7 @@ export function clusterGraph(graph: FaceGraph, options: ClusterOptions, faces?: 
   const members = faces ?? Array.from({ length: graph.size }, (_, i) => i);
   const labels = (options.method ?? 'guarded') === 'dbscan'
     ? dbscanLabels(graph, members, options.threshold, options.minPoints ?? DEFAULT_MIN_POINTS)
-    : guardedLabels(graph, members, options.threshold, options.minLinkFraction ?? DEFAULT_MIN_LINK_FRACTION);
+    : guardedLabels(graph, members, options.threshold, options.minLinkFraction ?? DEFAULT_MIN_LINK_FRACTION, options.constraints);
   return fromLabels(members, labels, options.minPoints ?? DEFAULT_MIN_POINTS);
 }
 
@@ -170,9 +183,33 @@ class DisjointSets {
   private readonly parent = new Map<number, number>();
   readonly size = new Map<number, number>();
   readonly members = new Map<number, number[]>();
+  /** Per root: which sides of which cannot-link constraints its faces are on (bit 1: side a, bit 2: side b). */
+  private readonly sides = new Map<number, Map<number, number>>();
 
-  constructor(faces: readonly number[]) {
+  constructor(faces: readonly number[], cannotLink: readonly CannotLink[] = []) {
     for (const f of faces) { this.parent.set(f, f); this.size.set(f, 1); this.members.set(f, [f]); }
+    cannotLink.forEach(({ a, b }, c) => {
+      for (const [side, bit] of [[a, 1], [b, 2]] as const) {
+        for (const f of side) {
+          if (!this.parent.has(f)) continue;
+          const mine = this.sides.get(f) ?? new Map<number, number>();
+          mine.set(c, (mine.get(c) ?? 0) | bit);
+          this.sides.set(f, mine);
+        }
+      }
+    });
+  }
+
+  /** Whether joining the two sets would put both sides of a cannot-link constraint in one group. */
+  forbidden(ra: number, rb: number): boolean {
+    const x = this.sides.get(ra), y = this.sides.get(rb);
+    if (!x || !y) return false;
+    const [small, large] = x.size <= y.size ? [x, y] : [y, x];
+    for (const [c, bits] of small) {
+      const other = large.get(c);
+      if (other !== undefined && (bits | other) === 3) return true;
+    }
+    return false;
   }
 
   has(face: number): boolean {
@@ -203,6 +240,13 @@ class DisjointSets {
     if (ra === rb) return;
     if (this.sizeOf(ra) < this.sizeOf(rb)) [ra, rb] = [rb, ra];
     this.parent.set(rb, ra);
+    const sb = this.sides.get(rb);
+    if (sb) {
+      const sa = this.sides.get(ra) ?? new Map<number, number>();
+      for (const [c, bits] of sb) sa.set(c, (sa.get(c) ?? 0) | bits);
+      this.sides.set(ra, sa);
+      this.sides.delete(rb);
+    }
     this.size.set(ra, this.sizeOf(ra) + this.sizeOf(rb));
     this.membersOf(ra).push(...this.membersOf(rb));
     this.members.delete(rb);
@@ -210,12 +254,20 @@ class DisjointSets {
   }
 }
 
-function guardedLabels(graph: FaceGraph, faces: readonly number[], threshold: number, minLinkFraction: number): Map<number, number> {
-  const sets = new DisjointSets(faces);
+function guardedLabels(graph: FaceGraph, faces: readonly number[], threshold: number, minLinkFraction: number, constraints?: LinkConstraints): Map<number, number> {
+  const sets = new DisjointSets(faces, constraints?.cannotLink);
+  // "Yes, same person" first: those faces are one group whatever their links say.
+  for (const together of constraints?.mustLink ?? []) {
+    const inSet = together.filter((f) => sets.has(f));
+    for (let k = 1; k < inSet.length; k++) {
+      const r0 = sets.find(inSet[0]), rk = sets.find(inSet[k]);
+      if (r0 !== rk && !sets.forbidden(r0, rk)) sets.union(r0, rk);
+    }
+  }
   for (const { i, j } of graph.linksAtOrAbove(threshold)) {
     if (!sets.has(i) || !sets.has(j)) continue;
     const ri = sets.find(i), rj = sets.find(j);
-    if (ri === rj) continue;
+    if (ri === rj || sets.forbidden(ri, rj)) continue;
     const [small, other] = sets.sizeOf(ri) <= sets.sizeOf(rj) ? [ri, rj] : [rj, ri];
     // Cross links, counted from the smaller group's side.
     let cross = 0;
@@ -284,12 +336,14 @@ export interface GroupSuggestion {
 
 /**
  * The group a face (L2-normalised embedding) belongs to, by the same rule the clustering uses: it must match at
- * least `minLinkFraction` of the group's faces; among such groups, the highest mean similarity wins. Null: none.
+ * least `minLinkFraction` of the group's faces; among such groups (and those `allowed`: no cannot-link), the highest
+ * mean similarity wins. Null: none.
  */
-export function suggestGroupForFace(embedding: ArrayLike<number>, clustering: Clustering, embeddingOf: (face: number) => ArrayLike<number>, options: ClusterOptions): GroupSuggestion | null {
+export function suggestGroupForFace(embedding: ArrayLike<number>, clustering: Clustering, embeddingOf: (face: number) => ArrayLike<number>, options: ClusterOptions, allowed: (group: number) => boolean = () => true): GroupSuggestion | null {
   const minLinkFraction = options.minLinkFraction ?? DEFAULT_MIN_LINK_FRACTION;
   let best: GroupSuggestion | null = null;
   clustering.groups.forEach((members, group) => {
+    if (!allowed(group)) return;
     let sum = 0, max = -Infinity, matches = 0;
     for (const f of members) {
       const s = dot(embedding, embeddingOf(f));

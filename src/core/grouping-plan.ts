@@ -1,7 +1,7 @@
 // What grouping an import changes, pure: new faces join the existing group they match (so the user's merges, splits
 // and moves survive), the rest are clustered among themselves; a split re-clusters one group's faces. Runs in the
 // grouping worker: clustering thousands of faces is O(n²) and must not hold up the page.
-import { clusterFaces, suggestGroupForFace, DEFAULT_MIN_LINK_FRACTION, type ClusterOptions } from './clustering';
+import { clusterFaces, suggestGroupForFace, DEFAULT_MIN_LINK_FRACTION, type ClusterOptions, type LinkConstraints } from './clustering';
 
 export interface GroupingInput {
   /** Faces already in groups: their embeddings and group index (0..groupCount-1). */
@@ -11,6 +11,11 @@ export interface GroupingInput {
   loose: Float32Array[];
   /** The calibrated match threshold (cosine). */
   threshold: number;
+  /**
+   * The user's answers, over faces numbered grouped first (0..grouped.length-1), then loose: a loose face never joins
+   * a group it is cannot-linked with, and joins the group of a face it is must-linked with.
+   */
+  constraints?: LinkConstraints;
 }
 
 export interface GroupingPlan {
@@ -28,9 +33,32 @@ export function planGrouping(input: GroupingInput): GroupingPlan {
   const options = clusterOptions(input.threshold);
   const existing = { groups: Array.from({ length: input.groupCount }, () => [] as number[]), unassigned: [] };
   input.grouped.forEach((f, i) => existing.groups[f.group].push(i));
-  const joins = input.loose.map((embedding) => suggestGroupForFace(embedding, existing, (i) => input.grouped[i].embedding, options)?.group ?? null);
+  const G = input.grouped.length;
+  const groupOf = (face: number): number | null => (face < G ? input.grouped[face].group : null);
+  const cannotLink = input.constraints?.cannotLink ?? [];
+  const mustLink = input.constraints?.mustLink ?? [];
+  // Per loose face: the groups it must not join (the other side of a cannot-link holds one of their faces).
+  const forbidden = input.loose.map(() => new Set<number>());
+  for (const { a, b } of cannotLink) {
+    for (const [mine, theirs] of [[a, b], [b, a]]) {
+      const groups = theirs.map(groupOf).filter((g): g is number => g !== null);
+      for (const f of mine) if (f >= G && f - G < input.loose.length) for (const g of groups) forbidden[f - G].add(g);
+    }
+  }
+  const joins = input.loose.map((embedding, i) => {
+    // A "Yes" with a face already in a group takes the face there (unless a "No" says otherwise).
+    const told = mustLink.find((set) => set.includes(G + i))?.map(groupOf).find((g) => g !== null && g !== undefined);
+    if (told !== undefined && told !== null && !forbidden[i].has(told)) return told;
+    return suggestGroupForFace(embedding, existing, (k) => input.grouped[k].embedding, options, (g) => !forbidden[i].has(g))?.group ?? null;
+  });
   const stillLoose = joins.flatMap((g, i) => (g === null ? [i] : []));
-  const clustering = clusterFaces(stillLoose.map((i) => input.loose[i]), options);
+  const position = new Map(stillLoose.map((i, k) => [G + i, k]));
+  const local = (faces: readonly number[]) => faces.flatMap((f) => (position.has(f) ? [position.get(f)!] : []));
+  const constraints: LinkConstraints = {
+    mustLink: mustLink.map(local).filter((set) => set.length > 1),
+    cannotLink: cannotLink.map(({ a, b }) => ({ a: local(a), b: local(b) })).filter(({ a, b }) => a.length > 0 && b.length > 0),
+  };
+  const clustering = clusterFaces(stillLoose.map((i) => input.loose[i]), { ...options, constraints });
   return { joins, newGroups: clustering.groups.map((members) => members.map((m) => stillLoose[m])) };
 }
 

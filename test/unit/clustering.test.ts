@@ -165,3 +165,34 @@ describe('clusterQuality', () => {
     expect(() => clusterQuality({ groups: [[0, 1]], unassigned: [] }, ['a', 'a', 'b'])).toThrow(/every face/);
   });
 });
+
+describe('clustering with the user\'s answers (constraints)', () => {
+  it('never puts both sides of a cannot-link in one group, however strongly they match', () => {
+    // Two look-alikes: one tight cluster that would be one group of 6.
+    const { vectors } = syntheticPeople([6], 512, 21);
+    expect(clusterFaces(vectors, { threshold: THRESHOLD }).groups).toEqual([[0, 1, 2, 3, 4, 5]]);
+    const result = clusterFaces(vectors, { threshold: THRESHOLD, constraints: { mustLink: [], cannotLink: [{ a: [0, 1, 2], b: [3] }] } });
+    for (const g of result.groups) expect(g.some((f) => f <= 2) && g.includes(3)).toBe(false);
+    expect(result.groups[0]).toEqual([0, 1, 2, 4, 5]); // the rest still group
+  });
+
+  it('keeps must-linked faces together even when they do not match, unless a cannot-link forbids it', () => {
+    const { vectors } = syntheticPeople([3, 3], 512, 22);
+    const plain = clusterFaces(vectors, { threshold: THRESHOLD });
+    expect(plain.groups).toEqual([[0, 1, 2], [3, 4, 5]]);
+    const together = clusterFaces(vectors, { threshold: THRESHOLD, constraints: { mustLink: [[0, 3]], cannotLink: [] } });
+    expect(together.groups.some((g) => g.includes(0) && g.includes(3))).toBe(true);
+    // A "Yes" on two groups links all their faces: one group.
+    expect(clusterFaces(vectors, { threshold: THRESHOLD, constraints: { mustLink: [[0, 1, 2, 3, 4, 5]], cannotLink: [] } }).groups).toEqual([[0, 1, 2, 3, 4, 5]]);
+    const refused = clusterFaces(vectors, { threshold: THRESHOLD, constraints: { mustLink: [[0, 3]], cannotLink: [{ a: [1], b: [4] }] } });
+    for (const g of refused.groups) expect(g.includes(1) && g.includes(4)).toBe(false);
+  });
+
+  it('leaves out of a group, in suggestGroupForFace, the groups it is told not to join', () => {
+    const { vectors } = syntheticPeople([4], 512, 23);
+    const clustering = clusterFaces(vectors.slice(0, 3), { threshold: THRESHOLD });
+    const opts = { threshold: THRESHOLD };
+    expect(suggestGroupForFace(vectors[3], clustering, (i) => vectors[i], opts)?.group).toBe(0);
+    expect(suggestGroupForFace(vectors[3], clustering, (i) => vectors[i], opts, (g) => g !== 0)).toBeNull();
+  });
+});

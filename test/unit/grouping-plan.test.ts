@@ -42,3 +42,27 @@ describe('grouping plan', () => {
     expect(planSplit(one, THRESHOLD).flat().sort()).toEqual([0, 1, 2, 3]); // tight faces stay together even when stricter
   });
 });
+
+describe('grouping plan with the user\'s answers', () => {
+  it('does not regroup a face removed from a group ("not this person") with it, nor with its look-alikes', () => {
+    const all = faces(2, 4, 3);
+    const grouped = all.filter((f) => f.person === 0).slice(0, 3).map((f) => ({ embedding: f.embedding, group: 0 }));
+    const removed = all.filter((f) => f.person === 0)[3];
+    const input = { grouped, groupCount: 1, loose: [removed.embedding], threshold: THRESHOLD };
+    expect(planGrouping(input).joins).toEqual([0]); // without the answer it would go straight back
+    // Face 3 (the first loose one) was removed from group 0, whose faces are 0..2.
+    const told = planGrouping({ ...input, constraints: { mustLink: [], cannotLink: [{ a: [3], b: [0, 1, 2] }] } });
+    expect(told.joins).toEqual([null]);
+    expect(told.newGroups).toEqual([]);
+  });
+
+  it('takes a loose face to the group of a face it is must-linked with, and keeps cannot-links among new groups', () => {
+    const all = faces(2, 3, 4);
+    const grouped = all.filter((f) => f.person === 0).map((f) => ({ embedding: f.embedding, group: 0 }));
+    const loose = all.filter((f) => f.person === 1).map((f) => f.embedding);
+    const yes = planGrouping({ grouped, groupCount: 1, loose, threshold: THRESHOLD, constraints: { mustLink: [[0, 3]], cannotLink: [] } });
+    expect(yes.joins).toEqual([0, null, null]);
+    const no = planGrouping({ grouped: [], groupCount: 0, loose, threshold: THRESHOLD, constraints: { mustLink: [], cannotLink: [{ a: [0], b: [1] }] } });
+    for (const g of no.newGroups) expect(g.includes(0) && g.includes(1)).toBe(false);
+  });
+});

@@ -1,0 +1,84 @@
+// "Same person?" suggestions, pure: pairs of clusters (groups, or faces in no group) whose closest faces are near the
+// match threshold but were not grouped, most likely first. Answering them is how a person fixes one person split
+// over many groups without merging one at a time; a pair the user said No to (a cannot-link) is never offered.
+import { FaceGraph, type CannotLink } from './clustering';
+
+export interface SamePersonInput {
+  /** Face indices per cluster: each group, and each face in no group on its own. */
+  clusters: readonly (readonly number[])[];
+  /** L2-normalised embeddings, indexed by face. */
+  embeddings: readonly Float32Array[];
+  /** The calibrated match threshold (cosine). */
+  threshold: number;
+  cannotLink?: readonly CannotLink[];
+  /** At most this many pairs. */
+  limit?: number;
+}
+
+export interface SamePersonPair {
+  /** Cluster indices, a < b. */
+  a: number;
+  b: number;
+  /** Cosine similarity of their closest faces. */
+  similarity: number;
+}
+
+/**
+ * How far below the threshold a pair is still offered. At the calibrated threshold a stranger pair matches 1 time in
+ * 1,000; this far below, strangers are common, so these are questions for a person, never merges.
+ */
+export const SUGGESTION_MARGIN = 0.12;
+export const DEFAULT_SUGGESTION_LIMIT = 50;
+
+/** The pairs, most similar closest faces first (ties by cluster index, so the order is deterministic). */
+export function samePersonPairs(input: SamePersonInput): SamePersonPair[] {
+  const { clusters, embeddings } = input;
+  if (embeddings.length === 0) return [];
+  const floor = input.threshold - SUGGESTION_MARGIN;
+  const clusterOf = new Int32Array(embeddings.length).fill(-1);
+  clusters.forEach((faces, c) => { for (const f of faces) clusterOf[f] = c; });
+  const graph = new FaceGraph(embeddings[0].length, floor, { capacity: embeddings.length });
+  graph.add(embeddings);
+  const best = new Map<number, number>(); // key a * C + b -> closest similarity
+  const C = clusters.length;
+  for (let i = 0; i < embeddings.length; i++) {
+    const ci = clusterOf[i];
+    if (ci < 0) continue;
+    const { face, similarity } = graph.linksOf(i);
+    for (let k = 0; k < face.length; k++) {
+      const cj = clusterOf[face[k]];
+      if (cj <= ci) continue; // each pair once, from its lower cluster; never within a cluster
+      const key = ci * C + cj;
+      if (similarity[k] > (best.get(key) ?? -Infinity)) best.set(key, similarity[k]);
+    }
+  }
+  const sidesOf = clusterSides(clusters, input.cannotLink ?? []);
+  const pairs: SamePersonPair[] = [];
+  for (const [key, similarity] of best) {
+    const a = Math.floor(key / C), b = key % C;
+    if (!refused(sidesOf[a], sidesOf[b])) pairs.push({ a, b, similarity });
+  }
+  pairs.sort((x, y) => y.similarity - x.similarity || x.a - y.a || x.b - y.b);
+  return pairs.slice(0, input.limit ?? DEFAULT_SUGGESTION_LIMIT);
+}
+
+/** Per cluster: constraint index -> which sides its faces are on (bit 1: a, bit 2: b). */
+function clusterSides(clusters: readonly (readonly number[])[], cannotLink: readonly CannotLink[]): Map<number, number>[] {
+  const clusterOf = new Map<number, number>();
+  clusters.forEach((faces, c) => faces.forEach((f) => clusterOf.set(f, c)));
+  const sides = clusters.map(() => new Map<number, number>());
+  cannotLink.forEach(({ a, b }, k) => {
+    for (const [side, bit] of [[a, 1], [b, 2]] as const) {
+      for (const f of side) {
+        const c = clusterOf.get(f);
+        if (c !== undefined) sides[c].set(k, (sides[c].get(k) ?? 0) | bit);
+      }
+    }
+  });
+  return sides;
+}
+
+function refused(x: Map<number, number>, y: Map<number, number>): boolean {
+  for (const [k, bits] of x) if (((y.get(k) ?? 0) | bits) === 3 && y.has(k)) return true;
+  return false;
+}
