@@ -314,6 +314,21 @@ export interface ImportRun {
   readonly done: Promise<import('./core/import-progress').ImportProgress>;
 }
 
+/** One side of a "Same person?" question. */
+export type SuggestionSide =
+  | { kind: 'group'; groupId: string; faces: ImportedFace[] }
+  | { kind: 'face'; face: ImportedFace }
+  | { kind: 'person'; personId: string; name: string };
+
+/** "Same person?": two groups (or a face in no group, or an enrolled person) that may be one person. */
+export interface SamePersonSuggestion {
+  /** A group or a face of the import. */
+  a: Exclude<SuggestionSide, { kind: 'person' }>;
+  b: SuggestionSide;
+  /** Cosine similarity of their closest faces (below the match threshold, or the grouping would have joined them). */
+  similarity: number;
+}
+
 /** Photo-library import and grouping by person. */
 export interface PhotoImports {
   /**
@@ -329,8 +344,18 @@ export interface PhotoImports {
   mergeGroups(jobId: string, groupIds: string[]): Promise<void>;
   /** Splits a group by re-grouping its faces more strictly; returns how many groups it became. */
   splitGroup(jobId: string, groupId: string): Promise<number>;
-  /** Moves faces to a group, together to a new group ('new'), or out of any group (null). */
+  /**
+   * Moves faces to a group, together to a new group ('new'), or out of any group (null). A face taken out of a group
+   * is remembered as not that person: no regroup puts it back.
+   */
   moveFaces(jobId: string, faceIds: string[], to: string | 'new' | null): Promise<void>;
+  /** "Same person?" questions, most likely first; a pair answered No is never asked again. */
+  suggestions(jobId: string, options?: { limit?: number }): Promise<SamePersonSuggestion[]>;
+  /**
+   * Answers one: Yes joins them (one group, kept together from then on; with an enrolled person, the faces become
+   * their templates); No is remembered, and no grouping ever joins them.
+   */
+  answerSuggestion(jobId: string, suggestion: SamePersonSuggestion, same: boolean): Promise<void>;
   /** Names a group with the person's consent: enrols them from its faces, which leave the import. */
   enrolGroup(jobId: string, groupId: string, person: { name: string; consent: ConsentRecord }): Promise<Person>;
   /** The group's faces are more photos of someone already enrolled: they become that person's templates. */

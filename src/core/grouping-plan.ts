@@ -53,7 +53,7 @@ export function planGrouping(input: GroupingInput): GroupingPlan {
   });
   const stillLoose = joins.flatMap((g, i) => (g === null ? [i] : []));
   const position = new Map(stillLoose.map((i, k) => [G + i, k]));
-  const local = (faces: readonly number[]) => faces.flatMap((f) => (position.has(f) ? [position.get(f)!] : []));
+  const local = (faces: readonly number[]) => faces.flatMap((f) => { const k = position.get(f); return k === undefined ? [] : [k]; });
   const constraints: LinkConstraints = {
     mustLink: mustLink.map(local).filter((set) => set.length > 1),
     cannotLink: cannotLink.map(({ a, b }) => ({ a: local(a), b: local(b) })).filter(({ a, b }) => a.length > 0 && b.length > 0),
@@ -72,4 +72,14 @@ export const splitThreshold = (threshold: number) => (threshold + 1) / 2;
 export function planSplit(faces: Float32Array[], threshold: number): number[][] {
   const parts = clusterFaces(faces, clusterOptions(threshold));
   return parts.groups.length > 1 ? parts.groups : clusterFaces(faces, clusterOptions(splitThreshold(threshold))).groups;
+}
+
+/** The user's answers (by face id) over faces numbered as `faceIds` is ordered; faces not among them are dropped. */
+export function indexConstraints(faceIds: readonly string[], answers: { mustLink: readonly (readonly string[])[]; cannotLink: readonly { a: readonly string[]; b: readonly string[] }[] }): LinkConstraints {
+  const index = new Map(faceIds.map((id, i) => [id, i]));
+  const local = (ids: readonly string[]) => ids.flatMap((id) => { const k = index.get(id); return k === undefined ? [] : [k]; });
+  return {
+    mustLink: answers.mustLink.map(local).filter((set) => set.length > 1),
+    cannotLink: answers.cannotLink.map(({ a, b }) => ({ a: local(a), b: local(b) })).filter(({ a, b }) => a.length > 0 && b.length > 0),
+  };
 }

@@ -140,6 +140,10 @@ class FaceMatcher implements Matcher {
       assertUnlocked: () => this.assertUnlocked(),
       lookAlike: (embeddings) => this.lookAlike(embeddings),
       grouping: () => (this.groupingWorker ??= startGroupingWorker()).api,
+      closestPerson: async (embedding) => {
+        const [best] = await this.index.search(embedding, 1);
+        return best ? { personId: best.personId, name: this.names.get(best.personId) ?? '?', score: best.score } : null;
+      },
     });
   }
 

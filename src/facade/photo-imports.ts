@@ -7,7 +7,10 @@ import { fileKey, importProgress, type ImportCounts, type ImportProgress } from 
 import { enrolmentProblem } from '../core/face-quality';
 import type { AuditAction } from '../core/audit';
 import type { ConsentRecord } from '../core/consent';
-import type { GalleryStore, ImportFaceRecord, ImportJobRecord, NewImportFace, PersonRecord, TemplateRecord } from '../store/gallery-store';
+import { NO_CONSTRAINTS, type GalleryStore, type ImportAnswer, type ImportConstraints, type ImportFaceRecord, type ImportJobRecord, type NewImportFace, type PersonRecord, type TemplateRecord } from '../store/gallery-store';
+import { indexConstraints } from '../core/grouping-plan';
+import { SUGGESTION_MARGIN } from '../core/same-person';
+import { present } from '../core/present';
 import type { AnalysedPhoto } from '../workers/worker-protocol';
 import type { TabSession } from './tab-session';
 import { sharedGalleryLock } from '../store/gallery-locks';
@@ -15,6 +18,7 @@ import type * as Comlink from 'comlink';
 import type { GroupingApi } from '../workers/grouping.worker';
 import {
   FacelocalError, type EnrolledLookAlike, type HeldImport, type ImportGroups, type ImportJob, type ImportRun, type ImportedFace, type Person, type PhotoImports,
+  type SamePersonSuggestion,
 } from '../types';
 
 export interface PhotoImportDeps {
@@ -32,6 +36,8 @@ export interface PhotoImportDeps {
   lookAlike(embeddings: Float32Array[]): Promise<EnrolledLookAlike | null>;
   /** The grouping worker (started on first use): clustering must not hold up the page. */
   grouping(): Comlink.Remote<GroupingApi>;
+  /** The enrolled person whose template is closest to this face (any score), if anyone is enrolled. */
+  closestPerson(embedding: Float32Array): Promise<{ personId: string; name: string; score: number } | null>;
 }
 
 
@@ -116,7 +122,13 @@ export class PhotoImporter implements PhotoImports {
       }
     }
     // Each group is checked against the people enrolled, so naming it cannot silently make a second record of someone.
-    const groups = (await Promise.all([...byGroup].map(async ([id, members]) => ({ id, faces: members, alreadyEnrolled: await this.deps.lookAlike(embeddings.get(id)!) }))))
+    const { notPerson } = await this.constraintsOf(jobId);
+    const lookAlike = async (members: ImportedFace[], id: string) => {
+      const found = await this.deps.lookAlike(embeddings.get(id) ?? []);
+      // "Not this person" sticks: a group said not to be someone is not offered as them again.
+      return found && !notPerson.some((n) => n.personId === found.personId && members.some((f) => n.faceIds.includes(f.id))) ? found : null;
+    };
+    const groups = (await Promise.all([...byGroup].map(async ([id, members]) => ({ id, faces: members, alreadyEnrolled: await lookAlike(members, id) }))))
       .sort((a, b) => b.faces.length - a.faces.length || a.id.localeCompare(b.id));
     return { jobId, groups, unassigned, poor };
   }
@@ -136,6 +148,8 @@ export class PhotoImporter implements PhotoImports {
       groupCount: groupIds.length,
       loose: loose.map((f) => f.embedding),
       threshold: this.deps.threshold,
+      // The user's answers bind every regroup: a face removed from a group never goes back by itself.
+      constraints: indexConstraints([...grouped, ...loose].map((f) => f.id), await this.constraintsOf(jobId)),
     });
     const assignments: { faceId: string; groupId: string | null }[] = [];
     plan.joins.forEach((g, i) => { if (g !== null) assignments.push({ faceId: loose[i].id, groupId: groupIds[g] }); });
@@ -146,12 +160,20 @@ export class PhotoImporter implements PhotoImports {
     if (assignments.length) await this.deps.store.setImportGroups(jobId, assignments);
   }
 
+  private async constraintsOf(jobId: string): Promise<ImportConstraints> {
+    const job = (await this.deps.store.listImportJobs()).find((j) => j.id === jobId);
+    if (!job) throw new FacelocalError('import-not-found', 'This import is no longer on this device (it was discarded or its session ended).');
+    return job.constraints ?? NO_CONSTRAINTS;
+  }
+
   async mergeGroups(jobId: string, groupIds: string[]): Promise<void> {
     this.deps.assertUnlocked();
     if (groupIds.length < 2) return;
-    const [into, ...others] = groupIds;
+    const into = groupIds[0];
     const faces = await this.deps.store.importFaces(jobId);
-    await this.deps.store.setImportGroups(jobId, faces.filter((f) => f.groupId !== null && others.includes(f.groupId)).map((f) => ({ faceId: f.id, groupId: into })));
+    // A merge by hand is a "Yes, same person": later grouping keeps them together.
+    const members = faces.filter((f) => f.groupId !== null && groupIds.includes(f.groupId));
+    await this.deps.store.setImportGroups(jobId, members.filter((f) => f.groupId !== into).map((f) => ({ faceId: f.id, groupId: into })), [{ kind: 'same', faceIds: members.map((f) => f.id) }]);
   }
 
   async splitGroup(jobId: string, groupId: string): Promise<number> {
@@ -171,8 +193,85 @@ export class PhotoImporter implements PhotoImports {
   async moveFaces(jobId: string, faceIds: string[], to: string | 'new' | null): Promise<void> {
     this.deps.assertUnlocked();
     const groupId = to === 'new' ? crypto.randomUUID() : to; // all of them into one new group
+    // "Not this person": each face taken out of a group is remembered as not the faces it leaves there.
+    const faces = await this.deps.store.importFaces(jobId);
+    const moving = new Set(faceIds);
+    const answers: ImportAnswer[] = [];
+    for (const from of new Set(faces.flatMap((f) => (moving.has(f.id) && f.groupId !== null && f.groupId !== groupId ? [f.groupId] : [])))) {
+      const leaving = faces.filter((f) => f.groupId === from && moving.has(f.id)).map((f) => f.id);
+      const staying = faces.filter((f) => f.groupId === from && !moving.has(f.id)).map((f) => f.id);
+      if (staying.length) answers.push({ kind: 'different', a: leaving, b: staying });
+    }
+    if (groupId !== null) {
+      const joined = faces.filter((f) => f.groupId === groupId).map((f) => f.id);
+      if (joined.length) answers.push({ kind: 'same', faceIds: [...faceIds, ...joined] });
+    }
     // One transaction: it fails whole (import-not-found) if a face has left the import meanwhile.
-    await this.deps.store.setImportGroups(jobId, faceIds.map((faceId) => ({ faceId, groupId })));
+    await this.deps.store.setImportGroups(jobId, faceIds.map((faceId) => ({ faceId, groupId })), answers);
+  }
+
+  async suggestions(jobId: string, options: { limit?: number } = {}): Promise<SamePersonSuggestion[]> {
+    this.deps.assertUnlocked();
+    const limit = options.limit ?? 20;
+    const faces = (await this.deps.store.importFaces(jobId)).filter((f) => !f.problem);
+    const constraints = await this.constraintsOf(jobId);
+    // Clusters: each group, then each face in no group on its own.
+    const groupIds = [...new Set(faces.flatMap((f) => (f.groupId === null ? [] : [f.groupId])))];
+    const clusters: ImportFaceRecord[][] = [...groupIds.map((id) => faces.filter((f) => f.groupId === id)), ...faces.filter((f) => f.groupId === null).map((f) => [f])];
+    const ordered = clusters.flat();
+    const position = new Map(ordered.map((f, i) => [f.id, i]));
+    const pairs = await this.deps.grouping().samePersonPairs({
+      clusters: clusters.map((c) => c.map((f) => present(position.get(f.id), 'a face\'s position'))),
+      embeddings: ordered.map((f) => f.embedding),
+      threshold: this.deps.threshold,
+      cannotLink: indexConstraints(ordered.map((f) => f.id), constraints).cannotLink,
+      limit,
+    });
+    const side = (c: ImportFaceRecord[]): SamePersonSuggestion['a'] => (c[0].groupId === null
+      ? { kind: 'face', face: toImportedFace(c[0], this.pictures) }
+      : { kind: 'group', groupId: c[0].groupId, faces: c.map((f) => toImportedFace(f, this.pictures)) });
+    const found: SamePersonSuggestion[] = pairs.map((p) => ({ a: side(clusters[p.a]), b: side(clusters[p.b]), similarity: p.similarity }));
+    // Group (or face) ↔ enrolled person: the closest template near the threshold, unless answered No before.
+    for (const c of clusters) {
+      let best: { personId: string; name: string; score: number } | null = null;
+      for (const f of c) {
+        const near = await this.deps.closestPerson(f.embedding);
+        if (near && (!best || near.score > best.score)) best = near;
+      }
+      if (!best || best.score < this.deps.threshold - SUGGESTION_MARGIN) continue;
+      const ids = new Set(c.map((f) => f.id));
+      if (constraints.notPerson.some((n) => n.personId === best.personId && n.faceIds.some((id) => ids.has(id)))) continue;
+      // A group the look-alike check already ties to this person is offered there ("add to…"), not asked again.
+      if (c[0].groupId !== null && (await this.deps.lookAlike(c.map((f) => f.embedding)))?.personId === best.personId) continue;
+      found.push({ a: side(c), b: { kind: 'person', personId: best.personId, name: best.name }, similarity: best.score });
+    }
+    return found.sort((x, y) => y.similarity - x.similarity).slice(0, limit);
+  }
+
+  async answerSuggestion(jobId: string, suggestion: SamePersonSuggestion, same: boolean): Promise<void> {
+    this.deps.assertUnlocked();
+    const faceIdsOf = (s: SamePersonSuggestion['a']) => (s.kind === 'group' ? s.faces.map((f) => f.id) : [s.face.id]);
+    const a = faceIdsOf(suggestion.a);
+    const { b } = suggestion;
+    if (b.kind === 'person') {
+      if (!same) {
+        await this.deps.store.setImportGroups(jobId, [], [{ kind: 'not-person', faceIds: a, personId: b.personId }]);
+        return;
+      }
+      const saved = await this.deps.store.addFromImport(b.personId, a, this.deps.modelId);
+      await this.deps.audit('add-photos', `${saved.templates.length} added from a "same person?" answer`, b.personId);
+      this.deps.enrolled(saved.person, saved.templates);
+      return;
+    }
+    const bIds = faceIdsOf(b);
+    if (!same) {
+      await this.deps.store.setImportGroups(jobId, [], [{ kind: 'different', a, b: bIds }]);
+      return;
+    }
+    // Yes: one group (a group's id is kept; two loose faces get a new one), held together from now on.
+    const into = suggestion.a.kind === 'group' ? suggestion.a.groupId : b.kind === 'group' ? b.groupId : crypto.randomUUID();
+    const all = [...a, ...bIds];
+    await this.deps.store.setImportGroups(jobId, all.map((faceId) => ({ faceId, groupId: into })), [{ kind: 'same', faceIds: all }]);
   }
 
   async enrolGroup(jobId: string, groupId: string, person: { name: string; consent: ConsentRecord }): Promise<Person> {

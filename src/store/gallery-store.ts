@@ -72,7 +72,27 @@ export interface ImportJobRecord {
   retentionDays: number | null;
   /** When a kept import is erased; null while it is held for the session only. */
   expiresAt: number | null;
+  /** The user's answers about its faces, which grouping never breaks (absent on imports made before them). */
+  constraints: ImportConstraints;
 }
+
+/** Face ids of one import (and enrolled person ids) the user said are, or are not, one person. */
+export interface ImportConstraints {
+  /** "Yes, same person": each set stays in one group. */
+  mustLink: string[][];
+  /** "No, different people" / "not this person": no group holds a face of `a` and a face of `b`. */
+  cannotLink: { a: string[]; b: string[] }[];
+  /** These faces are not this enrolled person: never offered as them again. */
+  notPerson: { faceIds: string[]; personId: string }[];
+}
+
+/** One answer, stored with the group change it makes in one transaction. */
+export type ImportAnswer =
+  | { kind: 'same'; faceIds: string[] }
+  | { kind: 'different'; a: string[]; b: string[] }
+  | { kind: 'not-person'; faceIds: string[]; personId: string };
+
+export const NO_CONSTRAINTS: ImportConstraints = { mustLink: [], cannotLink: [], notPerson: [] };
 
 /** Keeping an import's unnamed faces beyond the session needs a reason and a time limit. */
 export interface ImportKeeping {
@@ -206,7 +226,7 @@ export interface GalleryStore {
   /** How many faces an import holds, without opening them. */
   countImportFaces(jobId: string): Promise<number>;
   /** Puts faces of an import in groups (null: out of any group), all at once; none if one has left the import. */
-  setImportGroups(jobId: string, assignments: { faceId: string; groupId: string | null }[]): Promise<void>;
+  setImportGroups(jobId: string, assignments: { faceId: string; groupId: string | null }[], answers?: ImportAnswer[]): Promise<void>;
   /** Keeps an import's faces beyond the session for a purpose and at most KEPT_IMPORT_DAYS, or back to session-only (null). */
   setImportKept(jobId: string, keeping: ImportKeeping | null, now?: number): Promise<ImportJobRecord>;
   discardImport(jobId: string): Promise<void>;
@@ -607,7 +627,7 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   async createImportJob(sessionId: string) {
     const now = Date.now();
-    const job: ImportJobRecord = { id: crypto.randomUUID(), sessionId, createdAt: now, updatedAt: now, keep: false, purpose: null, retentionDays: null, expiresAt: null };
+    const job: ImportJobRecord = { id: crypto.randomUUID(), sessionId, createdAt: now, updatedAt: now, keep: false, purpose: null, retentionDays: null, expiresAt: null, constraints: NO_CONSTRAINTS };
     await writeTransaction(this.db, ['importJobs'], async (tx) => {
       await tx.objectStore('importJobs').add(job);
     });
@@ -616,7 +636,7 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   async listImportJobs() {
     // Records from before purposes existed lack the two fields.
-    return (await this.db.getAll('importJobs')).map((j) => ({ ...j, purpose: j.purpose ?? null, retentionDays: j.retentionDays ?? null }))
+    return (await this.db.getAll('importJobs')).map((j) => ({ ...j, purpose: j.purpose ?? null, retentionDays: j.retentionDays ?? null, constraints: j.constraints ?? NO_CONSTRAINTS }))
       .sort((a, b) => a.createdAt - b.createdAt);
   }
 
@@ -654,13 +674,17 @@ class IndexedDbGalleryStore implements GalleryStore {
     return this.db.countFromIndex('importFaces', 'byJob', jobId);
   }
 
-  async setImportGroups(jobId: string, assignments: { faceId: string; groupId: string | null }[]) {
-    await writeTransaction(this.db, ['importFaces'], async (tx) => {
+  async setImportGroups(jobId: string, assignments: { faceId: string; groupId: string | null }[], answers: ImportAnswer[] = []) {
+    await writeTransaction(this.db, ['importFaces', 'importJobs'], async (tx) => {
       for (const { faceId, groupId } of assignments) {
         const face = await tx.objectStore('importFaces').get(faceId);
         if (!face || face.jobId !== jobId) throw importGone();
         await tx.objectStore('importFaces').put({ ...face, groupId });
       }
+      if (answers.length === 0) return;
+      const job = await tx.objectStore('importJobs').get(jobId);
+      if (!job) throw importGone();
+      await tx.objectStore('importJobs').put({ ...job, constraints: answers.reduce(withAnswer, job.constraints ?? NO_CONSTRAINTS) });
     });
   }
 
@@ -895,6 +919,31 @@ async function eraseImportIn(tx: WriteTransaction, jobId: string): Promise<void>
 }
 
 /** A kept import's time runs from its last change. */
+/**
+ * The constraints after one more answer. The latest answer wins: a "No" takes its faces out of any "Yes" that held
+ * both sides, so a face first merged and then removed is not pulled back; a "Yes" drops a "No" between its faces.
+ */
+function withAnswer(c: ImportConstraints, answer: ImportAnswer): ImportConstraints {
+  switch (answer.kind) {
+    case 'same': {
+      const faces = new Set(answer.faceIds);
+      // Sets sharing a face become one set, so a face is in at most one.
+      const touching = c.mustLink.filter((set) => set.some((f) => faces.has(f)));
+      for (const set of touching) for (const f of set) faces.add(f);
+      // ...and a "No" between these faces is overruled.
+      const cannotLink = c.cannotLink.filter(({ a, b }) => !(a.some((f) => faces.has(f)) && b.some((f) => faces.has(f))));
+      return { ...c, mustLink: [...c.mustLink.filter((set) => !touching.includes(set)), [...faces]], cannotLink };
+    }
+    case 'different': {
+      const a = new Set(answer.a), b = new Set(answer.b);
+      const mustLink = c.mustLink.map((set) => (set.some((f) => a.has(f)) && set.some((f) => b.has(f)) ? set.filter((f) => !a.has(f)) : set)).filter((set) => set.length > 1);
+      return { ...c, mustLink, cannotLink: [...c.cannotLink, { a: [...a], b: [...b] }] };
+    }
+    case 'not-person':
+      return { ...c, notPerson: [...c.notPerson, { faceIds: [...answer.faceIds], personId: answer.personId }] };
+  }
+}
+
 function touchJob(job: ImportJobRecord, now: number): ImportJobRecord {
   const days = job.keep && job.purpose ? Math.min(job.retentionDays ?? KEPT_IMPORT_DAYS, KEPT_IMPORT_DAYS) : null;
   return { ...job, updatedAt: now, expiresAt: days === null ? null : now + days * DAY_MS };
@@ -1000,6 +1049,7 @@ export const STORAGE_DESCRIPTION: {
     purpose: { what: 'why the unnamed faces of a kept import are kept, in the words of whoever kept them', why: 'faces of people who consented to nothing are kept only for a stated purpose', sealed: false },
     retentionDays: { what: 'for how many days after its last change a kept import is kept (30 at most)', why: 'faces of people who have not consented are not kept for long', sealed: false },
     expiresAt: { what: 'when a kept import is erased', why: 'faces of people who have not consented are not kept for long', sealed: false },
+    constraints: { what: 'which of its faces (by random identifier) you said are, or are not, the same person, or not an enrolled person', why: 'so grouping never undoes your answers and asks no question twice', sealed: false },
   },
   importFiles: {
     jobId: { what: 'which import read the photo', why: 'to erase it with its import', sealed: false },

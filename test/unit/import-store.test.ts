@@ -129,4 +129,30 @@ describe('import staging in the store', () => {
     await store.unlock('correct horse battery staple');
     expect((await store.importFaces(job.id))[0].fileName).toBe('album/photo-7.jpg');
   });
+
+  it('stores the user\'s answers with the group change they make, in one transaction, the latest answer winning', async () => {
+    const store = await fresh();
+    const job = await store.createImportJob('s');
+    const [a, b, c] = await store.recordImportedFile(job.id, { fileKey: 'k', faces: 3, error: null }, [face(1), face(2), face(3)]);
+    expect((await store.listImportJobs())[0].constraints).toEqual({ mustLink: [], cannotLink: [], notPerson: [] });
+    await store.setImportGroups(job.id, [{ faceId: a.id, groupId: 'g' }, { faceId: b.id, groupId: 'g' }, { faceId: c.id, groupId: 'g' }], [{ kind: 'same', faceIds: [a.id, b.id, c.id] }]);
+    // c taken out of the group: "not this person" takes it out of the "Yes" too.
+    await store.setImportGroups(job.id, [{ faceId: c.id, groupId: null }], [{ kind: 'different', a: [c.id], b: [a.id, b.id] }]);
+    let constraints = (await store.listImportJobs())[0].constraints;
+    expect(constraints.mustLink).toEqual([[a.id, b.id]]);
+    expect(constraints.cannotLink).toEqual([{ a: [c.id], b: [a.id, b.id] }]);
+    // A later "Yes" between them overrules the "No".
+    await store.setImportGroups(job.id, [], [{ kind: 'same', faceIds: [c.id, a.id] }, { kind: 'not-person', faceIds: [b.id], personId: 'p1' }]);
+    constraints = (await store.listImportJobs())[0].constraints;
+    expect(constraints.cannotLink).toEqual([]);
+    expect(constraints.mustLink.map((set) => [...set].sort())).toEqual([[a.id, b.id, c.id].sort()]);
+    expect(constraints.notPerson).toEqual([{ faceIds: [b.id], personId: 'p1' }]);
+    // A face gone from the import: nothing is written, the answer included.
+    await store.discardImport(job.id);
+    const job2 = await store.createImportJob('s');
+    const [d] = await store.recordImportedFile(job2.id, { fileKey: 'k', faces: 1, error: null }, [face(4)]);
+    const gone = await store.setImportGroups(job2.id, [{ faceId: a.id, groupId: null }], [{ kind: 'same', faceIds: [d.id, a.id] }]).catch((e: unknown) => e);
+    expect((gone as FacelocalError).code).toBe('import-not-found');
+    expect((await store.listImportJobs())[0].constraints.mustLink).toEqual([]);
+  });
 });
