@@ -143,6 +143,11 @@ export interface Person {
   expiresAt: number | null;
   /** Processing restricted (kept, never matched or shown as a result) since when and why; null: not restricted. */
   restriction: { since: number; reason: string } | null;
+  /**
+   * Every template of this person was made by another embedding model (listed), which the running one cannot be
+   * compared with: they are not recognised until photos are added again. Null: recognised as usual.
+   */
+  reenrol: { fromModels: string[] } | null;
 }
 
 /** One enrolled photo of a person (for rectification: remove a bad one). */

@@ -26,6 +26,7 @@ import type { ConsentReceipt } from '../core/consent-receipt';
 import { accuracyAndLimits, dpiaStarter, recordOfProcessing, type BenchmarkFigures, type CalibrationFacts, type GalleryFacts, type PaperworkDocument, type PaperworkKind } from '../core/paperwork';
 import benchmarkData from '../core/benchmark-figures.json';
 import { untilServiceWorkerControls } from './service-worker-gate';
+import { comparableTemplates, reenrolmentNeeded } from '../core/model-change';
 import {
   FacelocalError,
   personNotFound,
@@ -106,6 +107,8 @@ class FaceMatcher implements Matcher {
   /** Holds codes only past ~100,000 templates; `search` then re-ranks exactly from the store's embeddings. */
   private readonly index: TemplateIndex;
   private readonly names = new Map<string, string>();
+  /** People whose templates all come from another embedding model, and which (see core/model-change.ts). */
+  private reenrol = new Map<string, string[]>();
   private closed = false;
   private thresholdsFor: { size: number; thresholds: IdentificationThresholds } | undefined;
   private retentionTimer: ReturnType<typeof setInterval> | undefined;
@@ -133,6 +136,7 @@ class FaceMatcher implements Matcher {
       audit: (action, outcome, personId) => this.audit(action, outcome, personId),
       enrolled: (person, templates) => {
         this.names.set(person.id, person.name);
+        this.reenrol.delete(person.id);
         for (const t of templates) this.index.add({ templateId: t.id, personId: t.personId, embedding: t.embedding });
         this.announceChange();
         return toPerson(person, templates.length);
@@ -189,7 +193,10 @@ class FaceMatcher implements Matcher {
     // Restricted people stay out of the index and the names: nothing can match them or show them as a result.
     for (const p of await this.store.listPeople()) if (!p.restriction) this.names.set(p.id, p.name);
     let refused = 0;
-    for (const t of await this.store.allTemplates()) {
+    const templates = await this.store.allTemplates();
+    // Another model's templates are never compared with this one's embeddings: their people are asked to re-enrol.
+    this.reenrol = reenrolmentNeeded(templates, this.info.embedderModel);
+    for (const t of comparableTemplates(templates, this.info.embedderModel)) {
       if (!this.names.has(t.personId)) continue;
       // A broken template stored before the store checked them is left out of search, not allowed to stop the app.
       if (templateProblem(t.embedding)) refused++;
@@ -314,7 +321,8 @@ class FaceMatcher implements Matcher {
     if ((await this.store.getPerson(personId))?.restriction) throw new FacelocalError('restricted', 'Processing of this person is restricted: lift the restriction before adding photos.');
     if (!this.names.has(personId)) throw personNotFound();
     const read = await this.templatesFrom(photos);
-    const { outcomes, templates } = options.onlyIfAlike ? await this.onlyLookingLike(personId, read) : read;
+    // Re-enrolling after a model change: nothing of theirs can be compared yet, so "looks like them" cannot be asked.
+    const { outcomes, templates } = options.onlyIfAlike && !this.reenrol.has(personId) ? await this.onlyLookingLike(personId, read) : read;
     if (templates.length > 0) {
       this.indexTemplates(await this.store.addTemplates(personId, templates), outcomes);
       this.announceChange();
@@ -388,6 +396,7 @@ class FaceMatcher implements Matcher {
   private indexTemplates(saved: { id: string; personId: string; embedding: Float32Array }[], outcomes: EnrolPhotoOutcome[]): void {
     const accepted = outcomes.filter((o) => o.ok);
     saved.forEach((t, i) => {
+      this.reenrol.delete(t.personId); // a template of the running model: recognised again
       this.index.add({ templateId: t.id, personId: t.personId, embedding: t.embedding });
       accepted[i].templateId = t.id;
     });
@@ -445,13 +454,13 @@ class FaceMatcher implements Matcher {
 
   async listPeople(): Promise<Person[]> {
     this.assertUnlocked();
-    return (await this.store.listPeople()).map((p) => toPerson(p, p.templateCount));
+    return (await this.store.listPeople()).map((p) => toPerson(p, p.templateCount, this.reenrol.get(p.id)));
   }
 
   private async personWithCount(personId: string): Promise<Person> {
     const found = (await this.store.listPeople()).find((p) => p.id === personId);
     if (!found) throw personNotFound();
-    return toPerson(found, found.templateCount);
+    return toPerson(found, found.templateCount, this.reenrol.get(personId));
   }
 
   async renamePerson(personId: string, name: string): Promise<Person> {
@@ -486,7 +495,7 @@ class FaceMatcher implements Matcher {
     if (!(await this.store.getPerson(personId))?.restriction) return this.personWithCount(personId); // nothing to lift
     const person = await this.store.setRestriction(personId, null);
     this.names.set(personId, person.name);
-    for (const t of await this.store.templatesOf(personId)) this.index.add({ templateId: t.id, personId, embedding: t.embedding });
+    for (const t of comparableTemplates(await this.store.templatesOf(personId), this.info.embedderModel)) this.index.add({ templateId: t.id, personId, embedding: t.embedding });
     this.announceChange();
     await this.audit('lift-restriction', 'restriction lifted: matched again', personId);
     return this.personWithCount(personId);
@@ -774,8 +783,8 @@ class FaceMatcher implements Matcher {
   }
 }
 
-function toPerson(p: PersonRecord, templateCount: number): Person {
-  return { id: p.id, name: p.name, createdAt: p.createdAt, templateCount, consent: p.consent, expiresAt: p.expiresAt, restriction: p.restriction };
+function toPerson(p: PersonRecord, templateCount: number, reenrolFrom?: string[]): Person {
+  return { id: p.id, name: p.name, createdAt: p.createdAt, templateCount, consent: p.consent, expiresAt: p.expiresAt, restriction: p.restriction, reenrol: reenrolFrom ? { fromModels: reenrolFrom } : null };
 }
 
 function foundFace(face: AnalysedFace) {

@@ -32,7 +32,9 @@ async function init(baseUrl: string, backend: BackendChoice, tuning: EmbedderTun
     // The runtime's code, the model and the GPU probe load side by side.
     if (backend !== 'webgpu') void import('onnxruntime-web/wasm').catch(() => undefined);
     const [{ bytes, entry }, adapter] = await Promise.all([fetchVerifiedModel(baseUrl, 'faceEmbedder'), backend === 'wasm' ? null : gpuAdapter()]);
-    const model = `${entry.package}@${entry.version} ${entry.file}`;
+    // The id every template records: pre-processing other than the default makes other numbers, so it is part of it.
+    const preprocessing = [inputSpec.channelOrder !== EMBEDDER_INPUT.channelOrder ? inputSpec.channelOrder : '', flipAverage ? 'flip-average' : ''].filter(Boolean).join(', ');
+    const model = `${entry.package}@${entry.version} ${entry.file}${preprocessing ? ` (${preprocessing})` : ''}`;
     const realGpu = adapter !== null && !adapter.isFallback;
     if (backend === 'webgpu' || (backend === 'auto' && realGpu)) {
       const gpu = await tryWebGpu(baseUrl, bytes);
