@@ -32,22 +32,29 @@ export const DEFAULT_SUGGESTION_LIMIT = 50;
 
 /** The pairs, most similar closest faces first (ties by cluster index, so the order is deterministic). */
 export function samePersonPairs(input: SamePersonInput): SamePersonPair[] {
-  const { clusters, embeddings } = input;
+  const { embeddings } = input;
   if (embeddings.length === 0) return [];
-  const floor = input.threshold - SUGGESTION_MARGIN;
-  const clusterOf = new Int32Array(embeddings.length).fill(-1);
-  clusters.forEach((faces, c) => { for (const f of faces) clusterOf[f] = c; });
-  const graph = new FaceGraph(embeddings[0].length, floor, { capacity: embeddings.length });
+  const graph = new FaceGraph(embeddings[0].length, input.threshold - SUGGESTION_MARGIN, { capacity: embeddings.length });
   graph.add(embeddings);
+  return samePersonPairsIn(graph, input);
+}
+
+/** As samePersonPairs, over a graph that already holds the faces' links down to threshold - SUGGESTION_MARGIN. */
+export function samePersonPairsIn(graph: FaceGraph, input: Omit<SamePersonInput, 'embeddings'>): SamePersonPair[] {
+  const { clusters } = input;
+  if (graph.floor > input.threshold - SUGGESTION_MARGIN) throw new Error(`the graph holds links from ${graph.floor} only`);
+  const clusterOf = new Int32Array(graph.size).fill(-1);
+  clusters.forEach((faces, c) => { for (const f of faces) clusterOf[f] = c; });
+  const floor = input.threshold - SUGGESTION_MARGIN;
   const best = new Map<number, number>(); // key a * C + b -> closest similarity
   const C = clusters.length;
-  for (let i = 0; i < embeddings.length; i++) {
+  for (let i = 0; i < graph.size; i++) {
     const ci = clusterOf[i];
     if (ci < 0) continue;
     const { face, similarity } = graph.linksOf(i);
     for (let k = 0; k < face.length; k++) {
       const cj = clusterOf[face[k]];
-      if (cj <= ci) continue; // each pair once, from its lower cluster; never within a cluster
+      if (cj <= ci || similarity[k] < floor) continue; // each pair once, from its lower cluster; never within one
       const key = ci * C + cj;
       if (similarity[k] > (best.get(key) ?? -Infinity)) best.set(key, similarity[k]);
     }

@@ -28,7 +28,7 @@ export function startEmbedder(): SupervisedWorker<EmbedderApi> {
 
 export function startGroupingWorker(): SupervisedWorker<GroupingApi> {
   return supervise<GroupingApi>('facelocal-grouping', 'grouping', () => new Worker(new URL('../workers/grouping.worker.ts', import.meta.url), { type: 'module', name: 'facelocal-grouping' }),
-    ['planGrouping', 'planSplit']);
+    ['planGrouping', 'planSplit', 'samePersonPairs']);
 }
 
 interface Generation<Api> {
