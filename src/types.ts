@@ -148,6 +148,10 @@ export interface Person {
    * compared with: they are not recognised until photos are added again. Null: recognised as usual.
    */
   reenrol: { fromModels: string[] } | null;
+  /** Left out of the people list by choice (still recognised). */
+  hidden: boolean;
+  /** The enrolled photo chosen to represent them; null: the first with a picture. */
+  coverTemplateId: string | null;
 }
 
 /** One enrolled photo of a person (for rectification: remove a bad one). */
@@ -436,8 +440,12 @@ export interface Matcher {
   listPeople(): Promise<Person[]>;
   renamePerson(personId: string, name: string): Promise<Person>;
   deletePerson(personId: string): Promise<void>;
-  /** A small JPEG of the person's first enrolled face, for the UI; null if none. */
+  /** A small JPEG of the person's chosen photo (else their first with a picture), for the UI; null if none. */
   thumbnail(personId: string): Promise<Blob | null>;
+  /** Hides a person from the people list, or shows them again (they are still recognised). */
+  setHidden(personId: string, hidden: boolean): Promise<Person>;
+  /** Chooses which enrolled photo represents the person ('photo-not-found' if it is not theirs). */
+  setCoverPhoto(personId: string, templateId: string): Promise<Person>;
   photosOf(personId: string): Promise<EnrolledPhoto[]>;
   /** Rectification: removes one enrolled photo (its template and thumbnail). */
   removePhoto(personId: string, templateId: string): Promise<void>;

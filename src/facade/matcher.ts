@@ -472,6 +472,20 @@ class FaceMatcher implements Matcher {
     return this.personWithCount(personId);
   }
 
+  async setHidden(personId: string, hidden: boolean): Promise<Person> {
+    this.assertUnlocked();
+    await this.store.setHidden(personId, hidden);
+    this.announceChange();
+    return this.personWithCount(personId);
+  }
+
+  async setCoverPhoto(personId: string, templateId: string): Promise<Person> {
+    this.assertUnlocked();
+    await this.store.setCover(personId, templateId);
+    this.announceChange();
+    return this.personWithCount(personId);
+  }
+
   async updateConsent(personId: string, consent: ConsentRecord): Promise<Person> {
     this.assertUnlocked();
     const updated = await this.store.updateConsent(personId, consent);
@@ -574,7 +588,8 @@ class FaceMatcher implements Matcher {
 
   async thumbnail(personId: string): Promise<Blob | null> {
     this.assertUnlocked();
-    const first = (await this.store.templatesOf(personId)).find((t) => t.thumbnail);
+    const [person, templates] = await Promise.all([this.store.getPerson(personId), this.store.templatesOf(personId)]);
+    const first = templates.find((t) => t.id === person?.coverTemplateId && t.thumbnail) ?? templates.find((t) => t.thumbnail);
     return first?.thumbnail ? new Blob([first.thumbnail.bytes], { type: first.thumbnail.type }) : null;
   }
 
@@ -784,7 +799,7 @@ class FaceMatcher implements Matcher {
 }
 
 function toPerson(p: PersonRecord, templateCount: number, reenrolFrom?: string[]): Person {
-  return { id: p.id, name: p.name, createdAt: p.createdAt, templateCount, consent: p.consent, expiresAt: p.expiresAt, restriction: p.restriction, reenrol: reenrolFrom ? { fromModels: reenrolFrom } : null };
+  return { id: p.id, name: p.name, createdAt: p.createdAt, templateCount, consent: p.consent, expiresAt: p.expiresAt, restriction: p.restriction, reenrol: reenrolFrom ? { fromModels: reenrolFrom } : null, hidden: p.hidden, coverTemplateId: p.coverTemplateId };
 }
 
 function foundFace(face: AnalysedFace) {

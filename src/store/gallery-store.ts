@@ -28,6 +28,10 @@ export interface PersonRecord {
   importedFrom: string | null;
   /** Restriction of processing (GDPR Art. 18): kept, never matched, until lifted; null: not restricted. */
   restriction: Restriction | null;
+  /** Left out of the people list (still recognised: hiding is about what is shown, not a restriction). */
+  hidden: boolean;
+  /** The template whose photo represents the person; null: the first with a picture. */
+  coverTemplateId: string | null;
 }
 
 export interface Restriction {
@@ -140,7 +144,7 @@ export interface NewPerson {
 
 /** Secret parts, stored packed and (when encryption is on) sealed. */
 /** `restriction` is absent on records written before restriction existed. */
-type PersonSecret = Pick<PersonRecord, 'name' | 'consent'> & { restriction?: Restriction | null };
+type PersonSecret = Pick<PersonRecord, 'name' | 'consent'> & { restriction?: Restriction | null; hidden?: boolean; coverTemplateId?: string | null };
 type TemplateSecret = Omit<TemplateRecord, 'id' | 'personId' | 'createdAt'>;
 type Payload = { kind: 'plain'; bytes: Uint8Array } | { kind: 'sealed'; iv: Uint8Array<ArrayBuffer>; data: ArrayBuffer };
 
@@ -189,6 +193,10 @@ export interface GalleryStore {
   addPersonWithTemplates(person: NewPerson, templates: NewTemplate[]): Promise<{ person: PersonRecord; templates: TemplateRecord[] }>;
   addTemplates(personId: string, templates: NewTemplate[]): Promise<TemplateRecord[]>;
   renamePerson(id: string, name: string): Promise<PersonRecord>;
+  /** Shows or hides a person in the people list. */
+  setHidden(id: string, hidden: boolean): Promise<PersonRecord>;
+  /** Which of the person's photos represents them (one of their templates; 'photo-not-found' otherwise). */
+  setCover(id: string, templateId: string): Promise<PersonRecord>;
   /** Replaces the consent record (rectification, or a fresh consent to extend retention). */
   updateConsent(id: string, consent: ConsentRecord): Promise<PersonRecord>;
   /** Restricts processing of a person (kept, never matched) or lifts it (null). */
@@ -397,7 +405,7 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   private async person(stored: StoredPerson): Promise<PersonRecord> {
     const secret = await this.decode<PersonSecret>(stored.payload, `person:${stored.id}`);
-    return { id: stored.id, createdAt: stored.createdAt, updatedAt: stored.updatedAt, expiresAt: stored.expiresAt, importedFrom: stored.importedFrom ?? null, ...secret, restriction: secret.restriction ?? null };
+    return { id: stored.id, createdAt: stored.createdAt, updatedAt: stored.updatedAt, expiresAt: stored.expiresAt, importedFrom: stored.importedFrom ?? null, ...secret, restriction: secret.restriction ?? null, hidden: secret.hidden ?? false, coverTemplateId: secret.coverTemplateId ?? null };
   }
 
   private async template(stored: StoredTemplate): Promise<TemplateRecord> {
@@ -406,7 +414,7 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   private async storedPerson(p: PersonRecord): Promise<StoredPerson> {
-    const secret: PersonSecret = { name: p.name, consent: p.consent, restriction: p.restriction };
+    const secret: PersonSecret = { name: p.name, consent: p.consent, restriction: p.restriction, hidden: p.hidden, coverTemplateId: p.coverTemplateId };
     return { id: p.id, createdAt: p.createdAt, updatedAt: p.updatedAt, expiresAt: p.expiresAt, importedFrom: p.importedFrom, payload: await this.encode(secret, `person:${p.id}`) };
   }
 
@@ -434,7 +442,7 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   private newPerson(input: NewPerson, now: number): PersonRecord {
     const consent = validConsent(input.consent);
-    return { id: crypto.randomUUID(), name: validName(input.name), consent, createdAt: now, updatedAt: now, expiresAt: expiryOf(consent), importedFrom: null, restriction: null };
+    return { id: crypto.randomUUID(), name: validName(input.name), consent, createdAt: now, updatedAt: now, expiresAt: expiryOf(consent), importedFrom: null, restriction: null, hidden: false, coverTemplateId: null };
   }
 
   async addPersonWithTemplates(input: NewPerson, templates: NewTemplate[]) {
@@ -521,6 +529,18 @@ class IndexedDbGalleryStore implements GalleryStore {
     const valid = validConsent(consent);
     const person = await this.requirePerson(id);
     return this.replacePerson({ ...person, consent: valid, expiresAt: expiryOf(valid), updatedAt: Date.now() });
+  }
+
+  async setHidden(id: string, hidden: boolean) {
+    const person = await this.requirePerson(id);
+    return this.replacePerson({ ...person, hidden: hidden === true, updatedAt: Date.now() });
+  }
+
+  async setCover(id: string, templateId: string) {
+    const person = await this.requirePerson(id);
+    const template = await this.db.get('templates', templateId);
+    if (!template || template.personId !== id) throw photoNotFound();
+    return this.replacePerson({ ...person, coverTemplateId: templateId, updatedAt: Date.now() });
   }
 
   async setRestriction(id: string, restriction: Restriction | null) {
@@ -1012,6 +1032,8 @@ export const STORAGE_DESCRIPTION: {
     updatedAt: { what: 'when the person was last changed', why: 'to show it', sealed: false },
     expiresAt: { what: 'when retention ends', why: 'Facelocal erases the person then, even while the gallery is locked', sealed: false },
     restriction: { what: 'whether processing is restricted (since when, and why in the words of whoever asked)', why: 'a restricted person is kept but never matched or shown as a result until it is lifted', sealed: true },
+    hidden: { what: 'whether you hid the person from the people list', why: 'to show only the people you want to see', sealed: true },
+    coverTemplateId: { what: 'which of their photos you chose to represent them', why: 'to show that photo in the people list', sealed: true },
     importedFrom: { what: 'for a person imported from an export, a one-way hash of their id in that export', why: 'if they withdraw, that older export cannot bring them back either', sealed: false },
   },
   templates: {

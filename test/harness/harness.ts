@@ -6,6 +6,7 @@ import { crashWorkersForTests } from '../../src/facade/worker-clients';
 import { identificationThresholds } from '../../src/core/identity-rule';
 import type { ShippedCalibration } from '../../src/core/calibration';
 import calibrationData from '../../src/core/calibration-data.json';
+import { regroupProbe } from './regroup-probe';
 
 const calibration: ShippedCalibration = calibrationData;
 const thresholdsFor = (templates: number) =>
@@ -15,12 +16,12 @@ declare global {
   interface Window {
     facelocal: {
       openMatcher: typeof openMatcher; cosineSimilarity: typeof cosineSimilarity; thresholdsFor: typeof thresholdsFor;
-      crashWorker: typeof crashWorkersForTests;
+      crashWorker: typeof crashWorkersForTests; regroupProbe: typeof regroupProbe;
     };
     /** A matcher a test suite opened and keeps between its `page.evaluate` calls (set by the suite, not here). */
     matcher: Awaited<ReturnType<typeof openMatcher>>;
   }
 }
 
-window.facelocal = { openMatcher, cosineSimilarity, thresholdsFor, crashWorker: crashWorkersForTests };
+window.facelocal = { openMatcher, cosineSimilarity, thresholdsFor, crashWorker: crashWorkersForTests, regroupProbe };
 document.body.dataset.ready = 'true';

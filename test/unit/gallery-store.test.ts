@@ -322,3 +322,23 @@ describe('face thumbnails (data minimisation)', () => {
     expect((await store.templatesOf(bob.id))[0].embedding).toHaveLength(512); // nothing else changes
   });
 });
+
+describe('hiding a person and choosing the photo that represents them', () => {
+  it('keeps both (sealed with the person), and takes only one of their own photos as the cover', async () => {
+    const { factory, store } = await freshStore();
+    const { person, templates } = await store.addPersonWithTemplates(newPerson('Ada'), [template(1), template(2)]);
+    const other = await store.addPersonWithTemplates(newPerson('Bo'), [template(3)]);
+    expect(person).toMatchObject({ hidden: false, coverTemplateId: null });
+    await store.setHidden(person.id, true);
+    await store.setCover(person.id, templates[1].id);
+    expect((await rejection(store.setCover(person.id, other.templates[0].id))).code).toBe('photo-not-found');
+    expect((await rejection(store.setHidden('missing', true))).code).toBe('person-not-found');
+    await store.enableEncryption('correct horse battery staple', { N: 2 ** 10 });
+    store.close();
+    const reopened = await openGalleryStore({ name: 'test', idbFactory: factory });
+    await reopened.unlock('correct horse battery staple');
+    expect(await reopened.getPerson(person.id)).toMatchObject({ hidden: true, coverTemplateId: templates[1].id, name: 'Ada' });
+    await reopened.setHidden(person.id, false);
+    expect((await reopened.listPeople()).map((p) => [p.name, p.hidden])).toEqual([['Ada', false], ['Bo', false]]);
+  });
+});
