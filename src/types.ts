@@ -338,6 +338,15 @@ export interface SamePersonSuggestion {
   similarity: number;
 }
 
+/** Who a face in a found photo is: an enrolled person, an unnamed group of the import, or nobody known. */
+export type FaceWho = { kind: 'person'; personId: string; name: string } | { kind: 'group'; groupId: string } | null;
+
+/** A photo of the library with the people in it, found by `findPhotos` (the photo itself is not stored: the UI reads it again from the folder). */
+export interface FoundPhoto {
+  fileName: string;
+  faces: { box: Box; who: FaceWho }[];
+}
+
 /** Photo-library import and grouping by person. */
 export interface PhotoImports {
   /**
@@ -365,6 +374,11 @@ export interface PhotoImports {
    * their templates); No is remembered, and no grouping ever joins them.
    */
   answerSuggestion(jobId: string, suggestion: SamePersonSuggestion, same: boolean): Promise<void>;
+  /**
+   * The photos among `fileNames` (as the folder is picked again: relative paths) with all of / any of / none of these
+   * people (enrolled person ids or group ids of this import), each with its faces and who they are.
+   */
+  findPhotos(jobId: string, query: { allOf: string[]; anyOf: string[]; noneOf: string[] }, fileNames: string[]): Promise<FoundPhoto[]>;
   /** Names a group with the person's consent: enrols them from its faces, which leave the import. */
   enrolGroup(jobId: string, groupId: string, person: { name: string; consent: ConsentRecord }): Promise<Person>;
   /** The group's faces are more photos of someone already enrolled: they become that person's templates. */

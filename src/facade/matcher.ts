@@ -144,6 +144,7 @@ class FaceMatcher implements Matcher {
       assertUnlocked: () => this.assertUnlocked(),
       lookAlike: (embeddings) => this.lookAlike(embeddings),
       grouping: () => (this.groupingWorker ??= startGroupingWorker()).api,
+      shownPeople: async () => new Map(this.names),
       closestPerson: async (embedding) => {
         const [best] = await this.index.search(embedding, 1);
         return best ? { personId: best.personId, name: this.names.get(best.personId) ?? '?', score: best.score } : null;

@@ -18,8 +18,9 @@ import type * as Comlink from 'comlink';
 import type { GroupingApi } from '../workers/grouping.worker';
 import {
   FacelocalError, type EnrolledLookAlike, type HeldImport, type ImportGroups, type ImportJob, type ImportRun, type ImportedFace, type Person, type PhotoImports,
-  type SamePersonSuggestion,
+  type SamePersonSuggestion, type FoundPhoto, type FaceWho,
 } from '../types';
+import { photosMatching, type PeopleQuery } from '../core/photo-filter';
 
 export interface PhotoImportDeps {
   store: GalleryStore;
@@ -36,6 +37,8 @@ export interface PhotoImportDeps {
   lookAlike(embeddings: Float32Array[]): Promise<EnrolledLookAlike | null>;
   /** The grouping worker (started on first use): clustering must not hold up the page. */
   grouping(): Comlink.Remote<GroupingApi>;
+  /** Enrolled people who may be shown (not restricted), by id: their names. */
+  shownPeople(): Promise<Map<string, string>>;
   /** The enrolled person whose template is closest to this face (any score), if anyone is enrolled. */
   closestPerson(embedding: Float32Array): Promise<{ personId: string; name: string; score: number } | null>;
 }
@@ -246,6 +249,25 @@ export class PhotoImporter implements PhotoImports {
       found.push({ a: side(c), b: { kind: 'person', personId: best.personId, name: best.name }, similarity: best.score });
     }
     return found.sort((x, y) => y.similarity - x.similarity).slice(0, limit);
+  }
+
+  async findPhotos(jobId: string, query: PeopleQuery, fileNames: string[]): Promise<FoundPhoto[]> {
+    this.deps.assertUnlocked();
+    const wanted = new Set(fileNames);
+    const byPhoto = new Map<string, { box: FoundPhoto['faces'][number]['box']; who: FaceWho }[]>();
+    const add = (fileName: string, face: { box: FoundPhoto['faces'][number]['box']; who: FaceWho }) => {
+      if (wanted.has(fileName)) byPhoto.set(fileName, [...(byPhoto.get(fileName) ?? []), face]);
+    };
+    await this.constraintsOf(jobId); // the import must still be here
+    for (const f of await this.deps.store.importFaces(jobId)) add(f.fileName, { box: f.box, who: f.groupId === null ? null : { kind: 'group', groupId: f.groupId } });
+    // Named faces have left the import as templates, which keep the photo's name.
+    const people = await this.deps.shownPeople();
+    for (const t of await this.deps.store.allTemplates()) {
+      const name = people.get(t.personId);
+      if (name !== undefined) add(t.sourceName, { box: t.box, who: { kind: 'person', personId: t.personId, name } });
+    }
+    const photos = [...byPhoto].map(([fileName, faces]) => ({ fileName, faces, who: faces.flatMap((f) => (f.who ? [f.who.kind === 'person' ? f.who.personId : f.who.groupId] : [])) }));
+    return photosMatching(photos, query).sort((a, b) => a.fileName.localeCompare(b.fileName)).map(({ fileName, faces }) => ({ fileName, faces }));
   }
 
   async answerSuggestion(jobId: string, suggestion: SamePersonSuggestion, same: boolean): Promise<void> {

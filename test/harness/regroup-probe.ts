@@ -38,7 +38,7 @@ export async function regroupProbe(count: number, people = Math.round(count / 5)
     const importer = new PhotoImporter({
       store, session: { id: 'bench', liveSessions: async () => new Set(['bench']), release: () => undefined },
       threshold: calibrationData.threshold, modelId: 'bench', analyse: unused, embed: unused, audit: async () => undefined, enrolled: unused,
-      assertUnlocked: () => undefined, lookAlike: async () => null, grouping: () => grouping.api, closestPerson: async () => null,
+      assertUnlocked: () => undefined, lookAlike: async () => null, grouping: () => grouping.api, closestPerson: async () => null, shownPeople: async () => new Map(),
     });
     const regroup = await withLongTasks(() => importer.regroup(job.id));
     const suggestions = await withLongTasks(() => importer.suggestions(job.id));
