@@ -120,8 +120,8 @@ export class PhotoImporter implements PhotoImports {
       if (f.problem) poor.push(shown);
       else if (f.groupId === null) unassigned.push(shown);
       else {
-        byGroup.set(f.groupId, [...(byGroup.get(f.groupId) ?? []), shown]);
-        embeddings.set(f.groupId, [...(embeddings.get(f.groupId) ?? []), f.embedding]);
+        pushTo(byGroup, f.groupId, shown);
+        pushTo(embeddings, f.groupId, f.embedding);
       }
     }
     // Each group is checked against the people enrolled, so naming it cannot silently make a second record of someone.
@@ -146,8 +146,9 @@ export class PhotoImporter implements PhotoImports {
     const loose = faces.filter((f) => f.groupId === null);
     if (loose.length === 0) return;
     const groupIds = [...new Set(grouped.map((f) => f.groupId!))];
+    const groupIndex = new Map(groupIds.map((id, i) => [id, i]));
     const plan = await this.deps.grouping().planGrouping({
-      grouped: grouped.map((f) => ({ embedding: f.embedding, group: groupIds.indexOf(f.groupId!) })),
+      grouped: grouped.map((f) => ({ embedding: f.embedding, group: present(groupIndex.get(f.groupId!), 'a group\'s index') })),
       groupCount: groupIds.length,
       loose: loose.map((f) => f.embedding),
       threshold: this.deps.threshold,
@@ -219,8 +220,9 @@ export class PhotoImporter implements PhotoImports {
     const faces = (await this.deps.store.importFaces(jobId)).filter((f) => !f.problem);
     const constraints = await this.constraintsOf(jobId);
     // Clusters: each group, then each face in no group on its own.
-    const groupIds = [...new Set(faces.flatMap((f) => (f.groupId === null ? [] : [f.groupId])))];
-    const clusters: ImportFaceRecord[][] = [...groupIds.map((id) => faces.filter((f) => f.groupId === id)), ...faces.filter((f) => f.groupId === null).map((f) => [f])];
+    const byGroup = new Map<string, ImportFaceRecord[]>();
+    for (const f of faces) if (f.groupId !== null) pushTo(byGroup, f.groupId, f);
+    const clusters: ImportFaceRecord[][] = [...byGroup.values(), ...faces.filter((f) => f.groupId === null).map((f) => [f])];
     const ordered = clusters.flat();
     const position = new Map(ordered.map((f, i) => [f.id, i]));
     const pairs = await this.deps.grouping().samePersonPairs({
@@ -256,7 +258,7 @@ export class PhotoImporter implements PhotoImports {
     const wanted = new Set(fileNames);
     const byPhoto = new Map<string, { box: FoundPhoto['faces'][number]['box']; who: FaceWho }[]>();
     const add = (fileName: string, face: { box: FoundPhoto['faces'][number]['box']; who: FaceWho }) => {
-      if (wanted.has(fileName)) byPhoto.set(fileName, [...(byPhoto.get(fileName) ?? []), face]);
+      if (wanted.has(fileName)) pushTo(byPhoto, fileName, face);
     };
     await this.constraintsOf(jobId); // the import must still be here
     for (const f of await this.deps.store.importFaces(jobId)) add(f.fileName, { box: f.box, who: f.groupId === null ? null : { kind: 'group', groupId: f.groupId } });
@@ -453,6 +455,12 @@ class RunningImport implements ImportRun {
 function toImportedFace(f: ImportFaceRecord, pictures: ReadonlyMap<string, Blob>): ImportedFace {
   const thumbnail = f.thumbnail ? new Blob([f.thumbnail.bytes], { type: f.thumbnail.type }) : pictures.get(f.id) ?? null;
   return { id: f.id, fileName: f.fileName, box: f.box, thumbnail, problem: f.problem, groupId: f.groupId };
+}
+
+/** Appends to a list in a map (one pass over thousands of faces, not a copy per face). */
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value); else map.set(key, [value]);
 }
 
 function isWorkerCrash(error: unknown): error is FacelocalError {
