@@ -43,6 +43,8 @@ export class PeoplePanel extends LitElement {
   @state() private resultFor = '';
   /** The gallery's face-thumbnail choice; null: not made yet, so it is asked (first run). */
   @state() private thumbnails: 'keep' | 'drop' | null | undefined = undefined;
+  /** Hidden people are left out of the list unless asked for. */
+  @state() private showHidden = false;
 
   private onGalleryChanged = () => void this.refresh();
 
@@ -177,6 +179,7 @@ export class PeoplePanel extends LitElement {
   }
 
   render() {
+    const hidden = this.people.filter((p) => p.hidden);
     return html`
       ${this.thumbnails === null ? this.renderThumbnailQuestion() : nothing}
       <h2>Add a person</h2>
@@ -215,7 +218,11 @@ export class PeoplePanel extends LitElement {
                   type their name above, choose 2 or 3 photos of them alone, and record their consent.</p>
                   <p>Many photos to go through? The <em>Photo library</em> tab finds the faces in them and groups them by person first.</p></div>`
               : nothing}
-            ${repeat(this.people, (p) => `${p.id}:${p.name}:${p.templateCount}:${p.restriction !== null}`, (p) => html`<person-card data-testid="person" data-person-id=${p.id} data-name=${p.name} data-restricted=${String(p.restriction !== null)} .matcher=${this.matcher} .person=${p}></person-card>`)}
+            ${hidden.length
+              ? html`<label class="small"><input type="checkbox" data-testid="show-hidden" .checked=${this.showHidden} @change=${(e: Event) => (this.showHidden = (e.target as HTMLInputElement).checked)} />
+                  Show ${hidden.length} hidden ${hidden.length === 1 ? 'person' : 'people'}</label>`
+              : nothing}
+            ${repeat(this.showHidden ? this.people : this.people.filter((p) => !p.hidden), (p) => `${p.id}:${p.name}:${p.templateCount}:${p.restriction !== null}:${p.hidden}:${p.coverTemplateId}`, (p) => html`<person-card data-testid="person" data-person-id=${p.id} data-name=${p.name} data-restricted=${String(p.restriction !== null)} .matcher=${this.matcher} .person=${p}></person-card>`)}
           </div>`}
     `;
   }

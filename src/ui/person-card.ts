@@ -174,6 +174,12 @@ export class PersonCard extends LitElement {
           <div data-testid="person-template-count">${p.templateCount} photo${p.templateCount === 1 ? '' : 's'}</div>
           <div class="small">Purpose: ${CONSENT_PURPOSES[p.consent.purpose]}${p.consent.purposeDetail ? ` — ${p.consent.purposeDetail}` : ''}</div>
           <div class="small" data-testid="person-expiry" data-expires-at=${p.expiresAt ?? ''}>Consent ${new Date(p.consent.givenAt).toISOString().slice(0, 10)}; ${describeExpiry(p.expiresAt)}</div>
+          ${p.reenrol
+            ? html`<div class="small" data-testid="person-reenrol"><strong>Needs re-enrolling:</strong> their photos were read by another face model
+                (${p.reenrol.fromModels.join(', ')}), which this one cannot be compared with, so they are not recognised until you add photos of them again.
+                Their name, consent and retention are kept.</div>`
+            : nothing}
+          ${p.hidden ? html`<div class="small" data-testid="person-hidden">Hidden from this list (still recognised).</div>` : nothing}
           ${p.restriction
             ? html`<div class="small" data-testid="person-restriction"><strong>Restricted</strong> since ${new Date(p.restriction.since).toISOString().slice(0, 10)}
                 (${p.restriction.reason}): kept, never matched or shown as a result until lifted.</div>`
@@ -210,6 +216,10 @@ export class PersonCard extends LitElement {
                 ? html`<img class="photo" src=${this.photoUrls[i]} alt="Face from ${ph.sourceName}" data-testid="photo-thumbnail" />`
                 : html`<face-initials .name=${p.name} .seed=${p.id} size="48"></face-initials>`}
               <span class="file">${ph.sourceName}</span>
+              ${ph.templateId === p.coverTemplateId
+                ? html`<span class="small" data-testid="cover-photo">Represents ${p.name}</span>`
+                : html`<button type="button" class="secondary" data-testid="set-cover" ?disabled=${this.busy || !ph.thumbnail}
+                    @click=${() => this.run(() => this.matcher.setCoverPhoto(p.id, ph.templateId))}>Use this photo for ${p.name}</button>`}
               <button type="button" class="secondary" data-testid="remove-photo" ?disabled=${this.busy || this.photos.length === 1}
                 @click=${() => this.run(() => this.matcher.removePhoto(p.id, ph.templateId))}>Remove</button></li>`)}
           </ul>
@@ -252,6 +262,8 @@ export class PersonCard extends LitElement {
             ${p.restriction
               ? html`<button type="button" class="secondary" data-testid="lift-restriction" ?disabled=${this.busy} @click=${() => this.run(() => this.matcher.liftRestriction(p.id))}>Lift restriction</button>`
               : html`<button type="button" class="secondary" data-testid="restrict" @click=${() => (this.mode = 'restrict')}>Restrict</button>`}
+            <button type="button" class="secondary" data-testid=${p.hidden ? 'unhide-person' : 'hide-person'} ?disabled=${this.busy}
+              @click=${() => this.run(() => this.matcher.setHidden(p.id, !p.hidden))}>${p.hidden ? 'Show in the list' : 'Hide'}</button>
             <button type="button" class="secondary" data-testid="withdraw" @click=${() => (this.mode = 'confirm-withdraw')}>Withdraw consent</button>
             <button type="button" class="secondary" data-testid="delete" @click=${() => (this.mode = 'confirm-delete')}>Delete</button>
           </div>`
