@@ -9,6 +9,8 @@ import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import type { GroupTarget } from './import-group';
 import './import-group';
+import './same-person-questions';
+import './photo-finder';
 
 const POLL_MS = 250;
 const IMAGE_NAME = /\.(jpe?g|png|webp|gif|bmp|avif|heic|heif|tiff?)$/i;
@@ -162,6 +164,8 @@ export class ImportPanel extends LitElement {
       <p>${g.groups.length} group${g.groups.length === 1 ? '' : 's'}, ${g.unassigned.length} face${g.unassigned.length === 1 ? '' : 's'} in no group,
         ${g.poor.length} too poor to group. Groups are a guess: check them, fix them, then name a person only with their consent.</p>
       ${this.renderKeeping(jobId)}
+      <same-person-questions .matcher=${this.matcher} .jobId=${jobId} .groupsVersion=${g} @answered=${() => this.loadGroups()}></same-person-questions>
+      <photo-finder .matcher=${this.matcher} .groups=${g}></photo-finder>
       <div class="row">
         <button type="button" data-testid="merge-groups" ?disabled=${this.busy}
           @click=${() => this.selectedGroups.size < 2

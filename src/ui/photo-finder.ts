@@ -26,13 +26,18 @@ export class PhotoFinder extends LitElement {
 
   @property({ attribute: false }) matcher!: Matcher;
   @property({ attribute: false }) groups: ImportGroups | null = null;
-  @property({ attribute: false }) people: Person[] = [];
+  @state() private people: Person[] = [];
   @state() private roles = new Map<string, Role>();
   @state() private found: FoundPhoto[] | null = null;
   @state() private message: UserMessage | null = null;
   @state() private busy = false;
   /** The folder as picked now: held in memory to draw the photos found, never stored. */
   private files = new Map<string, File>();
+
+  protected willUpdate(changed: Map<string, unknown>): void {
+    // Named people can change with the groups (a group named, or added to someone): read them again.
+    if (changed.has('groups')) void this.matcher.listPeople().then((people) => (this.people = people), () => undefined);
+  }
 
   private get candidates(): { id: string; label: string }[] {
     return [

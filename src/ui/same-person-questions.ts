@@ -80,7 +80,7 @@ export class SamePersonQuestions extends LitElement {
   private renderSide(side: SuggestionSide, label: string) {
     if (side.kind === 'person') return html`<div class="side" data-testid="same-person-side" data-kind="person">${side.name} (enrolled)</div>`;
     const faces = side.kind === 'group' ? side.faces : [side.face];
-    return html`<div class="side" data-testid="same-person-side" data-kind=${side.kind} aria-label=${label}>
+    return html`<div class="side" data-testid="same-person-side" data-kind=${side.kind} data-faces=${faces.map((f) => f.id).join(' ')} aria-label=${label}>
       ${faces.slice(0, FACES_SHOWN).map((f) => this.faceImage(f))}
       ${faces.length > FACES_SHOWN ? html`<span>+${faces.length - FACES_SHOWN}</span>` : nothing}</div>`;
   }

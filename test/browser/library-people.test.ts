@@ -1,0 +1,177 @@
+// Photo-library people features through the UI on the real app and real photos: "not this person" sticks across a
+// later import, "Same person?" questions (No is remembered, Yes joins), finding photos by the people in them (read
+// again from the folder, boxes drawn), and hiding a person / choosing the photo that represents them.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FACES_DIR, launchBrowser, openApp, readDeviceStorage, type WatchedPage } from './browser';
+
+let browser: Browser;
+let app: WatchedPage;
+let page: Page;
+/** One folder per person: the cast of one sitcom (look-alike questions are likely), Obama and Biden. */
+let library: string;
+const PEOPLE = ['amy', 'bernadette', 'howard', 'leonard', 'penny', 'raj', 'sheldon', 'stuart', 'obama', 'biden'];
+
+beforeAll(async () => {
+  library = join(mkdtempSync(join(tmpdir(), 'facelocal-people-')), 'library');
+  for (const who of PEOPLE) {
+    mkdirSync(join(library, who), { recursive: true });
+    for (const f of readdirSync(join(FACES_DIR, who))) copyFileSync(join(FACES_DIR, who, f), join(library, who, f));
+  }
+  browser = await launchBrowser();
+  app = await openApp(browser, inject('baseUrl'));
+  page = app.page;
+});
+
+afterAll(async () => {
+  await app?.close();
+  await browser?.close();
+}, 30_000);
+
+const panel = () => page.locator('import-panel');
+const groupCards = () => page.locator('[data-testid=import-group]');
+
+async function waitFinished() {
+  await page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
+  await page.locator('[data-testid=import-groups]').waitFor({ timeout: 30_000 });
+}
+
+/** The group card whose faces all come from this person's folder (and at least two of them). */
+async function groupOf(who: string): Promise<Locator> {
+  for (const card of await groupCards().all()) {
+    const files = await card.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? ''));
+    if (files.length >= 2 && files.every((f) => f.split('/')[1] === who)) return card;
+  }
+  throw new Error(`no group of ${who}`);
+}
+
+async function storedJob(): Promise<{ constraints: { mustLink: string[][]; cannotLink: { a: string[]; b: string[] }[] } }> {
+  const jobs = (await readDeviceStorage(page)).stores['facelocal/importJobs'] as { constraints: never }[];
+  expect(jobs).toHaveLength(1);
+  return jobs[0];
+}
+
+async function question(): Promise<{ a: string[]; b: string[] }> {
+  const sides = page.locator('[data-testid=same-person-question] [data-testid=same-person-side]');
+  await sides.first().waitFor();
+  const ids = await sides.evaluateAll((els) => els.map((e) => (e.getAttribute('data-faces') ?? '').split(' ').filter(Boolean)));
+  return { a: ids[0], b: ids[1] ?? [] };
+}
+
+describe('photo-library people features', () => {
+  it('remembers a face taken out of a group ("not this person"): a later import does not put it back', async () => {
+    await page.click('[data-testid=tab-import]');
+    await panel().waitFor();
+    await page.setInputFiles('[data-testid=import-folder]', library);
+    await waitFinished();
+    const obama = await groupOf('obama');
+    const groupId = await obama.getAttribute('data-group-id');
+    const face = obama.locator('[data-testid=import-face]').first();
+    const faceId = (await face.getAttribute('data-face-id'))!;
+    await face.click();
+    await obama.locator('[data-testid=move-target]').selectOption('');
+    await obama.locator('[data-testid=move-faces]').click();
+    await page.locator(`[data-testid=import-unassigned] [data-testid=import-face][data-face-id="${faceId}"]`).waitFor();
+    const { constraints } = await storedJob();
+    expect(constraints.cannotLink.some((c) => c.a.includes(faceId) && c.b.length >= 2)).toBe(true);
+
+    // A later import regroups every loose face: this one matches the Obama group (it was in it), yet stays out.
+    await page.setInputFiles('[data-testid=import-files]', join(FACES_DIR, '_group/facerec_obama_and_biden.jpg'));
+    await waitFinished();
+    await page.locator(`[data-testid=import-unassigned] [data-testid=import-face][data-face-id="${faceId}"]`).waitFor();
+    expect(await page.locator(`[data-testid=import-group][data-group-id="${groupId}"] [data-testid=import-face][data-face-id="${faceId}"]`).count()).toBe(0);
+    // ...and the new photo's Obama face joined his group, so regrouping did run.
+    expect(await page.locator(`[data-testid=import-group][data-group-id="${groupId}"] [data-testid=import-face][data-file$="facerec_obama_and_biden.jpg"]`).count()).toBe(1);
+    // Nor is it asked about with that group.
+    const obamaFaces = await page.locator(`[data-testid=import-group][data-group-id="${groupId}"] [data-testid=import-face]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-face-id')));
+    const q = await question();
+    expect([...q.a, ...q.b].includes(faceId) && [...q.a, ...q.b].some((id) => obamaFaces.includes(id))).toBe(false);
+  });
+
+  it('asks "Same person?": No is remembered and not asked again; Yes joins the two', async () => {
+    await page.locator('[data-testid=same-person-count]').waitFor();
+    const asked = Number(await page.getAttribute('[data-testid=same-person-count]', 'data-count'));
+    expect(asked).toBeGreaterThan(0);
+    const first = await question();
+    const cannotBefore = (await storedJob()).constraints.cannotLink.length;
+    await page.click('[data-testid=same-person-no]');
+    await expect.poll(async () => (await storedJob()).constraints.cannotLink.length).toBe(cannotBefore + 1);
+    const stored = (await storedJob()).constraints.cannotLink.at(-1)!;
+    expect([...stored.a].sort()).toEqual([...first.a].sort());
+    // Never the same pair again.
+    const next = await question();
+    expect(next.a.join() === first.a.join() && next.b.join() === first.b.join()).toBe(false);
+
+    // Yes: both sides end up in one group, and stay together (a must-link).
+    const groupsBefore = Number(await page.getAttribute('[data-testid=import-groups]', 'data-count'));
+    const both = [...next.a, ...next.b];
+    await page.click('[data-testid=same-person-yes]');
+    await expect.poll(async () => (await storedJob()).constraints.mustLink.some((set) => both.every((id) => set.includes(id)))).toBe(true);
+    await expect.poll(async () => {
+      const groupIds = await Promise.all(both.map((id) => page.locator(`[data-testid=import-group]:has([data-face-id="${id}"])`).getAttribute('data-group-id').catch(() => null)));
+      return new Set(groupIds).size === 1 && groupIds[0] !== null;
+    }).toBe(true);
+    expect(Number(await page.getAttribute('[data-testid=import-groups]', 'data-count'))).toBeLessThanOrEqual(groupsBefore);
+  });
+
+  it('finds photos by the people in them, read again from the folder, with the faces boxed', async () => {
+    const sheldon = await groupOf('sheldon');
+    const sheldonId = (await sheldon.getAttribute('data-group-id'))!;
+    const sheldonFiles = new Set(await sheldon.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file'))));
+    const finder = page.locator('photo-finder');
+    // Nobody chosen: a message, nothing found.
+    await finder.locator('[data-testid=finder-find]').click();
+    await finder.locator('[data-testid=finder-message]').waitFor();
+    await finder.locator(`[data-testid=finder-role][data-who="${sheldonId}"]`).selectOption('all');
+    await page.setInputFiles('photo-finder [data-testid=finder-folder]', library);
+    await finder.locator('[data-testid=finder-count]').waitFor();
+    const found = await finder.locator('[data-testid=finder-photo]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file')));
+    expect(new Set(found)).toEqual(sheldonFiles);
+    await expect.poll(() => finder.locator('canvas[data-drawn=true]').count()).toBe(found.length);
+    // Each result is the photo itself (its full size), drawn now from the picked folder.
+    const widths = await finder.locator('canvas').evaluateAll((els) => els.map((c) => (c as HTMLCanvasElement).width));
+    expect(widths.every((w) => w > 96)).toBe(true);
+    // None of: Sheldon out, Leonard in.
+    const leonardId = (await (await groupOf('leonard')).getAttribute('data-group-id'))!;
+    await finder.locator(`[data-testid=finder-role][data-who="${sheldonId}"]`).selectOption('none');
+    await finder.locator(`[data-testid=finder-role][data-who="${leonardId}"]`).selectOption('all');
+    await finder.locator('[data-testid=finder-find]').click();
+    await expect.poll(async () => (await finder.locator('[data-testid=finder-photo]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file')))).every((f) => f?.includes('/leonard/'))).toBe(true);
+    expect(await finder.locator('[data-testid=finder-photo]').count()).toBeGreaterThanOrEqual(2);
+    expect(app.offOriginRequests()).toEqual([]);
+  });
+
+  it('hides a person and shows the photo chosen to represent them', async () => {
+    const penny = await groupOf('penny');
+    await penny.locator('[data-testid=name-group]').click();
+    await penny.locator('[data-testid=group-name]').fill('Penny');
+    await penny.locator('[data-testid=consent-retention]').selectOption('0');
+    await penny.locator('[data-testid=consent-collected-by]').fill('Test Operator');
+    await penny.locator('[data-testid=consent-attest]').check();
+    await penny.locator('[data-testid=enrol-group]').click();
+    await page.locator('[data-testid=import-notice]', { hasText: 'Penny was enrolled' }).waitFor();
+    await page.click('[data-testid=tab-people]');
+    const card = page.locator('[data-testid=person][data-name="Penny"]');
+    await card.waitFor();
+    const thumbnail = () => card.locator('[data-testid=person-thumbnail]').evaluate((img) => fetch((img as HTMLImageElement).src).then((r) => r.arrayBuffer()).then((b) => b.byteLength + ':' + new Uint8Array(b).slice(200, 232).join()));
+    const before = await thumbnail();
+    await card.locator('[data-testid=photos]').click();
+    await card.locator('[data-testid=set-cover]').last().click();
+    const again = page.locator('[data-testid=person][data-name="Penny"]');
+    await again.locator('[data-testid=photos]').click();
+    await again.locator('[data-testid=cover-photo]').waitFor();
+    await again.locator('[data-testid=photos-done]').click();
+    await expect.poll(async () => (await thumbnail()) !== before).toBe(true);
+
+    await again.locator('[data-testid=hide-person]').click();
+    await page.locator('[data-testid=person][data-name="Penny"]').waitFor({ state: 'detached' });
+    await page.check('[data-testid=show-hidden]');
+    await page.locator('[data-testid=person][data-name="Penny"] [data-testid=person-hidden]').waitFor();
+    await page.click('[data-testid=person][data-name="Penny"] [data-testid=unhide-person]');
+    await page.locator('[data-testid=person][data-name="Penny"]:not(:has([data-testid=person-hidden]))').waitFor();
+    expect(app.offOriginRequests()).toEqual([]);
+  });
+});
