@@ -379,6 +379,12 @@ export interface PhotoImports {
    * people (enrolled person ids or group ids of this import), each with its faces and who they are.
    */
   findPhotos(jobId: string, query: { allOf: string[]; anyOf: string[]; noneOf: string[] }, fileNames: string[]): Promise<FoundPhoto[]>;
+  /**
+   * A face the detector missed, boxed by hand in a photo this import has read (picked again): the face is found
+   * and aligned inside the box (landmarks and all), embedded, and grouped like any other. 'no-face' if no face can be
+   * read there; 'import-not-found' if the import never read this photo.
+   */
+  addFace(jobId: string, photo: File, box: Box): Promise<ImportedFace>;
   /** Names a group with the person's consent: enrols them from its faces, which leave the import. */
   enrolGroup(jobId: string, groupId: string, person: { name: string; consent: ConsentRecord }): Promise<Person>;
   /** The group's faces are more photos of someone already enrolled: they become that person's templates. */

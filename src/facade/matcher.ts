@@ -16,7 +16,7 @@ import { enrolmentProblem } from '../core/face-quality';
 import { startDetector, startEmbedder, startGroupingWorker, unwrap, serialised } from './worker-clients';
 import { joinTabSession, type TabSession } from './tab-session';
 import { PhotoImporter } from './photo-imports';
-import type { AnalysedFace, AnalysedPhoto } from '../workers/worker-protocol';
+import type { AnalysedFace, AnalysedPhoto, Box } from '../workers/worker-protocol';
 import { CameraSession } from './live-session';
 import { receiptFor } from './receipts';
 import { openedExport, sealedIfAsked } from './export-sealing';
@@ -131,7 +131,7 @@ class FaceMatcher implements Matcher {
     this.embedCrops = serialised(async (crops) => unwrap(await embedder.embed(Comlink.transfer(crops, crops.map((c) => c.buffer as ArrayBuffer)))));
     this.imports = new PhotoImporter({
       store, session, threshold: calibration.threshold, modelId: info.embedderModel,
-      analyse: (photo) => this.analyse(photo, true),
+      analyse: (photo, region) => this.analyse(photo, true, region),
       embed: (crops) => this.embedCrops(crops),
       audit: (action, outcome, personId) => this.audit(action, outcome, personId),
       enrolled: (person, templates) => {
@@ -260,7 +260,7 @@ class FaceMatcher implements Matcher {
     await this.store.log({ action, outcome, ...(personId ? { personId } : {}) }).catch(() => undefined);
   }
 
-  private async analyse(photo: PhotoInput, thumbnails: boolean): Promise<AnalysedPhoto> {
+  private async analyse(photo: PhotoInput, thumbnails: boolean, region?: Box): Promise<AnalysedPhoto> {
     this.assertOpen();
     let bytes: ArrayBuffer;
     try {
@@ -268,7 +268,7 @@ class FaceMatcher implements Matcher {
     } catch (error) {
       throw new FacelocalError('unreadable-file', `${nameOf(photo)} could not be read.`, { cause: error });
     }
-    return unwrap(await this.detector.analyse(Comlink.transfer(bytes, [bytes]), { thumbnails }));
+    return unwrap(await this.detector.analyse(Comlink.transfer(bytes, [bytes]), region ? { thumbnails, region } : { thumbnails }));
   }
 
   private async embedAnalysed(photo: AnalysedPhoto): Promise<{ embeddings: Float32Array[]; embedMs: number }> {

@@ -11,7 +11,7 @@ import { NO_CONSTRAINTS, type GalleryStore, type ImportAnswer, type ImportConstr
 import { indexConstraints } from '../core/grouping-plan';
 import { SUGGESTION_MARGIN } from '../core/same-person';
 import { present } from '../core/present';
-import type { AnalysedPhoto } from '../workers/worker-protocol';
+import type { AnalysedPhoto, Box } from '../workers/worker-protocol';
 import type { TabSession } from './tab-session';
 import { sharedGalleryLock } from '../store/gallery-locks';
 import type * as Comlink from 'comlink';
@@ -27,7 +27,8 @@ export interface PhotoImportDeps {
   session: TabSession;
   threshold: number;
   modelId: string;
-  analyse(photo: Blob): Promise<AnalysedPhoto>;
+  /** With `region`: only the face in that box of the photo (a face the detector missed, boxed by hand). */
+  analyse(photo: Blob, region?: Box): Promise<AnalysedPhoto>;
   embed(crops: Uint8ClampedArray[]): Promise<Float32Array[]>;
   audit(action: AuditAction, outcome: string, personId?: string): Promise<void>;
   /** The matcher adds the new person to its search index and tells other tabs. */
@@ -270,6 +271,27 @@ export class PhotoImporter implements PhotoImports {
     }
     const photos = [...byPhoto].map(([fileName, faces]) => ({ fileName, faces, who: faces.flatMap((f) => (f.who ? [f.who.kind === 'person' ? f.who.personId : f.who.groupId] : [])) }));
     return photosMatching(photos, query).sort((a, b) => a.fileName.localeCompare(b.fileName)).map(({ fileName, faces }) => ({ fileName, faces }));
+  }
+
+  async addFace(jobId: string, photo: File, box: Box): Promise<ImportedFace> {
+    this.deps.assertUnlocked();
+    const valid = [box.x, box.y, box.width, box.height].every(Number.isFinite) && box.width >= 8 && box.height >= 8;
+    if (!valid) throw new FacelocalError('no-face', 'Draw a box around the face (at least a few pixels each way).');
+    const key = await fileKey(photo);
+    if (!(await this.deps.store.importedFileKeys(jobId)).has(key)) throw new FacelocalError('import-not-found', 'This import has not read this photo: import it first, then add a face it missed.');
+    const analysed = await this.deps.analyse(photo, box);
+    const found = analysed.faces[0];
+    if (!found) throw new FacelocalError('no-face', 'No face could be read in that box. Draw it around one face, a little larger than the face; a face turned far away or hidden cannot be read.');
+    const [embedding] = await this.deps.embed([found.aligned]);
+    const saved = await this.deps.store.addImportFace(jobId, key, {
+      fileName: photo.webkitRelativePath || photo.name, box: found.box, detectionScore: found.score, embedding,
+      problem: enrolmentProblem(found.quality), thumbnail: found.thumbnail ? { type: 'image/jpeg', bytes: found.thumbnail } : null,
+    });
+    if (!saved.thumbnail && found.thumbnail) this.pictures.set(saved.id, new Blob([found.thumbnail], { type: 'image/jpeg' }));
+    await this.deps.audit('photo-import', 'a face the detector missed was added by hand');
+    await this.regroup(jobId);
+    const now = (await this.deps.store.importFaces(jobId)).find((f) => f.id === saved.id);
+    return toImportedFace(now ?? saved, this.pictures);
   }
 
   async answerSuggestion(jobId: string, suggestion: SamePersonSuggestion, same: boolean): Promise<void> {

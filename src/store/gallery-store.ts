@@ -231,6 +231,8 @@ export interface GalleryStore {
   /** Commits one photo of an import, its faces with it, in one transaction (their thumbnails only if the gallery keeps them). */
   recordImportedFile(jobId: string, file: Omit<ImportFileRecord, 'jobId' | 'doneAt'>, faces: NewImportFace[]): Promise<ImportFaceRecord[]>;
   importFaces(jobId: string): Promise<ImportFaceRecord[]>;
+  /** Adds one face to a photo the import has read (a face the detector missed, boxed by hand). */
+  addImportFace(jobId: string, fileKey: string, face: NewImportFace): Promise<ImportFaceRecord>;
   /** How many faces an import holds, without opening them. */
   countImportFaces(jobId: string): Promise<number>;
   /** Puts faces of an import in groups (null: out of any group), all at once; none if one has left the import. */
@@ -688,6 +690,23 @@ class IndexedDbGalleryStore implements GalleryStore {
     const stored = await this.db.getAllFromIndex('importFaces', 'byJob', jobId);
     const faces = await Promise.all(stored.map((f) => this.importFace(f)));
     return faces.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  async addImportFace(jobId: string, fileKey: string, face: NewImportFace) {
+    assertTemplate(face.embedding, 'This face was refused, so nothing was stored');
+    const now = Date.now();
+    const record: ImportFaceRecord = { ...face, embedding: new Float32Array(face.embedding), id: crypto.randomUUID(), jobId, fileKey, createdAt: now, groupId: null,
+      thumbnail: (await this.keepsThumbnails()) ? face.thumbnail : null };
+    const stored = await this.storedImportFace(record);
+    await this.payloadWrite(IMPORT_STORES, async (tx) => {
+      const job = await tx.objectStore('importJobs').get(jobId);
+      const file = await tx.objectStore('importFiles').get([jobId, fileKey]);
+      if (!job || !file) throw importGone();
+      await tx.objectStore('importJobs').put(touchJob(job, now));
+      await tx.objectStore('importFiles').put({ ...file, faces: file.faces + 1 });
+      await tx.objectStore('importFaces').add(stored);
+    });
+    return record;
   }
 
   async countImportFaces(jobId: string) {

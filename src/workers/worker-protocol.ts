@@ -24,6 +24,11 @@ export interface AnalysedPhoto {
 
 export interface AnalyseOptions {
   thumbnails: boolean;
+  /**
+   * A box drawn around a face the detector missed: only this region is searched, at the scale that suits it and a
+   * lower confidence, and the one face centred in it (if any) is returned with its landmarks.
+   */
+  region?: Box;
 }
 
 /** The faces in one camera frame; the worker keeps the frame until the next one, for alignFrameFaces. */

@@ -155,4 +155,19 @@ describe('import staging in the store', () => {
     expect((gone as FacelocalError).code).toBe('import-not-found');
     expect((await store.listImportJobs())[0].constraints.mustLink).toEqual([]);
   });
+
+  it('adds a face boxed by hand to a photo the import read, and to no other', async () => {
+    const store = await fresh();
+    const job = await store.createImportJob('s');
+    await store.recordImportedFile(job.id, { fileKey: 'k', faces: 1, error: null }, [face(1)]);
+    const added = await store.addImportFace(job.id, 'k', face(2));
+    expect(added.groupId).toBeNull();
+    expect((await store.importFaces(job.id)).map((f) => f.id)).toContain(added.id);
+    expect(await store.countImportFaces(job.id)).toBe(2);
+    const notRead = await store.addImportFace(job.id, 'other', face(3)).catch((e: unknown) => e);
+    expect((notRead as FacelocalError).code).toBe('import-not-found');
+    const forged = await store.addImportFace(job.id, 'k', { ...face(4), embedding: new Float32Array(512).fill(1) }).catch((e: unknown) => e);
+    expect((forged as FacelocalError).code).toBe('invalid-template');
+    expect(await store.countImportFaces(job.id)).toBe(2);
+  });
 });
