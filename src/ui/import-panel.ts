@@ -11,6 +11,7 @@ import type { GroupTarget } from './import-group';
 import './import-group';
 import './same-person-questions';
 import './photo-finder';
+import './missed-face';
 
 const POLL_MS = 250;
 const IMAGE_NAME = /\.(jpe?g|png|webp|gif|bmp|avif|heic|heif|tiff?)$/i;
@@ -166,6 +167,7 @@ export class ImportPanel extends LitElement {
       ${this.renderKeeping(jobId)}
       <same-person-questions .matcher=${this.matcher} .jobId=${jobId} .groupsVersion=${g} @answered=${() => this.loadGroups()}></same-person-questions>
       <photo-finder .matcher=${this.matcher} .groups=${g}></photo-finder>
+      <missed-face .matcher=${this.matcher} .jobId=${jobId} @face-added=${() => this.loadGroups()}></missed-face>
       <div class="row">
         <button type="button" data-testid="merge-groups" ?disabled=${this.busy}
           @click=${() => this.selectedGroups.size < 2
