@@ -14,9 +14,11 @@ export interface SimulationResult {
   target: number;
   /** F1 after every click (index 0: no edits). */
   trace: number[];
+  /** Of the clicks to the target: faces moved out of a group they were wrongly in, and questions answered. */
+  clicksBy: { moves: number; answers: number };
 }
 
-export function simulateAnswers(vectors: Float32Array[], labels: string[], start: Clustering, threshold: number, options: { answers: number; target: number; maxClicks: number }): SimulationResult {
+export function simulateAnswers(vectors: Float32Array[], labels: string[], start: Clustering, threshold: number, options: { answers: number; target: number; maxClicks: number; rank?: 'mean' | 'closest'; fixesFirst?: boolean }): SimulationResult {
   const graph = new FaceGraph(vectors[0].length, threshold - SUGGESTION_MARGIN, { capacity: vectors.length });
   graph.add(vectors);
   let clusters: number[][] = [...start.groups.map((g) => [...g]), ...start.unassigned.map((f) => [f])];
@@ -28,12 +30,15 @@ export function simulateAnswers(vectors: Float32Array[], labels: string[], start
   };
   const score = () => clusterQuality({ groups: clusters.filter((c) => c.length > 1), unassigned: clusters.filter((c) => c.length === 1).flat() }, labels);
   const trace = [score().bcubed.f1];
-  let yes = 0, no = 0, clicks = 0;
+  let yes = 0, no = 0, clicks = 0, moves = 0;
+  let clicksBy = { moves: 0, answers: 0 };
   let afterAnswers: SimulationResult['afterAnswers'] | null = null;
   let clicksToTarget: number | null = trace[0] >= options.target ? 0 : null;
   let questionsLeft = true;
   while (clicks < options.maxClicks && (clicksToTarget === null || afterAnswers === null)) {
-    const [pair] = questionsLeft ? samePersonPairsIn(graph, { clusters, threshold, cannotLink, limit: 1 }) : [];
+    // Fixes first: every wrong face is moved out of its group before any question is answered.
+    const fixing = options.fixesFirst === true && clusters.some((c) => c.some((f) => labels[f] !== majority(c)));
+    const [pair] = questionsLeft && !fixing ? samePersonPairsIn(graph, { clusters, threshold, cannotLink, limit: 1, rank: options.rank }, vectors) : [];
     if (pair) {
       const a = clusters[pair.a], b = clusters[pair.b];
       if (majority(a) === majority(b)) {
@@ -45,8 +50,8 @@ export function simulateAnswers(vectors: Float32Array[], labels: string[], start
         cannotLink.push({ a: [...a], b: [...b] });
       }
     } else {
-      questionsLeft = false;
-      if (afterAnswers === null) afterAnswers = snapshot();
+      if (!fixing) questionsLeft = false;
+      if (afterAnswers === null && !fixing) afterAnswers = snapshot();
       // Precision: move one face that is not the group's person out of it.
       const impure = clusters.findIndex((c) => c.some((f) => labels[f] !== majority(c)));
       if (impure < 0) break;
@@ -55,15 +60,16 @@ export function simulateAnswers(vectors: Float32Array[], labels: string[], start
       clusters[impure] = c.filter((f) => f !== out);
       clusters.push([out]);
       cannotLink.push({ a: [out], b: clusters[impure] });
+      moves++;
       questionsLeft = true; // the face moved out may now be asked about
     }
     clicks++;
     const f1 = score().bcubed.f1;
     trace.push(f1);
     if (afterAnswers === null && yes + no === options.answers) afterAnswers = snapshot();
-    if (clicksToTarget === null && f1 >= options.target) clicksToTarget = clicks;
+    if (clicksToTarget === null && f1 >= options.target) { clicksToTarget = clicks; clicksBy = { moves, answers: clicks - moves }; }
   }
-  return { afterAnswers: afterAnswers ?? snapshot(), clicksToTarget, target: options.target, trace };
+  return { afterAnswers: afterAnswers ?? snapshot(), clicksToTarget, target: options.target, trace, clicksBy };
 
   function snapshot(): SimulationResult['afterAnswers'] {
     const q = score();

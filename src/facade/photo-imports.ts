@@ -8,7 +8,8 @@ import { enrolmentProblem } from '../core/face-quality';
 import type { AuditAction } from '../core/audit';
 import type { ConsentRecord } from '../core/consent';
 import { NO_CONSTRAINTS, type GalleryStore, type ImportAnswer, type ImportConstraints, type ImportFaceRecord, type ImportJobRecord, type NewImportFace, type PersonRecord, type TemplateRecord } from '../store/gallery-store';
-import { indexConstraints } from '../core/grouping-plan';
+import { indexConstraints, linkThreshold } from '../core/grouping-plan';
+import calibrationData from '../core/calibration-data.json';
 import { SUGGESTION_MARGIN } from '../core/same-person';
 import { present } from '../core/present';
 import type { AnalysedPhoto, Box } from '../workers/worker-protocol';
@@ -152,7 +153,7 @@ export class PhotoImporter implements PhotoImports {
       grouped: grouped.map((f) => ({ embedding: f.embedding, group: present(groupIndex.get(f.groupId!), 'a group\'s index') })),
       groupCount: groupIds.length,
       loose: loose.map((f) => f.embedding),
-      threshold: this.deps.threshold,
+      threshold: linkThreshold(this.deps.threshold, faces.length, calibrationData.strangerTails),
       // The user's answers bind every regroup: a face removed from a group never goes back by itself.
       constraints: indexConstraints([...grouped, ...loose].map((f) => f.id), await this.constraintsOf(jobId)),
     });
@@ -229,7 +230,7 @@ export class PhotoImporter implements PhotoImports {
     const pairs = await this.deps.grouping().samePersonPairs({
       clusters: clusters.map((c) => c.map((f) => present(position.get(f.id), 'a face\'s position'))),
       embeddings: ordered.map((f) => f.embedding),
-      threshold: this.deps.threshold,
+      threshold: linkThreshold(this.deps.threshold, faces.length, calibrationData.strangerTails),
       cannotLink: indexConstraints(ordered.map((f) => f.id), constraints).cannotLink,
       limit,
     });
