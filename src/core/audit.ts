@@ -5,7 +5,8 @@ import { DAY_MS } from './consent';
 export type AuditAction =
   | 'enrol' | 'add-photos' | 'remove-photo' | 'identify' | 'verify' | 'rename' | 'consent-updated'
   | 'withdraw' | 'delete' | 'expire' | 'export' | 'import' | 'erase-everything' | 'encryption-enabled'
-  | 'photo-import' | 'photo-import-erased' | 'live-camera' | 'template-refused' | 'restrict' | 'lift-restriction';
+  | 'photo-import' | 'photo-import-erased' | 'live-camera' | 'template-refused' | 'restrict' | 'lift-restriction'
+  | 'widget-check' | 'widget-reveal';
 
 /** Each action in words for the log shown to people (the code stays in the CSV export, for tools). */
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
@@ -29,6 +30,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'template-refused': 'Broken face template left out of search',
   'restrict': 'Processing restricted',
   'lift-restriction': 'Restriction lifted',
+  'widget-check': 'Checked for a site (widget)',
+  'widget-reveal': 'Id revealed to a site (widget)',
 };
 
 export interface AuditEntry {
