@@ -45,7 +45,8 @@ export class FacelocalVerify extends LitElement {
   @property({ attribute: false }) askStorageAccess: (() => Promise<string | null>) | null = null;
 
   @state() private step: Step = 'idle';
-  @state() private note = '';
+  /** What the person is told now (also handed from Facelocal's window to the frame with the answer). */
+  @state() note = '';
   @state() private status: SiteStatus | null = null;
   @state() private matched = false;
   @state() private enrolName = '';

@@ -5,7 +5,6 @@
 // it does the check there and hands the verdict back to the frame that opened it, which passes it on.
 import { allowListFromCsp, isAllowedOrigin, parseCancel, parseRequest, type WidgetAnswer, type WidgetConfig, type WidgetRequest } from './widget-protocol';
 import { SiteGallery } from './site-gallery';
-import type { FacelocalVerify } from './facelocal-verify';
 import './facelocal-verify';
 
 const element = document.querySelector('facelocal-verify')!;
@@ -117,11 +116,12 @@ async function inFrame(): Promise<void> {
     // Facelocal's own window, opened by this frame: it asks for the request and hands back the verdict.
     if (pending?.popup && event.source === pending.popup) {
       if (event.origin !== location.origin) return;
-      const data = event.data as { type?: string; answer?: WidgetAnswer };
+      const data = event.data as { type?: string; answer?: WidgetAnswer; note?: unknown };
       if (data?.type === 'facelocal:window-ready') {
         pending.popup.postMessage({ type: 'facelocal:window-request', origin: pending.origin, request: pending.request }, location.origin);
       } else if (data?.type === 'facelocal:window-answer' && data.answer) {
-        element.end('Answered from the Facelocal window.');
+        // The window's own words (same origin, our code): what the site was told, shown where the person is.
+        element.end(typeof data.note === 'string' ? data.note.slice(0, 300) : 'Answered from the Facelocal window.');
         finish(data.answer);
       }
       return;
@@ -162,7 +162,7 @@ async function asWindow(): Promise<void> {
   element.inWindow = true;
   element.storage = 'here';
   element.addEventListener('facelocal-answer', (e) => {
-    opener.postMessage({ type: 'facelocal:window-answer', answer: (e as CustomEvent<WidgetAnswer>).detail }, location.origin);
+    opener.postMessage({ type: 'facelocal:window-answer', answer: (e as CustomEvent<WidgetAnswer>).detail, note: element.note }, location.origin);
     setTimeout(() => window.close(), 1500);
   });
   window.addEventListener('message', (event) => {
@@ -181,9 +181,3 @@ async function asWindow(): Promise<void> {
 }
 
 void (inWindow ? asWindow() : inFrame());
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'facelocal-verify': FacelocalVerify;
-  }
-}

@@ -150,6 +150,7 @@ describe('widget embedded by a host on another site', () => {
       if (await access.count()) {
         await access.click();
         await expect.poll(() => host.widget.locator('[data-testid=widget-note]').textContent()).toMatch(/storage access|cookies only/);
+        console.log(`storage access in this Chromium: ${await host.widget.locator('[data-testid=widget-note]').textContent()}`);
       } else {
         await host.widget.locator('[data-testid=widget-no-storage-access]').waitFor();
       }
@@ -249,7 +250,28 @@ describe('widget embedded by a host on another site', () => {
 
     const host = await openHost(hostB.origin);
     await askAndAllow(host, 'verify', 'l1');
+    // What the window told the person is shown in the frame, where they are.
+    await host.widget.locator('[data-testid=widget-note]', { hasText: 'is locked' }).waitFor({ timeout: 90_000 });
     expect(await received(host.page, 1)).toEqual([{ type: 'facelocal:error', id: 'l1', error: 'unavailable' }]);
+  });
+
+  it('the person sees, exports and erases what the widget keeps for a site, from inside the widget', async () => {
+    const host = await openHost(hostA.origin);
+    const prompt = await askAndAllow(host, 'verify', 'e1');
+    const data = prompt.locator('[data-testid=widget-data]');
+    await data.locator('summary').click({ timeout: 90_000 });
+    await data.getByText('Barack Obama: 2 face template(s)').waitFor();
+    const page = 'context' in prompt ? prompt : host.page;
+    const [download] = await Promise.all([page.waitForEvent('download'), prompt.locator('[data-testid=widget-export]').click()]);
+    const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    expect(exported.people).toHaveLength(1);
+    expect(exported.people[0].consent).toMatchObject({ subjectName: 'Barack Obama', collectedBy: `Myself, in the Facelocal widget for ${hostA.origin}` });
+    await prompt.locator('[data-testid=widget-erase]').click();
+    await prompt.locator('[data-testid=widget-enrol-name]').waitFor(); // nobody enrolled any more: offered to enrol
+    expect(await siteDatabase(hostA.origin, 'people')).toEqual([]);
+    expect(await siteDatabase(hostA.origin, 'templates')).toEqual([]);
+    await prompt.locator('[data-testid=widget-no-enrol]').click();
+    expect(await received(host.page, 1)).toEqual([{ type: 'facelocal:error', id: 'e1', error: 'unavailable' }]);
   });
 
   it('the host can cancel, and a request nobody answers ends with timeout', async () => {
