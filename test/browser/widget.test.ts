@@ -18,6 +18,7 @@ let hostA: { server: Server; origin: string };
 let hostB: { server: Server; origin: string };
 let notAllowed: { server: Server; origin: string };
 let watched: WatchedPage;
+let partitioned: Browser | undefined;
 
 /** A plain host site: it embeds the widget and records every message it receives. */
 function hostPage(widgetUrl: string): string {
@@ -65,6 +66,7 @@ beforeAll(async () => {
 afterAll(async () => {
   writeFileSync(CONFIG, savedConfig);
   await watched?.close();
+  await partitioned?.close();
   await browser?.close();
   for (const h of [hostA, hostB, notAllowed]) h?.server.close();
 });
@@ -362,5 +364,37 @@ describe('widget embedded by a host on another site', () => {
     // To the hosts: only the page loads; the widget never calls a host.
     expect(watched.requests.filter((r) => origins.slice(1).includes(new URL(r.url).origin) && r.resourceType !== 'document')).toEqual([]);
     expect(watched.pageErrors).toEqual([]);
+  });
+});
+
+describe('where the browser gives the cross-site frame partitioned storage instead of none', () => {
+  beforeAll(async () => {
+    await watched.close();
+    // Chromium with third-party cookie (and storage) blocking turned off: the frame gets storage, partitioned by
+    // the top-level site, as in browsers that partition rather than block.
+    partitioned = await launchBrowser(['--disable-features=TrackingProtection3pcd']);
+    watched = await WatchedPage.open(partitioned, hostA.origin);
+  });
+
+  it('the person enrols and is checked inside the frame; the enrolment stays in that partition', async () => {
+    let host = await openHost(hostA.origin);
+    expect(await frameStorage(host.page)).toBe('here');
+    let prompt = await askAndAllow(host, 'verify', 'p1', 'Confirm it is you');
+    expect(prompt).toBe(host.widget); // no window needed
+    await enrol(prompt, 'Barack Obama', ['obama/obama.jpg', 'obama/obama1.jpg']);
+    await showFace(prompt, 'obama/obama3.jpg');
+    expect(await received(host.page, 1)).toEqual([{ type: 'facelocal:result', id: 'p1', kind: 'verify', matched: true }]);
+
+    host = await openHost(hostA.origin);
+    prompt = await askAndAllow(host, 'identify', 'p2');
+    await showFace(prompt, 'raj/raj1.png');
+    await prompt.locator('[data-testid=widget-reveal]').click({ timeout: 90_000 });
+    expect(await received(host.page, 1)).toEqual([{ type: 'facelocal:error', id: 'p2', error: 'not-revealed' }]);
+
+    // Facelocal's own first-party storage never saw it: the enrolment lives in the partition of the host's site.
+    expect(await siteDatabase(hostA.origin, 'people')).toEqual([]);
+    const origins = [widgetOrigin, hostA.origin];
+    expect(watched.requests.filter((r) => !r.url.startsWith('blob:') && !r.url.startsWith('data:') && !origins.includes(new URL(r.url).origin))).toEqual([]);
+    expect(watched.requests.filter((r) => new URL(r.url).origin === widgetOrigin && (r.method !== 'GET' || r.hasBody))).toEqual([]);
   });
 });
