@@ -52,9 +52,13 @@ export class FacelocalVerify extends LitElement {
   @state() private enrolName = '';
   @state() private retentionIndex = 0;
   @state() private enrolPhotos: File[] = [];
-  @state() private armedNow = false;
+  /** Whether clicks count now: for every button, and for Allow / Reveal (which need the statement in view). */
+  @state() private armedNow = { any: false, strict: false };
   private gallery: SiteGallery | null = null;
-  private readonly guard = new VisibilityGuard(() => (this.armedNow = this.guard.armed));
+  private readonly guard = new VisibilityGuard(() => {
+    const now = { any: this.guard.armed(false), strict: this.guard.armed(true) };
+    if (now.any !== this.armedNow.any || now.strict !== this.armedNow.strict) this.armedNow = now;
+  });
 
   get busy(): boolean {
     return this.step !== 'idle' && this.step !== 'done';
@@ -82,7 +86,8 @@ export class FacelocalVerify extends LitElement {
   protected updated(changed: Map<string, unknown>): void {
     // Any change of what the prompt asks restarts the delay before a click counts.
     if (changed.has('step') || changed.has('request') || changed.has('status')) this.guard.promptChanged();
-    this.dataset.armed = String(this.armedNow);
+    this.guard.watchStatement(this.renderRoot.querySelector('.statement'));
+    this.dataset.armed = String(this.armedNow.strict);
   }
 
   /** Ends the prompt without an answer of its own (the page answered: cancelled, timed out). */
@@ -92,9 +97,9 @@ export class FacelocalVerify extends LitElement {
   }
 
   /** A click that counts only when the prompt is really visible and settled. */
-  private guarded(action: () => unknown) {
+  private guarded(action: () => unknown, strict: boolean) {
     return () => {
-      if (!this.guard.armed) {
+      if (!this.guard.armed(strict)) {
         this.note = 'Facelocal is not fully visible yet: nothing was done.';
         return;
       }
@@ -218,8 +223,11 @@ export class FacelocalVerify extends LitElement {
     if (this.step === 'capture') this.step = 'enrol';
   }
 
+  /** Allow and Reveal (and their alternatives) are `strict`: they also need who asks and why fully in view. */
   private button(testid: string, label: string, action: () => unknown, secondary = false) {
-    return html`<button type="button" class=${secondary ? 'secondary' : ''} data-testid=${testid} ?disabled=${!this.armedNow} @click=${this.guarded(action)}>${label}</button>`;
+    const strict = this.step === 'ask' || this.step === 'reveal';
+    const armed = strict ? this.armedNow.strict : this.armedNow.any;
+    return html`<button type="button" class=${secondary ? 'secondary' : ''} data-testid=${testid} ?disabled=${!armed} @click=${this.guarded(action, strict)}>${label}</button>`;
   }
 
   private renderEnrol() {
@@ -261,9 +269,11 @@ export class FacelocalVerify extends LitElement {
     const reason = cleanReason(r.reason);
     return html`
       <section aria-label="Facelocal check" data-testid="widget-prompt" data-step=${this.step}>
-        <p><span class="origin" data-testid="widget-requester">${this.requester}</span> asks ${asks}.</p>
-        ${reason ? html`<p class="from">In the site's own words (not Facelocal's):</p><blockquote class="reason" data-testid="widget-reason">“${reason}”</blockquote>` : nothing}
-        <p>Your face is compared on this device. No photo and no face data is sent to anyone; the site learns ${learns}.</p>
+        <div class="statement">
+          <p><span class="origin" data-testid="widget-requester">${this.requester}</span> asks ${asks}.</p>
+          ${reason ? html`<p class="from">In the site's own words (not Facelocal's):</p><blockquote class="reason" data-testid="widget-reason">“${reason}”</blockquote>` : nothing}
+          <p>Your face is compared on this device. No photo and no face data is sent to anyone; the site learns ${learns}.</p>
+        </div>
         ${this.step === 'ask' ? html`<div class="row">${this.button('widget-allow', 'Allow', () => this.allow())}${this.button('widget-deny', 'Deny', () => this.deny(), true)}</div>` : nothing}
         ${this.step === 'no-storage'
           ? html`<p data-testid="widget-no-storage">This browser gives Facelocal no storage inside ${this.requester}'s page, so it cannot keep or check an enrolment here.

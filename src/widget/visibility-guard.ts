@@ -24,26 +24,47 @@ export function reportsOcclusion(): boolean {
   return typeof IntersectionObserverEntry !== 'undefined' && 'isVisible' in IntersectionObserverEntry.prototype;
 }
 
+/**
+ * Watches the whole widget (it must not be covered, transparent or transformed anywhere it shows) and its
+ * statement (who asks, their reason, what they learn: it must be fully in view, not scrolled or positioned off
+ * screen, for the questions that matter most: Allow and Reveal).
+ */
 export class VisibilityGuard {
   private state: ArmingState = { visible: false, visibleSince: 0, changedAt: 0 };
+  private statementInView = false;
+  private widgetVisible = false;
   private observer: IntersectionObserver | undefined;
+  private statement: Element | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   /** `onChange` runs when arming may have changed (to re-render enabled/disabled buttons). */
   constructor(private readonly onChange: () => void) {}
 
-  observe(target: Element): void {
+  observe(widget: Element): void {
     this.observer?.disconnect();
     const v2 = reportsOcclusion();
-    const options = { threshold: [0, 0.99, 1], ...(v2 ? { trackVisibility: true, delay: 100 } : {}) } as IntersectionObserverInit;
+    const options = { threshold: [0, 0.5, 0.99, 1], ...(v2 ? { trackVisibility: true, delay: 100 } : {}) } as IntersectionObserverInit;
     this.observer = new IntersectionObserver((entries) => {
-      const entry = entries[entries.length - 1];
-      const visible = entry.isIntersecting && entry.intersectionRatio >= 0.99
-        && (v2 ? (entry as IntersectionObserverEntry & { isVisible: boolean }).isVisible : document.visibilityState === 'visible');
-      if (visible !== this.state.visible) this.state = { ...this.state, visible, visibleSince: performance.now() };
-      this.schedule();
+      for (const entry of entries) {
+        const unobstructed = entry.isIntersecting && document.visibilityState === 'visible'
+          && (!v2 || (entry as IntersectionObserverEntry & { isVisible: boolean }).isVisible);
+        if (entry.target === widget) this.widgetVisible = unobstructed;
+        else if (entry.target === this.statement) this.statementInView = unobstructed && entry.intersectionRatio >= 0.99;
+      }
+      this.update();
     }, options);
-    this.observer.observe(target);
+    this.observer.observe(widget);
+    if (this.statement) this.observer.observe(this.statement);
+  }
+
+  /** The element that states who asks and why (re-rendered elements are watched anew). */
+  watchStatement(statement: Element | null): void {
+    if (statement === this.statement) return;
+    if (this.statement) this.observer?.unobserve(this.statement);
+    this.statement = statement;
+    this.statementInView = false;
+    if (statement) this.observer?.observe(statement);
+    this.update();
   }
 
   /** The prompt changed (a new step, new text): clicks wait for the delay again. */
@@ -52,12 +73,15 @@ export class VisibilityGuard {
     this.schedule();
   }
 
-  get armed(): boolean {
-    return isArmed(this.state, performance.now());
+  /** Whether a click counts now; `statementToo`: the statement must be fully in view as well. */
+  armed(statementToo: boolean): boolean {
+    return isArmed(this.state, performance.now()) && (!statementToo || this.statementInView);
   }
 
-  get visible(): boolean {
-    return this.state.visible;
+  private update(): void {
+    const visible = this.widgetVisible;
+    if (visible !== this.state.visible) this.state = { ...this.state, visible, visibleSince: performance.now() };
+    this.schedule();
   }
 
   private schedule(): void {

@@ -322,8 +322,17 @@ describe('widget embedded by a host on another site', () => {
     expect(await host.widget.locator('[data-testid=widget-prompt]').getAttribute('data-step')).toBe('ask');
     expect(await host.page.evaluate(() => (window as any).received)).toEqual([]);
 
-    // Uncovered: after the delay, the same click counts.
+    // Placed so that only the buttons show, with who asks and why above the top of the screen: nothing either.
     await host.page.evaluate(() => document.getElementById('cover')!.remove());
+    await expect.poll(() => allow.isEnabled(), { timeout: 10_000 }).toBe(true);
+    const buttonTop = (await allow.boundingBox())!.y;
+    await host.page.evaluate((top) => { (document.getElementById('w') as HTMLIFrameElement).style.cssText += `;position:fixed;top:${-top + 5}px;left:0`; }, buttonTop);
+    await expect.poll(() => allow.isEnabled(), { timeout: 10_000 }).toBe(false);
+    await allow.click({ force: true });
+    expect(await host.widget.locator('[data-testid=widget-prompt]').getAttribute('data-step')).toBe('ask');
+
+    // In view again: after the delay, the same click counts.
+    await host.page.evaluate(() => { (document.getElementById('w') as HTMLIFrameElement).style.cssText = 'width:640px;height:760px;border:0'; });
     await expect.poll(() => allow.isEnabled(), { timeout: 10_000 }).toBe(true);
     await host.widget.locator('[data-testid=widget-deny]').click();
     expect(await received(host.page, 1)).toEqual([{ type: 'facelocal:error', id: 'h1', error: 'denied' }]);
@@ -381,6 +390,11 @@ describe('where the browser gives the cross-site frame partitioned storage inste
     expect(await frameStorage(host.page)).toBe('here');
     let prompt = await askAndAllow(host, 'verify', 'p1', 'Confirm it is you');
     expect(prompt).toBe(host.widget); // no window needed
+    // A frame smaller than the enrolment form: the person scrolls in it, and its buttons still work.
+    await host.page.evaluate(() => { (document.getElementById('w') as HTMLIFrameElement).style.height = '380px'; });
+    await prompt.locator('[data-testid=widget-enrol-name]').waitFor({ timeout: 90_000 });
+    const frame = host.page.frames().find((f) => f.url().startsWith(`${widgetOrigin}/widget.html`))!;
+    expect(await frame.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(500);
     await enrol(prompt, 'Barack Obama', ['obama/obama.jpg', 'obama/obama1.jpg']);
     await showFace(prompt, 'obama/obama3.jpg');
     expect(await received(host.page, 1)).toEqual([{ type: 'facelocal:result', id: 'p1', kind: 'verify', matched: true }]);
