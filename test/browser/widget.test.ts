@@ -276,6 +276,18 @@ describe('widget embedded by a host on another site', () => {
     expect(await received(host.page, 1)).toEqual([{ type: 'facelocal:error', id: 'e1', error: 'unavailable' }]);
   });
 
+  it('models that fail to load answer unavailable, not "no"', async () => {
+    await watched.context.route(`${widgetOrigin}/models/**`, (route) => route.fulfill({ status: 404, body: 'gone' }));
+    try {
+      const host = await openHost(hostA.origin);
+      await askAndAllow(host, 'verify', 'm1');
+      await host.widget.locator('[data-testid=widget-note]', { hasText: 'could not start' }).waitFor({ timeout: 90_000 });
+      expect(await received(host.page, 1)).toEqual([{ type: 'facelocal:error', id: 'm1', error: 'unavailable' }]);
+    } finally {
+      await watched.context.unroute(`${widgetOrigin}/models/**`);
+    }
+  });
+
   it('the host can cancel, and a request nobody answers ends with timeout', async () => {
     const host = await openHost(hostA.origin);
     await host.page.evaluate(() => (window as any).ask('verify', 'c1'));
