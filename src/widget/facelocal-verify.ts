@@ -113,8 +113,19 @@ export class FacelocalVerify extends LitElement {
     this.dispatchEvent(new CustomEvent<WidgetAnswer>('facelocal-answer', { detail: answer }));
   }
 
+  /** The asking site's gallery, once opened (only steps after `loading` use it). */
+  private get site(): SiteGallery {
+    if (!this.gallery) throw new Error('The site gallery is not open.');
+    return this.gallery;
+  }
+
+  private get asked(): WidgetRequest {
+    if (!this.request) throw new Error('Nothing was asked.');
+    return this.request;
+  }
+
   private fail(error: WidgetErrorCode, note: string) {
-    this.answer({ type: 'facelocal:error', id: this.request!.id, error }, note);
+    this.answer({ type: 'facelocal:error', id: this.asked.id, error }, note);
   }
 
   private deny() {
@@ -128,7 +139,8 @@ export class FacelocalVerify extends LitElement {
     }
     this.step = 'loading';
     try {
-      this.gallery ??= await this.openGallery!();
+      if (!this.openGallery) throw new Error('no gallery to open');
+      this.gallery ??= await this.openGallery();
       await this.refreshStatus();
     } catch (error) {
       this.fail('unavailable', `Facelocal could not start here (${messageFor(error).text}); ${this.requester} was told it is unavailable.`);
@@ -148,7 +160,7 @@ export class FacelocalVerify extends LitElement {
   }
 
   private async storageAccess() {
-    const problem = await this.askStorageAccess!();
+    const problem = this.askStorageAccess ? await this.askStorageAccess() : 'This browser cannot grant storage access to frames.';
     if (problem) {
       this.note = problem;
       return;
@@ -164,7 +176,7 @@ export class FacelocalVerify extends LitElement {
     if (!attest?.checked) return void (this.note = 'Tick the consent box to enrol.');
     this.step = 'working';
     try {
-      const result = await this.gallery!.enrol(this.enrolName, this.retentionIndex, this.enrolPhotos);
+      const result = await this.site.enrol(this.enrolName, this.retentionIndex, this.enrolPhotos);
       await this.refreshStatus();
       if (!result.person) {
         this.step = 'enrol';
@@ -180,11 +192,11 @@ export class FacelocalVerify extends LitElement {
   }
 
   private async check(e: CustomEvent<File[]>) {
-    const request = this.request!;
+    const request = this.asked;
     this.step = 'working';
     this.note = '';
     try {
-      const matched = await this.gallery!.verify(e.detail[0]);
+      const matched = await this.site.verify(e.detail[0]);
       if (request.kind === 'verify') {
         this.answer({ type: 'facelocal:result', id: request.id, kind: 'verify', matched }, `${this.requester} was told: ${matched ? 'matched' : 'not matched'}. Nothing else was sent.`);
       } else {
@@ -199,13 +211,13 @@ export class FacelocalVerify extends LitElement {
   }
 
   private async reveal(yes: boolean) {
-    const request = this.request!;
+    const request = this.asked;
     if (!(yes && this.matched)) {
       this.fail('not-revealed', `${this.requester} was told "not revealed": the same whether you were not recognised or chose not to reveal.`);
       return;
     }
     try {
-      const personId = await this.gallery!.reveal();
+      const personId = await this.site.reveal();
       this.answer({ type: 'facelocal:result', id: request.id, kind: 'identify', personId }, `${this.requester} was given the id it knows you by (no other site gets the same one), nothing else.`);
     } catch (error) {
       this.fail('unavailable', `Nothing was revealed (${messageFor(error).text}).`);
@@ -213,11 +225,11 @@ export class FacelocalVerify extends LitElement {
   }
 
   private async exportData() {
-    saveFile(await this.gallery!.exportData(), 'facelocal-widget-enrolment.json');
+    saveFile(await this.site.exportData(), 'facelocal-widget-enrolment.json');
   }
 
   private async erase() {
-    await this.gallery!.erase();
+    await this.site.erase();
     await this.refreshStatus();
     this.note = `Everything Facelocal kept for ${this.requester} on this device is erased.`;
     if (this.step === 'capture') this.step = 'enrol';

@@ -7,7 +7,9 @@ import { allowListFromCsp, isAllowedOrigin, parseCancel, parseRequest, type Widg
 import { SiteGallery } from './site-gallery';
 import './facelocal-verify';
 
-const element = document.querySelector('facelocal-verify')!;
+const found = document.querySelector('facelocal-verify');
+if (!found) throw new Error('widget.html has no <facelocal-verify>');
+const element = found;
 const inWindow = new URLSearchParams(location.search).get('mode') === 'window';
 /** Set when the person lets this frame use Facelocal's own storage (Storage Access API). */
 let grantedIdb: IDBFactory | undefined;

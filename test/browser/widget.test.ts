@@ -20,6 +20,19 @@ let notAllowed: { server: Server; origin: string };
 let watched: WatchedPage;
 let partitioned: Browser | undefined;
 
+/** What the host page below puts on `window`. */
+interface HostWindow {
+  received: Record<string, unknown>[];
+  ready: boolean;
+  ask(kind: string, id: string, reason?: string, timeoutMs?: number): void;
+  cancel(id: string): void;
+}
+
+/** The test harness page of the widget's origin (test/harness/): the facade, for setting up a locked gallery. */
+interface HarnessWindow {
+  facelocal: { openMatcher(o: { databaseName: string }): Promise<{ enableEncryption(p: string): Promise<void>; lock(): void; close(): Promise<void> }> };
+}
+
 /** A plain host site: it embeds the widget and records every message it receives. */
 function hostPage(widgetUrl: string): string {
   return `<!doctype html><html><body style="margin:0">
@@ -76,13 +89,13 @@ interface Host { page: Page; widget: FrameLocator }
 async function openHost(origin: string): Promise<Host> {
   const page = watched.page;
   await page.goto(origin);
-  await page.waitForFunction(() => (window as unknown as { ready: boolean }).ready, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => (window as unknown as HostWindow).ready, undefined, { timeout: 30_000 });
   return { page, widget: page.frameLocator('#w') };
 }
 
 async function received(page: Page, count: number): Promise<Record<string, unknown>[]> {
-  await page.waitForFunction((n) => (window as unknown as { received: unknown[] }).received.length >= n, count, { timeout: 90_000 });
-  return page.evaluate(() => (window as unknown as { received: Record<string, unknown>[] }).received);
+  await page.waitForFunction((n) => (window as unknown as HostWindow).received.length >= n, count, { timeout: 90_000 });
+  return page.evaluate(() => (window as unknown as HostWindow).received);
 }
 
 async function frameStorage(page: Page): Promise<string> {
@@ -97,7 +110,7 @@ type Prompt = Page | FrameLocator;
  * Facelocal window. Returns where the check goes on (the window, or the frame).
  */
 async function askAndAllow(host: Host, kind: 'verify' | 'identify', id: string, reason?: string): Promise<Prompt> {
-  await host.page.evaluate(([k, i, r]) => (window as any).ask(k, i, r), [kind, id, reason]);
+  await host.page.evaluate((a) => (window as unknown as HostWindow).ask(a.kind, a.id, a.reason), { kind, id, reason });
   await host.widget.locator('[data-testid=widget-requester]').waitFor();
   await host.widget.locator('[data-testid=widget-allow]').click();
   if ((await frameStorage(host.page)) === 'here') return host.widget;
@@ -142,7 +155,7 @@ async function siteDatabase(origin: string, store: string): Promise<Record<strin
 describe('widget embedded by a host on another site', () => {
   it('the frame is told what it can do here, and nothing enrolled (the person declines to enrol) answers unavailable, not "no"', async () => {
     const host = await openHost(hostA.origin);
-    await host.page.evaluate(() => (window as any).ask('verify', 'v0', 'Confirm it is you before paying'));
+    await host.page.evaluate(() => (window as unknown as HostWindow).ask('verify', 'v0', 'Confirm it is you before paying'));
     await host.widget.locator('[data-testid=widget-requester]', { hasText: hostA.origin }).waitFor();
     await host.widget.locator('[data-testid=widget-allow]').click();
     if ((await frameStorage(host.page)) === 'none') {
@@ -156,7 +169,7 @@ describe('widget embedded by a host on another site', () => {
       } else {
         await host.widget.locator('[data-testid=widget-no-storage-access]').waitFor();
       }
-      expect(await host.page.evaluate(() => (window as any).received)).toEqual([]); // said so, answered nothing
+      expect(await host.page.evaluate(() => (window as unknown as HostWindow).received)).toEqual([]); // said so, answered nothing
       const [popup] = await Promise.all([host.page.context().waitForEvent('page'), host.widget.locator('[data-testid=widget-open-window]').click()]);
       await popup.locator('[data-testid=widget-requester]', { hasText: hostA.origin }).waitFor();
       await popup.locator('[data-testid=widget-no-enrol]').click({ timeout: 90_000 });
@@ -243,7 +256,7 @@ describe('widget embedded by a host on another site', () => {
     await page.goto(`${widgetOrigin}/test/harness/`);
     await page.waitForFunction(() => document.body.dataset.ready === 'true');
     await page.evaluate(async (name) => {
-      const m = await (window as any).facelocal.openMatcher({ databaseName: name });
+      const m = await (window as unknown as HarnessWindow).facelocal.openMatcher({ databaseName: name });
       await m.enableEncryption('correct horse battery staple widget');
       m.lock();
       await m.close();
@@ -290,10 +303,10 @@ describe('widget embedded by a host on another site', () => {
 
   it('the host can cancel, and a request nobody answers ends with timeout', async () => {
     const host = await openHost(hostA.origin);
-    await host.page.evaluate(() => (window as any).ask('verify', 'c1'));
+    await host.page.evaluate(() => (window as unknown as HostWindow).ask('verify', 'c1'));
     await host.widget.locator('[data-testid=widget-allow]').waitFor();
-    await host.page.evaluate(() => (window as any).cancel('c1'));
-    await host.page.evaluate(() => (window as any).ask('verify', 't1', undefined, 5000));
+    await host.page.evaluate(() => (window as unknown as HostWindow).cancel('c1'));
+    await host.page.evaluate(() => (window as unknown as HostWindow).ask('verify', 't1', undefined, 5000));
     expect(await received(host.page, 2)).toEqual([
       { type: 'facelocal:error', id: 'c1', error: 'cancelled' },
       { type: 'facelocal:error', id: 't1', error: 'timeout' },
@@ -304,7 +317,7 @@ describe('widget embedded by a host on another site', () => {
   it('the buttons do nothing while the frame is transparent or covered, and work once it is really visible', async () => {
     const host = await openHost(hostA.origin);
     const reason = 'Pay \u202Eevil\u202C now\u200B ' + 'x'.repeat(250);
-    await host.page.evaluate((r) => (window as any).ask('verify', 'h1', r), reason);
+    await host.page.evaluate((r) => (window as unknown as HostWindow).ask('verify', 'h1', r), reason);
     const allow = host.widget.locator('[data-testid=widget-allow]');
     await allow.waitFor();
     // The host's words are quoted, cleaned and shortened.
@@ -332,7 +345,7 @@ describe('widget embedded by a host on another site', () => {
     await allow.dispatchEvent('click');
     await allow.click({ force: true });
     expect(await host.widget.locator('[data-testid=widget-prompt]').getAttribute('data-step')).toBe('ask');
-    expect(await host.page.evaluate(() => (window as any).received)).toEqual([]);
+    expect(await host.page.evaluate(() => (window as unknown as HostWindow).received)).toEqual([]);
 
     // Placed so that only the buttons show, with who asks and why above the top of the screen: nothing either.
     await host.page.evaluate(() => document.getElementById('cover')!.remove());
@@ -355,9 +368,9 @@ describe('widget embedded by a host on another site', () => {
     await page.goto(notAllowed.origin);
     // frame-ancestors refuses the embedding: Chromium shows its error page in the frame instead of the widget.
     await expect.poll(() => page.frames().find((f) => f !== page.mainFrame())?.url(), { timeout: 15_000 }).toMatch(/^chrome-error:/);
-    await page.evaluate(() => (window as any).ask('verify', 'x1'));
+    await page.evaluate(() => (window as unknown as HostWindow).ask('verify', 'x1'));
     await page.waitForTimeout(500);
-    expect(await page.evaluate(() => ({ ready: (window as any).ready, received: (window as any).received }))).toEqual({ ready: false, received: [] });
+    expect(await page.evaluate(() => ({ ready: (window as unknown as HostWindow).ready, received: (window as unknown as HostWindow).received }))).toEqual({ ready: false, received: [] });
     const csp = (await page.request.get(`${widgetOrigin}/widget.html`)).headers()['content-security-policy'];
     expect(csp).toContain(`frame-ancestors 'self' ${hostA.origin} ${hostB.origin}`);
     expect(csp).not.toContain(notAllowed.origin);
@@ -370,7 +383,7 @@ describe('widget embedded by a host on another site', () => {
       const attempt = (f: () => unknown) => { try { f(); return 'read'; } catch (e) { return (e as Error).name; } };
       return {
         document: attempt(() => frame.document.body.innerHTML),
-        storage: attempt(() => (frame as any).indexedDB.databases()),
+        storage: attempt(() => (frame as unknown as { indexedDB: IDBFactory }).indexedDB.databases()),
         ownDatabases: (await indexedDB.databases()).map((d) => d.name),
       };
     });
