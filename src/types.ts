@@ -32,6 +32,8 @@ export interface MatcherOptions {
   assetsBaseUrl?: string;
   /** IndexedDB database name (tests and embedders use their own). */
   databaseName?: string;
+  /** Where the gallery lives, when not the page's own `indexedDB` (the widget's storage-access handle). */
+  idbFactory?: IDBFactory;
   /** Called while models load, so the UI can show progress. */
   onProgress?: (progress: LoadProgress) => void;
   /**
@@ -403,6 +405,16 @@ export interface Matcher {
   /** Live camera: process frames one at a time (never more than one in flight), then end() the session. */
   startLiveSession(): LiveSession;
   verify(photoA: PhotoInput, photoB: PhotoInput): Promise<VerifyResult>;
+  /**
+   * 1:1: is the one face in this photo the enrolled person (any of their templates at the calibrated threshold)?
+   * For the widget: `forOrigin` names the site that asked, in the audit entry. Restricted: 'restricted'.
+   */
+  verifyPerson(personId: string, photo: PhotoInput, options?: { forOrigin?: string }): Promise<{ matched: boolean; score: number }>;
+  /**
+   * The id this person is revealed as to one site: an HMAC of their id under this gallery's secret, keyed by the
+   * origin (src/core/revealed-id.ts), so each site gets a different one. Every call is audited with the origin.
+   */
+  revealIdTo(personId: string, origin: string): Promise<string>;
   listPeople(): Promise<Person[]>;
   renamePerson(personId: string, name: string): Promise<Person>;
   deletePerson(personId: string): Promise<void>;

@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import { TemplateIndex, type PersonScore } from '../core/matching';
 import { decideIdentityVerdict, identificationThresholds, type IdentificationThresholds, type IdentityVerdict } from '../core/identity-rule';
 import { cosineSimilarity } from '../core/vectors';
+import { revealedId } from '../core/revealed-id';
 import { enrolledLookAlike } from '../core/look-alike';
 import { readScore, type ShippedCalibration } from '../core/calibration';
 import calibrationData from '../core/calibration-data.json';
@@ -61,7 +62,7 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
   const embedder = startEmbedder();
   const stopWorkers = () => { detector.worker.terminate(); embedder.worker.terminate(); };
   // The gallery opens while the models load; if they fail, it is closed again below.
-  const storeOpening = openGalleryStore({ name: options.databaseName });
+  const storeOpening = openGalleryStore({ name: options.databaseName, idbFactory: options.idbFactory });
   const sessionJoining = joinTabSession();
   for (const opening of [storeOpening, sessionJoining]) opening.catch(() => undefined); // awaited below
   try {
@@ -429,6 +430,28 @@ class FaceMatcher implements Matcher {
     const reading = readScore(score, calibration, { threshold: calibration.threshold });
     await this.audit('verify', reading.isMatch ? 'same person' : 'different people');
     return { score, isMatch: reading.isMatch, reading, faceA: a.face, faceB: b.face };
+  }
+
+  async verifyPerson(personId: string, photo: PhotoInput, options: { forOrigin?: string } = {}): Promise<{ matched: boolean; score: number }> {
+    this.assertUnlocked();
+    const person = await this.store.getPerson(personId);
+    if (!person) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
+    if (person.restriction) throw new FacelocalError('restricted', 'Processing of this person is restricted: they cannot be checked until it is lifted.');
+    const { embedding } = await this.singleFace(photo, 'check');
+    let score = -1;
+    for (const t of await this.store.templatesOf(personId)) score = Math.max(score, cosineSimilarity(embedding, t.embedding));
+    const matched = score >= calibration.threshold;
+    await this.audit(options.forOrigin ? 'widget-check' : 'verify', `1:1 against one person${options.forOrigin ? ` for ${options.forOrigin}` : ''}: ${matched ? 'matched' : 'not matched'}`, personId);
+    return { matched, score };
+  }
+
+  async revealIdTo(personId: string, origin: string): Promise<string> {
+    this.assertUnlocked();
+    if (!(await this.store.getPerson(personId))) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
+    const id = await revealedId(await this.store.revealSecret(), personId, origin);
+    // Awaited, not best-effort like other entries: a reveal that cannot be logged does not happen.
+    await this.store.log({ action: 'widget-reveal', outcome: `id revealed to ${origin}`, personId });
+    return id;
   }
 
   private async singleFace(photo: PhotoInput, which: string) {

@@ -322,3 +322,19 @@ describe('face thumbnails (data minimisation)', () => {
     expect((await store.templatesOf(bob.id))[0].embedding).toHaveLength(512); // nothing else changes
   });
 });
+
+describe('the reveal secret (widget ids)', () => {
+  it('is 32 random bytes made once, the same on every call and after reopening, and new after erase everything', async () => {
+    const { factory, store } = await freshStore();
+    const first = await store.revealSecret();
+    expect(first).toHaveLength(32);
+    expect(Array.from(await store.revealSecret())).toEqual(Array.from(first));
+    store.close();
+    const reopened = await openGalleryStore({ name: 'test', idbFactory: factory });
+    expect(Array.from(await reopened.revealSecret())).toEqual(Array.from(first));
+    await reopened.eraseEverything();
+    expect(Array.from(await reopened.revealSecret())).not.toEqual(Array.from(first));
+    expect(Array.from(first).every((b) => b === 0)).toBe(false);
+    reopened.close();
+  });
+});
