@@ -167,13 +167,10 @@ export interface EnrolledLookAlike {
   faces: number;
 }
 
-export interface SelfCheckResult {
-  /** Whether a face in the gallery matches the selfie at the calibrated threshold. */
-  found: boolean;
-  /** The name they are enrolled under, when found. */
-  name: string | null;
-  score: number | null;
-}
+/** Whether a face in the gallery matches the selfie at the calibrated threshold: then under which name. */
+export type SelfCheckResult =
+  | { found: true; name: string; score: number }
+  | { found: false; /** The closest score in the gallery, if anyone is enrolled. */ bestScore: number | null };
 
 /** One thing Facelocal stores, described for people (the transparency page is built from these). */
 export interface StoredItemDescription {
@@ -232,13 +229,14 @@ export interface VerifyResult {
 }
 
 /** What happened to each photo given to enrol. */
-export interface EnrolPhotoOutcome {
-  fileName: string;
-  ok: boolean;
-  /** Set when ok is false. */
-  error?: { code: FacelocalErrorCode; message: string };
-  templateId?: string;
-}
+export type EnrolPhotoOutcome =
+  | {
+      fileName: string;
+      ok: true;
+      /** The template stored from this photo; null when the call stored nothing (`alreadyEnrolled`). */
+      templateId: string | null;
+    }
+  | { fileName: string; ok: false; error: { code: FacelocalErrorCode; message: string } };
 
 export interface EnrolResult {
   /** The person, or null when no photo was accepted (then no one was created and nothing was stored). */

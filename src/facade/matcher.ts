@@ -30,6 +30,7 @@ import { untilServiceWorkerControls } from './service-worker-gate';
 import {
   FacelocalError,
   personNotFound,
+  type FacelocalErrorCode,
   photoNotFound,
   type DetectResult, type EmbeddedFace, type EnrolledLookAlike, type EnrolPhotoOutcome, type EnrolResult, type EnrolledPhoto, type IdentifiedFace,
   type IdentifyResult, type LiveSession, type Matcher, type MatcherInfo, type MatcherOptions, type Person, type PhotoInput, type SelfCheckResult,
@@ -283,13 +284,14 @@ class FaceMatcher implements Matcher {
   async enrol(person: { name: string; consent: ConsentRecord }, photos: PhotoInput[], options: { checkEnrolled?: boolean } = {}): Promise<EnrolResult> {
     this.assertUnlocked();
     if (!person.name.trim()) throw new FacelocalError('invalid-name', 'Enter a name for this person.');
-    const { outcomes, templates } = await this.templatesFrom(photos);
+    const readings = await this.templatesFrom(photos);
+    const templates = acceptedTemplates(readings);
     if (templates.length === 0) {
       await this.audit('enrol', `refused: no usable photo (${photos.length} given)`);
-      return { person: null, photos: outcomes };
+      return { person: null, photos: outcomesOf(readings, []) };
     }
     const alreadyEnrolled = options.checkEnrolled ? await this.lookAlike(templates.map((t) => t.embedding)) : null;
-    if (alreadyEnrolled) return { person: null, photos: outcomes, alreadyEnrolled };
+    if (alreadyEnrolled) return { person: null, photos: outcomesOf(readings, []), alreadyEnrolled };
     let saved: { person: PersonRecord; templates: TemplateRecord[] };
     try {
       saved = await this.store.addPersonWithTemplates(person, templates);
@@ -298,12 +300,12 @@ class FaceMatcher implements Matcher {
       throw error;
     }
     this.names.set(saved.person.id, saved.person.name);
-    this.indexTemplates(saved.templates, outcomes);
+    this.indexTemplates(saved.templates);
     this.announceChange();
     // The first person is the first thing to lose: ask the browser not to evict the gallery.
     if ((await this.store.countPeople()) === 1) await askForPersistentStorage().catch(() => null);
-    await this.audit('enrol', `enrolled with ${saved.templates.length} photo(s); ${outcomes.length - saved.templates.length} refused`, saved.person.id);
-    return { person: toPerson(saved.person, saved.templates.length), photos: outcomes };
+    await this.audit('enrol', `enrolled with ${saved.templates.length} photo(s); ${readings.length - saved.templates.length} refused`, saved.person.id);
+    return { person: toPerson(saved.person, saved.templates.length), photos: outcomesOf(readings, saved.templates) };
   }
 
   async addPhotos(personId: string, photos: PhotoInput[], options: { onlyIfAlike?: boolean } = {}): Promise<EnrolResult> {
@@ -311,20 +313,21 @@ class FaceMatcher implements Matcher {
     if ((await this.store.getPerson(personId))?.restriction) throw new FacelocalError('restricted', 'Processing of this person is restricted: lift the restriction before adding photos.');
     if (!this.names.has(personId)) throw personNotFound();
     const read = await this.templatesFrom(photos);
-    const { outcomes, templates } = options.onlyIfAlike ? await this.onlyLookingLike(personId, read) : read;
-    if (templates.length > 0) {
-      this.indexTemplates(await this.store.addTemplates(personId, templates), outcomes);
+    const readings = options.onlyIfAlike ? await this.onlyLookingLike(personId, read) : read;
+    const templates = acceptedTemplates(readings);
+    const saved = templates.length > 0 ? await this.store.addTemplates(personId, templates) : [];
+    if (saved.length > 0) {
+      this.indexTemplates(saved);
       this.announceChange();
     }
-    await this.audit('add-photos', `${templates.length} added, ${outcomes.length - templates.length} refused`, personId);
+    await this.audit('add-photos', `${templates.length} added, ${readings.length - templates.length} refused`, personId);
     const person = (await this.listPeople()).find((p) => p.id === personId) ?? null;
-    return { person, photos: outcomes };
+    return { person, photos: outcomesOf(readings, saved) };
   }
 
-  /** One template per photo that holds exactly one face; a clear outcome for every other photo. */
-  private async templatesFrom(photos: PhotoInput[]): Promise<{ outcomes: EnrolPhotoOutcome[]; templates: NewTemplate[] }> {
-    const outcomes: EnrolPhotoOutcome[] = [];
-    const templates: NewTemplate[] = [];
+  /** One template per photo that holds exactly one face; the reason for every other photo. In the photos' order. */
+  private async templatesFrom(photos: PhotoInput[]): Promise<PhotoReading[]> {
+    const readings: PhotoReading[] = [];
     // No picture is even made when the gallery keeps none (the store would drop it anyway).
     const keepThumbnails = (await this.store.preferences()).thumbnails !== 'drop';
     for (const photo of photos) {
@@ -337,57 +340,51 @@ class FaceMatcher implements Matcher {
         const problem = enrolmentProblem(face.quality);
         if (problem) throw new FacelocalError('poor-quality', problem);
         const [embedding] = (await this.embedAnalysed(analysed)).embeddings;
-        templates.push({
-          embedding,
-          modelId: this.info.embedderModel,
-          sourceName: fileName,
-          box: face.box,
-          quality: face.score,
-          thumbnail: face.thumbnail ? { type: 'image/jpeg', bytes: face.thumbnail } : null,
+        readings.push({
+          fileName,
+          template: {
+            embedding,
+            modelId: this.info.embedderModel,
+            sourceName: fileName,
+            box: face.box,
+            quality: face.score,
+            thumbnail: face.thumbnail ? { type: 'image/jpeg', bytes: face.thumbnail } : null,
+          },
         });
-        outcomes.push({ fileName, ok: true });
       } catch (error) {
         if (!(error instanceof FacelocalError)) throw error;
-        outcomes.push({ fileName, ok: false, error: { code: error.code, message: error.message } });
+        readings.push({ fileName, refused: { code: error.code, message: error.message } });
       }
     }
-    return { outcomes, templates };
+    return readings;
   }
 
   /**
    * Keeps the templates whose face looks like this person (their verdict, had the face been identified against
-   * them, is known or possible); the others become 'not-this-person' outcomes.
+   * them, is known or possible); the others become 'not-this-person' refusals.
    */
-  private async onlyLookingLike(personId: string, read: { outcomes: EnrolPhotoOutcome[]; templates: NewTemplate[] }) {
+  private async onlyLookingLike(personId: string, readings: PhotoReading[]): Promise<PhotoReading[]> {
     const name = this.names.get(personId) ?? 'this person';
-    const outcomes: EnrolPhotoOutcome[] = [];
-    const templates: NewTemplate[] = [];
-    let k = 0; // accepted outcomes and templates come in the same order (templatesFrom)
-    for (const o of read.outcomes) {
-      if (!o.ok) {
-        outcomes.push(o);
+    const kept: PhotoReading[] = [];
+    for (const r of readings) {
+      if ('refused' in r) {
+        kept.push(r);
         continue;
       }
-      const template = read.templates[k++];
-      const candidates = await this.index.search(template.embedding, 5);
+      const candidates = await this.index.search(r.template.embedding, 5);
       if (this.decide(candidates.find((c) => c.personId === personId)).kind !== 'unknown') {
-        templates.push(template);
-        outcomes.push(o);
+        kept.push(r);
         continue;
       }
       const other = this.decide(candidates[0]);
       const instead = other.kind === 'known' ? ` (it looks like ${this.names.get(other.best.personId) ?? 'someone else'}, who is enrolled)` : '';
-      outcomes.push({ fileName: o.fileName, ok: false, error: { code: 'not-this-person', message: `This face does not look like ${name}${instead}, so it was not added.` } });
+      kept.push({ fileName: r.fileName, refused: { code: 'not-this-person', message: `This face does not look like ${name}${instead}, so it was not added.` } });
     }
-    return { outcomes, templates };
+    return kept;
   }
 
-  private indexTemplates(saved: { id: string; personId: string; embedding: Float32Array }[], outcomes: EnrolPhotoOutcome[]): void {
-    const accepted = outcomes.filter((o) => o.ok);
-    saved.forEach((t, i) => {
-      this.index.add({ templateId: t.id, personId: t.personId, embedding: t.embedding });
-      accepted[i].templateId = t.id;
-    });
+  private indexTemplates(saved: { id: string; personId: string; embedding: Float32Array }[]): void {
+    for (const t of saved) this.index.add({ templateId: t.id, personId: t.personId, embedding: t.embedding });
   }
 
   async identify(photo: PhotoInput): Promise<IdentifyResult> {
@@ -655,8 +652,8 @@ class FaceMatcher implements Matcher {
     const { embedding } = await this.singleFace(selfie, 'selfie');
     const verdict = this.decide((await this.index.search(embedding, 1))[0]);
     return verdict.kind === 'known'
-      ? { found: true, name: this.names.get(verdict.best.personId) ?? null, score: verdict.best.score }
-      : { found: false, name: null, score: verdict.best?.score ?? null };
+      ? { found: true, name: this.names.get(verdict.best.personId) ?? '?', score: verdict.best.score }
+      : { found: false, bestScore: verdict.best?.score ?? null };
   }
 
   async auditLog() {
@@ -803,6 +800,20 @@ function foundFace(face: AnalysedFace) {
 
 function timings(analysed: AnalysedPhoto, embedMs: number, start: number): Timings {
   return { decodeMs: analysed.decodeMs, detectMs: analysed.detectMs, embedMs: analysed.alignMs + embedMs, totalMs: performance.now() - start };
+}
+
+
+/** One photo given to enrol or addPhotos, read: the template to store, or why it was refused. */
+type PhotoReading = { fileName: string; template: NewTemplate } | { fileName: string; refused: { code: FacelocalErrorCode; message: string } };
+
+function acceptedTemplates(readings: readonly PhotoReading[]): NewTemplate[] {
+  return readings.flatMap((r) => ('template' in r ? [r.template] : []));
+}
+
+/** Each photo's outcome, the accepted ones paired in order with the templates stored from them (none: not stored). */
+function outcomesOf(readings: readonly PhotoReading[], saved: readonly { id: string }[]): EnrolPhotoOutcome[] {
+  let k = 0;
+  return readings.map((r) => ('template' in r ? { fileName: r.fileName, ok: true, templateId: saved[k++]?.id ?? null } : { fileName: r.fileName, ok: false, error: r.refused }));
 }
 
 function nameOf(photo: PhotoInput): string {

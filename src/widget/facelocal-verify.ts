@@ -180,7 +180,7 @@ export class FacelocalVerify extends LitElement {
       await this.refreshStatus();
       if (!result.person) {
         this.step = 'enrol';
-        this.note = `Not enrolled: ${result.photos.map((p) => p.error?.message ?? '').filter(Boolean).join(' ')}`;
+        this.note = `Not enrolled: ${result.photos.map((p) => (p.ok ? '' : p.error.message)).filter(Boolean).join(' ')}`;
         return;
       }
       this.step = 'capture';
