@@ -3,18 +3,25 @@ import { readFileSync, existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { runtimeAssets, contentTypes } from './scripts/runtime-assets.ts';
 import { INTEGRITY_MODULE_ID, expectedHashes } from './scripts/integrity-hashes.ts';
-import { contentSecurityPolicy, securityHeaders } from './scripts/security-headers.ts';
-import { frameAncestors, parseWidgetConfig } from './src/widget/widget-protocol.ts';
+import { securityHeaders, staticHeadersFile, widgetHeaders } from './scripts/security-headers.ts';
+import { checkWidgetConfig, frameAncestors } from './src/widget/widget-protocol.ts';
 import { VitePWA } from 'vite-plugin-pwa';
 
-/** The widget page may be framed by the hosts its owner allows (and only by them). */
-function widgetCsp(config: ReturnType<typeof parseWidgetConfig>): string {
-  return contentSecurityPolicy.replace(/frame-ancestors [^;]*/, frameAncestors(config));
+/**
+ * The widget's allow-list, refused whole when an entry is not an exact origin (a wildcard would be matched one way
+ * by the browser's frame-ancestors and another by the message check, so it is not accepted at all).
+ */
+function widgetFrameAncestors(file: string, onProblem: (message: string) => void): string {
+  const checked = checkWidgetConfig(JSON.parse(readFileSync(file, 'utf8')));
+  if (checked.ok) return frameAncestors(checked.config);
+  onProblem(`${file} refused: ${checked.problems.join('; ')}`);
+  return "frame-ancestors 'self'";
 }
 
 /**
- * `vite preview` sets one CSP for every response; the widget page needs its own frame-ancestors, read from the
- * widget-config.json deployed beside it (so its owner changes the allow-list without rebuilding).
+ * `vite preview` sets one set of headers for every response; the widget page gets its own, from the
+ * widget-config.json deployed beside it, read on every request (so its owner changes the allow-list without a
+ * rebuild or restart). The widget reads its allow-list back from this very header.
  */
 function widgetHeadersPlugin(): Plugin {
   return {
@@ -23,9 +30,8 @@ function widgetHeadersPlugin(): Plugin {
       server.middlewares.use((req, res, next) => {
         if ((req.url ?? '').split('?')[0] !== '/widget.html') return next();
         const outDir = resolve(server.config.root, server.config.build.outDir);
-        const config = parseWidgetConfig(JSON.parse(readFileSync(resolve(outDir, 'widget-config.json'), 'utf8')));
-        for (const [k, v] of Object.entries(securityHeaders)) res.setHeader(k, v);
-        res.setHeader('Content-Security-Policy', widgetCsp(config));
+        const directive = widgetFrameAncestors(resolve(outDir, 'widget-config.json'), (m) => server.config.logger.error(m));
+        for (const [k, v] of Object.entries(widgetHeaders(directive))) res.setHeader(k, v);
         res.setHeader('Content-Type', 'text/html');
         res.setHeader('Cache-Control', 'no-cache');
         res.end(readFileSync(resolve(outDir, 'widget.html')));
@@ -64,12 +70,8 @@ export function runtimeAssetsPlugin(): Plugin {
         this.emitFile({ type: 'asset', fileName, source: readFileSync(file) });
       }
       // For static hosts that read a _headers file (Netlify, Cloudflare Pages): the same headers as `npm start`.
-      const widgetConfig = parseWidgetConfig(JSON.parse(readFileSync(resolve(import.meta.dirname, 'public/widget-config.json'), 'utf8')));
-      const headers = [
-        '/*', ...Object.entries(securityHeaders).map(([k, v]) => `  ${k}: ${v}`), '/*.wasm', '  Content-Type: application/wasm',
-        '/widget.html', `  Content-Security-Policy: ${widgetCsp(widgetConfig)}`,
-      ];
-      this.emitFile({ type: 'asset', fileName: '_headers', source: headers.join('\n') + '\n' });
+      const directive = widgetFrameAncestors(resolve(import.meta.dirname, 'public/widget-config.json'), (m) => this.error(m));
+      this.emitFile({ type: 'asset', fileName: '_headers', source: staticHeadersFile(directive) });
     },
   };
 }
@@ -119,7 +121,8 @@ export default defineConfig({
         globPatterns: ['**/*.{html,js,mjs,css,wasm,tflite,onnx,json,png,svg,webmanifest}'],
         // Not precached: the WebGPU runtime (fetched only on a real GPU), MediaPipe's no-SIMD fallback (every
         // browser that runs this app has SIMD), and the test harness.
-        globIgnores: ['**/*asyncify*', '**/vision_wasm_nosimd_internal.*', 'test/**', 'widget-config.json'],
+        // Nor the widget page: its allow-list is its CSP header, which a precached copy would keep stale.
+        globIgnores: ['**/*asyncify*', '**/vision_wasm_nosimd_internal.*', 'test/**', 'widget-config.json', 'widget.html'],
         maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
         cleanupOutdatedCaches: true,
         // A first install takes over the open page, whose model loading waits for it (service-worker-gate.ts):

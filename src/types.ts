@@ -32,6 +32,8 @@ export interface MatcherOptions {
   assetsBaseUrl?: string;
   /** IndexedDB database name (tests and embedders use their own). */
   databaseName?: string;
+  /** Where the gallery lives, when not the page's own `indexedDB` (the widget's storage-access handle). */
+  idbFactory?: IDBFactory;
   /** Called while models load, so the UI can show progress. */
   onProgress?: (progress: LoadProgress) => void;
   /**
@@ -174,13 +176,10 @@ export interface EnrolledLookAlike {
   faces: number;
 }
 
-export interface SelfCheckResult {
-  /** Whether a face in the gallery matches the selfie at the calibrated threshold. */
-  found: boolean;
-  /** The name they are enrolled under, when found. */
-  name: string | null;
-  score: number | null;
-}
+/** Whether a face in the gallery matches the selfie at the calibrated threshold: then under which name. */
+export type SelfCheckResult =
+  | { found: true; name: string; score: number }
+  | { found: false; /** The closest score in the gallery, if anyone is enrolled. */ bestScore: number | null };
 
 /** One thing Facelocal stores, described for people (the transparency page is built from these). */
 export interface StoredItemDescription {
@@ -239,13 +238,14 @@ export interface VerifyResult {
 }
 
 /** What happened to each photo given to enrol. */
-export interface EnrolPhotoOutcome {
-  fileName: string;
-  ok: boolean;
-  /** Set when ok is false. */
-  error?: { code: FacelocalErrorCode; message: string };
-  templateId?: string;
-}
+export type EnrolPhotoOutcome =
+  | {
+      fileName: string;
+      ok: true;
+      /** The template stored from this photo; null when the call stored nothing (`alreadyEnrolled`). */
+      templateId: string | null;
+    }
+  | { fileName: string; ok: false; error: { code: FacelocalErrorCode; message: string } };
 
 export interface EnrolResult {
   /** The person, or null when no photo was accepted (then no one was created and nothing was stored). */
@@ -457,6 +457,16 @@ export interface Matcher {
   /** Live camera: process frames one at a time (never more than one in flight), then end() the session. */
   startLiveSession(): LiveSession;
   verify(photoA: PhotoInput, photoB: PhotoInput): Promise<VerifyResult>;
+  /**
+   * 1:1: is the one face in this photo the enrolled person (any of their templates at the calibrated threshold)?
+   * For the widget: `forOrigin` names the site that asked, in the audit entry. Restricted: 'restricted'.
+   */
+  verifyPerson(personId: string, photo: PhotoInput, options?: { forOrigin?: string }): Promise<{ matched: boolean; score: number }>;
+  /**
+   * The id this person is revealed as to one site: an HMAC of their id under this gallery's secret, keyed by the
+   * origin (src/core/revealed-id.ts), so each site gets a different one. Every call is audited with the origin.
+   */
+  revealIdTo(personId: string, origin: string): Promise<string>;
   listPeople(): Promise<Person[]>;
   renamePerson(personId: string, name: string): Promise<Person>;
   deletePerson(personId: string): Promise<void>;

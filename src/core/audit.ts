@@ -6,7 +6,7 @@ export type AuditAction =
   | 'enrol' | 'add-photos' | 'remove-photo' | 'identify' | 'verify' | 'rename' | 'consent-updated'
   | 'withdraw' | 'delete' | 'expire' | 'export' | 'import' | 'erase-everything' | 'encryption-enabled'
   | 'photo-import' | 'photo-import-erased' | 'live-camera' | 'template-refused' | 'restrict' | 'lift-restriction'
-  | 'thumbnails';
+  | 'thumbnails' | 'widget-check' | 'widget-reveal';
 
 /** Each action in words for the log shown to people (the code stays in the CSV export, for tools). */
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
@@ -31,6 +31,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'restrict': 'Processing restricted',
   'lift-restriction': 'Restriction lifted',
   'thumbnails': 'Face thumbnails setting changed',
+  'widget-check': 'Checked for a site (widget)',
+  'widget-reveal': 'Id revealed to a site (widget)',
 };
 
 export interface AuditEntry {

@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import { TemplateIndex, type PersonScore } from '../core/matching';
 import { decideIdentityVerdict, identificationThresholds, type IdentificationThresholds, type IdentityVerdict } from '../core/identity-rule';
 import { cosineSimilarity } from '../core/vectors';
+import { revealedId } from '../core/revealed-id';
 import { enrolledLookAlike } from '../core/look-alike';
 import { readScore, type ShippedCalibration } from '../core/calibration';
 import calibrationData from '../core/calibration-data.json';
@@ -30,6 +31,7 @@ import { comparableTemplates, reenrolmentNeeded } from '../core/model-change';
 import {
   FacelocalError,
   personNotFound,
+  type FacelocalErrorCode,
   photoNotFound,
   type DetectResult, type EmbeddedFace, type EnrolledLookAlike, type EnrolPhotoOutcome, type EnrolResult, type EnrolledPhoto, type IdentifiedFace,
   type IdentifyResult, type LiveSession, type Matcher, type MatcherInfo, type MatcherOptions, type Person, type PhotoInput, type SelfCheckResult,
@@ -62,7 +64,7 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
   const embedder = startEmbedder();
   const stopWorkers = () => { detector.worker.terminate(); embedder.worker.terminate(); };
   // The gallery opens while the models load; if they fail, it is closed again below.
-  const storeOpening = openGalleryStore({ name: options.databaseName });
+  const storeOpening = openGalleryStore({ name: options.databaseName, idbFactory: options.idbFactory });
   const sessionJoining = joinTabSession();
   for (const opening of [storeOpening, sessionJoining]) opening.catch(() => undefined); // awaited below
   try {
@@ -294,13 +296,14 @@ class FaceMatcher implements Matcher {
   async enrol(person: { name: string; consent: ConsentRecord }, photos: PhotoInput[], options: { checkEnrolled?: boolean } = {}): Promise<EnrolResult> {
     this.assertUnlocked();
     if (!person.name.trim()) throw new FacelocalError('invalid-name', 'Enter a name for this person.');
-    const { outcomes, templates } = await this.templatesFrom(photos);
+    const readings = await this.templatesFrom(photos);
+    const templates = acceptedTemplates(readings);
     if (templates.length === 0) {
       await this.audit('enrol', `refused: no usable photo (${photos.length} given)`);
-      return { person: null, photos: outcomes };
+      return { person: null, photos: outcomesOf(readings, []) };
     }
     const alreadyEnrolled = options.checkEnrolled ? await this.lookAlike(templates.map((t) => t.embedding)) : null;
-    if (alreadyEnrolled) return { person: null, photos: outcomes, alreadyEnrolled };
+    if (alreadyEnrolled) return { person: null, photos: outcomesOf(readings, []), alreadyEnrolled };
     let saved: { person: PersonRecord; templates: TemplateRecord[] };
     try {
       saved = await this.store.addPersonWithTemplates(person, templates);
@@ -309,12 +312,12 @@ class FaceMatcher implements Matcher {
       throw error;
     }
     this.names.set(saved.person.id, saved.person.name);
-    this.indexTemplates(saved.templates, outcomes);
+    this.indexTemplates(saved.templates);
     this.announceChange();
     // The first person is the first thing to lose: ask the browser not to evict the gallery.
     if ((await this.store.countPeople()) === 1) await askForPersistentStorage().catch(() => null);
-    await this.audit('enrol', `enrolled with ${saved.templates.length} photo(s); ${outcomes.length - saved.templates.length} refused`, saved.person.id);
-    return { person: toPerson(saved.person, saved.templates.length), photos: outcomes };
+    await this.audit('enrol', `enrolled with ${saved.templates.length} photo(s); ${readings.length - saved.templates.length} refused`, saved.person.id);
+    return { person: toPerson(saved.person, saved.templates.length), photos: outcomesOf(readings, saved.templates) };
   }
 
   async addPhotos(personId: string, photos: PhotoInput[], options: { onlyIfAlike?: boolean } = {}): Promise<EnrolResult> {
@@ -323,20 +326,21 @@ class FaceMatcher implements Matcher {
     if (!this.names.has(personId)) throw personNotFound();
     const read = await this.templatesFrom(photos);
     // Re-enrolling after a model change: nothing of theirs can be compared yet, so "looks like them" cannot be asked.
-    const { outcomes, templates } = options.onlyIfAlike && !this.reenrol.has(personId) ? await this.onlyLookingLike(personId, read) : read;
-    if (templates.length > 0) {
-      this.indexTemplates(await this.store.addTemplates(personId, templates), outcomes);
+    const readings = options.onlyIfAlike && !this.reenrol.has(personId) ? await this.onlyLookingLike(personId, read) : read;
+    const templates = acceptedTemplates(readings);
+    const saved = templates.length > 0 ? await this.store.addTemplates(personId, templates) : [];
+    if (saved.length > 0) {
+      this.indexTemplates(saved);
       this.announceChange();
     }
-    await this.audit('add-photos', `${templates.length} added, ${outcomes.length - templates.length} refused`, personId);
+    await this.audit('add-photos', `${templates.length} added, ${readings.length - templates.length} refused`, personId);
     const person = (await this.listPeople()).find((p) => p.id === personId) ?? null;
-    return { person, photos: outcomes };
+    return { person, photos: outcomesOf(readings, saved) };
   }
 
-  /** One template per photo that holds exactly one face; a clear outcome for every other photo. */
-  private async templatesFrom(photos: PhotoInput[]): Promise<{ outcomes: EnrolPhotoOutcome[]; templates: NewTemplate[] }> {
-    const outcomes: EnrolPhotoOutcome[] = [];
-    const templates: NewTemplate[] = [];
+  /** One template per photo that holds exactly one face; the reason for every other photo. In the photos' order. */
+  private async templatesFrom(photos: PhotoInput[]): Promise<PhotoReading[]> {
+    const readings: PhotoReading[] = [];
     // No picture is even made when the gallery keeps none (the store would drop it anyway).
     const keepThumbnails = (await this.store.preferences()).thumbnails !== 'drop';
     for (const photo of photos) {
@@ -349,58 +353,54 @@ class FaceMatcher implements Matcher {
         const problem = enrolmentProblem(face.quality);
         if (problem) throw new FacelocalError('poor-quality', problem);
         const [embedding] = (await this.embedAnalysed(analysed)).embeddings;
-        templates.push({
-          embedding,
-          modelId: this.info.embedderModel,
-          sourceName: fileName,
-          box: face.box,
-          quality: face.score,
-          thumbnail: face.thumbnail ? { type: 'image/jpeg', bytes: face.thumbnail } : null,
+        readings.push({
+          fileName,
+          template: {
+            embedding,
+            modelId: this.info.embedderModel,
+            sourceName: fileName,
+            box: face.box,
+            quality: face.score,
+            thumbnail: face.thumbnail ? { type: 'image/jpeg', bytes: face.thumbnail } : null,
+          },
         });
-        outcomes.push({ fileName, ok: true });
       } catch (error) {
         if (!(error instanceof FacelocalError)) throw error;
-        outcomes.push({ fileName, ok: false, error: { code: error.code, message: error.message } });
+        readings.push({ fileName, refused: { code: error.code, message: error.message } });
       }
     }
-    return { outcomes, templates };
+    return readings;
   }
 
   /**
    * Keeps the templates whose face looks like this person (their verdict, had the face been identified against
-   * them, is known or possible); the others become 'not-this-person' outcomes.
+   * them, is known or possible); the others become 'not-this-person' refusals.
    */
-  private async onlyLookingLike(personId: string, read: { outcomes: EnrolPhotoOutcome[]; templates: NewTemplate[] }) {
+  private async onlyLookingLike(personId: string, readings: PhotoReading[]): Promise<PhotoReading[]> {
     const name = this.names.get(personId) ?? 'this person';
-    const outcomes: EnrolPhotoOutcome[] = [];
-    const templates: NewTemplate[] = [];
-    let k = 0; // accepted outcomes and templates come in the same order (templatesFrom)
-    for (const o of read.outcomes) {
-      if (!o.ok) {
-        outcomes.push(o);
+    const kept: PhotoReading[] = [];
+    for (const r of readings) {
+      if ('refused' in r) {
+        kept.push(r);
         continue;
       }
-      const template = read.templates[k++];
-      const candidates = await this.index.search(template.embedding, 5);
+      const candidates = await this.index.search(r.template.embedding, 5);
       if (this.decide(candidates.find((c) => c.personId === personId)).kind !== 'unknown') {
-        templates.push(template);
-        outcomes.push(o);
+        kept.push(r);
         continue;
       }
       const other = this.decide(candidates[0]);
       const instead = other.kind === 'known' ? ` (it looks like ${this.names.get(other.best.personId) ?? 'someone else'}, who is enrolled)` : '';
-      outcomes.push({ fileName: o.fileName, ok: false, error: { code: 'not-this-person', message: `This face does not look like ${name}${instead}, so it was not added.` } });
+      kept.push({ fileName: r.fileName, refused: { code: 'not-this-person', message: `This face does not look like ${name}${instead}, so it was not added.` } });
     }
-    return { outcomes, templates };
+    return kept;
   }
 
-  private indexTemplates(saved: { id: string; personId: string; embedding: Float32Array }[], outcomes: EnrolPhotoOutcome[]): void {
-    const accepted = outcomes.filter((o) => o.ok);
-    saved.forEach((t, i) => {
+  private indexTemplates(saved: { id: string; personId: string; embedding: Float32Array }[]): void {
+    for (const t of saved) {
       this.reenrol.delete(t.personId); // a template of the running model: recognised again
       this.index.add({ templateId: t.id, personId: t.personId, embedding: t.embedding });
-      accepted[i].templateId = t.id;
-    });
+    }
   }
 
   async identify(photo: PhotoInput): Promise<IdentifyResult> {
@@ -443,6 +443,28 @@ class FaceMatcher implements Matcher {
     const reading = readScore(score, calibration, { threshold: calibration.threshold });
     await this.audit('verify', reading.isMatch ? 'same person' : 'different people');
     return { score, isMatch: reading.isMatch, reading, faceA: a.face, faceB: b.face };
+  }
+
+  async verifyPerson(personId: string, photo: PhotoInput, options: { forOrigin?: string } = {}): Promise<{ matched: boolean; score: number }> {
+    this.assertUnlocked();
+    const person = await this.store.getPerson(personId);
+    if (!person) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
+    if (person.restriction) throw new FacelocalError('restricted', 'Processing of this person is restricted: they cannot be checked until it is lifted.');
+    const { embedding } = await this.singleFace(photo, 'check');
+    let score = -1;
+    for (const t of await this.store.templatesOf(personId)) score = Math.max(score, cosineSimilarity(embedding, t.embedding));
+    const matched = score >= calibration.threshold;
+    await this.audit(options.forOrigin ? 'widget-check' : 'verify', `1:1 against one person${options.forOrigin ? ` for ${options.forOrigin}` : ''}: ${matched ? 'matched' : 'not matched'}`, personId);
+    return { matched, score };
+  }
+
+  async revealIdTo(personId: string, origin: string): Promise<string> {
+    this.assertUnlocked();
+    if (!(await this.store.getPerson(personId))) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
+    const id = await revealedId(await this.store.revealSecret(), personId, origin);
+    // Awaited, not best-effort like other entries: a reveal that cannot be logged does not happen.
+    await this.store.log({ action: 'widget-reveal', outcome: `id revealed to ${origin}`, personId });
+    return id;
   }
 
   private async singleFace(photo: PhotoInput, which: string) {
@@ -661,8 +683,8 @@ class FaceMatcher implements Matcher {
     const { embedding } = await this.singleFace(selfie, 'selfie');
     const verdict = this.decide((await this.index.search(embedding, 1))[0]);
     return verdict.kind === 'known'
-      ? { found: true, name: this.names.get(verdict.best.personId) ?? null, score: verdict.best.score }
-      : { found: false, name: null, score: verdict.best?.score ?? null };
+      ? { found: true, name: this.names.get(verdict.best.personId) ?? '?', score: verdict.best.score }
+      : { found: false, bestScore: verdict.best?.score ?? null };
   }
 
   async auditLog() {
@@ -809,6 +831,20 @@ function foundFace(face: AnalysedFace) {
 
 function timings(analysed: AnalysedPhoto, embedMs: number, start: number): Timings {
   return { decodeMs: analysed.decodeMs, detectMs: analysed.detectMs, embedMs: analysed.alignMs + embedMs, totalMs: performance.now() - start };
+}
+
+
+/** One photo given to enrol or addPhotos, read: the template to store, or why it was refused. */
+type PhotoReading = { fileName: string; template: NewTemplate } | { fileName: string; refused: { code: FacelocalErrorCode; message: string } };
+
+function acceptedTemplates(readings: readonly PhotoReading[]): NewTemplate[] {
+  return readings.flatMap((r) => ('template' in r ? [r.template] : []));
+}
+
+/** Each photo's outcome, the accepted ones paired in order with the templates stored from them (none: not stored). */
+function outcomesOf(readings: readonly PhotoReading[], saved: readonly { id: string }[]): EnrolPhotoOutcome[] {
+  let k = 0;
+  return readings.map((r) => ('template' in r ? { fileName: r.fileName, ok: true, templateId: saved[k++]?.id ?? null } : { fileName: r.fileName, ok: false, error: r.refused }));
 }
 
 function nameOf(photo: PhotoInput): string {

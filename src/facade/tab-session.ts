@@ -14,7 +14,7 @@ export interface TabSession {
 export async function joinTabSession(): Promise<TabSession> {
   const id = storedSessionId();
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-  let release = () => undefined as void;
+  let release: () => void = () => undefined;
   if (locks) {
     // Held until release() (or until the page goes away, when the browser drops it). Shared: several matchers
     // of one tab (or a reload racing the old page's exit) hold it at once instead of waiting for each other.

@@ -13,6 +13,7 @@ import { packRecord, unpackRecord } from '../core/record-packing';
 import { deriveKey, keyMatches, makeVerifier, newKeyParams, seal, unseal, type KeyParams, type Sealed } from '../core/sealing';
 import { assertTemplate } from '../core/template-check';
 import { passphraseProblems } from '../core/passphrase';
+import { REVEAL_SECRET_BYTES } from '../core/revealed-id';
 import { exclusiveGalleryLock } from './gallery-locks';
 import { FacelocalError, personNotFound, photoNotFound } from '../types';
 
@@ -164,6 +165,9 @@ export interface GalleryPreferences {
   thumbnails: 'keep' | 'drop' | null;
 }
 
+/** The gallery's secret for ids revealed to widget hosts (src/core/revealed-id.ts); made at first use. */
+interface RevealSecret { key: 'reveal-secret'; secret: Uint8Array<ArrayBuffer> }
+
 export const DEFAULT_PREFERENCES: GalleryPreferences = { key: 'preferences', autoLock: { idleMs: null, whenHidden: false }, thumbnails: null };
 type ImportFaceSecret = Pick<ImportFaceRecord, 'fileName' | 'box' | 'detectionScore' | 'embedding' | 'thumbnail'>;
 interface StoredImportFace { id: string; jobId: string; fileKey: string; createdAt: number; groupId: string | null; problem: string | null; payload: Payload }
@@ -172,7 +176,7 @@ interface GallerySchema extends DBSchema {
   people: { key: string; value: StoredPerson; indexes: { byExpiry: number } };
   templates: { key: string; value: StoredTemplate; indexes: { byPerson: string } };
   audit: { key: string; value: AuditEntry; indexes: { byTime: number } };
-  settings: { key: string; value: EncryptionSettings | GalleryPreferences };
+  settings: { key: string; value: EncryptionSettings | GalleryPreferences | RevealSecret };
   importJobs: { key: string; value: ImportJobRecord };
   importFiles: { key: [string, string]; value: ImportFileRecord; indexes: { byJob: string } };
   importFaces: { key: string; value: StoredImportFace; indexes: { byJob: string } };
@@ -257,6 +261,8 @@ export interface GalleryStore {
   /** Erases every stored face thumbnail (templates and import faces), keeping everything else. Returns how many. */
   eraseThumbnails(): Promise<number>;
   preferences(): Promise<GalleryPreferences>;
+  /** The gallery's reveal secret (made on first use; gone with "erase everything", so revealed ids change then). */
+  revealSecret(): Promise<Uint8Array<ArrayBuffer>>;
   setPreferences(change: Partial<Omit<GalleryPreferences, 'key'>>): Promise<GalleryPreferences>;
   /** Re-reads settings another tab may have changed (encryption turned on there locks this tab; erased: off). */
   refreshSettings(): Promise<void>;
@@ -914,6 +920,16 @@ class IndexedDbGalleryStore implements GalleryStore {
     return { ...DEFAULT_PREFERENCES, ...stored };
   }
 
+  async revealSecret() {
+    return writeTransaction(this.db, ['settings'], async (tx) => {
+      const stored = (await tx.objectStore('settings').get('reveal-secret')) as RevealSecret | undefined;
+      if (stored) return new Uint8Array(stored.secret);
+      const secret = crypto.getRandomValues(new Uint8Array(REVEAL_SECRET_BYTES));
+      await tx.objectStore('settings').put({ key: 'reveal-secret', secret });
+      return secret;
+    });
+  }
+
   async setPreferences(change: Partial<Omit<GalleryPreferences, 'key'>>) {
     const idle = change.autoLock?.idleMs;
     if (idle !== undefined && idle !== null && !(Number.isFinite(idle) && idle >= 1000)) {
@@ -1045,6 +1061,7 @@ export const STORAGE_DESCRIPTION: {
   audit: Described<AuditEntry>;
   settings: Described<Omit<EncryptionSettings, 'key'>>;
   preferences: Described<Omit<GalleryPreferences, 'key'>>;
+  revealSecret: Described<Omit<RevealSecret, 'key'>>;
   importJobs: Described<ImportJobRecord>;
   importFiles: Described<ImportFileRecord>;
   importFaces: Described<ImportFaceRecord>;
@@ -1087,6 +1104,9 @@ export const STORAGE_DESCRIPTION: {
   preferences: {
     autoLock: { what: 'after how long without use the gallery locks itself, and whether it locks when the page is hidden', why: 'so an unattended device does not leave the gallery open', sealed: false },
     thumbnails: { what: 'whether a small picture of each enrolled face is kept beside its template', why: 'data minimisation: you choose; without thumbnails the people list shows initials', sealed: false },
+  },
+  revealSecret: {
+    secret: { what: '32 random bytes, made the first time the widget reveals someone to a site', why: 'each site gets its own id for a person (an HMAC of their id under this secret), so sites cannot link them; it never leaves the device', sealed: false },
   },
   importJobs: {
     id: { what: 'a random identifier of a photo-library import', why: 'to resume it and to group its faces', sealed: false },

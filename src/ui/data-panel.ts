@@ -184,7 +184,7 @@ export class DataPanel extends LitElement {
         ${enc.enabled
           ? html`<p data-testid="encryption-state">On: names, consent records, face templates and thumbnails are encrypted (AES-GCM, key from your passphrase by scrypt).</p>
               <button type="button" class="secondary" data-testid="lock" @click=${() => this.dispatchEvent(new CustomEvent('lock-requested', { bubbles: true, composed: true }))}>Lock now</button>
-              <p>Locking locks every open tab of this gallery, and the widget.</p>
+              <p>Locking locks every open tab of this gallery.</p>
               <div class="row">
                 <label for="auto-lock">Lock by itself after</label>
                 <select id="auto-lock" data-testid="auto-lock-idle" @change=${(e: Event) => { const v = (e.target as HTMLSelectElement).value; return this.setAutoLock({ idleMs: v === 'never' ? null : Number(v) }); }}>

@@ -204,8 +204,8 @@ export class PeoplePanel extends LitElement {
           : nothing}
         ${this.result
           ? html`<ul class="plain" data-testid="enrol-result" aria-label="What happened to each photo">
-              ${this.result.photos.map((p) => html`<li data-testid="enrol-outcome" data-ok=${String(p.ok)} data-code=${p.error?.code ?? nothing}>
-                ${p.fileName}: ${p.ok ? `added to ${this.resultFor}` : p.error?.message}</li>`)}
+              ${this.result.photos.map((p) => html`<li data-testid="enrol-outcome" data-ok=${String(p.ok)} data-code=${p.ok ? nothing : p.error.code}>
+                ${p.fileName}: ${p.ok ? `added to ${this.resultFor}` : p.error.message}</li>`)}
             </ul>`
           : nothing}
       </form>

@@ -342,3 +342,19 @@ describe('hiding a person and choosing the photo that represents them', () => {
     expect((await reopened.listPeople()).map((p) => [p.name, p.hidden])).toEqual([['Ada', false], ['Bo', false]]);
   });
 });
+
+describe('the reveal secret (widget ids)', () => {
+  it('is 32 random bytes made once, the same on every call and after reopening, and new after erase everything', async () => {
+    const { factory, store } = await freshStore();
+    const first = await store.revealSecret();
+    expect(first).toHaveLength(32);
+    expect(Array.from(await store.revealSecret())).toEqual(Array.from(first));
+    store.close();
+    const reopened = await openGalleryStore({ name: 'test', idbFactory: factory });
+    expect(Array.from(await reopened.revealSecret())).toEqual(Array.from(first));
+    await reopened.eraseEverything();
+    expect(Array.from(await reopened.revealSecret())).not.toEqual(Array.from(first));
+    expect(Array.from(first).every((b) => b === 0)).toBe(false);
+    reopened.close();
+  });
+});
