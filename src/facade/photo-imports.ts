@@ -192,7 +192,9 @@ export class PhotoImporter implements PhotoImports {
       const id = crypto.randomUUID();
       for (const i of part) assignments[i].groupId = id;
     });
-    await this.deps.store.setImportGroups(jobId, assignments);
+    // A split by hand says the parts are different people: no later answer or regroup joins them by itself.
+    const answers: ImportAnswer[] = parts.slice(1).map((part) => ({ kind: 'different', a: part.map((i) => members[i].id), b: members.filter((_, i) => !part.includes(i)).map((f) => f.id) }));
+    await this.deps.store.setImportGroups(jobId, assignments, answers);
     return Math.max(1, parts.length);
   }
 

@@ -17,6 +17,12 @@ const GOOD_QUALITY = { sizePx: 200, rollDeg: 0, yaw: 0, sharpness: 500, brightne
 
 /** A person's face: their own direction in 512-d, and a little noise per photo (genuine cosine ≈ 0.9). */
 function faceOf(person: string, photo: string): Float32Array {
+  // "ada~0.3": someone else whose faces are at cosine ≈ 0.3 to Ada's (a look-alike, near but below the threshold).
+  const [base, near] = person.split('~');
+  if (near !== undefined) {
+    const c = Number(near), a = faceOf(base, photo), own = faceOf(`${base}-look-alike`, photo);
+    return l2Normalize(a.map((x, i) => c * x + Math.sqrt(1 - c * c) * own[i]));
+  }
   const seed = [...person].reduce((s, c) => s * 31 + c.charCodeAt(0), 7);
   const noise = [...photo].reduce((s, c) => s * 17 + c.charCodeAt(0), 3);
   return l2Normalize(new Float32Array(DIM).map((_, i) => Math.sin(seed * (i + 1)) + 0.3 * Math.sin(noise * (i + 3))));
@@ -146,5 +152,89 @@ describe('PhotoImporter', () => {
     const [first] = (await importer.groups(run.jobId)).groups;
     await importer.moveFaces(run.jobId, [first.faces[0].id], 'new');
     expect((await importer.groups(run.jobId)).groups.map((g) => g.faces.length)).toEqual([2, 2, 1]);
+  });
+
+  it('keeps a face taken out of a group out of it through a later import ("not this person")', async () => {
+    const { importer } = await setUp();
+    const run = await importer.start(LIBRARY);
+    await run.done;
+    const [ada] = (await importer.groups(run.jobId)).groups;
+    const out = ada.faces.find((f) => f.fileName === 'a2.jpg')!;
+    await importer.moveFaces(run.jobId, [out.id], null);
+    const more = await importer.start([photo('a3.jpg', 'ada')], { jobId: run.jobId });
+    await more.done;
+    const after = await importer.groups(run.jobId);
+    // The new photo of Ada joined her group (regrouping ran); the face taken out did not go back.
+    expect(after.groups.find((g) => g.id === ada.id)!.faces.map((f) => f.fileName).sort()).toEqual(['a1.jpg', 'a3.jpg', 'ab.jpg']);
+    expect(after.unassigned.map((f) => f.id)).toEqual([out.id]);
+    // Nor is it asked about with her group; a merge by hand brings it back and keeps it.
+    expect((await importer.suggestions(run.jobId)).some((q) => q.a.kind === 'face' && q.a.face.id === out.id && q.b.kind === 'group' && q.b.groupId === ada.id)).toBe(false);
+    await importer.moveFaces(run.jobId, [out.id], ada.id);
+    expect((await importer.groups(run.jobId)).groups.find((g) => g.id === ada.id)!.faces).toHaveLength(4);
+  });
+
+  it('asks "Same person?" about a look-alike near the threshold: No is never asked again, Yes joins and stays joined', async () => {
+    const { importer } = await setUp();
+    const run = await importer.start([...LIBRARY, photo('c1.jpg', 'ada~0.3'), photo('c2.jpg', 'ada~0.3')]);
+    await run.done;
+    const { groups } = await importer.groups(run.jobId);
+    expect(groups).toHaveLength(3); // Ada, Bob, and the look-alike: below the threshold, not grouped with Ada
+    const questions = await importer.suggestions(run.jobId);
+    expect(questions.length).toBeGreaterThan(0);
+    const top = questions[0];
+    const files = (side: typeof top.a | typeof top.b) => (side.kind === 'group' ? side.faces.map((f) => f.fileName) : side.kind === 'face' ? [side.face.fileName] : []);
+    expect([...files(top.a), ...files(top.b)].sort()).toEqual(['a1.jpg', 'a2.jpg', 'ab.jpg', 'c1.jpg', 'c2.jpg']);
+    expect(top.similarity).toBeLessThan(0.34);
+    await importer.answerSuggestion(run.jobId, top, false);
+    expect((await importer.suggestions(run.jobId)).some((q) => files(q.a).includes('c1.jpg') && files(q.b).includes('a1.jpg'))).toBe(false);
+    expect((await importer.groups(run.jobId)).groups).toHaveLength(3);
+
+    // Another import of the same look-alike: the new face joins the look-alike's group, never Ada's.
+    const more = await importer.start([photo('c3.jpg', 'ada~0.3')], { jobId: run.jobId });
+    await more.done;
+    const lookAlike = (await importer.groups(run.jobId)).groups.find((g) => g.faces.some((f) => f.fileName === 'c1.jpg'))!;
+    expect(lookAlike.faces.map((f) => f.fileName).sort()).toEqual(['c1.jpg', 'c2.jpg', 'c3.jpg']);
+
+    // "Yes" on a fresh pair (a second import job of the same people): one group.
+    const second = await importer.start([photo('d1.jpg', 'ada'), photo('d2.jpg', 'ada'), photo('e1.jpg', 'ada~0.3'), photo('e2.jpg', 'ada~0.3')]);
+    await second.done;
+    const [q] = await importer.suggestions(second.jobId);
+    await importer.answerSuggestion(second.jobId, q, true);
+    const joined = await importer.groups(second.jobId);
+    expect(joined.groups.map((g) => g.faces.length)).toEqual([4]);
+  });
+
+  it('finds photos by the people in them (all of / any of / none of), among the files picked again', async () => {
+    const { importer } = await setUp();
+    const run = await importer.start(LIBRARY);
+    await run.done;
+    const [ada, bob] = (await importer.groups(run.jobId)).groups;
+    const names = LIBRARY.map((p) => p.name);
+    const find = async (q: Partial<{ allOf: string[]; anyOf: string[]; noneOf: string[] }>, among = names) =>
+      (await importer.findPhotos(run.jobId, { allOf: [], anyOf: [], noneOf: [], ...q }, among)).map((p) => p.fileName);
+    expect(await find({ allOf: [ada.id, bob.id] })).toEqual(['ab.jpg']);
+    expect(await find({ anyOf: [ada.id, bob.id] })).toEqual(['a1.jpg', 'a2.jpg', 'ab.jpg', 'b1.jpg']);
+    expect(await find({ allOf: [bob.id], noneOf: [ada.id] })).toEqual(['b1.jpg']);
+    expect(await find({ allOf: [ada.id] }, ['a1.jpg'])).toEqual(['a1.jpg']); // only the files picked
+    const [both] = await importer.findPhotos(run.jobId, { allOf: [ada.id, bob.id], anyOf: [], noneOf: [] }, names);
+    expect(both.faces.map((f) => f.who)).toEqual(expect.arrayContaining([{ kind: 'group', groupId: ada.id }, { kind: 'group', groupId: bob.id }]));
+    expect(both.faces).toHaveLength(2);
+  });
+
+  it('adds a face the detector missed from a box, or says no face can be read there', async () => {
+    const { importer, analyseScripted } = await setUp({
+      analyse: async (file, content) => analyseScripted(file, content),
+    });
+    const run = await importer.start(LIBRARY);
+    await run.done;
+    const b1 = LIBRARY.find((p) => p.name === 'b1.jpg')!;
+    // The scripted detector reads the file's names whatever the box: b1.jpg shows Bob, who joins his group.
+    const added = await importer.addFace(run.jobId, b1, { x: 300, y: 40, width: 80, height: 90 });
+    const bob = (await importer.groups(run.jobId)).groups.find((g) => g.faces.some((f) => f.fileName === 'b1.jpg'))!;
+    expect(bob.faces.map((f) => f.id)).toContain(added.id);
+    const empty = LIBRARY.find((p) => p.name === 'empty.jpg')!;
+    expect(((await importer.addFace(run.jobId, empty, { x: 0, y: 0, width: 50, height: 50 }).catch((e: unknown) => e)) as FacelocalError).code).toBe('no-face');
+    expect(((await importer.addFace(run.jobId, photo('never.jpg', 'ada'), { x: 0, y: 0, width: 50, height: 50 }).catch((e: unknown) => e)) as FacelocalError).code).toBe('import-not-found');
+    expect(((await importer.addFace(run.jobId, b1, { x: 0, y: 0, width: 2, height: Number.NaN }).catch((e: unknown) => e)) as FacelocalError).code).toBe('no-face');
   });
 });
