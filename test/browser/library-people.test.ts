@@ -156,7 +156,15 @@ describe('photo-library people features', () => {
     await page.click('[data-testid=tab-people]');
     const card = page.locator('[data-testid=person][data-name="Penny"]');
     await card.waitFor();
-    const thumbnail = () => card.locator('[data-testid=person-thumbnail]').evaluate((img) => fetch((img as HTMLImageElement).src).then((r) => r.arrayBuffer()).then((b) => b.byteLength + ':' + new Uint8Array(b).slice(200, 232).join()));
+    // The picture shown, as pixels (its blob URL changes with every load).
+    const thumbnail = () => page.locator('[data-testid=person][data-name="Penny"] [data-testid=person-thumbnail]').evaluate(async (img: HTMLImageElement) => {
+      await img.decode();
+      const canvas = new OffscreenCanvas(16, 16);
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(img, 0, 0, 16, 16);
+      return Array.from(ctx.getImageData(0, 0, 16, 16).data).join();
+    }).catch(() => '');
+    await expect.poll(thumbnail).not.toBe('');
     const before = await thumbnail();
     await card.locator('[data-testid=photos]').click();
     await card.locator('[data-testid=set-cover]').last().click();
@@ -164,7 +172,7 @@ describe('photo-library people features', () => {
     await again.locator('[data-testid=photos]').click();
     await again.locator('[data-testid=cover-photo]').waitFor();
     await again.locator('[data-testid=photos-done]').click();
-    await expect.poll(async () => (await thumbnail()) !== before).toBe(true);
+    await expect.poll(async () => { const now = await thumbnail(); return now !== '' && now !== before; }).toBe(true);
 
     await again.locator('[data-testid=hide-person]').click();
     await page.locator('[data-testid=person][data-name="Penny"]').waitFor({ state: 'detached' });
