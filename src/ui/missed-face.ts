@@ -24,6 +24,8 @@ export class MissedFace extends LitElement {
   @state() private busy = false;
   @state() private message: UserMessage | null = null;
   @state() private notice = '';
+  /** The folder picked again (photos imported from a folder are known by their path in it), by path. */
+  @state() private folder: File[] = [];
   private bitmap: ImageBitmap | null = null;
   private dragFrom: [number, number] | null = null;
 
@@ -32,10 +34,26 @@ export class MissedFace extends LitElement {
     this.bitmap?.close();
   }
 
-  private async onPhoto(e: Event) {
+  private onFolder(e: Event) {
+    const input = e.target as HTMLInputElement;
+    this.folder = Array.from(input.files ?? []).filter((f) => f.type.startsWith('image/') || /\.(jpe?g|png|webp|gif|bmp|avif)$/i.test(f.name))
+      .sort((a, b) => a.webkitRelativePath.localeCompare(b.webkitRelativePath));
+    input.value = '';
+  }
+
+  private onChoose(e: Event) {
+    const path = (e.target as HTMLSelectElement).value;
+    void this.open(this.folder.find((f) => f.webkitRelativePath === path) ?? null);
+  }
+
+  private onPhoto(e: Event) {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0] ?? null;
     input.value = '';
+    void this.open(file);
+  }
+
+  private async open(file: File | null) {
     this.message = null;
     this.notice = '';
     this.box = null;
@@ -115,7 +133,13 @@ export class MissedFace extends LitElement {
 
   render() {
     return html`<h3>Add a face the detector missed</h3>
-      <label>One of the imported photos <input type="file" accept="image/*" data-testid="missed-photo" @change=${this.onPhoto} /></label>
+      <p class="small">Pick the photo the way it was imported: from the folder again (then choose it), or on its own.</p>
+      <label>The folder <input type="file" webkitdirectory data-testid="missed-folder" @change=${this.onFolder} /></label>
+      ${this.folder.length
+        ? html`<label>Photo <select data-testid="missed-choose" @change=${this.onChoose}><option value="">Choose…</option>
+            ${this.folder.map((f) => html`<option value=${f.webkitRelativePath}>${f.webkitRelativePath}</option>`)}</select></label>`
+        : nothing}
+      <label>Or one photo <input type="file" accept="image/*" data-testid="missed-photo" @change=${this.onPhoto} /></label>
       ${this.photo
         ? html`<p class="small">Drag a box around the face.</p>
           <canvas data-testid="missed-canvas" role="img" aria-label="The photo: drag a box around a face"

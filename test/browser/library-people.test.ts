@@ -182,4 +182,41 @@ describe('photo-library people features', () => {
     await page.locator('[data-testid=person][data-name="Penny"]:not(:has([data-testid=person-hidden]))').waitFor();
     expect(app.offOriginRequests()).toEqual([]);
   });
+
+  it('adds a face by drawing a box on an imported photo, and says so when no face can be read there', async () => {
+    await page.click('[data-testid=tab-import]');
+    const missed = page.locator('missed-face');
+    await missed.waitFor();
+    await page.setInputFiles('missed-face [data-testid=missed-folder]', library);
+    await missed.locator('[data-testid=missed-choose]').selectOption('library/howard/howard1.png');
+    const canvas = missed.locator('[data-testid=missed-canvas]');
+    await canvas.waitFor();
+    /** Drags a box on the photo, in fractions of its width and height. */
+    const drag = async (x0: number, y0: number, x1: number, y1: number) => {
+      const r = (await canvas.boundingBox())!;
+      await page.mouse.move(r.x + x0 * r.width, r.y + y0 * r.height);
+      await page.mouse.down();
+      await page.mouse.move(r.x + x1 * r.width, r.y + y1 * r.height, { steps: 4 });
+      await page.mouse.up();
+    };
+    const howard = await groupOf('howard');
+    const howardId = await howard.getAttribute('data-group-id');
+    const before = await howard.locator('[data-testid=import-face]').count();
+
+    // A corner of the photo: no face there, and nothing changes.
+    await drag(0.0, 0.0, 0.12, 0.12);
+    await missed.locator('[data-testid=missed-add]').click();
+    await missed.locator('[data-testid=missed-message][data-code=no-face]').waitFor({ timeout: 30_000 });
+    expect(await page.locator(`[data-testid=import-group][data-group-id="${howardId}"] [data-testid=import-face]`).count()).toBe(before);
+
+    // Around the face (a portrait: the middle of the photo): found inside the box, aligned, embedded, and grouped
+    // with the same person's faces.
+    await drag(0.15, 0.1, 0.85, 0.9);
+    await missed.locator('[data-testid=missed-add]').click();
+    await missed.locator('[data-testid=missed-notice]').waitFor({ timeout: 30_000 });
+    expect(await missed.locator('[data-testid=missed-notice]').textContent()).toContain('joined the group');
+    await expect.poll(() => page.locator(`[data-testid=import-group][data-group-id="${howardId}"] [data-testid=import-face]`).count()).toBe(before + 1);
+    expect(app.offOriginRequests()).toEqual([]);
+  });
 });
+
