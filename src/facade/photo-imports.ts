@@ -46,6 +46,9 @@ export interface PhotoImportDeps {
 }
 
 
+/** The smallest box drawn around a missed face that is searched. */
+const MIN_BOX_PX = 24;
+
 export class PhotoImporter implements PhotoImports {
   running: ImportRun | null = null;
   private starting = false;
@@ -278,8 +281,9 @@ export class PhotoImporter implements PhotoImports {
 
   async addFace(jobId: string, photo: File, box: Box): Promise<ImportedFace> {
     this.deps.assertUnlocked();
-    const valid = [box.x, box.y, box.width, box.height].every(Number.isFinite) && box.width >= 8 && box.height >= 8;
-    if (!valid) throw new FacelocalError('no-face', 'Draw a box around the face (at least a few pixels each way).');
+    // Smaller than this, no face could pass the quality gate anyway (40 px), so none is looked for.
+    const valid = [box.x, box.y, box.width, box.height].every(Number.isFinite) && box.width >= MIN_BOX_PX && box.height >= MIN_BOX_PX;
+    if (!valid) throw new FacelocalError('no-face', `Draw the box around the face, at least ${MIN_BOX_PX} pixels of the photo each way.`);
     const key = await fileKey(photo);
     if (!(await this.deps.store.importedFileKeys(jobId)).has(key)) throw new FacelocalError('import-not-found', 'This import has not read this photo: import it first, then add a face it missed.');
     const analysed = await this.deps.analyse(photo, box);

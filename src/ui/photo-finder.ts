@@ -128,7 +128,8 @@ export class PhotoFinder extends LitElement {
       <button type="button" class="secondary" data-testid="finder-find" ?disabled=${this.busy} @click=${this.find}>Find photos</button>
       ${this.message ? html`<div class="message" role="alert" data-testid="finder-message">${this.message.text}</div>` : nothing}
       ${found ? html`<p role="status" data-testid="finder-count" data-count=${found.length}>${found.length} photo${found.length === 1 ? '' : 's'} found${found.length > SHOWN ? `; the first ${SHOWN} are shown` : ''}.</p>
-        <div class="results">${found.slice(0, SHOWN).map((p) => html`<figure data-testid="finder-photo" data-file=${p.fileName}>
+        <div class="results">${found.slice(0, SHOWN).map((p) => html`<figure data-testid="finder-photo" data-file=${p.fileName}
+          data-boxes=${JSON.stringify(p.faces.map((f) => [f.box.x, f.box.y, f.box.width, f.box.height].map(Math.round)))}>
           <canvas data-file=${p.fileName} role="img" aria-label="${p.fileName}, ${p.faces.length} face${p.faces.length === 1 ? '' : 's'}"></canvas>
           <figcaption>${p.fileName}</figcaption></figure>`)}</div>` : nothing}`;
   }

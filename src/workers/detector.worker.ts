@@ -277,12 +277,15 @@ function messageOf(error: unknown): string {
 }
 
 /** Confidence asked of a face in a box someone drew: they say a face is there, so a weaker detection is taken. */
-const REGION_CONFIDENCE = 0.3;
+const REGION_CONFIDENCE = 0.4;
+/** A box drawn around a face is at most this many times the face's size: a much smaller "face" in it is a false find. */
+const REGION_MAX_BOX_PER_FACE = 2.5;
 
 /**
  * The face in a drawn box: the region (with a margin, so the face is whole) is cropped from the full-resolution
  * photo at the detector's scale, padded as a tight crop is, and searched by both models at REGION_CONFIDENCE; the
- * best face whose centre lies in the box is kept, with its landmarks mapped back to the photo. None: [].
+ * best face whose centre lies in the box and whose size fits it is kept, with its landmarks mapped back to the photo.
+ * None: [].
  */
 async function detectInRegion(bitmap: ImageBitmap, box: { x: number; y: number; width: number; height: number }, full: FaceDetector, short: () => Promise<FaceDetector>): Promise<DetectedFace[]> {
   const margin = 0.25 * Math.max(box.width, box.height);
@@ -290,7 +293,8 @@ async function detectInRegion(bitmap: ImageBitmap, box: { x: number; y: number; 
   const x1 = Math.min(bitmap.width, Math.ceil(box.x + box.width + margin)), y1 = Math.min(bitmap.height, Math.ceil(box.y + box.height + margin));
   if (x1 - x0 < 8 || y1 - y0 < 8) return [];
   // Up or down to the detector's input scale: a small face gains pixels, a large one fits the anchors.
-  const scale = WARM_UP_SIDE * 2 / Math.max(x1 - x0, y1 - y0);
+  // (At most 4×: a face smaller than that is too small to read, and the detector finds noise in blown-up pixels.)
+  const scale = Math.min(4, WARM_UP_SIDE * 2 / Math.max(x1 - x0, y1 - y0));
   const width = Math.max(1, Math.round((x1 - x0) * scale)), height = Math.max(1, Math.round((y1 - y0) * scale));
   const crop = await createImageBitmap(bitmap, x0, y0, x1 - x0, y1 - y0, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
   const canvas = new OffscreenCanvas(width, height);
@@ -312,7 +316,8 @@ async function detectInRegion(bitmap: ImageBitmap, box: { x: number; y: number; 
   }
   const inBox = found.filter((f) => {
     const cx = f.box.x + f.box.width / 2, cy = f.box.y + f.box.height / 2;
-    return cx >= box.x && cx <= box.x + box.width && cy >= box.y && cy <= box.y + box.height;
+    const bigEnough = Math.max(f.box.width, f.box.height) * REGION_MAX_BOX_PER_FACE >= Math.max(box.width, box.height);
+    return bigEnough && cx >= box.x && cx <= box.x + box.width && cy >= box.y && cy <= box.y + box.height;
   });
   return inBox.sort((a, b) => b.score - a.score).slice(0, 1);
 }
