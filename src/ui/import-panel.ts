@@ -36,10 +36,14 @@ export class ImportPanel extends LitElement {
   @state() private busy = false;
   private selectedGroups = new Set<string>();
   private poll: ReturnType<typeof setInterval> | undefined;
+  /** The session's import, read when the panel opens: photos chosen before it is known wait for it. */
+  private loaded: Promise<void> = Promise.resolve();
+  /** Only the latest groups asked for are shown: an older answer arriving late would show faces not yet grouped. */
+  private groupsAsked = 0;
 
   connectedCallback(): void {
     super.connectedCallback();
-    void this.load();
+    this.loaded = this.load().finally(() => this.setAttribute('data-loaded', 'true'));
   }
 
   disconnectedCallback(): void {
@@ -64,7 +68,10 @@ export class ImportPanel extends LitElement {
   }
 
   private async loadGroups() {
-    this.groups = this.job ? await this.matcher.imports.groups(this.job.id) : null;
+    const asked = ++this.groupsAsked;
+    const groups = this.job ? await this.matcher.imports.groups(this.job.id) : null;
+    if (asked !== this.groupsAsked) return;
+    this.groups = groups;
     this.selectedGroups.clear();
   }
 
@@ -90,6 +97,10 @@ export class ImportPanel extends LitElement {
     this.message = null;
     this.notice = '';
     try {
+      await this.loaded; // so the photos join this session's import, as the panel says, not a new one by accident
+      // The groups shown so far are out of date from now on; this run's own are read when it ends.
+      this.groupsAsked++;
+      this.groups = null;
       const run = await this.matcher.imports.start(photos, { jobId: this.job?.id });
       const skipped = run.progress.skipped;
       if (skipped) this.notice = `${skipped} photo${skipped === 1 ? ' was' : 's were'} already read by this import and ${skipped === 1 ? 'is' : 'are'} skipped.`;

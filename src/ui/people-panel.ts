@@ -154,6 +154,8 @@ export class PeoplePanel extends LitElement {
   }
 
   render() {
+    // Cards are keyed by person id alone: a card outlives changes to its person (photos added, renamed, restricted),
+    // so what it has just said ("1 photo added…", "Saved …") stays on screen; it re-reads the face itself.
     return html`
       <h2>Add a person</h2>
       <form @submit=${this.enrol} aria-label="Add a person">
@@ -191,7 +193,7 @@ export class PeoplePanel extends LitElement {
                   type their name above, choose 2 or 3 photos of them alone, and record their consent.</p>
                   <p>Many photos to go through? The <em>Photo library</em> tab finds the faces in them and groups them by person first.</p></div>`
               : nothing}
-            ${repeat(this.people, (p) => `${p.id}:${p.name}:${p.templateCount}:${p.restriction !== null}`, (p) => html`<person-card data-testid="person" data-person-id=${p.id} data-name=${p.name} data-restricted=${String(p.restriction !== null)} .matcher=${this.matcher} .person=${p}></person-card>`)}
+            ${repeat(this.people, (p) => p.id, (p) => html`<person-card data-testid="person" data-person-id=${p.id} data-name=${p.name} data-restricted=${String(p.restriction !== null)} .matcher=${this.matcher} .person=${p}></person-card>`)}
           </div>`}
     `;
   }
