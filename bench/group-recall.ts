@@ -3,7 +3,7 @@
 // LFW (dev part) photos laid out in rows on one canvas (made in the page, never saved), so every face's place is
 // known: faces ~45 px wide in a 2048x922 photo (as in the group portrait of issue 11), ~30 px in 1280x576 and
 // ~45 px in 640x640.
-//   npx vite build && npx tsx bench/group-recall.ts [--runs 5] [--lfw ../shared/lfw-dev]
+//   npm run bench:group-recall [-- --runs 5 --lfw ../shared/lfw-dev]
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { GROUP_PHOTOS, facesFound, type GroupPhoto } from '../test/group-photo-faces';
