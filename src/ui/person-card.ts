@@ -103,6 +103,7 @@ export class PersonCard extends LitElement {
   }
 
   private async exportPerson() {
+    this.message = null;
     try {
       const fileName = `facelocal-${fileSafe(this.person.name)}.json`;
       saveFile(await this.matcher.exportPerson(this.person.id), fileName);
@@ -113,8 +114,10 @@ export class PersonCard extends LitElement {
   }
 
   private async receipt() {
+    this.message = null;
     try {
-      saveReceipt(await this.matcher.consentReceipt(this.person.id), this.person.name);
+      const [page, json] = saveReceipt(await this.matcher.consentReceipt(this.person.id), this.person.name);
+      this.notice = `Saved ${this.person.name}'s consent receipt to this device's downloads: ${page} (to print or send) and ${json}.`;
     } catch (error) {
       this.message = messageFor(error);
     }

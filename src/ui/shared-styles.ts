@@ -16,5 +16,13 @@ export const panelStyles = css`
   .busy { font-style: italic; margin: 0.5rem 0; }
   ul.plain { list-style: none; padding: 0; margin: 0.5rem 0; }
   input[type='file'] { max-width: 100%; }
+  /* A file input shown as its label, a button, with the panel's own status beside it: the browser's "No file
+     chosen" would contradict that status. The input stays in the focus order; its focus shows on the label. */
+  input[type='file'].as-button { position: absolute; width: 1px; height: 1px; opacity: 0; overflow: hidden; }
+  label.button { display: inline-block; padding: 0.45rem 0.9rem; border-radius: 6px; border: 1px solid #2457c5; background: #2f6fed; color: white; cursor: pointer; font-weight: normal; }
+  label.button.secondary { background: transparent; color: inherit; border-color: #8a8f98; }
+  input:focus-visible + label.button { outline: 3px solid #ffbf47; outline-offset: 1px; }
+  input:disabled + label.button { opacity: 0.5; cursor: not-allowed; }
+  .chosen { font-size: 0.9rem; overflow-wrap: anywhere; }
   fieldset { min-width: 0; }
 `;

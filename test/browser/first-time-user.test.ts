@@ -293,6 +293,39 @@ describe('6. feedback that agrees with itself and does not linger', () => {
   });
 });
 
+describe('6b. every picker and every export says what happened', () => {
+  it('the library and import pickers have one status each; exports and receipts say where the file went', async () => {
+    await tab('import');
+    await page.locator('import-panel[data-loaded]').waitFor();
+    const chosen = page.locator('[data-testid=import-chosen]');
+    expect(await chosen.textContent()).toMatch(/Nothing chosen yet/);
+    for (const picker of ['import-files', 'import-folder']) {
+      expect(await page.locator(`[data-testid=${picker}]`).evaluate((i) => i.getBoundingClientRect().width <= 1), `${picker} shows the browser's own status`).toBe(true);
+    }
+    await page.setInputFiles('[data-testid=import-files]', [facePath('penny/penny1.png'), facePath('penny/penny2.png')]);
+    expect(await chosen.textContent()).toBe('2 photos chosen.');
+    await page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
+
+    await tab('data');
+    expect(await page.locator('[data-testid=import-file]').evaluate((i) => i.getBoundingClientRect().width <= 1)).toBe(true);
+    expect(await page.locator('[data-testid=import-file-chosen]').textContent()).toMatch(/No export chosen yet/);
+    let download = page.waitForEvent('download');
+    await page.click('[data-testid=export-audit]');
+    expect((await download).suggestedFilename()).toBe('facelocal-audit-log.csv');
+    expect(await page.locator('[data-testid=data-info]').textContent()).toMatch(/Saved facelocal-audit-log\.csv to this device's downloads/);
+    download = page.waitForEvent('download');
+    await page.click('[data-testid=export-gallery]');
+    const name = (await download).suggestedFilename();
+    expect(await page.locator('[data-testid=data-info]').textContent()).toContain(`Saved ${name} to this device's downloads: not encrypted`);
+
+    await tab('people');
+    const first = page.locator('[data-testid=person]').first();
+    const who = await first.getAttribute('data-name');
+    await first.locator('[data-testid=consent-receipt]').click();
+    expect(await first.locator('[data-testid=person-notice]').textContent()).toMatch(new RegExp(`Saved ${who}'s consent receipt to this device's downloads: facelocal-receipt-.*\\.html`));
+  });
+});
+
 describe('7. requirements stated before they are failed', () => {
   it('required consent fields are marked; the passphrase rule and labels are visible; known causes are said plainly', async () => {
     await tab('people');
@@ -304,6 +337,14 @@ describe('7. requirements stated before they are failed', () => {
     expect(state).toMatch(/at least 12 characters/);
     // Visible labels, not only aria-labels.
     expect(await page.locator('data-panel label').filter({ has: page.locator('[data-testid=new-passphrase]') }).textContent()).toMatch(/Passphrase/);
+    // The rule is checked as the passphrase is typed, before "Encrypt" is pressed.
+    const check = page.locator('[data-testid=passphrase-check]');
+    await page.fill('[data-testid=new-passphrase]', 'short');
+    expect(await check.textContent()).toMatch(/Not yet: It is too short: use at least 12 characters/);
+    await page.fill('[data-testid=new-passphrase]', 'password1234');
+    expect(await check.textContent()).toMatch(/common password/);
+    await page.fill('[data-testid=new-passphrase]', 'violet anchor meadow thunder 42');
+    expect(await check.getAttribute('data-ok')).toBe('true');
     await page.fill('[data-testid=new-passphrase]', 'short');
     await page.fill('[data-testid=new-passphrase-again]', 'short');
     await page.click('[data-testid=enable-encryption]');
@@ -343,7 +384,7 @@ describe('10. wording and affordances', () => {
     await tab('import');
     const panel = page.locator('import-panel');
     expect(await panel.locator('p').first().textContent()).not.toMatch(/every photo on this device/);
-    expect(await panel.getByText(/Choose a folder/).count()).toBe(0);
+    expect(await panel.locator('label.button, button', { hasText: /folder/i }).count()).toBe(1);
     expect(await panel.locator('input[webkitdirectory]').count()).toBe(1);
     await page.locator('import-panel[data-loaded]').waitFor();
     const fresh = page.locator('[data-testid=import-new]');
