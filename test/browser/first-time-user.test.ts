@@ -264,6 +264,26 @@ describe('5. phone layout', () => {
     const purposes = page.locator('people-panel [data-testid=consent-purpose] label');
     expect(await purposes.count()).toBe(4);
     expect(await purposes.evaluateAll((labels) => labels.filter((l) => l.scrollWidth > l.clientWidth + 1).map((l) => l.textContent))).toEqual([]);
+    // No select cuts its choices off: every option's text fits inside the box (arrow and padding aside).
+    for (const t of ['people', 'data']) {
+      await tab(t);
+      const cut = await page.evaluate(() => {
+        const selects: HTMLSelectElement[] = [];
+        const walk = (root: Document | ShadowRoot) => root.querySelectorAll('*').forEach((el) => {
+          if (el instanceof HTMLSelectElement) selects.push(el);
+          if (el.shadowRoot) walk(el.shadowRoot);
+        });
+        walk(document);
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        return selects.flatMap((sel) => {
+          const style = getComputedStyle(sel);
+          ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+          const room = sel.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+          return [...sel.options].filter((o) => ctx.measureText(o.text).width > room).map((o) => `${sel.dataset.testid}: ${o.text}`);
+        });
+      });
+      expect(cut, `selects on the ${t} tab`).toEqual([]);
+    }
     await tab('data');
     const table = page.locator('[data-testid=storage-description]');
     expect(await table.evaluate((t) => t.scrollWidth <= (t.parentElement as HTMLElement).clientWidth + 1)).toBe(true);
