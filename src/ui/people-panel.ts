@@ -19,7 +19,7 @@ export class PeoplePanel extends LitElement {
     css`
       form { border: 1px solid #c9ccd1; border-radius: 8px; padding: 0.75rem; margin-bottom: 1.25rem; }
       .empty { grid-column: 1 / -1; border: 1px dashed #8a8f98; border-radius: 8px; padding: 0.5rem 1rem; }
-      .people { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 0.75rem; }
+      .people { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 17rem), 1fr)); gap: 0.75rem; }
       li[data-ok='true'] { color: #1b7a4a; }
       li[data-ok='false'] { color: #a31f1f; }
     `,
