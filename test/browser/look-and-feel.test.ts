@@ -23,6 +23,10 @@ afterAll(async () => {
 it('empty screens say what to do first', async () => {
   await page.locator('[data-testid=people-empty]').waitFor();
   expect(await page.locator('[data-testid=people-empty]').textContent()).toMatch(/No one enrolled yet.*Start with someone who agrees/s);
+  // Said first, above the form, where a first visit sees it without scrolling on a phone.
+  const said = (await page.locator('[data-testid=people-empty]').boundingBox())!;
+  expect(said.y).toBeLessThan((await page.locator('people-panel form').boundingBox())!.y);
+  expect(said.y + said.height).toBeLessThan(844);
   await page.click('[data-testid=tab-identify]');
   expect(await page.locator('[data-testid=identify-empty]').textContent()).toMatch(/No one is enrolled yet.*People tab/s);
   await page.click('[data-testid=tab-import]');
