@@ -194,6 +194,7 @@ export class PeoplePanel extends LitElement {
       ${!this.loaded
         ? html`<p class="busy" role="status">Opening the gallery…</p>`
         : html`<div class="people" data-testid="people-list" data-count=${this.people.length} @person-changed=${this.refresh}>
+            ${this.people.length === 0 ? html`<p class="none">No one yet: each person you add appears here with their face.</p>` : nothing}
             ${repeat(this.people, (p) => p.id, (p) => html`<person-card data-testid="person" data-person-id=${p.id} data-name=${p.name} data-restricted=${String(p.restriction !== null)} .matcher=${this.matcher} .person=${p}></person-card>`)}
           </div>`}
     `;

@@ -39,14 +39,25 @@ async function importPhotos(files: string[]) {
   await expect.poll(() => page.locator(`[data-testid=import-face][data-file="${last}"]`).count(), { timeout: 30_000 }).toBeGreaterThan(0);
 }
 
-/** The group whose faces all come from photos whose names start with `prefix`. */
-export async function groupOf(prefix: string): Promise<Locator> {
+/**
+ * The group whose faces all come from photos whose names start with `prefix`. The panel is made afresh each time
+ * its tab is opened and reads its groups then: they are looked for once it has (data-loaded), and for a few seconds.
+ */
+async function groupOf(prefix: string): Promise<Locator> {
+  await page.locator('import-panel[data-loaded]').waitFor();
+  let found: Locator | null = null;
+  await expect.poll(async () => (found = await findGroupOf(prefix)) !== null, { timeout: 10_000 }).toBe(true).catch(() => undefined);
+  if (found) return found;
+  const all = await Promise.all((await page.locator('[data-testid=import-group]').all()).map((g) => g.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file')))));
+  throw new Error(`no group of ${prefix} photos among ${JSON.stringify(all)}`);
+}
+
+async function findGroupOf(prefix: string): Promise<Locator | null> {
   for (const g of await page.locator('[data-testid=import-group]').all()) {
     const names = await g.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? e.getAttribute('title') ?? ''));
     if (names.length && names.every((n) => n.startsWith(prefix))) return g;
   }
-  const all = await Promise.all((await page.locator('[data-testid=import-group]').all()).map((g) => g.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file')))));
-  throw new Error(`no group of ${prefix} photos among ${JSON.stringify(all)}`);
+  return null;
 }
 
 /** Fills in a consent record inside one part of the page (a group's or a person's form). */
