@@ -6,7 +6,7 @@ import { withLifeline } from './lifeline';
 import { FaceDetector, FilesetResolver, type Detection } from '@mediapipe/tasks-vision';
 import { poseFromKeypoints, sharpnessAndBrightness } from '../core/face-quality';
 import { ALIGNED_SIZE, alignmentTransform, affineScale, composeAffine, sourceRegion, warpAffine, type Affine } from '../core/alignment';
-import { fitWithin, mapFaceBack, padPixels, planTiledPass, readingOrder, suppressOverlaps, landmarksFromKeypoints, tileGrid, TILING_POLICY, type DetectedFace } from '../core/detection-geometry';
+import { clipBox, fitWithin, mapFaceBack, padPixels, planTiledPass, readingOrder, reflectPadX, suppressOverlaps, landmarksFromKeypoints, tileGrid, TILING_POLICY, type DetectedFace } from '../core/detection-geometry';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, sniffImageType } from '../core/image-type';
 import { declaredSizeProblem } from '../core/image-header';
 import type { AnalyseOptions, AnalysedFace, AnalysedPhoto, DetectedFrame, DetectorApi, WorkerResult } from './worker-protocol';
@@ -20,6 +20,8 @@ const DETECTION_SIDE = TILING_POLICY.detectionSide;
  */
 const MIN_CONFIDENCE = 0.6;
 const MAX_TILED_PASSES = 2;
+/** Width of each mirrored strip added at the sides of a group photo, as a share of its width (see reflectPadX). */
+const EDGE_MIRROR_SHARE = 0.3;
 const THUMBNAIL_SIZE = 96;
 /** A tight crop is retried centred on a grey canvas this much larger on each side (the face then covers ~half). */
 const TIGHT_CROP_MARGIN = 0.5;
@@ -146,6 +148,15 @@ async function detectFaces(bitmap: ImageBitmap, full: FaceDetector, short: () =>
   const whole = toDetectedFaces(full.detect(scaled).detections, small.width, small.height).map((f) => mapFaceBack(f, small.scale));
   // Up to two tiled passes: faces found by one (in a crowd where the first pass found none) size the next.
   let found = whole;
+  // In a group photo, people at the sides are often cut by the frame: look once more with the sides mirrored.
+  if (whole.length >= 2) {
+    const mirrored = reflectPadX(scaled, EDGE_MIRROR_SHARE);
+    const atEdges = toDetectedFaces(full.detect(new ImageData(mirrored.data, mirrored.width, mirrored.height)).detections, mirrored.width, mirrored.height)
+      .map((f) => mapFaceBack(f, small.scale, [mirrored.offsetX, 0]))
+      .filter((f) => f.box.x + f.box.width / 2 >= 0 && f.box.x + f.box.width / 2 <= bitmap.width) // a mirror image is not a face
+      .map((f) => ({ ...f, box: clipBox(f.box, bitmap.width, bitmap.height) }));
+    found = suppressOverlaps([...found, ...atEdges]);
+  }
   let lastTile = Infinity;
   for (let pass = 0; pass < MAX_TILED_PASSES; pass++) {
     const plan = planTiledPass(bitmap.width, bitmap.height, found);

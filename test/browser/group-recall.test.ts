@@ -31,7 +31,7 @@ const detect = (file: string) => harness.page.evaluate(async (file) => {
 describe('group photos, against hand counts', () => {
   // Hand counts (test/group-photo-faces.ts): couple 2, selfie 7, bbt1 4, bbt2 3, bbt3 5, bbt4 6, bbt5 5,
   // kit_with_rose 2, obama_and_biden 3, two_people 2, squoosh 2: 41 faces in 11 photos.
-  it('finds at least 38 of the 41 faces counted by hand, and boxes nothing else', async () => {
+  it('finds at least 39 of the 41 faces counted by hand, and boxes nothing else', async () => {
     expect(GROUP_PHOTOS.reduce((n, p) => n + p.faces, 0)).toBe(41);
     const rows = [];
     for (const photo of GROUP_PHOTOS) {
@@ -40,11 +40,11 @@ describe('group photos, against hand counts', () => {
       rows.push({ file: photo.file, hand: photo.faces, found: facesFound(photo, boxes), boxes: boxes.length });
     }
     const found = rows.reduce((n, r) => n + r.found, 0);
-    expect(found, JSON.stringify(rows)).toBeGreaterThanOrEqual(38);
+    expect(found, JSON.stringify(rows)).toBeGreaterThanOrEqual(39);
     // Every box is on a counted face (no second box on one face from the overlapping passes, no false face).
     expect(rows.filter((r) => r.boxes !== r.found), JSON.stringify(rows)).toEqual([]);
-    // The selfie of seven: the faces cut by the frame's edge are still missed (measured: 4 of 7).
-    expect(rows.find((r) => r.file.includes('selfie'))!.found).toBeGreaterThanOrEqual(4);
+    // The selfie of seven: with its sides mirrored, a face cut by the frame is found (5 of 7; 4 before).
+    expect(rows.find((r) => r.file.includes('selfie'))!.found).toBeGreaterThanOrEqual(5);
   });
 });
 

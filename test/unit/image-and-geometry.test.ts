@@ -151,3 +151,19 @@ describe('planTiledPass', () => {
     expect(planTiledPass(900, 600, [face(40)])).toBeNull();
   });
 });
+
+describe('reflectPadX', () => {
+  it('mirrors each edge into its strip, and mapFaceBack with its offset finds the original pixel', async () => {
+    const { reflectPadX, mapFaceBack } = await import('../../src/core/detection-geometry');
+    // A 4x2 image whose pixels are numbered 1..8 in their red channel.
+    const data = new Uint8ClampedArray(4 * 2 * 4);
+    for (let i = 0; i < 8; i++) data.set([i + 1, 0, 0, 255], i * 4);
+    const padded = reflectPadX({ width: 4, height: 2, data }, 0.5);
+    expect([padded.width, padded.height, padded.offsetX]).toEqual([8, 2, 2]);
+    const reds = (row: number) => Array.from({ length: 8 }, (_, x) => padded.data[(row * 8 + x) * 4]);
+    expect(reds(0)).toEqual([2, 1, 1, 2, 3, 4, 4, 3]);
+    expect(reds(1)).toEqual([6, 5, 5, 6, 7, 8, 8, 7]);
+    const back = mapFaceBack({ box: { x: padded.offsetX + 1, y: 0, width: 1, height: 1 }, keypoints: [], score: 1 }, 1, [padded.offsetX, 0]);
+    expect(back.box.x).toBe(1);
+  });
+});
