@@ -102,8 +102,12 @@ describe('1. the library naming form is bound to its group', () => {
     expect(await next.locator('[data-testid=consent-attest]').isDisabled()).toBe(true); // no name yet: nobody to consent
     expect(await next.locator('[data-testid=enrol-group]').textContent()).not.toContain(named);
 
+    // No name: said, and the error goes once a name is typed.
+    await next.locator('[data-testid=enrol-group]').click();
+    expect(await next.locator('[data-testid=group-problem]').textContent()).toMatch(/Enter the name/);
     // A name alone does not enrol: consent must be given in this person's name.
     await next.locator('[data-testid=group-name]').fill(other);
+    expect(await next.locator('[data-testid=group-problem]').count()).toBe(0);
     await next.locator('[data-testid=enrol-group]').click();
     expect(await next.locator('[data-testid=group-problem]').textContent()).toMatch(/consent/i);
 
