@@ -1,5 +1,5 @@
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { runtimeAssets, contentTypes } from './scripts/runtime-assets.ts';
 import { INTEGRITY_MODULE_ID, expectedHashes } from './scripts/integrity-hashes.ts';
@@ -76,6 +76,29 @@ export function runtimeAssetsPlugin(): Plugin {
   };
 }
 
+/** Runtime assets the service worker precaches (the rest are fetched only where needed; see globIgnores below). */
+const PRECACHE_IGNORED = [/asyncify/, /vision_wasm_nosimd_internal/];
+
+/**
+ * "virtual:facelocal-download-size": the bytes of the models and wasm runtimes a first visit downloads (by far
+ * the most of it), so the page's first-load bar can say how far the download is (public/precache-progress.js).
+ */
+export function downloadSizePlugin(): Plugin {
+  const id = 'virtual:facelocal-download-size';
+  const resolved = `\0${id}`;
+  return {
+    name: 'facelocal-download-size',
+    resolveId: (i) => (i === id ? resolved : undefined),
+    load: (i) => {
+      if (i !== resolved) return undefined;
+      const bytes = Object.entries(runtimeAssets)
+        .filter(([name, file]) => !PRECACHE_IGNORED.some((r) => r.test(name)) && existsSync(file))
+        .reduce((n, [, file]) => n + statSync(file).size, 0);
+      return `export default ${bytes};`;
+    },
+  };
+}
+
 /**
  * "virtual:facelocal-integrity": the sha256 of every model and wasm runtime, computed now and compiled into the
  * bundle, so the browser never trusts a hash list served beside the files it checks. Workers are bundled
@@ -96,6 +119,7 @@ export default defineConfig({
   plugins: [
     integrityPlugin(),
     runtimeAssetsPlugin(),
+    downloadSizePlugin(),
     widgetHeadersPlugin(),
     VitePWA({
       registerType: 'prompt',
@@ -128,6 +152,8 @@ export default defineConfig({
         // A first install takes over the open page, whose model loading waits for it (service-worker-gate.ts):
         // the precache then downloads each model and wasm file once and answers the page's fetches.
         clientsClaim: true,
+        // Counts the precache's bytes for the first-load progress bar (public/precache-progress.js).
+        importScripts: ['precache-progress.js'],
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [/\/test\//, /widget/],
       },

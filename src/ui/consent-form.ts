@@ -100,8 +100,8 @@ export class ConsentForm extends LitElement {
         </label>
         <label>How they consent
           <select data-testid="consent-method" @change=${(e: Event) => (this.method = (e.target as HTMLSelectElement).value as ConsentRecord['method'])}>
-            <option value="checkbox" ?selected=${this.method === 'checkbox'}>They told me; I attest it</option>
-            <option value="typed-signature" ?selected=${this.method === 'typed-signature'}>They type their name as a signature</option>
+            <option value="checkbox" ?selected=${this.method === 'checkbox'}>I attest they agreed</option>
+            <option value="typed-signature" ?selected=${this.method === 'typed-signature'}>They sign: typed name</option>
           </select>
         </label>
         ${this.method === 'typed-signature'

@@ -2,7 +2,7 @@
 // erase everything, and what is stored and why.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { AUDIT_ACTION_LABELS, FacelocalError, type AuditEntry, type HeldImport, type Matcher, type PaperworkKind } from '../index';
+import { AUDIT_ACTION_LABELS, FacelocalError, MIN_PASSPHRASE_LENGTH, passphraseProblems, type AuditEntry, type HeldImport, type Matcher, type PaperworkKind } from '../index';
 import { THUMBNAIL_CHOICES } from './thumbnail-choice';
 
 /** The stores in words (the table below shows what each holds, not how the code names it). */
@@ -61,6 +61,10 @@ export class DataPanel extends LitElement {
   @state() private persistence: { persisted: boolean | null; message: string } | null = null;
   @state() private thumbnails: 'keep' | 'drop' | null | undefined = undefined;
   @state() private held: HeldImport[] = [];
+  /** The export file chosen for import, shown as the picker's one status. */
+  @state() private importChosen = '';
+  /** What the passphrase typed so far lacks, said while it is typed (not only after "Encrypt" fails). */
+  @state() private passphraseCheck: string[] | null = null;
 
   connectedCallback(): void {
     super.connectedCallback();
@@ -125,8 +129,14 @@ export class DataPanel extends LitElement {
 
   private exportAll = () => this.run(async () => {
     const passphrase = this.exportPassphrase();
-    saveFile(await this.matcher.exportGallery({ passphrase }), `facelocal-gallery-${new Date().toISOString().slice(0, 10)}${passphrase ? '-encrypted' : ''}.json`);
-    return passphrase ? 'Gallery exported, encrypted with the export passphrase.' : 'Gallery exported as a file on this device (not encrypted).';
+    const fileName = `facelocal-gallery-${new Date().toISOString().slice(0, 10)}${passphrase ? '-encrypted' : ''}.json`;
+    saveFile(await this.matcher.exportGallery({ passphrase }), fileName);
+    return `Saved ${fileName} to this device's downloads: ${passphrase ? 'encrypted with the export passphrase' : 'not encrypted, readable by anyone who has the file'}.`;
+  });
+
+  private exportAudit = () => this.run(async () => {
+    saveFile(await this.matcher.exportAuditLog(), 'facelocal-audit-log.csv');
+    return 'Saved facelocal-audit-log.csv to this device\'s downloads (a spreadsheet of the log: no names, no images).';
   });
 
   private importFile = (e: Event) => {
@@ -134,6 +144,7 @@ export class DataPanel extends LitElement {
     const file = input.files?.[0];
     input.value = '';
     if (!file) return;
+    this.importChosen = file.name;
     return this.run(async () => {
       const people = await this.matcher.importGallery(file, { passphrase: this.exportPassphrase() });
       return `Imported ${people.length} ${people.length === 1 ? 'person' : 'people'}.`;
@@ -143,7 +154,8 @@ export class DataPanel extends LitElement {
   private enableEncryption = () => this.run(async () => {
     const a = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=new-passphrase]')!.value;
     const b = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=new-passphrase-again]')!.value;
-    if (a.length < 8) throw new FacelocalError('invalid-passphrase', 'Choose a passphrase of at least 8 characters.');
+    const problems = passphraseProblems(a);
+    if (problems.length) throw new FacelocalError('invalid-passphrase', `This passphrase is too weak. ${problems.join(' ')}`);
     if (a !== b) throw new FacelocalError('invalid-passphrase', 'The two passphrases differ: type the same passphrase in both boxes.');
     await this.matcher.enableEncryption(a);
     // The app shell shows a Lock button once there is something to lock.
@@ -172,7 +184,9 @@ export class DataPanel extends LitElement {
         </div>
         <div class="row">
           <button type="button" data-testid="export-gallery" ?disabled=${this.busy} @click=${this.exportAll}>Export the whole gallery</button>
-          <label>Import a Facelocal export <input type="file" accept="application/json,.json" data-testid="import-file" ?disabled=${this.busy} @change=${this.importFile} /></label>
+          <input id="import-file" class="as-button" type="file" accept="application/json,.json" data-testid="import-file" ?disabled=${this.busy} @change=${this.importFile} />
+          <label for="import-file" class="button secondary">Import a Facelocal export…</label>
+          <span class="chosen" role="status" data-testid="import-file-chosen">${this.importChosen ? `Chosen: ${this.importChosen}` : 'No export chosen yet.'}</span>
         </div>
       </section>
       <section>
@@ -198,11 +212,15 @@ export class DataPanel extends LitElement {
                 Keep it safe: without it the gallery cannot be opened again, by you or anyone. Turning encryption on takes
                 several seconds, and so does each unlock: that cost is what makes guessing the passphrase slow.</p>
               <div class="passphrases">
-                <label>Passphrase (at least 12 characters)
-                  <input type="password" data-testid="new-passphrase" minlength="8" autocomplete="new-password" /></label>
+                <label>Passphrase (at least ${MIN_PASSPHRASE_LENGTH} characters)
+                  <input type="password" data-testid="new-passphrase" minlength=${MIN_PASSPHRASE_LENGTH} autocomplete="new-password" aria-describedby="passphrase-check"
+                    @input=${(e: Event) => { const v = (e.target as HTMLInputElement).value; this.passphraseCheck = v ? passphraseProblems(v) : null; }} /></label>
                 <label>The same passphrase again
-                  <input type="password" data-testid="new-passphrase-again" minlength="8" autocomplete="new-password" /></label>
+                  <input type="password" data-testid="new-passphrase-again" minlength=${MIN_PASSPHRASE_LENGTH} autocomplete="new-password" /></label>
               </div>
+              <p id="passphrase-check" class="small" aria-live="polite" data-testid="passphrase-check" data-ok=${String(this.passphraseCheck?.length === 0)}>${this.passphraseCheck === null
+                ? ''
+                : this.passphraseCheck.length ? `Not yet: ${this.passphraseCheck.join(' ')}` : 'Strong enough. Type it once more in the second box.'}</p>
               <button type="button" data-testid="enable-encryption" ?disabled=${this.busy} @click=${this.enableEncryption}>Encrypt the gallery</button>`}
       </section>
       <section>
@@ -237,7 +255,7 @@ export class DataPanel extends LitElement {
       </section>
       <section>
         <h3>Audit log (kept for a year)</h3>
-        <button type="button" class="secondary" data-testid="export-audit" @click=${async () => saveFile(await this.matcher.exportAuditLog(), 'facelocal-audit-log.csv')}>Export the log</button>
+        <button type="button" class="secondary" data-testid="export-audit" ?disabled=${this.busy} @click=${this.exportAudit}>Export the log</button>
         <div class="scroll" tabindex="0" role="region" aria-label="Audit log entries"><table data-testid="audit-log" data-loaded=${String(this.auditLoaded)}>
           <thead><tr><th>When</th><th>What</th><th>Outcome</th></tr></thead>
           <tbody>${this.audit.map((e) => html`<tr data-testid="audit-entry" data-action=${e.action}><td data-label="When">${new Date(e.at).toLocaleString()}</td><td data-label="What">${AUDIT_ACTION_LABELS[e.action] ?? e.action}</td><td data-label="Outcome">${e.outcome}</td></tr>`)}</tbody>

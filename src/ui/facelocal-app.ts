@@ -180,7 +180,7 @@ export class FacelocalApp extends LitElement {
             <label for="load">${this.progress.message}</label><br />
             ${this.progress.fraction > 0
               ? html`<progress id="load" data-testid="load-progress" max="1" .value=${this.progress.fraction}></progress>`
-              : html`<progress id="load" data-testid="load-progress" aria-busy="true"></progress>` /* the download's bytes are not reported yet: at least it moves */}
+              : html`<progress id="load" data-testid="load-progress" aria-busy="true"></progress>` /* until the first bytes are counted */}
           </div>`
         : nothing}
       ${m

@@ -23,9 +23,12 @@ export class IdentifyPanel extends LitElement {
   @state() private result: IdentifyResult | null = null;
   @state() private photoUrl = '';
   @state() private message: UserMessage | null = null;
+  /** How many people are enrolled (null until known): with none, every face can only be "Unknown", so say so first. */
+  @state() private enrolled: number | null = null;
 
   connectedCallback(): void {
     super.connectedCallback();
+    this.matcher?.listPeople().then((people) => (this.enrolled = people.length), () => undefined);
     const last = this.matcher && lastAnswer.get(this.matcher);
     if (last) {
       this.photoUrl = URL.createObjectURL(last.file);
@@ -74,6 +77,10 @@ export class IdentifyPanel extends LitElement {
     return html`
       <h2>Who is this?</h2>
       <p>Choose a photo: every face in it is compared with the people enrolled on this device.</p>
+      ${this.enrolled === 0
+        ? html`<p class="message info" data-testid="identify-empty"><strong>No one is enrolled yet</strong>, so every face will show as Unknown.
+            Start on the People tab: add someone who agrees, with 2 or 3 photos of them alone. (Comparing two photos needs no one enrolled: see Verify.)</p>`
+        : nothing}
       <photo-picker label="Photo to identify" testid="identify-photo" ?disabled=${this.busy} @photos-selected=${this.identify}></photo-picker>
       ${this.busy ? html`<div class="busy" data-testid="identify-busy" role="status">Looking for faces…</div>` : nothing}
       ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}

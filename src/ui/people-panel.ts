@@ -19,8 +19,8 @@ export class PeoplePanel extends LitElement {
     panelStyles,
     css`
       form { border: 1px solid #c9ccd1; border-radius: 8px; padding: 0.75rem; margin-bottom: 1.25rem; }
-      .empty { grid-column: 1 / -1; border: 1px dashed #8a8f98; border-radius: 8px; padding: 0.5rem 1rem; }
-      .people { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 0.75rem; }
+      .empty { border: 1px dashed #8a8f98; border-radius: 8px; padding: 0.25rem 1rem; margin-bottom: 1rem; background: rgba(47, 111, 237, 0.05); }
+      .people { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 17rem), 1fr)); gap: 0.75rem; }
       li[data-ok='true'] { color: #1b7a4a; }
       li[data-ok='false'] { color: #a31f1f; }
     `,
@@ -177,8 +177,16 @@ export class PeoplePanel extends LitElement {
   }
 
   render() {
+    // Cards are keyed by person id alone: a card outlives changes to its person (photos added, renamed, restricted),
+    // so what it has just said ("1 photo added…", "Saved …") stays on screen; it re-reads the face itself.
+    const empty = this.loaded && this.people.length === 0;
     return html`
       ${this.thumbnails === null ? this.renderThumbnailQuestion() : nothing}
+      ${empty /* first thing on a first visit: what to do, before the form that does it */
+        ? html`<div class="empty" data-testid="people-empty"><p><strong>No one enrolled yet.</strong> Start with someone who agrees:
+            type their name below, choose 2 or 3 photos of them alone, and record their consent.</p>
+            <p>Many photos to go through? The <em>Photo library</em> tab finds the faces in them and groups them by person first.</p></div>`
+        : nothing}
       <h2>Add a person</h2>
       <form @submit=${this.enrol} aria-label="Add a person">
         <div class="row">
@@ -210,12 +218,8 @@ export class PeoplePanel extends LitElement {
       ${!this.loaded
         ? html`<p class="busy" role="status">Opening the gallery…</p>`
         : html`<div class="people" data-testid="people-list" data-count=${this.people.length} @person-changed=${this.refresh}>
-            ${this.people.length === 0
-              ? html`<div class="empty" data-testid="people-empty"><p><strong>No one enrolled yet.</strong> Start with someone who agrees:
-                  type their name above, choose 2 or 3 photos of them alone, and record their consent.</p>
-                  <p>Many photos to go through? The <em>Photo library</em> tab finds the faces in them and groups them by person first.</p></div>`
-              : nothing}
-            ${repeat(this.people, (p) => `${p.id}:${p.name}:${p.templateCount}:${p.restriction !== null}`, (p) => html`<person-card data-testid="person" data-person-id=${p.id} data-name=${p.name} data-restricted=${String(p.restriction !== null)} .matcher=${this.matcher} .person=${p}></person-card>`)}
+            ${this.people.length === 0 ? html`<p class="none">No one yet: each person you add appears here with their face.</p>` : nothing}
+            ${repeat(this.people, (p) => p.id, (p) => html`<person-card data-testid="person" data-person-id=${p.id} data-name=${p.name} data-restricted=${String(p.restriction !== null)} .matcher=${this.matcher} .person=${p}></person-card>`)}
           </div>`}
     `;
   }

@@ -15,11 +15,18 @@ export class PersonCard extends LitElement {
   static styles = [
     panelStyles,
     css`
-      :host { border: 1px solid #c9ccd1; border-radius: 8px; padding: 0.75rem; }
-      .head { display: flex; gap: 0.75rem; align-items: center; }
+      :host { border: 1px solid #c9ccd1; border-radius: 12px; padding: 0.75rem; display: flex; flex-direction: column; gap: 0.25rem; }
+      /* The face first: people are recognised by it, the list reads as a grid of faces. */
+      .head { display: flex; gap: 0.75rem; align-items: flex-start; }
       img, .placeholder { width: 64px; height: 64px; border-radius: 6px; object-fit: cover; background: #ddd; flex: none; }
-      .name { font-weight: 600; word-break: break-word; }
+      img.face, .placeholder { width: 88px; height: 88px; border-radius: 10px; }
+      .name { font-weight: 600; font-size: 1.05rem; word-break: break-word; }
       .small { font-size: 0.85rem; opacity: 0.85; }
+      /* Actions as small, even buttons; the two that erase the person set apart below the others. */
+      .actions { display: flex; flex-wrap: wrap; gap: 0.35rem; margin: 0.5rem 0 0; }
+      .actions button { font-size: 0.85rem; padding: 0.3rem 0.6rem; }
+      .actions.erase { border-top: 1px solid #e1e3e6; padding-top: 0.5rem; }
+      .actions.erase button { color: #a31f1f; border-color: #d9a0a0; }
       img.photo { width: 48px; height: 48px; }
       .file { flex: 1 1 8rem; min-width: 0; overflow-wrap: anywhere; font-size: 0.9rem; }
     `,
@@ -107,6 +114,7 @@ export class PersonCard extends LitElement {
   }
 
   private async exportPerson() {
+    this.message = null;
     try {
       const fileName = `facelocal-${fileSafe(this.person.name)}.json`;
       saveFile(await this.matcher.exportPerson(this.person.id), fileName);
@@ -117,8 +125,10 @@ export class PersonCard extends LitElement {
   }
 
   private async receipt() {
+    this.message = null;
     try {
-      saveReceipt(await this.matcher.consentReceipt(this.person.id), this.person.name);
+      const [page, json] = saveReceipt(await this.matcher.consentReceipt(this.person.id), this.person.name);
+      this.notice = `Saved ${this.person.name}'s consent receipt to this device's downloads: ${page} (to print or send) and ${json}.`;
     } catch (error) {
       this.message = messageFor(error);
     }
@@ -167,8 +177,8 @@ export class PersonCard extends LitElement {
     return html`
       <div class="head">
         ${this.thumbnailUrl
-          ? html`<img src=${this.thumbnailUrl} alt=${p.name} data-testid="person-thumbnail" />`
-          : this.thumbnailChecked ? html`<face-initials .name=${p.name} .seed=${p.id}></face-initials>` : html`<div class="placeholder" aria-hidden="true"></div>`}
+          ? html`<img class="face" data-testid="person-face" src=${this.thumbnailUrl} alt=${p.name} />`
+          : this.thumbnailChecked ? html`<face-initials .name=${p.name} .seed=${p.id} size="88"></face-initials>` : html`<div class="placeholder" aria-hidden="true"></div>`}
         <div>
           <div class="name" data-testid="person-name-label">${p.name}</div>
           <div data-testid="person-template-count">${p.templateCount} photo${p.templateCount === 1 ? '' : 's'}</div>
@@ -242,7 +252,7 @@ export class PersonCard extends LitElement {
           </div>`
         : nothing}
       ${this.mode === 'view'
-        ? html`<div class="row">
+        ? html`<div class="actions" role="group" aria-label="${p.name}: photos, name, data">
             <button type="button" class="secondary" data-testid="add" @click=${() => (this.mode = 'add')}>Add photos</button>
             <button type="button" class="secondary" data-testid="photos" @click=${this.showPhotos}>Photos</button>
             <button type="button" class="secondary" data-testid="rename" @click=${() => (this.mode = 'rename')}>Rename</button>
@@ -252,6 +262,8 @@ export class PersonCard extends LitElement {
             ${p.restriction
               ? html`<button type="button" class="secondary" data-testid="lift-restriction" ?disabled=${this.busy} @click=${() => this.run(() => this.matcher.liftRestriction(p.id))}>Lift restriction</button>`
               : html`<button type="button" class="secondary" data-testid="restrict" @click=${() => (this.mode = 'restrict')}>Restrict</button>`}
+          </div>
+          <div class="actions erase" role="group" aria-label="${p.name}: erase">
             <button type="button" class="secondary" data-testid="withdraw" @click=${() => (this.mode = 'confirm-withdraw')}>Withdraw consent</button>
             <button type="button" class="secondary" data-testid="delete" @click=${() => (this.mode = 'confirm-delete')}>Delete</button>
           </div>`
