@@ -9,7 +9,7 @@ import { THUMBNAIL_CHOICES } from './thumbnail-choice';
 const STORE_LABELS: Record<string, string> = {
   people: 'Each person', templates: 'Each face template', audit: 'The audit log', settings: 'Settings',
   importJobs: 'Each photo library import', importFiles: 'Each photo read by an import', importFaces: 'Each face found by an import',
-  preferences: 'Gallery choices', tombstones: 'Each tombstone',
+  preferences: 'Gallery choices', tombstones: 'Each tombstone', revealSecret: "The widget's id secret",
 };
 
 const PAPERWORK: { kind: PaperworkKind; label: string; about: string }[] = [

@@ -181,12 +181,12 @@ export class PeoplePanel extends LitElement {
     // so what it has just said ("1 photo added…", "Saved …") stays on screen; it re-reads the face itself.
     const empty = this.loaded && this.people.length === 0;
     return html`
-      ${this.thumbnails === null ? this.renderThumbnailQuestion() : nothing}
-      ${empty /* first thing on a first visit: what to do, before the form that does it */
+      ${empty /* first thing on a first visit: what to do, before the question and the form that does it */
         ? html`<div class="empty" data-testid="people-empty"><p><strong>No one enrolled yet.</strong> Start with someone who agrees:
             type their name below, choose 2 or 3 photos of them alone, and record their consent.</p>
             <p>Many photos to go through? The <em>Photo library</em> tab finds the faces in them and groups them by person first.</p></div>`
         : nothing}
+      ${this.thumbnails === null ? this.renderThumbnailQuestion() : nothing}
       <h2>Add a person</h2>
       <form @submit=${this.enrol} aria-label="Add a person">
         <div class="row">
