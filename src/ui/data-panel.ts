@@ -22,9 +22,11 @@ const PAPERWORK: { kind: PaperworkKind; label: string; about: string }[] = [
 function fieldWords(field: string): string {
   return field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
-import { messageFor, type UserMessage } from './messages';
+import { alertMessage, messageFor, type UserMessage, count } from './messages';
 import { panelStyles } from './shared-styles';
 import { saveFile } from './download';
+import { EncryptionChangedEvent, LockRequestedEvent } from './events';
+import { rendered } from './dom';
 
 @customElement('data-panel')
 export class DataPanel extends LitElement {
@@ -75,6 +77,10 @@ export class DataPanel extends LitElement {
     void this.matcher.storagePersistence().then((p) => (this.persistence = p), () => undefined);
   }
 
+  private requestLock() {
+    this.dispatchEvent(new LockRequestedEvent());
+  }
+
   private setAutoLock(change: Partial<{ idleMs: number | null; whenHidden: boolean }>) {
     const setting = { ...this.autoLock, ...change };
     return this.run(async () => {
@@ -108,12 +114,14 @@ export class DataPanel extends LitElement {
     this.auditLoaded = true;
   }
 
-  private async run(action: () => Promise<string | void>) {
+  /** Runs an action of this panel, busy meanwhile; what it returns (if words) is shown as done, a failure as a message. */
+  private async run(action: () => Promise<unknown>) {
     this.busy = true;
     this.message = null;
     this.info = '';
     try {
-      this.info = (await action()) ?? '';
+      const said = await action();
+      this.info = typeof said === 'string' ? said : '';
     } catch (error) {
       this.message = messageFor(error);
     } finally {
@@ -152,14 +160,14 @@ export class DataPanel extends LitElement {
   };
 
   private enableEncryption = () => this.run(async () => {
-    const a = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=new-passphrase]')!.value;
-    const b = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=new-passphrase-again]')!.value;
+    const a = rendered<HTMLInputElement>(this.renderRoot, '[data-testid=new-passphrase]').value;
+    const b = rendered<HTMLInputElement>(this.renderRoot, '[data-testid=new-passphrase-again]').value;
     const problems = passphraseProblems(a);
     if (problems.length) throw new FacelocalError('invalid-passphrase', `This passphrase is too weak. ${problems.join(' ')}`);
     if (a !== b) throw new FacelocalError('invalid-passphrase', 'The two passphrases differ: type the same passphrase in both boxes.');
     await this.matcher.enableEncryption(a);
     // The app shell shows a Lock button once there is something to lock.
-    this.dispatchEvent(new CustomEvent('encryption-changed', { bubbles: true, composed: true }));
+    this.dispatchEvent(new EncryptionChangedEvent());
     return 'Encryption is on. Keep the passphrase safe: without it the gallery cannot be opened.';
   });
 
@@ -173,7 +181,7 @@ export class DataPanel extends LitElement {
     const enc = this.matcher.encryption;
     return html`
       <h2>Your data</h2>
-      ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
+      ${alertMessage(this.message)}
       ${this.info ? html`<div class="message info" role="status" data-testid="data-info">${this.info}</div>` : nothing}
       <section>
         <h3>Export and import</h3>
@@ -197,7 +205,7 @@ export class DataPanel extends LitElement {
         <h3>Encryption at rest</h3>
         ${enc.enabled
           ? html`<p data-testid="encryption-state">On: names, consent records, face templates and thumbnails are encrypted (AES-GCM, key from your passphrase by scrypt).</p>
-              <button type="button" class="secondary" data-testid="lock" @click=${() => this.dispatchEvent(new CustomEvent('lock-requested', { bubbles: true, composed: true }))}>Lock now</button>
+              <button type="button" class="secondary" data-testid="lock" @click=${this.requestLock}>Lock now</button>
               <p>Locking locks every open tab of this gallery.</p>
               <div class="row">
                 <label for="auto-lock">Lock by itself after</label>
@@ -239,7 +247,7 @@ export class DataPanel extends LitElement {
           : html`<p>Faces of people who have not consented, found by imports. Each is erased when the tab that imported it closes, unless it was kept for a stated purpose (30 days at most).</p>
             <table data-testid="held-imports"><thead><tr><th>Import</th><th>Faces</th><th>Kept</th></tr></thead><tbody>
             ${this.held.map((h) => html`<tr data-testid="held-import" data-kept=${String(h.keep)} data-faces=${h.faces}>
-              <td data-label="Import">${new Date(h.createdAt).toLocaleString()}, ${h.photosRead} photo${h.photosRead === 1 ? '' : 's'} read</td>
+              <td data-label="Import">${new Date(h.createdAt).toLocaleString()}, ${count(h.photosRead, 'photo')} read</td>
               <td data-label="Faces">${h.faces}</td>
               <td data-label="Kept">${h.keep
                 ? html`for <span data-testid="held-purpose">${h.purpose}</span>, until ${h.expiresAt ? new Date(h.expiresAt).toISOString().slice(0, 10) : '?'} (${h.retentionDays} days after its last change)`

@@ -4,7 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { ConsentRecord, EnrolResult, EnrolledLookAlike, Matcher, Person } from '../index';
-import { messageFor, type UserMessage } from './messages';
+import { alertMessage, messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import { saveReceipt } from './download';
 import { THUMBNAIL_CHOICES } from './thumbnail-choice';
@@ -12,6 +12,8 @@ import './photo-picker';
 import './person-card';
 import './consent-form';
 import type { ConsentForm } from './consent-form';
+import type { PhotosSelectedEvent } from './events';
+import { rendered } from './dom';
 
 @customElement('people-panel')
 export class PeoplePanel extends LitElement {
@@ -69,7 +71,7 @@ export class PeoplePanel extends LitElement {
 
   private async enrol(e: Event) {
     e.preventDefault();
-    const name = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=person-name]')!;
+    const name = rendered<HTMLInputElement>(this.renderRoot, '[data-testid=person-name]');
     if (!name.value.trim()) {
       this.message = { code: 'invalid-name', text: 'Enter a name for this person.' };
       return;
@@ -78,7 +80,7 @@ export class PeoplePanel extends LitElement {
       this.message = { code: 'no-face', text: 'Choose at least one photo of this person.' };
       return;
     }
-    const consent = this.renderRoot.querySelector<ConsentForm>('consent-form')!.read();
+    const consent = rendered<ConsentForm>(this.renderRoot, 'consent-form').read();
     if (!consent) {
       this.message = { code: 'consent-required', text: 'No consent recorded, so no one was added: complete the consent record.' };
       return;
@@ -110,6 +112,12 @@ export class PeoplePanel extends LitElement {
     }
   }
 
+  /** The receipt of the person just enrolled (the button shows only then). */
+  private saveEnrolledReceipt() {
+    const person = this.result?.person;
+    if (person) void this.saveReceipt(person);
+  }
+
   private async saveReceipt(person: Person) {
     try {
       saveReceipt(await this.matcher.consentReceipt(person.id), person.name);
@@ -119,20 +127,27 @@ export class PeoplePanel extends LitElement {
   }
 
   private resetForm() {
-    this.renderRoot.querySelector<HTMLInputElement>('[data-testid=person-name]')!.value = '';
+    rendered<HTMLInputElement>(this.renderRoot, '[data-testid=person-name]').value = '';
     this.name = '';
     this.files = [];
     this.enrolments++;
   }
 
   private addToEnrolled() {
-    const d = this.duplicate!;
+    const d = this.duplicate;
+    if (!d) return;
     return this.save(d.lookAlike.name, () => this.matcher.addPhotos(d.lookAlike.personId, this.files, { onlyIfAlike: true }));
   }
 
   private enrolAnyway() {
-    const d = this.duplicate!;
+    const d = this.duplicate;
+    if (!d) return;
     return this.save(d.name, () => this.matcher.enrol({ name: d.name, consent: d.consent }, this.files));
+  }
+
+  private choosePhotos(e: PhotosSelectedEvent) {
+    this.files = e.files;
+    this.startOver();
   }
 
   /** Typing a new name or choosing new photos starts a new enrolment: the last one's lines and questions go. */
@@ -195,17 +210,17 @@ export class PeoplePanel extends LitElement {
             @input=${(e: Event) => { this.name = (e.target as HTMLInputElement).value; this.startOver(); }} />
         </div>
         ${keyed(this.enrolments, html`<photo-picker label="Photos of them alone (2 or 3 work best)" multiple testid="person-photos" ?disabled=${this.busy}
-          @photos-selected=${(e: CustomEvent<File[]>) => { this.files = e.detail; this.startOver(); }}></photo-picker>
+          @photos-selected=${this.choosePhotos}></photo-picker>
           <consent-form .subjectName=${this.name}></consent-form>`)}
         <div class="row">
           <button type="submit" data-testid="enrol-submit" ?disabled=${this.busy}>Add person</button>
           ${this.busy ? html`<span class="busy" role="status">Reading faces…</span>` : nothing}
         </div>
         ${this.duplicate ? this.renderDuplicate(this.duplicate) : nothing}
-        ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
+        ${alertMessage(this.message)}
         ${this.result?.person
           ? html`<p data-testid="enrolled-receipt">${this.result.person.name} was added. Give them their consent receipt to keep:
-              <button type="button" class="secondary" data-testid="enrolled-receipt-download" @click=${() => this.saveReceipt(this.result!.person!)}>Consent receipt</button></p>`
+              <button type="button" class="secondary" data-testid="enrolled-receipt-download" @click=${this.saveEnrolledReceipt}>Consent receipt</button></p>`
           : nothing}
         ${this.result
           ? html`<ul class="plain" data-testid="enrol-result" aria-label="What happened to each photo">

@@ -2,13 +2,15 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { CONSENT_PURPOSES, describeExpiry, type EnrolledPhoto, type Matcher, type Person } from '../index';
-import { messageFor, type UserMessage } from './messages';
+import { alertMessage, messageFor, type UserMessage, count } from './messages';
 import { panelStyles } from './shared-styles';
 import { fileSafe, saveFile, saveReceipt } from './download';
 import './photo-picker';
 import './face-initials';
 import './consent-form';
 import type { ConsentForm } from './consent-form';
+import { PersonChangedEvent, type PhotosSelectedEvent } from './events';
+import { rendered } from './dom';
 
 @customElement('person-card')
 export class PersonCard extends LitElement {
@@ -72,7 +74,7 @@ export class PersonCard extends LitElement {
 
   /** Tells the list to reload after a change. */
   private changed() {
-    this.dispatchEvent(new CustomEvent('person-changed', { bubbles: true, composed: true }));
+    this.dispatchEvent(new PersonChangedEvent());
   }
 
   private async run(action: () => Promise<unknown>) {
@@ -91,12 +93,12 @@ export class PersonCard extends LitElement {
   }
 
   private rename() {
-    const input = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=rename-input]')!;
+    const input = rendered<HTMLInputElement>(this.renderRoot, '[data-testid=rename-input]');
     return this.run(() => this.matcher.renamePerson(this.person.id, input.value));
   }
 
   private restrict() {
-    const input = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=restrict-reason]')!;
+    const input = rendered<HTMLInputElement>(this.renderRoot, '[data-testid=restrict-reason]');
     return this.run(() => this.matcher.restrictPerson(this.person.id, input.value));
   }
 
@@ -108,7 +110,7 @@ export class PersonCard extends LitElement {
   }
 
   private saveConsent() {
-    const consent = this.renderRoot.querySelector<ConsentForm>('consent-form')!.read();
+    const consent = rendered<ConsentForm>(this.renderRoot, 'consent-form').read();
     if (!consent) return;
     return this.run(() => this.matcher.updateConsent(this.person.id, consent));
   }
@@ -143,8 +145,8 @@ export class PersonCard extends LitElement {
     });
   }
 
-  private addPhotos(e: CustomEvent<File[]>) {
-    return this.add(e.detail, false);
+  private addPhotos(e: PhotosSelectedEvent) {
+    return this.add(e.files, false);
   }
 
   /**
@@ -161,8 +163,9 @@ export class PersonCard extends LitElement {
       const added = result.photos.filter((p) => p.ok).length;
       const refused = result.photos.filter((p) => !p.ok);
       this.unlike = files.filter((f) => refused.some((p) => p.fileName === f.name && p.error?.code === 'not-this-person'));
-      if (refused.length) this.message = { code: refused[0].error!.code, text: refused.map((p) => `${p.fileName}: ${p.error?.message}`).join(' ') };
-      this.notice = `${added} photo${added === 1 ? '' : 's'} added to ${this.person.name}.`;
+      const [first] = refused;
+      if (first) this.message = { code: first.error.code, text: refused.map((p) => `${p.fileName}: ${p.error.message}`).join(' ') };
+      this.notice = `${count(added, 'photo')} added to ${this.person.name}.`;
       if (added) this.changed();
       if (!this.unlike.length) this.mode = 'view';
     } catch (error) {
@@ -181,7 +184,7 @@ export class PersonCard extends LitElement {
           : this.thumbnailChecked ? html`<face-initials .name=${p.name} .seed=${p.id} size="88"></face-initials>` : html`<div class="placeholder" aria-hidden="true"></div>`}
         <div>
           <div class="name" data-testid="person-name-label">${p.name}</div>
-          <div data-testid="person-template-count">${p.templateCount} photo${p.templateCount === 1 ? '' : 's'}</div>
+          <div data-testid="person-template-count">${count(p.templateCount, 'photo')}</div>
           <div class="small">Purpose: ${CONSENT_PURPOSES[p.consent.purpose]}${p.consent.purposeDetail ? ` — ${p.consent.purposeDetail}` : ''}</div>
           <div class="small" data-testid="person-expiry" data-expires-at=${p.expiresAt ?? ''}>Consent ${new Date(p.consent.givenAt).toISOString().slice(0, 10)}; ${describeExpiry(p.expiresAt)}</div>
           ${p.restriction
@@ -270,7 +273,7 @@ export class PersonCard extends LitElement {
         : nothing}
       ${this.busy ? html`<div class="busy" role="status">Working…</div>` : nothing}
       ${this.notice ? html`<div class="message info" role="status" data-testid="person-notice">${this.notice}</div>` : nothing}
-      ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
+      ${alertMessage(this.message)}
     `;
   }
 }
