@@ -24,7 +24,7 @@ afterAll(async () => {
 
 type Box = { x: number; y: number; width: number; height: number };
 const detect = (file: string) => harness.page.evaluate(async (file) => {
-  const m = (window as any).matcher;
+  const m = window.matcher;
   return ((await m.detect(await (await fetch(`/__faces/${file}`)).blob())).faces as { box: Box }[]).map((f) => f.box);
 }, file);
 
@@ -54,7 +54,7 @@ describe('a crowd of small faces', () => {
     // box) and drawn into a 112 px cell, so it is ~47 px wide and its centre is the cell's centre.
     const sources = ['obama/obama1.jpg', 'biden/biden.jpg', 'kit_harington/john1.jpeg', 'rose_leslie/img1.jpg', 'angelina/img2.jpg', 'obama/obama2.jpg', 'biden/biden2.jpg', 'alex_lacamoire/img1.jpg'];
     const result = await harness.page.evaluate(async (sources) => {
-      const m = (window as any).matcher;
+      const m = window.matcher;
       const faces: { bitmap: ImageBitmap; box: Box }[] = [];
       for (const s of sources) {
         const blob = await (await fetch(`/__faces/${s}`)).blob();
