@@ -1,101 +1,15 @@
-import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
-import { readFileSync, existsSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
-import { runtimeAssets, contentTypes } from './scripts/runtime-assets.ts';
-import { INTEGRITY_MODULE_ID, expectedHashes } from './scripts/integrity-hashes.ts';
-import { securityHeaders, staticHeadersFile, widgetHeaders } from './scripts/security-headers.ts';
-import { checkWidgetConfig, frameAncestors } from './src/widget/widget-protocol.ts';
+import { defineConfig } from 'vite';
+import { resolve } from 'node:path';
 import { VitePWA } from 'vite-plugin-pwa';
+import { securityHeaders } from './scripts/security-headers.ts';
+import { RESOLVE_CONDITIONS, downloadSizePlugin, integrityPlugin, runtimeAssetsPlugin, widgetHeadersPlugin } from './scripts/vite-plugins.ts';
 
-/**
- * The widget's allow-list, refused whole when an entry is not an exact origin (a wildcard would be matched one way
- * by the browser's frame-ancestors and another by the message check, so it is not accepted at all).
- */
-function widgetFrameAncestors(file: string, onProblem: (message: string) => void): string {
-  const checked = checkWidgetConfig(JSON.parse(readFileSync(file, 'utf8')));
-  if (checked.ok) return frameAncestors(checked.config);
-  onProblem(`${file} refused: ${checked.problems.join('; ')}`);
-  return "frame-ancestors 'self'";
-}
-
-/**
- * `vite preview` sets one set of headers for every response; the widget page gets its own, from the
- * widget-config.json deployed beside it, read on every request (so its owner changes the allow-list without a
- * rebuild or restart). The widget reads its allow-list back from this very header.
- */
-function widgetHeadersPlugin(): Plugin {
-  return {
-    name: 'facelocal-widget-headers',
-    configurePreviewServer(server) {
-      server.middlewares.use((req, res, next) => {
-        if ((req.url ?? '').split('?')[0] !== '/widget.html') return next();
-        const outDir = resolve(server.config.root, server.config.build.outDir);
-        const directive = widgetFrameAncestors(resolve(outDir, 'widget-config.json'), (m) => server.config.logger.error(m));
-        for (const [k, v] of Object.entries(widgetHeaders(directive))) res.setHeader(k, v);
-        res.setHeader('Content-Type', 'text/html');
-        res.setHeader('Cache-Control', 'no-cache');
-        res.end(readFileSync(resolve(outDir, 'widget.html')));
-      });
-    },
-  };
-}
-
-/** Serves the runtime assets (wasm builds, verified models) in dev and emits them into the build. */
-export function runtimeAssetsPlugin(): Plugin {
-  let base = '/';
-  const serve: Plugin['configureServer'] = (server) => {
-    server.middlewares.use((req, res, next) => {
-      const path = decodeURIComponent((req.url ?? '').split('?')[0]);
-      const file = path.startsWith(base) ? runtimeAssets[path.slice(base.length)] : undefined;
-      if (!file) return next();
-      if (!existsSync(file)) {
-        res.statusCode = 404;
-        res.end(`missing ${path}: run "npm run models"`);
-        return;
-      }
-      res.setHeader('Content-Type', contentTypes[extname(file)] ?? 'application/octet-stream');
-      for (const [k, v] of Object.entries(securityHeaders)) res.setHeader(k, v);
-      res.end(readFileSync(file));
-    });
-  };
-  return {
-    name: 'facelocal-runtime-assets',
-    configResolved(config) {
-      base = config.base;
-    },
-    configureServer: serve,
-    generateBundle() {
-      for (const [fileName, file] of Object.entries(runtimeAssets)) {
-        if (!existsSync(file)) this.error(`missing ${file}: run "npm run models" first`);
-        this.emitFile({ type: 'asset', fileName, source: readFileSync(file) });
-      }
-      // For static hosts that read a _headers file (Netlify, Cloudflare Pages): the same headers as `npm start`.
-      const directive = widgetFrameAncestors(resolve(import.meta.dirname, 'public/widget-config.json'), (m) => this.error(m));
-      this.emitFile({ type: 'asset', fileName: '_headers', source: staticHeadersFile(directive) });
-    },
-  };
-}
-
-/**
- * "virtual:facelocal-integrity": the sha256 of every model and wasm runtime, computed now and compiled into the
- * bundle, so the browser never trusts a hash list served beside the files it checks. Workers are bundled
- * separately, so this goes in `worker.plugins` as well as `plugins`.
- */
-export function integrityPlugin(): Plugin {
-  const resolved = `\0${INTEGRITY_MODULE_ID}`;
-  return {
-    name: 'facelocal-integrity',
-    resolveId: (id) => (id === INTEGRITY_MODULE_ID ? resolved : undefined),
-    load: (id) => (id === resolved ? `export default ${JSON.stringify(expectedHashes())};` : undefined),
-  };
-}
-
-export const RESOLVE_CONDITIONS = ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions];
 
 export default defineConfig({
   plugins: [
     integrityPlugin(),
     runtimeAssetsPlugin(),
+    downloadSizePlugin(),
     widgetHeadersPlugin(),
     VitePWA({
       registerType: 'prompt',
@@ -128,6 +42,8 @@ export default defineConfig({
         // A first install takes over the open page, whose model loading waits for it (service-worker-gate.ts):
         // the precache then downloads each model and wasm file once and answers the page's fetches.
         clientsClaim: true,
+        // Counts the precache's bytes for the first-load progress bar (public/precache-progress.js).
+        importScripts: ['precache-progress.js'],
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [/\/test\//, /widget/],
       },

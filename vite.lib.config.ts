@@ -2,7 +2,7 @@
 // facelocal.js, its worker chunks, type declarations (types/), and the models and wasm runtimes to serve beside it.
 import { defineConfig } from 'vite';
 import { resolve } from 'node:path';
-import { RESOLVE_CONDITIONS, integrityPlugin, runtimeAssetsPlugin } from './vite.config.ts';
+import { RESOLVE_CONDITIONS, integrityPlugin, runtimeAssetsPlugin } from './scripts/vite-plugins.ts';
 
 export default defineConfig({
   plugins: [integrityPlugin(), runtimeAssetsPlugin()],

@@ -10,6 +10,7 @@ export type { Box } from './core/detection-geometry';
 export type { ScoreReading } from './core/calibration';
 export type { ConsentRecord, ConsentPurpose, RetentionPeriod } from './core/consent';
 export { CONSENT_PURPOSES, RETENTION_PRESETS, describeExpiry, consentProblems } from './core/consent';
+export { MIN_PASSPHRASE_LENGTH, passphraseProblems } from './core/passphrase';
 export type { AuditEntry, AuditAction } from './core/audit';
 export type { ConsentReceipt, KantaraConsentReceipt } from './core/consent-receipt';
 export { AUDIT_ACTION_LABELS } from './core/audit';

@@ -128,3 +128,74 @@ export function padPixels(image: Pixels, margin: number, grey: number): { width:
   }
   return { width, height, data, offsetX, offsetY };
 }
+
+/** How the second, tiled pass over a photo is cut, in the photo's own pixels; null: no second pass. */
+export interface TiledPassPlan {
+  /** Tile side in the photo's pixels (tiles overlap by a quarter, see tileGrid). */
+  tile: number;
+  /** Why, for benchmarks and tests. */
+  reason: 'nothing-found' | 'small-faces';
+}
+
+export interface TilingPolicy {
+  /** The side the whole photo is scaled to for the first pass. */
+  detectionSide: number;
+  /** Photos with a longer side above this get tiles of `detectionSide` from a copy this big when nothing was found. */
+  tilingSide: number;
+  /** A tile is this many times the smallest face found, so a face of that size or a little smaller is large in it. */
+  tilePerFace: number;
+  /** Tiles are never smaller than this (px): the detector's input is 192 px, and tinier tiles only add cost. */
+  minTile: number;
+  /** Most tiles a photo gets: past it, tiles grow (faces that small cost too much to hunt for). */
+  maxTiles: number;
+  /** With one face found, it counts as small (others of its size may be missed) under this share of the longer side. */
+  smallFaceShare: number;
+}
+
+export const TILING_POLICY: TilingPolicy = { detectionSide: 640, tilingSide: 1280, tilePerFace: 5, minTile: 192, maxTiles: 40, smallFaceShare: 0.15 };
+
+/**
+ * Whether to look again in tiles, and how big. The first pass sees the photo at `detectionSide` (and the model at
+ * 192 px), so in a group photo a face of 45 px in 2048 shrinks to ~4 px and is lost, while its larger neighbours are
+ * found. When several faces were found, they say how large faces are here: tiles about `tilePerFace` times the
+ * smallest of them show a face of that size at ~38 px of the model's input, and one half that size at ~19 px, where
+ * it is still found. Photos whose faces are already large for the first pass (a couple close up) get no second
+ * pass.
+ */
+export function planTiledPass(width: number, height: number, found: readonly DetectedFace[], policy: TilingPolicy = TILING_POLICY): TiledPassPlan | null {
+  const side = Math.max(width, height);
+  const smallest = Math.min(...found.map((f) => Math.max(f.box.width, f.box.height)));
+  // One face or none: a portrait or a photo without people, as most are; only a large photo is looked at again,
+  // coarsely, when nothing or only a small face was found (as before group photos had their own pass).
+  if (found.length < 2) {
+    if (side <= policy.tilingSide || (found.length === 1 && smallest >= policy.smallFaceShare * side)) return null;
+    return { tile: Math.round(policy.detectionSide * (side / policy.tilingSide)), reason: found.length ? 'small-faces' : 'nothing-found' };
+  }
+  let tile = Math.max(policy.minTile, Math.round(smallest * policy.tilePerFace));
+  while (tileGrid(width, height, tile).length > policy.maxTiles) tile = Math.round(tile * 1.2);
+  // Tiles nearly as large as the photo would see what the first pass saw.
+  if (tile > 0.6 * side) return null;
+  return { tile, reason: 'small-faces' };
+}
+
+/**
+ * The image with `margin` times its width added on the left and right, each strip the mirror image of the edge
+ * beside it. A face cut in half by the photo's edge becomes a whole (symmetric) face the detector finds, where a
+ * grey pad leaves it half a face (measured: the selfie of seven in ../shared/faces/_group, 4 faces found → 5).
+ */
+export function reflectPadX(image: Pixels, margin: number): { width: number; height: number; data: Uint8ClampedArray<ArrayBuffer>; offsetX: number; offsetY: number } {
+  const m = Math.min(image.width, Math.round(image.width * margin));
+  const width = image.width + 2 * m;
+  const data = new Uint8ClampedArray(width * image.height * 4);
+  const source = new Uint32Array(image.data.buffer, image.data.byteOffset, image.width * image.height);
+  const target = new Uint32Array(data.buffer);
+  for (let y = 0; y < image.height; y++) {
+    const from = y * image.width, to = y * width;
+    target.set(source.subarray(from, from + image.width), to + m);
+    for (let j = 0; j < m; j++) {
+      target[to + m - 1 - j] = source[from + j];
+      target[to + m + image.width + j] = source[from + image.width - 1 - j];
+    }
+  }
+  return { width, height: image.height, data, offsetX: m, offsetY: 0 };
+}

@@ -52,6 +52,8 @@ function calibrationFacts(): CalibrationFacts {
 }
 /** Retention is enforced at start and then on this timer while the app runs. */
 const RETENTION_CHECK_MS = 60_000;
+/** The share of the first-load bar the first visit's download takes (the models then load in a few seconds). */
+const DOWNLOAD_SHARE = 0.8;
 
 export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher> {
   const progress = options.onProgress ?? (() => undefined);
@@ -59,7 +61,20 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
   if (new URL(baseUrl).origin !== self.location.origin) {
     throw new FacelocalError('model-load-failed', 'Models and runtimes must be served from this page\'s own origin.');
   }
-  await untilServiceWorkerControls(() => progress({ stage: 'detector', fraction: 0, message: 'Downloading the face models (only this once)…' }));
+  // On a first visit the download is most of the wait: it takes the bar to DOWNLOAD_SHARE, the loading the rest.
+  let base = 0;
+  await untilServiceWorkerControls((download) => {
+    base = DOWNLOAD_SHARE;
+    const megabytes = (bytes: number) => (bytes / 1e6).toFixed(bytes < 10e6 ? 1 : 0);
+    progress({
+      stage: 'detector',
+      fraction: DOWNLOAD_SHARE * (download?.fraction ?? 0),
+      message: download
+        ? `Downloading the face models (only this once): ${megabytes(Math.min(download.loaded, download.total))} of ${megabytes(download.total)} MB…`
+        : 'Downloading the face models (only this once)…',
+    });
+  });
+  const stage = (fraction: number) => base + (1 - base) * fraction;
   const detector = startDetector();
   const embedder = startEmbedder();
   const stopWorkers = () => { detector.worker.terminate(); embedder.worker.terminate(); };
@@ -68,13 +83,13 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
   const sessionJoining = joinTabSession();
   for (const opening of [storeOpening, sessionJoining]) opening.catch(() => undefined); // awaited below
   try {
-    progress({ stage: 'detector', fraction: 0.05, message: 'Loading the face detector…' });
+    progress({ stage: 'detector', fraction: stage(0.05), message: 'Loading the face detector…' });
     // Both models load at once; the detector is smaller, so report it first.
     const embedderReady = embedder.api.init(baseUrl, options.backend ?? 'auto', options.embedderTuning);
     const detectorInfo = unwrap(await detector.api.init(baseUrl));
-    progress({ stage: 'embedder', fraction: 0.45, message: 'Loading the face recognition model…' });
+    progress({ stage: 'embedder', fraction: stage(0.45), message: 'Loading the face recognition model…' });
     const embedderInfo = unwrap(await embedderReady);
-    progress({ stage: 'gallery', fraction: 0.9, message: 'Opening the gallery on this device…' });
+    progress({ stage: 'gallery', fraction: stage(0.9), message: 'Opening the gallery on this device…' });
     const store = await storeOpening;
     const session = await sessionJoining;
     const info: MatcherInfo = {

@@ -4,10 +4,20 @@
 // the page (it claims open pages as it activates): then every model and wasm fetch is answered from the precache.
 
 let expected: Promise<ServiceWorkerRegistration | undefined> | undefined;
+/** Bytes the precache downloads on a first visit (the models and runtimes), for the progress shown meanwhile. */
+let expectedBytes = 0;
+
+/** How far the first visit's download is: bytes received, and the share of those expected (0..1). */
+export interface DownloadProgress {
+  loaded: number;
+  total: number;
+  fraction: number;
+}
 
 /** Called by the page that registers the service worker, as it starts registering. */
-export function expectServiceWorker(registering: Promise<ServiceWorkerRegistration | undefined>): void {
+export function expectServiceWorker(registering: Promise<ServiceWorkerRegistration | undefined>, downloadBytes = 0): void {
   expected = registering;
+  expectedBytes = downloadBytes;
 }
 
 /**
@@ -15,7 +25,7 @@ export function expectServiceWorker(registering: Promise<ServiceWorkerRegistrati
  * worker support, none registered by this page, already controlled, or an active worker that does not control
  * this load (a hard reload). Never waits on a failed install: the models then come from the network.
  */
-export async function untilServiceWorkerControls(onWait: () => void = () => undefined): Promise<void> {
+export async function untilServiceWorkerControls(onWait: (download: DownloadProgress | null) => void = () => undefined): Promise<void> {
   // The page registers the worker while its modules run; let them all run before deciding. (A message, not a
   // timer: a page whose clock is paused, as in tests that fast-forward retention, must still start.)
   await nextTask();
@@ -23,7 +33,16 @@ export async function untilServiceWorkerControls(onWait: () => void = () => unde
   const registration = await expected;
   const installing = registration?.installing;
   if (!registration || registration.active || !installing || navigator.serviceWorker.controller) return;
-  onWait();
+  onWait(null);
+  // The service worker counts the bytes its precache receives (public/precache-progress.js) and says so here.
+  const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('facelocal-precache');
+  if (channel) {
+    channel.onmessage = (event: MessageEvent<{ loaded?: unknown }>) => {
+      const loaded = Number(event.data?.loaded);
+      if (!Number.isFinite(loaded) || loaded <= 0 || expectedBytes <= 0) return;
+      onWait({ loaded, total: expectedBytes, fraction: Math.min(1, loaded / expectedBytes) });
+    };
+  }
   await new Promise<void>((resolve) => {
     navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true });
     installing.addEventListener('statechange', () => {
@@ -32,6 +51,7 @@ export async function untilServiceWorkerControls(onWait: () => void = () => unde
       if (installing.state === 'activated') setTimeout(resolve, 1000);
     });
   });
+  channel?.close();
 }
 
 function nextTask(): Promise<void> {

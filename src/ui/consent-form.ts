@@ -3,6 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { CONSENT_PURPOSES, RETENTION_PRESETS, consentProblems, type ConsentPurpose, type ConsentRecord } from '../index';
 import { panelStyles } from './shared-styles';
+import { rendered } from './dom';
 
 @customElement('consent-form')
 export class ConsentForm extends LitElement {
@@ -37,10 +38,11 @@ export class ConsentForm extends LitElement {
 
   connectedCallback(): void {
     super.connectedCallback();
-    if (this.initial) {
-      this.purpose = this.initial.purpose;
-      this.method = this.initial.method;
-      const i = RETENTION_PRESETS.findIndex((p) => JSON.stringify(p.period) === JSON.stringify(this.initial!.retention));
+    const initial = this.initial;
+    if (initial) {
+      this.purpose = initial.purpose;
+      this.method = initial.method;
+      const i = RETENTION_PRESETS.findIndex((p) => JSON.stringify(p.period) === JSON.stringify(initial.retention));
       if (i >= 0) this.retentionIndex = i;
     }
   }
@@ -58,7 +60,7 @@ export class ConsentForm extends LitElement {
   }
 
   private field<T extends HTMLElement>(testid: string): T {
-    return this.renderRoot.querySelector<T>(`[data-testid=${testid}]`)!;
+    return rendered<T>(this.renderRoot, `[data-testid=${testid}]`);
   }
 
   /** The record as filled in, or null (with the problems shown) when it is not complete. */
@@ -100,8 +102,8 @@ export class ConsentForm extends LitElement {
         </label>
         <label>How they consent
           <select data-testid="consent-method" @change=${(e: Event) => (this.method = (e.target as HTMLSelectElement).value as ConsentRecord['method'])}>
-            <option value="checkbox" ?selected=${this.method === 'checkbox'}>They told me; I attest it</option>
-            <option value="typed-signature" ?selected=${this.method === 'typed-signature'}>They type their name as a signature</option>
+            <option value="checkbox" ?selected=${this.method === 'checkbox'}>I attest they agreed</option>
+            <option value="typed-signature" ?selected=${this.method === 'typed-signature'}>They sign: typed name</option>
           </select>
         </label>
         ${this.method === 'typed-signature'

@@ -2,14 +2,14 @@
 // erase everything, and what is stored and why.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { AUDIT_ACTION_LABELS, FacelocalError, type AuditEntry, type HeldImport, type Matcher, type PaperworkKind } from '../index';
+import { AUDIT_ACTION_LABELS, FacelocalError, MIN_PASSPHRASE_LENGTH, passphraseProblems, type AuditEntry, type HeldImport, type Matcher, type PaperworkKind } from '../index';
 import { THUMBNAIL_CHOICES } from './thumbnail-choice';
 
 /** The stores in words (the table below shows what each holds, not how the code names it). */
 const STORE_LABELS: Record<string, string> = {
   people: 'Each person', templates: 'Each face template', audit: 'The audit log', settings: 'Settings',
   importJobs: 'Each photo library import', importFiles: 'Each photo read by an import', importFaces: 'Each face found by an import',
-  preferences: 'Gallery choices', tombstones: 'Each tombstone',
+  preferences: 'Gallery choices', tombstones: 'Each tombstone', revealSecret: "The widget's id secret",
 };
 
 const PAPERWORK: { kind: PaperworkKind; label: string; about: string }[] = [
@@ -22,9 +22,11 @@ const PAPERWORK: { kind: PaperworkKind; label: string; about: string }[] = [
 function fieldWords(field: string): string {
   return field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
-import { messageFor, type UserMessage } from './messages';
+import { alertMessage, messageFor, type UserMessage, count } from './messages';
 import { panelStyles } from './shared-styles';
 import { saveFile } from './download';
+import { EncryptionChangedEvent, LockRequestedEvent } from './events';
+import { rendered } from './dom';
 
 @customElement('data-panel')
 export class DataPanel extends LitElement {
@@ -61,6 +63,10 @@ export class DataPanel extends LitElement {
   @state() private persistence: { persisted: boolean | null; message: string } | null = null;
   @state() private thumbnails: 'keep' | 'drop' | null | undefined = undefined;
   @state() private held: HeldImport[] = [];
+  /** The export file chosen for import, shown as the picker's one status. */
+  @state() private importChosen = '';
+  /** What the passphrase typed so far lacks, said while it is typed (not only after "Encrypt" fails). */
+  @state() private passphraseCheck: string[] | null = null;
 
   connectedCallback(): void {
     super.connectedCallback();
@@ -69,6 +75,10 @@ export class DataPanel extends LitElement {
     void this.matcher.imports.held().then((h) => (this.held = h), () => undefined);
     void this.matcher.autoLockSetting().then((s) => (this.autoLock = s), () => undefined);
     void this.matcher.storagePersistence().then((p) => (this.persistence = p), () => undefined);
+  }
+
+  private requestLock() {
+    this.dispatchEvent(new LockRequestedEvent());
   }
 
   private setAutoLock(change: Partial<{ idleMs: number | null; whenHidden: boolean }>) {
@@ -104,12 +114,14 @@ export class DataPanel extends LitElement {
     this.auditLoaded = true;
   }
 
-  private async run(action: () => Promise<string | void>) {
+  /** Runs an action of this panel, busy meanwhile; what it returns (if words) is shown as done, a failure as a message. */
+  private async run(action: () => Promise<unknown>) {
     this.busy = true;
     this.message = null;
     this.info = '';
     try {
-      this.info = (await action()) ?? '';
+      const said = await action();
+      this.info = typeof said === 'string' ? said : '';
     } catch (error) {
       this.message = messageFor(error);
     } finally {
@@ -125,8 +137,14 @@ export class DataPanel extends LitElement {
 
   private exportAll = () => this.run(async () => {
     const passphrase = this.exportPassphrase();
-    saveFile(await this.matcher.exportGallery({ passphrase }), `facelocal-gallery-${new Date().toISOString().slice(0, 10)}${passphrase ? '-encrypted' : ''}.json`);
-    return passphrase ? 'Gallery exported, encrypted with the export passphrase.' : 'Gallery exported as a file on this device (not encrypted).';
+    const fileName = `facelocal-gallery-${new Date().toISOString().slice(0, 10)}${passphrase ? '-encrypted' : ''}.json`;
+    saveFile(await this.matcher.exportGallery({ passphrase }), fileName);
+    return `Saved ${fileName} to this device's downloads: ${passphrase ? 'encrypted with the export passphrase' : 'not encrypted, readable by anyone who has the file'}.`;
+  });
+
+  private exportAudit = () => this.run(async () => {
+    saveFile(await this.matcher.exportAuditLog(), 'facelocal-audit-log.csv');
+    return 'Saved facelocal-audit-log.csv to this device\'s downloads (a spreadsheet of the log: no names, no images).';
   });
 
   private importFile = (e: Event) => {
@@ -134,6 +152,7 @@ export class DataPanel extends LitElement {
     const file = input.files?.[0];
     input.value = '';
     if (!file) return;
+    this.importChosen = file.name;
     return this.run(async () => {
       const people = await this.matcher.importGallery(file, { passphrase: this.exportPassphrase() });
       return `Imported ${people.length} ${people.length === 1 ? 'person' : 'people'}.`;
@@ -141,13 +160,14 @@ export class DataPanel extends LitElement {
   };
 
   private enableEncryption = () => this.run(async () => {
-    const a = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=new-passphrase]')!.value;
-    const b = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=new-passphrase-again]')!.value;
-    if (a.length < 8) throw new FacelocalError('invalid-passphrase', 'Choose a passphrase of at least 8 characters.');
+    const a = rendered<HTMLInputElement>(this.renderRoot, '[data-testid=new-passphrase]').value;
+    const b = rendered<HTMLInputElement>(this.renderRoot, '[data-testid=new-passphrase-again]').value;
+    const problems = passphraseProblems(a);
+    if (problems.length) throw new FacelocalError('invalid-passphrase', `This passphrase is too weak. ${problems.join(' ')}`);
     if (a !== b) throw new FacelocalError('invalid-passphrase', 'The two passphrases differ: type the same passphrase in both boxes.');
     await this.matcher.enableEncryption(a);
     // The app shell shows a Lock button once there is something to lock.
-    this.dispatchEvent(new CustomEvent('encryption-changed', { bubbles: true, composed: true }));
+    this.dispatchEvent(new EncryptionChangedEvent());
     return 'Encryption is on. Keep the passphrase safe: without it the gallery cannot be opened.';
   });
 
@@ -161,7 +181,7 @@ export class DataPanel extends LitElement {
     const enc = this.matcher.encryption;
     return html`
       <h2>Your data</h2>
-      ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
+      ${alertMessage(this.message)}
       ${this.info ? html`<div class="message info" role="status" data-testid="data-info">${this.info}</div>` : nothing}
       <section>
         <h3>Export and import</h3>
@@ -172,7 +192,9 @@ export class DataPanel extends LitElement {
         </div>
         <div class="row">
           <button type="button" data-testid="export-gallery" ?disabled=${this.busy} @click=${this.exportAll}>Export the whole gallery</button>
-          <label>Import a Facelocal export <input type="file" accept="application/json,.json" data-testid="import-file" ?disabled=${this.busy} @change=${this.importFile} /></label>
+          <input id="import-file" class="as-button" type="file" accept="application/json,.json" data-testid="import-file" ?disabled=${this.busy} @change=${this.importFile} />
+          <label for="import-file" class="button secondary">Import a Facelocal export…</label>
+          <span class="chosen" role="status" data-testid="import-file-chosen">${this.importChosen ? `Chosen: ${this.importChosen}` : 'No export chosen yet.'}</span>
         </div>
       </section>
       <section>
@@ -183,7 +205,7 @@ export class DataPanel extends LitElement {
         <h3>Encryption at rest</h3>
         ${enc.enabled
           ? html`<p data-testid="encryption-state">On: names, consent records, face templates and thumbnails are encrypted (AES-GCM, key from your passphrase by scrypt).</p>
-              <button type="button" class="secondary" data-testid="lock" @click=${() => this.dispatchEvent(new CustomEvent('lock-requested', { bubbles: true, composed: true }))}>Lock now</button>
+              <button type="button" class="secondary" data-testid="lock" @click=${this.requestLock}>Lock now</button>
               <p>Locking locks every open tab of this gallery.</p>
               <div class="row">
                 <label for="auto-lock">Lock by itself after</label>
@@ -198,11 +220,15 @@ export class DataPanel extends LitElement {
                 Keep it safe: without it the gallery cannot be opened again, by you or anyone. Turning encryption on takes
                 several seconds, and so does each unlock: that cost is what makes guessing the passphrase slow.</p>
               <div class="passphrases">
-                <label>Passphrase (at least 12 characters)
-                  <input type="password" data-testid="new-passphrase" minlength="8" autocomplete="new-password" /></label>
+                <label>Passphrase (at least ${MIN_PASSPHRASE_LENGTH} characters)
+                  <input type="password" data-testid="new-passphrase" minlength=${MIN_PASSPHRASE_LENGTH} autocomplete="new-password" aria-describedby="passphrase-check"
+                    @input=${(e: Event) => { const v = (e.target as HTMLInputElement).value; this.passphraseCheck = v ? passphraseProblems(v) : null; }} /></label>
                 <label>The same passphrase again
-                  <input type="password" data-testid="new-passphrase-again" minlength="8" autocomplete="new-password" /></label>
+                  <input type="password" data-testid="new-passphrase-again" minlength=${MIN_PASSPHRASE_LENGTH} autocomplete="new-password" /></label>
               </div>
+              <p id="passphrase-check" class="small" aria-live="polite" data-testid="passphrase-check" data-ok=${String(this.passphraseCheck?.length === 0)}>${this.passphraseCheck === null
+                ? ''
+                : this.passphraseCheck.length ? `Not yet: ${this.passphraseCheck.join(' ')}` : 'Strong enough. Type it once more in the second box.'}</p>
               <button type="button" data-testid="enable-encryption" ?disabled=${this.busy} @click=${this.enableEncryption}>Encrypt the gallery</button>`}
       </section>
       <section>
@@ -221,7 +247,7 @@ export class DataPanel extends LitElement {
           : html`<p>Faces of people who have not consented, found by imports. Each is erased when the tab that imported it closes, unless it was kept for a stated purpose (30 days at most).</p>
             <table data-testid="held-imports"><thead><tr><th>Import</th><th>Faces</th><th>Kept</th></tr></thead><tbody>
             ${this.held.map((h) => html`<tr data-testid="held-import" data-kept=${String(h.keep)} data-faces=${h.faces}>
-              <td data-label="Import">${new Date(h.createdAt).toLocaleString()}, ${h.photosRead} photo${h.photosRead === 1 ? '' : 's'} read</td>
+              <td data-label="Import">${new Date(h.createdAt).toLocaleString()}, ${count(h.photosRead, 'photo')} read</td>
               <td data-label="Faces">${h.faces}</td>
               <td data-label="Kept">${h.keep
                 ? html`for <span data-testid="held-purpose">${h.purpose}</span>, until ${h.expiresAt ? new Date(h.expiresAt).toISOString().slice(0, 10) : '?'} (${h.retentionDays} days after its last change)`
@@ -237,7 +263,7 @@ export class DataPanel extends LitElement {
       </section>
       <section>
         <h3>Audit log (kept for a year)</h3>
-        <button type="button" class="secondary" data-testid="export-audit" @click=${async () => saveFile(await this.matcher.exportAuditLog(), 'facelocal-audit-log.csv')}>Export the log</button>
+        <button type="button" class="secondary" data-testid="export-audit" ?disabled=${this.busy} @click=${this.exportAudit}>Export the log</button>
         <div class="scroll" tabindex="0" role="region" aria-label="Audit log entries"><table data-testid="audit-log" data-loaded=${String(this.auditLoaded)}>
           <thead><tr><th>When</th><th>What</th><th>Outcome</th></tr></thead>
           <tbody>${this.audit.map((e) => html`<tr data-testid="audit-entry" data-action=${e.action}><td data-label="When">${new Date(e.at).toLocaleString()}</td><td data-label="What">${AUDIT_ACTION_LABELS[e.action] ?? e.action}</td><td data-label="Outcome">${e.outcome}</td></tr>`)}</tbody>

@@ -15,8 +15,9 @@ export function fileSafe(name: string): string {
 }
 
 /** Saves a consent receipt both ways: the printable page and the machine-readable JSON, under its receipt id. */
-export function saveReceipt(receipt: { receiptId: string; json: object; html: string }, name: string): void {
+export function saveReceipt(receipt: { receiptId: string; json: object; html: string }, name: string): string[] {
   const base = `facelocal-receipt-${fileSafe(name)}-${receipt.receiptId.slice(0, 8)}`;
   saveFile(new Blob([receipt.html], { type: 'text/html' }), `${base}.html`);
   saveFile(new Blob([JSON.stringify(receipt.json, null, 1)], { type: 'application/json' }), `${base}.json`);
+  return [`${base}.html`, `${base}.json`];
 }

@@ -5,6 +5,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { IdentifiedFace } from '../index';
+import { count } from './messages';
 
 const PLACES = ['above', 'below', 'inside'] as const;
 const SIDES = ['left', 'right'] as const;
@@ -82,7 +83,7 @@ export class FaceOverlay extends LitElement {
     const pct = (v: number, of: number) => `${(100 * v) / of}%`;
     return html`
       <div class="frame">
-        <img src=${this.src} alt="The photo, with ${this.faces.length} face${this.faces.length === 1 ? '' : 's'} marked" @load=${() => this.placeTags()} />
+        <img src=${this.src} alt="The photo, with ${count(this.faces.length, 'face')} marked" @load=${() => this.placeTags()} />
         ${this.faces.map((f, i) => {
           const m = f.match;
           const label = m.kind === 'known' ? m.name : m.kind;

@@ -3,7 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { openMatcher, type LoadProgress, type Matcher } from '../index';
-import { messageFor } from './messages';
+import { alertMessage, messageFor } from './messages';
 import { panelStyles } from './shared-styles';
 import './people-panel';
 import './identify-panel';
@@ -11,6 +11,7 @@ import './verify-panel';
 import './self-check-panel';
 import './data-panel';
 import './import-panel';
+import { rendered } from './dom';
 
 /** Fired on window when the gallery changed elsewhere (another tab, or retention). */
 export const GALLERY_CHANGED = 'facelocal-gallery-changed';
@@ -100,10 +101,11 @@ export class FacelocalApp extends LitElement {
 
   private async unlock(e: Event) {
     e.preventDefault();
-    const input = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=passphrase]')!;
+    const input = rendered<HTMLInputElement>(this.renderRoot, '[data-testid=passphrase]');
     this.unlockError = '';
+    if (!this.matcher) return;
     try {
-      await this.matcher!.unlock(input.value);
+      await this.matcher.unlock(input.value);
       input.value = '';
       this.locked = false;
       this.generation++;
@@ -114,8 +116,9 @@ export class FacelocalApp extends LitElement {
 
   /** Without the passphrase nothing can be read back: the only way on is to erase the gallery and start again. */
   private async resetGallery() {
+    if (!this.matcher) return;
     try {
-      await this.matcher!.eraseEverything();
+      await this.matcher.eraseEverything();
       this.locked = false;
       this.confirmReset = false;
       this.generation++;
@@ -135,7 +138,7 @@ export class FacelocalApp extends LitElement {
         <input id="passphrase" type="password" data-testid="passphrase" autocomplete="current-password" />
         <button type="submit" data-testid="unlock">Unlock</button>
       </div>
-      ${this.unlockError ? html`<div class="message" role="alert" data-testid="unlock-error">${this.unlockError}</div>` : nothing}
+      ${alertMessage(this.unlockError, 'unlock-error')}
       <details data-testid="forgot-passphrase">
         <summary>Forgot the passphrase?</summary>
         <p>No one can open the gallery without it, not even Facelocal. You can erase it and start again: every person,
@@ -174,13 +177,13 @@ export class FacelocalApp extends LitElement {
           ? html`<button type="button" class="secondary" data-testid="lock-app" @click=${this.lock}>Lock the gallery</button>`
           : nothing}
       </header>
-      ${this.loadError ? html`<div class="message" role="alert" data-testid="load-error">${this.loadError}</div>` : nothing}
+      ${alertMessage(this.loadError, 'load-error')}
       ${!m && !this.loadError
         ? html`<div role="status">
             <label for="load">${this.progress.message}</label><br />
             ${this.progress.fraction > 0
               ? html`<progress id="load" data-testid="load-progress" max="1" .value=${this.progress.fraction}></progress>`
-              : html`<progress id="load" data-testid="load-progress" aria-busy="true"></progress>` /* the download's bytes are not reported yet: at least it moves */}
+              : html`<progress id="load" data-testid="load-progress" aria-busy="true"></progress>` /* until the first bytes are counted */}
           </div>`
         : nothing}
       ${m
@@ -198,7 +201,7 @@ export class FacelocalApp extends LitElement {
                   </div>
                 </div>`
               : nothing}
-            <main role="tabpanel" aria-label=${TABS.find((t) => t.id === this.tab)!.label}>
+            <main role="tabpanel" aria-label=${TABS.find((t) => t.id === this.tab)?.label ?? ''}>
               ${this.locked && !OPEN_WHILE_LOCKED.has(this.tab) ? this.lockScreen() : keyed(this.generation, this.panel(m))}
             </main>
             <footer>${this.about(m)}</footer>

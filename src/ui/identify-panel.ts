@@ -2,11 +2,12 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { IdentifyResult, Matcher } from '../index';
-import { messageFor, type UserMessage } from './messages';
+import { alertMessage, messageFor, type UserMessage, count } from './messages';
 import { panelStyles } from './shared-styles';
 import './photo-picker';
 import './face-overlay';
 import './live-camera';
+import type { PhotosSelectedEvent } from './events';
 
 /**
  * The last answer per matcher, so switching to another tab and back shows it again (the panel itself is
@@ -23,9 +24,12 @@ export class IdentifyPanel extends LitElement {
   @state() private result: IdentifyResult | null = null;
   @state() private photoUrl = '';
   @state() private message: UserMessage | null = null;
+  /** How many people are enrolled (null until known): with none, every face can only be "Unknown", so say so first. */
+  @state() private enrolled: number | null = null;
 
   connectedCallback(): void {
     super.connectedCallback();
+    this.matcher?.listPeople().then((people) => (this.enrolled = people.length), () => undefined);
     const last = this.matcher && lastAnswer.get(this.matcher);
     if (last) {
       this.photoUrl = URL.createObjectURL(last.file);
@@ -38,8 +42,8 @@ export class IdentifyPanel extends LitElement {
     if (this.photoUrl) URL.revokeObjectURL(this.photoUrl);
   }
 
-  private async identify(e: CustomEvent<File[]>) {
-    const [file] = e.detail;
+  private async identify(e: PhotosSelectedEvent) {
+    const [file] = e.files;
     // Clear the previous answer first, so nothing stale is shown while this photo is read.
     this.result = null;
     this.message = null;
@@ -74,12 +78,16 @@ export class IdentifyPanel extends LitElement {
     return html`
       <h2>Who is this?</h2>
       <p>Choose a photo: every face in it is compared with the people enrolled on this device.</p>
+      ${this.enrolled === 0
+        ? html`<p class="message info" data-testid="identify-empty"><strong>No one is enrolled yet</strong>, so every face will show as Unknown.
+            Start on the People tab: add someone who agrees, with 2 or 3 photos of them alone. (Comparing two photos needs no one enrolled: see Verify.)</p>`
+        : nothing}
       <photo-picker label="Photo to identify" testid="identify-photo" ?disabled=${this.busy} @photos-selected=${this.identify}></photo-picker>
       ${this.busy ? html`<div class="busy" data-testid="identify-busy" role="status">Looking for faces…</div>` : nothing}
-      ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
+      ${alertMessage(this.message)}
       ${r
         ? html`<section data-testid="identify-result" data-face-count=${r.faces.length} aria-label="Result">
-            <p>${r.faces.length} face${r.faces.length === 1 ? '' : 's'} found.</p>
+            <p>${count(r.faces.length, 'face')} found.</p>
             <face-overlay .src=${this.photoUrl} .width=${r.width} .height=${r.height} .faces=${r.faces}></face-overlay>
             <ol>${r.faces.map((f) => html`<li data-testid="face-label">${this.describe(f)}</li>`)}</ol>
           </section>`

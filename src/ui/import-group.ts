@@ -139,7 +139,7 @@ export class ImportGroup extends LitElement {
                 <div class="row">
                   <label for="group-name">Name</label>
                   <input id="group-name" type="text" data-testid="group-name" maxlength="100" autocomplete="off"
-                    @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)} />
+                    @input=${(e: Event) => { this.name = (e.target as HTMLInputElement).value; this.problem = ''; /* a fixed error goes */ }} />
                 </div>
                 <consent-form .subjectName=${this.name}></consent-form>
                 <button type="submit" data-testid="enrol-group" ?disabled=${this.busy}>Enrol ${this.name.trim() || 'this person'}</button>

@@ -23,7 +23,6 @@ export class ImportPanel extends LitElement {
     css`
       progress { width: 100%; }
       .stats { font-variant-numeric: tabular-nums; }
-      .pickers label { font-weight: 600; display: block; margin: 0.5rem 0 0.25rem; }
       details { margin: 0.5rem 0; }
     `,
   ];
@@ -36,12 +35,18 @@ export class ImportPanel extends LitElement {
   @state() private message: UserMessage | null = null;
   @state() private notice = '';
   @state() private busy = false;
+  /** What was chosen last, in words: the pickers' one status. */
+  @state() private chosen = '';
   private selectedGroups = new Set<string>();
   private poll: ReturnType<typeof setInterval> | undefined;
+  /** The session's import, read when the panel opens: photos chosen before it is known wait for it. */
+  private loaded: Promise<void> = Promise.resolve();
+  /** Only the latest groups asked for are shown: an older answer arriving late would show faces not yet grouped. */
+  private groupsAsked = 0;
 
   connectedCallback(): void {
     super.connectedCallback();
-    void this.load();
+    this.loaded = this.load().finally(() => this.setAttribute('data-loaded', 'true'));
   }
 
   disconnectedCallback(): void {
@@ -66,7 +71,10 @@ export class ImportPanel extends LitElement {
   }
 
   private async loadGroups() {
-    this.groups = this.job ? await this.matcher.imports.groups(this.job.id) : null;
+    const asked = ++this.groupsAsked;
+    const groups = this.job ? await this.matcher.imports.groups(this.job.id) : null;
+    if (asked !== this.groupsAsked) return;
+    this.groups = groups;
     this.selectedGroups.clear();
   }
 
@@ -92,6 +100,10 @@ export class ImportPanel extends LitElement {
     this.message = null;
     this.notice = '';
     try {
+      await this.loaded; // so the photos join this session's import, as the panel says, not a new one by accident
+      // The groups shown so far are out of date from now on; this run's own are read when it ends.
+      this.groupsAsked++;
+      this.groups = null;
       const run = await this.matcher.imports.start(photos, { jobId: this.job?.id });
       const skipped = run.progress.skipped;
       if (skipped) this.notice = `${skipped} photo${skipped === 1 ? ' was' : 's were'} already read by this import and ${skipped === 1 ? 'is' : 'are'} skipped.`;
@@ -106,6 +118,9 @@ export class ImportPanel extends LitElement {
     const input = e.target as HTMLInputElement;
     const files = Array.from(input.files ?? []);
     const left = fromFolder ? files.filter((f) => !looksLikePhoto(f)) : [];
+    const folder = fromFolder ? files[0]?.webkitRelativePath.split('/')[0] : '';
+    const photos = files.length - left.length;
+    this.chosen = files.length === 0 ? '' : `${photos} photo${photos === 1 ? '' : 's'} chosen${folder ? ` from the folder ${folder}` : ''}.`;
     void this.start(fromFolder ? files.filter(looksLikePhoto) : files).then(() => {
       if (left.length) this.notice = `${this.notice ? `${this.notice} ` : ''}${left.length} file${left.length === 1 ? ' that is' : 's that are'} not a photo ${left.length === 1 ? 'was' : 'were'} left out: ${left.slice(0, 5).map((f) => f.name).join(', ')}${left.length > 5 ? '…' : ''}.`;
     });
@@ -133,6 +148,7 @@ export class ImportPanel extends LitElement {
     this.progress = null;
     this.failures = [];
     this.notice = '';
+    this.chosen = '';
   }
 
   private renderProgress(p: ImportProgress) {
@@ -233,12 +249,13 @@ export class ImportPanel extends LitElement {
           An import of this session holds ${this.job.photosRead} photo${this.job.photosRead === 1 ? '' : 's'} and ${this.job.faces} face${this.job.faces === 1 ? '' : 's'}.
           Choosing photos adds them to it; photos it has already read are skipped, so an interrupted import resumes where it stopped.
           <button type="button" class="secondary" data-testid="import-new" @click=${this.newImport}>Start a separate import instead</button></p>` : nothing}
-      <div class="pickers">
-        <label for="import-files">Photos</label>
-        <input id="import-files" type="file" accept="image/*" multiple data-testid="import-files" ?disabled=${!!this.running} @change=${(e: Event) => this.onFiles(e, false)} />
-        <label for="import-folder">A folder of photos</label>
-        <input id="import-folder" type="file" webkitdirectory data-testid="import-folder" ?disabled=${!!this.running} @change=${(e: Event) => this.onFiles(e, true)} />
+      <div class="row pickers">
+        <input id="import-files" class="as-button" type="file" accept="image/*" multiple data-testid="import-files" ?disabled=${!!this.running} @change=${(e: Event) => this.onFiles(e, false)} />
+        <label for="import-files" class="button">Choose photos…</label>
+        <input id="import-folder" class="as-button" type="file" webkitdirectory data-testid="import-folder" ?disabled=${!!this.running} @change=${(e: Event) => this.onFiles(e, true)} />
+        <label for="import-folder" class="button secondary">Choose a folder…</label>
       </div>
+      <div class="chosen" role="status" data-testid="import-chosen">${this.chosen || 'Nothing chosen yet: choose photos, or a whole folder (its subfolders too).'}</div>
       ${p ? this.renderProgress(p) : nothing}
       ${this.notice ? html`<div class="message info" role="status" data-testid="import-notice">${this.notice}</div>` : nothing}
       ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}

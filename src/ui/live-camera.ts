@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { LiveFace, LiveFrameResult, LiveSession, Matcher } from '../index';
-import { messageFor } from './messages';
+import { alertMessage, messageFor } from './messages';
 import { panelStyles } from './shared-styles';
 
 /** The fps readout covers the frames processed over this last stretch of time. */
@@ -176,7 +176,7 @@ export class LiveCamera extends LitElement {
           </div>`
         : nothing}
       <p aria-live="polite" data-testid="live-names">${this.running ? this.seen : ''}</p>
-      ${this.error ? html`<div class="message" role="alert" data-testid="live-error">${this.error}</div>` : nothing}
+      ${alertMessage(this.error, 'live-error')}
     `;
   }
 }

@@ -4,7 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { ConsentRecord, EnrolResult, EnrolledLookAlike, Matcher, Person } from '../index';
-import { messageFor, type UserMessage } from './messages';
+import { alertMessage, messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import { saveReceipt } from './download';
 import { THUMBNAIL_CHOICES } from './thumbnail-choice';
@@ -12,6 +12,8 @@ import './photo-picker';
 import './person-card';
 import './consent-form';
 import type { ConsentForm } from './consent-form';
+import type { PhotosSelectedEvent } from './events';
+import { rendered } from './dom';
 
 @customElement('people-panel')
 export class PeoplePanel extends LitElement {
@@ -19,8 +21,8 @@ export class PeoplePanel extends LitElement {
     panelStyles,
     css`
       form { border: 1px solid #c9ccd1; border-radius: 8px; padding: 0.75rem; margin-bottom: 1.25rem; }
-      .empty { grid-column: 1 / -1; border: 1px dashed #8a8f98; border-radius: 8px; padding: 0.5rem 1rem; }
-      .people { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 0.75rem; }
+      .empty { border: 1px dashed #8a8f98; border-radius: 8px; padding: 0.25rem 1rem; margin-bottom: 1rem; background: rgba(47, 111, 237, 0.05); }
+      .people { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 17rem), 1fr)); gap: 0.75rem; }
       li[data-ok='true'] { color: #1b7a4a; }
       li[data-ok='false'] { color: #a31f1f; }
     `,
@@ -71,7 +73,7 @@ export class PeoplePanel extends LitElement {
 
   private async enrol(e: Event) {
     e.preventDefault();
-    const name = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=person-name]')!;
+    const name = rendered<HTMLInputElement>(this.renderRoot, '[data-testid=person-name]');
     if (!name.value.trim()) {
       this.message = { code: 'invalid-name', text: 'Enter a name for this person.' };
       return;
@@ -80,7 +82,7 @@ export class PeoplePanel extends LitElement {
       this.message = { code: 'no-face', text: 'Choose at least one photo of this person.' };
       return;
     }
-    const consent = this.renderRoot.querySelector<ConsentForm>('consent-form')!.read();
+    const consent = rendered<ConsentForm>(this.renderRoot, 'consent-form').read();
     if (!consent) {
       this.message = { code: 'consent-required', text: 'No consent recorded, so no one was added: complete the consent record.' };
       return;
@@ -112,6 +114,12 @@ export class PeoplePanel extends LitElement {
     }
   }
 
+  /** The receipt of the person just enrolled (the button shows only then). */
+  private saveEnrolledReceipt() {
+    const person = this.result?.person;
+    if (person) void this.saveReceipt(person);
+  }
+
   private async saveReceipt(person: Person) {
     try {
       saveReceipt(await this.matcher.consentReceipt(person.id), person.name);
@@ -121,20 +129,27 @@ export class PeoplePanel extends LitElement {
   }
 
   private resetForm() {
-    this.renderRoot.querySelector<HTMLInputElement>('[data-testid=person-name]')!.value = '';
+    rendered<HTMLInputElement>(this.renderRoot, '[data-testid=person-name]').value = '';
     this.name = '';
     this.files = [];
     this.enrolments++;
   }
 
   private addToEnrolled() {
-    const d = this.duplicate!;
+    const d = this.duplicate;
+    if (!d) return;
     return this.save(d.lookAlike.name, () => this.matcher.addPhotos(d.lookAlike.personId, this.files, { onlyIfAlike: true }));
   }
 
   private enrolAnyway() {
-    const d = this.duplicate!;
+    const d = this.duplicate;
+    if (!d) return;
     return this.save(d.name, () => this.matcher.enrol({ name: d.name, consent: d.consent }, this.files));
+  }
+
+  private choosePhotos(e: PhotosSelectedEvent) {
+    this.files = e.files;
+    this.startOver();
   }
 
   /** Typing a new name or choosing new photos starts a new enrolment: the last one's lines and questions go. */
@@ -178,9 +193,21 @@ export class PeoplePanel extends LitElement {
     </section>`;
   }
 
+  private onShowHidden(e: Event) {
+    this.showHidden = (e.target as HTMLInputElement).checked;
+  }
+
   render() {
     const hidden = this.people.filter((p) => p.hidden);
+    // Cards are keyed by person id alone: a card outlives changes to its person (photos added, renamed, restricted),
+    // so what it has just said ("1 photo added…", "Saved …") stays on screen; it re-reads the face itself.
+    const empty = this.loaded && this.people.length === 0;
     return html`
+      ${empty /* first thing on a first visit: what to do, before the question and the form that does it */
+        ? html`<div class="empty" data-testid="people-empty"><p><strong>No one enrolled yet.</strong> Start with someone who agrees:
+            type their name below, choose 2 or 3 photos of them alone, and record their consent.</p>
+            <p>Many photos to go through? The <em>Photo library</em> tab finds the faces in them and groups them by person first.</p></div>`
+        : nothing}
       ${this.thumbnails === null ? this.renderThumbnailQuestion() : nothing}
       <h2>Add a person</h2>
       <form @submit=${this.enrol} aria-label="Add a person">
@@ -190,17 +217,17 @@ export class PeoplePanel extends LitElement {
             @input=${(e: Event) => { this.name = (e.target as HTMLInputElement).value; this.startOver(); }} />
         </div>
         ${keyed(this.enrolments, html`<photo-picker label="Photos of them alone (2 or 3 work best)" multiple testid="person-photos" ?disabled=${this.busy}
-          @photos-selected=${(e: CustomEvent<File[]>) => { this.files = e.detail; this.startOver(); }}></photo-picker>
+          @photos-selected=${this.choosePhotos}></photo-picker>
           <consent-form .subjectName=${this.name}></consent-form>`)}
         <div class="row">
           <button type="submit" data-testid="enrol-submit" ?disabled=${this.busy}>Add person</button>
           ${this.busy ? html`<span class="busy" role="status">Reading faces…</span>` : nothing}
         </div>
         ${this.duplicate ? this.renderDuplicate(this.duplicate) : nothing}
-        ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
+        ${alertMessage(this.message)}
         ${this.result?.person
           ? html`<p data-testid="enrolled-receipt">${this.result.person.name} was added. Give them their consent receipt to keep:
-              <button type="button" class="secondary" data-testid="enrolled-receipt-download" @click=${() => this.saveReceipt(this.result!.person!)}>Consent receipt</button></p>`
+              <button type="button" class="secondary" data-testid="enrolled-receipt-download" @click=${this.saveEnrolledReceipt}>Consent receipt</button></p>`
           : nothing}
         ${this.result
           ? html`<ul class="plain" data-testid="enrol-result" aria-label="What happened to each photo">
@@ -213,16 +240,12 @@ export class PeoplePanel extends LitElement {
       ${!this.loaded
         ? html`<p class="busy" role="status">Opening the gallery…</p>`
         : html`<div class="people" data-testid="people-list" data-count=${this.people.length} @person-changed=${this.refresh}>
-            ${this.people.length === 0
-              ? html`<div class="empty" data-testid="people-empty"><p><strong>No one enrolled yet.</strong> Start with someone who agrees:
-                  type their name above, choose 2 or 3 photos of them alone, and record their consent.</p>
-                  <p>Many photos to go through? The <em>Photo library</em> tab finds the faces in them and groups them by person first.</p></div>`
-              : nothing}
+            ${this.people.length === 0 ? html`<p class="none">No one yet: each person you add appears here with their face.</p>` : nothing}
             ${hidden.length
-              ? html`<label class="small"><input type="checkbox" data-testid="show-hidden" .checked=${this.showHidden} @change=${(e: Event) => (this.showHidden = (e.target as HTMLInputElement).checked)} />
+              ? html`<label class="small"><input type="checkbox" data-testid="show-hidden" .checked=${this.showHidden} @change=${this.onShowHidden} />
                   Show ${hidden.length} hidden ${hidden.length === 1 ? 'person' : 'people'}</label>`
               : nothing}
-            ${repeat(this.showHidden ? this.people : this.people.filter((p) => !p.hidden), (p) => `${p.id}:${p.name}:${p.templateCount}:${p.restriction !== null}:${p.hidden}:${p.coverTemplateId}`, (p) => html`<person-card data-testid="person" data-person-id=${p.id} data-name=${p.name} data-restricted=${String(p.restriction !== null)} .matcher=${this.matcher} .person=${p}></person-card>`)}
+            ${repeat(this.showHidden ? this.people : this.people.filter((p) => !p.hidden), (p) => p.id, (p) => html`<person-card data-testid="person" data-person-id=${p.id} data-name=${p.name} data-restricted=${String(p.restriction !== null)} .matcher=${this.matcher} .person=${p}></person-card>`)}
           </div>`}
     `;
   }

@@ -2,24 +2,33 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { CONSENT_PURPOSES, describeExpiry, type EnrolledPhoto, type Matcher, type Person } from '../index';
-import { messageFor, type UserMessage } from './messages';
+import { alertMessage, messageFor, type UserMessage, count } from './messages';
 import { panelStyles } from './shared-styles';
 import { fileSafe, saveFile, saveReceipt } from './download';
 import './photo-picker';
 import './face-initials';
 import './consent-form';
 import type { ConsentForm } from './consent-form';
+import { PersonChangedEvent, type PhotosSelectedEvent } from './events';
+import { rendered } from './dom';
 
 @customElement('person-card')
 export class PersonCard extends LitElement {
   static styles = [
     panelStyles,
     css`
-      :host { border: 1px solid #c9ccd1; border-radius: 8px; padding: 0.75rem; }
-      .head { display: flex; gap: 0.75rem; align-items: center; }
+      :host { border: 1px solid #c9ccd1; border-radius: 12px; padding: 0.75rem; display: flex; flex-direction: column; gap: 0.25rem; }
+      /* The face first: people are recognised by it, the list reads as a grid of faces. */
+      .head { display: flex; gap: 0.75rem; align-items: flex-start; }
       img, .placeholder { width: 64px; height: 64px; border-radius: 6px; object-fit: cover; background: #ddd; flex: none; }
-      .name { font-weight: 600; word-break: break-word; }
+      img.face, .placeholder { width: 88px; height: 88px; border-radius: 10px; }
+      .name { font-weight: 600; font-size: 1.05rem; word-break: break-word; }
       .small { font-size: 0.85rem; opacity: 0.85; }
+      /* Actions as small, even buttons; the two that erase the person set apart below the others. */
+      .actions { display: flex; flex-wrap: wrap; gap: 0.35rem; margin: 0.5rem 0 0; }
+      .actions button { font-size: 0.85rem; padding: 0.3rem 0.6rem; }
+      .actions.erase { border-top: 1px solid #e1e3e6; padding-top: 0.5rem; }
+      .actions.erase button { color: #a31f1f; border-color: #d9a0a0; }
       img.photo { width: 48px; height: 48px; }
       .file { flex: 1 1 8rem; min-width: 0; overflow-wrap: anywhere; font-size: 0.9rem; }
     `,
@@ -65,7 +74,7 @@ export class PersonCard extends LitElement {
 
   /** Tells the list to reload after a change. */
   private changed() {
-    this.dispatchEvent(new CustomEvent('person-changed', { bubbles: true, composed: true }));
+    this.dispatchEvent(new PersonChangedEvent());
   }
 
   private async run(action: () => Promise<unknown>) {
@@ -84,12 +93,12 @@ export class PersonCard extends LitElement {
   }
 
   private rename() {
-    const input = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=rename-input]')!;
+    const input = rendered<HTMLInputElement>(this.renderRoot, '[data-testid=rename-input]');
     return this.run(() => this.matcher.renamePerson(this.person.id, input.value));
   }
 
   private restrict() {
-    const input = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=restrict-reason]')!;
+    const input = rendered<HTMLInputElement>(this.renderRoot, '[data-testid=restrict-reason]');
     return this.run(() => this.matcher.restrictPerson(this.person.id, input.value));
   }
 
@@ -101,12 +110,13 @@ export class PersonCard extends LitElement {
   }
 
   private saveConsent() {
-    const consent = this.renderRoot.querySelector<ConsentForm>('consent-form')!.read();
+    const consent = rendered<ConsentForm>(this.renderRoot, 'consent-form').read();
     if (!consent) return;
     return this.run(() => this.matcher.updateConsent(this.person.id, consent));
   }
 
   private async exportPerson() {
+    this.message = null;
     try {
       const fileName = `facelocal-${fileSafe(this.person.name)}.json`;
       saveFile(await this.matcher.exportPerson(this.person.id), fileName);
@@ -117,8 +127,10 @@ export class PersonCard extends LitElement {
   }
 
   private async receipt() {
+    this.message = null;
     try {
-      saveReceipt(await this.matcher.consentReceipt(this.person.id), this.person.name);
+      const [page, json] = saveReceipt(await this.matcher.consentReceipt(this.person.id), this.person.name);
+      this.notice = `Saved ${this.person.name}'s consent receipt to this device's downloads: ${page} (to print or send) and ${json}.`;
     } catch (error) {
       this.message = messageFor(error);
     }
@@ -133,8 +145,8 @@ export class PersonCard extends LitElement {
     });
   }
 
-  private addPhotos(e: CustomEvent<File[]>) {
-    return this.add(e.detail, false);
+  private addPhotos(e: PhotosSelectedEvent) {
+    return this.add(e.files, false);
   }
 
   /**
@@ -151,8 +163,9 @@ export class PersonCard extends LitElement {
       const added = result.photos.filter((p) => p.ok).length;
       const refused = result.photos.filter((p) => !p.ok);
       this.unlike = files.filter((f) => refused.some((p) => p.fileName === f.name && p.error?.code === 'not-this-person'));
-      if (refused.length) this.message = { code: refused[0].error!.code, text: refused.map((p) => `${p.fileName}: ${p.error?.message}`).join(' ') };
-      this.notice = `${added} photo${added === 1 ? '' : 's'} added to ${this.person.name}.`;
+      const [first] = refused;
+      if (first) this.message = { code: first.error.code, text: refused.map((p) => `${p.fileName}: ${p.error.message}`).join(' ') };
+      this.notice = `${count(added, 'photo')} added to ${this.person.name}.`;
       if (added) this.changed();
       if (!this.unlike.length) this.mode = 'view';
     } catch (error) {
@@ -167,11 +180,11 @@ export class PersonCard extends LitElement {
     return html`
       <div class="head">
         ${this.thumbnailUrl
-          ? html`<img src=${this.thumbnailUrl} alt=${p.name} data-testid="person-thumbnail" />`
-          : this.thumbnailChecked ? html`<face-initials .name=${p.name} .seed=${p.id}></face-initials>` : html`<div class="placeholder" aria-hidden="true"></div>`}
+          ? html`<img class="face" data-testid="person-face" src=${this.thumbnailUrl} alt=${p.name} />`
+          : this.thumbnailChecked ? html`<face-initials .name=${p.name} .seed=${p.id} size="88"></face-initials>` : html`<div class="placeholder" aria-hidden="true"></div>`}
         <div>
           <div class="name" data-testid="person-name-label">${p.name}</div>
-          <div data-testid="person-template-count">${p.templateCount} photo${p.templateCount === 1 ? '' : 's'}</div>
+          <div data-testid="person-template-count">${count(p.templateCount, 'photo')}</div>
           <div class="small">Purpose: ${CONSENT_PURPOSES[p.consent.purpose]}${p.consent.purposeDetail ? ` — ${p.consent.purposeDetail}` : ''}</div>
           <div class="small" data-testid="person-expiry" data-expires-at=${p.expiresAt ?? ''}>Consent ${new Date(p.consent.givenAt).toISOString().slice(0, 10)}; ${describeExpiry(p.expiresAt)}</div>
           ${p.reenrol
@@ -252,7 +265,7 @@ export class PersonCard extends LitElement {
           </div>`
         : nothing}
       ${this.mode === 'view'
-        ? html`<div class="row">
+        ? html`<div class="actions" role="group" aria-label="${p.name}: photos, name, data">
             <button type="button" class="secondary" data-testid="add" @click=${() => (this.mode = 'add')}>Add photos</button>
             <button type="button" class="secondary" data-testid="photos" @click=${this.showPhotos}>Photos</button>
             <button type="button" class="secondary" data-testid="rename" @click=${() => (this.mode = 'rename')}>Rename</button>
@@ -264,13 +277,15 @@ export class PersonCard extends LitElement {
               : html`<button type="button" class="secondary" data-testid="restrict" @click=${() => (this.mode = 'restrict')}>Restrict</button>`}
             <button type="button" class="secondary" data-testid=${p.hidden ? 'unhide-person' : 'hide-person'} ?disabled=${this.busy}
               @click=${() => this.run(() => this.matcher.setHidden(p.id, !p.hidden))}>${p.hidden ? 'Show in the list' : 'Hide'}</button>
+          </div>
+          <div class="actions erase" role="group" aria-label="${p.name}: erase">
             <button type="button" class="secondary" data-testid="withdraw" @click=${() => (this.mode = 'confirm-withdraw')}>Withdraw consent</button>
             <button type="button" class="secondary" data-testid="delete" @click=${() => (this.mode = 'confirm-delete')}>Delete</button>
           </div>`
         : nothing}
       ${this.busy ? html`<div class="busy" role="status">Working…</div>` : nothing}
       ${this.notice ? html`<div class="message info" role="status" data-testid="person-notice">${this.notice}</div>` : nothing}
-      ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
+      ${alertMessage(this.message)}
     `;
   }
 }

@@ -1,7 +1,8 @@
-// Chooses photos: a file input, a drop zone, and the camera. Emits `photos-selected` with the File[] chosen.
+// Chooses photos: a file input, a drop zone, and the camera. Emits a PhotosSelectedEvent with the files chosen.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { panelStyles } from './shared-styles';
+import { PhotosSelectedEvent } from './events';
 
 @customElement('photo-picker')
 export class PhotoPicker extends LitElement {
@@ -45,7 +46,7 @@ export class PhotoPicker extends LitElement {
   private emit(files: File[]) {
     if (files.length === 0) return;
     this.chosen = (this.multiple ? files : files.slice(0, 1)).map((f) => f.name);
-    this.dispatchEvent(new CustomEvent<File[]>('photos-selected', { detail: this.multiple ? files : files.slice(0, 1), bubbles: true, composed: true }));
+    this.dispatchEvent(new PhotosSelectedEvent(this.multiple ? files : files.slice(0, 1)));
   }
 
   private onInput(e: Event) {
@@ -94,7 +95,9 @@ export class PhotoPicker extends LitElement {
     const canvas = document.createElement('canvas');
     canvas.width = v.videoWidth;
     canvas.height = v.videoHeight;
-    canvas.getContext('2d')!.drawImage(v, 0, 0);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('internal: no 2D canvas context');
+    context.drawImage(v, 0, 0);
     const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.92));
     this.stopCamera();
     if (blob) this.emit([new File([blob], `camera-${Date.now()}.jpg`, { type: 'image/jpeg' })]);

@@ -3,9 +3,10 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Matcher, SelfCheckResult } from '../index';
-import { messageFor, type UserMessage } from './messages';
+import { alertMessage, messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import './photo-picker';
+import type { PhotosSelectedEvent } from './events';
 
 @customElement('self-check-panel')
 export class SelfCheckPanel extends LitElement {
@@ -16,12 +17,12 @@ export class SelfCheckPanel extends LitElement {
   @state() private result: SelfCheckResult | null = null;
   @state() private message: UserMessage | null = null;
 
-  private async check(e: CustomEvent<File[]>) {
+  private async check(e: PhotosSelectedEvent) {
     this.result = null;
     this.message = null;
     this.busy = true;
     try {
-      this.result = await this.matcher.selfCheck(e.detail[0]);
+      this.result = await this.matcher.selfCheck(e.files[0]);
     } catch (error) {
       this.message = messageFor(error);
     } finally {
@@ -37,7 +38,7 @@ export class SelfCheckPanel extends LitElement {
         the photo and its face data are not stored, the check is not logged, and you are asked for nothing else.</p>
       <photo-picker label="Your selfie" testid="self-check-photo" ?disabled=${this.busy} @photos-selected=${this.check}></photo-picker>
       ${this.busy ? html`<div class="busy" data-testid="self-check-busy" role="status">Comparing…</div>` : nothing}
-      ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
+      ${alertMessage(this.message)}
       ${r
         ? html`<div class="message info" role="status" data-testid="self-check-result" data-found=${String(r.found)}>
             ${r.found

@@ -5,6 +5,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { registerSW } from 'virtual:pwa-register';
 import { panelStyles } from './shared-styles';
 import { expectServiceWorker } from '../index';
+import downloadBytes from 'virtual:facelocal-download-size';
 
 @customElement('update-prompt')
 export class UpdatePrompt extends LitElement {
@@ -30,7 +31,7 @@ export class UpdatePrompt extends LitElement {
         },
         onRegisterError: () => resolve(undefined),
       });
-    }));
+    }), downloadBytes);
   }
 
   render() {

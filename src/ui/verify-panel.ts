@@ -2,10 +2,11 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Matcher, VerifyResult } from '../index';
-import { messageFor, type UserMessage } from './messages';
+import { alertMessage, messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import './photo-picker';
 import { MAX_IMAGE_PIXELS, declaredImageSize, sniffImageType } from '../index';
+import type { PhotosSelectedEvent } from './events';
 
 type Side = 'a' | 'b';
 
@@ -43,8 +44,8 @@ export class VerifyPanel extends LitElement {
     Object.values(this.previews).forEach((u) => u && URL.revokeObjectURL(u));
   }
 
-  private async choose(side: Side, e: CustomEvent<File[]>) {
-    const [file] = e.detail;
+  private async choose(side: Side, e: PhotosSelectedEvent) {
+    const [file] = e.files;
     if (this.previews[side]) URL.revokeObjectURL(this.previews[side]);
     this.files = { ...this.files, [side]: file };
     this.previews = { ...this.previews, [side]: '' };
@@ -72,7 +73,7 @@ export class VerifyPanel extends LitElement {
 
   private side(side: Side, label: string) {
     return html`<div class="side">
-      <photo-picker label=${label} testid="verify-photo-${side}" ?disabled=${this.busy} @photos-selected=${(e: CustomEvent<File[]>) => this.choose(side, e)}></photo-picker>
+      <photo-picker label=${label} testid="verify-photo-${side}" ?disabled=${this.busy} @photos-selected=${(e: PhotosSelectedEvent) => this.choose(side, e)}></photo-picker>
       ${this.previews[side] ? html`<img src=${this.previews[side]} alt="${label} (chosen)" />` : nothing}
     </div>`;
   }
@@ -87,7 +88,7 @@ export class VerifyPanel extends LitElement {
         <button type="button" data-testid="verify-submit" ?disabled=${this.busy || !this.files.a || !this.files.b} @click=${this.verify}>Compare</button>
         ${this.busy ? html`<span class="busy" role="status">Comparing…</span>` : nothing}
       </div>
-      ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
+      ${alertMessage(this.message)}
       ${r
         ? html`<div class="message info" role="status" data-testid="verify-result" data-match=${String(r.isMatch)}>
             <div class="verdict">${r.isMatch ? 'Same person' : 'Different people'}</div>

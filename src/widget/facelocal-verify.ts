@@ -13,6 +13,7 @@ import { cleanReason } from './prompt-text';
 import { VisibilityGuard } from './visibility-guard';
 import type { SiteGallery, SiteStatus } from './site-gallery';
 import '../ui/photo-picker';
+import type { PhotosSelectedEvent } from '../ui/events';
 
 type Step = 'idle' | 'ask' | 'no-storage' | 'window' | 'loading' | 'enrol' | 'capture' | 'working' | 'reveal' | 'done';
 
@@ -169,6 +170,10 @@ export class FacelocalVerify extends LitElement {
     await this.allow();
   }
 
+  private chooseEnrolPhotos(e: PhotosSelectedEvent) {
+    this.enrolPhotos = e.files;
+  }
+
   private async enrol() {
     if (!this.enrolName.trim()) return void (this.note = 'Enter your name (kept on this device only).');
     if (this.enrolPhotos.length === 0) return void (this.note = 'Choose at least one photo of your face.');
@@ -191,12 +196,12 @@ export class FacelocalVerify extends LitElement {
     }
   }
 
-  private async check(e: CustomEvent<File[]>) {
+  private async check(e: PhotosSelectedEvent) {
     const request = this.asked;
     this.step = 'working';
     this.note = '';
     try {
-      const matched = await this.site.verify(e.detail[0]);
+      const matched = await this.site.verify(e.files[0]);
       if (request.kind === 'verify') {
         this.answer({ type: 'facelocal:result', id: request.id, kind: 'verify', matched }, `${this.requester} was told: ${matched ? 'matched' : 'not matched'}. Nothing else was sent.`);
       } else {
@@ -252,7 +257,7 @@ export class FacelocalVerify extends LitElement {
         <select data-testid="widget-enrol-retention" @change=${(e: Event) => (this.retentionIndex = Number((e.target as HTMLSelectElement).value))}>
           ${RETENTION_PRESETS.map((p, i) => html`<option value=${i} ?selected=${i === this.retentionIndex}>${p.label}</option>`)}
         </select></label>
-      <photo-picker label="Photos of your face (one face each)" multiple testid="widget-enrol-photos" @photos-selected=${(e: CustomEvent<File[]>) => (this.enrolPhotos = e.detail)}></photo-picker>
+      <photo-picker label="Photos of your face (one face each)" multiple testid="widget-enrol-photos" @photos-selected=${this.chooseEnrolPhotos}></photo-picker>
       <label><input type="checkbox" data-testid="widget-consent" /> I agree that Facelocal keeps my face data on this device for checks asked by
         ${this.requester}, for the time chosen above; I can see, export and erase it here at any time.</label>
       <div class="row">

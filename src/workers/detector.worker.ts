@@ -6,23 +6,22 @@ import { withLifeline } from './lifeline';
 import { FaceDetector, FilesetResolver, type Detection } from '@mediapipe/tasks-vision';
 import { poseFromKeypoints, sharpnessAndBrightness } from '../core/face-quality';
 import { ALIGNED_SIZE, alignmentTransform, affineScale, composeAffine, sourceRegion, warpAffine, type Affine } from '../core/alignment';
-import { fitWithin, mapFaceBack, padPixels, readingOrder, suppressOverlaps, landmarksFromKeypoints, tileGrid, type DetectedFace } from '../core/detection-geometry';
+import { clipBox, fitWithin, mapFaceBack, padPixels, planTiledPass, readingOrder, reflectPadX, suppressOverlaps, landmarksFromKeypoints, tileGrid, TILING_POLICY, type DetectedFace } from '../core/detection-geometry';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, sniffImageType } from '../core/image-type';
 import { declaredSizeProblem } from '../core/image-header';
 import type { AnalyseOptions, AnalysedFace, AnalysedPhoto, DetectedFrame, DetectorApi, WorkerResult } from './worker-protocol';
 import { fetchVerifiedModel, fetchVerifiedRuntime } from './verified-model';
 
 /** Photos are scaled so the longer side is at most this before detection: same faces found, several times faster. */
-const DETECTION_SIDE = 640;
+const DETECTION_SIDE = TILING_POLICY.detectionSide;
 /**
  * Detections under this score are dropped. On ../shared/faces the only detections under 0.6 were a red panda
  * (0.56, in _noface/) and a face in full profile (0.59), which the embedder cannot match well anyway.
  */
-/** Photos larger than this also get a tiled pass for small faces. */
-const TILING_SIDE = 1280;
-/** A face narrower than this share of the photo's longer side counts as small (see needsTiledPass). */
-const SMALL_FACE_SHARE = 0.15;
 const MIN_CONFIDENCE = 0.6;
+const MAX_TILED_PASSES = 2;
+/** Width of each mirrored strip added at the sides of a group photo, as a share of its width (see reflectPadX). */
+const EDGE_MIRROR_SHARE = 0.3;
 const THUMBNAIL_SIZE = 96;
 /** A tight crop is retried centred on a grey canvas this much larger on each side (the face then covers ~half). */
 const TIGHT_CROP_MARGIN = 0.5;
@@ -147,8 +146,25 @@ async function detectFaces(bitmap: ImageBitmap, full: FaceDetector, short: () =>
   const small = fitWithin(bitmap.width, bitmap.height, DETECTION_SIDE);
   const scaled = scaledPixels(bitmap, small.width, small.height);
   const whole = toDetectedFaces(full.detect(scaled).detections, small.width, small.height).map((f) => mapFaceBack(f, small.scale));
-  const tiled = needsTiledPass(bitmap, whole) ? await detectInTiles(bitmap, full) : [];
-  if (whole.length + tiled.length > 0) return readingOrder(suppressOverlaps([...whole, ...tiled]));
+  // Up to two tiled passes: faces found by one (in a crowd where the first pass found none) size the next.
+  let found = whole;
+  // In a group photo, people at the sides are often cut by the frame: look once more with the sides mirrored.
+  if (whole.length >= 2) {
+    const mirrored = reflectPadX(scaled, EDGE_MIRROR_SHARE);
+    const atEdges = toDetectedFaces(full.detect(new ImageData(mirrored.data, mirrored.width, mirrored.height)).detections, mirrored.width, mirrored.height)
+      .map((f) => mapFaceBack(f, small.scale, [mirrored.offsetX, 0]))
+      .filter((f) => f.box.x + f.box.width / 2 >= 0 && f.box.x + f.box.width / 2 <= bitmap.width) // a mirror image is not a face
+      .map((f) => ({ ...f, box: clipBox(f.box, bitmap.width, bitmap.height) }));
+    found = suppressOverlaps([...found, ...atEdges]);
+  }
+  let lastTile = Infinity;
+  for (let pass = 0; pass < MAX_TILED_PASSES; pass++) {
+    const plan = planTiledPass(bitmap.width, bitmap.height, found);
+    if (!plan || plan.tile > 0.8 * lastTile) break;
+    found = suppressOverlaps([...found, ...(await detectInTiles(bitmap, full, plan.tile))]);
+    lastTile = plan.tile;
+  }
+  if (found.length > 0) return readingOrder(found);
   // A face that fills the frame (a tight crop) is too large for the detector's anchors: pad the photo so the
   // face covers about half of it. The short-range model finds every such face in ../shared/faces (40 of 40, with a
   // higher score than the full-range model in 39) at a third of the cost, so the full-range model runs only if it
@@ -176,31 +192,20 @@ function scaledPixels(bitmap: ImageBitmap, width: number, height: number): Image
 }
 
 /**
- * The tiled pass costs ~100 ms, so it runs only on large photos where small faces may hide: when the whole-photo
- * pass found nothing, or found a face small enough that others of its size could have been missed. A portrait,
- * whose face is large, skips it.
+ * The second pass (src/core/detection-geometry.ts planTiledPass says when, and how large): overlapping tiles of
+ * the full-resolution photo, each scaled to at most DETECTION_SIDE, so faces too small for the first pass are found.
  */
-function needsTiledPass(bitmap: ImageBitmap, found: DetectedFace[]): boolean {
-  const side = Math.max(bitmap.width, bitmap.height);
-  if (side <= TILING_SIDE) return false;
-  return found.length === 0 || found.some((f) => Math.max(f.box.width, f.box.height) < SMALL_FACE_SHARE * side);
-}
-
-/**
- * The detector sees its input at 192x192, so in a large photo a face under ~1/15 of its width is too small to
- * find. A second pass over overlapping tiles of a TILING_SIDE version finds those faces.
- */
-async function detectInTiles(bitmap: ImageBitmap, full: FaceDetector): Promise<DetectedFace[]> {
-  const mid = fitWithin(bitmap.width, bitmap.height, TILING_SIDE);
+async function detectInTiles(bitmap: ImageBitmap, full: FaceDetector, tileSide: number): Promise<DetectedFace[]> {
   const faces: DetectedFace[] = [];
-  for (const tile of tileGrid(mid.width, mid.height, DETECTION_SIDE)) {
+  for (const tile of tileGrid(bitmap.width, bitmap.height, tileSide)) {
+    const fit = fitWithin(tile.width, tile.height, DETECTION_SIDE);
     // Crop from the full-resolution bitmap and scale in one step (sharper than cropping a scaled copy).
-    const crop = await createImageBitmap(bitmap, tile.x / mid.scale, tile.y / mid.scale, tile.width / mid.scale, tile.height / mid.scale, {
-      resizeWidth: tile.width, resizeHeight: tile.height, resizeQuality: 'high',
+    const crop = await createImageBitmap(bitmap, tile.x, tile.y, tile.width, tile.height, {
+      resizeWidth: fit.width, resizeHeight: fit.height, resizeQuality: 'high',
     });
     try {
-      const found = toDetectedFaces(full.detect(crop).detections, tile.width, tile.height);
-      faces.push(...found.map((f) => mapFaceBack(f, mid.scale, [-tile.x, -tile.y])));
+      const found = toDetectedFaces(full.detect(crop).detections, fit.width, fit.height);
+      faces.push(...found.map((f) => mapFaceBack(f, fit.scale, [-tile.x * fit.scale, -tile.y * fit.scale])));
     } finally {
       crop.close();
     }

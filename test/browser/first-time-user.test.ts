@@ -29,6 +29,7 @@ async function tab(name: string) {
 /** Imports photos in the Photo library tab and waits for the groups. */
 async function importPhotos(files: string[]) {
   await tab('import');
+  await page.locator('import-panel[data-loaded]').waitFor(); // the session's import is known: "start a separate one" is offered if there is one
   const fresh = page.locator('[data-testid=import-new]');
   if (await fresh.count()) await fresh.click();
   await page.setInputFiles('[data-testid=import-files]', files);
@@ -38,14 +39,25 @@ async function importPhotos(files: string[]) {
   await expect.poll(() => page.locator(`[data-testid=import-face][data-file="${last}"]`).count(), { timeout: 30_000 }).toBeGreaterThan(0);
 }
 
-/** The group whose faces all come from photos whose names start with `prefix`. */
-export async function groupOf(prefix: string): Promise<Locator> {
+/**
+ * The group whose faces all come from photos whose names start with `prefix`. The panel is made afresh each time
+ * its tab is opened and reads its groups then: they are looked for once it has (data-loaded), and for a few seconds.
+ */
+async function groupOf(prefix: string): Promise<Locator> {
+  await page.locator('import-panel[data-loaded]').waitFor();
+  let found: Locator | null = null;
+  await expect.poll(async () => (found = await findGroupOf(prefix)) !== null, { timeout: 10_000 }).toBe(true).catch(() => undefined);
+  if (found) return found;
+  const all = await Promise.all((await page.locator('[data-testid=import-group]').all()).map((g) => g.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file')))));
+  throw new Error(`no group of ${prefix} photos among ${JSON.stringify(all)}`);
+}
+
+async function findGroupOf(prefix: string): Promise<Locator | null> {
   for (const g of await page.locator('[data-testid=import-group]').all()) {
     const names = await g.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? e.getAttribute('title') ?? ''));
     if (names.length && names.every((n) => n.startsWith(prefix))) return g;
   }
-  const all = await Promise.all((await page.locator('[data-testid=import-group]').all()).map((g) => g.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file')))));
-  throw new Error(`no group of ${prefix} photos among ${JSON.stringify(all)}`);
+  return null;
 }
 
 /** Fills in a consent record inside one part of the page (a group's or a person's form). */
@@ -90,8 +102,12 @@ describe('1. the library naming form is bound to its group', () => {
     expect(await next.locator('[data-testid=consent-attest]').isDisabled()).toBe(true); // no name yet: nobody to consent
     expect(await next.locator('[data-testid=enrol-group]').textContent()).not.toContain(named);
 
+    // No name: said, and the error goes once a name is typed.
+    await next.locator('[data-testid=enrol-group]').click();
+    expect(await next.locator('[data-testid=group-problem]').textContent()).toMatch(/Enter the name/);
     // A name alone does not enrol: consent must be given in this person's name.
     await next.locator('[data-testid=group-name]').fill(other);
+    expect(await next.locator('[data-testid=group-problem]').count()).toBe(0);
     await next.locator('[data-testid=enrol-group]').click();
     expect(await next.locator('[data-testid=group-problem]').textContent()).toMatch(/consent/i);
 
@@ -153,8 +169,7 @@ describe('2. someone already enrolled is recognised before a second record is ma
     await page.fill('[data-testid=person-name]', '');
   });
 
-  // Skipped: fails since branches ux and legal were merged (2026-12-02); passes on branch ux alone. To fix next.
-  it.skip('Photo library: a group of someone enrolled is marked, and can be added to them', async () => {
+  it('Photo library: a group of someone enrolled is marked, and can be added to them', async () => {
     await importPhotos([...['obama.jpg', 'obama1.jpg', 'obama2.jpg', 'obama3.jpg'].map((f) => facePath(`obama/${f}`)), facePath('biden/biden.jpg'), facePath('biden/biden2.jpg')]);
     const obama = await groupOf('obama');
     const biden = await groupOf('biden');
@@ -169,8 +184,7 @@ describe('2. someone already enrolled is recognised before a second record is ma
 });
 
 describe('3. "Add photos" says when a face is not that person, and shows faces', () => {
-  // Skipped: fails since branches ux and legal were merged (2026-12-02); passes on branch ux alone. To fix next.
-  it.skip('a Biden photo added to Obama is refused with the reason, and can be added anyway on purpose', async () => {
+  it('a Biden photo added to Obama is refused with the reason, and can be added anyway on purpose', async () => {
     await tab('people');
     const obama = card('Barack Obama');
     await obama.locator('[data-testid=add]').click();
@@ -184,8 +198,7 @@ describe('3. "Add photos" says when a face is not that person, and shows faces',
     expect(await obama.locator('[data-testid=person-notice]').textContent()).toMatch(/1 photo added to Barack Obama/);
   });
 
-  // Skipped: fails since branches ux and legal were merged (2026-12-02); passes on branch ux alone. To fix next.
-  it.skip('the Photos list shows each face, not only file names', async () => {
+  it('the Photos list shows each face, not only file names', async () => {
     const obama = card('Barack Obama');
     await obama.locator('[data-testid=photos]').click();
     await obama.locator('[data-testid=photo-list]').waitFor();
@@ -197,8 +210,7 @@ describe('3. "Add photos" says when a face is not that person, and shows faces',
 });
 
 describe('4. renaming rectifies the consent record too', () => {
-  // Skipped: fails since branches ux and legal were merged (2026-12-02); passes on branch ux alone. To fix next.
-  it.skip('the stored consent record and the export carry the new name; the audit log says so', async () => {
+  it('the stored consent record and the export carry the new name; the audit log says so', async () => {
     await tab('people');
     const obama = card('Barack Obama');
     await obama.locator('[data-testid=rename]').click();
@@ -267,6 +279,26 @@ describe('5. phone layout', () => {
     const purposes = page.locator('people-panel [data-testid=consent-purpose] label');
     expect(await purposes.count()).toBe(4);
     expect(await purposes.evaluateAll((labels) => labels.filter((l) => l.scrollWidth > l.clientWidth + 1).map((l) => l.textContent))).toEqual([]);
+    // No select cuts its choices off: every option's text fits inside the box (arrow and padding aside).
+    for (const t of ['people', 'data']) {
+      await tab(t);
+      const cut = await page.evaluate(() => {
+        const selects: HTMLSelectElement[] = [];
+        const walk = (root: Document | ShadowRoot) => root.querySelectorAll('*').forEach((el) => {
+          if (el instanceof HTMLSelectElement) selects.push(el);
+          if (el.shadowRoot) walk(el.shadowRoot);
+        });
+        walk(document);
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        return selects.flatMap((sel) => {
+          const style = getComputedStyle(sel);
+          ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+          const room = sel.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+          return [...sel.options].filter((o) => ctx.measureText(o.text).width > room).map((o) => `${sel.dataset.testid}: ${o.text}`);
+        });
+      });
+      expect(cut, `selects on the ${t} tab`).toEqual([]);
+    }
     await tab('data');
     const table = page.locator('[data-testid=storage-description]');
     expect(await table.evaluate((t) => t.scrollWidth <= (t.parentElement as HTMLElement).clientWidth + 1)).toBe(true);
@@ -296,6 +328,39 @@ describe('6. feedback that agrees with itself and does not linger', () => {
   });
 });
 
+describe('6b. every picker and every export says what happened', () => {
+  it('the library and import pickers have one status each; exports and receipts say where the file went', async () => {
+    await tab('import');
+    await page.locator('import-panel[data-loaded]').waitFor();
+    const chosen = page.locator('[data-testid=import-chosen]');
+    expect(await chosen.textContent()).toMatch(/Nothing chosen yet/);
+    for (const picker of ['import-files', 'import-folder']) {
+      expect(await page.locator(`[data-testid=${picker}]`).evaluate((i) => i.getBoundingClientRect().width <= 1), `${picker} shows the browser's own status`).toBe(true);
+    }
+    await page.setInputFiles('[data-testid=import-files]', [facePath('penny/penny1.png'), facePath('penny/penny2.png')]);
+    expect(await chosen.textContent()).toBe('2 photos chosen.');
+    await page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
+
+    await tab('data');
+    expect(await page.locator('[data-testid=import-file]').evaluate((i) => i.getBoundingClientRect().width <= 1)).toBe(true);
+    expect(await page.locator('[data-testid=import-file-chosen]').textContent()).toMatch(/No export chosen yet/);
+    let download = page.waitForEvent('download');
+    await page.click('[data-testid=export-audit]');
+    expect((await download).suggestedFilename()).toBe('facelocal-audit-log.csv');
+    expect(await page.locator('[data-testid=data-info]').textContent()).toMatch(/Saved facelocal-audit-log\.csv to this device's downloads/);
+    download = page.waitForEvent('download');
+    await page.click('[data-testid=export-gallery]');
+    const name = (await download).suggestedFilename();
+    expect(await page.locator('[data-testid=data-info]').textContent()).toContain(`Saved ${name} to this device's downloads: not encrypted`);
+
+    await tab('people');
+    const first = page.locator('[data-testid=person]').first();
+    const who = await first.getAttribute('data-name');
+    await first.locator('[data-testid=consent-receipt]').click();
+    expect(await first.locator('[data-testid=person-notice]').textContent()).toMatch(new RegExp(`Saved ${who}'s consent receipt to this device's downloads: facelocal-receipt-.*\\.html`));
+  });
+});
+
 describe('7. requirements stated before they are failed', () => {
   it('required consent fields are marked; the passphrase rule and labels are visible; known causes are said plainly', async () => {
     await tab('people');
@@ -307,6 +372,14 @@ describe('7. requirements stated before they are failed', () => {
     expect(state).toMatch(/at least 12 characters/);
     // Visible labels, not only aria-labels.
     expect(await page.locator('data-panel label').filter({ has: page.locator('[data-testid=new-passphrase]') }).textContent()).toMatch(/Passphrase/);
+    // The rule is checked as the passphrase is typed, before "Encrypt" is pressed.
+    const check = page.locator('[data-testid=passphrase-check]');
+    await page.fill('[data-testid=new-passphrase]', 'short');
+    expect(await check.textContent()).toMatch(/Not yet: It is too short: use at least 12 characters/);
+    await page.fill('[data-testid=new-passphrase]', 'password1234');
+    expect(await check.textContent()).toMatch(/common password/);
+    await page.fill('[data-testid=new-passphrase]', 'violet anchor meadow thunder 42');
+    expect(await check.getAttribute('data-ok')).toBe('true');
     await page.fill('[data-testid=new-passphrase]', 'short');
     await page.fill('[data-testid=new-passphrase-again]', 'short');
     await page.click('[data-testid=enable-encryption]');
@@ -346,8 +419,9 @@ describe('10. wording and affordances', () => {
     await tab('import');
     const panel = page.locator('import-panel');
     expect(await panel.locator('p').first().textContent()).not.toMatch(/every photo on this device/);
-    expect(await panel.getByText(/Choose a folder/).count()).toBe(0);
+    expect(await panel.locator('label.button, button', { hasText: /folder/i }).count()).toBe(1);
     expect(await panel.locator('input[webkitdirectory]').count()).toBe(1);
+    await page.locator('import-panel[data-loaded]').waitFor();
     const fresh = page.locator('[data-testid=import-new]');
     if (await fresh.count()) await fresh.click();
     const { mkdtempSync, copyFileSync, writeFileSync } = await import('node:fs');
@@ -364,8 +438,7 @@ describe('10. wording and affordances', () => {
     expect(await page.locator('[data-testid=import-group] .hint').first().textContent()).toMatch(/select them/);
   });
 
-  // Skipped: fails since branches ux and legal were merged (2026-12-02); passes on branch ux alone. To fix next.
-  it.skip('the audit log and the storage table speak in words; withdraw and delete explain the difference', async () => {
+  it('the audit log and the storage table speak in words; withdraw and delete explain the difference', async () => {
     await tab('data');
     await page.locator('[data-testid=audit-log][data-loaded=true]').waitFor();
     const whats = await page.locator('[data-testid=audit-entry] td:nth-child(2)').allTextContents();

@@ -181,7 +181,7 @@ describe('minimise: face thumbnails (item 3)', () => {
       await giveConsent(ui);
       await ui.click('[data-testid=enrol-submit]');
       await ui
-        .locator('[data-testid=person][data-name="Amy Farrah Fowler"] [data-testid=person-thumbnail]')
+        .locator('[data-testid=person][data-name="Amy Farrah Fowler"] [data-testid=person-face]')
         .waitFor({ timeout: 60_000 });
       expect(await stored('facelocal', 'templates')).toContain(JPEG);
       await ui.click('[data-testid=tab-data]');

@@ -160,7 +160,7 @@ describe('photo-library people features', () => {
     const card = page.locator('[data-testid=person][data-name="Penny"]');
     await card.waitFor();
     // The picture shown, as pixels (its blob URL changes with every load).
-    const thumbnail = () => page.locator('[data-testid=person][data-name="Penny"] [data-testid=person-thumbnail]').evaluate(async (img: HTMLImageElement) => {
+    const thumbnail = () => page.locator('[data-testid=person][data-name="Penny"] [data-testid=person-face]').evaluate(async (img: HTMLImageElement) => {
       await img.decode();
       const canvas = new OffscreenCanvas(16, 16);
       const ctx = canvas.getContext('2d')!;

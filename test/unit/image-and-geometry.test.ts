@@ -115,3 +115,55 @@ describe('tileGrid', () => {
     expect(tileGrid(500, 300, 640)).toEqual([{ x: 0, y: 0, width: 500, height: 300 }]);
   });
 });
+
+describe('planTiledPass', () => {
+  const face = (size: number): DetectedFace => ({ box: { x: 0, y: 0, width: size, height: size }, keypoints: [], score: 0.9 });
+
+  it('looks again in tiles about five times the smallest face found, so faces smaller than the found ones are large in them', async () => {
+    const { planTiledPass, tileGrid } = await import('../../src/core/detection-geometry');
+    // The group portrait of issue 11: 2048x922, faces ~45 px; the first pass found a few of the larger ones.
+    const plan = planTiledPass(2048, 922, [face(60), face(52), face(70)]);
+    expect(plan?.reason).toBe('small-faces');
+    expect(plan!.tile).toBeLessThanOrEqual(400);
+    // A 45 px face is at least a ninth of its tile (the detector finds it at ~20 px of its 192 px input).
+    expect(45 / plan!.tile).toBeGreaterThan(1 / 9);
+    expect(tileGrid(2048, 922, plan!.tile).length).toBeLessThanOrEqual(40);
+  });
+
+  it('gives tiny faces no more than 40 tiles', async () => {
+    const { planTiledPass, tileGrid } = await import('../../src/core/detection-geometry');
+    const plan = planTiledPass(4000, 3000, [face(12)]);
+    expect(tileGrid(4000, 3000, plan!.tile).length).toBeLessThanOrEqual(40);
+  });
+
+  it('skips the second pass where faces are already large (a portrait, a couple)', async () => {
+    const { planTiledPass } = await import('../../src/core/detection-geometry');
+    expect(planTiledPass(2280, 1588, [face(700), face(800)])).toBeNull();
+    expect(planTiledPass(600, 604, [face(100), face(125), face(150)])).toBeNull();
+  });
+
+  it('keeps the coarse tiling for a large photo where nothing or one small face was found, and none for a small one or a portrait', async () => {
+    const { planTiledPass } = await import('../../src/core/detection-geometry');
+    expect(planTiledPass(2560, 1440, [])).toEqual({ tile: 1280, reason: 'nothing-found' });
+    expect(planTiledPass(1000, 800, [])).toBeNull();
+    expect(planTiledPass(2560, 1440, [face(200)])).toEqual({ tile: 1280, reason: 'small-faces' });
+    expect(planTiledPass(2560, 1440, [face(900)])).toBeNull();
+    expect(planTiledPass(900, 600, [face(40)])).toBeNull();
+  });
+});
+
+describe('reflectPadX', () => {
+  it('mirrors each edge into its strip, and mapFaceBack with its offset finds the original pixel', async () => {
+    const { reflectPadX, mapFaceBack } = await import('../../src/core/detection-geometry');
+    // A 4x2 image whose pixels are numbered 1..8 in their red channel.
+    const data = new Uint8ClampedArray(4 * 2 * 4);
+    for (let i = 0; i < 8; i++) data.set([i + 1, 0, 0, 255], i * 4);
+    const padded = reflectPadX({ width: 4, height: 2, data }, 0.5);
+    expect([padded.width, padded.height, padded.offsetX]).toEqual([8, 2, 2]);
+    const reds = (row: number) => Array.from({ length: 8 }, (_, x) => padded.data[(row * 8 + x) * 4]);
+    expect(reds(0)).toEqual([2, 1, 1, 2, 3, 4, 4, 3]);
+    expect(reds(1)).toEqual([6, 5, 5, 6, 7, 8, 8, 7]);
+    const back = mapFaceBack({ box: { x: padded.offsetX + 1, y: 0, width: 1, height: 1 }, keypoints: [], score: 1 }, 1, [padded.offsetX, 0]);
+    expect(back.box.x).toBe(1);
+  });
+});
