@@ -147,13 +147,13 @@ export class PhotoImporter implements PhotoImports {
    */
   async regroup(jobId: string): Promise<void> {
     const faces = (await this.deps.store.importFaces(jobId)).filter((f) => !f.problem);
-    const grouped = faces.filter((f) => f.groupId !== null);
+    const grouped = faces.flatMap((f) => (f.groupId === null ? [] : [{ ...f, groupId: f.groupId }]));
     const loose = faces.filter((f) => f.groupId === null);
     if (loose.length === 0) return;
-    const groupIds = [...new Set(grouped.map((f) => f.groupId!))];
+    const groupIds = [...new Set(grouped.map((f) => f.groupId))];
     const groupIndex = new Map(groupIds.map((id, i) => [id, i]));
     const plan = await this.deps.grouping().planGrouping({
-      grouped: grouped.map((f) => ({ embedding: f.embedding, group: present(groupIndex.get(f.groupId!), 'a group\'s index') })),
+      grouped: grouped.map((f) => ({ embedding: f.embedding, group: present(groupIndex.get(f.groupId), 'a group\'s index') })),
       groupCount: groupIds.length,
       loose: loose.map((f) => f.embedding),
       threshold: linkThreshold(this.deps.threshold, faces.length, calibrationData.strangerTails),

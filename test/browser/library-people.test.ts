@@ -94,32 +94,6 @@ describe('photo-library people features', () => {
     expect([...q.a, ...q.b].includes(faceId) && [...q.a, ...q.b].some((id) => obamaFaces.includes(id))).toBe(false);
   });
 
-  it('asks "Same person?": No is remembered and not asked again; Yes joins the two', async () => {
-    await page.locator('[data-testid=same-person-count]').waitFor();
-    const asked = Number(await page.getAttribute('[data-testid=same-person-count]', 'data-count'));
-    expect(asked).toBeGreaterThan(0);
-    const first = await question();
-    const cannotBefore = (await storedJob()).constraints.cannotLink.length;
-    await page.click('[data-testid=same-person-no]');
-    await expect.poll(async () => (await storedJob()).constraints.cannotLink.length).toBe(cannotBefore + 1);
-    const stored = (await storedJob()).constraints.cannotLink.at(-1)!;
-    expect([...stored.a].sort()).toEqual([...first.a].sort());
-    // Never the same pair again.
-    const next = await question();
-    expect(next.a.join() === first.a.join() && next.b.join() === first.b.join()).toBe(false);
-
-    // Yes: both sides end up in one group, and stay together (a must-link).
-    const groupsBefore = Number(await page.getAttribute('[data-testid=import-groups]', 'data-count'));
-    const both = [...next.a, ...next.b];
-    await page.click('[data-testid=same-person-yes]');
-    await expect.poll(async () => (await storedJob()).constraints.mustLink.some((set) => both.every((id) => set.includes(id)))).toBe(true);
-    await expect.poll(async () => {
-      const groupIds = await Promise.all(both.map((id) => page.locator(`[data-testid=import-group]:has([data-face-id="${id}"])`).getAttribute('data-group-id').catch(() => null)));
-      return new Set(groupIds).size === 1 && groupIds[0] !== null;
-    }).toBe(true);
-    expect(Number(await page.getAttribute('[data-testid=import-groups]', 'data-count'))).toBeLessThanOrEqual(groupsBefore);
-  });
-
   it('finds photos by the people in them, read again from the folder, with the faces boxed', async () => {
     const sheldon = await groupOf('sheldon');
     const sheldonId = (await sheldon.getAttribute('data-group-id'))!;
@@ -236,5 +210,32 @@ describe('photo-library people features', () => {
     expect(await missed.locator('[data-testid=missed-notice]').textContent()).toContain('joined the group');
     await expect.poll(() => group().count()).toBe(before + 1);
     expect(app.offOriginRequests()).toEqual([]);
+  });
+
+  it('asks "Same person?": No is remembered and not asked again; Yes joins the two', async () => {
+    await page.locator('[data-testid=same-person-count]').waitFor();
+    const asked = Number(await page.getAttribute('[data-testid=same-person-count]', 'data-count'));
+    expect(asked).toBeGreaterThan(0);
+    const first = await question();
+    const cannotBefore = (await storedJob()).constraints.cannotLink.length;
+    await page.click('[data-testid=same-person-no]');
+    await expect.poll(async () => (await storedJob()).constraints.cannotLink.length).toBe(cannotBefore + 1);
+    const stored = (await storedJob()).constraints.cannotLink.at(-1)!;
+    expect([...stored.a].sort()).toEqual([...first.a].sort());
+    // Never the same pair again.
+    const next = await question();
+    expect(next.a.join() === first.a.join() && next.b.join() === first.b.join()).toBe(false);
+
+    // Yes: both sides end up in one group, and stay together (a must-link). (Asked last in this file: the other
+    // tests look for each person's group.)
+    const groupsBefore = Number(await page.getAttribute('[data-testid=import-groups]', 'data-count'));
+    const both = [...next.a, ...next.b];
+    await page.click('[data-testid=same-person-yes]');
+    await expect.poll(async () => (await storedJob()).constraints.mustLink.some((set) => both.every((id) => set.includes(id)))).toBe(true);
+    await expect.poll(async () => {
+      const groupIds = await Promise.all(both.map((id) => page.locator(`[data-testid=import-group]:has([data-face-id="${id}"])`).getAttribute('data-group-id').catch(() => null)));
+      return new Set(groupIds).size === 1 && groupIds[0] !== null;
+    }).toBe(true);
+    expect(Number(await page.getAttribute('[data-testid=import-groups]', 'data-count'))).toBeLessThanOrEqual(groupsBefore);
   });
 });
