@@ -66,3 +66,16 @@ describe('grouping plan with the user\'s answers', () => {
     for (const g of no.newGroups) expect(g.includes(0) && g.includes(1)).toBe(false);
   });
 });
+
+describe('the link threshold of a library', () => {
+  it('is the 1:1 threshold for a small library and rises with its size, never falling below it', async () => {
+    const { linkThreshold } = await import('../../src/core/grouping-plan');
+    const { default: calibration } = await import('../../src/core/calibration-data.json');
+    const at = (n: number) => linkThreshold(calibration.threshold, n, calibration.strangerTails);
+    expect(at(2)).toBe(calibration.threshold);
+    expect(at(113)).toBeCloseTo(calibration.threshold, 2);
+    expect(at(1514)).toBeGreaterThan(0.4);
+    expect(at(10_000)).toBeGreaterThan(at(1514));
+    expect(at(10_000)).toBeLessThan(0.5);
+  });
+});
