@@ -20,7 +20,7 @@ function faceOf(person: string, photo: string): Float32Array {
   // "ada~0.3": someone else whose faces are at cosine ≈ 0.3 to Ada's (a look-alike, near but below the threshold).
   const [base, near] = person.split('~');
   if (near !== undefined) {
-    const c = Number(near), a = faceOf(base, photo), own = faceOf(`${base}-look-alike`, photo);
+    const c = Number(near), a = faceOf(base, photo), own = faceOf(`${near}${base}`, photo); // short: a long name overflows the seed
     return l2Normalize(a.map((x, i) => c * x + Math.sqrt(1 - c * c) * own[i]));
   }
   const seed = [...person].reduce((s, c) => s * 31 + c.charCodeAt(0), 7);
@@ -68,7 +68,16 @@ async function setUp(options: { analyse?: (file: File, content: string) => Promi
       samePersonPairs: async (input: SamePersonInput) => samePersonPairs(input),
     }) as unknown as ReturnType<PhotoImportDeps['grouping']>,
     shownPeople: async () => new Map((await store.listPeople()).map((p) => [p.id, p.name])),
-    closestPerson: async () => null,
+    // As the matcher's index does: the enrolled template closest to the face (computed here from the store).
+    closestPerson: async (embedding) => {
+      const names = new Map((await store.listPeople()).map((p) => [p.id, p.name]));
+      let best: { personId: string; name: string; score: number } | null = null;
+      for (const t of await store.allTemplates()) {
+        const score = t.embedding.reduce((sum, x, i) => sum + x * embedding[i], 0);
+        if (!best || score > best.score) best = { personId: t.personId, name: names.get(t.personId) ?? '?', score };
+      }
+      return best;
+    },
   };
   return { importer: new PhotoImporter(deps), store, read, audit, analyseScripted };
 }
@@ -237,4 +246,30 @@ describe('PhotoImporter', () => {
     expect(((await importer.addFace(run.jobId, photo('never.jpg', 'ada'), { x: 0, y: 0, width: 50, height: 50 }).catch((e: unknown) => e)) as FacelocalError).code).toBe('import-not-found');
     expect(((await importer.addFace(run.jobId, b1, { x: 0, y: 0, width: 2, height: Number.NaN }).catch((e: unknown) => e)) as FacelocalError).code).toBe('no-face');
   });
+
+  it('asks whether a group is someone already enrolled when their faces are near: No sticks, Yes adds the faces to them', async () => {
+    const { importer, store } = await setUp();
+    const run = await importer.start(LIBRARY);
+    await run.done;
+    const [ada] = (await importer.groups(run.jobId)).groups;
+    const consent = { subjectName: 'Ada', givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const, retention: { kind: 'days' as const, days: 30 }, collectedBy: 'Test' };
+    const person = await importer.enrolGroup(run.jobId, ada.id, { name: 'Ada', consent });
+    // Two more photos of her look-alike, and one more of her (joins no group now: her faces left the import).
+    const more = await importer.start([photo('c1.jpg', 'ada~0.3'), photo('c2.jpg', 'ada~0.3')], { jobId: run.jobId });
+    await more.done;
+    const asked = (await importer.suggestions(run.jobId)).filter((q) => q.b.kind === 'person');
+    expect(asked).toHaveLength(1);
+    expect(asked[0].b).toEqual({ kind: 'person', personId: person.id, name: 'Ada' });
+    expect(asked[0].similarity).toBeLessThan(0.34);
+    await importer.answerSuggestion(run.jobId, asked[0], false);
+    expect((await importer.suggestions(run.jobId)).filter((q) => q.b.kind === 'person')).toEqual([]);
+
+    const third = await importer.start([photo('a5.jpg', 'ada~0.9'), photo('a6.jpg', 'ada~0.9')], { jobId: run.jobId });
+    await third.done;
+    const [yes] = (await importer.suggestions(run.jobId)).filter((q) => q.b.kind === 'person');
+    expect(yes.a.kind === 'group' ? yes.a.faces.map((f) => f.fileName).sort() : []).toEqual(['a5.jpg', 'a6.jpg']);
+    await importer.answerSuggestion(run.jobId, yes, true);
+    expect((await store.templatesOf(person.id)).map((t) => t.sourceName).sort()).toEqual(['a1.jpg', 'a2.jpg', 'a5.jpg', 'a6.jpg', 'ab.jpg']);
+  });
 });
+
