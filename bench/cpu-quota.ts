@@ -2,7 +2,9 @@
 // Why not CDP: Emulation.setCPUThrottlingRate slows a page's main thread only; worker targets refuse it
 // ("Operation is only supported for pages, not workers"), and this app's work runs in workers. A quota caps the CPU
 // time of every Chromium process and thread together (browser, renderer, workers, wasm threads); it can change
-// while the browser runs, so one run measures the same workload with and without it.
+// while the browser runs, so one run measures the same workload with and without it. The group also gets a high CPU
+// weight, so other load on the machine does not push Chromium below its quota: the quota, not the neighbours, sets
+// its speed (and unthrottled, it runs near this machine's full speed).
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +12,8 @@ import { join } from 'node:path';
 const CPU_CGROUP = '/sys/fs/cgroup/cpu';
 /** A short period, so a throttled process waits a few ms at a time (as a slow CPU would), not 100 ms bursts. */
 const PERIOD_US = 10_000;
+/** cpu.shares: 8x a default process's weight. */
+const WEIGHT = 8192;
 
 export interface CpuQuota {
   /** Give to playwright as executablePath: puts itself in the group, then runs Chromium. */
@@ -27,6 +31,9 @@ export function createCpuQuota(chromium: string): CpuQuota {
   const group = join(CPU_CGROUP, `facelocal-phone-${process.pid}`);
   mkdirSync(group);
   writeFileSync(join(group, 'cpu.cfs_period_us'), String(PERIOD_US));
+  writeFileSync(join(group, 'cpu.shares'), String(WEIGHT));
+  // If this process is stopped before remove(), the group is left empty; try once more on the way out.
+  process.once('exit', () => { try { rmdirSync(group); } catch { /* removed already, or not empty */ } });
   const wrapper = join(mkdtempSync(join(tmpdir(), 'facelocal-quota-')), 'chromium');
   writeFileSync(wrapper, `#!/bin/sh\necho $$ > ${group}/cgroup.procs\nexec ${chromium} "$@"\n`);
   chmodSync(wrapper, 0o755);
