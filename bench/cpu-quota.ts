@@ -5,7 +5,7 @@
 // while the browser runs, so one run measures the same workload with and without it. The group also gets a high CPU
 // weight, so other load on the machine does not push Chromium below its quota: the quota, not the neighbours, sets
 // its speed (and unthrottled, it runs near this machine's full speed).
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -65,6 +65,29 @@ export function cpuSeconds(pids: number[]): number {
     } catch { /* the process ended */ }
   }
   return total;
+}
+
+/**
+ * CPU seconds so far per kind of thread: "renderer/DedicatedWorker thread", "browser/ThreadPoolForeg"… (process type
+ * from the command line, thread name from the kernel, digits dropped), to say where a workload's CPU goes.
+ */
+export function cpuSecondsByThread(pids: number[]): Map<string, number> {
+  const byKind = new Map<string, number>();
+  for (const pid of pids) {
+    try {
+      const type = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        try {
+          const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+          const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+/g, '').trim();
+          const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+          const key = `${type}/${name}`;
+          byKind.set(key, (byKind.get(key) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+        } catch { /* the thread ended */ }
+      }
+    } catch { /* the process ended */ }
+  }
+  return byKind;
 }
 
 /** Peak resident memory (VmHWM, MB) of each renderer process among the pids: a tab's page and its workers. */

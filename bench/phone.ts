@@ -19,7 +19,7 @@ import { CHROMIUM, CHROMIUM_ARGS, launchBrowser, openHarness, serveFaces } from 
 import { fakeCameraArgs, writeFakeCameraVideo, type FakeCameraVideo } from '../test/browser/fake-camera';
 import { enrolThroughUi } from '../test/browser/live-setup';
 import { startPreview } from '../test/browser/preview-server';
-import { cpuSeconds, createCpuQuota, rendererPeaksMB, type CpuQuota } from './cpu-quota';
+import { cpuSeconds, cpuSecondsByThread, createCpuQuota, rendererPeaksMB, type CpuQuota } from './cpu-quota';
 import type { LiveFrameResult } from '../src/index';
 
 const args = process.argv.slice(2);
@@ -92,7 +92,7 @@ async function workload(page: Page, quota: CpuQuota): Promise<{ ms: number; cpuS
   return { ms, cpuS: cpuSeconds(quota.pids()) - cpu0 };
 }
 
-/** Measures the workload unthrottled and throttled; when `tune`, sets the quota so the factor comes near `slowdown`. */
+/** Measures the workload unthrottled and throttled; unless --cores, sets the quota so the factor comes near `slowdown`. */
 async function calibrate(browser: Browser, url: string, quota: CpuQuota) {
   const context = await browser.newContext(PHONE);
   await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
@@ -106,14 +106,18 @@ async function calibrate(browser: Browser, url: string, quota: CpuQuota) {
   const tries: { cores: number; ms: number }[] = [];
   let cores = fixedCores ?? 0;
   if (fixedCores === null) {
-    // First guess: the CPU the workload used per second, divided by the slow-down; then correct by what it gave.
+    // First guess: the CPU the workload used per second, divided by the slow-down; then correct by what it gave,
+    // twice, and take the mean of the two corrected quotas (each try is noisy).
     cores = base.cpuS / (base.ms / 1000) / slowdown;
+    const corrected: number[] = [];
     for (let i = 0; i < 2; i++) {
       quota.set(cores);
       const t = await workload(page, quota);
       tries.push({ cores: +cores.toFixed(3), ms: round(t.ms) });
       cores = cores * (t.ms / base.ms) / slowdown;
+      corrected.push(cores);
     }
+    cores = (corrected[0] + corrected[1]) / 2;
   }
   quota.set(cores);
   const slow = await workload(page, quota);
@@ -127,8 +131,9 @@ async function calibrate(browser: Browser, url: string, quota: CpuQuota) {
 }
 
 /** Opens the harness, a matcher, and embeds one photo: ms after navigation start to ready and to the result. */
-async function firstResult(context: BrowserContext, url: string, quota: CpuQuota): Promise<{ page: Page; readyMs: number; resultMs: number; cpuS: number; info: unknown }> {
+async function firstResult(context: BrowserContext, url: string, quota: CpuQuota): Promise<{ page: Page; readyMs: number; resultMs: number; cpuS: number; cpuByThread: Record<string, number>; info: unknown }> {
   const cpu0 = cpuSeconds(quota.pids());
+  const threads0 = cpuSecondsByThread(quota.pids());
   const page = await context.newPage();
   await page.goto(new URL('test/harness/', url).href);
   await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { polling: 10 });
@@ -139,7 +144,10 @@ async function firstResult(context: BrowserContext, url: string, quota: CpuQuota
     await window.matcher.embedFaces(await blob);
     return { readyMs, resultMs: performance.now(), info: window.matcher.info };
   }, FIRST_PHOTO);
-  return { page, ...r, cpuS: cpuSeconds(quota.pids()) - cpu0 };
+  // Where that CPU went, by kind of thread (the largest; threads that ended before this are not counted).
+  const used = [...cpuSecondsByThread(quota.pids())].map(([k, v]) => [k, v - (threads0.get(k) ?? 0)] as const).filter(([, v]) => v >= 0.05);
+  const cpuByThread = Object.fromEntries(used.sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => [k, +v.toFixed(2)]));
+  return { page, ...r, cpuS: cpuSeconds(quota.pids()) - cpu0, cpuByThread };
 }
 
 async function identifyBig(page: Page) {
@@ -229,12 +237,12 @@ async function runMode(mode: 'isolated' | 'plain', media: { bigPhoto: string; vi
       await app.close();
       await sleep(SETTLE_MS);
 
-      const later: { readyMs: number; resultMs: number; cpuS: number }[] = [];
+      const later: { readyMs: number; resultMs: number; cpuS: number; cpuByThread: Record<string, number> }[] = [];
       let page: Page | undefined;
       for (let v = 0; v < visits; v++) {
         const r = await firstResult(context, server.url, quota);
-        later.push({ readyMs: round(r.readyMs), resultMs: round(r.resultMs), cpuS: +r.cpuS.toFixed(2) });
-        console.log(`[${mode}] later visit ${v + 1}: ready ${round(r.readyMs)} ms, first result ${round(r.resultMs)} ms (Chromium used ${r.cpuS.toFixed(2)} CPU-s)`);
+        later.push({ readyMs: round(r.readyMs), resultMs: round(r.resultMs), cpuS: +r.cpuS.toFixed(2), cpuByThread: r.cpuByThread });
+        console.log(`[${mode}] later visit ${v + 1}: ready ${round(r.readyMs)} ms, first result ${round(r.resultMs)} ms (Chromium used ${r.cpuS.toFixed(2)} CPU-s: ${Object.entries(r.cpuByThread).map(([k, s]) => `${k} ${s}`).join(', ')})`);
         if (v < visits - 1) {
           await r.page.evaluate(() => window.matcher.close());
           await r.page.close();
