@@ -1,7 +1,7 @@
 // Phone-class profile: the app's workloads in headless Chromium with a phone's screen and touch (390x844, DPR 3,
 // mobile, touch) on a CPU slowed about 4x, with and without cross-origin isolation (without it, WASM runs on one
 // thread, as on a host that cannot send COOP/COEP).
-//   npm run bench:phone [-- --slowdown 4 --cores 0.3 --visits 3 --live-seconds 8 --modes isolated,plain]
+//   npm run bench:phone [-- --slowdown 4 --cores 0.3 --visits 3 --live-seconds 8 --modes isolated,plain --chromium-flag=F]
 // The slow CPU is a cgroup CPU quota on every Chromium process (bench/cpu-quota.ts says why not CDP). Before the
 // figures, each mode calibrates: the same faces embedded through the facade without and with the quota; the quota
 // is tuned until that workload runs --slowdown times slower (or fixed with --cores), and the factor is reported.
@@ -29,6 +29,8 @@ const fixedCores: number | null = args.includes('--cores') ? Number(option('--co
 const visits = Number(option('--visits', '3'));
 const liveSeconds = Number(option('--live-seconds', '8'));
 const modes = option('--modes', 'isolated,plain').split(',') as ('isolated' | 'plain')[];
+/** Extra Chromium flags for an experiment, e.g. --chromium-flag=--js-flags=--liftoff-only (repeatable). */
+const extraFlags = args.filter((a) => a.startsWith('--chromium-flag=')).map((a) => a.slice('--chromium-flag='.length));
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true } as const;
 const FIRST_PHOTO = 'obama/obama1.jpg';
@@ -199,7 +201,7 @@ async function runMode(mode: 'isolated' | 'plain', media: { bigPhoto: string; vi
   const server = await startPreview({ crossOriginIsolated: mode === 'isolated' });
   const quota = createCpuQuota(CHROMIUM);
   const profile = mkdtempSync(join(tmpdir(), 'facelocal-phone-profile-'));
-  const launchArgs = [...CHROMIUM_ARGS, ...fakeCameraArgs(media.video), '--enable-blink-features=ForceEagerMeasureMemory'];
+  const launchArgs = [...CHROMIUM_ARGS, ...fakeCameraArgs(media.video), '--enable-blink-features=ForceEagerMeasureMemory', ...extraFlags];
   // Peak memory: every renderer's VmHWM, sampled (a process's figure is lost when it exits).
   const peaks = new Map<number, number>();
   const sampler = setInterval(() => { for (const [pid, mb] of rendererPeaksMB(quota.pids())) peaks.set(pid, Math.max(mb, peaks.get(pid) ?? 0)); }, 250);
@@ -301,6 +303,6 @@ try {
   rmSync(join(media.video.path, '..'), { recursive: true, force: true });
 }
 console.log(JSON.stringify({
-  date: new Date().toISOString(), slowdownTarget: slowdown, fixedCores, phone: PHONE,
+  date: new Date().toISOString(), slowdownTarget: slowdown, fixedCores, extraFlags, phone: PHONE,
   loadAverage: { before: loadBefore, after: loadavg().map((l) => +l.toFixed(2)) }, ...results,
 }));
