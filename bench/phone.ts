@@ -1,7 +1,7 @@
 // Phone-class profile: the app's workloads in headless Chromium with a phone's screen and touch (390x844, DPR 3,
 // mobile, touch) on a CPU slowed about 4x, with and without cross-origin isolation (without it, WASM runs on one
 // thread, as on a host that cannot send COOP/COEP).
-//   npm run bench:phone [-- --slowdown 4 --cores 0.3 --visits 3 --live-seconds 8 --modes isolated,plain --chromium-flag=F]
+//   npm run bench:phone [-- --slowdown 4 --cores 0.3 --visits 3 --live-seconds 8 --modes isolated,plain --linger 0 --chromium-flag=F]
 // The slow CPU is a cgroup CPU quota on every Chromium process (bench/cpu-quota.ts says why not CDP). Before the
 // figures, each mode calibrates: the same faces embedded through the facade without and with the quota; the quota
 // is tuned until that workload runs --slowdown times slower (or fixed with --cores), and the factor is reported.
@@ -30,6 +30,8 @@ const visits = Number(option('--visits', '3'));
 const liveSeconds = Number(option('--live-seconds', '8'));
 const modes = option('--modes', 'isolated,plain').split(',') as ('isolated' | 'plain')[];
 /** Extra Chromium flags for an experiment, e.g. --chromium-flag=--js-flags=--liftoff-only (repeatable). */
+/** Seconds each later visit's page stays open after its first result (as a person would stay), before the next. */
+const linger = Number(option('--linger', '0'));
 const extraFlags = args.filter((a) => a.startsWith('--chromium-flag=')).map((a) => a.slice('--chromium-flag='.length));
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true } as const;
@@ -246,6 +248,7 @@ async function runMode(mode: 'isolated' | 'plain', media: { bigPhoto: string; vi
         later.push({ readyMs: round(r.readyMs), resultMs: round(r.resultMs), cpuS: +r.cpuS.toFixed(2), cpuByThread: r.cpuByThread });
         console.log(`[${mode}] later visit ${v + 1}: ready ${round(r.readyMs)} ms, first result ${round(r.resultMs)} ms (Chromium used ${r.cpuS.toFixed(2)} CPU-s: ${Object.entries(r.cpuByThread).map(([k, s]) => `${k} ${s}`).join(', ')})`);
         if (v < visits - 1) {
+          await sleep(linger * 1000);
           await r.page.evaluate(() => window.matcher.close());
           await r.page.close();
           await sleep(SETTLE_MS);
