@@ -5,9 +5,9 @@
 // while the browser runs, so one run measures the same workload with and without it. The group also gets a high CPU
 // weight, so other load on the machine does not push Chromium below its quota: the quota, not the neighbours, sets
 // its speed (and unthrottled, it runs near this machine's full speed).
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const CPU_CGROUP = '/sys/fs/cgroup/cpu';
 /** A short period, so a throttled process waits a few ms at a time (as a slow CPU would), not 100 ms bursts. */
@@ -22,7 +22,7 @@ export interface CpuQuota {
   set(cores: number | null): void;
   /** Processes in the group (Chromium's browser, renderers, GPU and utility processes). */
   pids(): number[];
-  /** Removes the group; call after the browser has closed. */
+  /** Removes the group and the wrapper; call after the browser has closed. */
   remove(): void;
 }
 
@@ -49,6 +49,7 @@ export function createCpuQuota(chromium: string): CpuQuota {
         try { writeFileSync(join(CPU_CGROUP, 'cgroup.procs'), pid); } catch { /* gone already */ }
       }
       rmdirSync(group);
+      rmSync(dirname(wrapper), { recursive: true, force: true });
     },
   };
 }
