@@ -8,10 +8,10 @@ import { extname, join, resolve } from 'node:path';
 export const FACES_DIR = resolve(process.env.FACES_DIR ?? '../shared/faces');
 export const facePath = (relative: string) => resolve(FACES_DIR, relative);
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // As the machine's probe: the closed network refuses Chromium's own background connections.
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 function checkChromium(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
@@ -75,7 +75,7 @@ export class WatchedPage {
 }
 
 /** Serves ../shared/faces at /__faces/ on the app's own origin, answered by the test, not a server. */
-async function serveFaces(context: BrowserContext, origin: string): Promise<void> {
+export async function serveFaces(context: BrowserContext, origin: string): Promise<void> {
   const types: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
   await context.route(`${origin}/__faces/**`, (route) => {
     const relative = decodeURIComponent(new URL(route.request().url()).pathname.replace('/__faces/', ''));
