@@ -409,7 +409,8 @@ class RunningImport implements ImportRun {
     // Detection of the next photo runs in the detector worker while this one is embedded in the embedder worker.
     let next = todo.length ? this.analyseSafely(todo[0].photo) : null;
     for (let i = 0; i < todo.length && !this.cancelled; i++) {
-      const analysed = await next!;
+      if (!next) break; // only after a cancel, which the loop's condition has seen
+      const analysed = await next;
       next = i + 1 < todo.length && !this.cancelled ? this.analyseSafely(todo[i + 1].photo) : null;
       try {
         await this.commitWithRetry(todo[i].photo, todo[i].key, analysed);

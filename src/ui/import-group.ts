@@ -7,6 +7,8 @@ import { panelStyles } from './shared-styles';
 import './consent-form';
 import './face-initials';
 import type { ConsentForm } from './consent-form';
+import { rendered } from './dom';
+import { AddGroupToEvent, EnrolGroupEvent, GroupSelectedEvent, MoveFacesEvent, SplitGroupEvent } from './events';
 
 export interface GroupTarget { id: string; label: string }
 
@@ -54,8 +56,17 @@ export class ImportGroup extends LitElement {
     return url;
   }
 
-  private emit(type: string, detail: unknown) {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  // Group-only actions: the "In no group" card (groupId null) renders none of them.
+  private addTo(personId: string) {
+    if (this.groupId) this.dispatchEvent(new AddGroupToEvent(this.groupId, personId));
+  }
+
+  private select(e: Event) {
+    if (this.groupId) this.dispatchEvent(new GroupSelectedEvent(this.groupId, (e.target as HTMLInputElement).checked));
+  }
+
+  private split() {
+    if (this.groupId) this.dispatchEvent(new SplitGroupEvent(this.groupId));
   }
 
   private toggle(face: ImportedFace) {
@@ -65,8 +76,8 @@ export class ImportGroup extends LitElement {
   }
 
   private move() {
-    const to = this.renderRoot.querySelector<HTMLSelectElement>('[data-testid=move-target]')!.value;
-    this.emit('move-faces', { faceIds: [...this.selected], to: to === '' ? null : to });
+    const to = rendered<HTMLSelectElement>(this.renderRoot, '[data-testid=move-target]').value;
+    this.dispatchEvent(new MoveFacesEvent([...this.selected], to === '' ? null : to));
     this.selected = new Set();
   }
 
@@ -77,12 +88,12 @@ export class ImportGroup extends LitElement {
       this.problem = 'Enter the name of this person.';
       return;
     }
-    const consent = this.renderRoot.querySelector<ConsentForm>('consent-form')!.read();
+    const consent = rendered<ConsentForm>(this.renderRoot, 'consent-form').read();
     if (!consent) {
       this.problem = 'No consent recorded, so no one was enrolled: complete the consent record.';
       return;
     }
-    this.emit('enrol-group', { groupId: this.groupId, name: this.name, consent });
+    if (this.groupId) this.dispatchEvent(new EnrolGroupEvent(this.groupId, { name: this.name, consent }));
   }
 
   private renderAlreadyEnrolled(who: EnrolledLookAlike) {
@@ -92,7 +103,7 @@ export class ImportGroup extends LitElement {
         : html`These faces may show <strong>${who.name}</strong>, who is already enrolled (a possible match: check for yourself).`}
       <div class="row">
         <button type="button" data-testid="add-group-to" ?disabled=${this.busy}
-          @click=${() => this.emit('add-group-to', { groupId: this.groupId, personId: who.personId })}>Add ${this.faces.length === 1 ? 'this face' : `these ${this.faces.length} faces`} to ${who.name}</button>
+          @click=${() => this.addTo(who.personId)}>Add ${this.faces.length === 1 ? 'this face' : `these ${this.faces.length} faces`} to ${who.name}</button>
       </div>
     </div>`;
   }
@@ -102,7 +113,7 @@ export class ImportGroup extends LitElement {
     return html`
       <div class="row">
         ${isGroup ? html`<input type="checkbox" data-testid="group-select" id="select" aria-label="Select ${this.heading} to merge"
-          @change=${(e: Event) => this.emit('group-selected', { groupId: this.groupId, selected: (e.target as HTMLInputElement).checked })} />` : nothing}
+          @change=${this.select} />` : nothing}
         <h3>${this.heading} <span data-testid="group-size">(${this.faces.length} face${this.faces.length === 1 ? '' : 's'})</span></h3>
       </div>
       ${this.targets.length ? html`<p class="hint">Tap or click faces to select them (a blue frame), then move them to another group.</p>` : nothing}
@@ -129,7 +140,7 @@ export class ImportGroup extends LitElement {
       ${isGroup
         ? html`<div class="row">
             <button type="button" class="secondary" data-testid="split-group" ?disabled=${this.busy || this.faces.length < 2}
-              @click=${() => this.emit('split-group', { groupId: this.groupId })}>Split</button>
+              @click=${this.split}>Split</button>
             <button type="button" class="secondary" data-testid="name-group" aria-expanded=${String(this.naming)}
               @click=${() => (this.naming = !this.naming)}>${this.alreadyEnrolled ? 'Name as someone new…' : 'Name this person…'}</button>
           </div>

@@ -4,14 +4,16 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { describeTimeLeft, type ConsentRecord, type ImportGroups, type ImportJob, type ImportProgress, type ImportRun, type Matcher } from '../index';
-import { messageFor, type UserMessage } from './messages';
+import { describeTimeLeft, type ImportGroups, type ImportJob, type ImportProgress, type ImportRun, type Matcher } from '../index';
+import { count, messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import type { GroupTarget } from './import-group';
 import './import-group';
 import './same-person-questions';
 import './photo-finder';
 import './missed-face';
+import { rendered } from './dom';
+import type { AddGroupToEvent, EnrolGroupEvent, GroupSelectedEvent, MoveFacesEvent, SplitGroupEvent } from './events';
 
 const POLL_MS = 250;
 const IMAGE_NAME = /\.(jpe?g|png|webp|gif|bmp|avif|heic|heif|tiff?)$/i;
@@ -127,6 +129,43 @@ export class ImportPanel extends LitElement {
     input.value = '';
   }
 
+  private selectGroup(e: GroupSelectedEvent) {
+    if (e.selected) this.selectedGroups.add(e.groupId);
+    else this.selectedGroups.delete(e.groupId);
+  }
+
+  /** The import the groups on screen belong to (group events come only from them). */
+  private get shownJobId(): string {
+    const jobId = this.groups?.jobId;
+    if (!jobId) throw new Error('internal: a group event without groups on screen');
+    return jobId;
+  }
+
+  private moveFaces(e: MoveFacesEvent) {
+    return this.act(() => this.matcher.imports.moveFaces(this.shownJobId, e.faceIds, e.to));
+  }
+
+  private splitGroup(e: SplitGroupEvent) {
+    return this.act(async () => {
+      const parts = await this.matcher.imports.splitGroup(this.shownJobId, e.groupId);
+      this.notice = parts > 1 ? `Split into ${parts} groups.` : 'These faces look like one person even when compared more strictly: the group was not split (move faces out by hand).';
+    });
+  }
+
+  private addGroupTo(e: AddGroupToEvent) {
+    return this.act(async () => {
+      const p = await this.matcher.imports.addGroupTo(this.shownJobId, e.groupId, e.personId);
+      this.notice = `Added to ${p.name}, who now has ${count(p.templateCount, 'photo')}.`;
+    });
+  }
+
+  private enrolGroup(e: EnrolGroupEvent) {
+    return this.act(async () => {
+      const p = await this.matcher.imports.enrolGroup(this.shownJobId, e.groupId, e.person);
+      this.notice = `${p.name} was enrolled with ${count(p.templateCount, 'photo')}.`;
+    });
+  }
+
   /** Runs an action on the import, then reloads its groups; a failure is shown, and the groups stay as stored. */
   private async act(action: () => Promise<unknown>, done?: string) {
     this.busy = true;
@@ -193,11 +232,8 @@ export class ImportPanel extends LitElement {
           @click=${() => this.act(async () => { await imports.discard(jobId); await this.newImport(); }, 'Import discarded: its faces were erased.')}>Discard this import</button>
       </div>
       <div data-testid="import-groups" data-count=${g.groups.length}
-        @group-selected=${(e: CustomEvent<{ groupId: string; selected: boolean }>) => (e.detail.selected ? this.selectedGroups.add(e.detail.groupId) : this.selectedGroups.delete(e.detail.groupId))}
-        @move-faces=${(e: CustomEvent<{ faceIds: string[]; to: string | null }>) => this.act(() => imports.moveFaces(jobId, e.detail.faceIds, e.detail.to))}
-        @split-group=${(e: CustomEvent<{ groupId: string }>) => this.act(async () => { const parts = await imports.splitGroup(jobId, e.detail.groupId); this.notice = parts > 1 ? `Split into ${parts} groups.` : 'These faces look like one person even when compared more strictly: the group was not split (move faces out by hand).'; })}
-        @add-group-to=${(e: CustomEvent<{ groupId: string; personId: string }>) => this.act(async () => { const p = await imports.addGroupTo(jobId, e.detail.groupId, e.detail.personId); this.notice = `Added to ${p.name}, who now has ${p.templateCount} photo${p.templateCount === 1 ? '' : 's'}.`; })}
-        @enrol-group=${(e: CustomEvent<{ groupId: string; name: string; consent: ConsentRecord }>) => this.act(async () => { const p = await imports.enrolGroup(jobId, e.detail.groupId, { name: e.detail.name, consent: e.detail.consent }); this.notice = `${p.name} was enrolled with ${p.templateCount} photo${p.templateCount === 1 ? '' : 's'}.`; })}>
+        @group-selected=${this.selectGroup} @move-faces=${this.moveFaces} @split-group=${this.splitGroup}
+        @add-group-to=${this.addGroupTo} @enrol-group=${this.enrolGroup}>
         ${repeat(g.groups, (group) => group.id, (group, i) => html`<import-group data-testid="import-group" data-group-id=${group.id} .groupId=${group.id} heading="Group ${i + 1}"
           .faces=${group.faces} .alreadyEnrolled=${group.alreadyEnrolled} .targets=${targets} ?busy=${this.busy}></import-group>`)}
         ${g.unassigned.length ? html`<import-group data-testid="import-unassigned" heading="In no group" .faces=${g.unassigned} .targets=${targets} ?busy=${this.busy}></import-group>` : nothing}
@@ -227,8 +263,8 @@ export class ImportPanel extends LitElement {
   }
 
   private keepFromForm(jobId: string) {
-    const purpose = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=import-keep-purpose]')!.value;
-    const days = Number(this.renderRoot.querySelector<HTMLSelectElement>('[data-testid=import-keep-days]')!.value);
+    const purpose = rendered<HTMLInputElement>(this.renderRoot, '[data-testid=import-keep-purpose]').value;
+    const days = Number(rendered<HTMLSelectElement>(this.renderRoot, '[data-testid=import-keep-days]').value);
     return this.setKeeping(jobId, { purpose, days });
   }
 

@@ -7,6 +7,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { LiveFace, LiveFrameResult, LiveSession, Matcher } from '../index';
 import { alertMessage, messageFor } from './messages';
 import { panelStyles } from './shared-styles';
+import { LiveFrameEvent } from './events';
 
 /** The fps readout covers the frames processed over this last stretch of time. */
 const FPS_WINDOW_MS = 2000;
@@ -133,7 +134,7 @@ export class LiveCamera extends LitElement {
     this.setAttribute('data-embeds', String(session.stats.embeds));
     const seen = describeSeen(result.faces);
     if (seen !== this.seen) this.seen = seen;
-    this.dispatchEvent(new CustomEvent<LiveFrameResult>('live-frame', { detail: result }));
+    this.dispatchEvent(new LiveFrameEvent(result));
   }
 
   private async stop() {

@@ -6,6 +6,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { Box, Matcher } from '../index';
 import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
+import { FaceAddedEvent } from './events';
 
 @customElement('missed-face')
 export class MissedFace extends LitElement {
@@ -123,7 +124,7 @@ export class MissedFace extends LitElement {
     try {
       const face = await this.matcher.imports.addFace(this.jobId, this.photo, this.box);
       this.notice = face.problem ? `The face was added, but it is too poor to group: ${face.problem}` : face.groupId ? 'The face was added and joined the group it matches.' : 'The face was added; it matches no group yet.';
-      this.dispatchEvent(new CustomEvent('face-added', { detail: { faceId: face.id }, bubbles: true, composed: true }));
+      this.dispatchEvent(new FaceAddedEvent(face.id));
     } catch (error) {
       this.message = messageFor(error);
     } finally {

@@ -7,6 +7,7 @@ import type { ImportedFace, Matcher, SamePersonSuggestion, SuggestionSide } from
 import { messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import './face-initials';
+import { AnsweredEvent } from './events';
 
 /** Faces shown per side: enough to judge, few enough to fit. */
 const FACES_SHOWN = 6;
@@ -61,7 +62,7 @@ export class SamePersonQuestions extends LitElement {
     this.message = null;
     try {
       await this.matcher.imports.answerSuggestion(this.jobId, suggestion, same);
-      this.dispatchEvent(new CustomEvent('answered', { detail: { same }, bubbles: true, composed: true }));
+      this.dispatchEvent(new AnsweredEvent(same));
       await this.load();
     } catch (error) {
       this.message = messageFor(error);

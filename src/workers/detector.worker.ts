@@ -132,14 +132,23 @@ async function decode(bytes: ArrayBuffer): Promise<WorkerResult<ImageBitmap>> {
   return { ok: true, value: bitmap };
 }
 
+/** An OffscreenCanvas's 2D context: always there in the browsers this app runs in, so a missing one is a bug here. */
+function context2d(canvas: OffscreenCanvas, settings?: { willReadFrequently?: boolean }): OffscreenCanvasRenderingContext2D {
+  const context = canvas.getContext('2d', settings);
+  if (!context) throw new Error('internal: no 2D context on an OffscreenCanvas');
+  return context;
+}
+
 function toDetectedFaces(detections: Detection[], width: number, height: number): DetectedFace[] {
-  return detections
-    .filter((d) => d.boundingBox && d.keypoints.length >= 4)
-    .map((d) => ({
-      box: { x: d.boundingBox!.originX, y: d.boundingBox!.originY, width: d.boundingBox!.width, height: d.boundingBox!.height },
+  return detections.flatMap((d) => {
+    const b = d.boundingBox;
+    if (!b || d.keypoints.length < 4) return [];
+    return [{
+      box: { x: b.originX, y: b.originY, width: b.width, height: b.height },
       keypoints: d.keypoints.map((k) => [k.x * width, k.y * height] as [number, number]),
       score: d.categories[0]?.score ?? 0,
-    }));
+    }];
+  });
 }
 
 async function detectFaces(bitmap: ImageBitmap, full: FaceDetector, short: () => Promise<FaceDetector>): Promise<DetectedFace[]> {
@@ -185,7 +194,7 @@ async function detectFaces(bitmap: ImageBitmap, full: FaceDetector, short: () =>
  */
 function scaledPixels(bitmap: ImageBitmap, width: number, height: number): ImageData {
   const canvas = new OffscreenCanvas(width, height);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+  const ctx = context2d(canvas, { willReadFrequently: true });
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(bitmap, 0, 0, width, height);
   return ctx.getImageData(0, 0, width, height);
@@ -224,7 +233,7 @@ function alignFromBitmap(bitmap: ImageBitmap, face: DetectedFace): Uint8ClampedA
   const scale = Math.min(1, affineScale(toCrop));
   const w = Math.max(1, Math.ceil(region.width * scale)), h = Math.max(1, Math.ceil(region.height * scale));
   const canvas = new OffscreenCanvas(w, h);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+  const ctx = context2d(canvas, { willReadFrequently: true });
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(bitmap, region.x, region.y, region.width, region.height, 0, 0, region.width * scale, region.height * scale);
   const regionToImage: Affine = [1 / scale, 0, region.x, 0, 1 / scale, region.y];
@@ -236,7 +245,7 @@ async function faceThumbnail(bitmap: ImageBitmap, face: DetectedFace): Promise<A
   const side = Math.max(face.box.width, face.box.height) * 1.3;
   const cx = face.box.x + face.box.width / 2, cy = face.box.y + face.box.height / 2;
   const canvas = new OffscreenCanvas(THUMBNAIL_SIZE, THUMBNAIL_SIZE);
-  const ctx = canvas.getContext('2d')!;
+  const ctx = context2d(canvas);
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(bitmap, cx - side / 2, cy - side / 2, side, side, 0, 0, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
   const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
