@@ -7,17 +7,40 @@ import wc from 'eslint-plugin-wc';
 import globals from 'globals';
 
 /** Folders of src/ that pure logic must not reach: storage, workers, the facade, the UI. */
-const impure = ['**/store/**', '**/workers/**', '**/facade/**', '**/ui/**', '**/widget/**', 'idb', 'comlink', 'lit', 'lit/**'];
+const impure = [
+  '**/store/**',
+  '**/workers/**',
+  '**/facade/**',
+  '**/ui/**',
+  '**/widget/**',
+  'idb',
+  'comlink',
+  'lit',
+  'lit/**',
+];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-lib/**', 'node_modules/**', 'models/**', 'test-results/**', 'bench/peer-faceapi.js', 'public/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-lib/**',
+      'node_modules/**',
+      'models/**',
+      'test-results/**',
+      'bench/peer-faceapi.js',
+      'public/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {
       // `_name` marks a parameter that an interface requires but this implementation does not use.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {
@@ -31,15 +54,30 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: impure, message: 'src/core is pure: no storage, worker, facade, UI or DOM-library imports.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: impure, message: 'src/core is pure: no storage, worker, facade, UI or DOM-library imports.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/ui/**/*.ts', 'src/widget/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['../core/**', '../store/**', '../workers/**', '../facade/**', '../types', '../types.ts'], message: 'The UI and the widget use only the facade: import from src/index.ts.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../core/**', '../store/**', '../workers/**', '../facade/**', '../types', '../types.ts'],
+              message: 'The UI and the widget use only the facade: import from src/index.ts.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

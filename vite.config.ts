@@ -2,8 +2,13 @@ import { defineConfig } from 'vite';
 import { resolve } from 'node:path';
 import { VitePWA } from 'vite-plugin-pwa';
 import { securityHeaders } from './scripts/security-headers.ts';
-import { RESOLVE_CONDITIONS, downloadSizePlugin, integrityPlugin, runtimeAssetsPlugin, widgetHeadersPlugin } from './scripts/vite-plugins.ts';
-
+import {
+  RESOLVE_CONDITIONS,
+  downloadSizePlugin,
+  integrityPlugin,
+  runtimeAssetsPlugin,
+  widgetHeadersPlugin,
+} from './scripts/vite-plugins.ts';
 
 export default defineConfig({
   plugins: [
@@ -36,7 +41,13 @@ export default defineConfig({
         // Not precached: the WebGPU runtime (fetched only on a real GPU), MediaPipe's no-SIMD fallback (every
         // browser that runs this app has SIMD), and the test harness.
         // Nor the widget page: its allow-list is its CSP header, which a precached copy would keep stale.
-        globIgnores: ['**/*asyncify*', '**/vision_wasm_nosimd_internal.*', 'test/**', 'widget-config.json', 'widget.html'],
+        globIgnores: [
+          '**/*asyncify*',
+          '**/vision_wasm_nosimd_internal.*',
+          'test/**',
+          'widget-config.json',
+          'widget.html',
+        ],
         maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
         cleanupOutdatedCaches: true,
         // A first install takes over the open page, whose model loading waits for it (service-worker-gate.ts):

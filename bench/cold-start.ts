@@ -17,7 +17,10 @@ const option = (name: string, fallback: string) => (args.includes(name) ? args[a
 const photo = option('--photo', 'obama/obama1.jpg');
 const visits = Number(option('--visits', '3'));
 
-const server = await preview({ preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false }, logLevel: 'warn' });
+const server = await preview({
+  preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+  logLevel: 'warn',
+});
 const url = server.resolvedUrls!.local[0];
 let bytes = 0;
 const open = new Set<Socket>();
@@ -35,20 +38,45 @@ const responses: { path: string; bytes: number }[] = [];
 server.httpServer.on('request', (req, res) => {
   const entry = { path: req.url ?? '', bytes: 0 };
   responses.push(entry);
-  const count = (chunk: unknown) => { if (chunk && typeof chunk !== 'function') entry.bytes += Buffer.byteLength(chunk as string | Uint8Array); };
-  const write = res.write.bind(res), end = res.end.bind(res);
-  res.write = ((chunk: unknown, ...rest: never[]) => { count(chunk); return write(chunk as never, ...rest); }) as typeof res.write;
-  res.end = ((chunk?: unknown, ...rest: never[]) => { count(chunk); return end(chunk as never, ...rest); }) as typeof res.end;
+  const count = (chunk: unknown) => {
+    if (chunk && typeof chunk !== 'function') entry.bytes += Buffer.byteLength(chunk as string | Uint8Array);
+  };
+  const write = res.write.bind(res),
+    end = res.end.bind(res);
+  res.write = ((chunk: unknown, ...rest: never[]) => {
+    count(chunk);
+    return write(chunk as never, ...rest);
+  }) as typeof res.write;
+  res.end = ((chunk?: unknown, ...rest: never[]) => {
+    count(chunk);
+    return end(chunk as never, ...rest);
+  }) as typeof res.end;
 });
 
 const profile = mkdtempSync(join(tmpdir(), 'facelocal-cold-'));
 const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
 await context.route(`${new URL(url).origin}/__faces/**`, (route) =>
-  route.fulfill({ status: 200, body: readFileSync(resolve(FACES_DIR, decodeURIComponent(new URL(route.request().url()).pathname.replace('/__faces/', '')))), headers: { 'Content-Type': 'application/octet-stream', 'Cross-Origin-Resource-Policy': 'same-origin' } }));
+  route.fulfill({
+    status: 200,
+    body: readFileSync(
+      resolve(FACES_DIR, decodeURIComponent(new URL(route.request().url()).pathname.replace('/__faces/', ''))),
+    ),
+    headers: { 'Content-Type': 'application/octet-stream', 'Cross-Origin-Resource-Policy': 'same-origin' },
+  }),
+);
 
 const SETTLE_MS = 2000;
 const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
@@ -74,7 +102,9 @@ try {
   await first.close();
 
   // Later visits: models and wasm come from the cache.
-  const ready: number[] = [], firstResult: number[] = [], harnessReady: number[] = [];
+  const ready: number[] = [],
+    firstResult: number[] = [],
+    harnessReady: number[] = [];
   const firstPhoto: { decodeMs: number; detectMs: number; embedMs: number; totalMs: number }[] = [];
   for (let v = 0; v < visits; v++) {
     const page = await context.newPage();
@@ -109,7 +139,8 @@ try {
     coldStartReadyMs: Math.round(median(ready)),
     coldStartFirstResultMs: Math.round(median(firstResult)),
     visits: {
-      ready: ready.map(Math.round), firstResult: firstResult.map(Math.round),
+      ready: ready.map(Math.round),
+      firstResult: firstResult.map(Math.round),
       // The first result's parts: the harness page's matcher ready, then the photo (decode, detect, align + embed).
       harnessReady: harnessReady.map(Math.round),
       firstPhoto: firstPhoto.map((t) => [t.decodeMs, t.detectMs, t.embedMs, t.totalMs].map(Math.round)),
@@ -123,9 +154,14 @@ try {
     byPath.set(path, { bytes: seen.bytes + r.bytes, times: seen.times + 1 });
   }
   console.log(`first visit: ${firstVisitResponses.length} responses; the largest (MB, times served):`);
-  for (const [path, r] of [...byPath].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 12)) console.log(`  ${(r.bytes / 1e6).toFixed(2).padStart(6)}  x${r.times}  ${path}`);
-  console.log(`first visit: ${result.firstVisitMB} MB downloaded (app, models, wasm, precache); matcher ready after ${result.firstVisitReadyMs} ms`);
-  console.log(`later visit (cached): matcher ready ${result.coldStartReadyMs} ms after navigation; first result ${result.coldStartFirstResultMs} ms after navigation (median of ${visits}; range ${Math.round(Math.min(...firstResult))}-${Math.round(Math.max(...firstResult))}; load average ${result.loadAverage.join(' ')})`);
+  for (const [path, r] of [...byPath].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 12))
+    console.log(`  ${(r.bytes / 1e6).toFixed(2).padStart(6)}  x${r.times}  ${path}`);
+  console.log(
+    `first visit: ${result.firstVisitMB} MB downloaded (app, models, wasm, precache); matcher ready after ${result.firstVisitReadyMs} ms`,
+  );
+  console.log(
+    `later visit (cached): matcher ready ${result.coldStartReadyMs} ms after navigation; first result ${result.coldStartFirstResultMs} ms after navigation (median of ${visits}; range ${Math.round(Math.min(...firstResult))}-${Math.round(Math.max(...firstResult))}; load average ${result.loadAverage.join(' ')})`,
+  );
   console.log(JSON.stringify(result));
 } finally {
   await context.close();

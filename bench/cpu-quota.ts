@@ -5,7 +5,17 @@
 // while the browser runs, so one run measures the same workload with and without it. The group also gets a high CPU
 // weight, so other load on the machine does not push Chromium below its quota: the quota, not the neighbours, sets
 // its speed (and unthrottled, it runs near this machine's full speed).
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -27,26 +37,40 @@ export interface CpuQuota {
 }
 
 export function createCpuQuota(chromium: string): CpuQuota {
-  if (!existsSync(join(CPU_CGROUP, 'cpu.cfs_quota_us'))) throw new Error(`no cgroup-v1 cpu controller at ${CPU_CGROUP}: cannot cap Chromium's CPU here`);
+  if (!existsSync(join(CPU_CGROUP, 'cpu.cfs_quota_us')))
+    throw new Error(`no cgroup-v1 cpu controller at ${CPU_CGROUP}: cannot cap Chromium's CPU here`);
   const group = join(CPU_CGROUP, `facelocal-phone-${process.pid}`);
   mkdirSync(group);
   writeFileSync(join(group, 'cpu.cfs_period_us'), String(PERIOD_US));
   writeFileSync(join(group, 'cpu.shares'), String(WEIGHT));
   // If this process is stopped before remove(), the group is left empty; try once more on the way out.
-  process.once('exit', () => { try { rmdirSync(group); } catch { /* removed already, or not empty */ } });
+  process.once('exit', () => {
+    try {
+      rmdirSync(group);
+    } catch {
+      /* removed already, or not empty */
+    }
+  });
   const wrapper = join(mkdtempSync(join(tmpdir(), 'facelocal-quota-')), 'chromium');
   writeFileSync(wrapper, `#!/bin/sh\necho $$ > ${group}/cgroup.procs\nexec ${chromium} "$@"\n`);
   chmodSync(wrapper, 0o755);
   return {
     executablePath: wrapper,
     set(cores) {
-      writeFileSync(join(group, 'cpu.cfs_quota_us'), cores === null ? '-1' : String(Math.max(1000, Math.round(cores * PERIOD_US))));
+      writeFileSync(
+        join(group, 'cpu.cfs_quota_us'),
+        cores === null ? '-1' : String(Math.max(1000, Math.round(cores * PERIOD_US))),
+      );
     },
     pids: () => readFileSync(join(group, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number),
     remove() {
       // A group can only go once it is empty; anything left (a crashed child) moves back to the root.
       for (const pid of readFileSync(join(group, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
-        try { writeFileSync(join(CPU_CGROUP, 'cgroup.procs'), pid); } catch { /* gone already */ }
+        try {
+          writeFileSync(join(CPU_CGROUP, 'cgroup.procs'), pid);
+        } catch {
+          /* gone already */
+        }
       }
       rmdirSync(group);
       rmSync(dirname(wrapper), { recursive: true, force: true });
@@ -63,7 +87,9 @@ export function cpuSeconds(pids: number[]): number {
       // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
       total += (Number(fields[11]) + Number(fields[12])) / tick;
-    } catch { /* the process ended */ }
+    } catch {
+      /* the process ended */
+    }
   }
   return total;
 }
@@ -80,13 +106,20 @@ export function cpuSecondsByThread(pids: number[]): Map<string, number> {
       for (const tid of readdirSync(`/proc/${pid}/task`)) {
         try {
           const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-          const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+/g, '').trim();
+          const name = stat
+            .slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+            .replace(/\d+/g, '')
+            .trim();
           const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
           const key = `${type}/${name}`;
           byKind.set(key, (byKind.get(key) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
-        } catch { /* the thread ended */ }
+        } catch {
+          /* the thread ended */
+        }
       }
-    } catch { /* the process ended */ }
+    } catch {
+      /* the process ended */
+    }
   }
   return byKind;
 }
@@ -99,8 +132,9 @@ export function rendererPeaksMB(pids: number[]): Map<number, number> {
       if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
       const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (hwm) peaks.set(pid, Number(hwm[1]) / 1024);
-    } catch { /* the process ended */ }
+    } catch {
+      /* the process ended */
+    }
   }
   return peaks;
 }
-

@@ -20,7 +20,8 @@ const CONNECTIONS = [
 
 const sw = readFileSync(join(dist, 'sw.js'), 'utf8');
 const urls = [...new Set([...sw.matchAll(/url:"([^"]+)"/g)].map((m) => m[1]))];
-if (urls.length === 0) throw new Error(`no precache list found in ${join(dist, 'sw.js')}: build first (npx vite build)`);
+if (urls.length === 0)
+  throw new Error(`no precache list found in ${join(dist, 'sw.js')}: build first (npx vite build)`);
 
 type Row = { url: string; raw: number; gzip: number; brotli: number };
 const rows: Row[] = urls.map((url) => {
@@ -29,7 +30,9 @@ const rows: Row[] = urls.map((url) => {
     url,
     raw: bytes.length,
     gzip: gzipSync(bytes, { level: 9 }).length,
-    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length,
+    brotli: brotliCompressSync(bytes, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+    }).length,
   };
 });
 rows.sort((a, b) => b.raw - a.raw);
@@ -37,20 +40,44 @@ const total = (key: keyof Omit<Row, 'url'>) => rows.reduce((s, r) => s + r[key],
 const mb = (n: number) => (n / 1e6).toFixed(2);
 // The precache downloads in parallel over one HTTP/2 connection, so the wait is bytes over bandwidth plus a few
 // round trips (connection, page, service worker, precache).
-const seconds = (bytes: number, c: (typeof CONNECTIONS)[number]) => (bytes * 8) / c.bitsPerSecond + (4 * c.rttMs) / 1000;
+const seconds = (bytes: number, c: (typeof CONNECTIONS)[number]) =>
+  (bytes * 8) / c.bitsPerSecond + (4 * c.rttMs) / 1000;
 
 console.log(`| file | raw MB | gzip MB | brotli MB |\n|---|---:|---:|---:|`);
-for (const r of rows.filter((r) => r.raw > 100_000)) console.log(`| ${r.url} | ${mb(r.raw)} | ${mb(r.gzip)} | ${mb(r.brotli)} |`);
+for (const r of rows.filter((r) => r.raw > 100_000))
+  console.log(`| ${r.url} | ${mb(r.raw)} | ${mb(r.gzip)} | ${mb(r.brotli)} |`);
 const small = rows.filter((r) => r.raw <= 100_000);
-console.log(`| ${small.length} smaller files (app code, icons, manifest) | ${mb(small.reduce((s, r) => s + r.raw, 0))} | ${mb(small.reduce((s, r) => s + r.gzip, 0))} | ${mb(small.reduce((s, r) => s + r.brotli, 0))} |`);
-console.log(`| **total, ${rows.length} files** | **${mb(total('raw'))}** | **${mb(total('gzip'))}** | **${mb(total('brotli'))}** |\n`);
+console.log(
+  `| ${small.length} smaller files (app code, icons, manifest) | ${mb(small.reduce((s, r) => s + r.raw, 0))} | ${mb(small.reduce((s, r) => s + r.gzip, 0))} | ${mb(small.reduce((s, r) => s + r.brotli, 0))} |`,
+);
+console.log(
+  `| **total, ${rows.length} files** | **${mb(total('raw'))}** | **${mb(total('gzip'))}** | **${mb(total('brotli'))}** |\n`,
+);
 console.log(`| connection | raw s | gzip s | brotli s |\n|---|---:|---:|---:|`);
-for (const c of CONNECTIONS) console.log(`| ${c.name} | ${seconds(total('raw'), c).toFixed(1)} | ${seconds(total('gzip'), c).toFixed(1)} | ${seconds(total('brotli'), c).toFixed(1)} |`);
+for (const c of CONNECTIONS)
+  console.log(
+    `| ${c.name} | ${seconds(total('raw'), c).toFixed(1)} | ${seconds(total('gzip'), c).toFixed(1)} | ${seconds(total('brotli'), c).toFixed(1)} |`,
+  );
 
 const summary = {
-  files: rows.length, rawBytes: total('raw'), gzipBytes: total('gzip'), brotliBytes: total('brotli'),
-  waitSeconds: Object.fromEntries(CONNECTIONS.map((c) => [c.name, { raw: seconds(total('raw'), c), gzip: seconds(total('gzip'), c), brotli: seconds(total('brotli'), c) }])),
+  files: rows.length,
+  rawBytes: total('raw'),
+  gzipBytes: total('gzip'),
+  brotliBytes: total('brotli'),
+  waitSeconds: Object.fromEntries(
+    CONNECTIONS.map((c) => [
+      c.name,
+      { raw: seconds(total('raw'), c), gzip: seconds(total('gzip'), c), brotli: seconds(total('brotli'), c) },
+    ]),
+  ),
   rows,
 };
 if (args.includes('--json')) writeFileSync(option('--json', 'download-size.json'), JSON.stringify(summary, null, 2));
-console.log(JSON.stringify({ files: summary.files, rawBytes: summary.rawBytes, gzipBytes: summary.gzipBytes, brotliBytes: summary.brotliBytes }));
+console.log(
+  JSON.stringify({
+    files: summary.files,
+    rawBytes: summary.rawBytes,
+    gzipBytes: summary.gzipBytes,
+    brotliBytes: summary.brotliBytes,
+  }),
+);

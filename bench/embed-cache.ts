@@ -18,7 +18,10 @@ const limit = Number(option('--limit', 'Infinity'));
 
 const pairsFile = option('--pairs');
 const named = pairsFile ? new Set(parseLfwPairs(readFileSync(pairsFile, 'utf8')).flatMap((p) => [p.a, p.b])) : null;
-const files = identityPhotos(dataDir).map((p) => p.file).filter((f) => !named || named.has(f)).slice(0, limit);
+const files = identityPhotos(dataDir)
+  .map((p) => p.file)
+  .filter((f) => !named || named.has(f))
+  .slice(0, limit);
 await withPhotoHarness(dataDir, async (page) => {
   await page.evaluate(async () => {
     const matcher = await window.facelocal.openMatcher({ databaseName: 'embed-cache' });

@@ -16,29 +16,51 @@ const outFile = option('--out');
 
 const photos = readdirSync(dataDir, { withFileTypes: true })
   .filter((d) => d.isDirectory())
-  .flatMap((d) => readdirSync(join(dataDir, d.name)).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort().map((f) => `${d.name}/${f}`));
+  .flatMap((d) =>
+    readdirSync(join(dataDir, d.name))
+      .filter((f) => /\.(jpe?g|png|webp)$/i.test(f))
+      .sort()
+      .map((f) => `${d.name}/${f}`),
+  );
 
-const runs = await withPhotoHarness(dataDir, (page) => page.evaluate(async ({ photos, repeat }) => {
-  const files = await Promise.all(photos.map(async (p) => new File([await (await fetch(`/__photos/${p}`)).blob()], p, { lastModified: 1 })));
-  const matcher = await window.facelocal.openMatcher({ databaseName: 'bench-import' });
-  const results = [];
-  for (let r = 0; r < repeat; r++) {
-    const t0 = performance.now();
-    const run = await matcher.imports.start(files);
-    const progress = await run.done;
-    const ms = performance.now() - t0;
-    const groups = await matcher.imports.groups(run.jobId);
-    results.push({ ms, photos: progress.done, faces: progress.faces, failed: progress.failed, groups: groups.groups.length });
-    await matcher.imports.discard(run.jobId); // each run starts from an empty import
-  }
-  await matcher.close();
-  return results;
-}, { photos, repeat }));
+const runs = await withPhotoHarness(dataDir, (page) =>
+  page.evaluate(
+    async ({ photos, repeat }) => {
+      const files = await Promise.all(
+        photos.map(async (p) => new File([await (await fetch(`/__photos/${p}`)).blob()], p, { lastModified: 1 })),
+      );
+      const matcher = await window.facelocal.openMatcher({ databaseName: 'bench-import' });
+      const results = [];
+      for (let r = 0; r < repeat; r++) {
+        const t0 = performance.now();
+        const run = await matcher.imports.start(files);
+        const progress = await run.done;
+        const ms = performance.now() - t0;
+        const groups = await matcher.imports.groups(run.jobId);
+        results.push({
+          ms,
+          photos: progress.done,
+          faces: progress.faces,
+          failed: progress.failed,
+          groups: groups.groups.length,
+        });
+        await matcher.imports.discard(run.jobId); // each run starts from an empty import
+      }
+      await matcher.close();
+      return results;
+    },
+    { photos, repeat },
+  ),
+);
 const rates = runs.map((r) => (r.photos * 1000) / r.ms).sort((a, b) => a - b);
 const median = rates[Math.floor(rates.length / 2)];
 console.log(`Import of ${photos.length} photos from ${dataDir} (${repeat} runs, headless Chromium, this machine):`);
 console.log('| run | photos | faces | unreadable | groups | seconds | photos/s |\n|---|---|---|---|---|---|---|');
-runs.forEach((r, i) => console.log(`| ${i + 1} | ${r.photos} | ${r.faces} | ${r.failed} | ${r.groups} | ${(r.ms / 1000).toFixed(1)} | ${((r.photos * 1000) / r.ms).toFixed(1)} |`));
+runs.forEach((r, i) =>
+  console.log(
+    `| ${i + 1} | ${r.photos} | ${r.faces} | ${r.failed} | ${r.groups} | ${(r.ms / 1000).toFixed(1)} | ${((r.photos * 1000) / r.ms).toFixed(1)} |`,
+  ),
+);
 const summary = { photos: photos.length, runs, photosPerSecond: { median, min: rates[0], max: rates.at(-1) } };
 if (outFile) writeFileSync(outFile, JSON.stringify(summary, null, 1));
 console.log(JSON.stringify(summary));

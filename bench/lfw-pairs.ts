@@ -50,12 +50,29 @@ export function makePairs(identities: readonly Identity[], options: { folds?: nu
   const usable = identities.filter((i) => i.count > 0);
   const byFold = assignFolds(usable, folds, random);
   const same = byFold.map((people) =>
-    people.flatMap((p) => Array.from({ length: p.count }, (_, i) => i + 1).flatMap((i) => Array.from({ length: p.count - i }, (_, k) => `${p.name} ${i} ${i + k + 1}`))));
+    people.flatMap((p) =>
+      Array.from({ length: p.count }, (_, i) => i + 1).flatMap((i) =>
+        Array.from({ length: p.count - i }, (_, k) => `${p.name} ${i} ${i + k + 1}`),
+      ),
+    ),
+  );
   const different = byFold.map((people) =>
-    people.flatMap((p, a) => people.slice(a + 1).flatMap((q) =>
-      Array.from({ length: p.count }, (_, i) => i + 1).flatMap((i) => Array.from({ length: q.count }, (_, j) => `${p.name} ${i} ${q.name} ${j + 1}`)))));
+    people.flatMap((p, a) =>
+      people
+        .slice(a + 1)
+        .flatMap((q) =>
+          Array.from({ length: p.count }, (_, i) => i + 1).flatMap((i) =>
+            Array.from({ length: q.count }, (_, j) => `${p.name} ${i} ${q.name} ${j + 1}`),
+          ),
+        ),
+    ),
+  );
   const perFold = Math.min(...same.map((s) => s.length), ...different.map((d) => d.length));
-  if (perFold < 1) throw new Error(`too few people or photos for ${folds} folds with at least one same and one different pair each`);
-  const lines = byFold.flatMap((_, f) => [...shuffled(same[f], random).slice(0, perFold), ...shuffled(different[f], random).slice(0, perFold)]);
+  if (perFold < 1)
+    throw new Error(`too few people or photos for ${folds} folds with at least one same and one different pair each`);
+  const lines = byFold.flatMap((_, f) => [
+    ...shuffled(same[f], random).slice(0, perFold),
+    ...shuffled(different[f], random).slice(0, perFold),
+  ]);
   return { folds, perFold, lines };
 }

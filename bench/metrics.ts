@@ -11,8 +11,14 @@ export interface Sample {
 export type Similarity = (a: ArrayLike<number>, b: ArrayLike<number>) => number;
 
 export const cosine: Similarity = (a, b) => {
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
+  let ab = 0,
+    aa = 0,
+    bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
   return ab / Math.sqrt(aa * bb);
 };
 
@@ -50,13 +56,17 @@ export function sampleMatrix(samples: readonly Sample[], kind: ScoreKind): { row
 }
 
 export function rowScore(kind: ScoreKind, rows: Float32Array, dim: number, i: number, j: number): number {
-  const a = i * dim, b = j * dim;
+  const a = i * dim,
+    b = j * dim;
   let s = 0;
   if (kind === 'cosine') {
     for (let k = 0; k < dim; k++) s += rows[a + k] * rows[b + k];
     return s;
   }
-  for (let k = 0; k < dim; k++) { const d = rows[a + k] - rows[b + k]; s += d * d; }
+  for (let k = 0; k < dim; k++) {
+    const d = rows[a + k] - rows[b + k];
+    s += d * d;
+  }
   return -Math.sqrt(s);
 }
 
@@ -72,7 +82,12 @@ export interface AllPairs {
  * tracked for rank-1 (probes whose identity has no
  * other sample are skipped: there is nothing to find).
  */
-export function allPairs(samples: readonly Sample[], kind: ScoreKind, onProgress?: (done: number, total: number) => void, probeTails?: ProbeTails): AllPairs {
+export function allPairs(
+  samples: readonly Sample[],
+  kind: ScoreKind,
+  onProgress?: (done: number, total: number) => void,
+  probeTails?: ProbeTails,
+): AllPairs {
   const n = samples.length;
   const { rows, dim } = sampleMatrix(samples, kind);
   const ids = identityNumbers(samples);
@@ -91,18 +106,29 @@ export function allPairs(samples: readonly Sample[], kind: ScoreKind, onProgress
         probeTails?.add(i, s, 1 / photosOf[ids[j]]);
         probeTails?.add(j, s, 1 / photosOf[ids[i]]);
       }
-      if (s > best[i]) { best[i] = s; bestId[i] = ids[j]; }
-      if (s > best[j]) { best[j] = s; bestId[j] = ids[i]; }
+      if (s > best[i]) {
+        best[i] = s;
+        bestId[i] = ids[j];
+      }
+      if (s > best[j]) {
+        best[j] = s;
+        bestId[j] = ids[i];
+      }
     }
     if (onProgress && i % 256 === 0) onProgress(i, n);
   }
-  let correct = 0, probes = 0;
+  let correct = 0,
+    probes = 0;
   for (let i = 0; i < n; i++) {
     if (photosOf[ids[i]] < 2) continue;
     probes++;
     if (bestId[i] === ids[i]) correct++;
   }
-  return { genuine: new SortedScores(genuine), impostor, rank1: { correct, probes, rate: probes ? correct / probes : 0 } };
+  return {
+    genuine: new SortedScores(genuine),
+    impostor,
+    rank1: { correct, probes, rate: probes ? correct / probes : 0 },
+  };
 }
 
 export function identityNumbers(samples: readonly { identity: string }[]): Int32Array {
@@ -128,7 +154,12 @@ export function verificationSummary(pairs: AllPairs, shippedThresholds: Record<s
     tarAtFmr1e4: tar(1e-4),
     tarAtFmr1e5: tar(1e-5),
     eer: ok ? equalErrorRateOf(genuine, impostor) : null,
-    atShippedThresholds: Object.fromEntries(Object.entries(shippedThresholds).map(([name, t]) => [name, { threshold: t, falseMatchRate: impostor.survival(t), falseNonMatchRate: genuine.below(t) }])),
+    atShippedThresholds: Object.fromEntries(
+      Object.entries(shippedThresholds).map(([name, t]) => [
+        name,
+        { threshold: t, falseMatchRate: impostor.survival(t), falseNonMatchRate: genuine.below(t) },
+      ]),
+    ),
   };
 }
 
@@ -141,7 +172,10 @@ export interface LfwPair {
 
 /** The LFW pairs.txt format: "folds perFold", then per fold perFold same pairs ("name i j") and perFold different ("n1 i n2 j"). */
 export function parseLfwPairs(text: string): LfwPair[] {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const [folds, perFold] = lines[0].split(/\s+/).map(Number);
   if (!(folds > 0 && perFold > 0)) throw new Error('pairs file: the first line must be "<folds> <pairs per fold>"');
   const file = (name: string, i: string) => `${name}/${name}_${i.padStart(4, '0')}.jpg`;
@@ -152,7 +186,8 @@ export function parseLfwPairs(text: string): LfwPair[] {
     if (p.length === 4) return { a: file(p[0], p[1]), b: file(p[2], p[3]), same: false, fold };
     throw new Error(`pairs file line ${k + 2}: expected "name i j" or "name i name j"`);
   });
-  if (pairs.length !== folds * perFold * 2) throw new Error(`pairs file: expected ${folds * perFold * 2} pairs, found ${pairs.length}`);
+  if (pairs.length !== folds * perFold * 2)
+    throw new Error(`pairs file: expected ${folds * perFold * 2} pairs, found ${pairs.length}`);
   return pairs;
 }
 
@@ -161,9 +196,13 @@ export function parseLfwPairs(text: string): LfwPair[] {
  * A pair without a score (a face not found) is predicted "different", so misses cost accuracy honestly. Each
  * fold's threshold comes from one sweep over its training scores, sorted once.
  */
-export function lfwAccuracy(pairs: readonly LfwPair[], scores: readonly (number | null)[]): { mean: number; sd: number; folds: number[] } {
+export function lfwAccuracy(
+  pairs: readonly LfwPair[],
+  scores: readonly (number | null)[],
+): { mean: number; sd: number; folds: number[] } {
   const folds = [...new Set(pairs.map((p) => p.fold))].sort((a, b) => a - b);
-  const accuracy = (idx: number[], t: number) => idx.filter((i) => (scores[i] !== null && scores[i]! >= t) === pairs[i].same).length / idx.length;
+  const accuracy = (idx: number[], t: number) =>
+    idx.filter((i) => (scores[i] !== null && scores[i]! >= t) === pairs[i].same).length / idx.length;
   const perFold = folds.map((f) => {
     const train = pairs.map((_, i) => i).filter((i) => pairs[i].fold !== f);
     const test = pairs.map((_, i) => i).filter((i) => pairs[i].fold === f);
@@ -181,13 +220,18 @@ export function lfwAccuracy(pairs: readonly LfwPair[], scores: readonly (number 
 function bestThreshold(pairs: readonly LfwPair[], scores: readonly (number | null)[], idx: readonly number[]): number {
   const scored = idx.filter((i) => scores[i] !== null).sort((a, b) => scores[a]! - scores[b]!);
   // At −∞ every scored pair is predicted "same"; unscored pairs are always "different".
-  let correct = scored.filter((i) => pairs[i].same).length + idx.filter((i) => scores[i] === null && !pairs[i].same).length;
-  let bestT = -Infinity, bestCorrect = correct;
-  for (let k = 0; k < scored.length; ) {
+  let correct =
+    scored.filter((i) => pairs[i].same).length + idx.filter((i) => scores[i] === null && !pairs[i].same).length;
+  let bestT = -Infinity,
+    bestCorrect = correct;
+  for (let k = 0; k < scored.length;) {
     const v = scores[scored[k]]!;
     while (k < scored.length && scores[scored[k]] === v) correct += pairs[scored[k++]].same ? -1 : 1;
     const t = k < scored.length ? (v + scores[scored[k]]!) / 2 : Infinity;
-    if (correct > bestCorrect) { bestCorrect = correct; bestT = t; }
+    if (correct > bestCorrect) {
+      bestCorrect = correct;
+      bestT = t;
+    }
   }
   return bestT;
 }

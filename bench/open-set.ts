@@ -29,13 +29,20 @@ export class EnrolmentScores {
   /** For each sample, whether it is one of its person's enrolment photos. */
   readonly isEnrolment: Uint8Array;
 
-  constructor(readonly samples: readonly Sample[], kind: ScoreKind, enrolPhotos: number, onProgress?: (done: number, total: number) => void) {
+  constructor(
+    readonly samples: readonly Sample[],
+    kind: ScoreKind,
+    enrolPhotos: number,
+    onProgress?: (done: number, total: number) => void,
+  ) {
     const ids = identityNumbers(samples);
     this.identityOfSample = ids;
     const byIdentity = new Map<number, number[]>();
     ids.forEach((id, i) => byIdentity.set(id, [...(byIdentity.get(id) ?? []), i]));
     this.people = [...byIdentity.keys()].filter((id) => byIdentity.get(id)!.length >= 2);
-    const enrolment = this.people.map((id) => byIdentity.get(id)!.slice(0, Math.min(enrolPhotos, byIdentity.get(id)!.length - 1)));
+    const enrolment = this.people.map((id) =>
+      byIdentity.get(id)!.slice(0, Math.min(enrolPhotos, byIdentity.get(id)!.length - 1)),
+    );
     this.templatesPerPerson = Int32Array.from(enrolment, (e) => e.length);
     this.isEnrolment = new Uint8Array(samples.length);
     for (const e of enrolment) for (const i of e) this.isEnrolment[i] = 1;
@@ -82,7 +89,12 @@ export interface OpenSetFigures {
  * The figures for a gallery of `people` persons (all when null), chosen by a seeded shuffle so that smaller
  * galleries are subsets of larger ones. Enrolment photos of people left out of the gallery are non-mated probes.
  */
-export function openSetFigures(scores: EnrolmentScores, people: number | null, rule: DecisionRule | null, seed = 1): OpenSetFigures {
+export function openSetFigures(
+  scores: EnrolmentScores,
+  people: number | null,
+  rule: DecisionRule | null,
+  seed = 1,
+): OpenSetFigures {
   const columns = scores.people.length;
   const order = shuffledIndices(columns, seed);
   const chosen = order.slice(0, Math.min(people ?? columns, columns));
@@ -98,7 +110,10 @@ export function openSetFigures(scores: EnrolmentScores, people: number | null, r
     else mated.push({ top, correct: top.person === own });
   });
   const fnirAt = (fpir: number) => {
-    const t = thresholdForRate(nonMated.map((t) => t.score), fpir);
+    const t = thresholdForRate(
+      nonMated.map((t) => t.score),
+      fpir,
+    );
     return mated.filter((m) => !(m.correct && m.top.score >= t)).length / Math.max(1, mated.length);
   };
   let atRule: OpenSetFigures['atRule'] = null;
@@ -128,10 +143,16 @@ export function openSetFigures(scores: EnrolmentScores, people: number | null, r
 }
 
 function top2(best: Float32Array, offset: number, columns: readonly number[]): Top2 {
-  let person = -1, score = -Infinity, second = -Infinity;
+  let person = -1,
+    score = -Infinity,
+    second = -Infinity;
   for (const c of columns) {
     const s = best[offset + c];
-    if (s > score) { second = score; score = s; person = c; } else if (s > second) second = s;
+    if (s > score) {
+      second = score;
+      score = s;
+      person = c;
+    } else if (s > second) second = s;
   }
   return { person, score, second };
 }

@@ -13,7 +13,10 @@ window.peer = {
     // Warm up, as Facelocal's embedder does, so the first photo is not charged for compilation.
     const warm = document.createElement('canvas');
     warm.width = warm.height = 128;
-    await faceapi.detectAllFaces(warm, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 })).withFaceLandmarks().withFaceDescriptors();
+    await faceapi
+      .detectAllFaces(warm, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 }))
+      .withFaceLandmarks()
+      .withFaceDescriptors();
     return { backend: faceapi.tf.getBackend(), tfjs: faceapi.tf.version_core };
   },
 
@@ -34,8 +37,21 @@ window.peer = {
     const detectMs = performance.now() - t2;
     const fullMs = t2 - t1;
     return {
-      faces: described.map((d) => ({ box: { x: d.detection.box.x, y: d.detection.box.y, width: d.detection.box.width, height: d.detection.box.height }, embedding: Array.from(d.descriptor) })),
-      timings: { decodeMs: t1 - t0, detectMs: Math.min(detectMs, fullMs), embedMs: Math.max(0, fullMs - detectMs), totalMs: t1 - t0 + fullMs },
+      faces: described.map((d) => ({
+        box: {
+          x: d.detection.box.x,
+          y: d.detection.box.y,
+          width: d.detection.box.width,
+          height: d.detection.box.height,
+        },
+        embedding: Array.from(d.descriptor),
+      })),
+      timings: {
+        decodeMs: t1 - t0,
+        detectMs: Math.min(detectMs, fullMs),
+        embedMs: Math.max(0, fullMs - detectMs),
+        totalMs: t1 - t0 + fullMs,
+      },
     };
   },
 };

@@ -41,11 +41,15 @@ const CALIBRATION_PHOTOS = ['obama/obama1.jpg', 'obama/obama2.jpg', 'biden/biden
 const CALIBRATION_ROUNDS = 3;
 const ENROL_OBAMA = ['obama/obama.jpg', 'obama/obama2.jpg', 'obama/obama3.jpg'];
 const BIG_SOURCE = '_group/facerec_obama_and_biden.jpg';
-const BIG_W = 4000, BIG_H = 3000;
+const BIG_W = 4000,
+  BIG_H = 3000;
 const SETTLE_MS = 2000;
 const TARGETS = { liveFps: 15, laterVisitFirstResultMs: 3000, identify12MpMs: 1000 };
 
-const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (x: number) => Math.round(x);
 
@@ -54,22 +58,40 @@ async function makeMedia(url: string): Promise<{ bigPhoto: string; video: FakeCa
   const maker = await launchBrowser();
   try {
     const harness = await openHarness(maker, url);
-    const base64 = await harness.page.evaluate(async ({ source, w, h }) => {
-      const image = await createImageBitmap(await (await fetch(`/__faces/${source}`)).blob(), { imageOrientation: 'from-image' });
-      const canvas = new OffscreenCanvas(w, h);
-      const scale = Math.max(w / image.width, h / image.height);
-      canvas.getContext('2d')!.drawImage(image, (w - image.width * scale) / 2, (h - image.height * scale) / 2, image.width * scale, image.height * scale);
-      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 })).arrayBuffer());
-      let binary = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      return btoa(binary);
-    }, { source: BIG_SOURCE, w: BIG_W, h: BIG_H });
+    const base64 = await harness.page.evaluate(
+      async ({ source, w, h }) => {
+        const image = await createImageBitmap(await (await fetch(`/__faces/${source}`)).blob(), {
+          imageOrientation: 'from-image',
+        });
+        const canvas = new OffscreenCanvas(w, h);
+        const scale = Math.max(w / image.width, h / image.height);
+        canvas
+          .getContext('2d')!
+          .drawImage(
+            image,
+            (w - image.width * scale) / 2,
+            (h - image.height * scale) / 2,
+            image.width * scale,
+            image.height * scale,
+          );
+        const bytes = new Uint8Array(
+          await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 })).arrayBuffer(),
+        );
+        let binary = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return btoa(binary);
+      },
+      { source: BIG_SOURCE, w: BIG_W, h: BIG_H },
+    );
     await harness.close();
     const dir = mkdtempSync(join(tmpdir(), 'facelocal-phone-'));
     const bigPhoto = join(dir, 'photo-12mp.jpg');
     writeFileSync(bigPhoto, Buffer.from(base64, 'base64'));
     const video = await writeFakeCameraVideo(maker, url, [
-      { photo: 'angelina/img10.jpg', seconds: 5 }, { photo: null, seconds: 1 }, { photo: 'raj/raj1.png', seconds: 3 }, { photo: null, seconds: 1 },
+      { photo: 'angelina/img10.jpg', seconds: 5 },
+      { photo: null, seconds: 1 },
+      { photo: 'raj/raj1.png', seconds: 3 },
+      { photo: null, seconds: 1 },
     ]);
     return { bigPhoto, video, dir };
   } finally {
@@ -87,12 +109,15 @@ async function harnessPage(context: BrowserContext, url: string): Promise<Page> 
 /** The fixed workload on an open matcher (window.matcher): wall time and the CPU time Chromium spent on it. */
 async function workload(page: Page, quota: CpuQuota): Promise<{ ms: number; cpuS: number }> {
   const cpu0 = cpuSeconds(quota.pids());
-  const ms = await page.evaluate(async ({ photos, rounds }) => {
-    const blobs = await Promise.all(photos.map(async (p) => (await fetch(`/__faces/${p}`)).blob()));
-    const t0 = performance.now();
-    for (let r = 0; r < rounds; r++) for (const b of blobs) await window.matcher.embedFaces(b);
-    return performance.now() - t0;
-  }, { photos: CALIBRATION_PHOTOS, rounds: CALIBRATION_ROUNDS });
+  const ms = await page.evaluate(
+    async ({ photos, rounds }) => {
+      const blobs = await Promise.all(photos.map(async (p) => (await fetch(`/__faces/${p}`)).blob()));
+      const t0 = performance.now();
+      for (let r = 0; r < rounds; r++) for (const b of blobs) await window.matcher.embedFaces(b);
+      return performance.now() - t0;
+    },
+    { photos: CALIBRATION_PHOTOS, rounds: CALIBRATION_ROUNDS },
+  );
   return { ms, cpuS: cpuSeconds(quota.pids()) - cpu0 };
 }
 
@@ -102,7 +127,9 @@ async function calibrate(browser: Browser, url: string, quota: CpuQuota) {
   await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
   await serveFaces(context, new URL(url).origin);
   const page = await harnessPage(context, url);
-  await page.evaluate(async () => { window.matcher = await window.facelocal.openMatcher({ databaseName: 'phone-calibration' }); });
+  await page.evaluate(async () => {
+    window.matcher = await window.facelocal.openMatcher({ databaseName: 'phone-calibration' });
+  });
   quota.set(null);
   await workload(page, quota); // warm-up: compile, tier up, fill caches
   // The faster of two: a burst of load elsewhere on the machine should not set the baseline.
@@ -118,7 +145,7 @@ async function calibrate(browser: Browser, url: string, quota: CpuQuota) {
       quota.set(cores);
       const t = await workload(page, quota);
       tries.push({ cores: +cores.toFixed(3), ms: round(t.ms) });
-      cores = cores * (t.ms / base.ms) / slowdown;
+      cores = (cores * (t.ms / base.ms)) / slowdown;
       corrected.push(cores);
     }
     cores = (corrected[0] + corrected[1]) / 2;
@@ -129,13 +156,28 @@ async function calibrate(browser: Browser, url: string, quota: CpuQuota) {
   await context.close();
   return {
     workload: `${CALIBRATION_PHOTOS.length} photos x ${CALIBRATION_ROUNDS} through embedFaces`,
-    unthrottledMs: round(base.ms), unthrottledCpuCores: +(base.cpuS / (base.ms / 1000)).toFixed(2),
-    throttledMs: round(slow.ms), cores: +cores.toFixed(3), factor: +(slow.ms / base.ms).toFixed(2), tries,
+    unthrottledMs: round(base.ms),
+    unthrottledCpuCores: +(base.cpuS / (base.ms / 1000)).toFixed(2),
+    throttledMs: round(slow.ms),
+    cores: +cores.toFixed(3),
+    factor: +(slow.ms / base.ms).toFixed(2),
+    tries,
   };
 }
 
 /** Opens the harness, a matcher, and embeds one photo: ms after navigation start to ready and to the result. */
-async function firstResult(context: BrowserContext, url: string, quota: CpuQuota): Promise<{ page: Page; readyMs: number; resultMs: number; cpuS: number; cpuByThread: Record<string, number>; info: unknown }> {
+async function firstResult(
+  context: BrowserContext,
+  url: string,
+  quota: CpuQuota,
+): Promise<{
+  page: Page;
+  readyMs: number;
+  resultMs: number;
+  cpuS: number;
+  cpuByThread: Record<string, number>;
+  info: unknown;
+}> {
   const cpu0 = cpuSeconds(quota.pids());
   const threads0 = cpuSecondsByThread(quota.pids());
   const page = await context.newPage();
@@ -149,53 +191,88 @@ async function firstResult(context: BrowserContext, url: string, quota: CpuQuota
     return { readyMs, resultMs: performance.now(), info: window.matcher.info };
   }, FIRST_PHOTO);
   // Where that CPU went, by kind of thread (the largest; threads that ended before this are not counted).
-  const used = [...cpuSecondsByThread(quota.pids())].map(([k, v]) => [k, v - (threads0.get(k) ?? 0)] as const).filter(([, v]) => v >= 0.05);
-  const cpuByThread = Object.fromEntries(used.sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => [k, +v.toFixed(2)]));
+  const used = [...cpuSecondsByThread(quota.pids())]
+    .map(([k, v]) => [k, v - (threads0.get(k) ?? 0)] as const)
+    .filter(([, v]) => v >= 0.05);
+  const cpuByThread = Object.fromEntries(
+    used
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([k, v]) => [k, +v.toFixed(2)]),
+  );
   return { page, ...r, cpuS: cpuSeconds(quota.pids()) - cpu0, cpuByThread };
 }
 
 async function identifyBig(page: Page) {
-  return page.evaluate(async ({ enrol }) => {
-    const consent = { subjectName: 'Barack Obama', givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const, retention: { kind: 'days' as const, days: 30 }, collectedBy: 'Bench' };
-    const photos = await Promise.all(enrol.map(async (p) => (await fetch(`/__faces/${p}`)).blob()));
-    await window.matcher.enrol({ name: 'Barack Obama', consent }, photos);
-    const big = await (await fetch('/__phone/photo-12mp.jpg')).blob();
-    const ms: number[] = [];
-    let labels: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t0 = performance.now();
-      const { faces } = await window.matcher.identify(big);
-      ms.push(performance.now() - t0);
-      labels = faces.map((f) => (f.match.kind === 'unknown' ? 'unknown' : f.match.name));
-    }
-    let uaMemoryMB: number | null = null;
-    const measure = (performance as unknown as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> }).measureUserAgentSpecificMemory;
-    if (self.crossOriginIsolated && measure) uaMemoryMB = (await measure.call(performance)).bytes / 1e6;
-    return { ms, labels, uaMemoryMB };
-  }, { enrol: ENROL_OBAMA });
+  return page.evaluate(
+    async ({ enrol }) => {
+      const consent = {
+        subjectName: 'Barack Obama',
+        givenAt: Date.now(),
+        purpose: 'photo-library' as const,
+        purposeDetail: '',
+        method: 'checkbox' as const,
+        retention: { kind: 'days' as const, days: 30 },
+        collectedBy: 'Bench',
+      };
+      const photos = await Promise.all(enrol.map(async (p) => (await fetch(`/__faces/${p}`)).blob()));
+      await window.matcher.enrol({ name: 'Barack Obama', consent }, photos);
+      const big = await (await fetch('/__phone/photo-12mp.jpg')).blob();
+      const ms: number[] = [];
+      let labels: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        const { faces } = await window.matcher.identify(big);
+        ms.push(performance.now() - t0);
+        labels = faces.map((f) => (f.match.kind === 'unknown' ? 'unknown' : f.match.name));
+      }
+      let uaMemoryMB: number | null = null;
+      const measure = (performance as unknown as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> })
+        .measureUserAgentSpecificMemory;
+      if (self.crossOriginIsolated && measure) uaMemoryMB = (await measure.call(performance)).bytes / 1e6;
+      return { ms, labels, uaMemoryMB };
+    },
+    { enrol: ENROL_OBAMA },
+  );
 }
 
 async function liveFps(context: BrowserContext, url: string) {
   const page = await context.newPage();
   await page.goto(url);
-  await page.waitForFunction(() => document.querySelector('facelocal-app')?.getAttribute('data-ready') === 'true', undefined, { timeout: 120_000 });
+  await page.waitForFunction(
+    () => document.querySelector('facelocal-app')?.getAttribute('data-ready') === 'true',
+    undefined,
+    { timeout: 120_000 },
+  );
   await enrolThroughUi(page, 'Angelina', ['angelina/img2.jpg', 'angelina/img4.jpg', 'angelina/img5.jpg']);
   await page.locator('[data-testid=tab-identify]').tap();
   await page.evaluate(() => {
-    const camera = document.querySelector('facelocal-app')!.shadowRoot!.querySelector('identify-panel')!.shadowRoot!.querySelector('live-camera')!;
+    const camera = document
+      .querySelector('facelocal-app')!
+      .shadowRoot!.querySelector('identify-panel')!
+      .shadowRoot!.querySelector('live-camera')!;
     const frames: number[] = [];
     (window as unknown as { __frames: number[] }).__frames = frames;
-    camera.addEventListener('live-frame', (e) => { if ((e as CustomEvent<LiveFrameResult>).detail) frames.push(performance.now()); });
+    camera.addEventListener('live-frame', (e) => {
+      if ((e as CustomEvent<LiveFrameResult>).detail) frames.push(performance.now());
+    });
   });
   await page.getByRole('button', { name: 'Live camera', exact: true }).tap();
-  await page.waitForFunction(() => (window as unknown as { __frames: number[] }).__frames.length > 0, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => (window as unknown as { __frames: number[] }).__frames.length > 0, undefined, {
+    timeout: 60_000,
+  });
   await sleep(2000); // warm-up, as bench:live
   const start = await page.evaluate(() => performance.now());
   await sleep(liveSeconds * 1000);
-  const frames = (await page.evaluate(() => (window as unknown as { __frames: number[] }).__frames)).filter((t) => t >= start && t < start + liveSeconds * 1000);
+  const frames = (await page.evaluate(() => (window as unknown as { __frames: number[] }).__frames)).filter(
+    (t) => t >= start && t < start + liveSeconds * 1000,
+  );
   await page.getByRole('button', { name: 'Stop live camera' }).tap();
   await page.close();
-  const perSecond = Array.from({ length: liveSeconds }, (_, w) => frames.filter((t) => t >= start + w * 1000 && t < start + (w + 1) * 1000).length);
+  const perSecond = Array.from(
+    { length: liveSeconds },
+    (_, w) => frames.filter((t) => t >= start + w * 1000 && t < start + (w + 1) * 1000).length,
+  );
   return { fpsMedian: median(perSecond), fpsPerSecond: perSecond };
 }
 
@@ -203,23 +280,46 @@ async function runMode(mode: 'isolated' | 'plain', media: { bigPhoto: string; vi
   const server = await startPreview({ crossOriginIsolated: mode === 'isolated' });
   const quota = createCpuQuota(CHROMIUM);
   const profile = mkdtempSync(join(tmpdir(), 'facelocal-phone-profile-'));
-  const launchArgs = [...CHROMIUM_ARGS, ...fakeCameraArgs(media.video), '--enable-blink-features=ForceEagerMeasureMemory', ...extraFlags];
+  const launchArgs = [
+    ...CHROMIUM_ARGS,
+    ...fakeCameraArgs(media.video),
+    '--enable-blink-features=ForceEagerMeasureMemory',
+    ...extraFlags,
+  ];
   // Peak memory: every renderer's VmHWM, sampled (a process's figure is lost when it exits).
   const peaks = new Map<number, number>();
-  const sampler = setInterval(() => { for (const [pid, mb] of rendererPeaksMB(quota.pids())) peaks.set(pid, Math.max(mb, peaks.get(pid) ?? 0)); }, 250);
-  const peakNow = () => { for (const [pid, mb] of rendererPeaksMB(quota.pids())) peaks.set(pid, Math.max(mb, peaks.get(pid) ?? 0)); return round(Math.max(0, ...peaks.values())); };
+  const sampler = setInterval(() => {
+    for (const [pid, mb] of rendererPeaksMB(quota.pids())) peaks.set(pid, Math.max(mb, peaks.get(pid) ?? 0));
+  }, 250);
+  const peakNow = () => {
+    for (const [pid, mb] of rendererPeaksMB(quota.pids())) peaks.set(pid, Math.max(mb, peaks.get(pid) ?? 0));
+    return round(Math.max(0, ...peaks.values()));
+  };
   try {
     const scratch = await chromium.launch({ executablePath: quota.executablePath, headless: true, args: launchArgs });
     const calibration = await calibrate(scratch, server.url, quota);
     await scratch.close();
-    console.log(`[${mode}] calibration: ${calibration.workload}: ${calibration.unthrottledMs} ms unthrottled (${calibration.unthrottledCpuCores} cores busy), ${calibration.throttledMs} ms under ${calibration.cores} cores: ${calibration.factor}x`);
+    console.log(
+      `[${mode}] calibration: ${calibration.workload}: ${calibration.unthrottledMs} ms unthrottled (${calibration.unthrottledCpuCores} cores busy), ${calibration.throttledMs} ms under ${calibration.cores} cores: ${calibration.factor}x`,
+    );
 
     quota.set(calibration.cores);
-    const context = await chromium.launchPersistentContext(profile, { executablePath: quota.executablePath, headless: true, args: launchArgs, ...PHONE });
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: quota.executablePath,
+      headless: true,
+      args: launchArgs,
+      ...PHONE,
+    });
     await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
     const origin = new URL(server.url).origin;
     await serveFaces(context, origin);
-    await context.route(`${origin}/__phone/**`, (route) => route.fulfill({ status: 200, body: readFileSync(media.bigPhoto), headers: { 'Content-Type': 'image/jpeg', 'Cross-Origin-Resource-Policy': 'same-origin' } }));
+    await context.route(`${origin}/__phone/**`, (route) =>
+      route.fulfill({
+        status: 200,
+        body: readFileSync(media.bigPhoto),
+        headers: { 'Content-Type': 'image/jpeg', 'Cross-Origin-Resource-Policy': 'same-origin' },
+      }),
+    );
     await context.grantPermissions(['camera'], { origin });
     try {
       peaks.clear();
@@ -228,11 +328,17 @@ async function runMode(mode: 'isolated' | 'plain', media: { bigPhoto: string; vi
       const info = first.info as { backendLabel: string; crossOriginIsolated: boolean };
       await first.page.evaluate(() => window.matcher.close());
       await first.page.close();
-      console.log(`[${mode}] first visit: ready ${round(first.readyMs)} ms, first result ${round(first.resultMs)} ms (${info.backendLabel}, crossOriginIsolated ${info.crossOriginIsolated})`);
+      console.log(
+        `[${mode}] first visit: ready ${round(first.readyMs)} ms, first result ${round(first.resultMs)} ms (${info.backendLabel}, crossOriginIsolated ${info.crossOriginIsolated})`,
+      );
       // The app's own first visit installs the service worker and precaches models and wasm for later visits.
       const app = await context.newPage();
       await app.goto(server.url);
-      await app.waitForFunction(() => document.querySelector('facelocal-app')?.getAttribute('data-ready') === 'true', undefined, { timeout: 180_000 });
+      await app.waitForFunction(
+        () => document.querySelector('facelocal-app')?.getAttribute('data-ready') === 'true',
+        undefined,
+        { timeout: 180_000 },
+      );
       const appFirstReadyMs = await app.evaluate(() => performance.now());
       await app.evaluate(async () => {
         const registration = await navigator.serviceWorker.ready;
@@ -245,8 +351,19 @@ async function runMode(mode: 'isolated' | 'plain', media: { bigPhoto: string; vi
       let page: Page | undefined;
       for (let v = 0; v < visits; v++) {
         const r = await firstResult(context, server.url, quota);
-        later.push({ readyMs: round(r.readyMs), resultMs: round(r.resultMs), cpuS: +r.cpuS.toFixed(2), cpuByThread: r.cpuByThread });
-        console.log(`[${mode}] later visit ${v + 1}: ready ${round(r.readyMs)} ms, first result ${round(r.resultMs)} ms (Chromium used ${r.cpuS.toFixed(2)} CPU-s: ${Object.entries(r.cpuByThread).map(([k, s]) => `${k} ${s}`).join(', ')})`);
+        later.push({
+          readyMs: round(r.readyMs),
+          resultMs: round(r.resultMs),
+          cpuS: +r.cpuS.toFixed(2),
+          cpuByThread: r.cpuByThread,
+        });
+        console.log(
+          `[${mode}] later visit ${v + 1}: ready ${round(r.readyMs)} ms, first result ${round(r.resultMs)} ms (Chromium used ${r.cpuS.toFixed(2)} CPU-s: ${Object.entries(
+            r.cpuByThread,
+          )
+            .map(([k, s]) => `${k} ${s}`)
+            .join(', ')})`,
+        );
         if (v < visits - 1) {
           await sleep(linger * 1000);
           await r.page.evaluate(() => window.matcher.close());
@@ -258,24 +375,53 @@ async function runMode(mode: 'isolated' | 'plain', media: { bigPhoto: string; vi
       await page!.evaluate(() => window.matcher.close());
       await page!.close();
       const harnessPeakMB = peakNow();
-      console.log(`[${mode}] identify 12 MP: ${identify.ms.map(round).join(', ')} ms (${identify.labels.join(', ')}); renderer peak ${harnessPeakMB} MB`);
+      console.log(
+        `[${mode}] identify 12 MP: ${identify.ms.map(round).join(', ')} ms (${identify.labels.join(', ')}); renderer peak ${harnessPeakMB} MB`,
+      );
 
       peaks.clear();
       const live = await liveFps(context, server.url);
       const livePeakMB = peakNow();
-      console.log(`[${mode}] live camera: median ${live.fpsMedian} fps (${live.fpsPerSecond.join(' ')}); renderer peak ${livePeakMB} MB`);
+      console.log(
+        `[${mode}] live camera: median ${live.fpsMedian} fps (${live.fpsPerSecond.join(' ')}); renderer peak ${livePeakMB} MB`,
+      );
       const laterMedian = round(median(later.map((l) => l.resultMs)));
       return {
-        calibration, backend: info.backendLabel, crossOriginIsolated: info.crossOriginIsolated,
-        firstVisit: { readyMs: round(first.readyMs), firstResultMs: round(first.resultMs), cpuS: +first.cpuS.toFixed(2), appReadyMs: round(appFirstReadyMs) },
+        calibration,
+        backend: info.backendLabel,
+        crossOriginIsolated: info.crossOriginIsolated,
+        firstVisit: {
+          readyMs: round(first.readyMs),
+          firstResultMs: round(first.resultMs),
+          cpuS: +first.cpuS.toFixed(2),
+          appReadyMs: round(appFirstReadyMs),
+        },
         laterVisit: { firstResultMsMedian: laterMedian, visits: later },
-        identify12Mp: { firstMs: round(identify.ms[0]), laterMsMedian: round(median(identify.ms.slice(1))), ms: identify.ms.map(round), faces: identify.labels },
+        identify12Mp: {
+          firstMs: round(identify.ms[0]),
+          laterMsMedian: round(median(identify.ms.slice(1))),
+          ms: identify.ms.map(round),
+          faces: identify.labels,
+        },
         live,
-        memory: { harnessRendererPeakMB: harnessPeakMB, liveRendererPeakMB: livePeakMB, uaMemoryAfterIdentifyMB: identify.uaMemoryMB === null ? null : round(identify.uaMemoryMB) },
+        memory: {
+          harnessRendererPeakMB: harnessPeakMB,
+          liveRendererPeakMB: livePeakMB,
+          uaMemoryAfterIdentifyMB: identify.uaMemoryMB === null ? null : round(identify.uaMemoryMB),
+        },
         targets: {
           liveFps: { target: `>= ${TARGETS.liveFps}`, value: live.fpsMedian, met: live.fpsMedian >= TARGETS.liveFps },
-          laterVisitFirstResultMs: { target: `< ${TARGETS.laterVisitFirstResultMs}`, value: laterMedian, met: laterMedian < TARGETS.laterVisitFirstResultMs },
-          identify12MpMs: { target: `< ${TARGETS.identify12MpMs}`, value: round(median(identify.ms.slice(1))), first: round(identify.ms[0]), met: median(identify.ms.slice(1)) < TARGETS.identify12MpMs },
+          laterVisitFirstResultMs: {
+            target: `< ${TARGETS.laterVisitFirstResultMs}`,
+            value: laterMedian,
+            met: laterMedian < TARGETS.laterVisitFirstResultMs,
+          },
+          identify12MpMs: {
+            target: `< ${TARGETS.identify12MpMs}`,
+            value: round(median(identify.ms.slice(1))),
+            first: round(identify.ms[0]),
+            met: median(identify.ms.slice(1)) < TARGETS.identify12MpMs,
+          },
         },
       };
     } finally {
@@ -288,7 +434,6 @@ async function runMode(mode: 'isolated' | 'plain', media: { bigPhoto: string; vi
     await server.close();
   }
 }
-
 
 const setupServer = await startPreview();
 let media: Awaited<ReturnType<typeof makeMedia>>;
@@ -305,7 +450,14 @@ try {
   rmSync(media.dir, { recursive: true, force: true });
   rmSync(join(media.video.path, '..'), { recursive: true, force: true });
 }
-console.log(JSON.stringify({
-  date: new Date().toISOString(), slowdownTarget: slowdown, fixedCores, extraFlags, phone: PHONE,
-  loadAverage: { before: loadBefore, after: loadavg().map((l) => +l.toFixed(2)) }, ...results,
-}));
+console.log(
+  JSON.stringify({
+    date: new Date().toISOString(),
+    slowdownTarget: slowdown,
+    fixedCores,
+    extraFlags,
+    phone: PHONE,
+    loadAverage: { before: loadBefore, after: loadavg().map((l) => +l.toFixed(2)) },
+    ...results,
+  }),
+);

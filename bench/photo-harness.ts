@@ -15,7 +15,11 @@ export async function withPhotoHarness<T>(dataDir: string, work: (page: Page) =>
     await watched.context.route(`${watched.origin}/__photos/**`, (route) => {
       const file = resolve(root, decodeURIComponent(new URL(route.request().url()).pathname.replace('/__photos/', '')));
       if (!file.startsWith(root) || !existsSync(file)) return route.fulfill({ status: 404 });
-      return route.fulfill({ status: 200, headers: { 'Content-Type': 'application/octet-stream', 'Cross-Origin-Resource-Policy': 'same-origin' }, body: readFileSync(file) });
+      return route.fulfill({
+        status: 200,
+        headers: { 'Content-Type': 'application/octet-stream', 'Cross-Origin-Resource-Policy': 'same-origin' },
+        body: readFileSync(file),
+      });
     });
     await watched.page.goto(new URL('test/harness/', server.url).href);
     await watched.page.waitForFunction(() => document.body.dataset.ready === 'true');

@@ -12,7 +12,8 @@ import { shippedIdentificationRule, subjectFace } from './shipped-rule';
 const args = process.argv.slice(2);
 const option = (name: string, fallback?: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const cacheFile = option('--cache');
-if (!cacheFile) throw new Error('usage: tsx bench/photo-level-open-set.ts --cache FILE [--data DIR] [--people 100,1000,0]');
+if (!cacheFile)
+  throw new Error('usage: tsx bench/photo-level-open-set.ts --cache FILE [--data DIR] [--people 100,1000,0]');
 const dataDir = resolve(option('--data', '../shared/lfw-dev')!);
 const sizes = option('--people', '100,1000,0')!.split(',').map(Number);
 const seed = Number(option('--seed', '1'));
@@ -43,7 +44,9 @@ for (let i = enrolable.length - 1; i > 0; i--) {
 }
 const rule = shippedIdentificationRule();
 const pct = (n: number, d: number) => `${((100 * n) / Math.max(1, d)).toFixed(2)} %`;
-console.log(`${photos.length} photos in the cache; ${candidates.length} people with ≥ 2 photos, ${refused.length} of them refused at enrolment (first photo shows several faces or none)`);
+console.log(
+  `${photos.length} photos in the cache; ${candidates.length} people with ≥ 2 photos, ${refused.length} of them refused at enrolment (first photo shows several faces or none)`,
+);
 
 for (const size of sizes) {
   const gallery = enrolable.slice(0, size > 0 ? size : enrolable.length);
@@ -53,22 +56,33 @@ for (const size of sizes) {
   const inGallery = new Map(gallery.map((person, g) => [person, g]));
   const best = (embedding: Float32Array) => {
     const q = normalised(embedding);
-    let person = -1, score = -Infinity;
+    let person = -1,
+      score = -Infinity;
     for (let g = 0; g < gallery.length; g++) {
       let s = 0;
       for (let k = 0; k < dim; k++) s += q[k] * templates[g * dim + k];
-      if (s > score) { score = s; person = g; }
+      if (s > score) {
+        score = s;
+        person = g;
+      }
     }
     return { person, score, second: -Infinity };
   };
-  let strangerPhotos = 0, anyFaceNamed = 0, subjectNamed = 0, matedPhotos = 0, namedRight = 0, namedWrong = 0;
+  let strangerPhotos = 0,
+    anyFaceNamed = 0,
+    subjectNamed = 0,
+    matedPhotos = 0,
+    namedRight = 0,
+    namedWrong = 0;
   for (const [person, files] of byPerson) {
     const own = inGallery.get(person);
     for (const [n, file] of files.entries()) {
       if (own !== undefined && n === 0) continue; // its enrolment photo
       const faces = facesOf(file);
       const subject = subjectFace(cache.get(file));
-      const verdicts = faces.map((f) => ({ face: f, top: best(f.embedding) })).map((x) => ({ ...x, verdict: rule(x.top, gallery.length) }));
+      const verdicts = faces
+        .map((f) => ({ face: f, top: best(f.embedding) }))
+        .map((x) => ({ ...x, verdict: rule(x.top, gallery.length) }));
       const named = verdicts.filter((v) => v.verdict === 'known');
       if (own === undefined) {
         strangerPhotos++;
@@ -81,5 +95,7 @@ for (const size of sizes) {
       }
     }
   }
-  console.log(`${gallery.length} people (1 template each): strangers' photos ${strangerPhotos}: any face named ${pct(anyFaceNamed, strangerPhotos)}, subject named ${pct(subjectNamed, strangerPhotos)}; enrolled people's other photos ${matedPhotos}: not named ${pct(matedPhotos - namedRight, matedPhotos)}, someone else named ${pct(namedWrong, matedPhotos)}`);
+  console.log(
+    `${gallery.length} people (1 template each): strangers' photos ${strangerPhotos}: any face named ${pct(anyFaceNamed, strangerPhotos)}, subject named ${pct(subjectNamed, strangerPhotos)}; enrolled people's other photos ${matedPhotos}: not named ${pct(matedPhotos - namedRight, matedPhotos)}, someone else named ${pct(namedWrong, matedPhotos)}`,
+  );
 }

@@ -12,5 +12,10 @@ export function identityPhotos(dataDir: string): IdentityPhoto[] {
   return readdirSync(dataDir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
     .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((d) => readdirSync(join(dataDir, d.name)).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort().map((f) => ({ identity: d.name, file: `${d.name}/${f}` })));
+    .flatMap((d) =>
+      readdirSync(join(dataDir, d.name))
+        .filter((f) => /\.(jpe?g|png|webp)$/i.test(f))
+        .sort()
+        .map((f) => ({ identity: d.name, file: `${d.name}/${f}` })),
+    );
 }

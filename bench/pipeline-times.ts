@@ -17,25 +17,33 @@ const server = await startPreview();
 const browser = await launchBrowser(backend === 'webgpu' ? ['--enable-unsafe-webgpu'] : []);
 try {
   const harness = await openHarness(browser, server.url);
-  const r = await harness.page.evaluate(async ({ photos, backend }) => {
-    const t0 = performance.now();
-    const matcher = await window.facelocal.openMatcher({ databaseName: 'bench-times', backend });
-    const loadMs = performance.now() - t0;
-    const rows: { decodeMs: number; detectMs: number; embedMs: number; totalMs: number; faces: number }[] = [];
-    for (const p of photos) {
-      const blob = await (await fetch(`/__faces/${p}`)).blob();
-      const { faces, timings } = await matcher.embedFaces(blob);
-      rows.push({ ...timings, faces: faces.length });
-    }
-    await matcher.close();
-    return { loadMs, rows, info: matcher.info };
-  }, { photos, backend });
+  const r = await harness.page.evaluate(
+    async ({ photos, backend }) => {
+      const t0 = performance.now();
+      const matcher = await window.facelocal.openMatcher({ databaseName: 'bench-times', backend });
+      const loadMs = performance.now() - t0;
+      const rows: { decodeMs: number; detectMs: number; embedMs: number; totalMs: number; faces: number }[] = [];
+      for (const p of photos) {
+        const blob = await (await fetch(`/__faces/${p}`)).blob();
+        const { faces, timings } = await matcher.embedFaces(blob);
+        rows.push({ ...timings, faces: faces.length });
+      }
+      await matcher.close();
+      return { loadMs, rows, info: matcher.info };
+    },
+    { photos, backend },
+  );
   const stat = (key: 'decodeMs' | 'detectMs' | 'embedMs' | 'totalMs', perFace = false) => {
-    const v = r.rows.filter((x) => x.faces > 0).map((x) => (perFace ? x[key] / x.faces : x[key])).sort((a, b) => a - b);
+    const v = r.rows
+      .filter((x) => x.faces > 0)
+      .map((x) => (perFace ? x[key] / x.faces : x[key]))
+      .sort((a, b) => a - b);
     const q = (p: number) => v[Math.min(v.length - 1, Math.floor(p * v.length))];
     return `median ${q(0.5).toFixed(1)} ms, p90 ${q(0.9).toFixed(1)} ms`;
   };
-  console.log(`backend: ${r.info.backendLabel}; ${r.rows.length} photos, ${r.rows.reduce((s, x) => s + x.faces, 0)} faces; matcher ready in ${r.loadMs.toFixed(0)} ms`);
+  console.log(
+    `backend: ${r.info.backendLabel}; ${r.rows.length} photos, ${r.rows.reduce((s, x) => s + x.faces, 0)} faces; matcher ready in ${r.loadMs.toFixed(0)} ms`,
+  );
   console.log(`decode:        ${stat('decodeMs')}`);
   console.log(`detect:        ${stat('detectMs')}`);
   console.log(`align+embed:   ${stat('embedMs', true)} (per face)`);

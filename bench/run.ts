@@ -17,7 +17,16 @@ import { startPreview } from '../test/browser/preview-server';
 import { securityHeaders } from '../scripts/security-headers';
 import calibration from '../src/core/calibration-data.json';
 import { detCurve } from '../src/core/score-histogram';
-import { allPairs, lfwAccuracy, parseLfwPairs, quantiles, verificationSummary, type LfwPair, type Sample, type ScoreKind } from './metrics';
+import {
+  allPairs,
+  lfwAccuracy,
+  parseLfwPairs,
+  quantiles,
+  verificationSummary,
+  type LfwPair,
+  type Sample,
+  type ScoreKind,
+} from './metrics';
 import { embedPhotos, readCache, startCache, type EmbedOutcome, type EmbeddedPhoto } from './embed-photos';
 import { identityPhotos, type IdentityPhoto } from './photo-list';
 import { EnrolmentScores, openSetFigures, type DecisionRule } from './open-set';
@@ -39,7 +48,13 @@ const seed = Number(option('--seed', '1'));
 /** face-api.js's documented match rule: Euclidean distance below 0.6. */
 const PEER_THRESHOLD = -0.6;
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm', '.bin': 'application/octet-stream', '.html': 'text/html' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.bin': 'application/octet-stream',
+  '.html': 'text/html',
+};
 
 /** Serves the peer (face-api.js, its tfjs wasm binaries and models) and the photos on the app's origin, for this run only. */
 async function servePeerAndPhotos(watched: WatchedPage): Promise<void> {
@@ -50,38 +65,58 @@ async function servePeerAndPhotos(watched: WatchedPage): Promise<void> {
     '/__peer/peer.js': resolve('bench/peer-faceapi.js'),
   };
   for (const f of readdirSync(join(faceApiDir, 'model'))) files[`/__peer/model/${f}`] = join(faceApiDir, 'model', f);
-  for (const f of readdirSync(tfWasmDir).filter((x) => x.endsWith('.wasm'))) files[`/__peer/wasm/${f}`] = join(tfWasmDir, f);
+  for (const f of readdirSync(tfWasmDir).filter((x) => x.endsWith('.wasm')))
+    files[`/__peer/wasm/${f}`] = join(tfWasmDir, f);
   await watched.context.route(`${watched.origin}/__peer/**`, (route) => {
     const path = new URL(route.request().url()).pathname;
     // The peer gets the same cross-origin isolation (so tfjs can use WASM threads) but not our CSP: tfjs starts
     // its threads from blob: workers, which our policy forbids for our own code.
     const { 'Content-Security-Policy': _csp, ...headers } = securityHeaders;
-    if (path === '/__peer/page.html') return route.fulfill({ status: 200, headers: { ...headers, 'Content-Type': 'text/html' }, body: '<!doctype html><body><script type="module" src="/__peer/peer.js"></script></body>' });
+    if (path === '/__peer/page.html')
+      return route.fulfill({
+        status: 200,
+        headers: { ...headers, 'Content-Type': 'text/html' },
+        body: '<!doctype html><body><script type="module" src="/__peer/peer.js"></script></body>',
+      });
     const file = files[path];
     if (!file) return route.fulfill({ status: 404 });
-    return route.fulfill({ status: 200, headers: { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }, body: readFileSync(file) });
+    return route.fulfill({
+      status: 200,
+      headers: { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' },
+      body: readFileSync(file),
+    });
   });
   await watched.context.route(`${watched.origin}/__photos/**`, (route) => {
     const relative = decodeURIComponent(new URL(route.request().url()).pathname.replace('/__photos/', ''));
     const file = resolve(dataDir, relative);
     if (!file.startsWith(dataDir) || !existsSync(file)) return route.fulfill({ status: 404 });
-    return route.fulfill({ status: 200, headers: { 'Content-Type': 'application/octet-stream', 'Cross-Origin-Resource-Policy': 'same-origin' }, body: readFileSync(file) });
+    return route.fulfill({
+      status: 200,
+      headers: { 'Content-Type': 'application/octet-stream', 'Cross-Origin-Resource-Policy': 'same-origin' },
+      body: readFileSync(file),
+    });
   });
 }
 
 /** Installs `window.__embed` on the page: Facelocal's facade or the peer. Returns what the runner reports of itself. */
 async function installRunner(page: Page, runner: 'ours' | 'peer'): Promise<unknown> {
-  return page.evaluate(async ({ runner, backend }) => {
-    const w = window as unknown as { __embed: (b: Blob) => Promise<unknown>; peer: { init(): Promise<unknown>; embed(b: Blob): Promise<unknown> } };
-    if (runner === 'peer') {
-      const info = await w.peer.init();
-      w.__embed = (blob) => w.peer.embed(blob);
-      return info;
-    }
-    const matcher = await window.facelocal.openMatcher({ databaseName: 'bench', backend });
-    w.__embed = (blob) => matcher.embedFaces(blob);
-    return matcher.info;
-  }, { runner, backend });
+  return page.evaluate(
+    async ({ runner, backend }) => {
+      const w = window as unknown as {
+        __embed: (b: Blob) => Promise<unknown>;
+        peer: { init(): Promise<unknown>; embed(b: Blob): Promise<unknown> };
+      };
+      if (runner === 'peer') {
+        const info = await w.peer.init();
+        w.__embed = (blob) => w.peer.embed(blob);
+        return info;
+      }
+      const matcher = await window.facelocal.openMatcher({ databaseName: 'bench', backend });
+      w.__embed = (blob) => matcher.embedFaces(blob);
+      return matcher.info;
+    },
+    { runner, backend },
+  );
 }
 
 /**
@@ -94,7 +129,9 @@ async function batchMsPerPhoto(page: Page, files: string[]): Promise<number> {
     const embed = (window as unknown as { __embed: (b: Blob) => Promise<unknown> }).__embed;
     const blobs = await Promise.all(files.map(async (f) => (await fetch(`/__photos/${f}`)).blob()));
     let next = 0;
-    const worker = async () => { while (next < blobs.length) await embed(blobs[next++]).catch(() => undefined); };
+    const worker = async () => {
+      while (next < blobs.length) await embed(blobs[next++]).catch(() => undefined);
+    };
     const t0 = performance.now();
     await Promise.all([worker(), worker()]);
     return (performance.now() - t0) / blobs.length;
@@ -108,7 +145,13 @@ async function batchMsPerPhoto(page: Page, files: string[]): Promise<number> {
 function peerSample(photos: readonly IdentityPhoto[], pairs: readonly LfwPair[] | null, size: number): Set<string> {
   if (photos.length <= size) return new Set(photos.map((p) => p.file));
   const random = seededRandom(seed);
-  const shuffle = <T>(items: T[]) => { for (let i = items.length - 1; i > 0; i--) { const j = Math.floor(random() * (i + 1)); [items[i], items[j]] = [items[j], items[i]]; } return items; };
+  const shuffle = <T>(items: T[]) => {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [items[i], items[j]] = [items[j], items[i]];
+    }
+    return items;
+  };
   const chosen = new Set<string>();
   if (pairs) {
     for (const p of shuffle([...pairs])) {
@@ -125,37 +168,72 @@ function peerSample(photos: readonly IdentityPhoto[], pairs: readonly LfwPair[] 
   return chosen;
 }
 
-const progress = (label: string) => (done: number, total: number) => process.stderr.write(`\r${label}: ${done}/${total}   `);
+const progress = (label: string) => (done: number, total: number) =>
+  process.stderr.write(`\r${label}: ${done}/${total}   `);
 
-function summarise(name: string, photos: readonly IdentityPhoto[], results: ReadonlyMap<string, EmbedOutcome>, kind: ScoreKind, shipped: { threshold: number; rule: DecisionRule | null }, pairs: readonly LfwPair[] | null) {
+function summarise(
+  name: string,
+  photos: readonly IdentityPhoto[],
+  results: ReadonlyMap<string, EmbedOutcome>,
+  kind: ScoreKind,
+  shipped: { threshold: number; rule: DecisionRule | null },
+  pairs: readonly LfwPair[] | null,
+) {
   const subject = (file: string) => subjectFace(results.get(file));
   const samples: Sample[] = [];
-  for (const p of photos) { const face = subject(p.file); if (face) samples.push({ identity: p.identity, vector: face.embedding }); }
-  const embedded = photos.map((p) => results.get(p.file)).filter((r): r is EmbeddedPhoto => r !== undefined && !('error' in r));
+  for (const p of photos) {
+    const face = subject(p.file);
+    if (face) samples.push({ identity: p.identity, vector: face.embedding });
+  }
+  const embedded = photos
+    .map((p) => results.get(p.file))
+    .filter((r): r is EmbeddedPhoto => r !== undefined && !('error' in r));
   const perPhoto = (k: keyof EmbeddedPhoto['timings']) => quantiles(embedded.map((r) => r.timings[k]));
   console.error(`bench: ${name}: scoring every pair of ${samples.length} faces…`);
   const everyPair = allPairs(samples, kind, progress(`${name} pairs`));
   process.stderr.write('\n');
   const verification = verificationSummary(everyPair, { shipped: shipped.threshold });
-  let pairsFigures: { accuracy?: number; accuracySd?: number; folds?: number; accuracyBothFound?: number | null; missedPairs?: number; pairs?: number } = {};
+  let pairsFigures: {
+    accuracy?: number;
+    accuracySd?: number;
+    folds?: number;
+    accuracyBothFound?: number | null;
+    missedPairs?: number;
+    pairs?: number;
+  } = {};
   if (pairs) {
     const inSet = new Set(photos.map((p) => p.file));
     const list = pairs.filter((p) => inSet.has(p.a) && inSet.has(p.b));
     const scores = list.map((p) => {
-      const a = subject(p.a), b = subject(p.b);
+      const a = subject(p.a),
+        b = subject(p.b);
       return a && b ? score(kind, a.embedding, b.embedding) : null;
     });
     const acc = lfwAccuracy(list, scores);
     const found = list.map((_, i) => i).filter((i) => scores[i] !== null);
-    const foundAcc = found.length ? lfwAccuracy(found.map((i) => list[i]), found.map((i) => scores[i])) : null;
+    const foundAcc = found.length
+      ? lfwAccuracy(
+          found.map((i) => list[i]),
+          found.map((i) => scores[i]),
+        )
+      : null;
     const folds = new Set(list.map((p) => p.fold)).size;
-    pairsFigures = { accuracy: acc.mean, accuracySd: acc.sd, folds, accuracyBothFound: foundAcc?.mean ?? null, missedPairs: list.length - found.length, pairs: list.length };
+    pairsFigures = {
+      accuracy: acc.mean,
+      accuracySd: acc.sd,
+      folds,
+      accuracyBothFound: foundAcc?.mean ?? null,
+      missedPairs: list.length - found.length,
+      pairs: list.length,
+    };
   }
   console.error(`bench: ${name}: open-set identification…`);
   const openSet = [1, 3].flatMap((k) => {
     const scores = new EnrolmentScores(samples, kind, k, progress(`${name} 1:N k=${k}`));
     process.stderr.write('\n');
-    return [100, 1000, null].map((n) => openSetFigures(scores, n, shipped.rule, seed)).filter((f, i, all) => i === 0 || f.galleryPeople > all[i - 1].galleryPeople);
+    return [100, 1000, null]
+      .map((n) => openSetFigures(scores, n, shipped.rule, seed))
+      .filter((f, i, all) => i === 0 || f.galleryPeople > all[i - 1].galleryPeople);
   });
   return {
     name,
@@ -165,7 +243,12 @@ function summarise(name: string, photos: readonly IdentityPhoto[], results: Read
     ...verification,
     ...pairsFigures,
     openSet,
-    ms: { decode: perPhoto('decodeMs'), detect: perPhoto('detectMs'), alignEmbed: perPhoto('embedMs'), endToEnd: perPhoto('totalMs') },
+    ms: {
+      decode: perPhoto('decodeMs'),
+      detect: perPhoto('detectMs'),
+      alignEmbed: perPhoto('embedMs'),
+      endToEnd: perPhoto('totalMs'),
+    },
     msPerPhoto: perPhoto('totalMs')?.median ?? null,
     det: detCurve(everyPair.genuine, everyPair.impostor),
   };
@@ -174,8 +257,13 @@ function summarise(name: string, photos: readonly IdentityPhoto[], results: Read
 function score(kind: ScoreKind, a: Float32Array, b: Float32Array): number {
   let s = 0;
   if (kind === 'cosine') {
-    let aa = 0, bb = 0;
-    for (let k = 0; k < a.length; k++) { s += a[k] * b[k]; aa += a[k] * a[k]; bb += b[k] * b[k]; }
+    let aa = 0,
+      bb = 0;
+    for (let k = 0; k < a.length; k++) {
+      s += a[k] * b[k];
+      aa += a[k] * a[k];
+      bb += b[k] * b[k];
+    }
     return s / Math.sqrt(aa * bb);
   }
   for (let k = 0; k < a.length; k++) s += (a[k] - b[k]) ** 2;
@@ -196,16 +284,51 @@ try {
   const oursInfo = await installRunner(ours.page, 'ours');
   const cached = cacheFile ? readCache(cacheFile) : new Map<string, EmbedOutcome>();
   const missing = photos.map((p) => p.file).filter((f) => !cached.has(f));
-  if (cacheFile && cached.size) console.error(`bench: ${cached.size} photos from the cache ${cacheFile} (their timings are from the run that wrote it)`);
-  const fresh = await embedPhotos(ours.page, missing, 'Facelocal', cacheFile ? startCache(cacheFile, { append: cached.size > 0 }) : undefined);
+  if (cacheFile && cached.size)
+    console.error(
+      `bench: ${cached.size} photos from the cache ${cacheFile} (their timings are from the run that wrote it)`,
+    );
+  const fresh = await embedPhotos(
+    ours.page,
+    missing,
+    'Facelocal',
+    cacheFile ? startCache(cacheFile, { append: cached.size > 0 }) : undefined,
+  );
   const oursResults = new Map([...cached, ...fresh]);
-  const oursBatch = await batchMsPerPhoto(ours.page, samplePhotos.slice(0, 200).map((p) => p.file));
+  const oursBatch = await batchMsPerPhoto(
+    ours.page,
+    samplePhotos.slice(0, 200).map((p) => p.file),
+  );
   await ours.close();
 
   const oursRule = shippedIdentificationRule();
-  const oursAll = { ...summarise('Facelocal', photos, oursResults, 'cosine', { threshold: calibration.threshold, rule: oursRule }, pairs), batchMsPerPhoto: oursBatch, info: oursInfo };
+  const oursAll = {
+    ...summarise(
+      'Facelocal',
+      photos,
+      oursResults,
+      'cosine',
+      { threshold: calibration.threshold, rule: oursRule },
+      pairs,
+    ),
+    batchMsPerPhoto: oursBatch,
+    info: oursInfo,
+  };
   const sampled = samplePhotos.length < photos.length;
-  const oursOnSample = sampled ? { ...summarise('Facelocal (peer sample)', samplePhotos, oursResults, 'cosine', { threshold: calibration.threshold, rule: oursRule }, pairs), batchMsPerPhoto: oursBatch, info: oursInfo } : oursAll;
+  const oursOnSample = sampled
+    ? {
+        ...summarise(
+          'Facelocal (peer sample)',
+          samplePhotos,
+          oursResults,
+          'cosine',
+          { threshold: calibration.threshold, rule: oursRule },
+          pairs,
+        ),
+        batchMsPerPhoto: oursBatch,
+        info: oursInfo,
+      }
+    : oursAll;
 
   let peerSummary: typeof oursAll | null = null;
   if (peerName === 'faceapi') {
@@ -215,14 +338,34 @@ try {
     await peerPage.page.goto(`${peerPage.origin}/__peer/page.html`);
     await peerPage.page.waitForFunction(() => document.body?.dataset.ready === 'true', undefined, { timeout: 60_000 });
     const peerInfo = await installRunner(peerPage.page, 'peer');
-    const peerResults = await embedPhotos(peerPage.page, samplePhotos.map((p) => p.file), 'face-api.js');
-    const peerBatch = await batchMsPerPhoto(peerPage.page, samplePhotos.slice(0, 200).map((p) => p.file));
+    const peerResults = await embedPhotos(
+      peerPage.page,
+      samplePhotos.map((p) => p.file),
+      'face-api.js',
+    );
+    const peerBatch = await batchMsPerPhoto(
+      peerPage.page,
+      samplePhotos.slice(0, 200).map((p) => p.file),
+    );
     const peerRule: DecisionRule = (best) => (best.score >= PEER_THRESHOLD ? 'known' : 'unknown');
-    peerSummary = { ...summarise('face-api.js', samplePhotos, peerResults, 'negative-euclidean', { threshold: PEER_THRESHOLD, rule: peerRule }, pairs), batchMsPerPhoto: peerBatch, info: peerInfo };
+    peerSummary = {
+      ...summarise(
+        'face-api.js',
+        samplePhotos,
+        peerResults,
+        'negative-euclidean',
+        { threshold: PEER_THRESHOLD, rule: peerRule },
+        pairs,
+      ),
+      batchMsPerPhoto: peerBatch,
+      info: peerInfo,
+    };
     await peerPage.close();
   }
 
-  const detFile = outFile ? join(dirname(resolve(outFile)), `${basenameOf(outFile)}.det.svg`) : resolve('bench/results/det.svg');
+  const detFile = outFile
+    ? join(dirname(resolve(outFile)), `${basenameOf(outFile)}.det.svg`)
+    : resolve('bench/results/det.svg');
   mkdirSync(dirname(detFile), { recursive: true });
   const curves = [{ label: `Facelocal, ${oursAll.photos} photos`, points: oursAll.det }];
   if (sampled) curves.push({ label: `Facelocal, peer's ${oursOnSample.photos}`, points: oursOnSample.det });
@@ -230,18 +373,28 @@ try {
   writeFileSync(detFile, detSvg(curves, `DET: ${dataDir.split('/').pop()}`));
 
   printTable(oursAll, sampled ? oursOnSample : null, peerSummary);
-  const speedup = peerSummary?.msPerPhoto && oursOnSample.msPerPhoto ? peerSummary.msPerPhoto / oursOnSample.msPerPhoto : null;
+  const speedup =
+    peerSummary?.msPerPhoto && oursOnSample.msPerPhoto ? peerSummary.msPerPhoto / oursOnSample.msPerPhoto : null;
   const batchSpeedup = peerSummary ? peerSummary.batchMsPerPhoto / oursOnSample.batchMsPerPhoto : null;
-  if (speedup) console.log(`\nspeed-up on the same ${samplePhotos.length} photos (peer ms / ours ms, end to end per photo): ${speedup.toFixed(1)}×; batch throughput: ${batchSpeedup!.toFixed(1)}×`);
+  if (speedup)
+    console.log(
+      `\nspeed-up on the same ${samplePhotos.length} photos (peer ms / ours ms, end to end per photo): ${speedup.toFixed(1)}×; batch throughput: ${batchSpeedup!.toFixed(1)}×`,
+    );
   console.log(`DET curve: ${detFile}`);
-  const strip = <T extends { det: unknown }>(s: T) => { const { det: _det, ...rest } = s; return rest; };
+  const strip = <T extends { det: unknown }>(s: T) => {
+    const { det: _det, ...rest } = s;
+    return rest;
+  };
   const result = {
-    data: dataDir, pairs: pairsFile ?? null, detFile,
+    data: dataDir,
+    pairs: pairsFile ?? null,
+    detFile,
     ours: strip(oursAll),
     oursOnPeerSample: sampled ? strip(oursOnSample) : null,
     peer: peerSummary ? strip(peerSummary) : null,
     peerSample: samplePhotos.length,
-    speedup, batchSpeedup,
+    speedup,
+    batchSpeedup,
   };
   if (outFile) writeFileSync(outFile, JSON.stringify(result, null, 2));
   console.log(JSON.stringify(result));
@@ -251,7 +404,10 @@ try {
 }
 
 function basenameOf(path: string): string {
-  return path.split('/').pop()!.replace(/\.json$/, '');
+  return path
+    .split('/')
+    .pop()!
+    .replace(/\.json$/, '');
 }
 
 type Summary = ReturnType<typeof summarise> & { batchMsPerPhoto: number; info: unknown };
@@ -269,23 +425,54 @@ function printTable(all: Summary, onSample: Summary | null, peer: Summary | null
     ['TAR @ FMR 1e-4', (s) => pct(s.tarAtFmr1e4?.tar)],
     ['TAR @ FMR 1e-5', (s) => pct(s.tarAtFmr1e5?.tar)],
     ['EER', (s) => pct(s.eer)],
-    ['FMR / FNMR at shipped 1:1', (s) => `${pct(s.atShippedThresholds.shipped.falseMatchRate)} / ${pct(s.atShippedThresholds.shipped.falseNonMatchRate)}`],
-    ...(pairsFile ? [
-      ['pairs accuracy (k-fold)', (s: Summary) => `${pct(s.accuracy)} ± ${pct(s.accuracySd)} (${s.pairs} pairs)`],
-      ['  where both faces found', (s: Summary) => `${pct(s.accuracyBothFound)} (${s.missedPairs} missed)`],
-    ] as [string, (s: Summary) => string][] : []),
-    ...[0, 1, 2, 3, 4, 5].filter((i) => columns.some((s) => s.openSet[i])).map((i) => [`1:N #${i + 1}: people×photos`, (s: Summary) => (s.openSet[i] ? `${s.openSet[i].galleryPeople}×${s.openSet[i].enrolPhotos}` : '—')] as [string, (s: Summary) => string]).flatMap((row, i) => [
-      row,
-      [`  FNIR @ FPIR 1% / 0.1%`, (s: Summary) => (s.openSet[i] ? `${pct(s.openSet[i].fnirAtFpir1e2)} / ${pct(s.openSet[i].fnirAtFpir1e3)}` : '—')],
-      [`  rule: FPIR / FNIR / wrong`, (s: Summary) => (s.openSet[i]?.atRule ? `${pct(s.openSet[i].atRule!.fpir)} / ${pct(s.openSet[i].atRule!.fnir)} / ${pct(s.openSet[i].atRule!.wrongName)}` : '—')],
-    ] as [string, (s: Summary) => string][]),
+    [
+      'FMR / FNMR at shipped 1:1',
+      (s) =>
+        `${pct(s.atShippedThresholds.shipped.falseMatchRate)} / ${pct(s.atShippedThresholds.shipped.falseNonMatchRate)}`,
+    ],
+    ...(pairsFile
+      ? ([
+          ['pairs accuracy (k-fold)', (s: Summary) => `${pct(s.accuracy)} ± ${pct(s.accuracySd)} (${s.pairs} pairs)`],
+          ['  where both faces found', (s: Summary) => `${pct(s.accuracyBothFound)} (${s.missedPairs} missed)`],
+        ] as [string, (s: Summary) => string][])
+      : []),
+    ...[0, 1, 2, 3, 4, 5]
+      .filter((i) => columns.some((s) => s.openSet[i]))
+      .map(
+        (i) =>
+          [
+            `1:N #${i + 1}: people×photos`,
+            (s: Summary) => (s.openSet[i] ? `${s.openSet[i].galleryPeople}×${s.openSet[i].enrolPhotos}` : '—'),
+          ] as [string, (s: Summary) => string],
+      )
+      .flatMap(
+        (row, i) =>
+          [
+            row,
+            [
+              `  FNIR @ FPIR 1% / 0.1%`,
+              (s: Summary) =>
+                s.openSet[i] ? `${pct(s.openSet[i].fnirAtFpir1e2)} / ${pct(s.openSet[i].fnirAtFpir1e3)}` : '—',
+            ],
+            [
+              `  rule: FPIR / FNIR / wrong`,
+              (s: Summary) =>
+                s.openSet[i]?.atRule
+                  ? `${pct(s.openSet[i].atRule!.fpir)} / ${pct(s.openSet[i].atRule!.fnir)} / ${pct(s.openSet[i].atRule!.wrongName)}`
+                  : '—',
+            ],
+          ] as [string, (s: Summary) => string][],
+      ),
     ['decode ms (median / p90)', (s) => ms(s.ms.decode)],
     ['detect ms', (s) => ms(s.ms.detect)],
     ['align+embed ms', (s) => ms(s.ms.alignEmbed)],
     ['end to end ms per photo', (s) => ms(s.ms.endToEnd)],
     ['batch ms per photo (2 in flight)', (s) => s.batchMsPerPhoto.toFixed(1)],
   ];
-  console.log(`\n${all.photos} photos from ${dataDir}${pairsFile ? ` (pairs: ${pairsFile})` : ''}; backend ${(all.info as { backendLabel: string }).backendLabel}\n`);
+  console.log(
+    `\n${all.photos} photos from ${dataDir}${pairsFile ? ` (pairs: ${pairsFile})` : ''}; backend ${(all.info as { backendLabel: string }).backendLabel}\n`,
+  );
   console.log(['', ...columns.map((s) => s.name)].map((c, i) => (i === 0 ? c.padEnd(30) : c.padStart(30))).join(''));
-  for (const [label, cell] of rows) console.log([label.padEnd(30), ...columns.map((s) => cell(s).padStart(30))].join(''));
+  for (const [label, cell] of rows)
+    console.log([label.padEnd(30), ...columns.map((s) => cell(s).padStart(30))].join(''));
 }

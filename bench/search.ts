@@ -57,7 +57,8 @@ const GENUINE = 0.7;
 
 function fillGaussian(random: () => number, out: Float32Array): void {
   for (let i = 0; i < out.length; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(1 - random())), a = 2 * Math.PI * random();
+    const r = Math.sqrt(-2 * Math.log(1 - random())),
+      a = 2 * Math.PI * random();
     out[i] = r * Math.cos(a);
     if (i + 1 < out.length) out[i + 1] = r * Math.sin(a);
   }
@@ -74,7 +75,8 @@ function normalise(v: Float32Array): void {
 function sampleOf(centre: Float32Array, random: () => number, out: Float32Array): void {
   fillGaussian(random, out);
   normalise(out);
-  const a = Math.sqrt(GENUINE), b = Math.sqrt(1 - GENUINE);
+  const a = Math.sqrt(GENUINE),
+    b = Math.sqrt(1 - GENUINE);
   for (let i = 0; i < out.length; i++) out[i] = a * centre[i] + b * out[i];
   normalise(out);
 }
@@ -87,8 +89,15 @@ function centreOf(identity: number, seed: number, out: Float32Array): () => numb
 }
 
 /** Calls `visit` for every gallery template, in order, regenerating it from the seed. */
-export function forEachTemplate(n: number, dim: number, perIdentity: number, seed: number, visit: (row: number, identity: number, v: Float32Array) => void): void {
-  const centre = new Float32Array(dim), v = new Float32Array(dim);
+export function forEachTemplate(
+  n: number,
+  dim: number,
+  perIdentity: number,
+  seed: number,
+  visit: (row: number, identity: number, v: Float32Array) => void,
+): void {
+  const centre = new Float32Array(dim),
+    v = new Float32Array(dim);
   for (let row = 0, identity = 0; row < n; identity++) {
     const random = centreOf(identity, seed, centre);
     for (let s = 0; s < perIdentity && row < n; s++, row++) {
@@ -99,9 +108,15 @@ export function forEachTemplate(n: number, dim: number, perIdentity: number, see
 }
 
 /** Probes: fresh samples (not in the gallery) of random existing identities, with their identity numbers. */
-export function probesOf(identities: number, count: number, dim: number, seed: number): { probes: Float32Array[]; identityOf: number[] } {
+export function probesOf(
+  identities: number,
+  count: number,
+  dim: number,
+  seed: number,
+): { probes: Float32Array[]; identityOf: number[] } {
   const queryRandom = seededRandom(seed ^ 0x51ed27);
-  const probes: Float32Array[] = [], identityOf: number[] = [];
+  const probes: Float32Array[] = [],
+    identityOf: number[] = [];
   const centre = new Float32Array(dim);
   for (let q = 0; q < count; q++) {
     const identity = Math.floor(queryRandom() * identities);
@@ -125,7 +140,10 @@ class VectorFile implements ExactVectorSource {
   private readonly pending: Buffer;
   private pendingRows = 0;
 
-  constructor(readonly path: string, private readonly dim: number) {
+  constructor(
+    readonly path: string,
+    private readonly dim: number,
+  ) {
     this.fd = openSync(path, 'w+');
     this.buffer = Buffer.alloc(4 * dim);
     this.pending = Buffer.alloc(4 * dim * 4096);
@@ -169,7 +187,12 @@ async function measure(options: SearchBenchOptions, vectors: VectorFile): Promis
   const { n, dim = 512, queries = 40, seed = 1, samplesPerIdentity = 4 } = options;
   const identities = Math.ceil(n / samplesPerIdentity);
   const heapBefore = heldBytes();
-  const index = new TemplateIndex(dim, 1024, { shortlist: options.shortlist, rerank: options.rerank, exactRowLimit: options.exactRowLimit, exactSource: vectors });
+  const index = new TemplateIndex(dim, 1024, {
+    shortlist: options.shortlist,
+    rerank: options.rerank,
+    exactRowLimit: options.exactRowLimit,
+    exactSource: vectors,
+  });
   let buildMs = 0;
   forEachTemplate(n, dim, samplesPerIdentity, seed, (row, identity, v) => {
     const t0 = performance.now();
@@ -194,11 +217,16 @@ async function measure(options: SearchBenchOptions, vectors: VectorFile): Promis
     }
   });
 
-  const times: number[] = [], cpuTimes: number[] = [];
-  let recall = 0, top1 = 0, decisions = 0, maxScoreError = 0;
+  const times: number[] = [],
+    cpuTimes: number[] = [];
+  let recall = 0,
+    top1 = 0,
+    decisions = 0,
+    maxScoreError = 0;
   for (let q = 0; q < queries; q++) {
     await index.search(probes[q], 10); // warm-up for the JIT on the first probes; timed below
-    const t0 = performance.now(), cpu0 = process.cpuUsage();
+    const t0 = performance.now(),
+      cpu0 = process.cpuUsage();
     const found = await index.search(probes[q], 10);
     times.push(performance.now() - t0);
     const cpu = process.cpuUsage(cpu0);
@@ -211,15 +239,18 @@ async function measure(options: SearchBenchOptions, vectors: VectorFile): Promis
     if (found[0]?.personId === `p${truth[0]}`) top1++;
     const exactCandidates = truth.map((p) => ({ personId: `p${p}`, score: scores[p], templateId: '' }));
     const thresholds = { named: calibration.threshold, possible: calibration.threshold };
-    const a = decideIdentityVerdict(found[0], thresholds), b = decideIdentityVerdict(exactCandidates[0], thresholds);
+    const a = decideIdentityVerdict(found[0], thresholds),
+      b = decideIdentityVerdict(exactCandidates[0], thresholds);
     if (a.kind === b.kind && (a.kind === 'unknown' || a.best?.personId === b.best?.personId)) decisions++;
-    for (const f of found) maxScoreError = Math.max(maxScoreError, Math.abs(f.score - scores[Number(f.personId.slice(1))]));
+    for (const f of found)
+      maxScoreError = Math.max(maxScoreError, Math.abs(f.score - scores[Number(f.personId.slice(1))]));
   }
   times.sort((x, y) => x - y);
   cpuTimes.sort((x, y) => x - y);
   const round = (x: number, digits = 2) => Number(x.toFixed(digits));
   return {
-    n, dim,
+    n,
+    dim,
     buildMs: round(buildMs, 0),
     memoryMB: round(index.byteLength / 2 ** 20, 1),
     queryMs: { median: round(quantile(times, 0.5)), p90: round(quantile(times, 0.9)) },

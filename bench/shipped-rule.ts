@@ -2,7 +2,11 @@
 // the 1:N decision the app applies (src/core/identity-rule.ts with the shipped calibration-data.json).
 import calibration from '../src/core/calibration-data.json';
 import type { ShippedCalibration } from '../src/core/calibration';
-import { decideIdentityVerdict, identificationThresholds, type IdentificationThresholds } from '../src/core/identity-rule';
+import {
+  decideIdentityVerdict,
+  identificationThresholds,
+  type IdentificationThresholds,
+} from '../src/core/identity-rule';
 import type { EmbedOutcome, EmbeddedFaceRecord } from './embed-photos';
 import type { DecisionRule } from './open-set';
 
@@ -17,8 +21,19 @@ export function ruleFor(shipped: ShippedCalibration): DecisionRule {
   const byTemplates = new Map<number, IdentificationThresholds>();
   return (best, templates) => {
     let thresholds = byTemplates.get(templates);
-    if (!thresholds) byTemplates.set(templates, (thresholds = identificationThresholds(shipped.strangerTails, { ...shipped.identification, verifyThreshold: shipped.threshold }, templates)));
-    return decideIdentityVerdict(best.person >= 0 ? { personId: String(best.person), score: best.score } : undefined, thresholds).kind;
+    if (!thresholds)
+      byTemplates.set(
+        templates,
+        (thresholds = identificationThresholds(
+          shipped.strangerTails,
+          { ...shipped.identification, verifyThreshold: shipped.threshold },
+          templates,
+        )),
+      );
+    return decideIdentityVerdict(
+      best.person >= 0 ? { personId: String(best.person), score: best.score } : undefined,
+      thresholds,
+    ).kind;
   };
 }
 

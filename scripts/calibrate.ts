@@ -36,7 +36,8 @@ const POLICY: Omit<IdentificationPolicy, 'verifyThreshold'> = {
   possibleStrangerRate: Number(option('--possible-rate', '0.05')),
 };
 
-if (!existsSync(dataDir)) throw new Error(`${dataDir} not found: calibration needs LFW (dev part) beside the repository`);
+if (!existsSync(dataDir))
+  throw new Error(`${dataDir} not found: calibration needs LFW (dev part) beside the repository`);
 let results: Map<string, EmbedOutcome> = cacheFile ? readCache(cacheFile) : new Map();
 const photos = identityPhotos(dataDir).filter((p) => !args.includes('--only-cached') || results.has(p.file));
 const missing = photos.map((p) => p.file).filter((f) => !results.has(f));
@@ -46,7 +47,12 @@ if (missing.length) {
       const matcher = await window.facelocal.openMatcher({ databaseName: 'facelocal-calibration' });
       (window as unknown as { __embed: unknown }).__embed = (blob: Blob) => matcher.embedFaces(blob);
     });
-    return embedPhotos(page, missing, 'calibrate', cacheFile ? startCache(cacheFile, { append: results.size > 0 }) : undefined);
+    return embedPhotos(
+      page,
+      missing,
+      'calibrate',
+      cacheFile ? startCache(cacheFile, { append: results.size > 0 }) : undefined,
+    );
   });
   results = new Map([...results, ...fresh]);
 }
@@ -55,21 +61,37 @@ const samples: Sample[] = [];
 const missed: string[] = [];
 for (const p of photos) {
   const face = subjectFace(results.get(p.file));
-  if (face) samples.push({ identity: p.identity, vector: face.embedding }); else missed.push(p.file);
+  if (face) samples.push({ identity: p.identity, vector: face.embedding });
+  else missed.push(p.file);
 }
-console.error(`calibrate: ${samples.length} faces of ${photos.length} photos (${missed.length} without a face); scoring every pair…`);
+console.error(
+  `calibrate: ${samples.length} faces of ${photos.length} photos (${missed.length} without a face); scoring every pair…`,
+);
 const probeTails = new ProbeTails(samples.length);
-const pairs = allPairs(samples, 'cosine', (done, total) => process.stderr.write(`\rpairs: ${done}/${total}   `), probeTails);
+const pairs = allPairs(
+  samples,
+  'cosine',
+  (done, total) => process.stderr.write(`\rpairs: ${done}/${total}   `),
+  probeTails,
+);
 process.stderr.write('\n');
 const report = calibrate(pairs.genuine, pairs.impostor, probeTails, TARGET_FALSE_MATCH_RATE);
 
 const fmt = (x: number) => x.toFixed(4);
-console.log(`data: ${dataDir}: ${photos.length} photos, ${samples.length} faces, ${missed.length} photos without a face`);
-console.log(`pairs: ${report.genuinePairs.toLocaleString('en-US')} genuine, ${report.impostorPairs.toLocaleString('en-US')} impostor`);
-console.log(`1:1 threshold for FMR ${TARGET_FALSE_MATCH_RATE}: ${fmt(report.threshold)} (FMR ${report.falseMatchRate.toExponential(2)}, FNMR ${fmt(report.falseNonMatchRate)}); EER ${fmt(report.equalErrorRate)}`);
-console.log('chance a stranger\'s best score reaches a threshold, by gallery size (templates):');
+console.log(
+  `data: ${dataDir}: ${photos.length} photos, ${samples.length} faces, ${missed.length} photos without a face`,
+);
+console.log(
+  `pairs: ${report.genuinePairs.toLocaleString('en-US')} genuine, ${report.impostorPairs.toLocaleString('en-US')} impostor`,
+);
+console.log(
+  `1:1 threshold for FMR ${TARGET_FALSE_MATCH_RATE}: ${fmt(report.threshold)} (FMR ${report.falseMatchRate.toExponential(2)}, FNMR ${fmt(report.falseNonMatchRate)}); EER ${fmt(report.equalErrorRate)}`,
+);
+console.log("chance a stranger's best score reaches a threshold, by gallery size (templates):");
 for (const chance of [1e-1, 1e-2, 5e-3, 1e-3, 1e-4]) {
-  const row = report.strangerTails.tails.map((t) => `${t.templates}: ${thresholdForChance(report.strangerTails, chance, t.templates).toFixed(3)}`);
+  const row = report.strangerTails.tails.map(
+    (t) => `${t.templates}: ${thresholdForChance(report.strangerTails, chance, t.templates).toFixed(3)}`,
+  );
   console.log(`  ${chance.toExponential(0)} at  ${row.join('  ')}`);
 }
 
@@ -82,7 +104,9 @@ for (const k of [1, 3]) {
     const f = openSetFigures(scores, n, rule);
     if (n !== null && f.galleryPeople < n) continue; // the whole set is smaller: reported once, as "all"
     const r = f.atRule!;
-    console.log(`  ${f.galleryPeople} people × ≤${k} photos (${f.galleryTemplates} templates): FPIR ${(100 * r.fpir).toFixed(2)} % (with possible ${(100 * r.fpirWithPossible).toFixed(2)} %), FNIR ${(100 * r.fnir).toFixed(2)} %, wrong name ${(100 * r.wrongName).toFixed(2)} %; FNIR @ FPIR 1 % ${(100 * f.fnirAtFpir1e2).toFixed(2)} %`);
+    console.log(
+      `  ${f.galleryPeople} people × ≤${k} photos (${f.galleryTemplates} templates): FPIR ${(100 * r.fpir).toFixed(2)} % (with possible ${(100 * r.fpirWithPossible).toFixed(2)} %), FNIR ${(100 * r.fnir).toFixed(2)} %, wrong name ${(100 * r.wrongName).toFixed(2)} %; FNIR @ FPIR 1 % ${(100 * f.fnirAtFpir1e2).toFixed(2)} %`,
+    );
   }
 }
 

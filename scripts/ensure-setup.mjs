@@ -20,7 +20,9 @@ if (process.argv.includes('--browser')) {
       run('apt-get update -qq');
       run('DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium');
     } else {
-      console.error(`ensure-setup: Chromium not found at ${chromium}. Install Debian's chromium (sudo apt-get install chromium) or set CHROMIUM_PATH.`);
+      console.error(
+        `ensure-setup: Chromium not found at ${chromium}. Install Debian's chromium (sudo apt-get install chromium) or set CHROMIUM_PATH.`,
+      );
       process.exit(1);
     }
   }

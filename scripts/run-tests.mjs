@@ -33,18 +33,26 @@ try {
   built = false; // the browser suite needs the build: nothing more can run
 }
 
-let passed = checks.passed, failed = checks.failed;
+let passed = checks.passed,
+  failed = checks.failed;
 if (built) {
   mkdirSync('test-results', { recursive: true });
   const report = 'test-results/vitest.json';
   const extra = process.argv.slice(2);
   console.log('\n== tests: vitest run (unit + browser)');
-  const run = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...extra], { stdio: 'inherit' });
+  const run = spawnSync(
+    'npx',
+    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...extra],
+    { stdio: 'inherit' },
+  );
   let testsFailed = 0;
   if (existsSync(report)) {
     const json = JSON.parse(readFileSync(report, 'utf8'));
     passed += json.numPassedTests;
-    testsFailed = json.numFailedTests + (json.numRuntimeErrorTestSuites ?? 0) + json.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+    testsFailed =
+      json.numFailedTests +
+      (json.numRuntimeErrorTestSuites ?? 0) +
+      json.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
   }
   if (run.status !== 0 && testsFailed === 0) testsFailed = 1; // the runner itself failed (e.g. a suite crashed before its tests)
   failed += testsFailed;

@@ -55,11 +55,18 @@ const WIDGET_PATHS = ['/widget.html', '/widget'];
 export function staticHeadersFile(frameAncestorsDirective: string): string {
   const shared = Object.entries(securityHeaders).filter(([k]) => !PER_PAGE.includes(k));
   const widget = widgetHeaders(frameAncestorsDirective);
-  const rule = (path: string, headers: Record<string, string>) => [path, ...PER_PAGE.map((k) => `  ${k}: ${headers[k]}`)];
-  return [
-    '/*', ...shared.map(([k, v]) => `  ${k}: ${v}`),
-    '/*.wasm', '  Content-Type: application/wasm',
-    ...APP_PATHS.flatMap((p) => rule(p, securityHeaders)),
-    ...WIDGET_PATHS.flatMap((p) => rule(p, widget)),
-  ].join('\n') + '\n';
+  const rule = (path: string, headers: Record<string, string>) => [
+    path,
+    ...PER_PAGE.map((k) => `  ${k}: ${headers[k]}`),
+  ];
+  return (
+    [
+      '/*',
+      ...shared.map(([k, v]) => `  ${k}: ${v}`),
+      '/*.wasm',
+      '  Content-Type: application/wasm',
+      ...APP_PATHS.flatMap((p) => rule(p, securityHeaders)),
+      ...WIDGET_PATHS.flatMap((p) => rule(p, widget)),
+    ].join('\n') + '\n'
+  );
 }

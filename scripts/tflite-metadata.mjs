@@ -9,7 +9,16 @@
 // so their internal relative offsets and alignment stay valid.
 import * as flatbuffers from 'flatbuffers';
 
-const MODEL = { version: 0, operatorCodes: 1, subgraphs: 2, description: 3, buffers: 4, metadataBuffer: 5, metadata: 6, signatureDefs: 7 };
+const MODEL = {
+  version: 0,
+  operatorCodes: 1,
+  subgraphs: 2,
+  description: 3,
+  buffers: 4,
+  metadataBuffer: 5,
+  metadata: 6,
+  signatureDefs: 7,
+};
 
 /** Builds the ModelMetadata flatbuffer (metadata_schema.fbs) with one input tensor normalisation. */
 export function buildModelMetadata({ name, mean, std }) {
@@ -89,7 +98,8 @@ export function hasTfliteMetadata(model) {
 
 /** Returns a new .tflite with `metadata` (ModelMetadata bytes) attached as TFLITE_METADATA. */
 export function attachTfliteMetadata(model, metadata) {
-  if (new TextDecoder().decode(model.subarray(4, 8)) !== 'TFL3') throw new Error('not a TFLite model (no TFL3 identifier)');
+  if (new TextDecoder().decode(model.subarray(4, 8)) !== 'TFL3')
+    throw new Error('not a TFLite model (no TFL3 identifier)');
   if (hasTfliteMetadata(model)) throw new Error('model already has TFLITE_METADATA');
   const view = new DataView(model.buffer, model.byteOffset, model.byteLength);
   const oldRoot = view.getUint32(0, true);
@@ -99,32 +109,61 @@ export function attachTfliteMetadata(model, metadata) {
 
   const out = [];
   let pos = 0;
-  const u32 = (v) => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, v, true); out.push(b); pos += 4; };
-  const u16 = (v) => { const b = new Uint8Array(2); new DataView(b.buffer).setUint16(0, v, true); out.push(b); pos += 2; };
-  const bytes = (b) => { out.push(b); pos += b.length; };
-  const padTo = (align) => { while (pos % align) bytes(new Uint8Array(1)); };
+  const u32 = (v) => {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, v, true);
+    out.push(b);
+    pos += 4;
+  };
+  const u16 = (v) => {
+    const b = new Uint8Array(2);
+    new DataView(b.buffer).setUint16(0, v, true);
+    out.push(b);
+    pos += 2;
+  };
+  const bytes = (b) => {
+    out.push(b);
+    pos += b.length;
+  };
+  const padTo = (align) => {
+    while (pos % align) bytes(new Uint8Array(1));
+  };
 
   // Plan the prefix layout first (positions), then emit; the shift S is the prefix size rounded up to 16.
   const name = new TextEncoder().encode('TFLITE_METADATA');
   const layout = {};
   let p = 8; // root offset + file identifier
-  layout.modelVtable = p; p += 4 + 2 * 8;
-  p = align(p, 4); layout.model = p; p += 4 + 4 * 8;
-  layout.buffers = p; p += 4 + 4 * (oldBuffers.length + 1);
-  layout.metadata = p; p += 4 + 4 * (oldMetadata.length + 1);
-  layout.metaVtable = p; p += 8;
-  layout.meta = p; p += 12;
-  layout.name = p; p += align(4 + name.length + 1, 4);
-  layout.bufVtable = p; p += 8; // 6 bytes of vtable, padded
-  layout.buf = p; p += 8;
-  p = align(p + 4, 16) - 4; layout.data = p; p += 4 + metadata.length; // vector contents 16-aligned
+  layout.modelVtable = p;
+  p += 4 + 2 * 8;
+  p = align(p, 4);
+  layout.model = p;
+  p += 4 + 4 * 8;
+  layout.buffers = p;
+  p += 4 + 4 * (oldBuffers.length + 1);
+  layout.metadata = p;
+  p += 4 + 4 * (oldMetadata.length + 1);
+  layout.metaVtable = p;
+  p += 8;
+  layout.meta = p;
+  p += 12;
+  layout.name = p;
+  p += align(4 + name.length + 1, 4);
+  layout.bufVtable = p;
+  p += 8; // 6 bytes of vtable, padded
+  layout.buf = p;
+  p += 8;
+  p = align(p + 4, 16) - 4;
+  layout.data = p;
+  p += 4 + metadata.length; // vector contents 16-aligned
   const shift = align(p, 16);
   const old = (absolute) => shift + absolute; // position of an old object in the new file
   const fieldOrAbsent = (id) => root.field(id);
 
-  u32(layout.model); bytes(new TextEncoder().encode('TFL3'));
+  u32(layout.model);
+  bytes(new TextEncoder().encode('TFL3'));
   // Model vtable: 8 fields; every field is a 4-byte slot in the new table at 4 + 4*id.
-  u16(4 + 2 * 8); u16(4 + 4 * 8);
+  u16(4 + 2 * 8);
+  u16(4 + 4 * 8);
   for (let id = 0; id < 8; id++) {
     const present = id === MODEL.buffers || id === MODEL.metadata || fieldOrAbsent(id) >= 0;
     u16(present ? 4 + 4 * id : 0);
@@ -146,21 +185,40 @@ export function attachTfliteMetadata(model, metadata) {
   oldMetadata.forEach((m) => u32(old(m) - pos));
   u32(layout.meta - pos);
   // Metadata { name:string; buffer:uint }
-  u16(8); u16(12); u16(4); u16(8);
-  u32(layout.meta - layout.metaVtable); u32(layout.name - (layout.meta + 4)); u32(oldBuffers.length);
-  u32(name.length); bytes(name); bytes(new Uint8Array(1)); padTo(4);
+  u16(8);
+  u16(12);
+  u16(4);
+  u16(8);
+  u32(layout.meta - layout.metaVtable);
+  u32(layout.name - (layout.meta + 4));
+  u32(oldBuffers.length);
+  u32(name.length);
+  bytes(name);
+  bytes(new Uint8Array(1));
+  padTo(4);
   // Buffer { data:[ubyte] }
-  u16(6); u16(8); u16(4); u16(0);
-  u32(layout.buf - layout.bufVtable); u32(layout.data - (layout.buf + 4));
-  padTo(1); while (pos < layout.data) bytes(new Uint8Array(1));
-  u32(metadata.length); bytes(metadata);
+  u16(6);
+  u16(8);
+  u16(4);
+  u16(0);
+  u32(layout.buf - layout.bufVtable);
+  u32(layout.data - (layout.buf + 4));
+  padTo(1);
+  while (pos < layout.data) bytes(new Uint8Array(1));
+  u32(metadata.length);
+  bytes(metadata);
   while (pos < shift) bytes(new Uint8Array(1));
   bytes(model);
 
   const result = new Uint8Array(pos);
   let at = 0;
-  for (const chunk of out) { result.set(chunk, at); at += chunk.length; }
+  for (const chunk of out) {
+    result.set(chunk, at);
+    at += chunk.length;
+  }
   return result;
 }
 
-function align(n, a) { return Math.ceil(n / a) * a; }
+function align(n, a) {
+  return Math.ceil(n / a) * a;
+}

@@ -31,7 +31,9 @@ export function widgetHeadersPlugin(): Plugin {
       server.middlewares.use((req, res, next) => {
         if ((req.url ?? '').split('?')[0] !== '/widget.html') return next();
         const outDir = resolve(server.config.root, server.config.build.outDir);
-        const directive = widgetFrameAncestors(resolve(outDir, 'widget-config.json'), (m) => server.config.logger.error(m));
+        const directive = widgetFrameAncestors(resolve(outDir, 'widget-config.json'), (m) =>
+          server.config.logger.error(m),
+        );
         for (const [k, v] of Object.entries(widgetHeaders(directive))) res.setHeader(k, v);
         res.setHeader('Content-Type', 'text/html');
         res.setHeader('Cache-Control', 'no-cache');
@@ -71,7 +73,9 @@ export function runtimeAssetsPlugin(): Plugin {
         this.emitFile({ type: 'asset', fileName, source: readFileSync(file) });
       }
       // For static hosts that read a _headers file (Netlify, Cloudflare Pages): the same headers as `npm start`.
-      const directive = widgetFrameAncestors(resolve(import.meta.dirname, '../public/widget-config.json'), (m) => this.error(m));
+      const directive = widgetFrameAncestors(resolve(import.meta.dirname, '../public/widget-config.json'), (m) =>
+        this.error(m),
+      );
       this.emitFile({ type: 'asset', fileName: '_headers', source: staticHeadersFile(directive) });
     },
   };

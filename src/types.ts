@@ -354,7 +354,10 @@ export interface PhotoImports {
    * Reads every photo in workers (one bad file never stops the batch), commits each photo with its faces, then
    * groups the faces. With `jobId`, resumes that import: photos it has already read are skipped.
    */
-  start(photos: File[], options?: { jobId?: string; onProgress?: (p: import('./core/import-progress').ImportProgress) => void }): Promise<ImportRun>;
+  start(
+    photos: File[],
+    options?: { jobId?: string; onProgress?: (p: import('./core/import-progress').ImportProgress) => void },
+  ): Promise<ImportRun>;
   /** The import running now in this tab, if any (it survives the UI switching tabs). */
   readonly running: ImportRun | null;
   /** This tab session's imports and kept ones. */
@@ -379,7 +382,11 @@ export interface PhotoImports {
    * The photos among `fileNames` (as the folder is picked again: relative paths) with all of / any of / none of these
    * people (enrolled person ids or group ids of this import), each with its faces and who they are.
    */
-  findPhotos(jobId: string, query: { allOf: string[]; anyOf: string[]; noneOf: string[] }, fileNames: string[]): Promise<FoundPhoto[]>;
+  findPhotos(
+    jobId: string,
+    query: { allOf: string[]; anyOf: string[]; noneOf: string[] },
+    fileNames: string[],
+  ): Promise<FoundPhoto[]>;
   /**
    * A face the detector missed, boxed by hand in a photo this import has read (picked again): the face is found
    * and aligned inside the box (landmarks and all), embedded, and grouped like any other. 'no-face' if no face can be
@@ -448,7 +455,11 @@ export interface Matcher {
    * `checkEnrolled`, faces that look like someone already enrolled stop it before anything is stored (the result's
    * `alreadyEnrolled` says who), so the caller can ask.
    */
-  enrol(person: { name: string; consent: ConsentRecord }, photos: PhotoInput[], options?: { checkEnrolled?: boolean }): Promise<EnrolResult>;
+  enrol(
+    person: { name: string; consent: ConsentRecord },
+    photos: PhotoInput[],
+    options?: { checkEnrolled?: boolean },
+  ): Promise<EnrolResult>;
   /**
    * Adds photos to an existing person. With `onlyIfAlike`, a photo whose face does not look like them is refused
    * ('not-this-person'), so the caller can ask before adding it anyway.
@@ -462,7 +473,11 @@ export interface Matcher {
    * 1:1: is the one face in this photo the enrolled person (any of their templates at the calibrated threshold)?
    * For the widget: `forOrigin` names the site that asked, in the audit entry. Restricted: 'restricted'.
    */
-  verifyPerson(personId: string, photo: PhotoInput, options?: { forOrigin?: string }): Promise<{ matched: boolean; score: number }>;
+  verifyPerson(
+    personId: string,
+    photo: PhotoInput,
+    options?: { forOrigin?: string },
+  ): Promise<{ matched: boolean; score: number }>;
   /**
    * The id this person is revealed as to one site: an HMAC of their id under this gallery's secret, keyed by the
    * origin (src/core/revealed-id.ts), so each site gets a different one. Every call is audited with the origin.

@@ -46,13 +46,28 @@ export const TEMPLATE_POINTS_4: readonly Point[] = [
 export function estimateSimilarityTransform(from: readonly Point[], to: readonly Point[]): Affine {
   if (from.length !== to.length || from.length < 2) throw new Error('need at least two point pairs of equal count');
   const n = from.length;
-  let fx = 0, fy = 0, tx = 0, ty = 0;
-  for (let i = 0; i < n; i++) { fx += from[i][0]; fy += from[i][1]; tx += to[i][0]; ty += to[i][1]; }
-  fx /= n; fy /= n; tx /= n; ty /= n;
-  let sxx = 0, sab = 0, sba = 0;
+  let fx = 0,
+    fy = 0,
+    tx = 0,
+    ty = 0;
   for (let i = 0; i < n; i++) {
-    const x = from[i][0] - fx, y = from[i][1] - fy;
-    const u = to[i][0] - tx, v = to[i][1] - ty;
+    fx += from[i][0];
+    fy += from[i][1];
+    tx += to[i][0];
+    ty += to[i][1];
+  }
+  fx /= n;
+  fy /= n;
+  tx /= n;
+  ty /= n;
+  let sxx = 0,
+    sab = 0,
+    sba = 0;
+  for (let i = 0; i < n; i++) {
+    const x = from[i][0] - fx,
+      y = from[i][1] - fy;
+    const u = to[i][0] - tx,
+      v = to[i][1] - ty;
     sxx += x * x + y * y;
     sab += x * u + y * v;
     sba += x * v - y * u;
@@ -71,7 +86,10 @@ export function invertAffine(m: Affine): Affine {
   const [a, b, tx, c, d, ty] = m;
   const det = a * d - b * c;
   if (Math.abs(det) < 1e-12) throw new Error('affine transform is not invertible');
-  const ia = d / det, ib = -b / det, ic = -c / det, id = a / det;
+  const ia = d / det,
+    ib = -b / det,
+    ic = -c / det,
+    id = a / det;
   return [ia, ib, -(ia * tx + ib * ty), ic, id, -(ic * tx + id * ty)];
 }
 
@@ -101,12 +119,16 @@ export function warpAffine(src: RgbaImage, toCrop: Affine, size = ALIGNED_SIZE):
       const sy = inv[3] * x + inv[4] * y + inv[5];
       const o = (y * size + x) * 4;
       out[o + 3] = 255;
-      const x0 = Math.floor(sx), y0 = Math.floor(sy);
+      const x0 = Math.floor(sx),
+        y0 = Math.floor(sy);
       if (x0 < -1 || y0 < -1 || x0 >= w || y0 >= h) continue;
-      const fx = sx - x0, fy = sy - y0;
+      const fx = sx - x0,
+        fy = sy - y0;
       for (let ch = 0; ch < 3; ch++) {
-        const p00 = pixel(data, w, h, x0, y0, ch), p10 = pixel(data, w, h, x0 + 1, y0, ch);
-        const p01 = pixel(data, w, h, x0, y0 + 1, ch), p11 = pixel(data, w, h, x0 + 1, y0 + 1, ch);
+        const p00 = pixel(data, w, h, x0, y0, ch),
+          p10 = pixel(data, w, h, x0 + 1, y0, ch);
+        const p01 = pixel(data, w, h, x0, y0 + 1, ch),
+          p11 = pixel(data, w, h, x0 + 1, y0 + 1, ch);
         out[o + ch] = (p00 * (1 - fx) + p10 * fx) * (1 - fy) + (p01 * (1 - fx) + p11 * fx) * fy;
       }
     }
@@ -137,8 +159,12 @@ export function composeAffine(second: Affine, first: Affine): Affine {
   const [a2, b2, t2, c2, d2, u2] = second;
   const [a1, b1, t1, c1, d1, u1] = first;
   return [
-    a2 * a1 + b2 * c1, a2 * b1 + b2 * d1, a2 * t1 + b2 * u1 + t2,
-    c2 * a1 + d2 * c1, c2 * b1 + d2 * d1, c2 * t1 + d2 * u1 + u2,
+    a2 * a1 + b2 * c1,
+    a2 * b1 + b2 * d1,
+    a2 * t1 + b2 * u1 + t2,
+    c2 * a1 + d2 * c1,
+    c2 * b1 + d2 * d1,
+    c2 * t1 + d2 * u1 + u2,
   ];
 }
 
@@ -151,11 +177,22 @@ export function affineScale(m: Affine): number {
  * The region of the source image a crop of `size` reads from (its corners mapped back), padded by one pixel.
  * The worker decodes only this region, pre-scaled, instead of the whole photo.
  */
-export function sourceRegion(toCrop: Affine, size = ALIGNED_SIZE): { x: number; y: number; width: number; height: number } {
+export function sourceRegion(
+  toCrop: Affine,
+  size = ALIGNED_SIZE,
+): { x: number; y: number; width: number; height: number } {
   const inv = invertAffine(toCrop);
-  const corners = ([[0, 0], [size, 0], [0, size], [size, size]] as Point[]).map((p) => applyAffine(inv, p));
-  const xs = corners.map((p) => p[0]), ys = corners.map((p) => p[1]);
-  const x = Math.floor(Math.min(...xs)) - 1, y = Math.floor(Math.min(...ys)) - 1;
+  const corners = (
+    [
+      [0, 0],
+      [size, 0],
+      [0, size],
+      [size, size],
+    ] as Point[]
+  ).map((p) => applyAffine(inv, p));
+  const xs = corners.map((p) => p[0]),
+    ys = corners.map((p) => p[1]);
+  const x = Math.floor(Math.min(...xs)) - 1,
+    y = Math.floor(Math.min(...ys)) - 1;
   return { x, y, width: Math.ceil(Math.max(...xs)) + 1 - x, height: Math.ceil(Math.max(...ys)) + 1 - y };
 }
-

@@ -3,34 +3,53 @@
 import { DAY_MS } from './consent';
 
 export type AuditAction =
-  | 'enrol' | 'add-photos' | 'remove-photo' | 'identify' | 'verify' | 'rename' | 'consent-updated'
-  | 'withdraw' | 'delete' | 'expire' | 'export' | 'import' | 'erase-everything' | 'encryption-enabled'
-  | 'photo-import' | 'photo-import-erased' | 'live-camera' | 'template-refused' | 'restrict' | 'lift-restriction'
-  | 'thumbnails' | 'widget-check' | 'widget-reveal';
+  | 'enrol'
+  | 'add-photos'
+  | 'remove-photo'
+  | 'identify'
+  | 'verify'
+  | 'rename'
+  | 'consent-updated'
+  | 'withdraw'
+  | 'delete'
+  | 'expire'
+  | 'export'
+  | 'import'
+  | 'erase-everything'
+  | 'encryption-enabled'
+  | 'photo-import'
+  | 'photo-import-erased'
+  | 'live-camera'
+  | 'template-refused'
+  | 'restrict'
+  | 'lift-restriction'
+  | 'thumbnails'
+  | 'widget-check'
+  | 'widget-reveal';
 
 /** Each action in words for the log shown to people (the code stays in the CSV export, for tools). */
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
-  'enrol': 'Person enrolled',
+  enrol: 'Person enrolled',
   'add-photos': 'Photos added to a person',
   'remove-photo': 'Photo removed from a person',
-  'identify': 'Photo identified',
-  'verify': 'Two photos compared',
-  'rename': 'Person renamed',
+  identify: 'Photo identified',
+  verify: 'Two photos compared',
+  rename: 'Person renamed',
   'consent-updated': 'Consent recorded again',
-  'withdraw': 'Consent withdrawn, data erased',
-  'delete': 'Person deleted',
-  'expire': 'Retention ended, data erased',
-  'export': 'Data exported',
-  'import': 'Gallery file imported',
+  withdraw: 'Consent withdrawn, data erased',
+  delete: 'Person deleted',
+  expire: 'Retention ended, data erased',
+  export: 'Data exported',
+  import: 'Gallery file imported',
   'erase-everything': 'Everything erased',
   'encryption-enabled': 'Encryption turned on',
   'photo-import': 'Photo library import',
   'photo-import-erased': 'Photo library import erased',
   'live-camera': 'Live camera session',
   'template-refused': 'Broken face template left out of search',
-  'restrict': 'Processing restricted',
+  restrict: 'Processing restricted',
   'lift-restriction': 'Restriction lifted',
-  'thumbnails': 'Face thumbnails setting changed',
+  thumbnails: 'Face thumbnails setting changed',
   'widget-check': 'Checked for a site (widget)',
   'widget-reveal': 'Id revealed to a site (widget)',
 };
@@ -58,7 +77,9 @@ export function auditCutoff(now: number, retentionDays = AUDIT_RETENTION_DAYS): 
  * (OWASP "CSV injection").
  */
 export function auditToCsv(entries: readonly AuditEntry[]): string {
-  const rows = entries.map((e) => [new Date(e.at).toISOString(), e.action, e.outcome, e.personId ?? ''].map(csvCell).join(','));
+  const rows = entries.map((e) =>
+    [new Date(e.at).toISOString(), e.action, e.outcome, e.personId ?? ''].map(csvCell).join(','),
+  );
   return [['time', 'action', 'outcome', 'personId'].map(csvCell).join(','), ...rows].join('\r\n') + '\r\n';
 }
 

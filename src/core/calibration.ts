@@ -42,16 +42,21 @@ export function fitGaussian(scores: readonly number[]): GaussianFit {
 export function normalUpperTail(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
-  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+  const erfc =
+    t *
+    (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) *
+    Math.exp(-x * x);
   return z >= 0 ? erfc / 2 : 1 - erfc / 2;
 }
 
 /** Inverse of normalUpperTail by bisection (monotone, so plain and safe). */
 export function normalUpperTailInverse(p: number): number {
-  let lo = -10, hi = 10;
+  let lo = -10,
+    hi = 10;
   for (let i = 0; i < 100; i++) {
     const mid = (lo + hi) / 2;
-    if (normalUpperTail(mid) > p) lo = mid; else hi = mid;
+    if (normalUpperTail(mid) > p) lo = mid;
+    else hi = mid;
   }
   return (lo + hi) / 2;
 }
@@ -79,7 +84,12 @@ export interface CalibrationReport {
 export const MEASURED_GALLERY_SIZES = [1, 3, 10, 30, 100, 300, 1000, 3000, 10000];
 
 /** The 1:1 threshold for a per-pair false-match rate and the stranger tails, each from one sweep of its counts. */
-export function calibrate(genuine: SortedScores, impostor: ScoreHistogram, probes: ProbeTails, targetFalseMatchRate = 1e-3): CalibrationReport {
+export function calibrate(
+  genuine: SortedScores,
+  impostor: ScoreHistogram,
+  probes: ProbeTails,
+  targetFalseMatchRate = 1e-3,
+): CalibrationReport {
   const threshold = impostor.thresholdForSurvival(targetFalseMatchRate);
   return {
     genuinePairs: genuine.total,
@@ -110,7 +120,11 @@ export interface ScoreReading {
  * A score a person can understand. `comparisons` is how many faces the score was the best of (1 for two photos,
  * the gallery's template count for identification); `threshold` is the one the verdict was decided by.
  */
-export function readScore(score: number, calibration: Pick<ShippedCalibration, 'strangerTails'>, verdict: { threshold: number; comparisons?: number }): ScoreReading {
+export function readScore(
+  score: number,
+  calibration: Pick<ShippedCalibration, 'strangerTails'>,
+  verdict: { threshold: number; comparisons?: number },
+): ScoreReading {
   const comparisons = Math.max(1, verdict.comparisons ?? 1);
   const chance = strangerChance(calibration.strangerTails, score, comparisons);
   const floor = Math.min(0.1, calibration.strangerTails.smallestMeasured * comparisons);
@@ -127,10 +141,14 @@ export function readScore(score: number, calibration: Pick<ShippedCalibration, '
  * "1 in a billion" would be extrapolation dressed as evidence.
  */
 export function describeChance(p: number, smallestStated: number, comparisons = 1): string {
-  const who = comparisons > 1
-    ? `a stranger matches someone in this gallery (${comparisons.toLocaleString('en-US')} faces) this well`
-    : 'a stranger scores this high';
-  if (p >= 0.2) return comparisons > 1 ? 'strangers often match someone in this gallery this well' : 'a stranger often scores this high';
+  const who =
+    comparisons > 1
+      ? `a stranger matches someone in this gallery (${comparisons.toLocaleString('en-US')} faces) this well`
+      : 'a stranger scores this high';
+  if (p >= 0.2)
+    return comparisons > 1
+      ? 'strangers often match someone in this gallery this well'
+      : 'a stranger often scores this high';
   if (p < smallestStated) return `less than 1 in ${oneIn(smallestStated)} chance ${who}`;
   return `about 1 in ${oneIn(p)} chance ${who}`;
 }

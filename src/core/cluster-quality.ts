@@ -27,10 +27,12 @@ export interface ClusterQuality {
 export function clusterQuality(clustering: Clustering, labels: readonly string[]): ClusterQuality {
   const n = labels.length;
   const clusterOf = new Array<number>(n).fill(-1);
-  clustering.groups.forEach((g, k) => g.forEach((f) => {
-    if (clusterOf[f] !== -1) throw new Error(`face ${f} is in two groups`);
-    clusterOf[f] = k;
-  }));
+  clustering.groups.forEach((g, k) =>
+    g.forEach((f) => {
+      if (clusterOf[f] !== -1) throw new Error(`face ${f} is in two groups`);
+      clusterOf[f] = k;
+    }),
+  );
   let nextSingleton = clustering.groups.length;
   for (const f of clustering.unassigned) {
     if (clusterOf[f] !== -1) throw new Error(`face ${f} is both grouped and unassigned`);
@@ -39,7 +41,9 @@ export function clusterQuality(clustering: Clustering, labels: readonly string[]
   if (clusterOf.some((c) => c === -1)) throw new Error('every face must be grouped or unassigned');
 
   // Contingency counts: faces per (cluster, label), per cluster, per label.
-  const joint = new Map<string, number>(), perCluster = new Map<number, number>(), perLabel = new Map<string, number>();
+  const joint = new Map<string, number>(),
+    perCluster = new Map<number, number>(),
+    perLabel = new Map<string, number>();
   for (let f = 0; f < n; f++) {
     const key = `${clusterOf[f]}\u0000${labels[f]}`;
     joint.set(key, (joint.get(key) ?? 0) + 1);
@@ -47,7 +51,9 @@ export function clusterQuality(clustering: Clustering, labels: readonly string[]
     perLabel.set(labels[f], (perLabel.get(labels[f]) ?? 0) + 1);
   }
   const pairs = (k: number) => (k * (k - 1)) / 2;
-  let together = 0, bcubedPrecision = 0, bcubedRecall = 0;
+  let together = 0,
+    bcubedPrecision = 0,
+    bcubedRecall = 0;
   for (const [key, count] of joint) {
     const [cluster, label] = key.split('\u0000');
     together += pairs(count);
@@ -55,13 +61,17 @@ export function clusterQuality(clustering: Clustering, labels: readonly string[]
     bcubedPrecision += (count * count) / present(perCluster.get(Number(cluster)), `the size of cluster ${cluster}`);
     bcubedRecall += (count * count) / present(perLabel.get(label), `the size of label ${label}`);
   }
-  let groupedPairs = 0, samePersonPairs = 0;
+  let groupedPairs = 0,
+    samePersonPairs = 0;
   for (const c of perCluster.values()) groupedPairs += pairs(c);
   for (const c of perLabel.values()) samePersonPairs += pairs(c);
 
   return {
     // No grouped pairs claims nothing wrong (precision 1); no same-person pairs leaves nothing to find (recall 1).
-    pairwise: withF1(groupedPairs === 0 ? 1 : together / groupedPairs, samePersonPairs === 0 ? 1 : together / samePersonPairs),
+    pairwise: withF1(
+      groupedPairs === 0 ? 1 : together / groupedPairs,
+      samePersonPairs === 0 ? 1 : together / samePersonPairs,
+    ),
     bcubed: withF1(n === 0 ? 1 : bcubedPrecision / n, n === 0 ? 1 : bcubedRecall / n),
     unassignedShare: n === 0 ? 0 : clustering.unassigned.length / n,
     faces: n,

@@ -39,7 +39,10 @@ export interface LinkConstraints {
   mustLink: readonly (readonly number[])[];
   cannotLink: readonly CannotLink[];
 }
-export interface CannotLink { a: readonly number[]; b: readonly number[] }
+export interface CannotLink {
+  a: readonly number[];
+  b: readonly number[];
+}
 
 export interface Clustering {
   /** Face indices per group, each ascending. */
@@ -103,9 +106,11 @@ export class FaceGraph {
       for (let j = 0; j < i; j++) {
         const s = similarities[j];
         if (s < this.floor) continue;
-        mine.face.push(j); mine.similarity.push(s);
+        mine.face.push(j);
+        mine.similarity.push(s);
         const theirs = this.neighbours[j];
-        theirs.face.push(i); theirs.similarity.push(s);
+        theirs.face.push(i);
+        theirs.similarity.push(s);
       }
     }
     return Array.from({ length: this.count - first }, (_, k) => first + k);
@@ -119,9 +124,11 @@ export class FaceGraph {
   /** Every link (i < j) at or above `minSimilarity`, strongest first; ties by (i, j) so the order is deterministic. */
   linksAtOrAbove(minSimilarity: number): { i: number; j: number; similarity: number }[] {
     const links: { i: number; j: number; similarity: number }[] = [];
-    this.neighbours.forEach((n, i) => n.face.forEach((j, k) => {
-      if (i < j && n.similarity[k] >= minSimilarity) links.push({ i, j, similarity: n.similarity[k] });
-    }));
+    this.neighbours.forEach((n, i) =>
+      n.face.forEach((j, k) => {
+        if (i < j && n.similarity[k] >= minSimilarity) links.push({ i, j, similarity: n.similarity[k] });
+      }),
+    );
     return links.sort((a, b) => b.similarity - a.similarity || a.i - b.i || a.j - b.j);
   }
 }
@@ -135,7 +142,11 @@ class RowStore {
   readonly memory: KernelMemory;
   private capacity = 0;
 
-  constructor(private readonly dim: number, capacity: number, wasm: boolean) {
+  constructor(
+    private readonly dim: number,
+    capacity: number,
+    wasm: boolean,
+  ) {
     this.memory = new KernelMemory(0, { wasm });
     this.reserve(capacity);
   }
@@ -154,7 +165,8 @@ class RowStore {
 
   /** Dot products of row i with rows 0..i-1 (a scratch view, valid until the next call). */
   similaritiesBefore(i: number): Float32Array {
-    const rowBytes = this.dim * 4, out = this.capacity * rowBytes;
+    const rowBytes = this.dim * 4,
+      out = this.capacity * rowBytes;
     this.memory.rowDots(i * rowBytes, 0, i, rowBytes, out);
     return new Float32Array(this.memory.buffer, out, i);
   }
@@ -170,11 +182,19 @@ export function clusterFaces(embeddings: readonly ArrayLike<number>[], options: 
 
 /** Clusters the faces of a graph (or a subset of them) using the links it already holds. */
 export function clusterGraph(graph: FaceGraph, options: ClusterOptions, faces?: readonly number[]): Clustering {
-  if (options.threshold < graph.floor) throw new Error(`the graph holds links from ${graph.floor}; cannot cluster at ${options.threshold}`);
+  if (options.threshold < graph.floor)
+    throw new Error(`the graph holds links from ${graph.floor}; cannot cluster at ${options.threshold}`);
   const members = faces ?? Array.from({ length: graph.size }, (_, i) => i);
-  const labels = (options.method ?? 'guarded') === 'dbscan'
-    ? dbscanLabels(graph, members, options.threshold, options.minPoints ?? DEFAULT_MIN_POINTS)
-    : guardedLabels(graph, members, options.threshold, options.minLinkFraction ?? DEFAULT_MIN_LINK_FRACTION, options.constraints);
+  const labels =
+    (options.method ?? 'guarded') === 'dbscan'
+      ? dbscanLabels(graph, members, options.threshold, options.minPoints ?? DEFAULT_MIN_POINTS)
+      : guardedLabels(
+          graph,
+          members,
+          options.threshold,
+          options.minLinkFraction ?? DEFAULT_MIN_LINK_FRACTION,
+          options.constraints,
+        );
   return fromLabels(members, labels, options.minPoints ?? DEFAULT_MIN_POINTS);
 }
 
@@ -187,9 +207,16 @@ class DisjointSets {
   private readonly sides = new Map<number, Map<number, number>>();
 
   constructor(faces: readonly number[], cannotLink: readonly CannotLink[] = []) {
-    for (const f of faces) { this.parent.set(f, f); this.size.set(f, 1); this.members.set(f, [f]); }
+    for (const f of faces) {
+      this.parent.set(f, f);
+      this.size.set(f, 1);
+      this.members.set(f, [f]);
+    }
     cannotLink.forEach(({ a, b }, c) => {
-      for (const [side, bit] of [[a, 1], [b, 2]] as const) {
+      for (const [side, bit] of [
+        [a, 1],
+        [b, 2],
+      ] as const) {
         for (const f of side) {
           if (!this.parent.has(f)) continue;
           const mine = this.sides.get(f) ?? new Map<number, number>();
@@ -202,7 +229,8 @@ class DisjointSets {
 
   /** Whether joining the two sets would put both sides of a cannot-link constraint in one group. */
   forbidden(ra: number, rb: number): boolean {
-    const x = this.sides.get(ra), y = this.sides.get(rb);
+    const x = this.sides.get(ra),
+      y = this.sides.get(rb);
     if (!x || !y) return false;
     const [small, large] = x.size <= y.size ? [x, y] : [y, x];
     for (const [c, bits] of small) {
@@ -231,12 +259,17 @@ class DisjointSets {
   find(face: number): number {
     let root = face;
     while (this.parentOf(root) !== root) root = this.parentOf(root);
-    while (face !== root) { const next = this.parentOf(face); this.parent.set(face, root); face = next; }
+    while (face !== root) {
+      const next = this.parentOf(face);
+      this.parent.set(face, root);
+      face = next;
+    }
     return root;
   }
 
   union(a: number, b: number): void {
-    let ra = this.find(a), rb = this.find(b);
+    let ra = this.find(a),
+      rb = this.find(b);
     if (ra === rb) return;
     if (this.sizeOf(ra) < this.sizeOf(rb)) [ra, rb] = [rb, ra];
     this.parent.set(rb, ra);
@@ -254,26 +287,35 @@ class DisjointSets {
   }
 }
 
-function guardedLabels(graph: FaceGraph, faces: readonly number[], threshold: number, minLinkFraction: number, constraints?: LinkConstraints): Map<number, number> {
+function guardedLabels(
+  graph: FaceGraph,
+  faces: readonly number[],
+  threshold: number,
+  minLinkFraction: number,
+  constraints?: LinkConstraints,
+): Map<number, number> {
   const sets = new DisjointSets(faces, constraints?.cannotLink);
   // "Yes, same person" first: those faces are one group whatever their links say.
   for (const together of constraints?.mustLink ?? []) {
     const inSet = together.filter((f) => sets.has(f));
     for (let k = 1; k < inSet.length; k++) {
-      const r0 = sets.find(inSet[0]), rk = sets.find(inSet[k]);
+      const r0 = sets.find(inSet[0]),
+        rk = sets.find(inSet[k]);
       if (r0 !== rk && !sets.forbidden(r0, rk)) sets.union(r0, rk);
     }
   }
   for (const { i, j } of graph.linksAtOrAbove(threshold)) {
     if (!sets.has(i) || !sets.has(j)) continue;
-    const ri = sets.find(i), rj = sets.find(j);
+    const ri = sets.find(i),
+      rj = sets.find(j);
     if (ri === rj || sets.forbidden(ri, rj)) continue;
     const [small, other] = sets.sizeOf(ri) <= sets.sizeOf(rj) ? [ri, rj] : [rj, ri];
     // Cross links, counted from the smaller group's side.
     let cross = 0;
     for (const f of sets.membersOf(small)) {
       const n = graph.linksOf(f);
-      for (let k = 0; k < n.face.length; k++) if (n.similarity[k] >= threshold && sets.has(n.face[k]) && sets.find(n.face[k]) === other) cross++;
+      for (let k = 0; k < n.face.length; k++)
+        if (n.similarity[k] >= threshold && sets.has(n.face[k]) && sets.find(n.face[k]) === other) cross++;
     }
     if (cross >= minLinkFraction * sets.sizeOf(small) * sets.sizeOf(other)) sets.union(ri, rj);
   }
@@ -281,7 +323,12 @@ function guardedLabels(graph: FaceGraph, faces: readonly number[], threshold: nu
 }
 
 /** DBSCAN with cosine distance eps = 1 - threshold; a face with at least minPoints-1 neighbours is a core point. */
-function dbscanLabels(graph: FaceGraph, faces: readonly number[], threshold: number, minPoints: number): Map<number, number> {
+function dbscanLabels(
+  graph: FaceGraph,
+  faces: readonly number[],
+  threshold: number,
+  minPoints: number,
+): Map<number, number> {
   const inSet = new Set(faces);
   const neighboursOf = (f: number) => {
     const n = graph.linksOf(f);
@@ -314,10 +361,12 @@ function fromLabels(faces: readonly number[], labels: Map<number, number>, minPo
     if (members) members.push(f);
     else byLabel.set(l, [f]);
   }
-  const groups: number[][] = [], unassigned: number[] = [];
+  const groups: number[][] = [],
+    unassigned: number[] = [];
   for (const members of byLabel.values()) {
     members.sort((a, b) => a - b);
-    if (members.length >= minPoints) groups.push(members); else unassigned.push(...members);
+    if (members.length >= minPoints) groups.push(members);
+    else unassigned.push(...members);
   }
   return { groups: sortGroups(groups), unassigned: unassigned.sort((a, b) => a - b) };
 }
@@ -339,15 +388,24 @@ export interface GroupSuggestion {
  * least `minLinkFraction` of the group's faces; among such groups (and those `allowed`: no cannot-link), the highest
  * mean similarity wins. Null: none.
  */
-export function suggestGroupForFace(embedding: ArrayLike<number>, clustering: Clustering, embeddingOf: (face: number) => ArrayLike<number>, options: ClusterOptions, allowed: (group: number) => boolean = () => true): GroupSuggestion | null {
+export function suggestGroupForFace(
+  embedding: ArrayLike<number>,
+  clustering: Clustering,
+  embeddingOf: (face: number) => ArrayLike<number>,
+  options: ClusterOptions,
+  allowed: (group: number) => boolean = () => true,
+): GroupSuggestion | null {
   const minLinkFraction = options.minLinkFraction ?? DEFAULT_MIN_LINK_FRACTION;
   let best: GroupSuggestion | null = null;
   clustering.groups.forEach((members, group) => {
     if (!allowed(group)) return;
-    let sum = 0, max = -Infinity, matches = 0;
+    let sum = 0,
+      max = -Infinity,
+      matches = 0;
     for (const f of members) {
       const s = dot(embedding, embeddingOf(f));
-      sum += s; max = Math.max(max, s);
+      sum += s;
+      max = Math.max(max, s);
       if (s >= options.threshold) matches++;
     }
     if (matches === 0 || matches < minLinkFraction * members.length) return;

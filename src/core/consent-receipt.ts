@@ -63,51 +63,90 @@ export interface ConsentReceipt {
   html: string;
 }
 
-const HOW_TO_WITHDRAW = 'Ask the person who collected your consent (named above) at any time: "Withdraw consent" in Facelocal erases your face data, photos and consent record at once. You can also ask for a copy of your data, or for it to be kept but not used (restriction).';
+const HOW_TO_WITHDRAW =
+  'Ask the person who collected your consent (named above) at any time: "Withdraw consent" in Facelocal erases your face data, photos and consent record at once. You can also ask for a copy of your data, or for it to be kept but not used (restriction).';
 const WHERE = 'Only in the browser storage of the device where you were enrolled. Nothing is sent to any server.';
 
 /** A stable UUID-shaped id from the person, the event and its time (SHA-256 based, version nibble 8 "custom"). */
 export async function receiptId(personId: string, event: ReceiptEvent, at: number): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`facelocal-receipt:v1:${personId}:${event}:${at}`)));
+  const digest = new Uint8Array(
+    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`facelocal-receipt:v1:${personId}:${event}:${at}`)),
+  );
   const hex = Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-export async function buildConsentReceipt(subject: ReceiptSubject, event: ReceiptEvent, eventAt: number, policyUrl: string): Promise<ConsentReceipt> {
+export async function buildConsentReceipt(
+  subject: ReceiptSubject,
+  event: ReceiptEvent,
+  eventAt: number,
+  policyUrl: string,
+): Promise<ConsentReceipt> {
   const { consent } = subject;
   const id = await receiptId(subject.personId, event, eventAt);
   const retentionEndsAt = expiryOf(consent);
-  const purpose = CONSENT_PURPOSES[consent.purpose] + (consent.purposeDetail.trim() ? `: ${consent.purposeDetail.trim()}` : '');
-  const categories = ['face template (biometric: 512 numbers describing the face)', 'name', 'consent record', ...(subject.thumbnailsKept ? ['face thumbnail (a small picture of the face)'] : [])];
-  const termination = retentionEndsAt === null
-    ? 'Kept until consent is withdrawn.'
-    : `Erased automatically on ${isoDay(retentionEndsAt)} (${consent.retention.kind === 'days' ? consent.retention.days : 0} days after consent), or earlier when consent is withdrawn.`;
+  const purpose =
+    CONSENT_PURPOSES[consent.purpose] + (consent.purposeDetail.trim() ? `: ${consent.purposeDetail.trim()}` : '');
+  const categories = [
+    'face template (biometric: 512 numbers describing the face)',
+    'name',
+    'consent record',
+    ...(subject.thumbnailsKept ? ['face thumbnail (a small picture of the face)'] : []),
+  ];
+  const termination =
+    retentionEndsAt === null
+      ? 'Kept until consent is withdrawn.'
+      : `Erased automatically on ${isoDay(retentionEndsAt)} (${consent.retention.kind === 'days' ? consent.retention.days : 0} days after consent), or earlier when consent is withdrawn.`;
   const json: KantaraConsentReceipt = {
     version: RECEIPT_VERSION,
     jurisdiction: 'Not set by Facelocal: the law of where the collector operates applies',
     consentTimestamp: Math.floor((event === 'given' ? consent.givenAt : eventAt) / 1000),
-    collectionMethod: consent.method === 'typed-signature' ? 'In person, signed by typing their name' : 'In person, attested by the collector with a checkbox',
+    collectionMethod:
+      consent.method === 'typed-signature'
+        ? 'In person, signed by typing their name'
+        : 'In person, attested by the collector with a checkbox',
     consentReceiptID: id,
     language: 'en',
     piiPrincipalId: consent.subjectName,
-    piiControllers: [{ piiController: consent.collectedBy, contact: consent.collectedBy, address: 'Not recorded by Facelocal', email: 'Not recorded by Facelocal', phone: 'Not recorded by Facelocal' }],
+    piiControllers: [
+      {
+        piiController: consent.collectedBy,
+        contact: consent.collectedBy,
+        address: 'Not recorded by Facelocal',
+        email: 'Not recorded by Facelocal',
+        phone: 'Not recorded by Facelocal',
+      },
+    ],
     policyUrl,
-    services: [{
-      service: 'Facelocal face recognition on this device',
-      purposes: [{
-        purpose,
-        purposeCategory: [consent.purpose],
-        consentType: 'EXPLICIT',
-        piiCategory: categories,
-        primaryPurpose: true,
-        termination: event === 'withdrawn' ? `Consent withdrawn on ${isoDay(eventAt)}: everything above was erased then.` : termination,
-        thirdPartyDisclosure: false,
-      }],
-    }],
+    services: [
+      {
+        service: 'Facelocal face recognition on this device',
+        purposes: [
+          {
+            purpose,
+            purposeCategory: [consent.purpose],
+            consentType: 'EXPLICIT',
+            piiCategory: categories,
+            primaryPurpose: true,
+            termination:
+              event === 'withdrawn'
+                ? `Consent withdrawn on ${isoDay(eventAt)}: everything above was erased then.`
+                : termination,
+            thirdPartyDisclosure: false,
+          },
+        ],
+      },
+    ],
     sensitive: true,
     spiCat: ['biometric data for the purpose of uniquely identifying a natural person (GDPR Art. 9(1))'],
     'x-facelocal': {
-      event, eventAt, consentGivenAt: consent.givenAt, retentionEndsAt, howToWithdraw: HOW_TO_WITHDRAW, whereDataLives: WHERE, personId: subject.personId,
+      event,
+      eventAt,
+      consentGivenAt: consent.givenAt,
+      retentionEndsAt,
+      howToWithdraw: HOW_TO_WITHDRAW,
+      whereDataLives: WHERE,
+      personId: subject.personId,
     },
   };
   return { receiptId: id, json, html: receiptPage(json, subject.name) };
@@ -117,7 +156,13 @@ function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 
 function receiptPage(r: KantaraConsentReceipt, name: string): string {

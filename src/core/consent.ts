@@ -47,16 +47,19 @@ export function consentProblems(consent: ConsentRecord | null | undefined, now =
   if (!consent.collectedBy?.trim()) problems.push('Say who collected the consent.');
   if (!(consent.purpose in CONSENT_PURPOSES)) problems.push('Choose a purpose.');
   if (consent.purpose === 'other' && !consent.purposeDetail?.trim()) problems.push('Describe the purpose.');
-  if (!Number.isFinite(consent.givenAt) || consent.givenAt > now + 60_000) problems.push('The consent date cannot be in the future.');
+  if (!Number.isFinite(consent.givenAt) || consent.givenAt > now + 60_000)
+    problems.push('The consent date cannot be in the future.');
   if (consent.method === 'typed-signature') {
     if (!consent.signature?.trim()) problems.push('The person must type their name as a signature.');
-    else if (normalise(consent.signature) !== normalise(consent.subjectName)) problems.push('The typed signature must match the name of the person who consented.');
+    else if (normalise(consent.signature) !== normalise(consent.subjectName))
+      problems.push('The typed signature must match the name of the person who consented.');
   } else if (consent.method !== 'checkbox') problems.push('Say how consent was given.');
   const r = consent.retention;
   if (!r || (r.kind === 'days' && !(Number.isInteger(r.days) && r.days >= 1 && r.days <= MAX_RETENTION_DAYS))) {
     problems.push(`Choose a retention period between 1 day and ${MAX_RETENTION_DAYS / 365} years, or until withdrawn.`);
   } else if (r.kind !== 'days' && r.kind !== 'until-withdrawn') problems.push('Choose a retention period.');
-  else if (problems.length === 0 && isExpired(expiryOf(consent), now)) problems.push('This consent has already expired: record a fresh one.');
+  else if (problems.length === 0 && isExpired(expiryOf(consent), now))
+    problems.push('This consent has already expired: record a fresh one.');
   return problems;
 }
 

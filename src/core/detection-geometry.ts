@@ -18,7 +18,11 @@ export interface DetectedFace {
 }
 
 /** Size to scale a photo to so its longer side is at most `maxSide` (never upscales). */
-export function fitWithin(width: number, height: number, maxSide: number): { width: number; height: number; scale: number } {
+export function fitWithin(
+  width: number,
+  height: number,
+  maxSide: number,
+): { width: number; height: number; scale: number } {
   const scale = Math.min(1, maxSide / Math.max(width, height));
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)), scale };
 }
@@ -36,14 +40,18 @@ export function mapFaceBack(face: DetectedFace, scale: number, offset: Point = [
 
 /** Clips a box to the image. */
 export function clipBox(box: Box, width: number, height: number): Box {
-  const x0 = Math.max(0, box.x), y0 = Math.max(0, box.y);
-  const x1 = Math.min(width, box.x + box.width), y1 = Math.min(height, box.y + box.height);
+  const x0 = Math.max(0, box.x),
+    y0 = Math.max(0, box.y);
+  const x1 = Math.min(width, box.x + box.width),
+    y1 = Math.min(height, box.y + box.height);
   return { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0) };
 }
 
 export function intersectionOverUnion(a: Box, b: Box): number {
-  const x0 = Math.max(a.x, b.x), y0 = Math.max(a.y, b.y);
-  const x1 = Math.min(a.x + a.width, b.x + b.width), y1 = Math.min(a.y + a.height, b.y + b.height);
+  const x0 = Math.max(a.x, b.x),
+    y0 = Math.max(a.y, b.y);
+  const x1 = Math.min(a.x + a.width, b.x + b.width),
+    y1 = Math.min(a.y + a.height, b.y + b.height);
   const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
   const union = a.width * a.height + b.width * b.height - inter;
   return union > 0 ? inter / union : 0;
@@ -51,8 +59,10 @@ export function intersectionOverUnion(a: Box, b: Box): number {
 
 /** Share of the smaller box that lies inside the other. */
 export function overlapOfSmaller(a: Box, b: Box): number {
-  const x0 = Math.max(a.x, b.x), y0 = Math.max(a.y, b.y);
-  const x1 = Math.min(a.x + a.width, b.x + b.width), y1 = Math.min(a.y + a.height, b.y + b.height);
+  const x0 = Math.max(a.x, b.x),
+    y0 = Math.max(a.y, b.y);
+  const x1 = Math.min(a.x + a.width, b.x + b.width),
+    y1 = Math.min(a.y + a.height, b.y + b.height);
   const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
   const smaller = Math.min(a.width * a.height, b.width * b.height);
   return smaller > 0 ? inter / smaller : 0;
@@ -65,7 +75,12 @@ export function overlapOfSmaller(a: Box, b: Box): number {
 export function suppressOverlaps(faces: readonly DetectedFace[], iouLimit = 0.3, containedLimit = 0.6): DetectedFace[] {
   const kept: DetectedFace[] = [];
   for (const f of [...faces].sort((a, b) => b.score - a.score)) {
-    if (kept.every((k) => intersectionOverUnion(k.box, f.box) < iouLimit && overlapOfSmaller(k.box, f.box) < containedLimit)) kept.push(f);
+    if (
+      kept.every(
+        (k) => intersectionOverUnion(k.box, f.box) < iouLimit && overlapOfSmaller(k.box, f.box) < containedLimit,
+      )
+    )
+      kept.push(f);
   }
   return kept;
 }
@@ -99,7 +114,8 @@ export function tileGrid(width: number, height: number, tile: number, overlap = 
     const stride = (length - size) / (count - 1);
     return Array.from({ length: count }, (_, i) => Math.round(i * stride));
   };
-  const w = Math.min(tile, width), h = Math.min(tile, height);
+  const w = Math.min(tile, width),
+    h = Math.min(tile, height);
   return starts(height).flatMap((y) => starts(width).map((x) => ({ x, y, width: w, height: h })));
 }
 
@@ -114,9 +130,15 @@ export interface Pixels {
  * The image centred on a `grey` canvas with `margin` times its width (height) added on the left and right (top
  * and bottom). The offsets say where the image's top-left corner lands, for mapFaceBack.
  */
-export function padPixels(image: Pixels, margin: number, grey: number): { width: number; height: number; data: Uint8ClampedArray<ArrayBuffer>; offsetX: number; offsetY: number } {
-  const offsetX = Math.round(image.width * margin), offsetY = Math.round(image.height * margin);
-  const width = image.width + 2 * offsetX, height = image.height + 2 * offsetY;
+export function padPixels(
+  image: Pixels,
+  margin: number,
+  grey: number,
+): { width: number; height: number; data: Uint8ClampedArray<ArrayBuffer>; offsetX: number; offsetY: number } {
+  const offsetX = Math.round(image.width * margin),
+    offsetY = Math.round(image.height * margin);
+  const width = image.width + 2 * offsetX,
+    height = image.height + 2 * offsetY;
   const data = new Uint8ClampedArray(width * height * 4);
   const background = new Uint32Array(data.buffer);
   // One 32-bit word per pixel: opaque grey, whatever the platform's byte order.
@@ -152,7 +174,14 @@ export interface TilingPolicy {
   smallFaceShare: number;
 }
 
-export const TILING_POLICY: TilingPolicy = { detectionSide: 640, tilingSide: 1280, tilePerFace: 5, minTile: 192, maxTiles: 40, smallFaceShare: 0.15 };
+export const TILING_POLICY: TilingPolicy = {
+  detectionSide: 640,
+  tilingSide: 1280,
+  tilePerFace: 5,
+  minTile: 192,
+  maxTiles: 40,
+  smallFaceShare: 0.15,
+};
 
 /**
  * Whether to look again in tiles, and how big. The first pass sees the photo at `detectionSide` (and the model at
@@ -162,14 +191,22 @@ export const TILING_POLICY: TilingPolicy = { detectionSide: 640, tilingSide: 128
  * it is still found. Photos whose faces are already large for the first pass (a couple close up) get no second
  * pass.
  */
-export function planTiledPass(width: number, height: number, found: readonly DetectedFace[], policy: TilingPolicy = TILING_POLICY): TiledPassPlan | null {
+export function planTiledPass(
+  width: number,
+  height: number,
+  found: readonly DetectedFace[],
+  policy: TilingPolicy = TILING_POLICY,
+): TiledPassPlan | null {
   const side = Math.max(width, height);
   const smallest = Math.min(...found.map((f) => Math.max(f.box.width, f.box.height)));
   // One face or none: a portrait or a photo without people, as most are; only a large photo is looked at again,
   // coarsely, when nothing or only a small face was found (as before group photos had their own pass).
   if (found.length < 2) {
     if (side <= policy.tilingSide || (found.length === 1 && smallest >= policy.smallFaceShare * side)) return null;
-    return { tile: Math.round(policy.detectionSide * (side / policy.tilingSide)), reason: found.length ? 'small-faces' : 'nothing-found' };
+    return {
+      tile: Math.round(policy.detectionSide * (side / policy.tilingSide)),
+      reason: found.length ? 'small-faces' : 'nothing-found',
+    };
   }
   let tile = Math.max(policy.minTile, Math.round(smallest * policy.tilePerFace));
   while (tileGrid(width, height, tile).length > policy.maxTiles) tile = Math.round(tile * 1.2);
@@ -183,14 +220,18 @@ export function planTiledPass(width: number, height: number, found: readonly Det
  * beside it. A face cut in half by the photo's edge becomes a whole (symmetric) face the detector finds, where a
  * grey pad leaves it half a face (measured: the selfie of seven in ../shared/faces/_group, 4 faces found → 5).
  */
-export function reflectPadX(image: Pixels, margin: number): { width: number; height: number; data: Uint8ClampedArray<ArrayBuffer>; offsetX: number; offsetY: number } {
+export function reflectPadX(
+  image: Pixels,
+  margin: number,
+): { width: number; height: number; data: Uint8ClampedArray<ArrayBuffer>; offsetX: number; offsetY: number } {
   const m = Math.min(image.width, Math.round(image.width * margin));
   const width = image.width + 2 * m;
   const data = new Uint8ClampedArray(width * image.height * 4);
   const source = new Uint32Array(image.data.buffer, image.data.byteOffset, image.width * image.height);
   const target = new Uint32Array(data.buffer);
   for (let y = 0; y < image.height; y++) {
-    const from = y * image.width, to = y * width;
+    const from = y * image.width,
+      to = y * width;
     target.set(source.subarray(from, from + image.width), to + m);
     for (let j = 0; j < m; j++) {
       target[to + m - 1 - j] = source[from + j];

@@ -13,7 +13,9 @@ const finite = v.pipe(v.number(), v.finite());
 const ConsentSchema = v.object({
   subjectName: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
   givenAt: finite,
-  purpose: v.picklist(Object.keys(CONSENT_PURPOSES) as [keyof typeof CONSENT_PURPOSES, ...(keyof typeof CONSENT_PURPOSES)[]]),
+  purpose: v.picklist(
+    Object.keys(CONSENT_PURPOSES) as [keyof typeof CONSENT_PURPOSES, ...(keyof typeof CONSENT_PURPOSES)[]],
+  ),
   purposeDetail: v.pipe(v.string(), v.maxLength(2000)),
   method: v.picklist(['checkbox', 'typed-signature']),
   signature: v.optional(v.pipe(v.string(), v.maxLength(200))),
@@ -34,7 +36,13 @@ const TemplateSchema = v.object({
   quality: finite,
   createdAt: finite,
   // null (or absent): the gallery it came from keeps templates only.
-  thumbnail: v.nullish(v.object({ type: v.literal('image/jpeg'), base64: v.pipe(v.string(), v.maxLength(200_000), v.regex(/^[A-Za-z0-9+/=]*$/, 'a thumbnail must be base64')) }), null),
+  thumbnail: v.nullish(
+    v.object({
+      type: v.literal('image/jpeg'),
+      base64: v.pipe(v.string(), v.maxLength(200_000), v.regex(/^[A-Za-z0-9+/=]*$/, 'a thumbnail must be base64')),
+    }),
+    null,
+  ),
 });
 
 const PersonSchema = v.object({
@@ -43,7 +51,11 @@ const PersonSchema = v.object({
   createdAt: finite,
   expiresAt: v.nullable(finite),
   consent: ConsentSchema,
-  templates: v.pipe(v.array(TemplateSchema), v.minLength(1, 'a person needs at least one face template'), v.maxLength(MAX_TEMPLATES_PER_PERSON)),
+  templates: v.pipe(
+    v.array(TemplateSchema),
+    v.minLength(1, 'a person needs at least one face template'),
+    v.maxLength(MAX_TEMPLATES_PER_PERSON),
+  ),
   /** The consent receipt (Kantara CR v1.1) built from the same consent record: for the person, not read on import. */
   consentReceipt: v.optional(v.record(v.string(), v.unknown())),
 });
@@ -63,7 +75,8 @@ export type ExportedTemplate = ExportedPerson['templates'][number];
  * 'invalid-template' when a template is forged or broken (templateProblem); 'invalid-import' for anything else
  * wrong with the file. Either way nothing is written.
  */
-export type ImportCheck = { ok: true; file: ExportFile } | { ok: false; code: 'invalid-import' | 'invalid-template'; problems: string[] };
+export type ImportCheck =
+  { ok: true; file: ExportFile } | { ok: false; code: 'invalid-import' | 'invalid-template'; problems: string[] };
 
 /**
  * Parses and checks an export file: its shape, every template (512 finite float32 numbers of unit length), every
@@ -85,18 +98,24 @@ export function checkExportFile(text: string, modelId: string, now = Date.now())
     return { ok: false, code: 'invalid-import', problems };
   }
   const templateProblems: string[] = [];
-  parsed.output.people.forEach((p, i) => p.templates.forEach((t, j) => {
-    const problem = templateProblem(t.embedding);
-    if (problem) templateProblems.push(`people.${i} (${p.name}), template ${j + 1}: ${problem}`);
-  }));
+  parsed.output.people.forEach((p, i) =>
+    p.templates.forEach((t, j) => {
+      const problem = templateProblem(t.embedding);
+      if (problem) templateProblems.push(`people.${i} (${p.name}), template ${j + 1}: ${problem}`);
+    }),
+  );
   if (templateProblems.length) return { ok: false, code: 'invalid-template', problems: templateProblems.slice(0, 5) };
   const problems: string[] = [];
   parsed.output.people.forEach((p, i) => {
     for (const c of consentProblems(p.consent as ConsentRecord, now)) problems.push(`people.${i} (${p.name}): ${c}`);
-    if (p.expiresAt !== null && p.expiresAt <= now) problems.push(`people.${i} (${p.name}): retention ended; this data must not be imported.`);
-    if (p.templates.some((t) => t.modelId !== modelId)) problems.push(`people.${i} (${p.name}): templates were made by another model (${p.templates[0].modelId}).`);
+    if (p.expiresAt !== null && p.expiresAt <= now)
+      problems.push(`people.${i} (${p.name}): retention ended; this data must not be imported.`);
+    if (p.templates.some((t) => t.modelId !== modelId))
+      problems.push(`people.${i} (${p.name}): templates were made by another model (${p.templates[0].modelId}).`);
   });
-  return problems.length ? { ok: false, code: 'invalid-import', problems: problems.slice(0, 5) } : { ok: true, file: parsed.output };
+  return problems.length
+    ? { ok: false, code: 'invalid-import', problems: problems.slice(0, 5) }
+    : { ok: true, file: parsed.output };
 }
 
 export function bytesToBase64(bytes: Uint8Array): string {

@@ -19,11 +19,19 @@ export interface FaceQuality {
  * Limits for enrolment. Chosen to refuse only clearly poor faces: on ../shared/faces every identity photo passes
  * (`npx tsx scripts/face-quality-survey.ts` prints the observed ranges).
  */
-export const ENROLMENT_LIMITS = { minSizePx: 40, maxAbsRollDeg: 45, maxAbsYaw: 0.45, minSharpness: 15, minBrightness: 35, maxBrightness: 230 };
+export const ENROLMENT_LIMITS = {
+  minSizePx: 40,
+  maxAbsRollDeg: 45,
+  maxAbsYaw: 0.45,
+  minSharpness: 15,
+  minBrightness: 35,
+  maxBrightness: 230,
+};
 
 export function poseFromKeypoints(keypoints: readonly Point[]): { rollDeg: number; yaw: number } {
   const [a, b, nose] = keypoints;
-  const eyeDx = b[0] - a[0], eyeDy = b[1] - a[1];
+  const eyeDx = b[0] - a[0],
+    eyeDy = b[1] - a[1];
   const eyeDistance = Math.hypot(eyeDx, eyeDy) || 1;
   const rollDeg = (Math.atan2(eyeDy, eyeDx) * 180) / Math.PI;
   // Nose offset along the eye line, from the eyes' midpoint.
@@ -33,14 +41,20 @@ export function poseFromKeypoints(keypoints: readonly Point[]): { rollDeg: numbe
 }
 
 /** Sharpness and brightness of an RGBA crop. */
-export function sharpnessAndBrightness(rgba: Uint8ClampedArray, width: number, height: number): { sharpness: number; brightness: number } {
+export function sharpnessAndBrightness(
+  rgba: Uint8ClampedArray,
+  width: number,
+  height: number,
+): { sharpness: number; brightness: number } {
   const grey = new Float32Array(width * height);
   let sum = 0;
   for (let i = 0; i < grey.length; i++) {
     grey[i] = 0.299 * rgba[4 * i] + 0.587 * rgba[4 * i + 1] + 0.114 * rgba[4 * i + 2];
     sum += grey[i];
   }
-  let n = 0, mean = 0, m2 = 0;
+  let n = 0,
+    mean = 0,
+    m2 = 0;
   for (let y = 1; y < height - 1; y++) {
     for (let x = 1; x < width - 1; x++) {
       const i = y * width + x;
@@ -56,9 +70,12 @@ export function sharpnessAndBrightness(rgba: Uint8ClampedArray, width: number, h
 
 /** Why a face is too poor to enrol, in words for people; null when it is good enough. */
 export function enrolmentProblem(q: FaceQuality, limits = ENROLMENT_LIMITS): string | null {
-  if (q.sizePx < limits.minSizePx) return `The face is too small (${Math.round(q.sizePx)} px; at least ${limits.minSizePx} px needed): use a closer photo.`;
-  if (Math.abs(q.rollDeg) > limits.maxAbsRollDeg) return `The head is tilted too far (${Math.round(Math.abs(q.rollDeg))}°).`;
-  if (Math.abs(q.yaw) > limits.maxAbsYaw) return 'The face is turned too far to the side: use a photo facing the camera.';
+  if (q.sizePx < limits.minSizePx)
+    return `The face is too small (${Math.round(q.sizePx)} px; at least ${limits.minSizePx} px needed): use a closer photo.`;
+  if (Math.abs(q.rollDeg) > limits.maxAbsRollDeg)
+    return `The head is tilted too far (${Math.round(Math.abs(q.rollDeg))}°).`;
+  if (Math.abs(q.yaw) > limits.maxAbsYaw)
+    return 'The face is turned too far to the side: use a photo facing the camera.';
   // Exposure before sharpness: a dark face also has little contrast, and "too dark" is the useful reason.
   if (q.brightness < limits.minBrightness) return 'The face is too dark.';
   if (q.brightness > limits.maxBrightness) return 'The face is too bright (overexposed).';

@@ -33,7 +33,8 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
 };
 
 /** One identification of a tracked face: a person with a score, or unknown with the best score seen. */
-export type TrackVote = { kind: 'known'; personId: string; score: number } | { kind: 'unknown'; bestScore: number | null };
+export type TrackVote =
+  { kind: 'known'; personId: string; score: number } | { kind: 'unknown'; bestScore: number | null };
 
 export interface Track {
   id: number;
@@ -96,7 +97,16 @@ export class FaceTracker {
     boxes.forEach((box, i) => {
       if (trackIds[i] !== 0) return;
       const id = this.nextId++;
-      this.live.set(id, { id, box, missed: 0, hits: 1, lastEmbeddedAt: null, lastEmbeddedBox: null, votes: [], label: null });
+      this.live.set(id, {
+        id,
+        box,
+        missed: 0,
+        hits: 1,
+        lastEmbeddedAt: null,
+        lastEmbeddedBox: null,
+        votes: [],
+        label: null,
+      });
       trackIds[i] = id;
       seen.add(id);
     });
@@ -163,7 +173,11 @@ export function smoothedLabel(votes: readonly TrackVote[], current: TrackVote | 
  * is IoU, or for boxes that do not overlap enough, a small centre shift relative to the track's size. A few faces
  * per frame make a full assignment solver unnecessary.
  */
-export function associate(tracks: readonly Track[], boxes: readonly Box[], options: Pick<TrackerOptions, 'minIoU' | 'maxCentreShift'>): [number, number][] {
+export function associate(
+  tracks: readonly Track[],
+  boxes: readonly Box[],
+  options: Pick<TrackerOptions, 'minIoU' | 'maxCentreShift'>,
+): [number, number][] {
   const candidates: { trackId: number; detection: number; closeness: number }[] = [];
   for (const t of tracks) {
     boxes.forEach((box, detection) => {
@@ -175,7 +189,8 @@ export function associate(tracks: readonly Track[], boxes: readonly Box[], optio
     });
   }
   candidates.sort((a, b) => b.closeness - a.closeness);
-  const usedTracks = new Set<number>(), usedDetections = new Set<number>();
+  const usedTracks = new Set<number>(),
+    usedDetections = new Set<number>();
   const pairs: [number, number][] = [];
   for (const c of candidates) {
     if (usedTracks.has(c.trackId) || usedDetections.has(c.detection)) continue;

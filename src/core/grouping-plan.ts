@@ -1,7 +1,13 @@
 // What grouping an import changes, pure: new faces join the existing group they match (so the user's merges, splits
 // and moves survive), the rest are clustered among themselves; a split re-clusters one group's faces. Runs in the
 // grouping worker: clustering thousands of faces is O(n²) and must not hold up the page.
-import { clusterFaces, suggestGroupForFace, DEFAULT_MIN_LINK_FRACTION, type ClusterOptions, type LinkConstraints } from './clustering';
+import {
+  clusterFaces,
+  suggestGroupForFace,
+  DEFAULT_MIN_LINK_FRACTION,
+  type ClusterOptions,
+  type LinkConstraints,
+} from './clustering';
 import { thresholdForChance, type StrangerTails } from './identity-rule';
 
 /**
@@ -54,25 +60,48 @@ export function planGrouping(input: GroupingInput): GroupingPlan {
   // Per loose face: the groups it must not join (the other side of a cannot-link holds one of their faces).
   const forbidden = input.loose.map(() => new Set<number>());
   for (const { a, b } of cannotLink) {
-    for (const [mine, theirs] of [[a, b], [b, a]]) {
+    for (const [mine, theirs] of [
+      [a, b],
+      [b, a],
+    ]) {
       const groups = theirs.map(groupOf).filter((g): g is number => g !== null);
       for (const f of mine) if (f >= G && f - G < input.loose.length) for (const g of groups) forbidden[f - G].add(g);
     }
   }
   const joins = input.loose.map((embedding, i) => {
     // A "Yes" with a face already in a group takes the face there (unless a "No" says otherwise).
-    const told = mustLink.find((set) => set.includes(G + i))?.map(groupOf).find((g) => g !== null && g !== undefined);
+    const told = mustLink
+      .find((set) => set.includes(G + i))
+      ?.map(groupOf)
+      .find((g) => g !== null && g !== undefined);
     if (told !== undefined && told !== null && !forbidden[i].has(told)) return told;
-    return suggestGroupForFace(embedding, existing, (k) => input.grouped[k].embedding, options, (g) => !forbidden[i].has(g))?.group ?? null;
+    return (
+      suggestGroupForFace(
+        embedding,
+        existing,
+        (k) => input.grouped[k].embedding,
+        options,
+        (g) => !forbidden[i].has(g),
+      )?.group ?? null
+    );
   });
   const stillLoose = joins.flatMap((g, i) => (g === null ? [i] : []));
   const position = new Map(stillLoose.map((i, k) => [G + i, k]));
-  const local = (faces: readonly number[]) => faces.flatMap((f) => { const k = position.get(f); return k === undefined ? [] : [k]; });
+  const local = (faces: readonly number[]) =>
+    faces.flatMap((f) => {
+      const k = position.get(f);
+      return k === undefined ? [] : [k];
+    });
   const constraints: LinkConstraints = {
     mustLink: mustLink.map(local).filter((set) => set.length > 1),
-    cannotLink: cannotLink.map(({ a, b }) => ({ a: local(a), b: local(b) })).filter(({ a, b }) => a.length > 0 && b.length > 0),
+    cannotLink: cannotLink
+      .map(({ a, b }) => ({ a: local(a), b: local(b) }))
+      .filter(({ a, b }) => a.length > 0 && b.length > 0),
   };
-  const clustering = clusterFaces(stillLoose.map((i) => input.loose[i]), { ...options, constraints });
+  const clustering = clusterFaces(
+    stillLoose.map((i) => input.loose[i]),
+    { ...options, constraints },
+  );
   return { joins, newGroups: clustering.groups.map((members) => members.map((m) => stillLoose[m])) };
 }
 
@@ -89,11 +118,23 @@ export function planSplit(faces: Float32Array[], threshold: number): number[][] 
 }
 
 /** The user's answers (by face id) over faces numbered as `faceIds` is ordered; faces not among them are dropped. */
-export function indexConstraints(faceIds: readonly string[], answers: { mustLink: readonly (readonly string[])[]; cannotLink: readonly { a: readonly string[]; b: readonly string[] }[] }): LinkConstraints {
+export function indexConstraints(
+  faceIds: readonly string[],
+  answers: {
+    mustLink: readonly (readonly string[])[];
+    cannotLink: readonly { a: readonly string[]; b: readonly string[] }[];
+  },
+): LinkConstraints {
   const index = new Map(faceIds.map((id, i) => [id, i]));
-  const local = (ids: readonly string[]) => ids.flatMap((id) => { const k = index.get(id); return k === undefined ? [] : [k]; });
+  const local = (ids: readonly string[]) =>
+    ids.flatMap((id) => {
+      const k = index.get(id);
+      return k === undefined ? [] : [k];
+    });
   return {
     mustLink: answers.mustLink.map(local).filter((set) => set.length > 1),
-    cannotLink: answers.cannotLink.map(({ a, b }) => ({ a: local(a), b: local(b) })).filter(({ a, b }) => a.length > 0 && b.length > 0),
+    cannotLink: answers.cannotLink
+      .map(({ a, b }) => ({ a: local(a), b: local(b) }))
+      .filter(({ a, b }) => a.length > 0 && b.length > 0),
   };
 }

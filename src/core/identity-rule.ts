@@ -45,7 +45,8 @@ function chanceOnPoints(points: readonly TailPoint[], score: number): number {
   if (score <= points[0].threshold || points.length === 1) return points[0].chance;
   let i = 1;
   while (i < points.length - 1 && score > points[i].threshold) i++;
-  const a = points[i - 1], b = points[i];
+  const a = points[i - 1],
+    b = points[i];
   const f = (score - a.threshold) / (b.threshold - a.threshold);
   return Math.min(a.chance, Math.exp(logOf(a.chance) + f * (logOf(b.chance) - logOf(a.chance))));
 }
@@ -78,17 +79,20 @@ export function strangerChance(model: StrangerTails, score: number, templates: n
   }
   let i = 1;
   while (tails[i].templates < n) i++;
-  const a = tails[i - 1], b = tails[i];
+  const a = tails[i - 1],
+    b = tails[i];
   const f = (Math.log(n) - Math.log(a.templates)) / (Math.log(b.templates) - Math.log(a.templates));
   return Math.exp(logOf(chanceOnTail(model, a, score)) * (1 - f) + logOf(chanceOnTail(model, b, score)) * f);
 }
 
 /** The lowest score whose stranger chance for this gallery is at most `chance` (bisection: the chance is monotone). */
 export function thresholdForChance(model: StrangerTails, chance: number, templates: number): number {
-  let lo = -1, hi = 1.5;
+  let lo = -1,
+    hi = 1.5;
   for (let k = 0; k < 60; k++) {
     const mid = (lo + hi) / 2;
-    if (strangerChance(model, mid, templates) > chance) lo = mid; else hi = mid;
+    if (strangerChance(model, mid, templates) > chance) lo = mid;
+    else hi = mid;
   }
   return hi;
 }
@@ -101,7 +105,11 @@ export interface IdentificationThresholds {
 }
 
 /** Thresholds for a gallery of `templates` face templates, never naming below the 1:1 threshold. */
-export function identificationThresholds(model: StrangerTails, policy: IdentificationPolicy, templates: number): IdentificationThresholds {
+export function identificationThresholds(
+  model: StrangerTails,
+  policy: IdentificationPolicy,
+  templates: number,
+): IdentificationThresholds {
   const named = Math.max(policy.verifyThreshold, thresholdForChance(model, policy.namedStrangerRate, templates));
   const possible = Math.min(named, thresholdForChance(model, policy.possibleStrangerRate, templates));
   return { named, possible };
@@ -113,12 +121,13 @@ export interface RankedPerson {
 }
 
 export type IdentityVerdict<P extends RankedPerson> =
-  | { kind: 'known'; best: P }
-  | { kind: 'possible'; best: P }
-  | { kind: 'unknown'; best: P | null };
+  { kind: 'known'; best: P } | { kind: 'possible'; best: P } | { kind: 'unknown'; best: P | null };
 
 /** Known at or above the named threshold, possible between the two, unknown below (or an empty gallery). */
-export function decideIdentityVerdict<P extends RankedPerson>(best: P | undefined, thresholds: IdentificationThresholds): IdentityVerdict<P> {
+export function decideIdentityVerdict<P extends RankedPerson>(
+  best: P | undefined,
+  thresholds: IdentificationThresholds,
+): IdentityVerdict<P> {
   if (!best) return { kind: 'unknown', best: null };
   if (best.score >= thresholds.named) return { kind: 'known', best };
   if (best.score >= thresholds.possible) return { kind: 'possible', best };

@@ -12,13 +12,19 @@ export interface DeclaredSize {
 /** The width and height in the file's header, or null when the header does not say (or is cut short). */
 export function declaredImageSize(bytes: Uint8Array, type: ImageType): DeclaredSize | null {
   switch (type) {
-    case 'image/png': return pngSize(bytes);
-    case 'image/jpeg': return jpegSize(bytes);
-    case 'image/webp': return webpSize(bytes);
-    case 'image/gif': return gifSize(bytes);
-    case 'image/bmp': return bmpSize(bytes);
+    case 'image/png':
+      return pngSize(bytes);
+    case 'image/jpeg':
+      return jpegSize(bytes);
+    case 'image/webp':
+      return webpSize(bytes);
+    case 'image/gif':
+      return gifSize(bytes);
+    case 'image/bmp':
+      return bmpSize(bytes);
     case 'image/avif':
-    case 'image/heic': return isobmffSize(bytes);
+    case 'image/heic':
+      return isobmffSize(bytes);
   }
 }
 
@@ -53,14 +59,21 @@ function jpegSize(b: Uint8Array): DeclaredSize | null {
   while (i + 4 <= b.length) {
     if (b[i] !== 0xff) return null; // not at a marker: a broken file, for the decoder to refuse
     const marker = b[i + 1];
-    if (marker === 0xff) { i++; continue; } // fill byte
-    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) { i += 2; continue; } // no length
+    if (marker === 0xff) {
+      i++;
+      continue;
+    } // fill byte
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      i += 2;
+      continue;
+    } // no length
     if (marker === 0xd9 || marker === 0xda) return null; // end of image, or scan data before any frame header
     const length = be16(b, i + 2);
     if (length < 2) return null;
     if (JPEG_SOF.has(marker)) {
       if (i + 9 > b.length) return null;
-      const height = be16(b, i + 5), width = be16(b, i + 7);
+      const height = be16(b, i + 5),
+        width = be16(b, i + 7);
       return height === 0 ? null : { width, height }; // height 0: given later (DNL), which browsers do not support
     }
     i += 2 + length;
@@ -77,7 +90,8 @@ function webpSize(b: Uint8Array): DeclaredSize | null {
     const bits = (b[21] | (b[22] << 8) | (b[23] << 16) | (b[24] << 24)) >>> 0;
     return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
   }
-  if (chunk === 'VP8 ' && b[23] === 0x9d && b[24] === 0x01 && b[25] === 0x2a) return { width: le16(b, 26) & 0x3fff, height: le16(b, 28) & 0x3fff };
+  if (chunk === 'VP8 ' && b[23] === 0x9d && b[24] === 0x01 && b[25] === 0x2a)
+    return { width: le16(b, 26) & 0x3fff, height: le16(b, 28) & 0x3fff };
   return null;
 }
 

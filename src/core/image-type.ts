@@ -1,7 +1,8 @@
 // Image type from the file's first bytes, never from its name or the browser's guess: a WebP named .jpg is a WebP,
 // and a text file named .jpg is not an image.
 
-export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/gif' | 'image/bmp' | 'image/avif' | 'image/heic';
+export type ImageType =
+  'image/jpeg' | 'image/png' | 'image/webp' | 'image/gif' | 'image/bmp' | 'image/avif' | 'image/heic';
 
 export function sniffImageType(head: Uint8Array): ImageType | null {
   const b = head;

@@ -22,12 +22,23 @@ export interface ImportProgress extends ImportCounts {
   cancelled: boolean;
 }
 
-export function importProgress(counts: ImportCounts, elapsedMs: number, state: { finished?: boolean; cancelled?: boolean } = {}): ImportProgress {
+export function importProgress(
+  counts: ImportCounts,
+  elapsedMs: number,
+  state: { finished?: boolean; cancelled?: boolean } = {},
+): ImportProgress {
   const read = counts.done - counts.skipped;
   const photosPerSecond = elapsedMs > 0 ? (read * 1000) / elapsedMs : 0;
   const left = counts.total - counts.done;
   const remainingMs = left === 0 ? 0 : photosPerSecond > 0 ? (left / photosPerSecond) * 1000 : null;
-  return { ...counts, elapsedMs, photosPerSecond, remainingMs, finished: state.finished ?? false, cancelled: state.cancelled ?? false };
+  return {
+    ...counts,
+    elapsedMs,
+    photosPerSecond,
+    remainingMs,
+    finished: state.finished ?? false,
+    cancelled: state.cancelled ?? false,
+  };
 }
 
 /** "about 2 min left", for people; rounded so the text does not flicker every photo. */
@@ -41,12 +52,22 @@ export function describeTimeLeft(remainingMs: number | null): string {
 }
 
 /** What identifies a picked file across reloads: its path in the picked folder (or name), size and date. */
-export function fileIdentity(file: { name: string; size: number; lastModified: number; webkitRelativePath?: string }): string {
+export function fileIdentity(file: {
+  name: string;
+  size: number;
+  lastModified: number;
+  webkitRelativePath?: string;
+}): string {
   return `${file.webkitRelativePath || file.name}\u0000${file.size}\u0000${file.lastModified}`;
 }
 
 /** A one-way fingerprint of fileIdentity, so the store does not keep file names in clear. */
-export async function fileKey(file: { name: string; size: number; lastModified: number; webkitRelativePath?: string }): Promise<string> {
+export async function fileKey(file: {
+  name: string;
+  size: number;
+  lastModified: number;
+  webkitRelativePath?: string;
+}): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(fileIdentity(file)));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }

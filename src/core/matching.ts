@@ -151,7 +151,8 @@ export class TemplateIndex {
     }
     this.templateIds = kept;
     // An emptied index can hold exact floats again.
-    if (kept.length === 0 && !this.exact) this.exact = new Float32Array(d * Math.min(256, Math.max(1, this.exactRowLimit)));
+    if (kept.length === 0 && !this.exact)
+      this.exact = new Float32Array(d * Math.min(256, Math.max(1, this.exactRowLimit)));
     return before - kept.length;
   }
 
@@ -169,12 +170,20 @@ export class TemplateIndex {
     const exact = this.exact;
     if (exact && this.size <= this.shortlistSize()) {
       const rows = Int32Array.from({ length: this.size }, (_, i) => i);
-      return this.bestPeople(rows, Float64Array.from(rows, (r) => this.exactScore(exact, r, query)), k);
+      return this.bestPeople(
+        rows,
+        Float64Array.from(rows, (r) => this.exactScore(exact, r, query)),
+        k,
+      );
     }
     const { rows, scores } = this.codeCandidates(query);
     if (!exact) return this.bestPeople(rows, scores, k);
     const best = this.bestByCode(rows, scores, k).sort();
-    return this.bestPeople(best, Float64Array.from(best, (r) => this.exactScore(exact, r, query)), k);
+    return this.bestPeople(
+      best,
+      Float64Array.from(best, (r) => this.exactScore(exact, r, query)),
+      k,
+    );
   }
 
   /**
@@ -188,7 +197,10 @@ export class TemplateIndex {
     const { rows, scores } = this.codeCandidates(query);
     const best = this.bestByCode(rows, scores, k).sort(); // ascending: neighbouring records, read in order
     // Ids are taken now: the index may change while the source is read.
-    const candidates = Array.from(best, (r) => ({ templateId: this.templateIds[r], personId: this.personIds[this.personOf[r]] }));
+    const candidates = Array.from(best, (r) => ({
+      templateId: this.templateIds[r],
+      personId: this.personIds[this.personOf[r]],
+    }));
     const vectors = await source.embeddings(candidates.map((c) => c.templateId));
     const scored: PersonScore[] = [];
     candidates.forEach((c, i) => {
@@ -215,7 +227,8 @@ export class TemplateIndex {
    * `rerank`th, so the exact top rows are among the best by code (README "Search at scale" has the ranks measured).
    */
   private codeCandidates(query: Float32Array): { rows: Int32Array; scores: Float64Array } {
-    const n = this.size, shortlist = this.shortlistSize();
+    const n = this.size,
+      shortlist = this.shortlistSize();
     let rows: Int32Array;
     if (n <= shortlist) rows = Int32Array.from({ length: n }, (_, i) => i);
     else rows = this.codes.signShortlist(query, n, shortlist); // ascending: the next pass reads the codes in order
@@ -226,11 +239,19 @@ export class TemplateIndex {
   }
 
   private bestPeople(rows: Int32Array, scores: Float64Array, k: number): PersonScore[] {
-    return bestPerPerson(Array.from(rows, (r, c) => ({ personId: this.personIds[this.personOf[r]], templateId: this.templateIds[r], score: scores[c] })), k);
+    return bestPerPerson(
+      Array.from(rows, (r, c) => ({
+        personId: this.personIds[this.personOf[r]],
+        templateId: this.templateIds[r],
+        score: scores[c],
+      })),
+      k,
+    );
   }
 
   private exactScore(exact: Float32Array, row: number, query: Float32Array): number {
-    const d = this.dim, base = row * d;
+    const d = this.dim,
+      base = row * d;
     let s = 0;
     for (let i = 0; i < d; i++) s += exact[base + i] * query[i];
     return s;

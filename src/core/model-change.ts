@@ -18,10 +18,15 @@ export function comparableTemplates<T extends ModelledTemplate>(templates: reado
  * recognised until they are re-enrolled (new photos embedded by the running model).
  */
 export function reenrolmentNeeded(templates: readonly ModelledTemplate[], modelId: string): Map<string, string[]> {
-  const current = new Set<string>(), other = new Map<string, Set<string>>();
+  const current = new Set<string>(),
+    other = new Map<string, Set<string>>();
   for (const t of templates) {
     if (t.modelId === modelId) current.add(t.personId);
     else other.set(t.personId, (other.get(t.personId) ?? new Set()).add(t.modelId));
   }
-  return new Map([...other].filter(([personId]) => !current.has(personId)).map(([personId, models]) => [personId, [...models].sort()]));
+  return new Map(
+    [...other]
+      .filter(([personId]) => !current.has(personId))
+      .map(([personId, models]) => [personId, [...models].sort()]),
+  );
 }

@@ -9,25 +9,62 @@ export const MIN_PASSPHRASE_BITS = 50;
 
 /** Words that guessers try first, alone or with digits and symbols added. */
 const COMMON = [
-  'password', 'passphrase', 'passwort', 'motdepasse', 'facelocal', 'letmein', 'iloveyou', 'welcome', 'admin', 'qwerty',
-  'azerty', 'qwertz', 'secret', 'monkey', 'dragon', 'football', 'baseball', 'sunshine', 'princess', 'master', 'login',
-  'abc', 'test', 'changeme', 'default', 'trustno1', 'starwars', 'whatever', 'shadow', 'superman', 'batman',
+  'password',
+  'passphrase',
+  'passwort',
+  'motdepasse',
+  'facelocal',
+  'letmein',
+  'iloveyou',
+  'welcome',
+  'admin',
+  'qwerty',
+  'azerty',
+  'qwertz',
+  'secret',
+  'monkey',
+  'dragon',
+  'football',
+  'baseball',
+  'sunshine',
+  'princess',
+  'master',
+  'login',
+  'abc',
+  'test',
+  'changeme',
+  'default',
+  'trustno1',
+  'starwars',
+  'whatever',
+  'shadow',
+  'superman',
+  'batman',
 ];
-const SEQUENCES = ['abcdefghijklmnopqrstuvwxyz', '01234567890', 'qwertyuiopasdfghjklzxcvbnm', 'azertyuiopqsdfghjklmwxcvbn', 'qwertzuiopasdfghjklyxcvbnm'];
+const SEQUENCES = [
+  'abcdefghijklmnopqrstuvwxyz',
+  '01234567890',
+  'qwertyuiopasdfghjklzxcvbnm',
+  'azertyuiopqsdfghjklmwxcvbn',
+  'qwertzuiopasdfghjklyxcvbnm',
+];
 
 /** Why a passphrase is too weak, in words for people; empty when it is acceptable. */
 export function passphraseProblems(passphrase: string): string[] {
   const p = passphrase.normalize('NFKC');
   const problems: string[] = [];
   if (p.trim().length < MIN_PASSPHRASE_LENGTH) {
-    problems.push(`It is too short: use at least ${MIN_PASSPHRASE_LENGTH} characters (four unrelated words are easy to remember and long enough).`);
+    problems.push(
+      `It is too short: use at least ${MIN_PASSPHRASE_LENGTH} characters (four unrelated words are easy to remember and long enough).`,
+    );
   }
   const lower = p.toLocaleLowerCase();
   const letters = lower.replace(/[^\p{L}]/gu, '');
   if (letters && COMMON.some((w) => letters === w || (letters.replace(w, '').length <= 2 && letters.includes(w)))) {
     problems.push('It is a common password with small changes: guessers try those first.');
   }
-  if (isSequenceOrRepeat(lower)) problems.push('It is a keyboard or alphabet sequence, or one thing repeated: guessers try those first.');
+  if (isSequenceOrRepeat(lower))
+    problems.push('It is a keyboard or alphabet sequence, or one thing repeated: guessers try those first.');
   if (problems.length === 0 && estimatedBits(p) < MIN_PASSPHRASE_BITS) {
     problems.push('It is too easy to guess: add another word or two, or mix in digits and symbols.');
   }
@@ -71,7 +108,10 @@ export function estimatedBits(passphrase: string): number {
   for (let i = 0; i < passphrase.length; i++) if (passphrase[i] !== passphrase[i - 1]) effective++;
   const byCharacters = effective * Math.log2(Math.max(pool, 2));
   // Separate words: each at least as good as one pick from a large dictionary, no more.
-  const words = passphrase.trim().split(/\s+/).filter((w) => w.length >= 3);
+  const words = passphrase
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w.length >= 3);
   const byWords = words.length >= 2 ? words.length * Math.log2(20_000) : byCharacters;
   return Math.min(byCharacters, Math.max(byWords, byCharacters * 0.5));
 }

@@ -15,8 +15,10 @@ export function photosMatching<P extends { who: readonly string[] }>(photos: rea
   if (query.allOf.length + query.anyOf.length + query.noneOf.length === 0) return [];
   return photos.filter(({ who }) => {
     const present = new Set(who);
-    return query.allOf.every((id) => present.has(id))
-      && (query.anyOf.length === 0 || query.anyOf.some((id) => present.has(id)))
-      && !query.noneOf.some((id) => present.has(id));
+    return (
+      query.allOf.every((id) => present.has(id)) &&
+      (query.anyOf.length === 0 || query.anyOf.some((id) => present.has(id))) &&
+      !query.noneOf.some((id) => present.has(id))
+    );
   });
 }

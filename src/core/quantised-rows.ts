@@ -60,7 +60,13 @@ export class QuantisedRows {
   }
 
   get byteLength(): number {
-    return this.memoryBytes(this.rowCapacity) + this.signCounts.byteLength + this.lowPlanes.byteLength + this.steps.byteLength + this.absMeans.byteLength;
+    return (
+      this.memoryBytes(this.rowCapacity) +
+      this.signCounts.byteLength +
+      this.lowPlanes.byteLength +
+      this.steps.byteLength +
+      this.absMeans.byteLength
+    );
   }
 
   private memoryBytes(capacity: number): number {
@@ -101,21 +107,33 @@ export class QuantisedRows {
 
   /** Encodes `v` into row `row`. */
   set(row: number, v: ArrayLike<number>): void {
-    const d = this.dim, nb = this.planeBytes;
-    let sq = 0, abs = 0;
-    for (let i = 0; i < d; i++) { sq += v[i] * v[i]; abs += Math.abs(v[i]); }
+    const d = this.dim,
+      nb = this.planeBytes;
+    let sq = 0,
+      abs = 0;
+    for (let i = 0; i < d; i++) {
+      sq += v[i] * v[i];
+      abs += Math.abs(v[i]);
+    }
     const step = STEP_PER_RMS * Math.sqrt(sq / d) || 1;
     this.steps[row] = step;
     this.absMeans[row] = abs / d;
-    const low = 3 * nb * row, signs = this.signs();
+    const low = 3 * nb * row,
+      signs = this.signs();
     let signCount = 0;
     for (let j = 0; j < nb; j++) {
-      let p3 = 0, p2 = 0, p1 = 0, p0 = 0;
+      let p3 = 0,
+        p2 = 0,
+        p1 = 0,
+        p0 = 0;
       for (let t = 0; t < 8 && 8 * j + t < d; t++) {
         const x = v[8 * j + t];
         const m = Math.min(7, Math.floor(Math.abs(x) / step));
         const u = x >= 0 ? 8 + m : 7 - m;
-        p3 |= (u >> 3) << t; p2 |= ((u >> 2) & 1) << t; p1 |= ((u >> 1) & 1) << t; p0 |= (u & 1) << t;
+        p3 |= (u >> 3) << t;
+        p2 |= ((u >> 2) & 1) << t;
+        p1 |= ((u >> 1) & 1) << t;
+        p0 |= (u & 1) << t;
       }
       signs[nb * row + j] = p3;
       signCount += popcount8(p3);
@@ -165,10 +183,12 @@ export class QuantisedRows {
    * a heap here cost more than the kernel.
    */
   signShortlist(query: ArrayLike<number>, count: number, size: number): Int32Array {
-    const d = this.dim, nb = this.planeBytes;
+    const d = this.dim,
+      nb = this.planeBytes;
     let max = 0;
     for (let i = 0; i < d; i++) max = Math.max(max, Math.abs(query[i]));
-    const lo = -max, unit = (2 * max) / QUERY_LEVELS || 1;
+    const lo = -max,
+      unit = (2 * max) / QUERY_LEVELS || 1;
     const planes = Array.from({ length: BIT_PLANES }, () => new Uint8Array(nb));
     let roundedTotal = 0;
     for (let i = 0; i < d; i++) {
@@ -181,8 +201,10 @@ export class QuantisedRows {
     this.memory.bitPlaneSums(this.queryPlanesAt, 0, count, nb, this.resultsAt);
     const sums = new Int32Array(this.memory.buffer, this.resultsAt, count);
     const scores = new Float32Array(this.memory.buffer, this.resultsAt, count);
-    const counts = this.signCounts, absMeans = this.absMeans;
-    let low = Infinity, high = -Infinity;
+    const counts = this.signCounts,
+      absMeans = this.absMeans;
+    let low = Infinity,
+      high = -Infinity;
     for (let r = 0; r < count; r++) {
       // Σ over set sign bits of q ≈ lo·(set bits) + unit·(popcount sum); the sign code's dot is 2·that − Σq.
       const score = (2 * (lo * counts[r] + unit * sums[r]) - roundedTotal) * absMeans[r];
@@ -191,9 +213,11 @@ export class QuantisedRows {
       if (score > high) high = score;
     }
     if (size >= count || !(high > low)) return Int32Array.from({ length: count }, (_, i) => i);
-    const bins = new Int32Array(SHORTLIST_BINS), perBin = (SHORTLIST_BINS - 1) / (high - low);
+    const bins = new Int32Array(SHORTLIST_BINS),
+      perBin = (SHORTLIST_BINS - 1) / (high - low);
     for (let r = 0; r < count; r++) bins[Math.floor((scores[r] - low) * perBin)]++;
-    let bin = SHORTLIST_BINS - 1, kept = bins[bin];
+    let bin = SHORTLIST_BINS - 1,
+      kept = bins[bin];
     while (kept < size) kept += bins[--bin];
     const rows = new Int32Array(kept);
     for (let r = 0, c = 0; r < count; r++) if (Math.floor((scores[r] - low) * perBin) >= bin) rows[c++] = r;
@@ -205,10 +229,17 @@ export class QuantisedRows {
    * 512-d. Rows in ascending order read memory front to back.
    */
   scoreRows(rows: Int32Array, table: Float32Array, queryTotal: number, out: Float64Array): void {
-    const nb = this.planeBytes, signs = this.signs(), low = this.lowPlanes;
+    const nb = this.planeBytes,
+      signs = this.signs(),
+      low = this.lowPlanes;
     for (let c = 0; c < rows.length; c++) {
-      const row = rows[c], s = nb * row, l = 3 * nb * row;
-      let p3 = 0, p2 = 0, p1 = 0, p0 = 0;
+      const row = rows[c],
+        s = nb * row,
+        l = 3 * nb * row;
+      let p3 = 0,
+        p2 = 0,
+        p1 = 0,
+        p0 = 0;
       for (let j = 0, t = 0; j < nb; j++, t += 256) {
         p3 += table[t + signs[s + j]];
         p2 += table[t + low[l + j]];

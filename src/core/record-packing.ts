@@ -15,7 +15,8 @@ export function packRecord(record: object): Uint8Array<ArrayBuffer> {
       blobs.push(bytes);
       return { $bytes: blobs.length - 1, type };
     };
-    if (value instanceof Float32Array) return ref('Float32Array', new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+    if (value instanceof Float32Array)
+      return ref('Float32Array', new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
     if (value instanceof Uint8Array) return ref('Uint8Array', value);
     if (value instanceof ArrayBuffer) return ref('ArrayBuffer', new Uint8Array(value));
     return value;
@@ -40,10 +41,13 @@ export function packRecord(record: object): Uint8Array<ArrayBuffer> {
 
 export function unpackRecord<T>(bytes: Uint8Array): T {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = view.getUint32(0, true), metaLength = view.getUint32(4, true);
+  const headerLength = view.getUint32(0, true),
+    metaLength = view.getUint32(4, true);
   const decoder = new TextDecoder();
   const header = decoder.decode(bytes.subarray(8, 8 + headerLength));
-  const lengths = JSON.parse(decoder.decode(bytes.subarray(8 + headerLength, 8 + headerLength + metaLength))) as number[];
+  const lengths = JSON.parse(
+    decoder.decode(bytes.subarray(8 + headerLength, 8 + headerLength + metaLength)),
+  ) as number[];
   const blobs: Uint8Array[] = [];
   let at = 8 + headerLength + metaLength;
   for (const n of lengths) {
@@ -55,7 +59,12 @@ export function unpackRecord<T>(bytes: Uint8Array): T {
       const ref = value as BinaryRef;
       const blob = blobs[ref.$bytes];
       const buffer = blob.buffer as ArrayBuffer;
-      const binary: Binary = ref.type === 'Float32Array' ? new Float32Array(buffer, blob.byteOffset, blob.byteLength / 4) : ref.type === 'Uint8Array' ? blob : buffer;
+      const binary: Binary =
+        ref.type === 'Float32Array'
+          ? new Float32Array(buffer, blob.byteOffset, blob.byteLength / 4)
+          : ref.type === 'Uint8Array'
+            ? blob
+            : buffer;
       return binary;
     }
     return value;

@@ -8,8 +8,14 @@ export const REVEAL_SECRET_BYTES = 32;
 
 /** base64url of the first 128 bits of HMAC-SHA-256(secret, "facelocal-reveal-v1\n" + origin + "\n" + personId). */
 export async function revealedId(secret: Uint8Array<ArrayBuffer>, personId: string, origin: string): Promise<string> {
-  if (secret.length !== REVEAL_SECRET_BYTES) throw new RangeError(`The reveal secret must be ${REVEAL_SECRET_BYTES} bytes.`);
+  if (secret.length !== REVEAL_SECRET_BYTES)
+    throw new RangeError(`The reveal secret must be ${REVEAL_SECRET_BYTES} bytes.`);
   const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`facelocal-reveal-v1\n${origin}\n${personId}`)));
-  return btoa(String.fromCharCode(...mac.slice(0, 16))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const mac = new Uint8Array(
+    await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`facelocal-reveal-v1\n${origin}\n${personId}`)),
+  );
+  return btoa(String.fromCharCode(...mac.slice(0, 16)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }

@@ -42,17 +42,26 @@ export const DEFAULT_SUGGESTION_LIMIT = 50;
 export function samePersonPairs(input: SamePersonInput): SamePersonPair[] {
   const { embeddings } = input;
   if (embeddings.length === 0) return [];
-  const graph = new FaceGraph(embeddings[0].length, input.threshold - SUGGESTION_MARGIN, { capacity: embeddings.length });
+  const graph = new FaceGraph(embeddings[0].length, input.threshold - SUGGESTION_MARGIN, {
+    capacity: embeddings.length,
+  });
   graph.add(embeddings);
   return samePersonPairsIn(graph, input, embeddings);
 }
 
 /** As samePersonPairs, over a graph that already holds the faces' links down to threshold - SUGGESTION_MARGIN. */
-export function samePersonPairsIn(graph: FaceGraph, input: Omit<SamePersonInput, 'embeddings'>, embeddings: readonly ArrayLike<number>[]): SamePersonPair[] {
+export function samePersonPairsIn(
+  graph: FaceGraph,
+  input: Omit<SamePersonInput, 'embeddings'>,
+  embeddings: readonly ArrayLike<number>[],
+): SamePersonPair[] {
   const { clusters } = input;
-  if (graph.floor > input.threshold - SUGGESTION_MARGIN) throw new Error(`the graph holds links from ${graph.floor} only`);
+  if (graph.floor > input.threshold - SUGGESTION_MARGIN)
+    throw new Error(`the graph holds links from ${graph.floor} only`);
   const clusterOf = new Int32Array(graph.size).fill(-1);
-  clusters.forEach((faces, c) => { for (const f of faces) clusterOf[f] = c; });
+  clusters.forEach((faces, c) => {
+    for (const f of faces) clusterOf[f] = c;
+  });
   const floor = input.threshold - SUGGESTION_MARGIN;
   const best = new Map<number, number>(); // key a * C + b -> closest similarity
   const C = clusters.length;
@@ -74,16 +83,21 @@ export function samePersonPairsIn(graph: FaceGraph, input: Omit<SamePersonInput,
     let sum = sums.get(c);
     if (!sum) {
       sum = new Float64Array(graph.dim);
-      for (const f of clusters[c]) { const e = embeddings[f]; for (let k = 0; k < sum.length; k++) sum[k] += e[k]; }
+      for (const f of clusters[c]) {
+        const e = embeddings[f];
+        for (let k = 0; k < sum.length; k++) sum[k] += e[k];
+      }
       sums.set(c, sum);
     }
     return sum;
   };
   const pairs: SamePersonPair[] = [];
   for (const [key, similarity] of best) {
-    const a = Math.floor(key / C), b = key % C;
+    const a = Math.floor(key / C),
+      b = key % C;
     if (refused(sidesOf[a], sidesOf[b])) continue;
-    const sa = sumOf(a), sb = sumOf(b);
+    const sa = sumOf(a),
+      sb = sumOf(b);
     let dot = 0;
     for (let k = 0; k < sa.length; k++) dot += sa[k] * sb[k];
     pairs.push({ a, b, similarity, meanSimilarity: dot / (clusters[a].length * clusters[b].length) });
@@ -94,12 +108,18 @@ export function samePersonPairsIn(graph: FaceGraph, input: Omit<SamePersonInput,
 }
 
 /** Per cluster: constraint index -> which sides its faces are on (bit 1: a, bit 2: b). */
-function clusterSides(clusters: readonly (readonly number[])[], cannotLink: readonly CannotLink[]): Map<number, number>[] {
+function clusterSides(
+  clusters: readonly (readonly number[])[],
+  cannotLink: readonly CannotLink[],
+): Map<number, number>[] {
   const clusterOf = new Map<number, number>();
   clusters.forEach((faces, c) => faces.forEach((f) => clusterOf.set(f, c)));
   const sides = clusters.map(() => new Map<number, number>());
   cannotLink.forEach(({ a, b }, k) => {
-    for (const [side, bit] of [[a, 1], [b, 2]] as const) {
+    for (const [side, bit] of [
+      [a, 1],
+      [b, 2],
+    ] as const) {
       for (const f of side) {
         const c = clusterOf.get(f);
         if (c !== undefined) sides[c].set(k, (sides[c].get(k) ?? 0) | bit);

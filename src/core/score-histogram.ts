@@ -7,7 +7,11 @@ export class ScoreHistogram {
   private n = 0;
 
   /** Scores below `lo` fall in the first bin, at or above `hi` in the last; the bin width is the resolution. */
-  constructor(readonly lo = -1, readonly hi = 1, readonly bins = 40_000) {
+  constructor(
+    readonly lo = -1,
+    readonly hi = 1,
+    readonly bins = 40_000,
+  ) {
     if (!(hi > lo) || bins < 1) throw new Error('a histogram needs hi > lo and at least one bin');
     this.counts = new Float64Array(bins);
   }
@@ -36,7 +40,8 @@ export class ScoreHistogram {
   }
 
   merge(other: ScoreHistogram): void {
-    if (other.bins !== this.bins || other.lo !== this.lo || other.hi !== this.hi) throw new Error('histograms differ in bins');
+    if (other.bins !== this.bins || other.lo !== this.lo || other.hi !== this.hi)
+      throw new Error('histograms differ in bins');
     for (let b = 0; b < this.bins; b++) this.counts[b] += other.counts[b];
     this.n += other.n;
   }
@@ -82,10 +87,12 @@ export class SortedScores {
 
   /** Fraction of scores strictly below `threshold`. */
   below(threshold: number): number {
-    let lo = 0, hi = this.sorted.length;
+    let lo = 0,
+      hi = this.sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.sorted[mid] < threshold) lo = mid + 1; else hi = mid;
+      if (this.sorted[mid] < threshold) lo = mid + 1;
+      else hi = mid;
     }
     return this.sorted.length ? lo / this.sorted.length : 0;
   }
@@ -107,23 +114,39 @@ export function detCurve(genuine: SortedScores, impostor: ScoreHistogram): Opera
   for (let b = impostor.bins; b >= 0; b--) {
     if (b !== 0 && !(impostor.counts[b] > 0) && !(impostor.counts[b - 1] > 0)) continue;
     const t = impostor.edge(b);
-    points.push({ threshold: t, falseMatchRate: tail[b] / Math.max(1, impostor.total), falseNonMatchRate: genuine.below(t) });
+    points.push({
+      threshold: t,
+      falseMatchRate: tail[b] / Math.max(1, impostor.total),
+      falseNonMatchRate: genuine.below(t),
+    });
   }
   return points;
 }
 
 /** Where FNMR and FMR cross: the point of the DET sweep with the smallest gap, their mean there. */
 export function equalErrorRateOf(genuine: SortedScores, impostor: ScoreHistogram): number {
-  let best = 1, gap = Infinity;
+  let best = 1,
+    gap = Infinity;
   for (const p of detCurve(genuine, impostor)) {
     const g = Math.abs(p.falseMatchRate - p.falseNonMatchRate);
-    if (g < gap) { gap = g; best = (p.falseMatchRate + p.falseNonMatchRate) / 2; }
+    if (g < gap) {
+      gap = g;
+      best = (p.falseMatchRate + p.falseNonMatchRate) / 2;
+    }
   }
   return best;
 }
 
 /** True accept rate at the lowest threshold whose false-match rate is at most `fmr`. */
-export function tarAtFmr(genuine: SortedScores, impostor: ScoreHistogram, fmr: number): { tar: number; threshold: number; impostorsAbove: number } {
+export function tarAtFmr(
+  genuine: SortedScores,
+  impostor: ScoreHistogram,
+  fmr: number,
+): { tar: number; threshold: number; impostorsAbove: number } {
   const threshold = impostor.thresholdForSurvival(fmr);
-  return { tar: 1 - genuine.below(threshold), threshold, impostorsAbove: Math.round(impostor.survival(threshold) * impostor.total) };
+  return {
+    tar: 1 - genuine.below(threshold),
+    threshold,
+    impostorsAbove: Math.round(impostor.survival(threshold) * impostor.total),
+  };
 }

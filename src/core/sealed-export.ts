@@ -15,13 +15,19 @@ interface SealedExportFile {
   data: string;
 }
 
-export async function sealExport(json: string, passphrase: string, cost?: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>>): Promise<string> {
+export async function sealExport(
+  json: string,
+  passphrase: string,
+  cost?: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>>,
+): Promise<string> {
   const params = newKeyParams(cost);
   const sealed = await seal(await deriveKey(passphrase, params), new TextEncoder().encode(json), CONTEXT);
   const file: SealedExportFile = {
-    format: SEALED_EXPORT_FORMAT, version: 1,
+    format: SEALED_EXPORT_FORMAT,
+    version: 1,
     kdf: { name: 'scrypt', N: params.N, r: params.r, p: params.p, salt: bytesToBase64(params.salt) },
-    iv: bytesToBase64(sealed.iv), data: bytesToBase64(new Uint8Array(sealed.data)),
+    iv: bytesToBase64(sealed.iv),
+    data: bytesToBase64(new Uint8Array(sealed.data)),
   };
   return JSON.stringify(file);
 }
@@ -41,7 +47,17 @@ export type OpenedExport = { ok: true; json: string } | { ok: false; reason: 'wr
 export async function openSealedExport(file: SealedExportFile, passphrase: string): Promise<OpenedExport> {
   const { kdf } = file;
   // Bounds on the cost: a crafted file must not make the browser derive forever or run out of memory.
-  if (file.version !== 1 || kdf?.name !== 'scrypt' || ![kdf.N, kdf.r, kdf.p].every(Number.isInteger) || kdf.N < 2 || kdf.N > 2 ** 20 || kdf.r < 1 || kdf.r > 16 || kdf.p < 1 || kdf.p > 4) {
+  if (
+    file.version !== 1 ||
+    kdf?.name !== 'scrypt' ||
+    ![kdf.N, kdf.r, kdf.p].every(Number.isInteger) ||
+    kdf.N < 2 ||
+    kdf.N > 2 ** 20 ||
+    kdf.r < 1 ||
+    kdf.r > 16 ||
+    kdf.p < 1 ||
+    kdf.p > 4
+  ) {
     return { ok: false, reason: 'malformed' };
   }
   let params: KeyParams, iv: Uint8Array<ArrayBuffer>, data: Uint8Array<ArrayBuffer>;

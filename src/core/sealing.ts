@@ -24,7 +24,12 @@ export function newKeyParams(cost: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>> = {
 }
 
 export async function deriveKey(passphrase: string, params: KeyParams): Promise<CryptoKey> {
-  const raw = await scryptAsync(new TextEncoder().encode(passphrase.normalize('NFKC')), params.salt, { N: params.N, r: params.r, p: params.p, dkLen: 32 });
+  const raw = await scryptAsync(new TextEncoder().encode(passphrase.normalize('NFKC')), params.salt, {
+    N: params.N,
+    r: params.r,
+    p: params.p,
+    dkLen: 32,
+  });
   try {
     return await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
   } finally {
@@ -35,13 +40,21 @@ export async function deriveKey(passphrase: string, params: KeyParams): Promise<
 /** `context` (e.g. the record's id) is bound as additional data, so a sealed blob cannot be moved to another record. */
 export async function seal(key: CryptoKey, plain: Uint8Array<ArrayBuffer>, context: string): Promise<Sealed> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(context) }, key, plain);
+  const data = await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(context) },
+    key,
+    plain,
+  );
   return { iv, data };
 }
 
 /** Throws when the key is wrong or the data was altered (AES-GCM authenticates both). */
 export async function unseal(key: CryptoKey, sealed: Sealed, context: string): Promise<Uint8Array> {
-  const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv, additionalData: new TextEncoder().encode(context) }, key, sealed.data);
+  const plain = await crypto.subtle.decrypt(
+    { name: 'AES-GCM', iv: sealed.iv, additionalData: new TextEncoder().encode(context) },
+    key,
+    sealed.data,
+  );
   return new Uint8Array(plain);
 }
 

@@ -15,7 +15,12 @@ export class ProbeTails {
   private readonly impostors: Float64Array;
 
   /** Thresholds from, from + step, …: `bins` of them. */
-  constructor(readonly probes: number, readonly from = 0, readonly step = 0.005, readonly bins = 180) {
+  constructor(
+    readonly probes: number,
+    readonly from = 0,
+    readonly step = 0.005,
+    readonly bins = 180,
+  ) {
     this.counts = new Float64Array(probes * bins);
     this.impostors = new Float64Array(probes);
   }

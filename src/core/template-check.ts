@@ -18,14 +18,17 @@ export function templateProblem(values: unknown, dim = TEMPLATE_DIM): string | n
   let sumSquares = 0;
   for (let i = 0; i < dim; i++) {
     const x = values[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) return `number ${i + 1} of the face template is not a finite number (${describe(x)}).`;
+    if (typeof x !== 'number' || !Number.isFinite(x))
+      return `number ${i + 1} of the face template is not a finite number (${describe(x)}).`;
     const f = Math.fround(x);
-    if (!Number.isFinite(f)) return `number ${i + 1} of the face template (${x}) is too large to store (it would become Infinity).`;
+    if (!Number.isFinite(f))
+      return `number ${i + 1} of the face template (${x}) is too large to store (it would become Infinity).`;
     sumSquares += f * f;
   }
   const norm = Math.sqrt(sumSquares);
-  if (!Number.isFinite(norm)) return 'the face template\'s length overflows: it is not a normalised template.';
-  if (Math.abs(norm - 1) > UNIT_NORM_TOLERANCE) return `the face template's length is ${formatNorm(norm)}, not 1: it is not a normalised template.`;
+  if (!Number.isFinite(norm)) return "the face template's length overflows: it is not a normalised template.";
+  if (Math.abs(norm - 1) > UNIT_NORM_TOLERANCE)
+    return `the face template's length is ${formatNorm(norm)}, not 1: it is not a normalised template.`;
   return null;
 }
 

@@ -21,6 +21,11 @@ export async function tombstoneKey(personId: string): Promise<string> {
 /** Why an import of this person is refused, in words for the person importing. */
 export function refusalFor(tombstone: Tombstone, name: string): string {
   const when = new Date(tombstone.at).toISOString().slice(0, 10);
-  const why = tombstone.reason === 'withdraw' ? 'withdrew consent' : tombstone.reason === 'delete' ? 'was erased from this gallery' : 'reached the end of their retention period';
+  const why =
+    tombstone.reason === 'withdraw'
+      ? 'withdrew consent'
+      : tombstone.reason === 'delete'
+        ? 'was erased from this gallery'
+        : 'reached the end of their retention period';
   return `${name} ${why} on ${when}: an older export cannot bring their data back (a fresh enrolment with fresh consent can).`;
 }

@@ -27,15 +27,19 @@ export class TopScores {
   }
 
   push(score: number, id: number): void {
-    const s = this.scores, ids = this.ids;
+    const s = this.scores,
+      ids = this.ids;
     if (this.count < this.capacity) {
       let i = this.count++;
       while (i > 0) {
         const parent = (i - 1) >> 1;
         if (s[parent] <= score) break;
-        s[i] = s[parent]; ids[i] = ids[parent]; i = parent;
+        s[i] = s[parent];
+        ids[i] = ids[parent];
+        i = parent;
       }
-      s[i] = score; ids[i] = id;
+      s[i] = score;
+      ids[i] = id;
       return;
     }
     if (score <= s[0]) return;
@@ -48,9 +52,12 @@ export class TopScores {
       const r = l + 1;
       const c = r < n && s[r] < s[l] ? r : l;
       if (s[c] >= score) break;
-      s[i] = s[c]; ids[i] = ids[c]; i = c;
+      s[i] = s[c];
+      ids[i] = ids[c];
+      i = c;
     }
-    s[i] = score; ids[i] = id;
+    s[i] = score;
+    ids[i] = id;
   }
 
   /** A copy of the kept ids (in heap order, not sorted). */

@@ -18,9 +18,15 @@ export function l2Normalize(v: ArrayLike<number>): Float32Array {
 }
 
 export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   if (a.length !== b.length) throw new Error(`dimension mismatch: ${a.length} vs ${b.length}`);
-  for (let i = 0; i < a.length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
   if (aa === 0 || bb === 0) return 0;
   return ab / Math.sqrt(aa * bb);
 }

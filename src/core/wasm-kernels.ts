@@ -35,7 +35,11 @@ export class KernelMemory {
   constructor(bytes: number, options: { wasm?: boolean } = {}) {
     const module = (options.wasm ?? true) ? kernelModule() : null;
     if (module) {
-      const exports = new WebAssembly.Instance(module).exports as { memory: WebAssembly.Memory; rowDots: RowDots; bitPlaneSums: BitPlaneSums };
+      const exports = new WebAssembly.Instance(module).exports as {
+        memory: WebAssembly.Memory;
+        rowDots: RowDots;
+        bitPlaneSums: BitPlaneSums;
+      };
       this.wasm = { memory: exports.memory, rowDots: exports.rowDots, bitPlaneSums: exports.bitPlaneSums };
     } else {
       this.wasm = null;
@@ -71,17 +75,22 @@ export class KernelMemory {
 
   /** See BitPlaneSums; rowBytes must be a multiple of 16 (the planes are laid out in 16-byte chunks). */
   bitPlaneSums(planes: number, rows: number, count: number, rowBytes: number, out: number): void {
-    if (rowBytes % BIT_PLANES_ALIGN !== 0) throw new Error(`bit rows must be a multiple of ${BIT_PLANES_ALIGN} bytes, not ${rowBytes}`);
+    if (rowBytes % BIT_PLANES_ALIGN !== 0)
+      throw new Error(`bit rows must be a multiple of ${BIT_PLANES_ALIGN} bytes, not ${rowBytes}`);
     if (this.wasm) this.wasm.bitPlaneSums(planes, rows, count, rowBytes, out);
     else bitPlaneSumsJs(this.buffer, planes, rows, count, rowBytes, out);
   }
 }
 
 function rowDotsJs(buffer: ArrayBuffer, a: number, b: number, count: number, rowBytes: number, out: number): void {
-  const m = new Float32Array(buffer), dim = rowBytes >> 2, result = new Float32Array(buffer, out, count);
+  const m = new Float32Array(buffer),
+    dim = rowBytes >> 2,
+    result = new Float32Array(buffer, out, count);
   const x = a >> 2;
   for (let r = 0, y = b >> 2; r < count; r++, y += dim) {
-    let s0 = 0, s1 = 0, k = 0;
+    let s0 = 0,
+      s1 = 0,
+      k = 0;
     for (; k + 4 <= dim; k += 4) {
       s0 += m[x + k] * m[y + k] + m[x + k + 1] * m[y + k + 1];
       s1 += m[x + k + 2] * m[y + k + 2] + m[x + k + 3] * m[y + k + 3];
@@ -92,15 +101,28 @@ function rowDotsJs(buffer: ArrayBuffer, a: number, b: number, count: number, row
 }
 
 /** Set bits in each byte value. */
-const BYTE_POPCOUNT = Uint8Array.from({ length: 256 }, (_, b) => { let c = 0; for (let x = b; x; x &= x - 1) c++; return c; });
+const BYTE_POPCOUNT = Uint8Array.from({ length: 256 }, (_, b) => {
+  let c = 0;
+  for (let x = b; x; x &= x - 1) c++;
+  return c;
+});
 
-function bitPlaneSumsJs(buffer: ArrayBuffer, planes: number, rows: number, count: number, rowBytes: number, out: number): void {
-  const bytes = new Uint8Array(buffer), result = new Int32Array(buffer, out, count);
+function bitPlaneSumsJs(
+  buffer: ArrayBuffer,
+  planes: number,
+  rows: number,
+  count: number,
+  rowBytes: number,
+  out: number,
+): void {
+  const bytes = new Uint8Array(buffer),
+    result = new Int32Array(buffer, out, count);
   for (let r = 0, row = rows; r < count; r++, row += rowBytes) {
     let sum = 0;
     for (let p = 0; p < BIT_PLANES; p++) {
       let bits = 0;
-      for (let j = 0; j < rowBytes; j++) bits += BYTE_POPCOUNT[bytes[planes + 64 * (j >> 4) + 16 * p + (j & 15)] & bytes[row + j]];
+      for (let j = 0; j < rowBytes; j++)
+        bits += BYTE_POPCOUNT[bytes[planes + 64 * (j >> 4) + 16 * p + (j & 15)] & bytes[row + j]];
       sum = 2 * sum + bits;
     }
     result[r] = sum;
@@ -110,7 +132,9 @@ function bitPlaneSumsJs(buffer: ArrayBuffer, planes: number, rows: number, count
 /** Writes a 4-bit query's planes (`planes[p]`, most significant first, each rowBytes long) in bitPlaneSums' layout. */
 export function interleavePlanes(planes: readonly Uint8Array[], out: Uint8Array): void {
   if (planes.length !== BIT_PLANES) throw new Error(`expected ${BIT_PLANES} planes`);
-  planes.forEach((plane, p) => { for (let j = 0; j < plane.length; j++) out[64 * (j >> 4) + 16 * p + (j & 15)] = plane[j]; });
+  planes.forEach((plane, p) => {
+    for (let j = 0; j < plane.length; j++) out[64 * (j >> 4) + 16 * p + (j & 15)] = plane[j];
+  });
 }
 
 // ---- The module, assembled by hand. Each function is a loop over rows; the stack-machine code below reads
@@ -127,20 +151,50 @@ function kernelModule(): WebAssembly.Module | null {
 }
 
 /** Unsigned and signed LEB128, the encodings of the binary format's integers. */
-const uleb = (n: number) => { const out: number[] = []; do { let byte = n & 0x7f; n >>>= 7; if (n) byte |= 0x80; out.push(byte); } while (n); return out; };
-const sleb = (n: number) => { const out: number[] = []; for (;;) { const byte = n & 0x7f; n >>= 7; if ((n === 0 && !(byte & 0x40)) || (n === -1 && byte & 0x40)) { out.push(byte); return out; } out.push(byte | 0x80); } };
+const uleb = (n: number) => {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n) byte |= 0x80;
+    out.push(byte);
+  } while (n);
+  return out;
+};
+const sleb = (n: number) => {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(byte & 0x40)) || (n === -1 && byte & 0x40)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+};
 
-const I32 = 0x7f, V128 = 0x7b;
+const I32 = 0x7f,
+  V128 = 0x7b;
 
 /** The instructions the kernels use. */
 const op = {
-  block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b],
-  br: (depth: number) => [0x0c, depth], brIf: (depth: number) => [0x0d, depth],
-  get: (local: number) => [0x20, local], set: (local: number) => [0x21, local], tee: (local: number) => [0x22, local],
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  end: [0x0b],
+  br: (depth: number) => [0x0c, depth],
+  brIf: (depth: number) => [0x0d, depth],
+  get: (local: number) => [0x20, local],
+  set: (local: number) => [0x21, local],
+  tee: (local: number) => [0x22, local],
   i32: (n: number) => [0x41, ...sleb(n)],
-  i32Eqz: [0x45], i32LtU: [0x49], i32Add: [0x6a], i32Sub: [0x6b],
+  i32Eqz: [0x45],
+  i32LtU: [0x49],
+  i32Add: [0x6a],
+  i32Sub: [0x6b],
   f32Add: [0x92],
-  i32Store: [0x36, 2, 0], f32Store: [0x38, 2, 0], // alignment 2^2, offset 0
+  i32Store: [0x36, 2, 0],
+  f32Store: [0x38, 2, 0], // alignment 2^2, offset 0
   ...simdOps(),
 };
 
@@ -150,10 +204,16 @@ function simdOps() {
     v128Load: (offset: number) => simd(0x00, 4, ...uleb(offset)),
     v128Zero: simd(0x0c, ...new Array<number>(16).fill(0)),
     v128And: simd(0x4e),
-    i8x16Popcnt: simd(0x62), i8x16Shl: simd(0x6b), i8x16Add: simd(0x6e),
-    i16x8AddPairsU8: simd(0x7d), i32x4AddPairsU16: simd(0x7f), i16x8Add: simd(0x8e),
-    i32x4Lane: (lane: number) => simd(0x1b, lane), f32x4Lane: (lane: number) => simd(0x1f, lane),
-    f32x4Add: simd(0xe4), f32x4Mul: simd(0xe6),
+    i8x16Popcnt: simd(0x62),
+    i8x16Shl: simd(0x6b),
+    i8x16Add: simd(0x6e),
+    i16x8AddPairsU8: simd(0x7d),
+    i32x4AddPairsU16: simd(0x7f),
+    i16x8Add: simd(0x8e),
+    i32x4Lane: (lane: number) => simd(0x1b, lane),
+    f32x4Lane: (lane: number) => simd(0x1f, lane),
+    f32x4Add: simd(0xe4),
+    f32x4Mul: simd(0xe6),
   };
 }
 
@@ -161,24 +221,72 @@ function simdOps() {
 function rowDotsBody(): number[] {
   const [A, B, COUNT, BYTES, OUT, K, ACC0, ACC1] = [0, 1, 2, 3, 4, 5, 6, 7];
   const load = (base: number, offset: number) => [...op.get(base), ...op.get(K), ...op.i32Add, ...op.v128Load(offset)];
-  const multiplyAdd = (acc: number, offset: number) => [...op.get(acc), ...load(A, offset), ...load(B, offset), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc)];
+  const multiplyAdd = (acc: number, offset: number) => [
+    ...op.get(acc),
+    ...load(A, offset),
+    ...load(B, offset),
+    ...op.f32x4Mul,
+    ...op.f32x4Add,
+    ...op.set(acc),
+  ];
   const lane = (l: number) => [...op.get(ACC0), ...op.f32x4Lane(l)];
   return [
-    2, 1, I32, 2, V128, // locals
-    ...op.block, ...op.loop, // rows
-    ...op.get(COUNT), ...op.i32Eqz, ...op.brIf(1), // no rows left: done
-    ...op.v128Zero, ...op.set(ACC0), ...op.v128Zero, ...op.set(ACC1), ...op.i32(0), ...op.set(K),
+    2,
+    1,
+    I32,
+    2,
+    V128, // locals
+    ...op.block,
+    ...op.loop, // rows
+    ...op.get(COUNT),
+    ...op.i32Eqz,
+    ...op.brIf(1), // no rows left: done
+    ...op.v128Zero,
+    ...op.set(ACC0),
+    ...op.v128Zero,
+    ...op.set(ACC1),
+    ...op.i32(0),
+    ...op.set(K),
     ...op.loop, // 32 bytes (8 floats) an iteration
-    ...multiplyAdd(ACC0, 0), ...multiplyAdd(ACC1, 16),
-    ...op.get(K), ...op.i32(32), ...op.i32Add, ...op.tee(K), ...op.get(BYTES), ...op.i32LtU, ...op.brIf(0),
+    ...multiplyAdd(ACC0, 0),
+    ...multiplyAdd(ACC1, 16),
+    ...op.get(K),
+    ...op.i32(32),
+    ...op.i32Add,
+    ...op.tee(K),
+    ...op.get(BYTES),
+    ...op.i32LtU,
+    ...op.brIf(0),
     ...op.end,
-    ...op.get(ACC0), ...op.get(ACC1), ...op.f32x4Add, ...op.set(ACC0),
-    ...op.get(OUT), ...lane(0), ...lane(1), ...op.f32Add, ...lane(2), ...lane(3), ...op.f32Add, ...op.f32Add, ...op.f32Store,
-    ...op.get(OUT), ...op.i32(4), ...op.i32Add, ...op.set(OUT),
-    ...op.get(B), ...op.get(BYTES), ...op.i32Add, ...op.set(B),
-    ...op.get(COUNT), ...op.i32(1), ...op.i32Sub, ...op.set(COUNT),
+    ...op.get(ACC0),
+    ...op.get(ACC1),
+    ...op.f32x4Add,
+    ...op.set(ACC0),
+    ...op.get(OUT),
+    ...lane(0),
+    ...lane(1),
+    ...op.f32Add,
+    ...lane(2),
+    ...lane(3),
+    ...op.f32Add,
+    ...op.f32Add,
+    ...op.f32Store,
+    ...op.get(OUT),
+    ...op.i32(4),
+    ...op.i32Add,
+    ...op.set(OUT),
+    ...op.get(B),
+    ...op.get(BYTES),
+    ...op.i32Add,
+    ...op.set(B),
+    ...op.get(COUNT),
+    ...op.i32(1),
+    ...op.i32Sub,
+    ...op.set(COUNT),
     ...op.br(0),
-    ...op.end, ...op.end, ...op.end,
+    ...op.end,
+    ...op.end,
+    ...op.end,
   ];
 }
 
@@ -191,27 +299,94 @@ function rowDotsBody(): number[] {
 function bitPlaneSumsBody(): number[] {
   const [PLANES, ROWS, COUNT, BYTES, OUT, K, AT, ROW16, BITS, SUM16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const lane = (l: number) => [...op.get(SUM16), ...op.i32x4Lane(l)];
-  const plane = (p: number) => [...op.get(AT), ...op.v128Load(16 * p), ...op.get(ROW16), ...op.v128And, ...op.i8x16Popcnt];
-  const next = (p: number) => [...op.get(BITS), ...op.i32(1), ...op.i8x16Shl, ...plane(p), ...op.i8x16Add, ...op.set(BITS)];
+  const plane = (p: number) => [
+    ...op.get(AT),
+    ...op.v128Load(16 * p),
+    ...op.get(ROW16),
+    ...op.v128And,
+    ...op.i8x16Popcnt,
+  ];
+  const next = (p: number) => [
+    ...op.get(BITS),
+    ...op.i32(1),
+    ...op.i8x16Shl,
+    ...plane(p),
+    ...op.i8x16Add,
+    ...op.set(BITS),
+  ];
   return [
-    2, 2, I32, 3, V128, // locals
-    ...op.block, ...op.loop, // rows
-    ...op.get(COUNT), ...op.i32Eqz, ...op.brIf(1),
-    ...op.v128Zero, ...op.set(SUM16), ...op.i32(0), ...op.set(K), ...op.get(PLANES), ...op.set(AT),
+    2,
+    2,
+    I32,
+    3,
+    V128, // locals
+    ...op.block,
+    ...op.loop, // rows
+    ...op.get(COUNT),
+    ...op.i32Eqz,
+    ...op.brIf(1),
+    ...op.v128Zero,
+    ...op.set(SUM16),
+    ...op.i32(0),
+    ...op.set(K),
+    ...op.get(PLANES),
+    ...op.set(AT),
     ...op.loop, // 16-byte chunks
-    ...op.get(ROWS), ...op.get(K), ...op.i32Add, ...op.v128Load(0), ...op.set(ROW16),
-    ...plane(0), ...op.set(BITS), ...next(1), ...next(2), ...next(3),
-    ...op.get(SUM16), ...op.get(BITS), ...op.i16x8AddPairsU8, ...op.i16x8Add, ...op.set(SUM16),
-    ...op.get(AT), ...op.i32(64), ...op.i32Add, ...op.set(AT),
-    ...op.get(K), ...op.i32(16), ...op.i32Add, ...op.tee(K), ...op.get(BYTES), ...op.i32LtU, ...op.brIf(0),
+    ...op.get(ROWS),
+    ...op.get(K),
+    ...op.i32Add,
+    ...op.v128Load(0),
+    ...op.set(ROW16),
+    ...plane(0),
+    ...op.set(BITS),
+    ...next(1),
+    ...next(2),
+    ...next(3),
+    ...op.get(SUM16),
+    ...op.get(BITS),
+    ...op.i16x8AddPairsU8,
+    ...op.i16x8Add,
+    ...op.set(SUM16),
+    ...op.get(AT),
+    ...op.i32(64),
+    ...op.i32Add,
+    ...op.set(AT),
+    ...op.get(K),
+    ...op.i32(16),
+    ...op.i32Add,
+    ...op.tee(K),
+    ...op.get(BYTES),
+    ...op.i32LtU,
+    ...op.brIf(0),
     ...op.end,
-    ...op.get(SUM16), ...op.i32x4AddPairsU16, ...op.set(SUM16),
-    ...op.get(OUT), ...lane(0), ...lane(1), ...op.i32Add, ...lane(2), ...lane(3), ...op.i32Add, ...op.i32Add, ...op.i32Store,
-    ...op.get(OUT), ...op.i32(4), ...op.i32Add, ...op.set(OUT),
-    ...op.get(ROWS), ...op.get(BYTES), ...op.i32Add, ...op.set(ROWS),
-    ...op.get(COUNT), ...op.i32(1), ...op.i32Sub, ...op.set(COUNT),
+    ...op.get(SUM16),
+    ...op.i32x4AddPairsU16,
+    ...op.set(SUM16),
+    ...op.get(OUT),
+    ...lane(0),
+    ...lane(1),
+    ...op.i32Add,
+    ...lane(2),
+    ...lane(3),
+    ...op.i32Add,
+    ...op.i32Add,
+    ...op.i32Store,
+    ...op.get(OUT),
+    ...op.i32(4),
+    ...op.i32Add,
+    ...op.set(OUT),
+    ...op.get(ROWS),
+    ...op.get(BYTES),
+    ...op.i32Add,
+    ...op.set(ROWS),
+    ...op.get(COUNT),
+    ...op.i32(1),
+    ...op.i32Sub,
+    ...op.set(COUNT),
     ...op.br(0),
-    ...op.end, ...op.end, ...op.end,
+    ...op.end,
+    ...op.end,
+    ...op.end,
   ];
 }
 
@@ -221,7 +396,14 @@ export function kernelsWasm(): Uint8Array<ArrayBuffer> {
   const name = (text: string) => [text.length, ...[...text].map((c) => c.charCodeAt(0))];
   const fn = (body: number[]) => [...uleb(body.length), ...body];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, // "\0asm", version 1
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0, // "\0asm", version 1
     ...section(1, [1, 0x60, 5, I32, I32, I32, I32, I32, 0]), // type: (i32 × 5) → ()
     ...section(3, [2, 0, 0]), // two functions of that type
     ...section(5, [1, 0, 1]), // one memory, at least one page

@@ -26,7 +26,8 @@ export class AutoLock {
   /** Any use of the gallery through the facade counts as activity too. */
   restart(): void {
     clearTimeout(this.timer);
-    if (this.setting.idleMs !== null && typeof document !== 'undefined') this.timer = setTimeout(() => this.lock(), this.setting.idleMs);
+    if (this.setting.idleMs !== null && typeof document !== 'undefined')
+      this.timer = setTimeout(() => this.lock(), this.setting.idleMs);
   }
 
   stop(): void {

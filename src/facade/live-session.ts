@@ -4,7 +4,15 @@ import * as Comlink from 'comlink';
 import { FaceTracker, type TrackVote } from '../core/face-tracking';
 import { unwrap } from './worker-clients';
 import type { DetectorApi } from '../workers/worker-protocol';
-import type { LiveFace, LiveFrameResult, LiveSession, LiveSessionStats, PersonMatch, ScoreReading, UnknownMatch } from '../types';
+import type {
+  LiveFace,
+  LiveFrameResult,
+  LiveSession,
+  LiveSessionStats,
+  PersonMatch,
+  ScoreReading,
+  UnknownMatch,
+} from '../types';
 
 export interface LiveSessionDeps {
   detector: Comlink.Remote<DetectorApi>;
@@ -56,12 +64,25 @@ export class CameraSession implements LiveSession {
       if (label?.kind === 'known') this.named.add(trackId);
       return { trackId, box: detected.faces[i].box, match: label ? this.toMatch(label) : null };
     });
-    return { width: detected.width, height: detected.height, faces, embedded: due.length, detectMs: detected.detectMs, embedMs };
+    return {
+      width: detected.width,
+      height: detected.height,
+      faces,
+      embedded: due.length,
+      detectMs: detected.detectMs,
+      embedMs,
+    };
   }
 
   private toMatch(vote: TrackVote): PersonMatch | UnknownMatch {
     if (vote.kind === 'unknown') return { kind: 'unknown', bestScore: vote.bestScore };
-    return { kind: 'known', personId: vote.personId, name: this.deps.nameOf(vote.personId), score: vote.score, reading: this.deps.reading(vote.score) };
+    return {
+      kind: 'known',
+      personId: vote.personId,
+      name: this.deps.nameOf(vote.personId),
+      score: vote.score,
+      reading: this.deps.reading(vote.score),
+    };
   }
 
   async end(): Promise<void> {

@@ -2,15 +2,35 @@
 // The UI, the widget and other apps use only this; it alone talks to the workers and the gallery store.
 import * as Comlink from 'comlink';
 import { TemplateIndex, type PersonScore } from '../core/matching';
-import { decideIdentityVerdict, identificationThresholds, type IdentificationThresholds, type IdentityVerdict } from '../core/identity-rule';
+import {
+  decideIdentityVerdict,
+  identificationThresholds,
+  type IdentificationThresholds,
+  type IdentityVerdict,
+} from '../core/identity-rule';
 import { cosineSimilarity } from '../core/vectors';
 import { revealedId } from '../core/revealed-id';
 import { enrolledLookAlike } from '../core/look-alike';
 import { readScore, type ShippedCalibration } from '../core/calibration';
 import calibrationData from '../core/calibration-data.json';
-import { openGalleryStore, STORAGE_DESCRIPTION, type GalleryStore, type NewTemplate, type PersonRecord, type TemplateRecord } from '../store/gallery-store';
+import {
+  openGalleryStore,
+  STORAGE_DESCRIPTION,
+  type GalleryStore,
+  type NewTemplate,
+  type PersonRecord,
+  type TemplateRecord,
+} from '../store/gallery-store';
 import { templateProblem } from '../core/template-check';
-import { checkExportFile, EXPORT_FORMAT, EXPORT_VERSION, base64ToBytes, bytesToBase64, type ExportFile, type ExportedPerson } from '../core/export-format';
+import {
+  checkExportFile,
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  base64ToBytes,
+  bytesToBase64,
+  type ExportFile,
+  type ExportedPerson,
+} from '../core/export-format';
 import { auditToCsv, type AuditAction } from '../core/audit';
 import type { ConsentRecord } from '../core/consent';
 import { enrolmentProblem } from '../core/face-quality';
@@ -24,7 +44,16 @@ import { openedExport, sealedIfAsked } from './export-sealing';
 import { AutoLock } from './auto-lock';
 import { askForPersistentStorage, storagePersistence, type StoragePersistence } from './persistence';
 import type { ConsentReceipt } from '../core/consent-receipt';
-import { accuracyAndLimits, dpiaStarter, recordOfProcessing, type BenchmarkFigures, type CalibrationFacts, type GalleryFacts, type PaperworkDocument, type PaperworkKind } from '../core/paperwork';
+import {
+  accuracyAndLimits,
+  dpiaStarter,
+  recordOfProcessing,
+  type BenchmarkFigures,
+  type CalibrationFacts,
+  type GalleryFacts,
+  type PaperworkDocument,
+  type PaperworkKind,
+} from '../core/paperwork';
 import benchmarkData from '../core/benchmark-figures.json';
 import { untilServiceWorkerControls } from './service-worker-gate';
 import { comparableTemplates, reenrolmentNeeded } from '../core/model-change';
@@ -33,9 +62,24 @@ import {
   personNotFound,
   type FacelocalErrorCode,
   photoNotFound,
-  type DetectResult, type EmbeddedFace, type EnrolledLookAlike, type EnrolPhotoOutcome, type EnrolResult, type EnrolledPhoto, type IdentifiedFace,
-  type IdentifyResult, type LiveSession, type Matcher, type MatcherInfo, type MatcherOptions, type Person, type PhotoInput, type SelfCheckResult,
-  type StoredItemDescription, type Timings, type VerifyResult,
+  type DetectResult,
+  type EmbeddedFace,
+  type EnrolledLookAlike,
+  type EnrolPhotoOutcome,
+  type EnrolResult,
+  type EnrolledPhoto,
+  type IdentifiedFace,
+  type IdentifyResult,
+  type LiveSession,
+  type Matcher,
+  type MatcherInfo,
+  type MatcherOptions,
+  type Person,
+  type PhotoInput,
+  type SelfCheckResult,
+  type StoredItemDescription,
+  type Timings,
+  type VerifyResult,
 } from '../types';
 
 const EMBEDDING_DIM = 512;
@@ -44,10 +88,17 @@ const benchmarkFigures: BenchmarkFigures = benchmarkData;
 
 function calibrationFacts(): CalibrationFacts {
   return {
-    model: calibrationData.model, measured: calibrationData.measured, dataSet: calibrationData.dataSet, threshold: calibration.threshold,
-    falseMatchRate: calibrationData.falseMatchRate, falseNonMatchRate: calibrationData.falseNonMatchRate, equalErrorRate: calibrationData.equalErrorRate,
-    genuinePairs: calibrationData.genuinePairs, impostorPairs: calibrationData.impostorPairs,
-    namedStrangerRate: calibration.identification.namedStrangerRate, possibleStrangerRate: calibration.identification.possibleStrangerRate,
+    model: calibrationData.model,
+    measured: calibrationData.measured,
+    dataSet: calibrationData.dataSet,
+    threshold: calibration.threshold,
+    falseMatchRate: calibrationData.falseMatchRate,
+    falseNonMatchRate: calibrationData.falseNonMatchRate,
+    equalErrorRate: calibrationData.equalErrorRate,
+    genuinePairs: calibrationData.genuinePairs,
+    impostorPairs: calibrationData.impostorPairs,
+    namedStrangerRate: calibration.identification.namedStrangerRate,
+    possibleStrangerRate: calibration.identification.possibleStrangerRate,
   };
 }
 /** Retention is enforced at start and then on this timer while the app runs. */
@@ -59,7 +110,7 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
   const progress = options.onProgress ?? (() => undefined);
   const baseUrl = new URL(options.assetsBaseUrl ?? import.meta.env.BASE_URL, self.location.href).href;
   if (new URL(baseUrl).origin !== self.location.origin) {
-    throw new FacelocalError('model-load-failed', 'Models and runtimes must be served from this page\'s own origin.');
+    throw new FacelocalError('model-load-failed', "Models and runtimes must be served from this page's own origin.");
   }
   // On a first visit the download is most of the wait: it takes the bar to DOWNLOAD_SHARE, the loading the rest.
   let base = 0;
@@ -77,7 +128,10 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
   const stage = (fraction: number) => base + (1 - base) * fraction;
   const detector = startDetector();
   const embedder = startEmbedder();
-  const stopWorkers = () => { detector.worker.terminate(); embedder.worker.terminate(); };
+  const stopWorkers = () => {
+    detector.worker.terminate();
+    embedder.worker.terminate();
+  };
   // The gallery opens while the models load; if they fail, it is closed again below.
   const storeOpening = openGalleryStore({ name: options.databaseName, idbFactory: options.idbFactory });
   const sessionJoining = joinTabSession();
@@ -94,9 +148,10 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
     const session = await sessionJoining;
     const info: MatcherInfo = {
       backend: embedderInfo.backend,
-      backendLabel: embedderInfo.backend === 'wasm'
-        ? `wasm (${embedderInfo.threads} thread${embedderInfo.threads === 1 ? '' : 's'}${embedderInfo.simd ? ', SIMD' : ''})`
-        : 'webgpu',
+      backendLabel:
+        embedderInfo.backend === 'wasm'
+          ? `wasm (${embedderInfo.threads} thread${embedderInfo.threads === 1 ? '' : 's'}${embedderInfo.simd ? ', SIMD' : ''})`
+          : 'webgpu',
       backendReason: embedderInfo.reason,
       wasmThreads: embedderInfo.threads,
       simd: embedderInfo.backend === 'wasm' && embedderInfo.simd,
@@ -105,15 +160,37 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
       embedderModel: embedderInfo.model,
       threshold: calibration.threshold,
     };
-    const matcher = await FaceMatcher.create(store, detector.api, embedder.api, info, () => { stopWorkers(); session.release(); }, session, options.databaseName ?? 'facelocal', options.onGalleryChange);
+    const matcher = await FaceMatcher.create(
+      store,
+      detector.api,
+      embedder.api,
+      info,
+      () => {
+        stopWorkers();
+        session.release();
+      },
+      session,
+      options.databaseName ?? 'facelocal',
+      options.onGalleryChange,
+    );
     progress({ stage: 'ready', fraction: 1, message: 'Ready' });
     return matcher;
   } catch (error) {
     stopWorkers();
-    storeOpening.then((store) => store.close(), () => undefined);
-    sessionJoining.then((session) => session.release(), () => undefined);
+    storeOpening.then(
+      (store) => store.close(),
+      () => undefined,
+    );
+    sessionJoining.then(
+      (session) => session.release(),
+      () => undefined,
+    );
     if (error instanceof FacelocalError) throw error;
-    throw new FacelocalError('model-load-failed', `Facelocal could not start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new FacelocalError(
+      'model-load-failed',
+      `Facelocal could not start: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -144,10 +221,24 @@ class FaceMatcher implements Matcher {
     private readonly stopWorkers: () => void,
     private readonly session: TabSession,
   ) {
-    this.index = new TemplateIndex(EMBEDDING_DIM, 256, { exactSource: { embeddings: (ids) => store.templateEmbeddings(ids) } });
-    this.embedCrops = serialised(async (crops) => unwrap(await embedder.embed(Comlink.transfer(crops, crops.map((c) => c.buffer as ArrayBuffer)))));
+    this.index = new TemplateIndex(EMBEDDING_DIM, 256, {
+      exactSource: { embeddings: (ids) => store.templateEmbeddings(ids) },
+    });
+    this.embedCrops = serialised(async (crops) =>
+      unwrap(
+        await embedder.embed(
+          Comlink.transfer(
+            crops,
+            crops.map((c) => c.buffer as ArrayBuffer),
+          ),
+        ),
+      ),
+    );
     this.imports = new PhotoImporter({
-      store, session, threshold: calibration.threshold, modelId: info.embedderModel,
+      store,
+      session,
+      threshold: calibration.threshold,
+      modelId: info.embedderModel,
       analyse: (photo, region) => this.analyse(photo, true, region),
       embed: (crops) => this.embedCrops(crops),
       audit: (action, outcome, personId) => this.audit(action, outcome, personId),
@@ -169,7 +260,16 @@ class FaceMatcher implements Matcher {
     });
   }
 
-  static async create(store: GalleryStore, detector: DetectorRemote, embedder: EmbedderRemote, info: MatcherInfo, stop: () => void, session: TabSession, databaseName: string, onChange?: (reason: 'expired' | 'other-tab' | 'locked') => void) {
+  static async create(
+    store: GalleryStore,
+    detector: DetectorRemote,
+    embedder: EmbedderRemote,
+    info: MatcherInfo,
+    stop: () => void,
+    session: TabSession,
+    databaseName: string,
+    onChange?: (reason: 'expired' | 'other-tab' | 'locked') => void,
+  ) {
     const matcher = new FaceMatcher(store, detector, embedder, info, stop, session);
     matcher.autoLock = new AutoLock(() => {
       if (!store.encrypted || store.locked) return;
@@ -188,7 +288,8 @@ class FaceMatcher implements Matcher {
         }
         matcher.autoLock?.apply((await store.preferences()).autoLock);
         await store.refreshSettings();
-        if (store.locked) matcher.dropSecrets(); // not lock(): that would tell every tab to lock
+        if (store.locked)
+          matcher.dropSecrets(); // not lock(): that would tell every tab to lock
         else await matcher.reloadGallery();
         onChange?.('other-tab');
       };
@@ -285,7 +386,9 @@ class FaceMatcher implements Matcher {
     } catch (error) {
       throw new FacelocalError('unreadable-file', `${nameOf(photo)} could not be read.`, { cause: error });
     }
-    return unwrap(await this.detector.analyse(Comlink.transfer(bytes, [bytes]), region ? { thumbnails, region } : { thumbnails }));
+    return unwrap(
+      await this.detector.analyse(Comlink.transfer(bytes, [bytes]), region ? { thumbnails, region } : { thumbnails }),
+    );
   }
 
   private async embedAnalysed(photo: AnalysedPhoto): Promise<{ embeddings: Float32Array[]; embedMs: number }> {
@@ -308,7 +411,11 @@ class FaceMatcher implements Matcher {
     return { width: analysed.width, height: analysed.height, faces, timings: timings(analysed, embedMs, t0) };
   }
 
-  async enrol(person: { name: string; consent: ConsentRecord }, photos: PhotoInput[], options: { checkEnrolled?: boolean } = {}): Promise<EnrolResult> {
+  async enrol(
+    person: { name: string; consent: ConsentRecord },
+    photos: PhotoInput[],
+    options: { checkEnrolled?: boolean } = {},
+  ): Promise<EnrolResult> {
     this.assertUnlocked();
     if (!person.name.trim()) throw new FacelocalError('invalid-name', 'Enter a name for this person.');
     const readings = await this.templatesFrom(photos);
@@ -331,24 +438,41 @@ class FaceMatcher implements Matcher {
     this.announceChange();
     // The first person is the first thing to lose: ask the browser not to evict the gallery.
     if ((await this.store.countPeople()) === 1) await askForPersistentStorage().catch(() => null);
-    await this.audit('enrol', `enrolled with ${saved.templates.length} photo(s); ${readings.length - saved.templates.length} refused`, saved.person.id);
+    await this.audit(
+      'enrol',
+      `enrolled with ${saved.templates.length} photo(s); ${readings.length - saved.templates.length} refused`,
+      saved.person.id,
+    );
     return { person: toPerson(saved.person, saved.templates.length), photos: outcomesOf(readings, saved.templates) };
   }
 
-  async addPhotos(personId: string, photos: PhotoInput[], options: { onlyIfAlike?: boolean } = {}): Promise<EnrolResult> {
+  async addPhotos(
+    personId: string,
+    photos: PhotoInput[],
+    options: { onlyIfAlike?: boolean } = {},
+  ): Promise<EnrolResult> {
     this.assertUnlocked();
-    if ((await this.store.getPerson(personId))?.restriction) throw new FacelocalError('restricted', 'Processing of this person is restricted: lift the restriction before adding photos.');
+    if ((await this.store.getPerson(personId))?.restriction)
+      throw new FacelocalError(
+        'restricted',
+        'Processing of this person is restricted: lift the restriction before adding photos.',
+      );
     if (!this.names.has(personId)) throw personNotFound();
     const read = await this.templatesFrom(photos);
     // Re-enrolling after a model change: nothing of theirs can be compared yet, so "looks like them" cannot be asked.
-    const readings = options.onlyIfAlike && !this.reenrol.has(personId) ? await this.onlyLookingLike(personId, read) : read;
+    const readings =
+      options.onlyIfAlike && !this.reenrol.has(personId) ? await this.onlyLookingLike(personId, read) : read;
     const templates = acceptedTemplates(readings);
     const saved = templates.length > 0 ? await this.store.addTemplates(personId, templates) : [];
     if (saved.length > 0) {
       this.indexTemplates(saved);
       this.announceChange();
     }
-    await this.audit('add-photos', `${templates.length} added, ${readings.length - templates.length} refused`, personId);
+    await this.audit(
+      'add-photos',
+      `${templates.length} added, ${readings.length - templates.length} refused`,
+      personId,
+    );
     const person = (await this.listPeople()).find((p) => p.id === personId) ?? null;
     return { person, photos: outcomesOf(readings, saved) };
   }
@@ -363,7 +487,11 @@ class FaceMatcher implements Matcher {
       try {
         const analysed = await this.analyse(photo, keepThumbnails);
         if (analysed.faces.length === 0) throw new FacelocalError('no-face', 'No face found in this photo.');
-        if (analysed.faces.length > 1) throw new FacelocalError('several-faces', `This photo shows ${analysed.faces.length} faces; use a photo of this person alone.`);
+        if (analysed.faces.length > 1)
+          throw new FacelocalError(
+            'several-faces',
+            `This photo shows ${analysed.faces.length} faces; use a photo of this person alone.`,
+          );
         const face = analysed.faces[0];
         const problem = enrolmentProblem(face.quality);
         if (problem) throw new FacelocalError('poor-quality', problem);
@@ -405,8 +533,17 @@ class FaceMatcher implements Matcher {
         continue;
       }
       const other = this.decide(candidates[0]);
-      const instead = other.kind === 'known' ? ` (it looks like ${this.names.get(other.best.personId) ?? 'someone else'}, who is enrolled)` : '';
-      kept.push({ fileName: r.fileName, refused: { code: 'not-this-person', message: `This face does not look like ${name}${instead}, so it was not added.` } });
+      const instead =
+        other.kind === 'known'
+          ? ` (it looks like ${this.names.get(other.best.personId) ?? 'someone else'}, who is enrolled)`
+          : '';
+      kept.push({
+        fileName: r.fileName,
+        refused: {
+          code: 'not-this-person',
+          message: `This face does not look like ${name}${instead}, so it was not added.`,
+        },
+      });
     }
     return kept;
   }
@@ -426,11 +563,18 @@ class FaceMatcher implements Matcher {
     const found = await Promise.all(embeddings.map((e) => this.index.search(e, 5)));
     const faces: IdentifiedFace[] = analysed.faces.map((face, i) => {
       const candidates = found[i];
-      const named = candidates.map((c) => ({ personId: c.personId, name: this.names.get(c.personId) ?? '?', score: c.score }));
+      const named = candidates.map((c) => ({
+        personId: c.personId,
+        name: this.names.get(c.personId) ?? '?',
+        score: c.score,
+      }));
       return { ...foundFace(face), candidates: named, match: this.matchOf(this.decide(candidates[0])) };
     });
     const count = (kind: string) => faces.filter((f) => f.match.kind === kind).length;
-    await this.audit('identify', `${faces.length} face(s): ${count('known')} known, ${count('possible')} possible, ${count('unknown')} unknown`);
+    await this.audit(
+      'identify',
+      `${faces.length} face(s): ${count('known')} known, ${count('possible')} possible, ${count('unknown')} unknown`,
+    );
     return { width: analysed.width, height: analysed.height, faces, timings: timings(analysed, embedMs, t0) };
   }
 
@@ -442,13 +586,19 @@ class FaceMatcher implements Matcher {
       decide: async (embedding) => {
         // The same search as identify(): exact scores even when a very large index keeps only codes in memory.
         const verdict = this.decide((await this.index.search(embedding, 1))[0]);
-        return verdict.kind === 'known' ? { kind: 'known', personId: verdict.best.personId, score: verdict.best.score } : { kind: 'unknown', bestScore: verdict.best?.score ?? null };
+        return verdict.kind === 'known'
+          ? { kind: 'known', personId: verdict.best.personId, score: verdict.best.score }
+          : { kind: 'unknown', bestScore: verdict.best?.score ?? null };
       },
       reading: (score) => this.reading(score),
       nameOf: (personId) => this.names.get(personId) ?? '?',
       assertUsable: () => this.assertUnlocked(),
       // One entry per session, with counts only: frames are never logged one by one.
-      onEnd: (s) => this.audit('live-camera', `${s.frames} frame(s), ${s.tracks} face(s) tracked (${s.namedTracks} named), ${s.embeds} identification(s)`),
+      onEnd: (s) =>
+        this.audit(
+          'live-camera',
+          `${s.frames} frame(s), ${s.tracks} face(s) tracked (${s.namedTracks} named), ${s.embeds} identification(s)`,
+        ),
     });
   }
 
@@ -460,22 +610,36 @@ class FaceMatcher implements Matcher {
     return { score, isMatch: reading.isMatch, reading, faceA: a.face, faceB: b.face };
   }
 
-  async verifyPerson(personId: string, photo: PhotoInput, options: { forOrigin?: string } = {}): Promise<{ matched: boolean; score: number }> {
+  async verifyPerson(
+    personId: string,
+    photo: PhotoInput,
+    options: { forOrigin?: string } = {},
+  ): Promise<{ matched: boolean; score: number }> {
     this.assertUnlocked();
     const person = await this.store.getPerson(personId);
     if (!person) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
-    if (person.restriction) throw new FacelocalError('restricted', 'Processing of this person is restricted: they cannot be checked until it is lifted.');
+    if (person.restriction)
+      throw new FacelocalError(
+        'restricted',
+        'Processing of this person is restricted: they cannot be checked until it is lifted.',
+      );
     const { embedding } = await this.singleFace(photo, 'check');
     let score = -1;
-    for (const t of await this.store.templatesOf(personId)) score = Math.max(score, cosineSimilarity(embedding, t.embedding));
+    for (const t of await this.store.templatesOf(personId))
+      score = Math.max(score, cosineSimilarity(embedding, t.embedding));
     const matched = score >= calibration.threshold;
-    await this.audit(options.forOrigin ? 'widget-check' : 'verify', `1:1 against one person${options.forOrigin ? ` for ${options.forOrigin}` : ''}: ${matched ? 'matched' : 'not matched'}`, personId);
+    await this.audit(
+      options.forOrigin ? 'widget-check' : 'verify',
+      `1:1 against one person${options.forOrigin ? ` for ${options.forOrigin}` : ''}: ${matched ? 'matched' : 'not matched'}`,
+      personId,
+    );
     return { matched, score };
   }
 
   async revealIdTo(personId: string, origin: string): Promise<string> {
     this.assertUnlocked();
-    if (!(await this.store.getPerson(personId))) throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
+    if (!(await this.store.getPerson(personId)))
+      throw new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
     const id = await revealedId(await this.store.revealSecret(), personId, origin);
     // Awaited, not best-effort like other entries: a reveal that cannot be logged does not happen.
     await this.store.log({ action: 'widget-reveal', outcome: `id revealed to ${origin}`, personId });
@@ -485,7 +649,11 @@ class FaceMatcher implements Matcher {
   private async singleFace(photo: PhotoInput, which: string) {
     const analysed = await this.analyse(photo, false);
     if (analysed.faces.length === 0) throw new FacelocalError('no-face', `No face found in the ${which} photo.`);
-    if (analysed.faces.length > 1) throw new FacelocalError('several-faces', `The ${which} photo shows ${analysed.faces.length} faces; choose a photo with one face.`);
+    if (analysed.faces.length > 1)
+      throw new FacelocalError(
+        'several-faces',
+        `The ${which} photo shows ${analysed.faces.length} faces; choose a photo with one face.`,
+      );
     const [embedding] = (await this.embedAnalysed(analysed)).embeddings;
     return { face: foundFace(analysed.faces[0]), embedding };
   }
@@ -528,7 +696,13 @@ class FaceMatcher implements Matcher {
     this.assertUnlocked();
     const updated = await this.store.updateConsent(personId, consent);
     this.announceChange();
-    await this.audit('consent-updated', updated.expiresAt === null ? 'kept until withdrawn' : `retention until ${new Date(updated.expiresAt).toISOString().slice(0, 10)}`, personId);
+    await this.audit(
+      'consent-updated',
+      updated.expiresAt === null
+        ? 'kept until withdrawn'
+        : `retention until ${new Date(updated.expiresAt).toISOString().slice(0, 10)}`,
+      personId,
+    );
     return this.personWithCount(personId);
   }
 
@@ -547,7 +721,8 @@ class FaceMatcher implements Matcher {
     if (!(await this.store.getPerson(personId))?.restriction) return this.personWithCount(personId); // nothing to lift
     const person = await this.store.setRestriction(personId, null);
     this.names.set(personId, person.name);
-    for (const t of comparableTemplates(await this.store.templatesOf(personId), this.info.embedderModel)) this.index.add({ templateId: t.id, personId, embedding: t.embedding });
+    for (const t of comparableTemplates(await this.store.templatesOf(personId), this.info.embedderModel))
+      this.index.add({ templateId: t.id, personId, embedding: t.embedding });
     this.announceChange();
     await this.audit('lift-restriction', 'restriction lifted: matched again', personId);
     return this.personWithCount(personId);
@@ -559,7 +734,11 @@ class FaceMatcher implements Matcher {
     this.index.removePerson(personId);
     this.names.delete(personId);
     this.announceChange();
-    await this.audit(action, 'person, templates, thumbnails and consent record erased; a tombstone keeps older exports of them out', personId);
+    await this.audit(
+      action,
+      'person, templates, thumbnails and consent record erased; a tombstone keeps older exports of them out',
+      personId,
+    );
   }
 
   deletePerson(personId: string): Promise<void> {
@@ -584,7 +763,11 @@ class FaceMatcher implements Matcher {
   async photosOf(personId: string): Promise<EnrolledPhoto[]> {
     this.assertUnlocked();
     return (await this.store.templatesOf(personId)).map((t) => ({
-      templateId: t.id, sourceName: t.sourceName, createdAt: t.createdAt, quality: t.quality, thumbnail: t.thumbnail && new Blob([t.thumbnail.bytes], { type: t.thumbnail.type }),
+      templateId: t.id,
+      sourceName: t.sourceName,
+      createdAt: t.createdAt,
+      quality: t.quality,
+      thumbnail: t.thumbnail && new Blob([t.thumbnail.bytes], { type: t.thumbnail.type }),
     }));
   }
 
@@ -592,7 +775,8 @@ class FaceMatcher implements Matcher {
     this.assertUnlocked();
     const templates = await this.store.templatesOf(personId);
     if (!templates.some((t) => t.id === templateId)) throw photoNotFound();
-    if (templates.length === 1) throw new FacelocalError('last-photo', 'This is the only photo of this person: delete the person instead.');
+    if (templates.length === 1)
+      throw new FacelocalError('last-photo', 'This is the only photo of this person: delete the person instead.');
     await this.store.deleteTemplate(templateId);
     this.index.removeWhere((row) => row.templateId === templateId);
     this.announceChange();
@@ -603,7 +787,8 @@ class FaceMatcher implements Matcher {
     this.assertOpen();
     // Unnamed import faces: held for their tab's session only, or for a while when kept.
     const staleImports = await this.store.eraseStaleImports(await this.session.liveSessions(), now);
-    if (staleImports > 0) await this.audit('photo-import-erased', `${staleImports} import(s) erased: session ended or kept time over`);
+    if (staleImports > 0)
+      await this.audit('photo-import-erased', `${staleImports} import(s) erased: session ended or kept time over`);
     const erased = await this.store.eraseExpired(now);
     for (const id of erased) {
       this.index.removePerson(id);
@@ -627,7 +812,8 @@ class FaceMatcher implements Matcher {
   async thumbnail(personId: string): Promise<Blob | null> {
     this.assertUnlocked();
     const [person, templates] = await Promise.all([this.store.getPerson(personId), this.store.templatesOf(personId)]);
-    const first = templates.find((t) => t.id === person?.coverTemplateId && t.thumbnail) ?? templates.find((t) => t.thumbnail);
+    const first =
+      templates.find((t) => t.id === person?.coverTemplateId && t.thumbnail) ?? templates.find((t) => t.thumbnail);
     return first?.thumbnail ? new Blob([first.thumbnail.bytes], { type: first.thumbnail.type }) : null;
   }
 
@@ -636,15 +822,29 @@ class FaceMatcher implements Matcher {
     for (const p of people) {
       const templates = await this.store.templatesOf(p.id);
       exported.push({
-        id: p.id, name: p.name, createdAt: p.createdAt, expiresAt: p.expiresAt, consent: { ...p.consent },
+        id: p.id,
+        name: p.name,
+        createdAt: p.createdAt,
+        expiresAt: p.expiresAt,
+        consent: { ...p.consent },
         templates: templates.map((t) => ({
-          embedding: Array.from(t.embedding), modelId: t.modelId, sourceName: t.sourceName, box: t.box, quality: t.quality,
-          createdAt: t.createdAt, thumbnail: t.thumbnail && { type: 'image/jpeg', base64: bytesToBase64(new Uint8Array(t.thumbnail.bytes)) },
+          embedding: Array.from(t.embedding),
+          modelId: t.modelId,
+          sourceName: t.sourceName,
+          box: t.box,
+          quality: t.quality,
+          createdAt: t.createdAt,
+          thumbnail: t.thumbnail && { type: 'image/jpeg', base64: bytesToBase64(new Uint8Array(t.thumbnail.bytes)) },
         })),
         consentReceipt: { ...(await receiptFor(this.store, p, 'given', p.consent.givenAt)).json },
       });
     }
-    const file: ExportFile = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(), people: exported };
+    const file: ExportFile = {
+      format: EXPORT_FORMAT,
+      version: EXPORT_VERSION,
+      exportedAt: new Date().toISOString(),
+      people: exported,
+    };
     return sealedIfAsked(JSON.stringify(file, null, 1), passphrase);
   }
 
@@ -661,7 +861,10 @@ class FaceMatcher implements Matcher {
     this.assertUnlocked();
     const people = await this.store.listPeople();
     const blob = await this.exportPeople(people, options.passphrase);
-    await this.audit('export', `whole gallery exported (${people.length} people)${options.passphrase !== undefined ? ', encrypted' : ''}`);
+    await this.audit(
+      'export',
+      `whole gallery exported (${people.length} people)${options.passphrase !== undefined ? ', encrypted' : ''}`,
+    );
     return blob;
   }
 
@@ -669,21 +872,39 @@ class FaceMatcher implements Matcher {
     this.assertUnlocked();
     const check = checkExportFile(await openedExport(await file.text(), options.passphrase), this.info.embedderModel);
     if (!check.ok) {
-      await this.audit('import', check.code === 'invalid-template' ? 'refused: forged or broken face template' : 'refused: invalid file');
-      throw new FacelocalError(check.code, `This file cannot be imported, so nothing was changed: ${check.problems.join('; ')}`);
+      await this.audit(
+        'import',
+        check.code === 'invalid-template' ? 'refused: forged or broken face template' : 'refused: invalid file',
+      );
+      throw new FacelocalError(
+        check.code,
+        `This file cannot be imported, so nothing was changed: ${check.problems.join('; ')}`,
+      );
     }
-    const added = await this.store.importPeople(check.file.people.map((p) => ({
-      exportedId: p.id,
-      person: { name: p.name, consent: p.consent as ConsentRecord },
-      templates: p.templates.map((t) => ({
-        embedding: new Float32Array(t.embedding as number[]), modelId: t.modelId, sourceName: t.sourceName, box: t.box, quality: t.quality,
-        thumbnail: t.thumbnail ? { type: t.thumbnail.type, bytes: base64ToBytes(t.thumbnail.base64).buffer } : null, // the store drops it if none are kept
-      })),
-    }))).catch(async (error: unknown) => {
-      // Without the name: the log must not keep who was refused, only that someone withdrawn was.
-      if (error instanceof FacelocalError) await this.audit('import', `refused: ${error.code === 'withdrawn' ? 'a person in the file withdrew or was erased here' : error.code}`);
-      throw error;
-    });
+    const added = await this.store
+      .importPeople(
+        check.file.people.map((p) => ({
+          exportedId: p.id,
+          person: { name: p.name, consent: p.consent as ConsentRecord },
+          templates: p.templates.map((t) => ({
+            embedding: new Float32Array(t.embedding as number[]),
+            modelId: t.modelId,
+            sourceName: t.sourceName,
+            box: t.box,
+            quality: t.quality,
+            thumbnail: t.thumbnail ? { type: t.thumbnail.type, bytes: base64ToBytes(t.thumbnail.base64).buffer } : null, // the store drops it if none are kept
+          })),
+        })),
+      )
+      .catch(async (error: unknown) => {
+        // Without the name: the log must not keep who was refused, only that someone withdrawn was.
+        if (error instanceof FacelocalError)
+          await this.audit(
+            'import',
+            `refused: ${error.code === 'withdrawn' ? 'a person in the file withdrew or was erased here' : error.code}`,
+          );
+        throw error;
+      });
     await this.reloadGallery();
     this.announceChange();
     await this.audit('import', `${added.length} people imported`);
@@ -714,8 +935,13 @@ class FaceMatcher implements Matcher {
   describeStorage(): StoredItemDescription[] {
     return Object.entries(STORAGE_DESCRIPTION).flatMap(([store, fields]) =>
       Object.entries(fields as Record<string, { what: string; why: string; sealed: boolean }>).map(([field, d]) => ({
-        store, field, what: d.what, why: d.why, encrypted: d.sealed && this.store.encrypted,
-      })));
+        store,
+        field,
+        what: d.what,
+        why: d.why,
+        encrypted: d.sealed && this.store.encrypted,
+      })),
+    );
   }
 
   get encryption() {
@@ -726,7 +952,10 @@ class FaceMatcher implements Matcher {
     this.assertUnlocked();
     const { sealedLate } = await this.store.enableEncryption(passphrase);
     this.announceChange();
-    await this.audit('encryption-enabled', `names, consent records, templates and thumbnails now encrypted${sealedLate ? ` (${sealedLate} record(s) written meanwhile sealed by the final scan)` : ''}`);
+    await this.audit(
+      'encryption-enabled',
+      `names, consent records, templates and thumbnails now encrypted${sealedLate ? ` (${sealedLate} record(s) written meanwhile sealed by the final scan)` : ''}`,
+    );
   }
 
   async unlock(passphrase: string): Promise<void> {
@@ -750,7 +979,9 @@ class FaceMatcher implements Matcher {
 
   async setAutoLock(setting: { idleMs: number | null; whenHidden: boolean }): Promise<void> {
     this.assertOpen();
-    const { autoLock } = await this.store.setPreferences({ autoLock: { idleMs: setting.idleMs, whenHidden: setting.whenHidden } });
+    const { autoLock } = await this.store.setPreferences({
+      autoLock: { idleMs: setting.idleMs, whenHidden: setting.whenHidden },
+    });
     this.autoLock?.apply(autoLock);
     this.announceChange();
   }
@@ -769,14 +1000,20 @@ class FaceMatcher implements Matcher {
 
   async setThumbnails(choice: 'keep' | 'drop'): Promise<{ erased: number }> {
     this.assertUnlocked(); // erasing re-seals the templates: it needs the key
-    if (choice !== 'keep' && choice !== 'drop') throw new FacelocalError('invalid-setting', 'Choose whether face thumbnails are kept: keep or drop.');
+    if (choice !== 'keep' && choice !== 'drop')
+      throw new FacelocalError('invalid-setting', 'Choose whether face thumbnails are kept: keep or drop.');
     const before = (await this.store.preferences()).thumbnails;
     await this.store.setPreferences({ thumbnails: choice });
     // Set first, so nothing written from now on carries one; then erase the ones already stored.
     const erased = choice === 'drop' ? await this.store.eraseThumbnails() : 0;
     this.announceChange();
     if (before !== choice || erased > 0) {
-      await this.audit('thumbnails', choice === 'drop' ? `templates only from now on; ${erased} stored face thumbnail(s) erased` : 'a face thumbnail is kept beside each new template');
+      await this.audit(
+        'thumbnails',
+        choice === 'drop'
+          ? `templates only from now on; ${erased} stored face thumbnail(s) erased`
+          : 'a face thumbnail is kept beside each new template',
+      );
     }
     return { erased };
   }
@@ -787,7 +1024,8 @@ class FaceMatcher implements Matcher {
       this.assertOpen();
       return accuracyAndLimits(benchmarkFigures, calibrationFacts(), this.thresholdsInUse(), now);
     }
-    if (kind !== 'record-of-processing' && kind !== 'dpia-starter') throw new FacelocalError('invalid-setting', `There is no paperwork called "${String(kind)}".`);
+    if (kind !== 'record-of-processing' && kind !== 'dpia-starter')
+      throw new FacelocalError('invalid-setting', `There is no paperwork called "${String(kind)}".`);
     this.assertUnlocked(); // purposes and retention are in the (sealed) consent records
     const facts = await this.galleryFacts(now);
     return kind === 'record-of-processing' ? recordOfProcessing(facts) : dpiaStarter(facts);
@@ -808,15 +1046,27 @@ class FaceMatcher implements Matcher {
       origin: self.location.origin,
       databaseName: this.store.name,
       people: people.map((p) => ({
-        purpose: p.consent.purpose, purposeDetail: p.consent.purposeDetail, retention: p.consent.retention, method: p.consent.method,
-        collectedBy: p.consent.collectedBy, restricted: p.restriction !== null, templates: p.templateCount,
+        purpose: p.consent.purpose,
+        purposeDetail: p.consent.purposeDetail,
+        retention: p.consent.retention,
+        method: p.consent.method,
+        collectedBy: p.consent.collectedBy,
+        restricted: p.restriction !== null,
+        templates: p.templateCount,
       })),
       thumbnails: prefs.thumbnails,
       thumbnailsStored: templates.filter((t) => t.thumbnail).length,
       encryption: { enabled: this.store.encrypted, kdf: this.store.encrypted ? 'scrypt' : null },
       autoLock: prefs.autoLock,
       persistentStorage: (await storagePersistence()).persisted,
-      imports: (await this.imports.held()).map((j) => ({ thisSession: j.thisSession, keep: j.keep, purpose: j.purpose, retentionDays: j.retentionDays, faces: j.faces, expiresAt: j.expiresAt })),
+      imports: (await this.imports.held()).map((j) => ({
+        thisSession: j.thisSession,
+        keep: j.keep,
+        purpose: j.purpose,
+        retentionDays: j.retentionDays,
+        faces: j.faces,
+        expiresAt: j.expiresAt,
+      })),
       tombstones: await this.store.tombstoneCount(),
       auditEntries: (await this.store.auditLog()).length,
       models: { detector: this.info.detectorModel, embedder: this.info.embedderModel },
@@ -837,7 +1087,18 @@ class FaceMatcher implements Matcher {
 }
 
 function toPerson(p: PersonRecord, templateCount: number, reenrolFrom?: string[]): Person {
-  return { id: p.id, name: p.name, createdAt: p.createdAt, templateCount, consent: p.consent, expiresAt: p.expiresAt, restriction: p.restriction, reenrol: reenrolFrom ? { fromModels: reenrolFrom } : null, hidden: p.hidden, coverTemplateId: p.coverTemplateId };
+  return {
+    id: p.id,
+    name: p.name,
+    createdAt: p.createdAt,
+    templateCount,
+    consent: p.consent,
+    expiresAt: p.expiresAt,
+    restriction: p.restriction,
+    reenrol: reenrolFrom ? { fromModels: reenrolFrom } : null,
+    hidden: p.hidden,
+    coverTemplateId: p.coverTemplateId,
+  };
 }
 
 function foundFace(face: AnalysedFace) {
@@ -845,12 +1106,18 @@ function foundFace(face: AnalysedFace) {
 }
 
 function timings(analysed: AnalysedPhoto, embedMs: number, start: number): Timings {
-  return { decodeMs: analysed.decodeMs, detectMs: analysed.detectMs, embedMs: analysed.alignMs + embedMs, totalMs: performance.now() - start };
+  return {
+    decodeMs: analysed.decodeMs,
+    detectMs: analysed.detectMs,
+    embedMs: analysed.alignMs + embedMs,
+    totalMs: performance.now() - start,
+  };
 }
 
-
 /** One photo given to enrol or addPhotos, read: the template to store, or why it was refused. */
-type PhotoReading = { fileName: string; template: NewTemplate } | { fileName: string; refused: { code: FacelocalErrorCode; message: string } };
+type PhotoReading =
+  | { fileName: string; template: NewTemplate }
+  | { fileName: string; refused: { code: FacelocalErrorCode; message: string } };
 
 function acceptedTemplates(readings: readonly PhotoReading[]): NewTemplate[] {
   return readings.flatMap((r) => ('template' in r ? [r.template] : []));
@@ -859,7 +1126,11 @@ function acceptedTemplates(readings: readonly PhotoReading[]): NewTemplate[] {
 /** Each photo's outcome, the accepted ones paired in order with the templates stored from them (none: not stored). */
 function outcomesOf(readings: readonly PhotoReading[], saved: readonly { id: string }[]): EnrolPhotoOutcome[] {
   let k = 0;
-  return readings.map((r) => ('template' in r ? { fileName: r.fileName, ok: true, templateId: saved[k++]?.id ?? null } : { fileName: r.fileName, ok: false, error: r.refused }));
+  return readings.map((r) =>
+    'template' in r
+      ? { fileName: r.fileName, ok: true, templateId: saved[k++]?.id ?? null }
+      : { fileName: r.fileName, ok: false, error: r.refused },
+  );
 }
 
 function nameOf(photo: PhotoInput): string {

@@ -16,10 +16,20 @@ export async function askForPersistentStorage(): Promise<boolean | null> {
 
 export async function storagePersistence(): Promise<StoragePersistence> {
   const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
-  if (!storage?.persisted) return { persisted: null, message: 'This browser cannot say whether it keeps the gallery under storage pressure: export it now and then.' };
-  if (await storage.persisted()) return { persisted: true, message: 'Persistent storage granted: the browser will not erase the gallery on its own (only you, "Erase everything", or clearing site data in the browser can).' };
+  if (!storage?.persisted)
+    return {
+      persisted: null,
+      message: 'This browser cannot say whether it keeps the gallery under storage pressure: export it now and then.',
+    };
+  if (await storage.persisted())
+    return {
+      persisted: true,
+      message:
+        'Persistent storage granted: the browser will not erase the gallery on its own (only you, "Erase everything", or clearing site data in the browser can).',
+    };
   return {
     persisted: false,
-    message: 'Persistent storage not granted: if this device runs short of space, the browser may erase the whole gallery without asking. Export it now and then; installing the app or bookmarking it often makes the browser grant it.',
+    message:
+      'Persistent storage not granted: if this device runs short of space, the browser may erase the whole gallery without asking. Export it now and then; installing the app or bookmarking it often makes the browser grant it.',
   };
 }

@@ -7,7 +7,17 @@ import { fileKey, importProgress, type ImportCounts, type ImportProgress } from 
 import { enrolmentProblem } from '../core/face-quality';
 import type { AuditAction } from '../core/audit';
 import type { ConsentRecord } from '../core/consent';
-import { NO_CONSTRAINTS, type GalleryStore, type ImportAnswer, type ImportConstraints, type ImportFaceRecord, type ImportJobRecord, type NewImportFace, type PersonRecord, type TemplateRecord } from '../store/gallery-store';
+import {
+  NO_CONSTRAINTS,
+  type GalleryStore,
+  type ImportAnswer,
+  type ImportConstraints,
+  type ImportFaceRecord,
+  type ImportJobRecord,
+  type NewImportFace,
+  type PersonRecord,
+  type TemplateRecord,
+} from '../store/gallery-store';
 import { indexConstraints, linkThreshold } from '../core/grouping-plan';
 import calibrationData from '../core/calibration-data.json';
 import { SUGGESTION_MARGIN } from '../core/same-person';
@@ -18,8 +28,18 @@ import { sharedGalleryLock } from '../store/gallery-locks';
 import type * as Comlink from 'comlink';
 import type { GroupingApi } from '../workers/grouping.worker';
 import {
-  FacelocalError, type EnrolledLookAlike, type HeldImport, type ImportGroups, type ImportJob, type ImportRun, type ImportedFace, type Person, type PhotoImports,
-  type SamePersonSuggestion, type FoundPhoto, type FaceWho,
+  FacelocalError,
+  type EnrolledLookAlike,
+  type HeldImport,
+  type ImportGroups,
+  type ImportJob,
+  type ImportRun,
+  type ImportedFace,
+  type Person,
+  type PhotoImports,
+  type SamePersonSuggestion,
+  type FoundPhoto,
+  type FaceWho,
 } from '../types';
 import { photosMatching, type PeopleQuery } from '../core/photo-filter';
 
@@ -45,7 +65,6 @@ export interface PhotoImportDeps {
   closestPerson(embedding: Float32Array): Promise<{ personId: string; name: string; score: number } | null>;
 }
 
-
 /** The smallest box drawn around a missed face that is searched. */
 const MIN_BOX_PX = 24;
 
@@ -60,16 +79,24 @@ export class PhotoImporter implements PhotoImports {
 
   constructor(private readonly deps: PhotoImportDeps) {}
 
-  async start(photos: File[], options: { jobId?: string; onProgress?: (p: ImportProgress) => void } = {}): Promise<ImportRun> {
+  async start(
+    photos: File[],
+    options: { jobId?: string; onProgress?: (p: ImportProgress) => void } = {},
+  ): Promise<ImportRun> {
     this.deps.assertUnlocked();
-    if (this.starting || (this.running && !this.running.progress.finished)) throw new FacelocalError('busy', 'An import is already running in this tab: wait for it or cancel it.');
+    if (this.starting || (this.running && !this.running.progress.finished))
+      throw new FacelocalError('busy', 'An import is already running in this tab: wait for it or cancel it.');
     this.starting = true; // two quick picks must not start two runs
     try {
       const { store, session } = this.deps;
       const job = options.jobId
         ? (await store.listImportJobs()).find((j) => j.id === options.jobId)
         : await store.createImportJob(session.id);
-      if (!job) throw new FacelocalError('import-not-found', 'This import is no longer on this device (it was discarded or its session ended).');
+      if (!job)
+        throw new FacelocalError(
+          'import-not-found',
+          'This import is no longer on this device (it was discarded or its session ended).',
+        );
       // Known before the run starts, so the caller can say at once how many photos a resumed import skips.
       const alreadyRead = await store.importedFileKeys(job.id);
       const keyed = await Promise.all(photos.map(async (photo) => ({ photo, key: await fileKey(photo) })));
@@ -81,7 +108,15 @@ export class PhotoImporter implements PhotoImports {
       try {
         await store.refreshSettings(); // encryption may have been turned on while we waited
         this.deps.assertUnlocked();
-        this.running = new RunningImport(job.id, photos.length, todo, this.deps, () => this.regroup(job.id), (id, blob) => this.pictures.set(id, blob), options.onProgress);
+        this.running = new RunningImport(
+          job.id,
+          photos.length,
+          todo,
+          this.deps,
+          () => this.regroup(job.id),
+          (id, blob) => this.pictures.set(id, blob),
+          options.onProgress,
+        );
       } catch (error) {
         release();
         throw error;
@@ -103,12 +138,22 @@ export class PhotoImporter implements PhotoImports {
   async held(): Promise<HeldImport[]> {
     this.deps.assertUnlocked();
     const jobs = await this.deps.store.listImportJobs();
-    return Promise.all(jobs.map(async (j) => ({ ...(await this.describe(j)), thisSession: j.sessionId === this.deps.session.id && !(j.keep && j.purpose) })));
+    return Promise.all(
+      jobs.map(async (j) => ({
+        ...(await this.describe(j)),
+        thisSession: j.sessionId === this.deps.session.id && !(j.keep && j.purpose),
+      })),
+    );
   }
 
   private async describe(j: ImportJobRecord): Promise<ImportJob> {
     return {
-      id: j.id, createdAt: j.createdAt, keep: j.keep && j.purpose !== null, purpose: j.purpose, retentionDays: j.retentionDays, expiresAt: j.expiresAt,
+      id: j.id,
+      createdAt: j.createdAt,
+      keep: j.keep && j.purpose !== null,
+      purpose: j.purpose,
+      retentionDays: j.retentionDays,
+      expiresAt: j.expiresAt,
       photosRead: (await this.deps.store.importedFileKeys(j.id)).size,
       faces: await this.deps.store.countImportFaces(j.id),
     };
@@ -119,7 +164,8 @@ export class PhotoImporter implements PhotoImports {
     const faces = await this.deps.store.importFaces(jobId);
     const byGroup = new Map<string, ImportedFace[]>();
     const embeddings = new Map<string, Float32Array[]>();
-    const unassigned: ImportedFace[] = [], poor: ImportedFace[] = [];
+    const unassigned: ImportedFace[] = [],
+      poor: ImportedFace[] = [];
     for (const f of faces) {
       const shown = toImportedFace(f, this.pictures);
       if (f.problem) poor.push(shown);
@@ -134,10 +180,20 @@ export class PhotoImporter implements PhotoImports {
     const lookAlike = async (members: ImportedFace[], id: string) => {
       const found = await this.deps.lookAlike(embeddings.get(id) ?? []);
       // "Not this person" sticks: a group said not to be someone is not offered as them again.
-      return found && !notPerson.some((n) => n.personId === found.personId && members.some((f) => n.faceIds.includes(f.id))) ? found : null;
+      return found &&
+        !notPerson.some((n) => n.personId === found.personId && members.some((f) => n.faceIds.includes(f.id)))
+        ? found
+        : null;
     };
-    const groups = (await Promise.all([...byGroup].map(async ([id, members]) => ({ id, faces: members, alreadyEnrolled: await lookAlike(members, id) }))))
-      .sort((a, b) => b.faces.length - a.faces.length || a.id.localeCompare(b.id));
+    const groups = (
+      await Promise.all(
+        [...byGroup].map(async ([id, members]) => ({
+          id,
+          faces: members,
+          alreadyEnrolled: await lookAlike(members, id),
+        })),
+      )
+    ).sort((a, b) => b.faces.length - a.faces.length || a.id.localeCompare(b.id));
     return { jobId, groups, unassigned, poor };
   }
 
@@ -153,15 +209,23 @@ export class PhotoImporter implements PhotoImports {
     const groupIds = [...new Set(grouped.map((f) => f.groupId))];
     const groupIndex = new Map(groupIds.map((id, i) => [id, i]));
     const plan = await this.deps.grouping().planGrouping({
-      grouped: grouped.map((f) => ({ embedding: f.embedding, group: present(groupIndex.get(f.groupId), 'a group\'s index') })),
+      grouped: grouped.map((f) => ({
+        embedding: f.embedding,
+        group: present(groupIndex.get(f.groupId), "a group's index"),
+      })),
       groupCount: groupIds.length,
       loose: loose.map((f) => f.embedding),
       threshold: linkThreshold(this.deps.threshold, faces.length, calibrationData.strangerTails),
       // The user's answers bind every regroup: a face removed from a group never goes back by itself.
-      constraints: indexConstraints([...grouped, ...loose].map((f) => f.id), await this.constraintsOf(jobId)),
+      constraints: indexConstraints(
+        [...grouped, ...loose].map((f) => f.id),
+        await this.constraintsOf(jobId),
+      ),
     });
     const assignments: { faceId: string; groupId: string | null }[] = [];
-    plan.joins.forEach((g, i) => { if (g !== null) assignments.push({ faceId: loose[i].id, groupId: groupIds[g] }); });
+    plan.joins.forEach((g, i) => {
+      if (g !== null) assignments.push({ faceId: loose[i].id, groupId: groupIds[g] });
+    });
     for (const members of plan.newGroups) {
       const groupId = crypto.randomUUID();
       for (const i of members) assignments.push({ faceId: loose[i].id, groupId });
@@ -171,7 +235,11 @@ export class PhotoImporter implements PhotoImports {
 
   private async constraintsOf(jobId: string): Promise<ImportConstraints> {
     const job = (await this.deps.store.listImportJobs()).find((j) => j.id === jobId);
-    if (!job) throw new FacelocalError('import-not-found', 'This import is no longer on this device (it was discarded or its session ended).');
+    if (!job)
+      throw new FacelocalError(
+        'import-not-found',
+        'This import is no longer on this device (it was discarded or its session ended).',
+      );
     return job.constraints ?? NO_CONSTRAINTS;
   }
 
@@ -182,13 +250,20 @@ export class PhotoImporter implements PhotoImports {
     const faces = await this.deps.store.importFaces(jobId);
     // A merge by hand is a "Yes, same person": later grouping keeps them together.
     const members = faces.filter((f) => f.groupId !== null && groupIds.includes(f.groupId));
-    await this.deps.store.setImportGroups(jobId, members.filter((f) => f.groupId !== into).map((f) => ({ faceId: f.id, groupId: into })), [{ kind: 'same', faceIds: members.map((f) => f.id) }]);
+    await this.deps.store.setImportGroups(
+      jobId,
+      members.filter((f) => f.groupId !== into).map((f) => ({ faceId: f.id, groupId: into })),
+      [{ kind: 'same', faceIds: members.map((f) => f.id) }],
+    );
   }
 
   async splitGroup(jobId: string, groupId: string): Promise<number> {
     this.deps.assertUnlocked();
     const members = (await this.deps.store.importFaces(jobId)).filter((f) => f.groupId === groupId);
-    const parts = await this.deps.grouping().planSplit(members.map((f) => f.embedding), this.deps.threshold);
+    const parts = await this.deps.grouping().planSplit(
+      members.map((f) => f.embedding),
+      this.deps.threshold,
+    );
     // The largest part keeps the group's id (and so does any face that fits no part: moving it is the user's call).
     const assignments = members.map((f) => ({ faceId: f.id, groupId: groupId as string | null }));
     parts.slice(1).forEach((part) => {
@@ -196,7 +271,11 @@ export class PhotoImporter implements PhotoImports {
       for (const i of part) assignments[i].groupId = id;
     });
     // A split by hand says the parts are different people: no later answer or regroup joins them by itself.
-    const answers: ImportAnswer[] = parts.slice(1).map((part) => ({ kind: 'different', a: part.map((i) => members[i].id), b: members.filter((_, i) => !part.includes(i)).map((f) => f.id) }));
+    const answers: ImportAnswer[] = parts.slice(1).map((part) => ({
+      kind: 'different',
+      a: part.map((i) => members[i].id),
+      b: members.filter((_, i) => !part.includes(i)).map((f) => f.id),
+    }));
     await this.deps.store.setImportGroups(jobId, assignments, answers);
     return Math.max(1, parts.length);
   }
@@ -208,7 +287,9 @@ export class PhotoImporter implements PhotoImports {
     const faces = await this.deps.store.importFaces(jobId);
     const moving = new Set(faceIds);
     const answers: ImportAnswer[] = [];
-    for (const from of new Set(faces.flatMap((f) => (moving.has(f.id) && f.groupId !== null && f.groupId !== groupId ? [f.groupId] : [])))) {
+    for (const from of new Set(
+      faces.flatMap((f) => (moving.has(f.id) && f.groupId !== null && f.groupId !== groupId ? [f.groupId] : [])),
+    )) {
       const leaving = faces.filter((f) => f.groupId === from && moving.has(f.id)).map((f) => f.id);
       const staying = faces.filter((f) => f.groupId === from && !moving.has(f.id)).map((f) => f.id);
       if (staying.length) answers.push({ kind: 'different', a: leaving, b: staying });
@@ -218,7 +299,11 @@ export class PhotoImporter implements PhotoImports {
       if (joined.length) answers.push({ kind: 'same', faceIds: [...faceIds, ...joined] });
     }
     // One transaction: it fails whole (import-not-found) if a face has left the import meanwhile.
-    await this.deps.store.setImportGroups(jobId, faceIds.map((faceId) => ({ faceId, groupId })), answers);
+    await this.deps.store.setImportGroups(
+      jobId,
+      faceIds.map((faceId) => ({ faceId, groupId })),
+      answers,
+    );
   }
 
   async suggestions(jobId: string, options: { limit?: number } = {}): Promise<SamePersonSuggestion[]> {
@@ -229,20 +314,31 @@ export class PhotoImporter implements PhotoImports {
     // Clusters: each group, then each face in no group on its own.
     const byGroup = new Map<string, ImportFaceRecord[]>();
     for (const f of faces) if (f.groupId !== null) pushTo(byGroup, f.groupId, f);
-    const clusters: ImportFaceRecord[][] = [...byGroup.values(), ...faces.filter((f) => f.groupId === null).map((f) => [f])];
+    const clusters: ImportFaceRecord[][] = [
+      ...byGroup.values(),
+      ...faces.filter((f) => f.groupId === null).map((f) => [f]),
+    ];
     const ordered = clusters.flat();
     const position = new Map(ordered.map((f, i) => [f.id, i]));
     const pairs = await this.deps.grouping().samePersonPairs({
-      clusters: clusters.map((c) => c.map((f) => present(position.get(f.id), 'a face\'s position'))),
+      clusters: clusters.map((c) => c.map((f) => present(position.get(f.id), "a face's position"))),
       embeddings: ordered.map((f) => f.embedding),
       threshold: linkThreshold(this.deps.threshold, faces.length, calibrationData.strangerTails),
-      cannotLink: indexConstraints(ordered.map((f) => f.id), constraints).cannotLink,
+      cannotLink: indexConstraints(
+        ordered.map((f) => f.id),
+        constraints,
+      ).cannotLink,
       limit,
     });
-    const side = (c: ImportFaceRecord[]): SamePersonSuggestion['a'] => (c[0].groupId === null
-      ? { kind: 'face', face: toImportedFace(c[0], this.pictures) }
-      : { kind: 'group', groupId: c[0].groupId, faces: c.map((f) => toImportedFace(f, this.pictures)) });
-    const found: SamePersonSuggestion[] = pairs.map((p) => ({ a: side(clusters[p.a]), b: side(clusters[p.b]), similarity: p.similarity }));
+    const side = (c: ImportFaceRecord[]): SamePersonSuggestion['a'] =>
+      c[0].groupId === null
+        ? { kind: 'face', face: toImportedFace(c[0], this.pictures) }
+        : { kind: 'group', groupId: c[0].groupId, faces: c.map((f) => toImportedFace(f, this.pictures)) };
+    const found: SamePersonSuggestion[] = pairs.map((p) => ({
+      a: side(clusters[p.a]),
+      b: side(clusters[p.b]),
+      similarity: p.similarity,
+    }));
     // Group (or face) ↔ enrolled person: the closest template near the threshold, unless answered No before.
     for (const c of clusters) {
       let best: { personId: string; name: string; score: number } | null = null;
@@ -252,10 +348,16 @@ export class PhotoImporter implements PhotoImports {
       }
       if (!best || best.score < this.deps.threshold - SUGGESTION_MARGIN) continue;
       const ids = new Set(c.map((f) => f.id));
-      if (constraints.notPerson.some((n) => n.personId === best.personId && n.faceIds.some((id) => ids.has(id)))) continue;
+      if (constraints.notPerson.some((n) => n.personId === best.personId && n.faceIds.some((id) => ids.has(id))))
+        continue;
       // A group the look-alike check already ties to this person is offered there ("add to…"), not asked again.
-      if (c[0].groupId !== null && (await this.deps.lookAlike(c.map((f) => f.embedding)))?.personId === best.personId) continue;
-      found.push({ a: side(c), b: { kind: 'person', personId: best.personId, name: best.name }, similarity: best.score });
+      if (c[0].groupId !== null && (await this.deps.lookAlike(c.map((f) => f.embedding)))?.personId === best.personId)
+        continue;
+      found.push({
+        a: side(c),
+        b: { kind: 'person', personId: best.personId, name: best.name },
+        similarity: best.score,
+      });
     }
     return found.sort((x, y) => y.similarity - x.similarity).slice(0, limit);
   }
@@ -268,33 +370,60 @@ export class PhotoImporter implements PhotoImports {
       if (wanted.has(fileName)) pushTo(byPhoto, fileName, face);
     };
     await this.constraintsOf(jobId); // the import must still be here
-    for (const f of await this.deps.store.importFaces(jobId)) add(f.fileName, { box: f.box, who: f.groupId === null ? null : { kind: 'group', groupId: f.groupId } });
+    for (const f of await this.deps.store.importFaces(jobId))
+      add(f.fileName, { box: f.box, who: f.groupId === null ? null : { kind: 'group', groupId: f.groupId } });
     // Named faces have left the import as templates, which keep the photo's name.
     const people = await this.deps.shownPeople();
     for (const t of await this.deps.store.allTemplates()) {
       const name = people.get(t.personId);
       if (name !== undefined) add(t.sourceName, { box: t.box, who: { kind: 'person', personId: t.personId, name } });
     }
-    const photos = [...byPhoto].map(([fileName, faces]) => ({ fileName, faces, who: faces.flatMap((f) => (f.who ? [f.who.kind === 'person' ? f.who.personId : f.who.groupId] : [])) }));
-    return photosMatching(photos, query).sort((a, b) => a.fileName.localeCompare(b.fileName)).map(({ fileName, faces }) => ({ fileName, faces }));
+    const photos = [...byPhoto].map(([fileName, faces]) => ({
+      fileName,
+      faces,
+      who: faces.flatMap((f) => (f.who ? [f.who.kind === 'person' ? f.who.personId : f.who.groupId] : [])),
+    }));
+    return photosMatching(photos, query)
+      .sort((a, b) => a.fileName.localeCompare(b.fileName))
+      .map(({ fileName, faces }) => ({ fileName, faces }));
   }
 
   async addFace(jobId: string, photo: File, box: Box): Promise<ImportedFace> {
     this.deps.assertUnlocked();
     // Smaller than this, no face could pass the quality gate anyway (40 px), so none is looked for.
-    const valid = [box.x, box.y, box.width, box.height].every(Number.isFinite) && box.width >= MIN_BOX_PX && box.height >= MIN_BOX_PX;
-    if (!valid) throw new FacelocalError('no-face', `Draw the box around the face, at least ${MIN_BOX_PX} pixels of the photo each way.`);
+    const valid =
+      [box.x, box.y, box.width, box.height].every(Number.isFinite) &&
+      box.width >= MIN_BOX_PX &&
+      box.height >= MIN_BOX_PX;
+    if (!valid)
+      throw new FacelocalError(
+        'no-face',
+        `Draw the box around the face, at least ${MIN_BOX_PX} pixels of the photo each way.`,
+      );
     const key = await fileKey(photo);
-    if (!(await this.deps.store.importedFileKeys(jobId)).has(key)) throw new FacelocalError('import-not-found', 'This import has not read this photo: import it first, then add a face it missed.');
+    if (!(await this.deps.store.importedFileKeys(jobId)).has(key))
+      throw new FacelocalError(
+        'import-not-found',
+        'This import has not read this photo: import it first, then add a face it missed.',
+      );
     const analysed = await this.deps.analyse(photo, box);
     const found = analysed.faces[0];
-    if (!found) throw new FacelocalError('no-face', 'No face could be read in that box. Draw it around one face, a little larger than the face; a face turned far away or hidden cannot be read.');
+    if (!found)
+      throw new FacelocalError(
+        'no-face',
+        'No face could be read in that box. Draw it around one face, a little larger than the face; a face turned far away or hidden cannot be read.',
+      );
     const [embedding] = await this.deps.embed([found.aligned]);
     const saved = await this.deps.store.addImportFace(jobId, key, {
-      fileName: photo.webkitRelativePath || photo.name, box: found.box, detectionScore: found.score, embedding,
-      problem: enrolmentProblem(found.quality), thumbnail: found.thumbnail ? { type: 'image/jpeg', bytes: found.thumbnail } : null,
+      fileName: photo.webkitRelativePath || photo.name,
+      box: found.box,
+      detectionScore: found.score,
+      embedding,
+      problem: enrolmentProblem(found.quality),
+      thumbnail: found.thumbnail ? { type: 'image/jpeg', bytes: found.thumbnail } : null,
     });
-    if (!saved.thumbnail && found.thumbnail) this.pictures.set(saved.id, new Blob([found.thumbnail], { type: 'image/jpeg' }));
+    if (!saved.thumbnail && found.thumbnail)
+      this.pictures.set(saved.id, new Blob([found.thumbnail], { type: 'image/jpeg' }));
     await this.deps.audit('photo-import', 'a face the detector missed was added by hand');
     await this.regroup(jobId);
     const now = (await this.deps.store.importFaces(jobId)).find((f) => f.id === saved.id);
@@ -322,9 +451,14 @@ export class PhotoImporter implements PhotoImports {
       return;
     }
     // Yes: one group (a group's id is kept; two loose faces get a new one), held together from now on.
-    const into = suggestion.a.kind === 'group' ? suggestion.a.groupId : b.kind === 'group' ? b.groupId : crypto.randomUUID();
+    const into =
+      suggestion.a.kind === 'group' ? suggestion.a.groupId : b.kind === 'group' ? b.groupId : crypto.randomUUID();
     const all = [...a, ...bIds];
-    await this.deps.store.setImportGroups(jobId, all.map((faceId) => ({ faceId, groupId: into })), [{ kind: 'same', faceIds: all }]);
+    await this.deps.store.setImportGroups(
+      jobId,
+      all.map((faceId) => ({ faceId, groupId: into })),
+      [{ kind: 'same', faceIds: all }],
+    );
   }
 
   async enrolGroup(jobId: string, groupId: string, person: { name: string; consent: ConsentRecord }): Promise<Person> {
@@ -333,12 +467,21 @@ export class PhotoImporter implements PhotoImports {
     if (members.length === 0) throw new FacelocalError('import-not-found', 'This group is no longer in the import.');
     let saved: { person: PersonRecord; templates: TemplateRecord[] };
     try {
-      saved = await this.deps.store.enrolFromImport(person, members.map((f) => f.id), this.deps.modelId);
+      saved = await this.deps.store.enrolFromImport(
+        person,
+        members.map((f) => f.id),
+        this.deps.modelId,
+      );
     } catch (error) {
-      if (error instanceof FacelocalError) await this.deps.audit('enrol', `refused from an import group: ${error.code}`);
+      if (error instanceof FacelocalError)
+        await this.deps.audit('enrol', `refused from an import group: ${error.code}`);
       throw error;
     }
-    await this.deps.audit('enrol', `enrolled from an import group of ${saved.templates.length} face(s)`, saved.person.id);
+    await this.deps.audit(
+      'enrol',
+      `enrolled from an import group of ${saved.templates.length} face(s)`,
+      saved.person.id,
+    );
     return this.deps.enrolled(saved.person, saved.templates);
   }
 
@@ -346,7 +489,11 @@ export class PhotoImporter implements PhotoImports {
     this.deps.assertUnlocked();
     const members = (await this.deps.store.importFaces(jobId)).filter((f) => f.groupId === groupId);
     if (members.length === 0) throw new FacelocalError('import-not-found', 'This group is no longer in the import.');
-    const saved = await this.deps.store.addFromImport(personId, members.map((f) => f.id), this.deps.modelId);
+    const saved = await this.deps.store.addFromImport(
+      personId,
+      members.map((f) => f.id),
+      this.deps.modelId,
+    );
     await this.deps.audit('add-photos', `${saved.templates.length} added from an import group`, personId);
     const person = this.deps.enrolled(saved.person, saved.templates);
     return { ...person, templateCount: (await this.deps.store.templatesOf(personId)).length };
@@ -356,7 +503,12 @@ export class PhotoImporter implements PhotoImports {
     this.deps.assertUnlocked();
     const job = await this.deps.store.setImportKept(jobId, keeping);
     // The purpose stays with the import, not in the log (it is free text).
-    await this.deps.audit('photo-import', job.keep ? `unnamed faces kept beyond this session for ${job.retentionDays} day(s), purpose recorded` : 'unnamed faces held for this session only');
+    await this.deps.audit(
+      'photo-import',
+      job.keep
+        ? `unnamed faces kept beyond this session for ${job.retentionDays} day(s), purpose recorded`
+        : 'unnamed faces held for this session only',
+    );
   }
 
   async discard(jobId: string): Promise<void> {
@@ -391,7 +543,10 @@ class RunningImport implements ImportRun {
   }
 
   get progress(): ImportProgress {
-    return importProgress(this.counts, performance.now() - this.startedAt, { finished: this.finished, cancelled: this.cancelled });
+    return importProgress(this.counts, performance.now() - this.startedAt, {
+      finished: this.finished,
+      cancelled: this.cancelled,
+    });
   }
 
   cancel(): void {
@@ -404,7 +559,10 @@ class RunningImport implements ImportRun {
 
   private async run(): Promise<ImportProgress> {
     const todo = this.todo;
-    await this.deps.audit('photo-import', `started: ${this.counts.total} photo(s) picked, ${this.counts.skipped} already read`);
+    await this.deps.audit(
+      'photo-import',
+      `started: ${this.counts.total} photo(s) picked, ${this.counts.skipped} already read`,
+    );
     this.report();
     // Detection of the next photo runs in the detector worker while this one is embedded in the embedder worker.
     let next = todo.length ? this.analyseSafely(todo[0].photo) : null;
@@ -434,16 +592,24 @@ class RunningImport implements ImportRun {
     }
     await next?.catch(() => undefined);
     // Even a cancelled import groups what it read; a failure here leaves the faces ungrouped, not lost.
-    if (!this.stoppedByError) await this.groupFaces().catch((error: unknown) => this.failures.push({ fileName: '', ...codeAndMessage(error) }));
+    if (!this.stoppedByError)
+      await this.groupFaces().catch((error: unknown) => this.failures.push({ fileName: '', ...codeAndMessage(error) }));
     this.finished = true;
     const p = this.progress;
-    await this.deps.audit('photo-import', `${p.cancelled ? 'cancelled' : 'finished'}: ${p.done - p.skipped} read, ${p.skipped} already read, ${p.failed} failed, ${p.faces} face(s)`);
+    await this.deps.audit(
+      'photo-import',
+      `${p.cancelled ? 'cancelled' : 'finished'}: ${p.done - p.skipped} read, ${p.skipped} already read, ${p.failed} failed, ${p.faces} face(s)`,
+    );
     this.report();
     return p;
   }
 
   private analyseSafely(photo: File): Promise<AnalysedPhoto | FacelocalError> {
-    return this.deps.analyse(photo).catch((error: unknown) => (error instanceof FacelocalError ? error : new FacelocalError('unreadable-file', String(error))));
+    return this.deps
+      .analyse(photo)
+      .catch((error: unknown) =>
+        error instanceof FacelocalError ? error : new FacelocalError('unreadable-file', String(error)),
+      );
   }
 
   /**
@@ -469,10 +635,18 @@ class RunningImport implements ImportRun {
     }
     const embeddings = analysed.faces.length ? await this.deps.embed(analysed.faces.map((f) => f.aligned)) : [];
     const faces: NewImportFace[] = analysed.faces.map((f, i) => ({
-      fileName: photo.webkitRelativePath || photo.name, box: f.box, detectionScore: f.score, embedding: embeddings[i],
-      problem: enrolmentProblem(f.quality), thumbnail: f.thumbnail ? { type: 'image/jpeg', bytes: f.thumbnail } : null,
+      fileName: photo.webkitRelativePath || photo.name,
+      box: f.box,
+      detectionScore: f.score,
+      embedding: embeddings[i],
+      problem: enrolmentProblem(f.quality),
+      thumbnail: f.thumbnail ? { type: 'image/jpeg', bytes: f.thumbnail } : null,
     }));
-    const saved = await this.deps.store.recordImportedFile(this.jobId, { fileKey: key, faces: faces.length, error: null }, faces);
+    const saved = await this.deps.store.recordImportedFile(
+      this.jobId,
+      { fileKey: key, faces: faces.length, error: null },
+      faces,
+    );
     // The store drops the pictures when the gallery keeps no thumbnails: this tab keeps them in memory to name groups.
     saved.forEach((r, i) => {
       const picture = faces[i].thumbnail;
@@ -483,14 +657,17 @@ class RunningImport implements ImportRun {
 }
 
 function toImportedFace(f: ImportFaceRecord, pictures: ReadonlyMap<string, Blob>): ImportedFace {
-  const thumbnail = f.thumbnail ? new Blob([f.thumbnail.bytes], { type: f.thumbnail.type }) : pictures.get(f.id) ?? null;
+  const thumbnail = f.thumbnail
+    ? new Blob([f.thumbnail.bytes], { type: f.thumbnail.type })
+    : (pictures.get(f.id) ?? null);
   return { id: f.id, fileName: f.fileName, box: f.box, thumbnail, problem: f.problem, groupId: f.groupId };
 }
 
 /** Appends to a list in a map (one pass over thousands of faces, not a copy per face). */
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
-  if (list) list.push(value); else map.set(key, [value]);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function isWorkerCrash(error: unknown): error is FacelocalError {
@@ -498,5 +675,7 @@ function isWorkerCrash(error: unknown): error is FacelocalError {
 }
 
 function codeAndMessage(error: unknown): { code: FacelocalError['code']; message: string } {
-  return error instanceof FacelocalError ? { code: error.code, message: error.message } : { code: 'unreadable-file', message: String(error) };
+  return error instanceof FacelocalError
+    ? { code: error.code, message: error.message }
+    : { code: 'unreadable-file', message: String(error) };
 }

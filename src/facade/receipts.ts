@@ -8,8 +8,18 @@ function policyUrl(): string {
   return new URL(`${import.meta.env.BASE_URL}#data`, self.location.href).href;
 }
 
-export async function receiptFor(store: GalleryStore, person: PersonRecord, event: ReceiptEvent, at: number): Promise<ConsentReceipt> {
+export async function receiptFor(
+  store: GalleryStore,
+  person: PersonRecord,
+  event: ReceiptEvent,
+  at: number,
+): Promise<ConsentReceipt> {
   const templates = await store.templatesOf(person.id);
   const thumbnailsKept = templates.some((t) => t.thumbnail !== null);
-  return buildConsentReceipt({ personId: person.id, name: person.name, consent: person.consent, thumbnailsKept }, event, event === 'given' ? person.consent.givenAt : at, policyUrl());
+  return buildConsentReceipt(
+    { personId: person.id, name: person.name, consent: person.consent, thumbnailsKept },
+    event,
+    event === 'given' ? person.consent.givenAt : at,
+    policyUrl(),
+  );
 }

@@ -15,7 +15,10 @@ export interface DownloadProgress {
 }
 
 /** Called by the page that registers the service worker, as it starts registering. */
-export function expectServiceWorker(registering: Promise<ServiceWorkerRegistration | undefined>, downloadBytes = 0): void {
+export function expectServiceWorker(
+  registering: Promise<ServiceWorkerRegistration | undefined>,
+  downloadBytes = 0,
+): void {
   expected = registering;
   expectedBytes = downloadBytes;
 }
@@ -25,7 +28,9 @@ export function expectServiceWorker(registering: Promise<ServiceWorkerRegistrati
  * worker support, none registered by this page, already controlled, or an active worker that does not control
  * this load (a hard reload). Never waits on a failed install: the models then come from the network.
  */
-export async function untilServiceWorkerControls(onWait: (download: DownloadProgress | null) => void = () => undefined): Promise<void> {
+export async function untilServiceWorkerControls(
+  onWait: (download: DownloadProgress | null) => void = () => undefined,
+): Promise<void> {
   // The page registers the worker while its modules run; let them all run before deciding. (A message, not a
   // timer: a page whose clock is paused, as in tests that fast-forward retention, must still start.)
   await nextTask();

@@ -19,7 +19,15 @@ export async function joinTabSession(): Promise<TabSession> {
     // Held until release() (or until the page goes away, when the browser drops it). Shared: several matchers
     // of one tab (or a reload racing the old page's exit) hold it at once instead of waiting for each other.
     await new Promise<void>((held) => {
-      void locks.request(LOCK_PREFIX + id, { mode: 'shared' }, () => new Promise<void>((resolve) => { held(); release = resolve; }));
+      void locks.request(
+        LOCK_PREFIX + id,
+        { mode: 'shared' },
+        () =>
+          new Promise<void>((resolve) => {
+            held();
+            release = resolve;
+          }),
+      );
     });
   }
   return {

@@ -17,18 +17,42 @@ export interface SupervisedWorker<Api> {
 }
 
 export function startDetector(): SupervisedWorker<DetectorApi> {
-  return supervise<DetectorApi>('facelocal-detector', 'face detector', () => new Worker(new URL('../workers/detector.worker.ts', import.meta.url), { type: 'module', name: 'facelocal-detector' }),
-    ['init', 'analyse', 'detectFrame', 'alignFrameFaces', 'releaseFrame']);
+  return supervise<DetectorApi>(
+    'facelocal-detector',
+    'face detector',
+    () =>
+      new Worker(new URL('../workers/detector.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'facelocal-detector',
+      }),
+    ['init', 'analyse', 'detectFrame', 'alignFrameFaces', 'releaseFrame'],
+  );
 }
 
 export function startEmbedder(): SupervisedWorker<EmbedderApi> {
-  return supervise<EmbedderApi>('facelocal-embedder', 'face recognition model', () => new Worker(new URL('../workers/embedder.worker.ts', import.meta.url), { type: 'module', name: 'facelocal-embedder' }),
-    ['init', 'embed']);
+  return supervise<EmbedderApi>(
+    'facelocal-embedder',
+    'face recognition model',
+    () =>
+      new Worker(new URL('../workers/embedder.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'facelocal-embedder',
+      }),
+    ['init', 'embed'],
+  );
 }
 
 export function startGroupingWorker(): SupervisedWorker<GroupingApi> {
-  return supervise<GroupingApi>('facelocal-grouping', 'grouping', () => new Worker(new URL('../workers/grouping.worker.ts', import.meta.url), { type: 'module', name: 'facelocal-grouping' }),
-    ['planGrouping', 'planSplit', 'samePersonPairs']);
+  return supervise<GroupingApi>(
+    'facelocal-grouping',
+    'grouping',
+    () =>
+      new Worker(new URL('../workers/grouping.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'facelocal-grouping',
+      }),
+    ['planGrouping', 'planSplit', 'samePersonPairs'],
+  );
 }
 
 interface Generation<Api> {
@@ -51,7 +75,12 @@ const liveWorkers = new Map<string, Set<{ generation: Generation<unknown> }>>();
  * Runs `methods` of a worker made by `create`, restarting it when it dies. A call to 'init' is remembered and
  * replayed on each new worker, so a restarted detector or embedder has its models again.
  */
-function supervise<Api>(name: string, what: string, create: () => Worker, methods: readonly (keyof Api & string)[]): SupervisedWorker<Api> {
+function supervise<Api>(
+  name: string,
+  what: string,
+  create: () => Worker,
+  methods: readonly (keyof Api & string)[],
+): SupervisedWorker<Api> {
   let stopped = false;
   let initArgs: unknown[] | undefined;
   let current: Generation<Api>;
@@ -65,9 +94,17 @@ function supervise<Api>(name: string, what: string, create: () => Worker, method
   const spawn = (): Generation<Api> => {
     const worker = create();
     let die!: (error: FacelocalError) => void;
-    const died = new Promise<never>((_, reject) => { die = reject; });
+    const died = new Promise<never>((_, reject) => {
+      die = reject;
+    });
     died.catch(() => undefined); // a death with nothing pending is not an error of anyone's
-    const gen: Generation<Api> = { worker, remote: Comlink.wrap<Api & Lifeline>(worker), died, ready: Promise.resolve(), pending: 0 };
+    const gen: Generation<Api> = {
+      worker,
+      remote: Comlink.wrap<Api & Lifeline>(worker),
+      died,
+      ready: Promise.resolve(),
+      pending: 0,
+    };
     const entry = { generation: gen as Generation<unknown> };
     let set = liveWorkers.get(name);
     if (!set) liveWorkers.set(name, (set = new Set()));
@@ -75,28 +112,40 @@ function supervise<Api>(name: string, what: string, create: () => Worker, method
     gen.entry = entry;
     if ('locks' in navigator) {
       const lock = `facelocal-worker:${name}:${crypto.randomUUID()}`;
-      void gen.remote.holdLifeline(lock).then(() => navigator.locks.request(lock, () => {
-        // Granted: the worker is gone.
-        set.delete(entry);
-        if (stopped || current !== gen) return;
-        die(new FacelocalError('worker-crashed', `The ${what} stopped unexpectedly (its worker died), so this could not be finished; it has been restarted: try again.`));
-        worker.terminate();
-        current = spawn();
-        if (initArgs) current.ready = send(current, 'init', initArgs).catch(() => undefined);
-      }));
+      void gen.remote.holdLifeline(lock).then(() =>
+        navigator.locks.request(lock, () => {
+          // Granted: the worker is gone.
+          set.delete(entry);
+          if (stopped || current !== gen) return;
+          die(
+            new FacelocalError(
+              'worker-crashed',
+              `The ${what} stopped unexpectedly (its worker died), so this could not be finished; it has been restarted: try again.`,
+            ),
+          );
+          worker.terminate();
+          current = spawn();
+          if (initArgs) current.ready = send(current, 'init', initArgs).catch(() => undefined);
+        }),
+      );
     }
     return gen;
   };
 
   current = spawn();
-  const api = Object.fromEntries(methods.map((method) => [method, async (...args: unknown[]) => {
-    if (method === 'init') {
-      initArgs = args;
-      return send(current, method, args);
-    }
-    await current.ready;
-    return send(current, method, args);
-  }]));
+  const api = Object.fromEntries(
+    methods.map((method) => [
+      method,
+      async (...args: unknown[]) => {
+        if (method === 'init') {
+          initArgs = args;
+          return send(current, method, args);
+        }
+        await current.ready;
+        return send(current, method, args);
+      },
+    ]),
+  );
   return {
     api: api as unknown as Comlink.Remote<Api>,
     worker: {

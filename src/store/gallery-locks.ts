@@ -15,7 +15,11 @@ export async function exclusiveGalleryLock<T>(database: string, work: () => Prom
   const manager = locks();
   if (!manager) return work();
   return manager.request(lockName(database), { mode: 'exclusive', ifAvailable: true }, async (lock) => {
-    if (!lock) throw new FacelocalError('busy', 'A photo-library import is running (in this tab or another): let it finish or cancel it, then turn encryption on.');
+    if (!lock)
+      throw new FacelocalError(
+        'busy',
+        'A photo-library import is running (in this tab or another): let it finish or cancel it, then turn encryption on.',
+      );
     return work();
   });
 }
@@ -28,9 +32,11 @@ export function sharedGalleryLock(database: string, until: Promise<unknown>): Pr
   const manager = locks();
   if (!manager) return Promise.resolve();
   return new Promise((held, failed) => {
-    manager.request(lockName(database), { mode: 'shared' }, () => {
-      held();
-      return until.catch(() => undefined);
-    }).catch(failed);
+    manager
+      .request(lockName(database), { mode: 'shared' }, () => {
+        held();
+        return until.catch(() => undefined);
+      })
+      .catch(failed);
   });
 }

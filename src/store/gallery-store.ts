@@ -10,7 +10,16 @@ import { DAY_MS, consentProblems, expiryOf, type ConsentRecord } from '../core/c
 import { auditCutoff, type AuditEntry } from '../core/audit';
 import { refusalFor, tombstoneKey, type Tombstone, type TombstoneReason } from '../core/tombstone';
 import { packRecord, unpackRecord } from '../core/record-packing';
-import { deriveKey, keyMatches, makeVerifier, newKeyParams, seal, unseal, type KeyParams, type Sealed } from '../core/sealing';
+import {
+  deriveKey,
+  keyMatches,
+  makeVerifier,
+  newKeyParams,
+  seal,
+  unseal,
+  type KeyParams,
+  type Sealed,
+} from '../core/sealing';
 import { assertTemplate } from '../core/template-check';
 import { passphraseProblems } from '../core/passphrase';
 import { REVEAL_SECRET_BYTES } from '../core/revealed-id';
@@ -56,7 +65,10 @@ export interface TemplateRecord {
   thumbnail: Thumbnail | null;
 }
 
-export interface Thumbnail { type: string; bytes: ArrayBuffer }
+export interface Thumbnail {
+  type: string;
+  bytes: ArrayBuffer;
+}
 
 export type NewTemplate = Omit<TemplateRecord, 'id' | 'personId' | 'createdAt'>;
 
@@ -147,14 +159,35 @@ export interface NewPerson {
 
 /** Secret parts, stored packed and (when encryption is on) sealed. */
 /** `restriction` is absent on records written before restriction existed. */
-type PersonSecret = Pick<PersonRecord, 'name' | 'consent'> & { restriction?: Restriction | null; hidden?: boolean; coverTemplateId?: string | null };
+type PersonSecret = Pick<PersonRecord, 'name' | 'consent'> & {
+  restriction?: Restriction | null;
+  hidden?: boolean;
+  coverTemplateId?: string | null;
+};
 type TemplateSecret = Omit<TemplateRecord, 'id' | 'personId' | 'createdAt'>;
-type Payload = { kind: 'plain'; bytes: Uint8Array } | { kind: 'sealed'; iv: Uint8Array<ArrayBuffer>; data: ArrayBuffer };
+type Payload =
+  { kind: 'plain'; bytes: Uint8Array } | { kind: 'sealed'; iv: Uint8Array<ArrayBuffer>; data: ArrayBuffer };
 
 /** `importedFrom` is absent on records from before version 3. */
-interface StoredPerson { id: string; createdAt: number; updatedAt: number; expiresAt: number | null; importedFrom?: string | null; payload: Payload }
-interface StoredTemplate { id: string; personId: string; createdAt: number; payload: Payload }
-interface EncryptionSettings { key: 'encryption'; params: KeyParams; verifier: Sealed }
+interface StoredPerson {
+  id: string;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number | null;
+  importedFrom?: string | null;
+  payload: Payload;
+}
+interface StoredTemplate {
+  id: string;
+  personId: string;
+  createdAt: number;
+  payload: Payload;
+}
+interface EncryptionSettings {
+  key: 'encryption';
+  params: KeyParams;
+  verifier: Sealed;
+}
 
 /** Choices about the whole gallery, shared by its tabs (kept in clear: they say nothing about anyone). */
 export interface GalleryPreferences {
@@ -166,11 +199,26 @@ export interface GalleryPreferences {
 }
 
 /** The gallery's secret for ids revealed to widget hosts (src/core/revealed-id.ts); made at first use. */
-interface RevealSecret { key: 'reveal-secret'; secret: Uint8Array<ArrayBuffer> }
+interface RevealSecret {
+  key: 'reveal-secret';
+  secret: Uint8Array<ArrayBuffer>;
+}
 
-export const DEFAULT_PREFERENCES: GalleryPreferences = { key: 'preferences', autoLock: { idleMs: null, whenHidden: false }, thumbnails: null };
+export const DEFAULT_PREFERENCES: GalleryPreferences = {
+  key: 'preferences',
+  autoLock: { idleMs: null, whenHidden: false },
+  thumbnails: null,
+};
 type ImportFaceSecret = Pick<ImportFaceRecord, 'fileName' | 'box' | 'detectionScore' | 'embedding' | 'thumbnail'>;
-interface StoredImportFace { id: string; jobId: string; fileKey: string; createdAt: number; groupId: string | null; problem: string | null; payload: Payload }
+interface StoredImportFace {
+  id: string;
+  jobId: string;
+  fileKey: string;
+  createdAt: number;
+  groupId: string | null;
+  problem: string | null;
+  payload: Payload;
+}
 
 interface GallerySchema extends DBSchema {
   people: { key: string; value: StoredPerson; indexes: { byExpiry: number } };
@@ -183,9 +231,18 @@ interface GallerySchema extends DBSchema {
   tombstones: { key: string; value: Tombstone };
 }
 
-type StoreName = 'people' | 'templates' | 'audit' | 'settings' | 'importJobs' | 'importFiles' | 'importFaces' | 'tombstones';
+type StoreName =
+  'people' | 'templates' | 'audit' | 'settings' | 'importJobs' | 'importFiles' | 'importFaces' | 'tombstones';
 /** What "erase everything" empties: all but the tombstones, which hold no personal data and keep withdrawals final. */
-const ALL_STORES: StoreName[] = ['people', 'templates', 'audit', 'settings', 'importJobs', 'importFiles', 'importFaces'];
+const ALL_STORES: StoreName[] = [
+  'people',
+  'templates',
+  'audit',
+  'settings',
+  'importJobs',
+  'importFiles',
+  'importFaces',
+];
 const IMPORT_STORES: StoreName[] = ['importJobs', 'importFiles', 'importFaces'];
 export const DATABASE_VERSION = 3;
 const MAX_NAME_LENGTH = 100;
@@ -196,7 +253,10 @@ export interface GalleryStore {
   /** True when encryption is on and no key is in memory: reads of personal data fail with 'locked'. */
   readonly locked: boolean;
   readonly encrypted: boolean;
-  addPersonWithTemplates(person: NewPerson, templates: NewTemplate[]): Promise<{ person: PersonRecord; templates: TemplateRecord[] }>;
+  addPersonWithTemplates(
+    person: NewPerson,
+    templates: NewTemplate[],
+  ): Promise<{ person: PersonRecord; templates: TemplateRecord[] }>;
   addTemplates(personId: string, templates: NewTemplate[]): Promise<TemplateRecord[]>;
   renamePerson(id: string, name: string): Promise<PersonRecord>;
   /** Shows or hides a person in the people list. */
@@ -235,21 +295,37 @@ export interface GalleryStore {
   /** The keys of the files an import has already read. */
   importedFileKeys(jobId: string): Promise<Set<string>>;
   /** Commits one photo of an import, its faces with it, in one transaction (their thumbnails only if the gallery keeps them). */
-  recordImportedFile(jobId: string, file: Omit<ImportFileRecord, 'jobId' | 'doneAt'>, faces: NewImportFace[]): Promise<ImportFaceRecord[]>;
+  recordImportedFile(
+    jobId: string,
+    file: Omit<ImportFileRecord, 'jobId' | 'doneAt'>,
+    faces: NewImportFace[],
+  ): Promise<ImportFaceRecord[]>;
   importFaces(jobId: string): Promise<ImportFaceRecord[]>;
   /** Adds one face to a photo the import has read (a face the detector missed, boxed by hand). */
   addImportFace(jobId: string, fileKey: string, face: NewImportFace): Promise<ImportFaceRecord>;
   /** How many faces an import holds, without opening them. */
   countImportFaces(jobId: string): Promise<number>;
   /** Puts faces of an import in groups (null: out of any group), all at once; none if one has left the import. */
-  setImportGroups(jobId: string, assignments: { faceId: string; groupId: string | null }[], answers?: ImportAnswer[]): Promise<void>;
+  setImportGroups(
+    jobId: string,
+    assignments: { faceId: string; groupId: string | null }[],
+    answers?: ImportAnswer[],
+  ): Promise<void>;
   /** Keeps an import's faces beyond the session for a purpose and at most KEPT_IMPORT_DAYS, or back to session-only (null). */
   setImportKept(jobId: string, keeping: ImportKeeping | null, now?: number): Promise<ImportJobRecord>;
   discardImport(jobId: string): Promise<void>;
   /** Enrols a person from import faces and removes those faces from the import, in one transaction. */
-  enrolFromImport(person: NewPerson, faceIds: string[], modelId: string): Promise<{ person: PersonRecord; templates: TemplateRecord[] }>;
+  enrolFromImport(
+    person: NewPerson,
+    faceIds: string[],
+    modelId: string,
+  ): Promise<{ person: PersonRecord; templates: TemplateRecord[] }>;
   /** As enrolFromImport, for a person already enrolled ("these are more photos of them"). */
-  addFromImport(personId: string, faceIds: string[], modelId: string): Promise<{ person: PersonRecord; templates: TemplateRecord[] }>;
+  addFromImport(
+    personId: string,
+    faceIds: string[],
+    modelId: string,
+  ): Promise<{ person: PersonRecord; templates: TemplateRecord[] }>;
   /** Erases imports held for sessions that are gone, and kept imports past their time. Returns how many. */
   eraseStaleImports(liveSessions: ReadonlySet<string>, now?: number): Promise<number>;
   /**
@@ -257,7 +333,10 @@ export interface GalleryStore {
    * cross-tab lock, so it is refused ('busy') while an import runs in any tab; ends with a scan that seals any
    * record written in clear meanwhile. Returns how many such records the scan sealed.
    */
-  enableEncryption(passphrase: string, cost?: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>>): Promise<{ sealedLate: number }>;
+  enableEncryption(
+    passphrase: string,
+    cost?: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>>,
+  ): Promise<{ sealedLate: number }>;
   /** Erases every stored face thumbnail (templates and import faces), keeping everything else. Returns how many. */
   eraseThumbnails(): Promise<number>;
   preferences(): Promise<GalleryPreferences>;
@@ -271,7 +350,9 @@ export interface GalleryStore {
   close(): void;
 }
 
-export async function openGalleryStore(options: { name?: string; idbFactory?: IDBFactory } = {}): Promise<GalleryStore> {
+export async function openGalleryStore(
+  options: { name?: string; idbFactory?: IDBFactory } = {},
+): Promise<GalleryStore> {
   const name = options.name ?? 'facelocal';
   const open = () =>
     openDB<GallerySchema>(name, DATABASE_VERSION, {
@@ -318,20 +399,26 @@ async function withFactory<T>(factory: IDBFactory, fn: () => Promise<T>): Promis
 function validName(name: string): string {
   const trimmed = name.trim();
   if (!trimmed) throw new FacelocalError('invalid-name', 'Enter a name for this person.');
-  if (trimmed.length > MAX_NAME_LENGTH) throw new FacelocalError('invalid-name', `Names can be at most ${MAX_NAME_LENGTH} characters long.`);
+  if (trimmed.length > MAX_NAME_LENGTH)
+    throw new FacelocalError('invalid-name', `Names can be at most ${MAX_NAME_LENGTH} characters long.`);
   return trimmed;
 }
 
 function validConsent(consent: ConsentRecord | null | undefined): ConsentRecord {
   const problems = consentProblems(consent);
-  if (problems.length || !consent) throw new FacelocalError('consent-required', `No valid consent, so nothing was stored: ${problems.join(' ')}`);
+  if (problems.length || !consent)
+    throw new FacelocalError('consent-required', `No valid consent, so nothing was stored: ${problems.join(' ')}`);
   return consent;
 }
 
 /** Turns a quota failure, wherever IndexedDB reports it, into the message people need. */
 function storageError(error: unknown): unknown {
   if ((error as { name?: string } | null)?.name === 'QuotaExceededError') {
-    return new FacelocalError('storage-full', 'Not enough storage space on this device: nothing was saved. Free some space or delete people you no longer need.', { cause: error });
+    return new FacelocalError(
+      'storage-full',
+      'Not enough storage space on this device: nothing was saved. Free some space or delete people you no longer need.',
+      { cause: error },
+    );
   }
   return error;
 }
@@ -343,7 +430,11 @@ type WriteTransaction = IDBPTransaction<GallerySchema, StoreName[], 'readwrite'>
  * `work` must only await IndexedDB requests (anything else lets the transaction auto-commit), so payloads are
  * sealed before and opened after.
  */
-async function writeTransaction<T>(db: IDBPDatabase<GallerySchema>, stores: StoreName[], work: (tx: WriteTransaction) => Promise<T>): Promise<T> {
+async function writeTransaction<T>(
+  db: IDBPDatabase<GallerySchema>,
+  stores: StoreName[],
+  work: (tx: WriteTransaction) => Promise<T>,
+): Promise<T> {
   const tx = db.transaction(stores, 'readwrite');
   try {
     const result = await work(tx);
@@ -363,7 +454,11 @@ async function writeTransaction<T>(db: IDBPDatabase<GallerySchema>, stores: Stor
 class IndexedDbGalleryStore implements GalleryStore {
   private key: CryptoKey | null = null;
 
-  constructor(readonly name: string, private readonly db: IDBPDatabase<GallerySchema>, private settings: EncryptionSettings | null) {}
+  constructor(
+    readonly name: string,
+    private readonly db: IDBPDatabase<GallerySchema>,
+    private settings: EncryptionSettings | null,
+  ) {}
 
   get encrypted() {
     return this.settings !== null;
@@ -385,7 +480,11 @@ class IndexedDbGalleryStore implements GalleryStore {
     if (payload.kind === 'plain') {
       // Once encryption is on, every payload is sealed (enableEncryption's scan sees to it): one in clear was not
       // written by this app, so it is refused rather than trusted.
-      if (this.settings) throw new FacelocalError('tampered', 'A record in this gallery is stored unencrypted although encryption is on, so it was not read. It was not written by Facelocal: erase it, or erase everything and import an export.');
+      if (this.settings)
+        throw new FacelocalError(
+          'tampered',
+          'A record in this gallery is stored unencrypted although encryption is on, so it was not read. It was not written by Facelocal: erase it, or erase everything and import an export.',
+        );
       return unpackRecord<T>(payload.bytes);
     }
     if (!this.key) throw lockedError();
@@ -409,13 +508,26 @@ class IndexedDbGalleryStore implements GalleryStore {
       if (!(error instanceof SettingsChanged)) throw error;
       this.settings = error.settings;
       this.key = null;
-      throw new FacelocalError('locked', 'Encryption was turned on in another tab, so nothing was saved: enter the passphrase and try again.');
+      throw new FacelocalError(
+        'locked',
+        'Encryption was turned on in another tab, so nothing was saved: enter the passphrase and try again.',
+      );
     }
   }
 
   private async person(stored: StoredPerson): Promise<PersonRecord> {
     const secret = await this.decode<PersonSecret>(stored.payload, `person:${stored.id}`);
-    return { id: stored.id, createdAt: stored.createdAt, updatedAt: stored.updatedAt, expiresAt: stored.expiresAt, importedFrom: stored.importedFrom ?? null, ...secret, restriction: secret.restriction ?? null, hidden: secret.hidden ?? false, coverTemplateId: secret.coverTemplateId ?? null };
+    return {
+      id: stored.id,
+      createdAt: stored.createdAt,
+      updatedAt: stored.updatedAt,
+      expiresAt: stored.expiresAt,
+      importedFrom: stored.importedFrom ?? null,
+      ...secret,
+      restriction: secret.restriction ?? null,
+      hidden: secret.hidden ?? false,
+      coverTemplateId: secret.coverTemplateId ?? null,
+    };
   }
 
   private async template(stored: StoredTemplate): Promise<TemplateRecord> {
@@ -424,8 +536,21 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   private async storedPerson(p: PersonRecord): Promise<StoredPerson> {
-    const secret: PersonSecret = { name: p.name, consent: p.consent, restriction: p.restriction, hidden: p.hidden, coverTemplateId: p.coverTemplateId };
-    return { id: p.id, createdAt: p.createdAt, updatedAt: p.updatedAt, expiresAt: p.expiresAt, importedFrom: p.importedFrom, payload: await this.encode(secret, `person:${p.id}`) };
+    const secret: PersonSecret = {
+      name: p.name,
+      consent: p.consent,
+      restriction: p.restriction,
+      hidden: p.hidden,
+      coverTemplateId: p.coverTemplateId,
+    };
+    return {
+      id: p.id,
+      createdAt: p.createdAt,
+      updatedAt: p.updatedAt,
+      expiresAt: p.expiresAt,
+      importedFrom: p.importedFrom,
+      payload: await this.encode(secret, `person:${p.id}`),
+    };
   }
 
   private async storedTemplate(t: TemplateRecord): Promise<StoredTemplate> {
@@ -433,12 +558,24 @@ class IndexedDbGalleryStore implements GalleryStore {
     return { id, personId, createdAt, payload: await this.encode(secret, `template:${id}`) };
   }
 
-  private newTemplates(personId: string, templates: NewTemplate[], now: number, keepThumbnails: boolean): TemplateRecord[] {
+  private newTemplates(
+    personId: string,
+    templates: NewTemplate[],
+    now: number,
+    keepThumbnails: boolean,
+  ): TemplateRecord[] {
     // Checked before anything is sealed or written: a forged template would outscore every honest one.
-    templates.forEach((t, i) => assertTemplate(t.embedding, `Face template ${i + 1} was refused, so nothing was stored`));
+    templates.forEach((t, i) =>
+      assertTemplate(t.embedding, `Face template ${i + 1} was refused, so nothing was stored`),
+    );
     // A copy, not a view into a larger buffer, so exactly the embedding is stored.
     return templates.map((t) => ({
-      ...t, embedding: new Float32Array(t.embedding), id: crypto.randomUUID(), personId, createdAt: now, thumbnail: keepThumbnails ? t.thumbnail : null,
+      ...t,
+      embedding: new Float32Array(t.embedding),
+      id: crypto.randomUUID(),
+      personId,
+      createdAt: now,
+      thumbnail: keepThumbnails ? t.thumbnail : null,
     }));
   }
 
@@ -452,7 +589,18 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   private newPerson(input: NewPerson, now: number): PersonRecord {
     const consent = validConsent(input.consent);
-    return { id: crypto.randomUUID(), name: validName(input.name), consent, createdAt: now, updatedAt: now, expiresAt: expiryOf(consent), importedFrom: null, restriction: null, hidden: false, coverTemplateId: null };
+    return {
+      id: crypto.randomUUID(),
+      name: validName(input.name),
+      consent,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: expiryOf(consent),
+      importedFrom: null,
+      restriction: null,
+      hidden: false,
+      coverTemplateId: null,
+    };
   }
 
   async addPersonWithTemplates(input: NewPerson, templates: NewTemplate[]) {
@@ -473,14 +621,20 @@ class IndexedDbGalleryStore implements GalleryStore {
       const p = { ...this.newPerson(person, now), importedFrom: importedFrom?.[i] ?? null };
       return { person: p, templates: this.newTemplates(p.id, templates, now, keep) };
     });
-    const stored = await Promise.all(records.map(async (r) => ({
-      person: await this.storedPerson(r.person),
-      templates: await Promise.all(r.templates.map((t) => this.storedTemplate(t))),
-    })));
+    const stored = await Promise.all(
+      records.map(async (r) => ({
+        person: await this.storedPerson(r.person),
+        templates: await Promise.all(r.templates.map((t) => this.storedTemplate(t))),
+      })),
+    );
     await this.payloadWrite(['people', 'templates', 'tombstones'], async (tx) => {
       for (const [i, key] of (importedFrom ?? []).entries()) {
         const tombstone = await tx.objectStore('tombstones').get(key);
-        if (tombstone) throw new FacelocalError('withdrawn', `This file cannot be imported, so nothing was changed: people.${i} (${people[i].person.name}): ${refusalFor(tombstone, people[i].person.name)}`);
+        if (tombstone)
+          throw new FacelocalError(
+            'withdrawn',
+            `This file cannot be imported, so nothing was changed: people.${i} (${people[i].person.name}): ${refusalFor(tombstone, people[i].person.name)}`,
+          );
       }
       for (const r of stored) {
         await tx.objectStore('people').add(r.person);
@@ -532,7 +686,12 @@ class IndexedDbGalleryStore implements GalleryStore {
     const person = await this.requirePerson(id);
     // Rectification: the consent record names the person too, so it follows the new name (a typed signature stays
     // as they typed it: it is what they signed).
-    return this.replacePerson({ ...person, name: validated, consent: { ...person.consent, subjectName: validated }, updatedAt: Date.now() });
+    return this.replacePerson({
+      ...person,
+      name: validated,
+      consent: { ...person.consent, subjectName: validated },
+      updatedAt: Date.now(),
+    });
   }
 
   async updateConsent(id: string, consent: ConsentRecord) {
@@ -554,7 +713,11 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   async setRestriction(id: string, restriction: Restriction | null) {
-    if (restriction && !restriction.reason.trim()) throw new FacelocalError('reason-required', 'Say why processing is restricted (who asked, and what they contest).');
+    if (restriction && !restriction.reason.trim())
+      throw new FacelocalError(
+        'reason-required',
+        'Say why processing is restricted (who asked, and what they contest).',
+      );
     const person = await this.requirePerson(id);
     const value = restriction ? { since: restriction.since, reason: restriction.reason.trim().slice(0, 500) } : null;
     return this.replacePerson({ ...person, restriction: value, updatedAt: Date.now() });
@@ -567,7 +730,8 @@ class IndexedDbGalleryStore implements GalleryStore {
       const stored = await tx.objectStore('people').get(id);
       if (!stored) throw personNotFound();
       await erasePersonIn(tx, id);
-      for (const key of [own, stored.importedFrom ?? null]) if (key) await tx.objectStore('tombstones').put({ key, at, reason });
+      for (const key of [own, stored.importedFrom ?? null])
+        if (key) await tx.objectStore('tombstones').put({ key, at, reason });
     });
   }
 
@@ -589,8 +753,12 @@ class IndexedDbGalleryStore implements GalleryStore {
     const byPerson = tx.objectStore('templates').index('byPerson');
     const counts = await Promise.all(stored.map((p) => byPerson.count(p.id)));
     await tx.done;
-    const people = await Promise.all(stored.map(async (p, i) => ({ ...(await this.person(p)), templateCount: counts[i] })));
-    return people.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.createdAt - b.createdAt);
+    const people = await Promise.all(
+      stored.map(async (p, i) => ({ ...(await this.person(p)), templateCount: counts[i] })),
+    );
+    return people.sort(
+      (a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.createdAt - b.createdAt,
+    );
   }
 
   async templatesOf(personId: string) {
@@ -622,7 +790,8 @@ class IndexedDbGalleryStore implements GalleryStore {
         const own = keys.get(p.id);
         if (!own) continue; // expired between the two reads: the next check erases it
         await erasePersonIn(tx, p.id);
-        for (const key of [own, p.importedFrom ?? null]) if (key) await tx.objectStore('tombstones').put({ key, at: now, reason: 'expire' });
+        for (const key of [own, p.importedFrom ?? null])
+          if (key) await tx.objectStore('tombstones').put({ key, at: now, reason: 'expire' });
         erased.push(p.id);
       }
       return erased;
@@ -641,7 +810,10 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   async pruneAudit(now = Date.now()) {
     return writeTransaction(this.db, ['audit'], async (tx) => {
-      const old = await tx.objectStore('audit').index('byTime').getAllKeys(IDBKeyRange.upperBound(auditCutoff(now), true));
+      const old = await tx
+        .objectStore('audit')
+        .index('byTime')
+        .getAllKeys(IDBKeyRange.upperBound(auditCutoff(now), true));
       for (const id of old) await tx.objectStore('audit').delete(id);
       return old.length;
     });
@@ -657,7 +829,17 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   async createImportJob(sessionId: string) {
     const now = Date.now();
-    const job: ImportJobRecord = { id: crypto.randomUUID(), sessionId, createdAt: now, updatedAt: now, keep: false, purpose: null, retentionDays: null, expiresAt: null, constraints: NO_CONSTRAINTS };
+    const job: ImportJobRecord = {
+      id: crypto.randomUUID(),
+      sessionId,
+      createdAt: now,
+      updatedAt: now,
+      keep: false,
+      purpose: null,
+      retentionDays: null,
+      expiresAt: null,
+      constraints: NO_CONSTRAINTS,
+    };
     await writeTransaction(this.db, ['importJobs'], async (tx) => {
       await tx.objectStore('importJobs').add(job);
     });
@@ -666,7 +848,13 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   async listImportJobs() {
     // Records from before purposes existed lack the two fields.
-    return (await this.db.getAll('importJobs')).map((j) => ({ ...j, purpose: j.purpose ?? null, retentionDays: j.retentionDays ?? null, constraints: j.constraints ?? NO_CONSTRAINTS }))
+    return (await this.db.getAll('importJobs'))
+      .map((j) => ({
+        ...j,
+        purpose: j.purpose ?? null,
+        retentionDays: j.retentionDays ?? null,
+        constraints: j.constraints ?? NO_CONSTRAINTS,
+      }))
       .sort((a, b) => a.createdAt - b.createdAt);
   }
 
@@ -676,11 +864,19 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   async recordImportedFile(jobId: string, file: Omit<ImportFileRecord, 'jobId' | 'doneAt'>, faces: NewImportFace[]) {
-    faces.forEach((f, i) => assertTemplate(f.embedding, `Face ${i + 1} of this photo was refused, so nothing of it was stored`));
+    faces.forEach((f, i) =>
+      assertTemplate(f.embedding, `Face ${i + 1} of this photo was refused, so nothing of it was stored`),
+    );
     const now = Date.now();
     const keep = await this.keepsThumbnails();
     const records: ImportFaceRecord[] = faces.map((f) => ({
-      ...f, embedding: new Float32Array(f.embedding), id: crypto.randomUUID(), jobId, fileKey: file.fileKey, createdAt: now, groupId: null,
+      ...f,
+      embedding: new Float32Array(f.embedding),
+      id: crypto.randomUUID(),
+      jobId,
+      fileKey: file.fileKey,
+      createdAt: now,
+      groupId: null,
       thumbnail: keep ? f.thumbnail : null,
     }));
     const stored = await Promise.all(records.map((r) => this.storedImportFace(r)));
@@ -708,8 +904,16 @@ class IndexedDbGalleryStore implements GalleryStore {
   async addImportFace(jobId: string, fileKey: string, face: NewImportFace) {
     assertTemplate(face.embedding, 'This face was refused, so nothing was stored');
     const now = Date.now();
-    const record: ImportFaceRecord = { ...face, embedding: new Float32Array(face.embedding), id: crypto.randomUUID(), jobId, fileKey, createdAt: now, groupId: null,
-      thumbnail: (await this.keepsThumbnails()) ? face.thumbnail : null };
+    const record: ImportFaceRecord = {
+      ...face,
+      embedding: new Float32Array(face.embedding),
+      id: crypto.randomUUID(),
+      jobId,
+      fileKey,
+      createdAt: now,
+      groupId: null,
+      thumbnail: (await this.keepsThumbnails()) ? face.thumbnail : null,
+    };
     const stored = await this.storedImportFace(record);
     await this.payloadWrite(IMPORT_STORES, async (tx) => {
       const job = await tx.objectStore('importJobs').get(jobId);
@@ -726,7 +930,11 @@ class IndexedDbGalleryStore implements GalleryStore {
     return this.db.countFromIndex('importFaces', 'byJob', jobId);
   }
 
-  async setImportGroups(jobId: string, assignments: { faceId: string; groupId: string | null }[], answers: ImportAnswer[] = []) {
+  async setImportGroups(
+    jobId: string,
+    assignments: { faceId: string; groupId: string | null }[],
+    answers: ImportAnswer[] = [],
+  ) {
     await writeTransaction(this.db, ['importFaces', 'importJobs'], async (tx) => {
       for (const { faceId, groupId } of assignments) {
         const face = await tx.objectStore('importFaces').get(faceId);
@@ -736,7 +944,9 @@ class IndexedDbGalleryStore implements GalleryStore {
       if (answers.length === 0) return;
       const job = await tx.objectStore('importJobs').get(jobId);
       if (!job) throw importGone();
-      await tx.objectStore('importJobs').put({ ...job, constraints: answers.reduce(withAnswer, job.constraints ?? NO_CONSTRAINTS) });
+      await tx
+        .objectStore('importJobs')
+        .put({ ...job, constraints: answers.reduce(withAnswer, job.constraints ?? NO_CONSTRAINTS) });
     });
   }
 
@@ -745,7 +955,10 @@ class IndexedDbGalleryStore implements GalleryStore {
     return writeTransaction(this.db, ['importJobs'], async (tx) => {
       const job = await tx.objectStore('importJobs').get(jobId);
       if (!job) throw importGone();
-      const updated = touchJob({ ...job, keep: valid !== null, purpose: valid?.purpose ?? null, retentionDays: valid?.days ?? null }, now);
+      const updated = touchJob(
+        { ...job, keep: valid !== null, purpose: valid?.purpose ?? null, retentionDays: valid?.days ?? null },
+        now,
+      );
       await tx.objectStore('importJobs').put(updated);
       return updated;
     });
@@ -764,22 +977,40 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   /** Import faces become templates of a person (new or already enrolled) and leave the import: one transaction. */
-  private async templatesFromImport(person: PersonRecord, which: 'new' | 'existing', faceIds: string[], modelId: string) {
+  private async templatesFromImport(
+    person: PersonRecord,
+    which: 'new' | 'existing',
+    faceIds: string[],
+    modelId: string,
+  ) {
     const now = Date.now();
-    const faces = await Promise.all(faceIds.map(async (id) => {
-      const stored = await this.db.get('importFaces', id);
-      if (!stored) throw importGone();
-      return this.importFace(stored);
-    }));
-    const templates = this.newTemplates(person.id, faces.map((f) => ({
-      embedding: f.embedding, modelId, sourceName: f.fileName, box: f.box, quality: f.detectionScore, thumbnail: f.thumbnail,
-    })), now, await this.keepsThumbnails());
+    const faces = await Promise.all(
+      faceIds.map(async (id) => {
+        const stored = await this.db.get('importFaces', id);
+        if (!stored) throw importGone();
+        return this.importFace(stored);
+      }),
+    );
+    const templates = this.newTemplates(
+      person.id,
+      faces.map((f) => ({
+        embedding: f.embedding,
+        modelId,
+        sourceName: f.fileName,
+        box: f.box,
+        quality: f.detectionScore,
+        thumbnail: f.thumbnail,
+      })),
+      now,
+      await this.keepsThumbnails(),
+    );
     const updated = which === 'new' ? person : { ...person, updatedAt: now };
     const storedPerson = await this.storedPerson(updated);
     const storedTemplates = await Promise.all(templates.map((t) => this.storedTemplate(t)));
     await this.payloadWrite(['people', 'templates', 'importFaces'], async (tx) => {
       if (which === 'new') await tx.objectStore('people').add(storedPerson);
-      else if (!(await tx.objectStore('people').get(person.id))) throw personNotFound(); // erased meanwhile
+      else if (!(await tx.objectStore('people').get(person.id)))
+        throw personNotFound(); // erased meanwhile
       else await tx.objectStore('people').put(storedPerson);
       for (const t of storedTemplates) await tx.objectStore('templates').add(t);
       for (const id of faceIds) {
@@ -794,8 +1025,9 @@ class IndexedDbGalleryStore implements GalleryStore {
     return writeTransaction(this.db, IMPORT_STORES, async (tx) => {
       // Kept only with a recorded purpose: a kept import without one (made before purposes were asked) is held
       // for its session like any other.
-      const stale = (await tx.objectStore('importJobs').getAll())
-        .filter((j) => (j.keep && j.purpose ? j.expiresAt !== null && j.expiresAt <= now : !liveSessions.has(j.sessionId)));
+      const stale = (await tx.objectStore('importJobs').getAll()).filter((j) =>
+        j.keep && j.purpose ? j.expiresAt !== null && j.expiresAt <= now : !liveSessions.has(j.sessionId),
+      );
       for (const job of stale) await eraseImportIn(tx, job.id);
       return stale.length;
     });
@@ -817,7 +1049,8 @@ class IndexedDbGalleryStore implements GalleryStore {
     if (weak.length) throw new FacelocalError('invalid-passphrase', `This passphrase was refused: ${weak.join(' ')}`);
     return exclusiveGalleryLock(this.name, async () => {
       await this.refreshSettings();
-      if (this.settings) throw new FacelocalError('invalid-passphrase', 'Encryption is already on (it was turned on in another tab).');
+      if (this.settings)
+        throw new FacelocalError('invalid-passphrase', 'Encryption is already on (it was turned on in another tab).');
       const people = await this.listPeople();
       const templates = await this.allTemplates();
       const importFaces = await Promise.all((await this.db.getAll('importFaces')).map((f) => this.importFace(f)));
@@ -832,12 +1065,17 @@ class IndexedDbGalleryStore implements GalleryStore {
         const storedTemplates = await Promise.all(templates.map((t) => this.storedTemplate(t)));
         const storedImportFaces = await Promise.all(importFaces.map((f) => this.storedImportFace(f)));
         await writeTransaction(this.db, ['people', 'templates', 'importFaces', 'settings'], async (tx) => {
-          if (await tx.objectStore('settings').get('encryption')) throw new FacelocalError('invalid-passphrase', 'Encryption is already on (it was turned on in another tab).');
+          if (await tx.objectStore('settings').get('encryption'))
+            throw new FacelocalError(
+              'invalid-passphrase',
+              'Encryption is already on (it was turned on in another tab).',
+            );
           // Only the payload is swapped, and only where the record is as it was read: a record another tab erased
           // meanwhile stays erased, one it changed keeps its change (and is sealed by the scan below).
           for (const p of storedPeople) {
             const current = await tx.objectStore('people').get(p.id);
-            if (current && current.updatedAt === p.updatedAt) await tx.objectStore('people').put({ ...current, payload: p.payload });
+            if (current && current.updatedAt === p.updatedAt)
+              await tx.objectStore('people').put({ ...current, payload: p.payload });
           }
           for (const t of storedTemplates) {
             const current = await tx.objectStore('templates').get(t.id);
@@ -870,11 +1108,13 @@ class IndexedDbGalleryStore implements GalleryStore {
         const plain = (await this.db.getAll(store)).filter((r) => r.payload.kind === 'plain');
         found += plain.length;
         const prefix = store === 'people' ? 'person' : store === 'templates' ? 'template' : 'importface';
-        const resealed = await Promise.all(plain.map(async (r) => {
-          const bytes = (r.payload as { bytes: Uint8Array<ArrayBuffer> }).bytes;
-          const s = await seal(key, bytes, `${prefix}:${r.id}`);
-          return { id: r.id, bytes, payload: { kind: 'sealed', iv: s.iv, data: s.data } as Payload };
-        }));
+        const resealed = await Promise.all(
+          plain.map(async (r) => {
+            const bytes = (r.payload as { bytes: Uint8Array<ArrayBuffer> }).bytes;
+            const s = await seal(key, bytes, `${prefix}:${r.id}`);
+            return { id: r.id, bytes, payload: { kind: 'sealed', iv: s.iv, data: s.data } as Payload };
+          }),
+        );
         await writeTransaction(this.db, [store], async (tx) => {
           const os = tx.objectStore(store);
           for (const r of resealed) {
@@ -895,7 +1135,9 @@ class IndexedDbGalleryStore implements GalleryStore {
     // Opened and re-encoded before the write (sealing cannot run inside it); a record changed meanwhile keeps its
     // change and is caught by the next call (the setting is off by then, so new records carry none).
     const templates = (await this.allTemplates()).filter((t) => t.thumbnail !== null);
-    const faces = (await Promise.all((await this.db.getAll('importFaces')).map((f) => this.importFace(f)))).filter((f) => f.thumbnail !== null);
+    const faces = (await Promise.all((await this.db.getAll('importFaces')).map((f) => this.importFace(f)))).filter(
+      (f) => f.thumbnail !== null,
+    );
     const storedTemplates = await Promise.all(templates.map((t) => this.storedTemplate({ ...t, thumbnail: null })));
     const storedFaces = await Promise.all(faces.map((f) => this.storedImportFace({ ...f, thumbnail: null })));
     return this.payloadWrite(['templates', 'importFaces'], async (tx) => {
@@ -936,7 +1178,10 @@ class IndexedDbGalleryStore implements GalleryStore {
       throw new FacelocalError('invalid-setting', 'The idle time before locking must be at least one second.');
     }
     return writeTransaction(this.db, ['settings'], async (tx) => {
-      const current = { ...DEFAULT_PREFERENCES, ...((await tx.objectStore('settings').get('preferences')) as GalleryPreferences | undefined) };
+      const current = {
+        ...DEFAULT_PREFERENCES,
+        ...((await tx.objectStore('settings').get('preferences')) as GalleryPreferences | undefined),
+      };
       const updated: GalleryPreferences = { ...current, ...change, key: 'preferences' };
       await tx.objectStore('settings').put(updated);
       return updated;
@@ -954,7 +1199,8 @@ class IndexedDbGalleryStore implements GalleryStore {
   async unlock(passphrase: string) {
     if (!this.settings) return;
     const key = await deriveKey(passphrase, this.settings.params);
-    if (!(await keyMatches(key, this.settings.verifier))) throw new FacelocalError('wrong-passphrase', 'Wrong passphrase: nothing was unlocked.');
+    if (!(await keyMatches(key, this.settings.verifier)))
+      throw new FacelocalError('wrong-passphrase', 'Wrong passphrase: nothing was unlocked.');
     this.key = key;
   }
 
@@ -975,8 +1221,10 @@ async function erasePersonIn(tx: WriteTransaction, personId: string): Promise<vo
 }
 
 async function eraseImportIn(tx: WriteTransaction, jobId: string): Promise<void> {
-  for (const k of await tx.objectStore('importFaces').index('byJob').getAllKeys(jobId)) await tx.objectStore('importFaces').delete(k);
-  for (const k of await tx.objectStore('importFiles').index('byJob').getAllKeys(jobId)) await tx.objectStore('importFiles').delete(k);
+  for (const k of await tx.objectStore('importFaces').index('byJob').getAllKeys(jobId))
+    await tx.objectStore('importFaces').delete(k);
+  for (const k of await tx.objectStore('importFiles').index('byJob').getAllKeys(jobId))
+    await tx.objectStore('importFiles').delete(k);
   await tx.objectStore('importJobs').delete(jobId);
 }
 
@@ -993,12 +1241,17 @@ function withAnswer(c: ImportConstraints, answer: ImportAnswer): ImportConstrain
       const touching = c.mustLink.filter((set) => set.some((f) => faces.has(f)));
       for (const set of touching) for (const f of set) faces.add(f);
       // ...and a "No" between these faces is overruled.
-      const cannotLink = c.cannotLink.filter(({ a, b }) => !(a.some((f) => faces.has(f)) && b.some((f) => faces.has(f))));
+      const cannotLink = c.cannotLink.filter(
+        ({ a, b }) => !(a.some((f) => faces.has(f)) && b.some((f) => faces.has(f))),
+      );
       return { ...c, mustLink: [...c.mustLink.filter((set) => !touching.includes(set)), [...faces]], cannotLink };
     }
     case 'different': {
-      const a = new Set(answer.a), b = new Set(answer.b);
-      const mustLink = c.mustLink.map((set) => (set.some((f) => a.has(f)) && set.some((f) => b.has(f)) ? set.filter((f) => !a.has(f)) : set)).filter((set) => set.length > 1);
+      const a = new Set(answer.a),
+        b = new Set(answer.b);
+      const mustLink = c.mustLink
+        .map((set) => (set.some((f) => a.has(f)) && set.some((f) => b.has(f)) ? set.filter((f) => !a.has(f)) : set))
+        .filter((set) => set.length > 1);
       return { ...c, mustLink, cannotLink: [...c.cannotLink, { a: [...a], b: [...b] }] };
     }
     case 'not-person':
@@ -1014,16 +1267,26 @@ function touchJob(job: ImportJobRecord, now: number): ImportJobRecord {
 /** Bystanders consented to nothing: keeping their faces needs a stated purpose and at most KEPT_IMPORT_DAYS. */
 function validKeeping(keeping: ImportKeeping): ImportKeeping {
   const purpose = typeof keeping.purpose === 'string' ? keeping.purpose.trim() : '';
-  if (!purpose) throw new FacelocalError('invalid-setting', 'Say why these unnamed faces are kept (a purpose), or let them go when this tab closes.');
-  if (purpose.length > MAX_PURPOSE_LENGTH) throw new FacelocalError('invalid-setting', `The purpose can be at most ${MAX_PURPOSE_LENGTH} characters long.`);
+  if (!purpose)
+    throw new FacelocalError(
+      'invalid-setting',
+      'Say why these unnamed faces are kept (a purpose), or let them go when this tab closes.',
+    );
+  if (purpose.length > MAX_PURPOSE_LENGTH)
+    throw new FacelocalError('invalid-setting', `The purpose can be at most ${MAX_PURPOSE_LENGTH} characters long.`);
   if (!Number.isInteger(keeping.days) || keeping.days < 1 || keeping.days > KEPT_IMPORT_DAYS) {
-    throw new FacelocalError('invalid-setting', `Unnamed faces can be kept for 1 to ${KEPT_IMPORT_DAYS} days, no longer.`);
+    throw new FacelocalError(
+      'invalid-setting',
+      `Unnamed faces can be kept for 1 to ${KEPT_IMPORT_DAYS} days, no longer.`,
+    );
   }
   return { purpose, days: keeping.days };
 }
 
 /** The three payload stores' records differ in type but share `id` and `payload`; put takes any of them. */
-interface IDBObjectStoreLike { put(value: unknown): Promise<unknown> }
+interface IDBObjectStoreLike {
+  put(value: unknown): Promise<unknown>;
+}
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
@@ -1042,7 +1305,10 @@ function sameSettings(a: EncryptionSettings | null, b: EncryptionSettings | null
 }
 
 function importGone(): FacelocalError {
-  return new FacelocalError('import-not-found', 'This import is no longer on this device (it was discarded or its session ended).');
+  return new FacelocalError(
+    'import-not-found',
+    'This import is no longer on this device (it was discarded or its session ended).',
+  );
 }
 
 function lockedError(): FacelocalError {
@@ -1070,60 +1336,168 @@ export const STORAGE_DESCRIPTION: {
   people: {
     id: { what: 'a random identifier', why: 'to link a person to their face templates', sealed: false },
     name: { what: 'the name you gave the person', why: 'to show who was recognised', sealed: true },
-    consent: { what: 'the consent record: who consented, when, for what purpose, how, for how long, collected by whom', why: 'the lawful basis for holding their face data; no consent, no enrolment', sealed: true },
+    consent: {
+      what: 'the consent record: who consented, when, for what purpose, how, for how long, collected by whom',
+      why: 'the lawful basis for holding their face data; no consent, no enrolment',
+      sealed: true,
+    },
     createdAt: { what: 'when the person was enrolled', why: 'to show it and for the audit log', sealed: false },
     updatedAt: { what: 'when the person was last changed', why: 'to show it', sealed: false },
-    expiresAt: { what: 'when retention ends', why: 'Facelocal erases the person then, even while the gallery is locked', sealed: false },
-    restriction: { what: 'whether processing is restricted (since when, and why in the words of whoever asked)', why: 'a restricted person is kept but never matched or shown as a result until it is lifted', sealed: true },
-    hidden: { what: 'whether you hid the person from the people list', why: 'to show only the people you want to see', sealed: true },
-    coverTemplateId: { what: 'which of their photos you chose to represent them', why: 'to show that photo in the people list', sealed: true },
-    importedFrom: { what: 'for a person imported from an export, a one-way hash of their id in that export', why: 'if they withdraw, that older export cannot bring them back either', sealed: false },
+    expiresAt: {
+      what: 'when retention ends',
+      why: 'Facelocal erases the person then, even while the gallery is locked',
+      sealed: false,
+    },
+    restriction: {
+      what: 'whether processing is restricted (since when, and why in the words of whoever asked)',
+      why: 'a restricted person is kept but never matched or shown as a result until it is lifted',
+      sealed: true,
+    },
+    hidden: {
+      what: 'whether you hid the person from the people list',
+      why: 'to show only the people you want to see',
+      sealed: true,
+    },
+    coverTemplateId: {
+      what: 'which of their photos you chose to represent them',
+      why: 'to show that photo in the people list',
+      sealed: true,
+    },
+    importedFrom: {
+      what: 'for a person imported from an export, a one-way hash of their id in that export',
+      why: 'if they withdraw, that older export cannot bring them back either',
+      sealed: false,
+    },
   },
   templates: {
     id: { what: 'a random identifier', why: 'to remove one photo on request', sealed: false },
     personId: { what: 'whose template it is', why: 'to erase all of a person at once', sealed: false },
-    embedding: { what: '512 numbers describing the face (a biometric template), not the photo', why: 'to recognise the person', sealed: true },
-    modelId: { what: 'which model made the template', why: 'templates of different models cannot be compared', sealed: true },
-    sourceName: { what: 'the file name of the enrolled photo (the photo itself is not kept)', why: 'so you can find and remove a bad photo', sealed: true },
+    embedding: {
+      what: '512 numbers describing the face (a biometric template), not the photo',
+      why: 'to recognise the person',
+      sealed: true,
+    },
+    modelId: {
+      what: 'which model made the template',
+      why: 'templates of different models cannot be compared',
+      sealed: true,
+    },
+    sourceName: {
+      what: 'the file name of the enrolled photo (the photo itself is not kept)',
+      why: 'so you can find and remove a bad photo',
+      sealed: true,
+    },
     box: { what: 'where the face was in that photo', why: 'to show it', sealed: true },
     quality: { what: 'how confident the detector was', why: 'to spot poor photos', sealed: true },
     createdAt: { what: 'when the photo was added', why: 'to show it', sealed: false },
-    thumbnail: { what: 'a 96×96 picture of the face, only when the gallery keeps thumbnails (a setting)', why: 'so you can see who is enrolled; without it the people list shows initials', sealed: true },
+    thumbnail: {
+      what: 'a 96×96 picture of the face, only when the gallery keeps thumbnails (a setting)',
+      why: 'so you can see who is enrolled; without it the people list shows initials',
+      sealed: true,
+    },
   },
   audit: {
     id: { what: 'a random identifier', why: 'to keep entries apart', sealed: false },
     at: { what: 'when something was done', why: 'accountability; entries are erased after a year', sealed: false },
-    action: { what: 'what was done (enrol, identify, verify, export, erase, expiry…)', why: 'accountability', sealed: false },
+    action: {
+      what: 'what was done (enrol, identify, verify, export, erase, expiry…)',
+      why: 'accountability',
+      sealed: false,
+    },
     outcome: { what: 'what came of it, without names, images or templates', why: 'accountability', sealed: false },
-    personId: { what: 'the random identifier of the person concerned', why: 'to show a person what was done with their data', sealed: false },
+    personId: {
+      what: 'the random identifier of the person concerned',
+      why: 'to show a person what was done with their data',
+      sealed: false,
+    },
   },
   settings: {
-    params: { what: 'the salt and cost of the passphrase key derivation', why: 'to derive the same key from your passphrase', sealed: false },
-    verifier: { what: 'a known text encrypted with your key', why: 'to tell a wrong passphrase from a right one', sealed: false },
+    params: {
+      what: 'the salt and cost of the passphrase key derivation',
+      why: 'to derive the same key from your passphrase',
+      sealed: false,
+    },
+    verifier: {
+      what: 'a known text encrypted with your key',
+      why: 'to tell a wrong passphrase from a right one',
+      sealed: false,
+    },
   },
   preferences: {
-    autoLock: { what: 'after how long without use the gallery locks itself, and whether it locks when the page is hidden', why: 'so an unattended device does not leave the gallery open', sealed: false },
-    thumbnails: { what: 'whether a small picture of each enrolled face is kept beside its template', why: 'data minimisation: you choose; without thumbnails the people list shows initials', sealed: false },
+    autoLock: {
+      what: 'after how long without use the gallery locks itself, and whether it locks when the page is hidden',
+      why: 'so an unattended device does not leave the gallery open',
+      sealed: false,
+    },
+    thumbnails: {
+      what: 'whether a small picture of each enrolled face is kept beside its template',
+      why: 'data minimisation: you choose; without thumbnails the people list shows initials',
+      sealed: false,
+    },
   },
   revealSecret: {
-    secret: { what: '32 random bytes, made the first time the widget reveals someone to a site', why: 'each site gets its own id for a person (an HMAC of their id under this secret), so sites cannot link them; it never leaves the device', sealed: false },
+    secret: {
+      what: '32 random bytes, made the first time the widget reveals someone to a site',
+      why: 'each site gets its own id for a person (an HMAC of their id under this secret), so sites cannot link them; it never leaves the device',
+      sealed: false,
+    },
   },
   importJobs: {
-    id: { what: 'a random identifier of a photo-library import', why: 'to resume it and to group its faces', sealed: false },
-    sessionId: { what: 'a random identifier of the browser tab that started it', why: 'an import is erased once that tab is closed, unless you keep it', sealed: false },
+    id: {
+      what: 'a random identifier of a photo-library import',
+      why: 'to resume it and to group its faces',
+      sealed: false,
+    },
+    sessionId: {
+      what: 'a random identifier of the browser tab that started it',
+      why: 'an import is erased once that tab is closed, unless you keep it',
+      sealed: false,
+    },
     createdAt: { what: 'when the import started', why: 'to show it', sealed: false },
-    updatedAt: { what: 'when the import last changed', why: 'a kept import is erased 30 days after its last change', sealed: false },
-    keep: { what: 'whether you chose to keep the import beyond this session', why: 'unkept imports are erased when the session ends', sealed: false },
-    purpose: { what: 'why the unnamed faces of a kept import are kept, in the words of whoever kept them', why: 'faces of people who consented to nothing are kept only for a stated purpose', sealed: false },
-    retentionDays: { what: 'for how many days after its last change a kept import is kept (30 at most)', why: 'faces of people who have not consented are not kept for long', sealed: false },
-    expiresAt: { what: 'when a kept import is erased', why: 'faces of people who have not consented are not kept for long', sealed: false },
-    constraints: { what: 'which of its faces (by random identifier) you said are, or are not, the same person, or not an enrolled person', why: 'so grouping never undoes your answers and asks no question twice', sealed: false },
+    updatedAt: {
+      what: 'when the import last changed',
+      why: 'a kept import is erased 30 days after its last change',
+      sealed: false,
+    },
+    keep: {
+      what: 'whether you chose to keep the import beyond this session',
+      why: 'unkept imports are erased when the session ends',
+      sealed: false,
+    },
+    purpose: {
+      what: 'why the unnamed faces of a kept import are kept, in the words of whoever kept them',
+      why: 'faces of people who consented to nothing are kept only for a stated purpose',
+      sealed: false,
+    },
+    retentionDays: {
+      what: 'for how many days after its last change a kept import is kept (30 at most)',
+      why: 'faces of people who have not consented are not kept for long',
+      sealed: false,
+    },
+    expiresAt: {
+      what: 'when a kept import is erased',
+      why: 'faces of people who have not consented are not kept for long',
+      sealed: false,
+    },
+    constraints: {
+      what: 'which of its faces (by random identifier) you said are, or are not, the same person, or not an enrolled person',
+      why: 'so grouping never undoes your answers and asks no question twice',
+      sealed: false,
+    },
   },
   importFiles: {
     jobId: { what: 'which import read the photo', why: 'to erase it with its import', sealed: false },
-    fileKey: { what: 'a one-way fingerprint (SHA-256) of the photo\'s path, size and date, not its name', why: 'so a resumed import does not read the same photo twice', sealed: false },
+    fileKey: {
+      what: "a one-way fingerprint (SHA-256) of the photo's path, size and date, not its name",
+      why: 'so a resumed import does not read the same photo twice',
+      sealed: false,
+    },
     faces: { what: 'how many faces the photo held', why: 'to show import statistics', sealed: false },
-    error: { what: 'why the photo could not be read, if it could not', why: 'to tell you which photos failed', sealed: false },
+    error: {
+      what: 'why the photo could not be read, if it could not',
+      why: 'to tell you which photos failed',
+      sealed: false,
+    },
     doneAt: { what: 'when the photo was read', why: 'to show progress', sealed: false },
   },
   importFaces: {
@@ -1131,17 +1505,41 @@ export const STORAGE_DESCRIPTION: {
     jobId: { what: 'which import found the face', why: 'to erase it with its import', sealed: false },
     fileKey: { what: 'the fingerprint of the photo it came from', why: 'to link it to that photo', sealed: false },
     createdAt: { what: 'when the face was found', why: 'to keep a stable order', sealed: false },
-    groupId: { what: 'the group (likely one person) the face is in', why: 'to show faces grouped by person', sealed: false },
-    problem: { what: 'why the face is kept out of groups (too small, blurred, turned away…)', why: 'poor faces make poor matches', sealed: false },
+    groupId: {
+      what: 'the group (likely one person) the face is in',
+      why: 'to show faces grouped by person',
+      sealed: false,
+    },
+    problem: {
+      what: 'why the face is kept out of groups (too small, blurred, turned away…)',
+      why: 'poor faces make poor matches',
+      sealed: false,
+    },
     fileName: { what: 'the name of the photo it came from', why: 'so you can tell which photo it was', sealed: true },
     box: { what: 'where the face was in that photo', why: 'to show it', sealed: true },
     detectionScore: { what: 'how confident the detector was', why: 'to spot poor faces', sealed: true },
-    embedding: { what: '512 numbers describing the face (a biometric template)', why: 'to group faces by person and, with consent, enrol them', sealed: true },
-    thumbnail: { what: 'a 96×96 picture of the face, only when the gallery keeps thumbnails (otherwise held in the tab\'s memory only)', why: 'so you can see and name each group', sealed: true },
+    embedding: {
+      what: '512 numbers describing the face (a biometric template)',
+      why: 'to group faces by person and, with consent, enrol them',
+      sealed: true,
+    },
+    thumbnail: {
+      what: "a 96×96 picture of the face, only when the gallery keeps thumbnails (otherwise held in the tab's memory only)",
+      why: 'so you can see and name each group',
+      sealed: true,
+    },
   },
   tombstones: {
-    key: { what: 'a one-way hash (SHA-256) of the random id of a person who withdrew or was erased; no name, no face data', why: 'so an older export cannot bring them back; kept when everything else is erased', sealed: false },
+    key: {
+      what: 'a one-way hash (SHA-256) of the random id of a person who withdrew or was erased; no name, no face data',
+      why: 'so an older export cannot bring them back; kept when everything else is erased',
+      sealed: false,
+    },
     at: { what: 'when they withdrew or were erased', why: 'to say so when an import is refused', sealed: false },
-    reason: { what: 'withdrawal, erasure or end of retention', why: 'to say so when an import is refused', sealed: false },
+    reason: {
+      what: 'withdrawal, erasure or end of retention',
+      why: 'to say so when an import is refused',
+      sealed: false,
+    },
   },
 };

@@ -39,7 +39,10 @@ export class LockRequestedEvent extends Event {
 /** A group's checkbox, for merging. */
 export class GroupSelectedEvent extends Event {
   static readonly type = 'group-selected';
-  constructor(readonly groupId: string, readonly selected: boolean) {
+  constructor(
+    readonly groupId: string,
+    readonly selected: boolean,
+  ) {
     super(GroupSelectedEvent.type, { bubbles: true, composed: true });
   }
 }
@@ -47,7 +50,10 @@ export class GroupSelectedEvent extends Event {
 /** Faces moved out of a group: into another group, a new one ('new') or none (null). */
 export class MoveFacesEvent extends Event {
   static readonly type = 'move-faces';
-  constructor(readonly faceIds: string[], readonly to: string | 'new' | null) {
+  constructor(
+    readonly faceIds: string[],
+    readonly to: string | 'new' | null,
+  ) {
     super(MoveFacesEvent.type, { bubbles: true, composed: true });
   }
 }
@@ -62,7 +68,10 @@ export class SplitGroupEvent extends Event {
 /** "Add these faces to" someone already enrolled. */
 export class AddGroupToEvent extends Event {
   static readonly type = 'add-group-to';
-  constructor(readonly groupId: string, readonly personId: string) {
+  constructor(
+    readonly groupId: string,
+    readonly personId: string,
+  ) {
     super(AddGroupToEvent.type, { bubbles: true, composed: true });
   }
 }
@@ -70,7 +79,10 @@ export class AddGroupToEvent extends Event {
 /** A group named, with the person's consent: enrols them. */
 export class EnrolGroupEvent extends Event {
   static readonly type = 'enrol-group';
-  constructor(readonly groupId: string, readonly person: { name: string; consent: ConsentRecord }) {
+  constructor(
+    readonly groupId: string,
+    readonly person: { name: string; consent: ConsentRecord },
+  ) {
     super(EnrolGroupEvent.type, { bubbles: true, composed: true });
   }
 }

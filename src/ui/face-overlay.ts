@@ -13,23 +13,74 @@ const SIDES = ['left', 'right'] as const;
 @customElement('face-overlay')
 export class FaceOverlay extends LitElement {
   static styles = css`
-    :host { display: block; }
-    .frame { position: relative; display: inline-block; max-width: 100%; }
-    img { display: block; max-width: 100%; max-height: 70vh; }
-    .box { position: absolute; border: 3px solid #19a974; box-sizing: border-box; border-radius: 4px; }
-    .box.unknown { border-color: #ff6f00; }
-    .tag { position: absolute; left: -3px; bottom: 100%; white-space: nowrap; font-size: 0.8rem; padding: 0 0.3rem;
-      background: #19a974; color: white; border-radius: 3px; }
-    .tag[data-place='below'] { bottom: auto; top: 100%; }
-    .tag[data-place='inside'] { bottom: auto; top: 0; left: 0; }
-    .tag[data-side='right'] { left: auto; right: -3px; }
-    .tag[data-place='inside'][data-side='right'] { right: 0; }
-    .tag .short { display: none; }
-    .tag[data-short] .short { display: inline; }
-    .tag[data-short] .long { display: none; }
-    .box.unknown .tag { background: #b34700; }
-    .box.possible { border-color: #8a6d00; border-style: dashed; }
-    .box.possible .tag { background: #8a6d00; }
+    :host {
+      display: block;
+    }
+    .frame {
+      position: relative;
+      display: inline-block;
+      max-width: 100%;
+    }
+    img {
+      display: block;
+      max-width: 100%;
+      max-height: 70vh;
+    }
+    .box {
+      position: absolute;
+      border: 3px solid #19a974;
+      box-sizing: border-box;
+      border-radius: 4px;
+    }
+    .box.unknown {
+      border-color: #ff6f00;
+    }
+    .tag {
+      position: absolute;
+      left: -3px;
+      bottom: 100%;
+      white-space: nowrap;
+      font-size: 0.8rem;
+      padding: 0 0.3rem;
+      background: #19a974;
+      color: white;
+      border-radius: 3px;
+    }
+    .tag[data-place='below'] {
+      bottom: auto;
+      top: 100%;
+    }
+    .tag[data-place='inside'] {
+      bottom: auto;
+      top: 0;
+      left: 0;
+    }
+    .tag[data-side='right'] {
+      left: auto;
+      right: -3px;
+    }
+    .tag[data-place='inside'][data-side='right'] {
+      right: 0;
+    }
+    .tag .short {
+      display: none;
+    }
+    .tag[data-short] .short {
+      display: inline;
+    }
+    .tag[data-short] .long {
+      display: none;
+    }
+    .box.unknown .tag {
+      background: #b34700;
+    }
+    .box.possible {
+      border-color: #8a6d00;
+      border-style: dashed;
+    }
+    .box.possible .tag {
+      background: #8a6d00;
+    }
   `;
 
   @property({ attribute: false }) src = '';
@@ -59,8 +110,12 @@ export class FaceOverlay extends LitElement {
     const frame = this.renderRoot.querySelector('.frame')?.getBoundingClientRect();
     if (!frame) return;
     // Inside the photo (so a label never widens the page) and clear of every label placed before.
-    const free = (r: DOMRect) => r.left >= frame.left - 4 && r.right <= frame.right + 4 && r.top >= frame.top - 1 && r.bottom <= frame.bottom + 1
-      && placed.every((p) => r.right <= p.left || r.left >= p.right || r.bottom <= p.top || r.top >= p.bottom);
+    const free = (r: DOMRect) =>
+      r.left >= frame.left - 4 &&
+      r.right <= frame.right + 4 &&
+      r.top >= frame.top - 1 &&
+      r.bottom <= frame.bottom + 1 &&
+      placed.every((p) => r.right <= p.left || r.left >= p.right || r.bottom <= p.top || r.top >= p.bottom);
     const order = tags.map((t, i) => ({ t, x: Number(t.dataset.x) || i })).sort((a, b) => a.x - b.x);
     for (const { t } of order) {
       let rect: DOMRect | null = null;
@@ -71,7 +126,10 @@ export class FaceOverlay extends LitElement {
             t.dataset.place = place;
             t.dataset.side = side;
             const r = t.getBoundingClientRect();
-            if (free(r)) { rect = r; break search; }
+            if (free(r)) {
+              rect = r;
+              break search;
+            }
           }
         }
       }
@@ -83,15 +141,26 @@ export class FaceOverlay extends LitElement {
     const pct = (v: number, of: number) => `${(100 * v) / of}%`;
     return html`
       <div class="frame">
-        <img src=${this.src} alt="The photo, with ${count(this.faces.length, 'face')} marked" @load=${() => this.placeTags()} />
+        <img
+          src=${this.src}
+          alt="The photo, with ${count(this.faces.length, 'face')} marked"
+          @load=${() => this.placeTags()}
+        />
         ${this.faces.map((f, i) => {
           const m = f.match;
           const label = m.kind === 'known' ? m.name : m.kind;
           const score = m.kind === 'unknown' ? m.bestScore : m.score;
           const tag = m.kind === 'known' ? m.name : m.kind === 'possible' ? `${m.name}?` : 'Unknown';
-          return html`<div class="box ${m.kind === 'known' ? '' : m.kind}" data-testid="face-box" data-label=${label} data-score=${score === null ? '' : score.toFixed(4)}
-            style="left:${pct(f.box.x, this.width)};top:${pct(f.box.y, this.height)};width:${pct(f.box.width, this.width)};height:${pct(f.box.height, this.height)}">
-            <span class="tag" data-testid="face-tag" data-x=${f.box.x} title=${tag}><span class="long">${i + 1}. ${tag}</span><span class="short">${i + 1}</span></span>
+          return html`<div
+            class="box ${m.kind === 'known' ? '' : m.kind}"
+            data-testid="face-box"
+            data-label=${label}
+            data-score=${score === null ? '' : score.toFixed(4)}
+            style="left:${pct(f.box.x, this.width)};top:${pct(f.box.y, this.height)};width:${pct(f.box.width, this.width)};height:${pct(f.box.height, this.height)}"
+          >
+            <span class="tag" data-testid="face-tag" data-x=${f.box.x} title=${tag}
+              ><span class="long">${i + 1}. ${tag}</span><span class="short">${i + 1}</span></span
+            >
           </div>`;
         })}
       </div>

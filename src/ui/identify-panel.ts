@@ -29,7 +29,10 @@ export class IdentifyPanel extends LitElement {
 
   connectedCallback(): void {
     super.connectedCallback();
-    this.matcher?.listPeople().then((people) => (this.enrolled = people.length), () => undefined);
+    this.matcher?.listPeople().then(
+      (people) => (this.enrolled = people.length),
+      () => undefined,
+    );
     const last = this.matcher && lastAnswer.get(this.matcher);
     if (last) {
       this.photoUrl = URL.createObjectURL(last.file);
@@ -69,7 +72,8 @@ export class IdentifyPanel extends LitElement {
   private describe(face: IdentifyResult['faces'][number]) {
     const m = face.match;
     if (m.kind === 'unknown') return 'Unknown: not close enough to anyone enrolled here.';
-    if (m.kind === 'possible') return `Possibly ${m.name}, but not close enough to name: check for yourself (${m.reading.explanation}).`;
+    if (m.kind === 'possible')
+      return `Possibly ${m.name}, but not close enough to name: check for yourself (${m.reading.explanation}).`;
     return `${m.name}: a confident match (${m.reading.explanation}).`;
   }
 
@@ -78,20 +82,39 @@ export class IdentifyPanel extends LitElement {
     return html`
       <h2>Who is this?</h2>
       <p>Choose a photo: every face in it is compared with the people enrolled on this device.</p>
-      ${this.enrolled === 0
-        ? html`<p class="message info" data-testid="identify-empty"><strong>No one is enrolled yet</strong>, so every face will show as Unknown.
-            Start on the People tab: add someone who agrees, with 2 or 3 photos of them alone. (Comparing two photos needs no one enrolled: see Verify.)</p>`
-        : nothing}
-      <photo-picker label="Photo to identify" testid="identify-photo" ?disabled=${this.busy} @photos-selected=${this.identify}></photo-picker>
+      ${
+        this.enrolled === 0
+          ? html`<p class="message info" data-testid="identify-empty">
+              <strong>No one is enrolled yet</strong>, so every face will show as Unknown. Start on the People tab: add
+              someone who agrees, with 2 or 3 photos of them alone. (Comparing two photos needs no one enrolled: see
+              Verify.)
+            </p>`
+          : nothing
+      }
+      <photo-picker
+        label="Photo to identify"
+        testid="identify-photo"
+        ?disabled=${this.busy}
+        @photos-selected=${this.identify}
+      ></photo-picker>
       ${this.busy ? html`<div class="busy" data-testid="identify-busy" role="status">Looking for faces…</div>` : nothing}
       ${alertMessage(this.message)}
-      ${r
-        ? html`<section data-testid="identify-result" data-face-count=${r.faces.length} aria-label="Result">
-            <p>${count(r.faces.length, 'face')} found.</p>
-            <face-overlay .src=${this.photoUrl} .width=${r.width} .height=${r.height} .faces=${r.faces}></face-overlay>
-            <ol>${r.faces.map((f) => html`<li data-testid="face-label">${this.describe(f)}</li>`)}</ol>
-          </section>`
-        : nothing}
+      ${
+        r
+          ? html`<section data-testid="identify-result" data-face-count=${r.faces.length} aria-label="Result">
+              <p>${count(r.faces.length, 'face')} found.</p>
+              <face-overlay
+                .src=${this.photoUrl}
+                .width=${r.width}
+                .height=${r.height}
+                .faces=${r.faces}
+              ></face-overlay>
+              <ol>
+                ${r.faces.map((f) => html`<li data-testid="face-label">${this.describe(f)}</li>`)}
+              </ol>
+            </section>`
+          : nothing
+      }
       <h2>Live camera</h2>
       <p>Names the faces in front of the camera as they move, on this device; frames are never stored.</p>
       <live-camera .matcher=${this.matcher}></live-camera>

@@ -4,7 +4,14 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { describeTimeLeft, type ImportGroups, type ImportJob, type ImportProgress, type ImportRun, type Matcher } from '../index';
+import {
+  describeTimeLeft,
+  type ImportGroups,
+  type ImportJob,
+  type ImportProgress,
+  type ImportRun,
+  type Matcher,
+} from '../index';
 import { count, messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import type { GroupTarget } from './import-group';
@@ -23,9 +30,15 @@ export class ImportPanel extends LitElement {
   static styles = [
     panelStyles,
     css`
-      progress { width: 100%; }
-      .stats { font-variant-numeric: tabular-nums; }
-      details { margin: 0.5rem 0; }
+      progress {
+        width: 100%;
+      }
+      .stats {
+        font-variant-numeric: tabular-nums;
+      }
+      details {
+        margin: 0.5rem 0;
+      }
     `,
   ];
 
@@ -108,7 +121,8 @@ export class ImportPanel extends LitElement {
       this.groups = null;
       const run = await this.matcher.imports.start(photos, { jobId: this.job?.id });
       const skipped = run.progress.skipped;
-      if (skipped) this.notice = `${skipped} photo${skipped === 1 ? ' was' : 's were'} already read by this import and ${skipped === 1 ? 'is' : 'are'} skipped.`;
+      if (skipped)
+        this.notice = `${skipped} photo${skipped === 1 ? ' was' : 's were'} already read by this import and ${skipped === 1 ? 'is' : 'are'} skipped.`;
       this.watch(run);
     } catch (error) {
       this.message = messageFor(error);
@@ -122,9 +136,16 @@ export class ImportPanel extends LitElement {
     const left = fromFolder ? files.filter((f) => !looksLikePhoto(f)) : [];
     const folder = fromFolder ? files[0]?.webkitRelativePath.split('/')[0] : '';
     const photos = files.length - left.length;
-    this.chosen = files.length === 0 ? '' : `${photos} photo${photos === 1 ? '' : 's'} chosen${folder ? ` from the folder ${folder}` : ''}.`;
+    this.chosen =
+      files.length === 0
+        ? ''
+        : `${photos} photo${photos === 1 ? '' : 's'} chosen${folder ? ` from the folder ${folder}` : ''}.`;
     void this.start(fromFolder ? files.filter(looksLikePhoto) : files).then(() => {
-      if (left.length) this.notice = `${this.notice ? `${this.notice} ` : ''}${left.length} file${left.length === 1 ? ' that is' : 's that are'} not a photo ${left.length === 1 ? 'was' : 'were'} left out: ${left.slice(0, 5).map((f) => f.name).join(', ')}${left.length > 5 ? '…' : ''}.`;
+      if (left.length)
+        this.notice = `${this.notice ? `${this.notice} ` : ''}${left.length} file${left.length === 1 ? ' that is' : 's that are'} not a photo ${left.length === 1 ? 'was' : 'were'} left out: ${left
+          .slice(0, 5)
+          .map((f) => f.name)
+          .join(', ')}${left.length > 5 ? '…' : ''}.`;
     });
     input.value = '';
   }
@@ -148,7 +169,10 @@ export class ImportPanel extends LitElement {
   private splitGroup(e: SplitGroupEvent) {
     return this.act(async () => {
       const parts = await this.matcher.imports.splitGroup(this.shownJobId, e.groupId);
-      this.notice = parts > 1 ? `Split into ${parts} groups.` : 'These faces look like one person even when compared more strictly: the group was not split (move faces out by hand).';
+      this.notice =
+        parts > 1
+          ? `Split into ${parts} groups.`
+          : 'These faces look like one person even when compared more strictly: the group was not split (move faces out by hand).';
     });
   }
 
@@ -192,17 +216,30 @@ export class ImportPanel extends LitElement {
 
   private renderProgress(p: ImportProgress) {
     const running = !p.finished;
-    return html`<div role="status" aria-live="polite" data-testid="import-status" data-done=${p.done} data-total=${p.total}
-        data-finished=${String(p.finished)} data-cancelled=${String(p.cancelled)} data-skipped=${p.skipped}>
-      <progress data-testid="import-progress" max=${Math.max(1, p.total)} .value=${p.done} aria-label="Import progress"></progress>
-      <div class="stats">
-        ${p.done} / ${p.total} photos · ${p.faces} face${p.faces === 1 ? '' : 's'} found · ${p.failed} could not be read
-        ${running ? html` · ${describeTimeLeft(p.remainingMs)}` : nothing}
-        ${p.photosPerSecond > 0 ? html` · <span data-testid="import-rate">${p.photosPerSecond.toFixed(1)}</span> photos/s` : nothing}
+    return html`<div
+        role="status"
+        aria-live="polite"
+        data-testid="import-status"
+        data-done=${p.done}
+        data-total=${p.total}
+        data-finished=${String(p.finished)}
+        data-cancelled=${String(p.cancelled)}
+        data-skipped=${p.skipped}
+      >
+        <progress
+          data-testid="import-progress"
+          max=${Math.max(1, p.total)}
+          .value=${p.done}
+          aria-label="Import progress"
+        ></progress>
+        <div class="stats">
+          ${p.done} / ${p.total} photos · ${p.faces} face${p.faces === 1 ? '' : 's'} found · ${p.failed} could not be
+          read ${running ? html` · ${describeTimeLeft(p.remainingMs)}` : nothing}
+          ${p.photosPerSecond > 0 ? html` · <span data-testid="import-rate">${p.photosPerSecond.toFixed(1)}</span> photos/s` : nothing}
+        </div>
+        ${p.finished ? html`<div>${p.cancelled ? 'Import stopped. Choose the same photos again to resume: photos already read are skipped.' : 'Import finished.'}</div>` : nothing}
       </div>
-      ${p.finished ? html`<div>${p.cancelled ? 'Import stopped. Choose the same photos again to resume: photos already read are skipped.' : 'Import finished.'}</div>` : nothing}
-    </div>
-    ${running ? html`<button type="button" class="secondary" data-testid="import-cancel" @click=${() => this.matcher.imports.running?.cancel()}>Cancel</button>` : nothing}`;
+      ${running ? html`<button type="button" class="secondary" data-testid="import-cancel" @click=${() => this.matcher.imports.running?.cancel()}>Cancel</button>` : nothing}`;
   }
 
   private renderGroups(g: ImportGroups) {
@@ -215,30 +252,85 @@ export class ImportPanel extends LitElement {
     const jobId = g.jobId;
     // Groups are keyed by id: each has its own element, so a naming form (name, consent ticked in that person's
     // name) can never carry over to the group that takes its place once this one is enrolled.
-    return html`
-      <h2>Faces grouped by person</h2>
-      <p>${g.groups.length} group${g.groups.length === 1 ? '' : 's'}, ${g.unassigned.length} face${g.unassigned.length === 1 ? '' : 's'} in no group,
-        ${g.poor.length} too poor to group. Groups are a guess: check them, fix them, then name a person only with their consent.</p>
+    return html` <h2>Faces grouped by person</h2>
+      <p>
+        ${g.groups.length} group${g.groups.length === 1 ? '' : 's'}, ${g.unassigned.length}
+        face${g.unassigned.length === 1 ? '' : 's'} in no group, ${g.poor.length} too poor to group. Groups are a guess:
+        check them, fix them, then name a person only with their consent.
+      </p>
       ${this.renderKeeping(jobId)}
-      <same-person-questions .matcher=${this.matcher} .jobId=${jobId} .groupsVersion=${g} @answered=${() => this.loadGroups()}></same-person-questions>
+      <same-person-questions
+        .matcher=${this.matcher}
+        .jobId=${jobId}
+        .groupsVersion=${g}
+        @answered=${() => this.loadGroups()}
+      ></same-person-questions>
       <photo-finder .matcher=${this.matcher} .groups=${g}></photo-finder>
       <missed-face .matcher=${this.matcher} .jobId=${jobId} @face-added=${() => this.loadGroups()}></missed-face>
       <div class="row">
-        <button type="button" data-testid="merge-groups" ?disabled=${this.busy}
-          @click=${() => this.selectedGroups.size < 2
-            ? (this.message = { code: 'error', text: 'Select two or more groups to merge.' })
-            : this.act(() => imports.mergeGroups(jobId, [...this.selectedGroups]), 'Groups merged.')}>Merge selected groups</button>
-        <button type="button" class="danger" data-testid="import-discard" ?disabled=${this.busy}
-          @click=${() => this.act(async () => { await imports.discard(jobId); await this.newImport(); }, 'Import discarded: its faces were erased.')}>Discard this import</button>
+        <button
+          type="button"
+          data-testid="merge-groups"
+          ?disabled=${this.busy}
+          @click=${() =>
+            this.selectedGroups.size < 2
+              ? (this.message = { code: 'error', text: 'Select two or more groups to merge.' })
+              : this.act(() => imports.mergeGroups(jobId, [...this.selectedGroups]), 'Groups merged.')}
+        >
+          Merge selected groups
+        </button>
+        <button
+          type="button"
+          class="danger"
+          data-testid="import-discard"
+          ?disabled=${this.busy}
+          @click=${() =>
+            this.act(async () => {
+              await imports.discard(jobId);
+              await this.newImport();
+            }, 'Import discarded: its faces were erased.')}
+        >
+          Discard this import
+        </button>
       </div>
-      <div data-testid="import-groups" data-count=${g.groups.length}
-        @group-selected=${this.selectGroup} @move-faces=${this.moveFaces} @split-group=${this.splitGroup}
-        @add-group-to=${this.addGroupTo} @enrol-group=${this.enrolGroup}>
-        ${repeat(g.groups, (group) => group.id, (group, i) => html`<import-group data-testid="import-group" data-group-id=${group.id} .groupId=${group.id} heading="Group ${i + 1}"
-          .faces=${group.faces} .alreadyEnrolled=${group.alreadyEnrolled} .targets=${targets} ?busy=${this.busy}></import-group>`)}
+      <div
+        data-testid="import-groups"
+        data-count=${g.groups.length}
+        @group-selected=${this.selectGroup}
+        @move-faces=${this.moveFaces}
+        @split-group=${this.splitGroup}
+        @add-group-to=${this.addGroupTo}
+        @enrol-group=${this.enrolGroup}
+      >
+        ${repeat(
+          g.groups,
+          (group) => group.id,
+          (group, i) =>
+            html`<import-group
+              data-testid="import-group"
+              data-group-id=${group.id}
+              .groupId=${group.id}
+              heading="Group ${i + 1}"
+              .faces=${group.faces}
+              .alreadyEnrolled=${group.alreadyEnrolled}
+              .targets=${targets}
+              ?busy=${this.busy}
+            ></import-group>`,
+        )}
         ${g.unassigned.length ? html`<import-group data-testid="import-unassigned" heading="In no group" .faces=${g.unassigned} .targets=${targets} ?busy=${this.busy}></import-group>` : nothing}
-        ${g.poor.length ? html`<details><summary>Too poor to group (${g.poor.length})</summary>
-          <import-group data-testid="import-poor" heading="Too poor to group" .faces=${g.poor} .targets=${[]}></import-group></details>` : nothing}
+        ${
+          g.poor.length
+            ? html`<details>
+                <summary>Too poor to group (${g.poor.length})</summary>
+                <import-group
+                  data-testid="import-poor"
+                  heading="Too poor to group"
+                  .faces=${g.poor}
+                  .targets=${[]}
+                ></import-group>
+              </details>`
+            : nothing
+        }
       </div>`;
   }
 
@@ -249,17 +341,51 @@ export class ImportPanel extends LitElement {
   private renderKeeping(jobId: string) {
     const job = this.job;
     if (job?.keep) {
-      return html`<div class="message info" data-testid="import-kept">These unnamed faces are kept until ${job.expiresAt ? new Date(job.expiresAt).toISOString().slice(0, 10) : '?'}
-          (${job.retentionDays} day${job.retentionDays === 1 ? '' : 's'} after the last change) for: ${job.purpose}
-        <button type="button" class="secondary" data-testid="import-unkeep" ?disabled=${this.busy} @click=${() => this.setKeeping(jobId, null)}>Hold them for this tab only</button></div>`;
+      return html`<div class="message info" data-testid="import-kept">
+        These unnamed faces are kept until ${job.expiresAt ? new Date(job.expiresAt).toISOString().slice(0, 10) : '?'}
+        (${job.retentionDays} day${job.retentionDays === 1 ? '' : 's'} after the last change) for: ${job.purpose}
+        <button
+          type="button"
+          class="secondary"
+          data-testid="import-unkeep"
+          ?disabled=${this.busy}
+          @click=${() => this.setKeeping(jobId, null)}
+        >
+          Hold them for this tab only
+        </button>
+      </div>`;
     }
-    return html`<fieldset data-testid="import-keeping"><legend>Unnamed faces are erased when this tab closes</legend>
-      <p class="small">They are faces of people who have not consented. To keep them longer (at most 30 days), say why.</p>
+    return html`<fieldset data-testid="import-keeping">
+      <legend>Unnamed faces are erased when this tab closes</legend>
+      <p class="small">
+        They are faces of people who have not consented. To keep them longer (at most 30 days), say why.
+      </p>
       <div class="row">
-        <label>Why keep them <input type="text" data-testid="import-keep-purpose" maxlength="300" placeholder="e.g. to ask these people for consent at the next meeting" /></label>
-        <label>For <select data-testid="import-keep-days">${[1, 7, 14, 30].map((d) => html`<option value=${d} ?selected=${d === 7}>${d} day${d === 1 ? '' : 's'}</option>`)}</select></label>
-        <button type="button" class="secondary" data-testid="import-keep" ?disabled=${this.busy} @click=${() => this.keepFromForm(jobId)}>Keep them</button>
-      </div></fieldset>`;
+        <label
+          >Why keep them
+          <input
+            type="text"
+            data-testid="import-keep-purpose"
+            maxlength="300"
+            placeholder="e.g. to ask these people for consent at the next meeting"
+        /></label>
+        <label
+          >For
+          <select data-testid="import-keep-days">
+            ${[1, 7, 14, 30].map((d) => html`<option value=${d} ?selected=${d === 7}>${d} day${d === 1 ? '' : 's'}</option>`)}
+          </select></label
+        >
+        <button
+          type="button"
+          class="secondary"
+          data-testid="import-keep"
+          ?disabled=${this.busy}
+          @click=${() => this.keepFromForm(jobId)}
+        >
+          Keep them
+        </button>
+      </div>
+    </fieldset>`;
   }
 
   private keepFromForm(jobId: string) {
@@ -279,26 +405,62 @@ export class ImportPanel extends LitElement {
     const p = this.progress;
     return html`
       <h2>Import a photo library</h2>
-      <p>Choose photos or a folder: Facelocal reads only those, on this device, finds the faces and groups them by person.
-        No one is enrolled until you name a group and record that person's consent. Unnamed faces are held only while this tab is open, unless you record why they are kept (30 days at most).</p>
-      ${this.job && !this.running ? html`<p class="message info" data-testid="import-resume">
-          An import of this session holds ${this.job.photosRead} photo${this.job.photosRead === 1 ? '' : 's'} and ${this.job.faces} face${this.job.faces === 1 ? '' : 's'}.
-          Choosing photos adds them to it; photos it has already read are skipped, so an interrupted import resumes where it stopped.
-          <button type="button" class="secondary" data-testid="import-new" @click=${this.newImport}>Start a separate import instead</button></p>` : nothing}
+      <p>
+        Choose photos or a folder: Facelocal reads only those, on this device, finds the faces and groups them by
+        person. No one is enrolled until you name a group and record that person's consent. Unnamed faces are held only
+        while this tab is open, unless you record why they are kept (30 days at most).
+      </p>
+      ${
+        this.job && !this.running
+          ? html`<p class="message info" data-testid="import-resume">
+              An import of this session holds ${this.job.photosRead} photo${this.job.photosRead === 1 ? '' : 's'} and
+              ${this.job.faces} face${this.job.faces === 1 ? '' : 's'}. Choosing photos adds them to it; photos it has
+              already read are skipped, so an interrupted import resumes where it stopped.
+              <button type="button" class="secondary" data-testid="import-new" @click=${this.newImport}>
+                Start a separate import instead
+              </button>
+            </p>`
+          : nothing
+      }
       <div class="row pickers">
-        <input id="import-files" class="as-button" type="file" accept="image/*" multiple data-testid="import-files" ?disabled=${!!this.running} @change=${(e: Event) => this.onFiles(e, false)} />
+        <input
+          id="import-files"
+          class="as-button"
+          type="file"
+          accept="image/*"
+          multiple
+          data-testid="import-files"
+          ?disabled=${!!this.running}
+          @change=${(e: Event) => this.onFiles(e, false)}
+        />
         <label for="import-files" class="button">Choose photos…</label>
-        <input id="import-folder" class="as-button" type="file" webkitdirectory data-testid="import-folder" ?disabled=${!!this.running} @change=${(e: Event) => this.onFiles(e, true)} />
+        <input
+          id="import-folder"
+          class="as-button"
+          type="file"
+          webkitdirectory
+          data-testid="import-folder"
+          ?disabled=${!!this.running}
+          @change=${(e: Event) => this.onFiles(e, true)}
+        />
         <label for="import-folder" class="button secondary">Choose a folder…</label>
       </div>
-      <div class="chosen" role="status" data-testid="import-chosen">${this.chosen || 'Nothing chosen yet: choose photos, or a whole folder (its subfolders too).'}</div>
+      <div class="chosen" role="status" data-testid="import-chosen">
+        ${this.chosen || 'Nothing chosen yet: choose photos, or a whole folder (its subfolders too).'}
+      </div>
       ${p ? this.renderProgress(p) : nothing}
       ${this.notice ? html`<div class="message info" role="status" data-testid="import-notice">${this.notice}</div>` : nothing}
       ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
-      ${this.failures.length
-        ? html`<details open><summary>${this.failures.length} photo${this.failures.length === 1 ? '' : 's'} could not be read</summary>
-            <ul class="plain">${this.failures.map((f) => html`<li data-testid="import-failure" data-code=${f.code}>${f.fileName ? `${f.fileName}: ` : ''}${f.message}</li>`)}</ul></details>`
-        : nothing}
+      ${
+        this.failures.length
+          ? html`<details open>
+              <summary>${this.failures.length} photo${this.failures.length === 1 ? '' : 's'} could not be read</summary>
+              <ul class="plain">
+                ${this.failures.map((f) => html`<li data-testid="import-failure" data-code=${f.code}>${f.fileName ? `${f.fileName}: ` : ''}${f.message}</li>`)}
+              </ul>
+            </details>`
+          : nothing
+      }
       ${this.groups && !this.running ? this.renderGroups(this.groups) : nothing}
     `;
   }

@@ -17,16 +17,55 @@ export class LiveCamera extends LitElement {
   static styles = [
     panelStyles,
     css`
-      .frame { position: relative; display: inline-block; max-width: 100%; line-height: 0; }
-      video { display: block; max-width: 100%; max-height: 70vh; background: #000; border-radius: 6px; }
-      .box { position: absolute; border: 3px solid #19a974; box-sizing: border-box; border-radius: 4px; line-height: normal; }
-      .box.unknown { border-color: #ff6f00; }
-      .box.pending { border-color: #8a8f98; border-style: dashed; }
-      .tag { position: absolute; left: -3px; bottom: 100%; white-space: nowrap; font-size: 0.8rem; padding: 0 0.3rem;
-        background: #19a974; color: white; border-radius: 3px 3px 0 0; }
-      .box.unknown .tag { background: #ff6f00; }
-      .box.pending .tag { background: #5f6368; }
-      .fps { font-variant-numeric: tabular-nums; font-size: 0.85rem; opacity: 0.8; }
+      .frame {
+        position: relative;
+        display: inline-block;
+        max-width: 100%;
+        line-height: 0;
+      }
+      video {
+        display: block;
+        max-width: 100%;
+        max-height: 70vh;
+        background: #000;
+        border-radius: 6px;
+      }
+      .box {
+        position: absolute;
+        border: 3px solid #19a974;
+        box-sizing: border-box;
+        border-radius: 4px;
+        line-height: normal;
+      }
+      .box.unknown {
+        border-color: #ff6f00;
+      }
+      .box.pending {
+        border-color: #8a8f98;
+        border-style: dashed;
+      }
+      .tag {
+        position: absolute;
+        left: -3px;
+        bottom: 100%;
+        white-space: nowrap;
+        font-size: 0.8rem;
+        padding: 0 0.3rem;
+        background: #19a974;
+        color: white;
+        border-radius: 3px 3px 0 0;
+      }
+      .box.unknown .tag {
+        background: #ff6f00;
+      }
+      .box.pending .tag {
+        background: #5f6368;
+      }
+      .fps {
+        font-variant-numeric: tabular-nums;
+        font-size: 0.85rem;
+        opacity: 0.8;
+      }
     `,
   ];
 
@@ -45,7 +84,9 @@ export class LiveCamera extends LitElement {
   /** One frame in flight at most; a new camera frame seen meanwhile is taken as soon as it is done. */
   private processing = false;
   private frameWaiting = false;
-  private readonly onHidden = () => { if (document.hidden) void this.stop(); };
+  private readonly onHidden = () => {
+    if (document.hidden) void this.stop();
+  };
 
   connectedCallback(): void {
     super.connectedCallback();
@@ -67,7 +108,10 @@ export class LiveCamera extends LitElement {
     }
     try {
       this.session = this.matcher.startLiveSession();
-      this.stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
+      this.stream = await navigator.mediaDevices.getUserMedia({
+        video: { width: { ideal: 640 }, height: { ideal: 480 } },
+        audio: false,
+      });
       this.running = true;
       this.processedAt = [];
       this.setAttribute('data-frames', '0');
@@ -78,9 +122,12 @@ export class LiveCamera extends LitElement {
       this.watchFrames();
     } catch (error) {
       const name = (error as { name?: string }).name;
-      this.error = name === 'NotAllowedError'
-        ? 'Camera permission was refused. Allow the camera for this site to use the live view.'
-        : name === 'NotFoundError' ? 'No camera was found on this device.' : messageFor(error).text;
+      this.error =
+        name === 'NotAllowedError'
+          ? 'Camera permission was refused. Allow the camera for this site to use the live view.'
+          : name === 'NotFoundError'
+            ? 'No camera was found on this device.'
+            : messageFor(error).text;
       await this.stop();
     }
   }
@@ -154,10 +201,20 @@ export class LiveCamera extends LitElement {
     const { width, height } = this.size;
     const kind = f.match === null ? 'pending' : f.match.kind;
     const label = f.match === null ? '' : f.match.kind === 'known' ? f.match.name : 'unknown';
-    const tag = f.match === null ? '…' : f.match.kind === 'known' ? `${f.match.name} ${f.match.reading.similarityPercent}%` : 'Unknown';
-    return html`<div class="box ${kind}" data-testid="live-face-box" data-track=${f.trackId} data-label=${label}
+    const tag =
+      f.match === null
+        ? '…'
+        : f.match.kind === 'known'
+          ? `${f.match.name} ${f.match.reading.similarityPercent}%`
+          : 'Unknown';
+    return html`<div
+      class="box ${kind}"
+      data-testid="live-face-box"
+      data-track=${f.trackId}
+      data-label=${label}
       data-box=${[f.box.x, f.box.y, f.box.width, f.box.height].map((v) => v.toFixed(1)).join(',')}
-      style="left:${pct(f.box.x, width)};top:${pct(f.box.y, height)};width:${pct(f.box.width, width)};height:${pct(f.box.height, height)}">
+      style="left:${pct(f.box.x, width)};top:${pct(f.box.y, height)};width:${pct(f.box.width, width)};height:${pct(f.box.height, height)}"
+    >
       <span class="tag">${tag}</span>
     </div>`;
   }
@@ -165,17 +222,25 @@ export class LiveCamera extends LitElement {
   render() {
     return html`
       <div class="row">
-        ${this.running
-          ? html`<button type="button" class="secondary" data-testid="live-stop" @click=${() => this.stop()}>Stop live camera</button>
-              <span class="fps" data-testid="live-fps" data-fps=${this.fps.toFixed(1)}>${this.fps.toFixed(1)} frames/s</span>`
-          : html`<button type="button" data-testid="live-start" @click=${this.start}>Live camera</button>`}
+        ${
+          this.running
+            ? html`<button type="button" class="secondary" data-testid="live-stop" @click=${() => this.stop()}>
+                  Stop live camera
+                </button>
+                <span class="fps" data-testid="live-fps" data-fps=${this.fps.toFixed(1)}
+                  >${this.fps.toFixed(1)} frames/s</span
+                >`
+            : html`<button type="button" data-testid="live-start" @click=${this.start}>Live camera</button>`
+        }
       </div>
-      ${this.running
-        ? html`<div class="frame" data-testid="live-view">
-            <video playsinline muted aria-label="Live camera view"></video>
-            ${this.size.width > 0 ? this.faces.map((f) => this.box(f)) : nothing}
-          </div>`
-        : nothing}
+      ${
+        this.running
+          ? html`<div class="frame" data-testid="live-view">
+              <video playsinline muted aria-label="Live camera view"></video>
+              ${this.size.width > 0 ? this.faces.map((f) => this.box(f)) : nothing}
+            </div>`
+          : nothing
+      }
       <p aria-live="polite" data-testid="live-names">${this.running ? this.seen : ''}</p>
       ${alertMessage(this.error, 'live-error')}
     `;
@@ -184,7 +249,9 @@ export class LiveCamera extends LitElement {
 
 /** "In view: Ada, Unknown" — names sorted, so the text changes only when who is in view changes. */
 function describeSeen(faces: readonly LiveFace[]): string {
-  const names = faces.map((f) => (f.match === null ? null : f.match.kind === 'known' ? f.match.name : 'Unknown')).filter((n): n is string => n !== null);
+  const names = faces
+    .map((f) => (f.match === null ? null : f.match.kind === 'known' ? f.match.name : 'Unknown'))
+    .filter((n): n is string => n !== null);
   if (faces.length === 0) return 'No face in view.';
   return names.length ? `In view: ${[...names].sort().join(', ')}.` : 'Looking…';
 }

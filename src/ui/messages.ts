@@ -23,9 +23,13 @@ export function errorText(error: unknown): string {
  * A message people must notice (role="alert"): a UserMessage keyed by its code, or plain text with its own test id.
  * Nothing when there is nothing to say.
  */
-export function alertMessage(message: UserMessage | string | null | undefined, testid = 'message'): TemplateResult | typeof nothing {
+export function alertMessage(
+  message: UserMessage | string | null | undefined,
+  testid = 'message',
+): TemplateResult | typeof nothing {
   if (!message) return nothing;
-  if (typeof message === 'string') return html`<div class="message" role="alert" data-testid=${testid}>${message}</div>`;
+  if (typeof message === 'string')
+    return html`<div class="message" role="alert" data-testid=${testid}>${message}</div>`;
   return html`<div class="message" role="alert" data-testid=${testid} data-code=${message.code}>${message.text}</div>`;
 }
 

@@ -13,8 +13,21 @@ export class MissedFace extends LitElement {
   static styles = [
     panelStyles,
     css`
-      :host { display: block; border: 1px solid #c9ccd1; border-radius: 8px; padding: 0.5rem 0.75rem; margin: 0.75rem 0; }
-      canvas { max-width: 100%; height: auto; cursor: crosshair; touch-action: none; display: block; margin: 0.5rem 0; }
+      :host {
+        display: block;
+        border: 1px solid #c9ccd1;
+        border-radius: 8px;
+        padding: 0.5rem 0.75rem;
+        margin: 0.75rem 0;
+      }
+      canvas {
+        max-width: 100%;
+        height: auto;
+        cursor: crosshair;
+        touch-action: none;
+        display: block;
+        margin: 0.5rem 0;
+      }
     `,
   ];
 
@@ -37,7 +50,8 @@ export class MissedFace extends LitElement {
 
   private onFolder(e: Event) {
     const input = e.target as HTMLInputElement;
-    this.folder = Array.from(input.files ?? []).filter((f) => f.type.startsWith('image/') || /\.(jpe?g|png|webp|gif|bmp|avif)$/i.test(f.name))
+    this.folder = Array.from(input.files ?? [])
+      .filter((f) => f.type.startsWith('image/') || /\.(jpe?g|png|webp|gif|bmp|avif)$/i.test(f.name))
       .sort((a, b) => a.webkitRelativePath.localeCompare(b.webkitRelativePath));
     input.value = '';
   }
@@ -76,7 +90,8 @@ export class MissedFace extends LitElement {
   }
 
   private draw() {
-    const canvas = this.canvas, bitmap = this.bitmap;
+    const canvas = this.canvas,
+      bitmap = this.bitmap;
     if (!canvas || !bitmap) return;
     canvas.width = bitmap.width;
     canvas.height = bitmap.height;
@@ -104,7 +119,8 @@ export class MissedFace extends LitElement {
 
   private move(e: PointerEvent) {
     if (!this.dragFrom) return;
-    const [x, y] = this.at(e), [x0, y0] = this.dragFrom;
+    const [x, y] = this.at(e),
+      [x0, y0] = this.dragFrom;
     this.box = { x: Math.min(x, x0), y: Math.min(y, y0), width: Math.abs(x - x0), height: Math.abs(y - y0) };
     this.draw();
   }
@@ -123,7 +139,11 @@ export class MissedFace extends LitElement {
     this.notice = '';
     try {
       const face = await this.matcher.imports.addFace(this.jobId, this.photo, this.box);
-      this.notice = face.problem ? `The face was added, but it is too poor to group: ${face.problem}` : face.groupId ? 'The face was added and joined the group it matches.' : 'The face was added; it matches no group yet.';
+      this.notice = face.problem
+        ? `The face was added, but it is too poor to group: ${face.problem}`
+        : face.groupId
+          ? 'The face was added and joined the group it matches.'
+          : 'The face was added; it matches no group yet.';
       this.dispatchEvent(new FaceAddedEvent(face.id));
     } catch (error) {
       this.message = messageFor(error);
@@ -134,19 +154,42 @@ export class MissedFace extends LitElement {
 
   render() {
     return html`<h3>Add a face the detector missed</h3>
-      <p class="small">Pick the photo the way it was imported: from the folder again (then choose it), or on its own.</p>
-      <label>The folder <input type="file" webkitdirectory data-testid="missed-folder" @change=${this.onFolder} /></label>
-      ${this.folder.length
-        ? html`<label>Photo <select data-testid="missed-choose" @change=${this.onChoose}><option value="">Choose…</option>
-            ${this.folder.map((f) => html`<option value=${f.webkitRelativePath}>${f.webkitRelativePath}</option>`)}</select></label>`
-        : nothing}
-      <label>Or one photo <input type="file" accept="image/*" data-testid="missed-photo" @change=${this.onPhoto} /></label>
-      ${this.photo
-        ? html`<p class="small">Drag a box around the face.</p>
-          <canvas data-testid="missed-canvas" role="img" aria-label="The photo: drag a box around a face"
-            @pointerdown=${this.down} @pointermove=${this.move} @pointerup=${this.up}></canvas>
-          <button type="button" data-testid="missed-add" ?disabled=${this.busy || !this.box} @click=${this.add}>Add this face</button>`
-        : nothing}
+      <p class="small">
+        Pick the photo the way it was imported: from the folder again (then choose it), or on its own.
+      </p>
+      <label
+        >The folder <input type="file" webkitdirectory data-testid="missed-folder" @change=${this.onFolder}
+      /></label>
+      ${
+        this.folder.length
+          ? html`<label
+              >Photo
+              <select data-testid="missed-choose" @change=${this.onChoose}>
+                <option value="">Choose…</option>
+                ${this.folder.map((f) => html`<option value=${f.webkitRelativePath}>${f.webkitRelativePath}</option>`)}
+              </select></label
+            >`
+          : nothing
+      }
+      <label
+        >Or one photo <input type="file" accept="image/*" data-testid="missed-photo" @change=${this.onPhoto}
+      /></label>
+      ${
+        this.photo
+          ? html`<p class="small">Drag a box around the face.</p>
+              <canvas
+                data-testid="missed-canvas"
+                role="img"
+                aria-label="The photo: drag a box around a face"
+                @pointerdown=${this.down}
+                @pointermove=${this.move}
+                @pointerup=${this.up}
+              ></canvas>
+              <button type="button" data-testid="missed-add" ?disabled=${this.busy || !this.box} @click=${this.add}>
+                Add this face
+              </button>`
+          : nothing
+      }
       ${this.notice ? html`<div class="message info" role="status" data-testid="missed-notice">${this.notice}</div>` : nothing}
       ${this.message ? html`<div class="message" role="alert" data-testid="missed-message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}`;
   }

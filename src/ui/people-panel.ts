@@ -20,11 +20,30 @@ export class PeoplePanel extends LitElement {
   static styles = [
     panelStyles,
     css`
-      form { border: 1px solid #c9ccd1; border-radius: 8px; padding: 0.75rem; margin-bottom: 1.25rem; }
-      .empty { border: 1px dashed #8a8f98; border-radius: 8px; padding: 0.25rem 1rem; margin-bottom: 1rem; background: rgba(47, 111, 237, 0.05); }
-      .people { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 17rem), 1fr)); gap: 0.75rem; }
-      li[data-ok='true'] { color: #1b7a4a; }
-      li[data-ok='false'] { color: #a31f1f; }
+      form {
+        border: 1px solid #c9ccd1;
+        border-radius: 8px;
+        padding: 0.75rem;
+        margin-bottom: 1.25rem;
+      }
+      .empty {
+        border: 1px dashed #8a8f98;
+        border-radius: 8px;
+        padding: 0.25rem 1rem;
+        margin-bottom: 1rem;
+        background: rgba(47, 111, 237, 0.05);
+      }
+      .people {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(min(100%, 17rem), 1fr));
+        gap: 0.75rem;
+      }
+      li[data-ok='true'] {
+        color: #1b7a4a;
+      }
+      li[data-ok='false'] {
+        color: #a31f1f;
+      }
     `,
   ];
 
@@ -84,10 +103,17 @@ export class PeoplePanel extends LitElement {
     }
     const consent = rendered<ConsentForm>(this.renderRoot, 'consent-form').read();
     if (!consent) {
-      this.message = { code: 'consent-required', text: 'No consent recorded, so no one was added: complete the consent record.' };
+      this.message = {
+        code: 'consent-required',
+        text: 'No consent recorded, so no one was added: complete the consent record.',
+      };
       return;
     }
-    await this.save(name.value, () => this.matcher.enrol({ name: name.value, consent }, this.files, { checkEnrolled: true }), consent);
+    await this.save(
+      name.value,
+      () => this.matcher.enrol({ name: name.value, consent }, this.files, { checkEnrolled: true }),
+      consent,
+    );
   }
 
   /** Runs an enrolment (or an addition to someone enrolled) and shows its outcome; the form resets when it worked. */
@@ -105,7 +131,11 @@ export class PeoplePanel extends LitElement {
       this.result = result;
       this.resultFor = result.person?.name ?? forName;
       if (result.person && result.photos.some((p) => p.ok)) this.resetForm();
-      else this.message = { code: 'no-face', text: 'No photo could be used, so nothing was added. See the reason for each photo below.' };
+      else
+        this.message = {
+          code: 'no-face',
+          text: 'No photo could be used, so nothing was added. See the reason for each photo below.',
+        };
       await this.refresh();
     } catch (error) {
       this.message = messageFor(error);
@@ -138,7 +168,9 @@ export class PeoplePanel extends LitElement {
   private addToEnrolled() {
     const d = this.duplicate;
     if (!d) return;
-    return this.save(d.lookAlike.name, () => this.matcher.addPhotos(d.lookAlike.personId, this.files, { onlyIfAlike: true }));
+    return this.save(d.lookAlike.name, () =>
+      this.matcher.addPhotos(d.lookAlike.personId, this.files, { onlyIfAlike: true }),
+    );
   }
 
   private enrolAnyway() {
@@ -161,15 +193,38 @@ export class PeoplePanel extends LitElement {
 
   private renderDuplicate(d: NonNullable<PeoplePanel['duplicate']>) {
     const who = d.lookAlike.name;
-    return html`<div class="message info" role="alert" data-testid="already-enrolled" data-person-id=${d.lookAlike.personId} data-kind=${d.lookAlike.kind}>
-      <p>${d.lookAlike.kind === 'known'
-        ? html`These photos look like <strong>${who}</strong>, who is already enrolled.`
-        : html`These photos may show <strong>${who}</strong>, who is already enrolled (a possible match: check for yourself).`}
-        Add them to ${who} instead of making a second record?</p>
+    return html`<div
+      class="message info"
+      role="alert"
+      data-testid="already-enrolled"
+      data-person-id=${d.lookAlike.personId}
+      data-kind=${d.lookAlike.kind}
+    >
+      <p>
+        ${
+          d.lookAlike.kind === 'known'
+            ? html`These photos look like <strong>${who}</strong>, who is already enrolled.`
+            : html`These photos may show <strong>${who}</strong>, who is already enrolled (a possible match: check for
+                yourself).`
+        }
+        Add them to ${who} instead of making a second record?
+      </p>
       <div class="row">
-        <button type="button" data-testid="add-to-enrolled" ?disabled=${this.busy} @click=${this.addToEnrolled}>Add these photos to ${who}</button>
-        <button type="button" class="secondary" data-testid="enrol-anyway" ?disabled=${this.busy} @click=${this.enrolAnyway}>No, ${d.name} is someone else: add them</button>
-        <button type="button" class="secondary" data-testid="duplicate-cancel" @click=${() => (this.duplicate = null)}>Cancel</button>
+        <button type="button" data-testid="add-to-enrolled" ?disabled=${this.busy} @click=${this.addToEnrolled}>
+          Add these photos to ${who}
+        </button>
+        <button
+          type="button"
+          class="secondary"
+          data-testid="enrol-anyway"
+          ?disabled=${this.busy}
+          @click=${this.enrolAnyway}
+        >
+          No, ${d.name} is someone else: add them
+        </button>
+        <button type="button" class="secondary" data-testid="duplicate-cancel" @click=${() => (this.duplicate = null)}>
+          Cancel
+        </button>
       </div>
     </div>`;
   }
@@ -186,9 +241,26 @@ export class PeoplePanel extends LitElement {
   /** First run: the gallery asks whether to keep pictures of faces at all, saying what each choice means. */
   private renderThumbnailQuestion() {
     return html`<section class="message info" data-testid="thumbnails-question" aria-label="Face thumbnails">
-      <p><strong>Keep pictures of faces?</strong> Facelocal recognises people from templates (numbers), not pictures. Choose what this gallery keeps (you can change it later in Your data):</p>
-      <ul class="plain">${THUMBNAIL_CHOICES.map((c) => html`<li><button type="button" class=${c.value === 'drop' ? '' : 'secondary'} data-testid="thumbnails-choose-${c.value}"
-        @click=${() => this.chooseThumbnails(c.value)}>${c.label}</button> ${c.means}</li>`)}</ul>
+      <p>
+        <strong>Keep pictures of faces?</strong> Facelocal recognises people from templates (numbers), not pictures.
+        Choose what this gallery keeps (you can change it later in Your data):
+      </p>
+      <ul class="plain">
+        ${THUMBNAIL_CHOICES.map(
+          (c) =>
+            html`<li>
+              <button
+                type="button"
+                class=${c.value === 'drop' ? '' : 'secondary'}
+                data-testid="thumbnails-choose-${c.value}"
+                @click=${() => this.chooseThumbnails(c.value)}
+              >
+                ${c.label}
+              </button>
+              ${c.means}
+            </li>`,
+        )}
+      </ul>
       <p class="small">Until you choose, thumbnails are kept.</p>
     </section>`;
   }
@@ -203,50 +275,125 @@ export class PeoplePanel extends LitElement {
     // so what it has just said ("1 photo added…", "Saved …") stays on screen; it re-reads the face itself.
     const empty = this.loaded && this.people.length === 0;
     return html`
-      ${empty /* first thing on a first visit: what to do, before the question and the form that does it */
-        ? html`<div class="empty" data-testid="people-empty"><p><strong>No one enrolled yet.</strong> Start with someone who agrees:
-            type their name below, choose 2 or 3 photos of them alone, and record their consent.</p>
-            <p>Many photos to go through? The <em>Photo library</em> tab finds the faces in them and groups them by person first.</p></div>`
-        : nothing}
+      ${
+        empty /* first thing on a first visit: what to do, before the question and the form that does it */
+          ? html`<div class="empty" data-testid="people-empty">
+              <p>
+                <strong>No one enrolled yet.</strong> Start with someone who agrees: type their name below, choose 2 or
+                3 photos of them alone, and record their consent.
+              </p>
+              <p>
+                Many photos to go through? The <em>Photo library</em> tab finds the faces in them and groups them by
+                person first.
+              </p>
+            </div>`
+          : nothing
+      }
       ${this.thumbnails === null ? this.renderThumbnailQuestion() : nothing}
       <h2>Add a person</h2>
       <form @submit=${this.enrol} aria-label="Add a person">
         <div class="row">
           <label for="name">Name</label>
-          <input id="name" type="text" data-testid="person-name" maxlength="100" autocomplete="off" ?disabled=${this.busy}
-            @input=${(e: Event) => { this.name = (e.target as HTMLInputElement).value; this.startOver(); }} />
+          <input
+            id="name"
+            type="text"
+            data-testid="person-name"
+            maxlength="100"
+            autocomplete="off"
+            ?disabled=${this.busy}
+            @input=${(e: Event) => {
+              this.name = (e.target as HTMLInputElement).value;
+              this.startOver();
+            }}
+          />
         </div>
-        ${keyed(this.enrolments, html`<photo-picker label="Photos of them alone (2 or 3 work best)" multiple testid="person-photos" ?disabled=${this.busy}
-          @photos-selected=${this.choosePhotos}></photo-picker>
-          <consent-form .subjectName=${this.name}></consent-form>`)}
+        ${keyed(
+          this.enrolments,
+          html`<photo-picker
+              label="Photos of them alone (2 or 3 work best)"
+              multiple
+              testid="person-photos"
+              ?disabled=${this.busy}
+              @photos-selected=${this.choosePhotos}
+            ></photo-picker>
+            <consent-form .subjectName=${this.name}></consent-form>`,
+        )}
         <div class="row">
           <button type="submit" data-testid="enrol-submit" ?disabled=${this.busy}>Add person</button>
           ${this.busy ? html`<span class="busy" role="status">Reading faces…</span>` : nothing}
         </div>
-        ${this.duplicate ? this.renderDuplicate(this.duplicate) : nothing}
-        ${alertMessage(this.message)}
-        ${this.result?.person
-          ? html`<p data-testid="enrolled-receipt">${this.result.person.name} was added. Give them their consent receipt to keep:
-              <button type="button" class="secondary" data-testid="enrolled-receipt-download" @click=${this.saveEnrolledReceipt}>Consent receipt</button></p>`
-          : nothing}
-        ${this.result
-          ? html`<ul class="plain" data-testid="enrol-result" aria-label="What happened to each photo">
-              ${this.result.photos.map((p) => html`<li data-testid="enrol-outcome" data-ok=${String(p.ok)} data-code=${p.ok ? nothing : p.error.code}>
-                ${p.fileName}: ${p.ok ? `added to ${this.resultFor}` : p.error.message}</li>`)}
-            </ul>`
-          : nothing}
+        ${this.duplicate ? this.renderDuplicate(this.duplicate) : nothing} ${alertMessage(this.message)}
+        ${
+          this.result?.person
+            ? html`<p data-testid="enrolled-receipt">
+                ${this.result.person.name} was added. Give them their consent receipt to keep:
+                <button
+                  type="button"
+                  class="secondary"
+                  data-testid="enrolled-receipt-download"
+                  @click=${this.saveEnrolledReceipt}
+                >
+                  Consent receipt
+                </button>
+              </p>`
+            : nothing
+        }
+        ${
+          this.result
+            ? html`<ul class="plain" data-testid="enrol-result" aria-label="What happened to each photo">
+                ${this.result.photos.map(
+                  (p) =>
+                    html`<li
+                      data-testid="enrol-outcome"
+                      data-ok=${String(p.ok)}
+                      data-code=${p.ok ? nothing : p.error.code}
+                    >
+                      ${p.fileName}: ${p.ok ? `added to ${this.resultFor}` : p.error.message}
+                    </li>`,
+                )}
+              </ul>`
+            : nothing
+        }
       </form>
       <h2>People on this device${this.loaded ? ` (${this.people.length})` : ''}</h2>
-      ${!this.loaded
-        ? html`<p class="busy" role="status">Opening the gallery…</p>`
-        : html`<div class="people" data-testid="people-list" data-count=${this.people.length} @person-changed=${this.refresh}>
-            ${this.people.length === 0 ? html`<p class="none">No one yet: each person you add appears here with their face.</p>` : nothing}
-            ${hidden.length
-              ? html`<label class="small"><input type="checkbox" data-testid="show-hidden" .checked=${this.showHidden} @change=${this.onShowHidden} />
-                  Show ${hidden.length} hidden ${hidden.length === 1 ? 'person' : 'people'}</label>`
-              : nothing}
-            ${repeat(this.showHidden ? this.people : this.people.filter((p) => !p.hidden), (p) => p.id, (p) => html`<person-card data-testid="person" data-person-id=${p.id} data-name=${p.name} data-restricted=${String(p.restriction !== null)} .matcher=${this.matcher} .person=${p}></person-card>`)}
-          </div>`}
+      ${
+        !this.loaded
+          ? html`<p class="busy" role="status">Opening the gallery…</p>`
+          : html`<div
+              class="people"
+              data-testid="people-list"
+              data-count=${this.people.length}
+              @person-changed=${this.refresh}
+            >
+              ${this.people.length === 0 ? html`<p class="none">No one yet: each person you add appears here with their face.</p>` : nothing}
+              ${
+                hidden.length
+                  ? html`<label class="small"
+                      ><input
+                        type="checkbox"
+                        data-testid="show-hidden"
+                        .checked=${this.showHidden}
+                        @change=${this.onShowHidden}
+                      />
+                      Show ${hidden.length} hidden ${hidden.length === 1 ? 'person' : 'people'}</label
+                    >`
+                  : nothing
+              }
+              ${repeat(
+                this.showHidden ? this.people : this.people.filter((p) => !p.hidden),
+                (p) => p.id,
+                (p) =>
+                  html`<person-card
+                    data-testid="person"
+                    data-person-id=${p.id}
+                    data-name=${p.name}
+                    data-restricted=${String(p.restriction !== null)}
+                    .matcher=${this.matcher}
+                    .person=${p}
+                  ></person-card>`,
+              )}
+            </div>`
+      }
     `;
   }
 }

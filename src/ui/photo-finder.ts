@@ -16,11 +16,32 @@ export class PhotoFinder extends LitElement {
   static styles = [
     panelStyles,
     css`
-      :host { display: block; border: 1px solid #c9ccd1; border-radius: 8px; padding: 0.5rem 0.75rem; margin: 0.75rem 0; }
-      .who { display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: 0.25rem 1rem; }
-      .results { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 0.5rem; }
-      canvas { width: 100%; height: auto; border-radius: 4px; }
-      figcaption { font-size: 0.8rem; overflow-wrap: anywhere; }
+      :host {
+        display: block;
+        border: 1px solid #c9ccd1;
+        border-radius: 8px;
+        padding: 0.5rem 0.75rem;
+        margin: 0.75rem 0;
+      }
+      .who {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr));
+        gap: 0.25rem 1rem;
+      }
+      .results {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(220px, 1fr));
+        gap: 0.5rem;
+      }
+      canvas {
+        width: 100%;
+        height: auto;
+        border-radius: 4px;
+      }
+      figcaption {
+        font-size: 0.8rem;
+        overflow-wrap: anywhere;
+      }
     `,
   ];
 
@@ -36,7 +57,11 @@ export class PhotoFinder extends LitElement {
 
   protected willUpdate(changed: Map<string, unknown>): void {
     // Named people can change with the groups (a group named, or added to someone): read them again.
-    if (changed.has('groups')) void this.matcher.listPeople().then((people) => (this.people = people), () => undefined);
+    if (changed.has('groups'))
+      void this.matcher.listPeople().then(
+        (people) => (this.people = people),
+        () => undefined,
+      );
   }
 
   private get candidates(): { id: string; label: string }[] {
@@ -65,11 +90,17 @@ export class PhotoFinder extends LitElement {
     const query = { allOf: pick('all'), anyOf: pick('any'), noneOf: pick('none') };
     this.message = null;
     if (query.allOf.length + query.anyOf.length + query.noneOf.length === 0) {
-      this.message = { code: 'error', text: 'Choose at least one person: who must be in the photos, who may be, or who must not.' };
+      this.message = {
+        code: 'error',
+        text: 'Choose at least one person: who must be in the photos, who may be, or who must not.',
+      };
       return;
     }
     if (this.files.size === 0) {
-      this.message = { code: 'error', text: 'Choose the folder of photos again: the photos are read from it now, not kept by Facelocal.' };
+      this.message = {
+        code: 'error',
+        text: 'Choose the folder of photos again: the photos are read from it now, not kept by Facelocal.',
+      };
       return;
     }
     this.busy = true;
@@ -104,7 +135,8 @@ export class PhotoFinder extends LitElement {
       ctx.lineWidth = line;
       ctx.font = `${Math.max(12, line * 7)}px sans-serif`;
       for (const face of photo.faces) {
-        const who = face.who === null ? '' : face.who.kind === 'person' ? face.who.name : labels.get(face.who.groupId) ?? '';
+        const who =
+          face.who === null ? '' : face.who.kind === 'person' ? face.who.name : (labels.get(face.who.groupId) ?? '');
         ctx.strokeStyle = who ? '#2f6fed' : '#9aa0a6';
         ctx.strokeRect(face.box.x, face.box.y, face.box.width, face.box.height);
         if (who) {
@@ -119,19 +151,53 @@ export class PhotoFinder extends LitElement {
   render() {
     const found = this.found;
     return html`<h3>Find photos by people</h3>
-      <div class="who">${this.candidates.map((c) => html`<label>${c.label}
-        <select data-testid="finder-role" data-who=${c.id} @change=${(e: Event) => this.setRole(c.id, e)}>
-          <option value="">—</option><option value="all">in the photo</option><option value="any">any of these</option><option value="none">not in the photo</option>
-        </select></label>`)}</div>
-      <label>The library's folder (read again now, not kept)
-        <input type="file" webkitdirectory data-testid="finder-folder" ?disabled=${this.busy} @change=${this.onFolder} /></label>
-      <button type="button" class="secondary" data-testid="finder-find" ?disabled=${this.busy} @click=${this.find}>Find photos</button>
+      <div class="who">
+        ${this.candidates.map(
+          (c) =>
+            html`<label
+              >${c.label}
+              <select data-testid="finder-role" data-who=${c.id} @change=${(e: Event) => this.setRole(c.id, e)}>
+                <option value="">—</option>
+                <option value="all">in the photo</option>
+                <option value="any">any of these</option>
+                <option value="none">not in the photo</option>
+              </select></label
+            >`,
+        )}
+      </div>
+      <label
+        >The library's folder (read again now, not kept)
+        <input type="file" webkitdirectory data-testid="finder-folder" ?disabled=${this.busy} @change=${this.onFolder}
+      /></label>
+      <button type="button" class="secondary" data-testid="finder-find" ?disabled=${this.busy} @click=${this.find}>
+        Find photos
+      </button>
       ${this.message ? html`<div class="message" role="alert" data-testid="finder-message">${this.message.text}</div>` : nothing}
-      ${found ? html`<p role="status" data-testid="finder-count" data-count=${found.length}>${found.length} photo${found.length === 1 ? '' : 's'} found${found.length > SHOWN ? `; the first ${SHOWN} are shown` : ''}.</p>
-        <div class="results">${found.slice(0, SHOWN).map((p) => html`<figure data-testid="finder-photo" data-file=${p.fileName}
-          data-boxes=${JSON.stringify(p.faces.map((f) => [f.box.x, f.box.y, f.box.width, f.box.height].map(Math.round)))}>
-          <canvas data-file=${p.fileName} role="img" aria-label="${p.fileName}, ${p.faces.length} face${p.faces.length === 1 ? '' : 's'}"></canvas>
-          <figcaption>${p.fileName}</figcaption></figure>`)}</div>` : nothing}`;
+      ${
+        found
+          ? html`<p role="status" data-testid="finder-count" data-count=${found.length}>
+                ${found.length} photo${found.length === 1 ? '' : 's'}
+                found${found.length > SHOWN ? `; the first ${SHOWN} are shown` : ''}.
+              </p>
+              <div class="results">
+                ${found.slice(0, SHOWN).map(
+                  (p) =>
+                    html`<figure
+                      data-testid="finder-photo"
+                      data-file=${p.fileName}
+                      data-boxes=${JSON.stringify(p.faces.map((f) => [f.box.x, f.box.y, f.box.width, f.box.height].map(Math.round)))}
+                    >
+                      <canvas
+                        data-file=${p.fileName}
+                        role="img"
+                        aria-label="${p.fileName}, ${p.faces.length} face${p.faces.length === 1 ? '' : 's'}"
+                      ></canvas>
+                      <figcaption>${p.fileName}</figcaption>
+                    </figure>`,
+                )}
+              </div>`
+          : nothing
+      }`;
   }
 }
 

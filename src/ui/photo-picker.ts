@@ -9,16 +9,54 @@ export class PhotoPicker extends LitElement {
   static styles = [
     panelStyles,
     css`
-      .drop { border: 2px dashed #8a8f98; border-radius: 8px; padding: 0.75rem; }
-      .drop.over { border-color: #2f6fed; background: rgba(47, 111, 237, 0.08); }
-      video { width: 100%; max-width: 420px; border-radius: 6px; background: #000; }
-      .label { font-weight: 600; flex-basis: 100%; }
+      .drop {
+        border: 2px dashed #8a8f98;
+        border-radius: 8px;
+        padding: 0.75rem;
+      }
+      .drop.over {
+        border-color: #2f6fed;
+        background: rgba(47, 111, 237, 0.08);
+      }
+      video {
+        width: 100%;
+        max-width: 420px;
+        border-radius: 6px;
+        background: #000;
+      }
+      .label {
+        font-weight: 600;
+        flex-basis: 100%;
+      }
       /* The browser's own "No file chosen" would contradict the status below: the input is hidden, its label is the button. */
-      input[type='file'] { position: absolute; width: 1px; height: 1px; opacity: 0; overflow: hidden; }
-      label.button { display: inline-block; padding: 0.45rem 0.9rem; border-radius: 6px; border: 1px solid #2457c5; background: #2f6fed; color: white; cursor: pointer; }
-      input:focus-visible + label.button { outline: 3px solid #ffbf47; outline-offset: 1px; }
-      input:disabled + label.button { opacity: 0.5; cursor: not-allowed; }
-      .chosen { font-size: 0.9rem; overflow-wrap: anywhere; }
+      input[type='file'] {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        opacity: 0;
+        overflow: hidden;
+      }
+      label.button {
+        display: inline-block;
+        padding: 0.45rem 0.9rem;
+        border-radius: 6px;
+        border: 1px solid #2457c5;
+        background: #2f6fed;
+        color: white;
+        cursor: pointer;
+      }
+      input:focus-visible + label.button {
+        outline: 3px solid #ffbf47;
+        outline-offset: 1px;
+      }
+      input:disabled + label.button {
+        opacity: 0.5;
+        cursor: not-allowed;
+      }
+      .chosen {
+        font-size: 0.9rem;
+        overflow-wrap: anywhere;
+      }
     `,
   ];
 
@@ -76,9 +114,12 @@ export class PhotoPicker extends LitElement {
       await this.video.play();
     } catch (error) {
       const name = (error as { name?: string }).name;
-      this.cameraError = name === 'NotAllowedError'
-        ? 'Camera permission was refused. Allow the camera for this site, or choose a photo instead.'
-        : name === 'NotFoundError' ? 'No camera was found on this device.' : `The camera could not start: ${(error as Error).message}`;
+      this.cameraError =
+        name === 'NotAllowedError'
+          ? 'Camera permission was refused. Allow the camera for this site, or choose a photo instead.'
+          : name === 'NotFoundError'
+            ? 'No camera was found on this device.'
+            : `The camera could not start: ${(error as Error).message}`;
       this.stopCamera();
     }
   }
@@ -114,30 +155,53 @@ export class PhotoPicker extends LitElement {
     return html`
       <div
         class="drop ${this.over ? 'over' : ''}"
-        @dragover=${(e: DragEvent) => { e.preventDefault(); this.over = true; }}
+        @dragover=${(e: DragEvent) => {
+          e.preventDefault();
+          this.over = true;
+        }}
         @dragleave=${() => (this.over = false)}
         @drop=${this.onDrop}
       >
         <div class="row">
           <span class="label" id="label">${this.label}</span>
-          <input id="file" type="file" accept="image/*" ?multiple=${this.multiple} ?disabled=${this.disabled} aria-labelledby="label"
-            data-testid=${this.testid} @change=${this.onInput} />
+          <input
+            id="file"
+            type="file"
+            accept="image/*"
+            ?multiple=${this.multiple}
+            ?disabled=${this.disabled}
+            aria-labelledby="label"
+            data-testid=${this.testid}
+            @change=${this.onInput}
+          />
           <label for="file" class="button">Choose ${this.multiple ? 'photos' : 'a photo'}…</label>
-          <button type="button" class="secondary" ?disabled=${this.disabled} @click=${this.openCamera}>Use camera</button>
+          <button type="button" class="secondary" ?disabled=${this.disabled} @click=${this.openCamera}>
+            Use camera
+          </button>
         </div>
-        <div class="chosen" role="status" data-testid="${this.testid}-chosen">${this.chosen.length === 0
-          ? `No ${this.multiple ? 'photos' : 'photo'} chosen yet: choose ${this.multiple ? 'them' : 'one'}, or drop ${this.multiple ? 'them' : 'it'} here.`
-          : this.chosen.length === 1 ? `Chosen: ${this.chosen[0]}` : `${this.chosen.length} photos chosen: ${this.chosen.join(', ')}`}</div>
-        ${this.cameraOpen
-          ? html`<div>
-              <video playsinline muted aria-label="Camera preview"></video>
-              <div class="row">
-                <button type="button" @click=${this.takePhoto}>Take photo</button>
-                <button type="button" class="secondary" @click=${this.switchCamera}>Switch to ${this.facing === 'user' ? 'back' : 'front'} camera</button>
-                <button type="button" class="secondary" @click=${this.stopCamera}>Close camera</button>
-              </div>
-            </div>`
-          : nothing}
+        <div class="chosen" role="status" data-testid="${this.testid}-chosen">
+          ${
+            this.chosen.length === 0
+              ? `No ${this.multiple ? 'photos' : 'photo'} chosen yet: choose ${this.multiple ? 'them' : 'one'}, or drop ${this.multiple ? 'them' : 'it'} here.`
+              : this.chosen.length === 1
+                ? `Chosen: ${this.chosen[0]}`
+                : `${this.chosen.length} photos chosen: ${this.chosen.join(', ')}`
+          }
+        </div>
+        ${
+          this.cameraOpen
+            ? html`<div>
+                <video playsinline muted aria-label="Camera preview"></video>
+                <div class="row">
+                  <button type="button" @click=${this.takePhoto}>Take photo</button>
+                  <button type="button" class="secondary" @click=${this.switchCamera}>
+                    Switch to ${this.facing === 'user' ? 'back' : 'front'} camera
+                  </button>
+                  <button type="button" class="secondary" @click=${this.stopCamera}>Close camera</button>
+                </div>
+              </div>`
+            : nothing
+        }
         ${this.cameraError ? html`<div class="message" role="alert">${this.cameraError}</div>` : nothing}
       </div>
     `;

@@ -17,11 +17,32 @@ export class SamePersonQuestions extends LitElement {
   static styles = [
     panelStyles,
     css`
-      :host { display: block; border: 1px solid #c9ccd1; border-radius: 8px; padding: 0.5rem 0.75rem; margin: 0.75rem 0; }
-      .pair { display: grid; grid-template-columns: 1fr auto 1fr; gap: 0.75rem; align-items: center; }
-      .side { display: flex; flex-wrap: wrap; gap: 0.25rem; }
-      .side img { width: 64px; height: 64px; border-radius: 4px; }
-      .vs { font-weight: 600; }
+      :host {
+        display: block;
+        border: 1px solid #c9ccd1;
+        border-radius: 8px;
+        padding: 0.5rem 0.75rem;
+        margin: 0.75rem 0;
+      }
+      .pair {
+        display: grid;
+        grid-template-columns: 1fr auto 1fr;
+        gap: 0.75rem;
+        align-items: center;
+      }
+      .side {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem;
+      }
+      .side img {
+        width: 64px;
+        height: 64px;
+        border-radius: 4px;
+      }
+      .vs {
+        font-weight: 600;
+      }
     `,
   ];
 
@@ -72,18 +93,27 @@ export class SamePersonQuestions extends LitElement {
   }
 
   private faceImage(face: ImportedFace) {
-    if (!face.thumbnail) return html`<face-initials name="?" .seed=${face.id} size="64" title="No picture kept"></face-initials>`;
+    if (!face.thumbnail)
+      return html`<face-initials name="?" .seed=${face.id} size="64" title="No picture kept"></face-initials>`;
     const url = URL.createObjectURL(face.thumbnail);
     this.urls.push(url);
     return html`<img src=${url} alt="A face from ${face.fileName}" />`;
   }
 
   private renderSide(side: SuggestionSide, label: string) {
-    if (side.kind === 'person') return html`<div class="side" data-testid="same-person-side" data-kind="person">${side.name} (enrolled)</div>`;
+    if (side.kind === 'person')
+      return html`<div class="side" data-testid="same-person-side" data-kind="person">${side.name} (enrolled)</div>`;
     const faces = side.kind === 'group' ? side.faces : [side.face];
-    return html`<div class="side" data-testid="same-person-side" data-kind=${side.kind} data-faces=${faces.map((f) => f.id).join(' ')} aria-label=${label}>
+    return html`<div
+      class="side"
+      data-testid="same-person-side"
+      data-kind=${side.kind}
+      data-faces=${faces.map((f) => f.id).join(' ')}
+      aria-label=${label}
+    >
       ${faces.slice(0, FACES_SHOWN).map((f) => this.faceImage(f))}
-      ${faces.length > FACES_SHOWN ? html`<span>+${faces.length - FACES_SHOWN}</span>` : nothing}</div>`;
+      ${faces.length > FACES_SHOWN ? html`<span>+${faces.length - FACES_SHOWN}</span>` : nothing}
+    </div>`;
   }
 
   render() {
@@ -93,16 +123,36 @@ export class SamePersonQuestions extends LitElement {
     const top = list[0];
     return html`<h3>Same person?</h3>
       ${this.message ? html`<div class="message" role="alert" data-testid="message" data-code=${this.message.code}>${this.message.text}</div>` : nothing}
-      ${top
-        ? html`<p class="small" data-testid="same-person-count" data-count=${list.length}>${list.length} question${list.length === 1 ? '' : 's'}, most likely first. A "No" is remembered: these faces are never grouped together.</p>
-          <div class="pair" data-testid="same-person-question" data-a=${top.a.kind} data-b=${top.b.kind}>
-            ${this.renderSide(top.a, 'First')}<span class="vs">and</span>${this.renderSide(top.b, 'Second')}
-          </div>
-          <div class="row">
-            <button type="button" data-testid="same-person-yes" ?disabled=${this.busy} @click=${() => this.answer(top, true)}>Yes, same person</button>
-            <button type="button" class="secondary" data-testid="same-person-no" ?disabled=${this.busy} @click=${() => this.answer(top, false)}>No, different people</button>
-          </div>`
-        : html`<p class="small" data-testid="same-person-none">No more questions: no groups left that look alike.</p>`}`;
+      ${
+        top
+          ? html`<p class="small" data-testid="same-person-count" data-count=${list.length}>
+                ${list.length} question${list.length === 1 ? '' : 's'}, most likely first. A "No" is remembered: these
+                faces are never grouped together.
+              </p>
+              <div class="pair" data-testid="same-person-question" data-a=${top.a.kind} data-b=${top.b.kind}>
+                ${this.renderSide(top.a, 'First')}<span class="vs">and</span>${this.renderSide(top.b, 'Second')}
+              </div>
+              <div class="row">
+                <button
+                  type="button"
+                  data-testid="same-person-yes"
+                  ?disabled=${this.busy}
+                  @click=${() => this.answer(top, true)}
+                >
+                  Yes, same person
+                </button>
+                <button
+                  type="button"
+                  class="secondary"
+                  data-testid="same-person-no"
+                  ?disabled=${this.busy}
+                  @click=${() => this.answer(top, false)}
+                >
+                  No, different people
+                </button>
+              </div>`
+          : html`<p class="small" data-testid="same-person-none">No more questions: no groups left that look alike.</p>`
+      }`;
   }
 }
 

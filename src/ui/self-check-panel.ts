@@ -34,19 +34,30 @@ export class SelfCheckPanel extends LitElement {
     const r = this.result;
     return html`
       <h2>Am I in this gallery?</h2>
-      <p>Take a selfie or choose a photo of yourself. It is compared on this device and then forgotten:
-        the photo and its face data are not stored, the check is not logged, and you are asked for nothing else.</p>
-      <photo-picker label="Your selfie" testid="self-check-photo" ?disabled=${this.busy} @photos-selected=${this.check}></photo-picker>
+      <p>
+        Take a selfie or choose a photo of yourself. It is compared on this device and then forgotten: the photo and its
+        face data are not stored, the check is not logged, and you are asked for nothing else.
+      </p>
+      <photo-picker
+        label="Your selfie"
+        testid="self-check-photo"
+        ?disabled=${this.busy}
+        @photos-selected=${this.check}
+      ></photo-picker>
       ${this.busy ? html`<div class="busy" data-testid="self-check-busy" role="status">Comparing…</div>` : nothing}
       ${alertMessage(this.message)}
-      ${r
-        ? html`<div class="message info" role="status" data-testid="self-check-result" data-found=${String(r.found)}>
-            ${r.found
-              ? html`Yes: you are enrolled here as <strong>${r.name}</strong>. Ask the person who runs this device to show,
-                  export or erase your data (the People tab: Export data, Withdraw consent).`
-              : html`No: your face does not match anyone enrolled on this device.`}
-          </div>`
-        : nothing}
+      ${
+        r
+          ? html`<div class="message info" role="status" data-testid="self-check-result" data-found=${String(r.found)}>
+              ${
+                r.found
+                  ? html`Yes: you are enrolled here as <strong>${r.name}</strong>. Ask the person who runs this device
+                      to show, export or erase your data (the People tab: Export data, Withdraw consent).`
+                  : html`No: your face does not match anyone enrolled on this device.`
+              }
+            </div>`
+          : nothing
+      }
     `;
   }
 }

@@ -20,18 +20,21 @@ export class UpdatePrompt extends LitElement {
     if (!('serviceWorker' in navigator)) return;
     // Registered at once, not after the load event: on a first visit the models wait for this worker (see
     // service-worker-gate.ts), so that they are downloaded once, by its precache.
-    expectServiceWorker(new Promise((resolve) => {
-      this.applyUpdate = registerSW({
-        immediate: true,
-        onNeedRefresh: () => (this.needRefresh = true),
-        onOfflineReady: () => (this.offlineReady = true),
-        onRegisteredSW: (_url, registration) => {
-          document.documentElement.dataset.swRegistered = registration ? 'true' : 'false';
-          resolve(registration);
-        },
-        onRegisterError: () => resolve(undefined),
-      });
-    }), downloadBytes);
+    expectServiceWorker(
+      new Promise((resolve) => {
+        this.applyUpdate = registerSW({
+          immediate: true,
+          onNeedRefresh: () => (this.needRefresh = true),
+          onOfflineReady: () => (this.offlineReady = true),
+          onRegisteredSW: (_url, registration) => {
+            document.documentElement.dataset.swRegistered = registration ? 'true' : 'false';
+            resolve(registration);
+          },
+          onRegisterError: () => resolve(undefined),
+        });
+      }),
+      downloadBytes,
+    );
   }
 
   render() {

@@ -14,7 +14,12 @@ type Side = 'a' | 'b';
 const HEADER_BYTES = 256 * 1024;
 
 async function previewable(file: File): Promise<boolean> {
-  const head = new Uint8Array(await file.slice(0, HEADER_BYTES).arrayBuffer().catch(() => new ArrayBuffer(0)));
+  const head = new Uint8Array(
+    await file
+      .slice(0, HEADER_BYTES)
+      .arrayBuffer()
+      .catch(() => new ArrayBuffer(0)),
+  );
   const type = sniffImageType(head.subarray(0, 32));
   const size = type ? declaredImageSize(head, type) : null;
   return size !== null && size.width * size.height <= MAX_IMAGE_PIXELS;
@@ -25,10 +30,26 @@ export class VerifyPanel extends LitElement {
   static styles = [
     panelStyles,
     css`
-      .pair { display: flex; flex-wrap: wrap; gap: 1rem; }
-      .side { flex: 1 1 16rem; min-width: 0; }
-      .side img { max-width: 100%; max-height: 240px; display: block; margin-top: 0.5rem; border-radius: 6px; }
-      .verdict { font-size: 1.1rem; font-weight: 600; }
+      .pair {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 1rem;
+      }
+      .side {
+        flex: 1 1 16rem;
+        min-width: 0;
+      }
+      .side img {
+        max-width: 100%;
+        max-height: 240px;
+        display: block;
+        margin-top: 0.5rem;
+        border-radius: 6px;
+      }
+      .verdict {
+        font-size: 1.1rem;
+        font-weight: 600;
+      }
     `,
   ];
 
@@ -53,7 +74,8 @@ export class VerifyPanel extends LitElement {
     this.message = null;
     // The preview is decoded here, on the page: only a photo whose header declares a size within the limit is
     // shown (a decompression bomb is refused by the detector with its reason, never decoded).
-    if (await previewable(file) && this.files[side] === file) this.previews = { ...this.previews, [side]: URL.createObjectURL(file) };
+    if ((await previewable(file)) && this.files[side] === file)
+      this.previews = { ...this.previews, [side]: URL.createObjectURL(file) };
   }
 
   private async verify() {
@@ -73,7 +95,12 @@ export class VerifyPanel extends LitElement {
 
   private side(side: Side, label: string) {
     return html`<div class="side">
-      <photo-picker label=${label} testid="verify-photo-${side}" ?disabled=${this.busy} @photos-selected=${(e: PhotosSelectedEvent) => this.choose(side, e)}></photo-picker>
+      <photo-picker
+        label=${label}
+        testid="verify-photo-${side}"
+        ?disabled=${this.busy}
+        @photos-selected=${(e: PhotosSelectedEvent) => this.choose(side, e)}
+      ></photo-picker>
       ${this.previews[side] ? html`<img src=${this.previews[side]} alt="${label} (chosen)" />` : nothing}
     </div>`;
   }
@@ -85,18 +112,31 @@ export class VerifyPanel extends LitElement {
       <p>Choose two photos, each showing one face.</p>
       <div class="pair">${this.side('a', 'First photo')}${this.side('b', 'Second photo')}</div>
       <div class="row">
-        <button type="button" data-testid="verify-submit" ?disabled=${this.busy || !this.files.a || !this.files.b} @click=${this.verify}>Compare</button>
+        <button
+          type="button"
+          data-testid="verify-submit"
+          ?disabled=${this.busy || !this.files.a || !this.files.b}
+          @click=${this.verify}
+        >
+          Compare
+        </button>
         ${this.busy ? html`<span class="busy" role="status">Comparing…</span>` : nothing}
       </div>
       ${alertMessage(this.message)}
-      ${r
-        ? html`<div class="message info" role="status" data-testid="verify-result" data-match=${String(r.isMatch)}>
-            <div class="verdict">${r.isMatch ? 'Same person' : 'Different people'}</div>
-            <div>${r.isMatch
-              ? `These faces are as alike as photos of one person are: ${r.reading.explanation}.`
-              : 'These faces are not alike enough to be one person.'}</div>
-          </div>`
-        : nothing}
+      ${
+        r
+          ? html`<div class="message info" role="status" data-testid="verify-result" data-match=${String(r.isMatch)}>
+              <div class="verdict">${r.isMatch ? 'Same person' : 'Different people'}</div>
+              <div>
+                ${
+                  r.isMatch
+                    ? `These faces are as alike as photos of one person are: ${r.reading.explanation}.`
+                    : 'These faces are not alike enough to be one person.'
+                }
+              </div>
+            </div>`
+          : nothing
+      }
     `;
   }
 }

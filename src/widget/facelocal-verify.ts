@@ -25,12 +25,34 @@ export class FacelocalVerify extends LitElement {
   static styles = [
     panelStyles,
     css`
-      :host { display: block; padding: 0.75rem; font-family: system-ui, sans-serif; }
-      .origin { font-weight: 600; word-break: break-all; }
-      blockquote.reason { margin: 0.4rem 0; padding: 0.3rem 0.6rem; border-left: 4px solid #8a8f98; background: #f3f4f6; overflow-wrap: anywhere; unicode-bidi: isolate; }
-      .from { font-size: 0.85rem; color: #444; }
-      label { display: block; margin: 0.35rem 0; }
-      .hint { font-size: 0.85rem; }
+      :host {
+        display: block;
+        padding: 0.75rem;
+        font-family: system-ui, sans-serif;
+      }
+      .origin {
+        font-weight: 600;
+        word-break: break-all;
+      }
+      blockquote.reason {
+        margin: 0.4rem 0;
+        padding: 0.3rem 0.6rem;
+        border-left: 4px solid #8a8f98;
+        background: #f3f4f6;
+        overflow-wrap: anywhere;
+        unicode-bidi: isolate;
+      }
+      .from {
+        font-size: 0.85rem;
+        color: #444;
+      }
+      label {
+        display: block;
+        margin: 0.35rem 0;
+      }
+      .hint {
+        font-size: 0.85rem;
+      }
     `,
   ];
 
@@ -144,10 +166,14 @@ export class FacelocalVerify extends LitElement {
       this.gallery ??= await this.openGallery();
       await this.refreshStatus();
     } catch (error) {
-      this.fail('unavailable', `Facelocal could not start here (${messageFor(error).text}); ${this.requester} was told it is unavailable.`);
+      this.fail(
+        'unavailable',
+        `Facelocal could not start here (${messageFor(error).text}); ${this.requester} was told it is unavailable.`,
+      );
       return;
     }
-    if (this.status?.kind === 'locked') this.fail('unavailable', `Your Facelocal for ${this.requester} is locked; it was told the check is unavailable.`);
+    if (this.status?.kind === 'locked')
+      this.fail('unavailable', `Your Facelocal for ${this.requester} is locked; it was told the check is unavailable.`);
     else this.step = this.status?.kind === 'enrolled' ? 'capture' : 'enrol';
   }
 
@@ -161,7 +187,9 @@ export class FacelocalVerify extends LitElement {
   }
 
   private async storageAccess() {
-    const problem = this.askStorageAccess ? await this.askStorageAccess() : 'This browser cannot grant storage access to frames.';
+    const problem = this.askStorageAccess
+      ? await this.askStorageAccess()
+      : 'This browser cannot grant storage access to frames.';
     if (problem) {
       this.note = problem;
       return;
@@ -185,7 +213,10 @@ export class FacelocalVerify extends LitElement {
       await this.refreshStatus();
       if (!result.person) {
         this.step = 'enrol';
-        this.note = `Not enrolled: ${result.photos.map((p) => (p.ok ? '' : p.error.message)).filter(Boolean).join(' ')}`;
+        this.note = `Not enrolled: ${result.photos
+          .map((p) => (p.ok ? '' : p.error.message))
+          .filter(Boolean)
+          .join(' ')}`;
         return;
       }
       this.step = 'capture';
@@ -203,7 +234,10 @@ export class FacelocalVerify extends LitElement {
     try {
       const matched = await this.site.verify(e.files[0]);
       if (request.kind === 'verify') {
-        this.answer({ type: 'facelocal:result', id: request.id, kind: 'verify', matched }, `${this.requester} was told: ${matched ? 'matched' : 'not matched'}. Nothing else was sent.`);
+        this.answer(
+          { type: 'facelocal:result', id: request.id, kind: 'verify', matched },
+          `${this.requester} was told: ${matched ? 'matched' : 'not matched'}. Nothing else was sent.`,
+        );
       } else {
         // Identify always asks once more, match or not, so the host cannot time a non-match against a decline.
         this.matched = matched;
@@ -218,12 +252,18 @@ export class FacelocalVerify extends LitElement {
   private async reveal(yes: boolean) {
     const request = this.asked;
     if (!(yes && this.matched)) {
-      this.fail('not-revealed', `${this.requester} was told "not revealed": the same whether you were not recognised or chose not to reveal.`);
+      this.fail(
+        'not-revealed',
+        `${this.requester} was told "not revealed": the same whether you were not recognised or chose not to reveal.`,
+      );
       return;
     }
     try {
       const personId = await this.site.reveal();
-      this.answer({ type: 'facelocal:result', id: request.id, kind: 'identify', personId }, `${this.requester} was given the id it knows you by (no other site gets the same one), nothing else.`);
+      this.answer(
+        { type: 'facelocal:result', id: request.id, kind: 'identify', personId },
+        `${this.requester} was given the id it knows you by (no other site gets the same one), nothing else.`,
+      );
     } catch (error) {
       this.fail('unavailable', `Nothing was revealed (${messageFor(error).text}).`);
     }
@@ -244,22 +284,52 @@ export class FacelocalVerify extends LitElement {
   private button(testid: string, label: string, action: () => unknown, secondary = false) {
     const strict = this.step === 'ask' || this.step === 'reveal';
     const armed = strict ? this.armedNow.strict : this.armedNow.any;
-    return html`<button type="button" class=${secondary ? 'secondary' : ''} data-testid=${testid} ?disabled=${!armed} @click=${this.guarded(action, strict)}>${label}</button>`;
+    return html`<button
+      type="button"
+      class=${secondary ? 'secondary' : ''}
+      data-testid=${testid}
+      ?disabled=${!armed}
+      @click=${this.guarded(action, strict)}
+    >
+      ${label}
+    </button>`;
   }
 
   private renderEnrol() {
-    return html`
-      <p>Nobody is enrolled with Facelocal for <span class="origin">${this.requester}</span> on this device. To be checked, enrol now:
-        your face data stays on this device, kept apart from every other site, for the time you choose.</p>
-      <label>Your name (kept on this device; ${this.requester} never sees it)
-        <input type="text" data-testid="widget-enrol-name" maxlength="100" .value=${this.enrolName} @input=${(e: Event) => (this.enrolName = (e.target as HTMLInputElement).value)} /></label>
-      <label>Keep my face data for
-        <select data-testid="widget-enrol-retention" @change=${(e: Event) => (this.retentionIndex = Number((e.target as HTMLSelectElement).value))}>
+    return html` <p>
+        Nobody is enrolled with Facelocal for <span class="origin">${this.requester}</span> on this device. To be
+        checked, enrol now: your face data stays on this device, kept apart from every other site, for the time you
+        choose.
+      </p>
+      <label
+        >Your name (kept on this device; ${this.requester} never sees it)
+        <input
+          type="text"
+          data-testid="widget-enrol-name"
+          maxlength="100"
+          .value=${this.enrolName}
+          @input=${(e: Event) => (this.enrolName = (e.target as HTMLInputElement).value)}
+      /></label>
+      <label
+        >Keep my face data for
+        <select
+          data-testid="widget-enrol-retention"
+          @change=${(e: Event) => (this.retentionIndex = Number((e.target as HTMLSelectElement).value))}
+        >
           ${RETENTION_PRESETS.map((p, i) => html`<option value=${i} ?selected=${i === this.retentionIndex}>${p.label}</option>`)}
-        </select></label>
-      <photo-picker label="Photos of your face (one face each)" multiple testid="widget-enrol-photos" @photos-selected=${this.chooseEnrolPhotos}></photo-picker>
-      <label><input type="checkbox" data-testid="widget-consent" /> I agree that Facelocal keeps my face data on this device for checks asked by
-        ${this.requester}, for the time chosen above; I can see, export and erase it here at any time.</label>
+        </select></label
+      >
+      <photo-picker
+        label="Photos of your face (one face each)"
+        multiple
+        testid="widget-enrol-photos"
+        @photos-selected=${this.chooseEnrolPhotos}
+      ></photo-picker>
+      <label
+        ><input type="checkbox" data-testid="widget-consent" /> I agree that Facelocal keeps my face data on this device
+        for checks asked by ${this.requester}, for the time chosen above; I can see, export and erase it here at any
+        time.</label
+      >
       <div class="row">
         ${this.button('widget-enrol', 'Enrol', () => this.enrol())}
         ${this.button('widget-no-enrol', 'Not now', () => this.fail('unavailable', `Not enrolled; ${this.requester} was told the check is unavailable.`), true)}
@@ -269,52 +339,83 @@ export class FacelocalVerify extends LitElement {
   private renderData() {
     if (this.status?.kind !== 'enrolled' || this.step === 'working') return nothing;
     const p = this.status.person;
-    return html`<details data-testid="widget-data"><summary>What Facelocal keeps for ${this.requester}</summary>
-      <p>${p.name}: ${p.templateCount} face template(s), enrolled ${new Date(p.createdAt).toISOString().slice(0, 10)}, ${describeExpiry(p.expiresAt)}.
-        Consent: ${p.consent.purposeDetail}</p>
+    return html`<details data-testid="widget-data">
+      <summary>What Facelocal keeps for ${this.requester}</summary>
+      <p>
+        ${p.name}: ${p.templateCount} face template(s), enrolled ${new Date(p.createdAt).toISOString().slice(0, 10)},
+        ${describeExpiry(p.expiresAt)}. Consent: ${p.consent.purposeDetail}
+      </p>
       <div class="row">
         ${this.button('widget-export', 'Export', () => this.exportData(), true)}
         ${this.button('widget-erase', 'Erase (withdraw consent)', () => this.erase(), true)}
-      </div></details>`;
+      </div>
+    </details>`;
   }
 
   render() {
     const r = this.request;
     if (!r || this.step === 'idle') return html`<p data-testid="widget-idle">Facelocal: nothing has been asked.</p>`;
-    const asks = r.kind === 'verify' ? 'whether you are the person who enrolled for this site' : 'to know who you are, for this site';
-    const learns = r.kind === 'verify' ? 'only “yes” or “no”' : 'only an id made for this site alone, and only if you choose to reveal it';
+    const asks =
+      r.kind === 'verify'
+        ? 'whether you are the person who enrolled for this site'
+        : 'to know who you are, for this site';
+    const learns =
+      r.kind === 'verify'
+        ? 'only “yes” or “no”'
+        : 'only an id made for this site alone, and only if you choose to reveal it';
     const reason = cleanReason(r.reason);
     return html`
       <section aria-label="Facelocal check" data-testid="widget-prompt" data-step=${this.step}>
         <div class="statement">
           <p><span class="origin" data-testid="widget-requester">${this.requester}</span> asks ${asks}.</p>
-          ${reason ? html`<p class="from">In the site's own words (not Facelocal's):</p><blockquote class="reason" data-testid="widget-reason">“${reason}”</blockquote>` : nothing}
-          <p>Your face is compared on this device. No photo and no face data is sent to anyone; the site learns ${learns}.</p>
+          ${
+            reason
+              ? html`<p class="from">In the site's own words (not Facelocal's):</p>
+                  <blockquote class="reason" data-testid="widget-reason">“${reason}”</blockquote>`
+              : nothing
+          }
+          <p>
+            Your face is compared on this device. No photo and no face data is sent to anyone; the site learns
+            ${learns}.
+          </p>
         </div>
         ${this.step === 'ask' ? html`<div class="row">${this.button('widget-allow', 'Allow', () => this.allow())}${this.button('widget-deny', 'Deny', () => this.deny(), true)}</div>` : nothing}
-        ${this.step === 'no-storage'
-          ? html`<p data-testid="widget-no-storage">This browser gives Facelocal no storage inside ${this.requester}'s page, so it cannot keep or check an enrolment here.
-              Finish in a Facelocal window of its own: it answers only ${this.requester}, through this frame.</p>
-              <div class="row">
-                ${this.button('widget-open-window', 'Open Facelocal window', () => this.openWindow())}
-                ${this.askStorageAccess ? this.button('widget-storage-access', 'Ask the browser for storage here', () => this.storageAccess(), true) : nothing}
-                ${this.button('widget-no-window', 'Not now', () => this.fail('unavailable', `${this.requester} was told the check is unavailable.`), true)}
-              </div>
-              ${this.askStorageAccess ? nothing : html`<p class="hint" data-testid="widget-no-storage-access">This browser cannot grant storage access to frames (no Storage Access API).</p>`}`
-          : nothing}
+        ${
+          this.step === 'no-storage'
+            ? html`<p data-testid="widget-no-storage">
+                  This browser gives Facelocal no storage inside ${this.requester}'s page, so it cannot keep or check an
+                  enrolment here. Finish in a Facelocal window of its own: it answers only ${this.requester}, through
+                  this frame.
+                </p>
+                <div class="row">
+                  ${this.button('widget-open-window', 'Open Facelocal window', () => this.openWindow())}
+                  ${this.askStorageAccess ? this.button('widget-storage-access', 'Ask the browser for storage here', () => this.storageAccess(), true) : nothing}
+                  ${this.button('widget-no-window', 'Not now', () => this.fail('unavailable', `${this.requester} was told the check is unavailable.`), true)}
+                </div>
+                ${this.askStorageAccess ? nothing : html`<p class="hint" data-testid="widget-no-storage-access">This browser cannot grant storage access to frames (no Storage Access API).</p>`}`
+            : nothing
+        }
         ${this.step === 'window' ? html`<p class="busy" role="status" data-testid="widget-window-open">Continue in the Facelocal window…</p>` : nothing}
         ${this.step === 'loading' ? html`<p class="busy" role="status">Opening Facelocal…</p>` : nothing}
         ${this.step === 'enrol' ? this.renderEnrol() : nothing}
         ${this.step === 'capture' ? html`<photo-picker label="Your face" testid="widget-photo" @photos-selected=${this.check}></photo-picker>` : nothing}
         ${this.step === 'working' ? html`<p class="busy" role="status">Working…</p>` : nothing}
-        ${this.step === 'reveal'
-          ? html`<p data-testid="widget-reveal-question">${this.matched
-              ? html`You are the person who enrolled for ${this.requester}. Reveal the id it knows you by?`
-              : html`This face is not the person who enrolled for ${this.requester}. Whatever you choose, it will be told only “not revealed”.`}</p>
-            <div class="row">${this.button('widget-reveal', 'Reveal', () => this.reveal(true))}${this.button('widget-keep', "Don't reveal", () => this.reveal(false), true)}</div>`
-          : nothing}
-        ${this.note ? html`<p role="status" data-testid="widget-note">${this.note}</p>` : nothing}
-        ${this.renderData()}
+        ${
+          this.step === 'reveal'
+            ? html`<p data-testid="widget-reveal-question">
+                  ${
+                    this.matched
+                      ? html`You are the person who enrolled for ${this.requester}. Reveal the id it knows you by?`
+                      : html`This face is not the person who enrolled for ${this.requester}. Whatever you choose, it
+                        will be told only “not revealed”.`
+                  }
+                </p>
+                <div class="row">
+                  ${this.button('widget-reveal', 'Reveal', () => this.reveal(true))}${this.button('widget-keep', "Don't reveal", () => this.reveal(false), true)}
+                </div>`
+            : nothing
+        }
+        ${this.note ? html`<p role="status" data-testid="widget-note">${this.note}</p>` : nothing} ${this.renderData()}
       </section>
     `;
   }

@@ -18,5 +18,10 @@ export function cleanReason(reason: string | undefined): string | null {
     .trim();
   if (!cleaned) return null;
   const chars = Array.from(cleaned);
-  return chars.length <= SHOWN_REASON_LENGTH ? cleaned : `${chars.slice(0, SHOWN_REASON_LENGTH - 1).join('').trimEnd()}…`;
+  return chars.length <= SHOWN_REASON_LENGTH
+    ? cleaned
+    : `${chars
+        .slice(0, SHOWN_REASON_LENGTH - 1)
+        .join('')
+        .trimEnd()}…`;
 }

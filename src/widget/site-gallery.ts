@@ -2,7 +2,16 @@
 // storage partition the browser gives the widget (a partitioned frame, or Facelocal's own first-party storage in
 // its window), so nothing one site's check uses or reveals can be linked to another's. It holds at most one
 // person: "the person who enrolled here", and verify is a 1:1 check against them, never a search.
-import { FacelocalError, RETENTION_PRESETS, openMatcher, type ConsentRecord, type EnrolResult, type Matcher, type Person, type PhotoInput } from '../index';
+import {
+  FacelocalError,
+  RETENTION_PRESETS,
+  openMatcher,
+  type ConsentRecord,
+  type EnrolResult,
+  type Matcher,
+  type Person,
+  type PhotoInput,
+} from '../index';
 
 export type SiteStatus = { kind: 'locked' } | { kind: 'empty' } | { kind: 'enrolled'; person: Person };
 
@@ -24,7 +33,10 @@ export function selfConsent(name: string, origin: string, retentionIndex: number
 }
 
 export class SiteGallery {
-  private constructor(readonly origin: string, private readonly matcher: Matcher) {}
+  private constructor(
+    readonly origin: string,
+    private readonly matcher: Matcher,
+  ) {}
 
   /** Loads the models and opens this site's gallery; 'model-load-failed' and storage errors reject. */
   static async open(origin: string, options: { idbFactory?: IDBFactory } = {}): Promise<SiteGallery> {
@@ -38,7 +50,8 @@ export class SiteGallery {
   }
 
   async enrol(name: string, retentionIndex: number, photos: PhotoInput[]): Promise<EnrolResult> {
-    if ((await this.status()).kind !== 'empty') throw new FacelocalError('busy', 'Someone is already enrolled for this site here: erase that first.');
+    if ((await this.status()).kind !== 'empty')
+      throw new FacelocalError('busy', 'Someone is already enrolled for this site here: erase that first.');
     return this.matcher.enrol({ name, consent: selfConsent(name, this.origin, retentionIndex) }, photos);
   }
 

@@ -43,13 +43,19 @@ export class VisibilityGuard {
   observe(widget: Element): void {
     this.observer?.disconnect();
     const v2 = reportsOcclusion();
-    const options = { threshold: [0, 0.5, 0.99, 1], ...(v2 ? { trackVisibility: true, delay: 100 } : {}) } as IntersectionObserverInit;
+    const options = {
+      threshold: [0, 0.5, 0.99, 1],
+      ...(v2 ? { trackVisibility: true, delay: 100 } : {}),
+    } as IntersectionObserverInit;
     this.observer = new IntersectionObserver((entries) => {
       for (const entry of entries) {
-        const unobstructed = entry.isIntersecting && document.visibilityState === 'visible'
-          && (!v2 || (entry as IntersectionObserverEntry & { isVisible: boolean }).isVisible);
+        const unobstructed =
+          entry.isIntersecting &&
+          document.visibilityState === 'visible' &&
+          (!v2 || (entry as IntersectionObserverEntry & { isVisible: boolean }).isVisible);
         if (entry.target === widget) this.widgetVisible = unobstructed;
-        else if (entry.target === this.statement) this.statementInView = unobstructed && entry.intersectionRatio >= 0.99;
+        else if (entry.target === this.statement)
+          this.statementInView = unobstructed && entry.intersectionRatio >= 0.99;
       }
       this.update();
     }, options);

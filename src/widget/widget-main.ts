@@ -3,7 +3,15 @@
 // person itself, and posts back only the verdict, only to the asking origin. Opened as `widget.html?mode=window`
 // by that frame (on the person's click, when the frame has no storage), it is Facelocal's own first-party window:
 // it does the check there and hands the verdict back to the frame that opened it, which passes it on.
-import { allowListFromCsp, isAllowedOrigin, parseCancel, parseRequest, type WidgetAnswer, type WidgetConfig, type WidgetRequest } from './widget-protocol';
+import {
+  allowListFromCsp,
+  isAllowedOrigin,
+  parseCancel,
+  parseRequest,
+  type WidgetAnswer,
+  type WidgetConfig,
+  type WidgetRequest,
+} from './widget-protocol';
 import { SiteGallery } from './site-gallery';
 import './facelocal-verify';
 
@@ -31,7 +39,10 @@ async function loadAllowList(): Promise<WidgetConfig> {
 function storageWorks(): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), 5000);
-    const done = (ok: boolean) => { clearTimeout(timer); resolve(ok); };
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      resolve(ok);
+    };
     try {
       const probe = indexedDB.open('facelocal-storage-probe');
       probe.onsuccess = () => {
@@ -49,9 +60,13 @@ function storageWorks(): Promise<boolean> {
 /** document.requestStorageAccess with IndexedDB (after the person's click); null when granted, else why not. */
 async function askStorageAccess(): Promise<string | null> {
   try {
-    const handle = await (document as Document & { requestStorageAccess(types?: { indexedDB: boolean }): Promise<{ indexedDB?: IDBFactory } | undefined> })
-      .requestStorageAccess({ indexedDB: true });
-    if (!handle?.indexedDB) return 'The browser granted access to cookies only, not to storage: use the Facelocal window instead.';
+    const handle = await (
+      document as Document & {
+        requestStorageAccess(types?: { indexedDB: boolean }): Promise<{ indexedDB?: IDBFactory } | undefined>;
+      }
+    ).requestStorageAccess({ indexedDB: true });
+    if (!handle?.indexedDB)
+      return 'The browser granted access to cookies only, not to storage: use the Facelocal window instead.';
     grantedIdb = handle.indexedDB;
     return null;
   } catch {
@@ -120,7 +135,10 @@ async function inFrame(): Promise<void> {
       if (event.origin !== location.origin) return;
       const data = event.data as { type?: string; answer?: WidgetAnswer; note?: unknown };
       if (data?.type === 'facelocal:window-ready') {
-        pending.popup.postMessage({ type: 'facelocal:window-request', origin: pending.origin, request: pending.request }, location.origin);
+        pending.popup.postMessage(
+          { type: 'facelocal:window-request', origin: pending.origin, request: pending.request },
+          location.origin,
+        );
       } else if (data?.type === 'facelocal:window-answer' && data.answer) {
         // The window's own words (same origin, our code): what the site was told, shown where the person is.
         element.end(typeof data.note === 'string' ? data.note.slice(0, 300) : 'Answered from the Facelocal window.');
@@ -142,7 +160,14 @@ async function inFrame(): Promise<void> {
     }
     if (!request) return reply(event.origin, { type: 'facelocal:error', id: null, error: 'bad-request' });
     if (pending || element.busy) return reply(event.origin, { type: 'facelocal:error', id: request.id, error: 'busy' });
-    const timer = setTimeout(() => end('timeout', `No answer within ${Math.round(request.timeoutMs / 1000)} s: ${event.origin} was told the request timed out.`), request.timeoutMs);
+    const timer = setTimeout(
+      () =>
+        end(
+          'timeout',
+          `No answer within ${Math.round(request.timeoutMs / 1000)} s: ${event.origin} was told the request timed out.`,
+        ),
+      request.timeoutMs,
+    );
     pending = { request, origin: event.origin, timer };
     element.requester = event.origin;
     element.openGallery = openGallery(event.origin);
@@ -157,21 +182,32 @@ async function inFrame(): Promise<void> {
 async function asWindow(): Promise<void> {
   const opener = window.opener as Window | null;
   if (!opener) {
-    document.body.insertAdjacentHTML('afterbegin', '<p data-testid="widget-window-alone">This Facelocal window answers only the site frame that opened it; it was opened on its own, so there is nothing to do.</p>');
+    document.body.insertAdjacentHTML(
+      'afterbegin',
+      '<p data-testid="widget-window-alone">This Facelocal window answers only the site frame that opened it; it was opened on its own, so there is nothing to do.</p>',
+    );
     return;
   }
   const config = await loadAllowList();
   element.inWindow = true;
   element.storage = 'here';
   element.addEventListener('facelocal-answer', (e) => {
-    opener.postMessage({ type: 'facelocal:window-answer', answer: (e as CustomEvent<WidgetAnswer>).detail, note: element.note }, location.origin);
+    opener.postMessage(
+      { type: 'facelocal:window-answer', answer: (e as CustomEvent<WidgetAnswer>).detail, note: element.note },
+      location.origin,
+    );
     setTimeout(() => window.close(), 1500);
   });
   window.addEventListener('message', (event) => {
     // Only the frame that opened this window, on this origin, can hand it a request.
     if (event.source !== opener || event.origin !== location.origin) return;
     const data = event.data as { type?: string; origin?: unknown; request?: unknown };
-    if (data?.type !== 'facelocal:window-request' || typeof data.origin !== 'string' || !isAllowedOrigin(data.origin, config)) return;
+    if (
+      data?.type !== 'facelocal:window-request' ||
+      typeof data.origin !== 'string' ||
+      !isAllowedOrigin(data.origin, config)
+    )
+      return;
     const request = parseRequest(data.request);
     if (!request || element.request) return;
     element.requester = data.origin;

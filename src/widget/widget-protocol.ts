@@ -41,7 +41,7 @@ export type WidgetAnswer =
   | { type: 'facelocal:error'; id: string | null; error: WidgetErrorCode };
 
 export type WidgetErrorCode =
-  | 'origin-not-allowed' | 'bad-request' | 'busy' | 'denied' | 'not-revealed' | 'unavailable' | 'cancelled' | 'timeout';
+  'origin-not-allowed' | 'bad-request' | 'busy' | 'denied' | 'not-revealed' | 'unavailable' | 'cancelled' | 'timeout';
 
 export interface WidgetConfig {
   /** Origins allowed to ask, exactly as `location.origin` spells them. Set by whoever serves the widget. */
@@ -56,7 +56,8 @@ export function originProblem(value: unknown): string | null {
   try {
     const url = new URL(value);
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return `${value}: only http(s) origins`;
-    if (url.origin !== value) return `${value}: not an exact origin (no path, no trailing slash; write it as ${url.origin})`;
+    if (url.origin !== value)
+      return `${value}: not an exact origin (no path, no trailing slash; write it as ${url.origin})`;
     return null;
   } catch {
     return `${value}: not an origin`;
@@ -64,11 +65,15 @@ export function originProblem(value: unknown): string | null {
 }
 
 /** The allow-list, or the problems that refuse it whole (the build fails on them: see vite.config.ts). */
-export function checkWidgetConfig(json: unknown): { ok: true; config: WidgetConfig } | { ok: false; problems: string[] } {
+export function checkWidgetConfig(
+  json: unknown,
+): { ok: true; config: WidgetConfig } | { ok: false; problems: string[] } {
   const origins = (json as { allowedOrigins?: unknown } | null)?.allowedOrigins;
   if (!Array.isArray(origins)) return { ok: false, problems: ['allowedOrigins must be a list of origins'] };
   const problems = origins.map(originProblem).filter((p): p is string => p !== null);
-  return problems.length ? { ok: false, problems } : { ok: true, config: { allowedOrigins: [...new Set(origins as string[])] } };
+  return problems.length
+    ? { ok: false, problems }
+    : { ok: true, config: { allowedOrigins: [...new Set(origins as string[])] } };
 }
 
 /** Lenient reading for tools that must not throw: only exact origins are kept. */
@@ -91,8 +96,17 @@ export function parseRequest(data: unknown): WidgetRequest | null {
   if (d.kind !== 'verify' && d.kind !== 'identify') return null;
   if (d.reason !== undefined && (typeof d.reason !== 'string' || d.reason.length > MAX_REASON_LENGTH)) return null;
   if (d.timeoutMs !== undefined && (typeof d.timeoutMs !== 'number' || !Number.isFinite(d.timeoutMs))) return null;
-  const timeoutMs = Math.min(MAX_TIMEOUT_MS, Math.max(MIN_TIMEOUT_MS, (d.timeoutMs as number | undefined) ?? DEFAULT_TIMEOUT_MS));
-  return { type: 'facelocal:request', id: d.id, kind: d.kind, ...(typeof d.reason === 'string' ? { reason: d.reason } : {}), timeoutMs };
+  const timeoutMs = Math.min(
+    MAX_TIMEOUT_MS,
+    Math.max(MIN_TIMEOUT_MS, (d.timeoutMs as number | undefined) ?? DEFAULT_TIMEOUT_MS),
+  );
+  return {
+    type: 'facelocal:request',
+    id: d.id,
+    kind: d.kind,
+    ...(typeof d.reason === 'string' ? { reason: d.reason } : {}),
+    timeoutMs,
+  };
 }
 
 export function parseCancel(data: unknown): WidgetCancel | null {
@@ -115,11 +129,18 @@ export function frameAncestors(config: WidgetConfig): string {
  * origins that may frame it and the origins whose messages it answers are one list, from one place. A policy
  * with anything but 'self' and exact origins (a wildcard, a scheme, 'none') is refused whole: nobody is answered.
  */
-export function allowListFromCsp(csp: string | null): { ok: true; config: WidgetConfig } | { ok: false; problem: string } {
+export function allowListFromCsp(
+  csp: string | null,
+): { ok: true; config: WidgetConfig } | { ok: false; problem: string } {
   if (!csp) return { ok: false, problem: 'the widget page has no Content-Security-Policy' };
-  if (csp.includes(',')) return { ok: false, problem: 'the widget page is served with more than one Content-Security-Policy' };
-  const directives = csp.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]?.toLowerCase() === 'frame-ancestors');
-  if (directives.length !== 1) return { ok: false, problem: 'the widget page\'s policy needs exactly one frame-ancestors directive' };
+  if (csp.includes(','))
+    return { ok: false, problem: 'the widget page is served with more than one Content-Security-Policy' };
+  const directives = csp
+    .split(';')
+    .map((d) => d.trim().split(/\s+/))
+    .filter((d) => d[0]?.toLowerCase() === 'frame-ancestors');
+  if (directives.length !== 1)
+    return { ok: false, problem: "the widget page's policy needs exactly one frame-ancestors directive" };
   const sources = directives[0].slice(1).filter((s) => s !== "'self'");
   const problems = sources.map(originProblem).filter((p): p is string => p !== null);
   if (problems.length) return { ok: false, problem: `frame-ancestors refused: ${problems.join('; ')}` };

@@ -5,11 +5,39 @@ import * as Comlink from 'comlink';
 import { withLifeline } from './lifeline';
 import { FaceDetector, FilesetResolver, type Detection } from '@mediapipe/tasks-vision';
 import { poseFromKeypoints, sharpnessAndBrightness } from '../core/face-quality';
-import { ALIGNED_SIZE, alignmentTransform, affineScale, composeAffine, sourceRegion, warpAffine, type Affine } from '../core/alignment';
-import { clipBox, fitWithin, mapFaceBack, padPixels, planTiledPass, readingOrder, reflectPadX, suppressOverlaps, landmarksFromKeypoints, tileGrid, TILING_POLICY, type DetectedFace } from '../core/detection-geometry';
+import {
+  ALIGNED_SIZE,
+  alignmentTransform,
+  affineScale,
+  composeAffine,
+  sourceRegion,
+  warpAffine,
+  type Affine,
+} from '../core/alignment';
+import {
+  clipBox,
+  fitWithin,
+  mapFaceBack,
+  padPixels,
+  planTiledPass,
+  readingOrder,
+  reflectPadX,
+  suppressOverlaps,
+  landmarksFromKeypoints,
+  tileGrid,
+  TILING_POLICY,
+  type DetectedFace,
+} from '../core/detection-geometry';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, sniffImageType } from '../core/image-type';
 import { declaredSizeProblem } from '../core/image-header';
-import type { AnalyseOptions, AnalysedFace, AnalysedPhoto, DetectedFrame, DetectorApi, WorkerResult } from './worker-protocol';
+import type {
+  AnalyseOptions,
+  AnalysedFace,
+  AnalysedPhoto,
+  DetectedFrame,
+  DetectorApi,
+  WorkerResult,
+} from './worker-protocol';
 import { fetchVerifiedModel, fetchVerifiedRuntime } from './verified-model';
 
 /** Photos are scaled so the longer side is at most this before detection: same faces found, several times faster. */
@@ -50,9 +78,14 @@ let shortRange: (() => Promise<FaceDetector>) | undefined;
 async function init(baseUrl: string): Promise<WorkerResult<{ model: string }>> {
   try {
     // `true`: the module-worker build of the wasm loader (with `false` a module worker fails: "ModuleFactory not set").
-    const fileset = await FilesetResolver.forVisionTasks(new URL('vendor/mediapipe', baseUrl).href.replace(/\/$/, ''), true);
+    const fileset = await FilesetResolver.forVisionTasks(
+      new URL('vendor/mediapipe', baseUrl).href.replace(/\/$/, ''),
+      true,
+    );
     const [full, short, wasmBinary] = await Promise.all([
-      fetchVerifiedModel(baseUrl, 'faceDetector'), fetchVerifiedModel(baseUrl, 'faceDetectorShortRange'), fetchVerifiedRuntime(baseUrl, fileset.wasmBinaryPath),
+      fetchVerifiedModel(baseUrl, 'faceDetector'),
+      fetchVerifiedModel(baseUrl, 'faceDetectorShortRange'),
+      fetchVerifiedRuntime(baseUrl, fileset.wasmBinaryPath),
     ]);
     const create = (bytes: Uint8Array) => {
       // MediaPipe hands `self.Module` to its wasm loader (and clears it after): with `wasmBinary` set, the runtime
@@ -84,24 +117,38 @@ async function init(baseUrl: string): Promise<WorkerResult<{ model: string }>> {
 }
 
 async function analyse(bytes: ArrayBuffer, options: AnalyseOptions): Promise<WorkerResult<AnalysedPhoto>> {
-  if (!fullRange || !shortRange) return { ok: false, code: 'model-load-failed', message: 'The face detector is not loaded.' };
+  if (!fullRange || !shortRange)
+    return { ok: false, code: 'model-load-failed', message: 'The face detector is not loaded.' };
   const t0 = performance.now();
   const decoded = await decode(bytes);
   if (!decoded.ok) return decoded;
   const bitmap = decoded.value;
   try {
     const t1 = performance.now();
-    const found = options.region ? await detectInRegion(bitmap, options.region, fullRange, shortRange) : await detectFaces(bitmap, fullRange, shortRange);
+    const found = options.region
+      ? await detectInRegion(bitmap, options.region, fullRange, shortRange)
+      : await detectFaces(bitmap, fullRange, shortRange);
     const t2 = performance.now();
     const faces: AnalysedFace[] = [];
     for (const face of found) {
       const aligned = alignFromBitmap(bitmap, face);
       const thumbnail = options.thumbnails ? await faceThumbnail(bitmap, face) : undefined;
-      const quality = { sizePx: Math.max(face.box.width, face.box.height), ...poseFromKeypoints(face.keypoints), ...sharpnessAndBrightness(aligned, ALIGNED_SIZE, ALIGNED_SIZE) };
+      const quality = {
+        sizePx: Math.max(face.box.width, face.box.height),
+        ...poseFromKeypoints(face.keypoints),
+        ...sharpnessAndBrightness(aligned, ALIGNED_SIZE, ALIGNED_SIZE),
+      };
       faces.push({ ...face, aligned, thumbnail, quality });
     }
     const t3 = performance.now();
-    const value: AnalysedPhoto = { width: bitmap.width, height: bitmap.height, faces, decodeMs: t1 - t0, detectMs: t2 - t1, alignMs: t3 - t2 };
+    const value: AnalysedPhoto = {
+      width: bitmap.width,
+      height: bitmap.height,
+      faces,
+      decodeMs: t1 - t0,
+      detectMs: t2 - t1,
+      alignMs: t3 - t2,
+    };
     const transfers = faces.flatMap((f) => [f.aligned.buffer as ArrayBuffer, ...(f.thumbnail ? [f.thumbnail] : [])]);
     return Comlink.transfer({ ok: true as const, value }, transfers);
   } finally {
@@ -111,9 +158,19 @@ async function analyse(bytes: ArrayBuffer, options: AnalyseOptions): Promise<Wor
 
 async function decode(bytes: ArrayBuffer): Promise<WorkerResult<ImageBitmap>> {
   if (bytes.byteLength === 0) return { ok: false, code: 'unreadable-file', message: 'This file is empty.' };
-  if (bytes.byteLength > MAX_IMAGE_BYTES) return { ok: false, code: 'image-too-large', message: `This file is too large (${(bytes.byteLength / 1e6).toFixed(0)} MB; the limit is ${MAX_IMAGE_BYTES / 1024 / 1024} MB).` };
+  if (bytes.byteLength > MAX_IMAGE_BYTES)
+    return {
+      ok: false,
+      code: 'image-too-large',
+      message: `This file is too large (${(bytes.byteLength / 1e6).toFixed(0)} MB; the limit is ${MAX_IMAGE_BYTES / 1024 / 1024} MB).`,
+    };
   const type = sniffImageType(new Uint8Array(bytes, 0, Math.min(32, bytes.byteLength)));
-  if (!type) return { ok: false, code: 'unreadable-file', message: 'This file is not an image Facelocal can read (JPEG, PNG, WebP, GIF, BMP or AVIF).' };
+  if (!type)
+    return {
+      ok: false,
+      code: 'unreadable-file',
+      message: 'This file is not an image Facelocal can read (JPEG, PNG, WebP, GIF, BMP or AVIF).',
+    };
   // Before decoding: a tiny file can declare billions of pixels, and the decoder would allocate them all.
   const tooLarge = declaredSizeProblem(new Uint8Array(bytes), type, MAX_IMAGE_PIXELS);
   if (tooLarge) return { ok: false, code: 'image-too-large', message: tooLarge };
@@ -121,19 +178,29 @@ async function decode(bytes: ArrayBuffer): Promise<WorkerResult<ImageBitmap>> {
   try {
     bitmap = await createImageBitmap(new Blob([bytes], { type }), { imageOrientation: 'from-image' });
   } catch {
-    const what = type === 'image/heic' ? 'HEIC photos cannot be opened in this browser; convert it to JPEG first.' : 'This image is damaged or cannot be decoded by this browser.';
+    const what =
+      type === 'image/heic'
+        ? 'HEIC photos cannot be opened in this browser; convert it to JPEG first.'
+        : 'This image is damaged or cannot be decoded by this browser.';
     return { ok: false, code: 'unreadable-file', message: what };
   }
   if (bitmap.width * bitmap.height > MAX_IMAGE_PIXELS) {
     const mp = (bitmap.width * bitmap.height) / 1e6;
     bitmap.close();
-    return { ok: false, code: 'image-too-large', message: `This photo is too large (${mp.toFixed(0)} megapixels; the limit is ${MAX_IMAGE_PIXELS / 1e6}).` };
+    return {
+      ok: false,
+      code: 'image-too-large',
+      message: `This photo is too large (${mp.toFixed(0)} megapixels; the limit is ${MAX_IMAGE_PIXELS / 1e6}).`,
+    };
   }
   return { ok: true, value: bitmap };
 }
 
 /** An OffscreenCanvas's 2D context: always there in the browsers this app runs in, so a missing one is a bug here. */
-function context2d(canvas: OffscreenCanvas, settings?: { willReadFrequently?: boolean }): OffscreenCanvasRenderingContext2D {
+function context2d(
+  canvas: OffscreenCanvas,
+  settings?: { willReadFrequently?: boolean },
+): OffscreenCanvasRenderingContext2D {
   const context = canvas.getContext('2d', settings);
   if (!context) throw new Error('internal: no 2D context on an OffscreenCanvas');
   return context;
@@ -143,24 +210,36 @@ function toDetectedFaces(detections: Detection[], width: number, height: number)
   return detections.flatMap((d) => {
     const b = d.boundingBox;
     if (!b || d.keypoints.length < 4) return [];
-    return [{
-      box: { x: b.originX, y: b.originY, width: b.width, height: b.height },
-      keypoints: d.keypoints.map((k) => [k.x * width, k.y * height] as [number, number]),
-      score: d.categories[0]?.score ?? 0,
-    }];
+    return [
+      {
+        box: { x: b.originX, y: b.originY, width: b.width, height: b.height },
+        keypoints: d.keypoints.map((k) => [k.x * width, k.y * height] as [number, number]),
+        score: d.categories[0]?.score ?? 0,
+      },
+    ];
   });
 }
 
-async function detectFaces(bitmap: ImageBitmap, full: FaceDetector, short: () => Promise<FaceDetector>): Promise<DetectedFace[]> {
+async function detectFaces(
+  bitmap: ImageBitmap,
+  full: FaceDetector,
+  short: () => Promise<FaceDetector>,
+): Promise<DetectedFace[]> {
   const small = fitWithin(bitmap.width, bitmap.height, DETECTION_SIDE);
   const scaled = scaledPixels(bitmap, small.width, small.height);
-  const whole = toDetectedFaces(full.detect(scaled).detections, small.width, small.height).map((f) => mapFaceBack(f, small.scale));
+  const whole = toDetectedFaces(full.detect(scaled).detections, small.width, small.height).map((f) =>
+    mapFaceBack(f, small.scale),
+  );
   // Up to two tiled passes: faces found by one (in a crowd where the first pass found none) size the next.
   let found = whole;
   // In a group photo, people at the sides are often cut by the frame: look once more with the sides mirrored.
   if (whole.length >= 2) {
     const mirrored = reflectPadX(scaled, EDGE_MIRROR_SHARE);
-    const atEdges = toDetectedFaces(full.detect(new ImageData(mirrored.data, mirrored.width, mirrored.height)).detections, mirrored.width, mirrored.height)
+    const atEdges = toDetectedFaces(
+      full.detect(new ImageData(mirrored.data, mirrored.width, mirrored.height)).detections,
+      mirrored.width,
+      mirrored.height,
+    )
       .map((f) => mapFaceBack(f, small.scale, [mirrored.offsetX, 0]))
       .filter((f) => f.box.x + f.box.width / 2 >= 0 && f.box.x + f.box.width / 2 <= bitmap.width) // a mirror image is not a face
       .map((f) => ({ ...f, box: clipBox(f.box, bitmap.width, bitmap.height) }));
@@ -180,7 +259,9 @@ async function detectFaces(bitmap: ImageBitmap, full: FaceDetector, short: () =>
   // finds nothing.
   const padded = padPixels(scaled, TIGHT_CROP_MARGIN, PAD_GREY);
   const toOriginal = (found: Detection[]) =>
-    toDetectedFaces(found, padded.width, padded.height).map((f) => mapFaceBack(f, small.scale, [padded.offsetX, padded.offsetY]));
+    toDetectedFaces(found, padded.width, padded.height).map((f) =>
+      mapFaceBack(f, small.scale, [padded.offsetX, padded.offsetY]),
+    );
   const image = new ImageData(padded.data, padded.width, padded.height);
   const byShort = toOriginal((await short()).detect(image).detections);
   const faces = byShort.length > 0 ? byShort : toOriginal(full.detect(image).detections);
@@ -210,7 +291,9 @@ async function detectInTiles(bitmap: ImageBitmap, full: FaceDetector, tileSide: 
     const fit = fitWithin(tile.width, tile.height, DETECTION_SIDE);
     // Crop from the full-resolution bitmap and scale in one step (sharper than cropping a scaled copy).
     const crop = await createImageBitmap(bitmap, tile.x, tile.y, tile.width, tile.height, {
-      resizeWidth: fit.width, resizeHeight: fit.height, resizeQuality: 'high',
+      resizeWidth: fit.width,
+      resizeHeight: fit.height,
+      resizeQuality: 'high',
     });
     try {
       const found = toDetectedFaces(full.detect(crop).detections, fit.width, fit.height);
@@ -231,11 +314,22 @@ function alignFromBitmap(bitmap: ImageBitmap, face: DetectedFace): Uint8ClampedA
   const toCrop = alignmentTransform(landmarksFromKeypoints(face.keypoints));
   const region = sourceRegion(toCrop);
   const scale = Math.min(1, affineScale(toCrop));
-  const w = Math.max(1, Math.ceil(region.width * scale)), h = Math.max(1, Math.ceil(region.height * scale));
+  const w = Math.max(1, Math.ceil(region.width * scale)),
+    h = Math.max(1, Math.ceil(region.height * scale));
   const canvas = new OffscreenCanvas(w, h);
   const ctx = context2d(canvas, { willReadFrequently: true });
   ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(bitmap, region.x, region.y, region.width, region.height, 0, 0, region.width * scale, region.height * scale);
+  ctx.drawImage(
+    bitmap,
+    region.x,
+    region.y,
+    region.width,
+    region.height,
+    0,
+    0,
+    region.width * scale,
+    region.height * scale,
+  );
   const regionToImage: Affine = [1 / scale, 0, region.x, 0, 1 / scale, region.y];
   const pixels = ctx.getImageData(0, 0, w, h);
   return warpAffine({ width: w, height: h, data: pixels.data }, composeAffine(toCrop, regionToImage)).data;
@@ -243,7 +337,8 @@ function alignFromBitmap(bitmap: ImageBitmap, face: DetectedFace): Uint8ClampedA
 
 async function faceThumbnail(bitmap: ImageBitmap, face: DetectedFace): Promise<ArrayBuffer> {
   const side = Math.max(face.box.width, face.box.height) * 1.3;
-  const cx = face.box.x + face.box.width / 2, cy = face.box.y + face.box.height / 2;
+  const cx = face.box.x + face.box.width / 2,
+    cy = face.box.y + face.box.height / 2;
   const canvas = new OffscreenCanvas(THUMBNAIL_SIZE, THUMBNAIL_SIZE);
   const ctx = context2d(canvas);
   ctx.imageSmoothingQuality = 'high';
@@ -264,9 +359,18 @@ async function detectFrame(frame: ImageBitmap): Promise<WorkerResult<DetectedFra
   }
   const t0 = performance.now();
   const small = fitWithin(frame.width, frame.height, DETECTION_SIDE);
-  const scaled = small.scale < 1 ? await createImageBitmap(frame, { resizeWidth: small.width, resizeHeight: small.height, resizeQuality: 'medium' }) : frame;
+  const scaled =
+    small.scale < 1
+      ? await createImageBitmap(frame, {
+          resizeWidth: small.width,
+          resizeHeight: small.height,
+          resizeQuality: 'medium',
+        })
+      : frame;
   try {
-    const faces = toDetectedFaces(fullRange.detect(scaled).detections, small.width, small.height).map((f) => mapFaceBack(f, small.scale));
+    const faces = toDetectedFaces(fullRange.detect(scaled).detections, small.width, small.height).map((f) =>
+      mapFaceBack(f, small.scale),
+    );
     liveFrame = { bitmap: frame, faces };
     return { ok: true, value: { width: frame.width, height: frame.height, faces, detectMs: performance.now() - t0 } };
   } finally {
@@ -278,7 +382,10 @@ async function alignFrameFaces(faceIndices: number[]): Promise<WorkerResult<Uint
   const frame = liveFrame;
   if (!frame) return { ok: false, code: 'no-face', message: 'No camera frame to take faces from.' };
   const crops = faceIndices.map((i) => alignFromBitmap(frame.bitmap, frame.faces[i]));
-  return Comlink.transfer({ ok: true as const, value: crops }, crops.map((c) => c.buffer as ArrayBuffer));
+  return Comlink.transfer(
+    { ok: true as const, value: crops },
+    crops.map((c) => c.buffer as ArrayBuffer),
+  );
 }
 
 function releaseFrame(): void {
@@ -301,19 +408,34 @@ const REGION_MAX_BOX_PER_FACE = 2.5;
  * best face whose centre lies in the box and whose size fits it is kept, with its landmarks mapped back to the photo.
  * None: [].
  */
-async function detectInRegion(bitmap: ImageBitmap, box: { x: number; y: number; width: number; height: number }, full: FaceDetector, short: () => Promise<FaceDetector>): Promise<DetectedFace[]> {
+async function detectInRegion(
+  bitmap: ImageBitmap,
+  box: { x: number; y: number; width: number; height: number },
+  full: FaceDetector,
+  short: () => Promise<FaceDetector>,
+): Promise<DetectedFace[]> {
   const margin = 0.25 * Math.max(box.width, box.height);
-  const x0 = Math.max(0, Math.floor(box.x - margin)), y0 = Math.max(0, Math.floor(box.y - margin));
-  const x1 = Math.min(bitmap.width, Math.ceil(box.x + box.width + margin)), y1 = Math.min(bitmap.height, Math.ceil(box.y + box.height + margin));
+  const x0 = Math.max(0, Math.floor(box.x - margin)),
+    y0 = Math.max(0, Math.floor(box.y - margin));
+  const x1 = Math.min(bitmap.width, Math.ceil(box.x + box.width + margin)),
+    y1 = Math.min(bitmap.height, Math.ceil(box.y + box.height + margin));
   if (x1 - x0 < 8 || y1 - y0 < 8) return [];
   // Up or down to the detector's input scale: a small face gains pixels, a large one fits the anchors.
   // (At most 4×: a face smaller than that is too small to read, and the detector finds noise in blown-up pixels.)
-  const scale = Math.min(4, WARM_UP_SIDE * 2 / Math.max(x1 - x0, y1 - y0));
-  const width = Math.max(1, Math.round((x1 - x0) * scale)), height = Math.max(1, Math.round((y1 - y0) * scale));
-  const crop = await createImageBitmap(bitmap, x0, y0, x1 - x0, y1 - y0, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
+  const scale = Math.min(4, (WARM_UP_SIDE * 2) / Math.max(x1 - x0, y1 - y0));
+  const width = Math.max(1, Math.round((x1 - x0) * scale)),
+    height = Math.max(1, Math.round((y1 - y0) * scale));
+  const crop = await createImageBitmap(bitmap, x0, y0, x1 - x0, y1 - y0, {
+    resizeWidth: width,
+    resizeHeight: height,
+    resizeQuality: 'high',
+  });
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (!ctx) { crop.close(); return []; }
+  if (!ctx) {
+    crop.close();
+    return [];
+  }
   ctx.drawImage(crop, 0, 0);
   crop.close();
   const padded = padPixels(ctx.getImageData(0, 0, width, height), TIGHT_CROP_MARGIN, PAD_GREY);
@@ -322,14 +444,18 @@ async function detectInRegion(bitmap: ImageBitmap, box: { x: number; y: number; 
   for (const detector of [await short(), full]) {
     await detector.setOptions({ minDetectionConfidence: REGION_CONFIDENCE });
     try {
-      found.push(...toDetectedFaces(detector.detect(image).detections, padded.width, padded.height)
-        .map((f) => mapFaceBack(f, scale, [padded.offsetX - x0 * scale, padded.offsetY - y0 * scale])));
+      found.push(
+        ...toDetectedFaces(detector.detect(image).detections, padded.width, padded.height).map((f) =>
+          mapFaceBack(f, scale, [padded.offsetX - x0 * scale, padded.offsetY - y0 * scale]),
+        ),
+      );
     } finally {
       await detector.setOptions({ minDetectionConfidence: MIN_CONFIDENCE });
     }
   }
   const inBox = found.filter((f) => {
-    const cx = f.box.x + f.box.width / 2, cy = f.box.y + f.box.height / 2;
+    const cx = f.box.x + f.box.width / 2,
+      cy = f.box.y + f.box.height / 2;
     const bigEnough = Math.max(f.box.width, f.box.height) * REGION_MAX_BOX_PER_FACE >= Math.max(box.width, box.height);
     return bigEnough && cx >= box.x && cx <= box.x + box.width && cy >= box.y && cy <= box.y + box.height;
   });

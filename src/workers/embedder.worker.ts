@@ -25,38 +25,80 @@ let flipAverage = false;
 /** The first run of a session is slow; it runs after init returns, while the detector works, and embed waits for it. */
 let warmUp: Promise<unknown> = Promise.resolve();
 
-async function init(baseUrl: string, backend: BackendChoice, tuning: EmbedderTuning = {}): Promise<WorkerResult<EmbedderInfo>> {
+async function init(
+  baseUrl: string,
+  backend: BackendChoice,
+  tuning: EmbedderTuning = {},
+): Promise<WorkerResult<EmbedderInfo>> {
   inputSpec = { ...EMBEDDER_INPUT, channelOrder: tuning.channelOrder ?? EMBEDDER_INPUT.channelOrder };
   flipAverage = tuning.flipAverage ?? false;
   try {
     // The runtime's code, the model and the GPU probe load side by side.
     if (backend !== 'webgpu') void import('onnxruntime-web/wasm').catch(() => undefined);
-    const [{ bytes, entry }, adapter] = await Promise.all([fetchVerifiedModel(baseUrl, 'faceEmbedder'), backend === 'wasm' ? null : gpuAdapter()]);
+    const [{ bytes, entry }, adapter] = await Promise.all([
+      fetchVerifiedModel(baseUrl, 'faceEmbedder'),
+      backend === 'wasm' ? null : gpuAdapter(),
+    ]);
     // The id every template records: pre-processing other than the default makes other numbers, so it is part of it.
-    const preprocessing = [inputSpec.channelOrder !== EMBEDDER_INPUT.channelOrder ? inputSpec.channelOrder : '', flipAverage ? 'flip-average' : ''].filter(Boolean).join(', ');
+    const preprocessing = [
+      inputSpec.channelOrder !== EMBEDDER_INPUT.channelOrder ? inputSpec.channelOrder : '',
+      flipAverage ? 'flip-average' : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     const model = `${entry.package}@${entry.version} ${entry.file}${preprocessing ? ` (${preprocessing})` : ''}`;
     const realGpu = adapter !== null && !adapter.isFallback;
     if (backend === 'webgpu' || (backend === 'auto' && realGpu)) {
       const gpu = await tryWebGpu(baseUrl, bytes);
       if (gpu) {
         const gpuMs = await timeRuns(gpu.ort, gpu.session);
-        if (backend === 'webgpu') return ready(gpu.ort, gpu.session, { backend: 'webgpu', threads: 0, simd: false, model, reason: `forced (adapter: ${adapter?.description ?? 'none'}), ${gpuMs.toFixed(1)} ms/face` });
+        if (backend === 'webgpu')
+          return ready(gpu.ort, gpu.session, {
+            backend: 'webgpu',
+            threads: 0,
+            simd: false,
+            model,
+            reason: `forced (adapter: ${adapter?.description ?? 'none'}), ${gpuMs.toFixed(1)} ms/face`,
+          });
         const wasm = await createWasmSession(baseUrl, bytes);
         const wasmMs = await timeRuns(wasm.ort, wasm.session);
         if (gpuMs < wasmMs) {
           await wasm.session.release();
-          return ready(gpu.ort, gpu.session, { backend: 'webgpu', threads: 0, simd: false, model, reason: `WebGPU ${gpuMs.toFixed(1)} ms/face vs WASM ${wasmMs.toFixed(1)} ms/face on ${adapter?.description}` });
+          return ready(gpu.ort, gpu.session, {
+            backend: 'webgpu',
+            threads: 0,
+            simd: false,
+            model,
+            reason: `WebGPU ${gpuMs.toFixed(1)} ms/face vs WASM ${wasmMs.toFixed(1)} ms/face on ${adapter?.description}`,
+          });
         }
         await gpu.session.release();
-        return ready(wasm.ort, wasm.session, wasmInfo(wasm.ort, model, `WASM ${wasmMs.toFixed(1)} ms/face was faster than WebGPU ${gpuMs.toFixed(1)} ms/face`));
+        return ready(
+          wasm.ort,
+          wasm.session,
+          wasmInfo(
+            wasm.ort,
+            model,
+            `WASM ${wasmMs.toFixed(1)} ms/face was faster than WebGPU ${gpuMs.toFixed(1)} ms/face`,
+          ),
+        );
       }
     }
     const wasm = await createWasmSession(baseUrl, bytes);
     warmUp = runGreyFace(wasm.ort, wasm.session).catch(() => undefined);
-    const reason = backend === 'wasm' ? 'asked for WASM' : adapter ? 'only a software (fallback) WebGPU adapter: WASM is far faster' : 'no WebGPU adapter';
+    const reason =
+      backend === 'wasm'
+        ? 'asked for WASM'
+        : adapter
+          ? 'only a software (fallback) WebGPU adapter: WASM is far faster'
+          : 'no WebGPU adapter';
     return ready(wasm.ort, wasm.session, wasmInfo(wasm.ort, model, reason));
   } catch (error) {
-    return { ok: false, code: 'model-load-failed', message: `The face embedding model failed to load: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      code: 'model-load-failed',
+      message: `The face embedding model failed to load: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 
@@ -78,7 +120,12 @@ async function gpuAdapter(): Promise<{ isFallback: boolean; description: string 
     const adapter = await gpu.requestAdapter();
     if (!adapter) return null;
     const isFallback = adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
-    return { isFallback, description: [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.description].filter(Boolean).join(' ') || 'unknown GPU' };
+    return {
+      isFallback,
+      description:
+        [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.description].filter(Boolean).join(' ') ||
+        'unknown GPU',
+    };
   } catch {
     return null;
   }
@@ -96,7 +143,10 @@ function runtimeUrl(baseUrl: string): string {
 async function createWasmSession(baseUrl: string, bytes: Uint8Array) {
   // Dynamic import with explicit wasmPaths: a static import in a built module worker made
   // InferenceSession.create hang, and the default entry pulls a 28 MB wasm we do not need.
-  const [o, wasmBinary] = await Promise.all([import('onnxruntime-web/wasm'), fetchVerifiedRuntime(baseUrl, WASM_RUNTIME)]);
+  const [o, wasmBinary] = await Promise.all([
+    import('onnxruntime-web/wasm'),
+    fetchVerifiedRuntime(baseUrl, WASM_RUNTIME),
+  ]);
   o.env.wasm.wasmPaths = runtimeUrl(baseUrl);
   // Instantiated from the checked bytes: ONNX Runtime then never fetches the .wasm itself.
   o.env.wasm.wasmBinary = wasmBinary;
@@ -108,7 +158,10 @@ async function createWasmSession(baseUrl: string, bytes: Uint8Array) {
 
 async function tryWebGpu(baseUrl: string, bytes: Uint8Array) {
   try {
-    const [o, wasmBinary] = await Promise.all([import('onnxruntime-web/webgpu'), fetchVerifiedRuntime(baseUrl, WEBGPU_RUNTIME)]);
+    const [o, wasmBinary] = await Promise.all([
+      import('onnxruntime-web/webgpu'),
+      fetchVerifiedRuntime(baseUrl, WEBGPU_RUNTIME),
+    ]);
     o.env.wasm.wasmPaths = runtimeUrl(baseUrl);
     o.env.wasm.wasmBinary = wasmBinary;
     o.env.wasm.numThreads = 1;
@@ -120,7 +173,14 @@ async function tryWebGpu(baseUrl: string, bytes: Uint8Array) {
 }
 
 function runGreyFace(o: typeof Ort, s: Ort.InferenceSession) {
-  return s.run({ [INPUT_NAME]: new o.Tensor('float32', new Float32Array(INPUT_SIZE), [1, 3, EMBEDDER_INPUT.size, EMBEDDER_INPUT.size]) });
+  return s.run({
+    [INPUT_NAME]: new o.Tensor('float32', new Float32Array(INPUT_SIZE), [
+      1,
+      3,
+      EMBEDDER_INPUT.size,
+      EMBEDDER_INPUT.size,
+    ]),
+  });
 }
 
 /** Median ms of `runs` embeddings of a grey face (after one warm-up). */
@@ -136,7 +196,8 @@ async function timeRuns(o: typeof Ort, s: Ort.InferenceSession, runs = 3): Promi
 }
 
 async function embed(crops: Uint8ClampedArray[]): Promise<WorkerResult<Float32Array[]>> {
-  if (!ort || !session || !info) return { ok: false, code: 'model-load-failed', message: 'The face embedding model is not loaded.' };
+  if (!ort || !session || !info)
+    return { ok: false, code: 'model-load-failed', message: 'The face embedding model is not loaded.' };
   await warmUp;
   const out: Float32Array[] = [];
   for (const crop of crops) {
@@ -148,9 +209,14 @@ async function embed(crops: Uint8ClampedArray[]): Promise<WorkerResult<Float32Ar
       const result = await session.run({ [INPUT_NAME]: input });
       embeddings.push(result[OUTPUT_NAME].data as Float32Array);
     }
-    out.push(embeddings.length === 1 ? l2Normalize(embeddings[0]) : meanNormalized(embeddings.map((e) => l2Normalize(e))));
+    out.push(
+      embeddings.length === 1 ? l2Normalize(embeddings[0]) : meanNormalized(embeddings.map((e) => l2Normalize(e))),
+    );
   }
-  return Comlink.transfer({ ok: true as const, value: out }, out.map((e) => e.buffer as ArrayBuffer));
+  return Comlink.transfer(
+    { ok: true as const, value: out },
+    out.map((e) => e.buffer as ArrayBuffer),
+  );
 }
 
 const api: EmbedderApi = { init, embed };

@@ -11,12 +11,13 @@ export interface Lifeline {
 export function withLifeline<Api extends object>(api: Api): Api & Lifeline {
   return {
     ...api,
-    holdLifeline: (name: string) => new Promise<void>((held) => {
-      if (!('locks' in navigator)) return held(); // no Web Locks (an insecure context): deaths go unnoticed
-      void navigator.locks.request(name, () => {
-        held();
-        return new Promise<never>(() => undefined); // never released while this worker lives
-      });
-    }),
+    holdLifeline: (name: string) =>
+      new Promise<void>((held) => {
+        if (!('locks' in navigator)) return held(); // no Web Locks (an insecure context): deaths go unnoticed
+        void navigator.locks.request(name, () => {
+          held();
+          return new Promise<never>(() => undefined); // never released while this worker lives
+        });
+      }),
   };
 }

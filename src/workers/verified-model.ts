@@ -12,19 +12,33 @@ async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
 }
 
 /** Fetches `path` (under baseUrl) and returns its bytes only if their sha256 is `expected`. */
-async function fetchChecked(baseUrl: string, path: string, expected: string, hint: string): Promise<Uint8Array<ArrayBuffer>> {
+async function fetchChecked(
+  baseUrl: string,
+  path: string,
+  expected: string,
+  hint: string,
+): Promise<Uint8Array<ArrayBuffer>> {
   const response = await fetch(new URL(path, baseUrl));
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}${hint}`);
   const bytes = new Uint8Array(await response.arrayBuffer());
   const hex = await sha256Hex(bytes);
-  if (hex !== expected) throw new Error(`${path} failed its checksum (expected ${expected.slice(0, 12)}…, got ${hex.slice(0, 12)}…): it is not the file this app was built with`);
+  if (hex !== expected)
+    throw new Error(
+      `${path} failed its checksum (expected ${expected.slice(0, 12)}…, got ${hex.slice(0, 12)}…): it is not the file this app was built with`,
+    );
   return bytes;
 }
 
-export async function fetchVerifiedModel(baseUrl: string, key: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; entry: ModelEntry }> {
+export async function fetchVerifiedModel(
+  baseUrl: string,
+  key: string,
+): Promise<{ bytes: Uint8Array<ArrayBuffer>; entry: ModelEntry }> {
   const entry = integrity.models[key];
   if (!entry) throw new Error(`model "${key}" is not one this app was built with`);
-  return { bytes: await fetchChecked(baseUrl, `models/${entry.file}`, entry.servedSha256, ' (run "npm run models")'), entry };
+  return {
+    bytes: await fetchChecked(baseUrl, `models/${entry.file}`, entry.servedSha256, ' (run "npm run models")'),
+    entry,
+  };
 }
 
 /**

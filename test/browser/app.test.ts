@@ -6,10 +6,22 @@ import { readdirSync } from 'node:fs';
 import { FACES_DIR, WatchedPage, facePath, giveConsent, launchBrowser, openApp, waitForApp } from './browser';
 
 const PEOPLE = [
-  { name: 'Barack Obama', enrol: ['obama/obama.jpg', 'obama/obama1.jpg', 'obama/obama2.jpg'], probe: 'obama/obama3.jpg' },
-  { name: 'Angelina', enrol: ['angelina/img2.jpg', 'angelina/img4.jpg', 'angelina/img5.jpg'], probe: 'angelina/img10.jpg' },
+  {
+    name: 'Barack Obama',
+    enrol: ['obama/obama.jpg', 'obama/obama1.jpg', 'obama/obama2.jpg'],
+    probe: 'obama/obama3.jpg',
+  },
+  {
+    name: 'Angelina',
+    enrol: ['angelina/img2.jpg', 'angelina/img4.jpg', 'angelina/img5.jpg'],
+    probe: 'angelina/img10.jpg',
+  },
   { name: 'Sheldon', enrol: ['sheldon/sheldon1.png', 'sheldon/sheldon2.png'], probe: 'sheldon/sheldon4.png' },
-  { name: 'Person Ten', enrol: ['deepface_p10/img27.jpg', 'deepface_p10/img28.jpg', 'deepface_p10/img42.jpg'], probe: 'deepface_p10/img43.jpg' },
+  {
+    name: 'Person Ten',
+    enrol: ['deepface_p10/img27.jpg', 'deepface_p10/img28.jpg', 'deepface_p10/img42.jpg'],
+    probe: 'deepface_p10/img43.jpg',
+  },
 ];
 
 let browser: Browser;
@@ -37,9 +49,18 @@ async function enrol(name: string, photos: string[]) {
   await page.setInputFiles('[data-testid=person-photos]', photos.map(facePath));
   await giveConsent(page);
   await page.click('[data-testid=enrol-submit]');
-  await page.locator('[data-testid=enrol-outcome]').nth(photos.length - 1).waitFor({ timeout: 60_000 });
+  await page
+    .locator('[data-testid=enrol-outcome]')
+    .nth(photos.length - 1)
+    .waitFor({ timeout: 60_000 });
   const outcomes = page.locator('[data-testid=enrol-outcome]');
-  return Promise.all((await outcomes.all()).map(async (o) => ({ ok: await o.getAttribute('data-ok'), code: await o.getAttribute('data-code'), text: await o.textContent() })));
+  return Promise.all(
+    (await outcomes.all()).map(async (o) => ({
+      ok: await o.getAttribute('data-ok'),
+      code: await o.getAttribute('data-code'),
+      text: await o.textContent(),
+    })),
+  );
 }
 
 /** Identifies a photo through the UI; returns one label per face box ('unknown' or a name), or the message code. */
@@ -64,10 +85,12 @@ async function people(): Promise<{ name: string; count: number }[]> {
   await list.waitFor();
   const rows = await page.locator('[data-testid=person]').all();
   expect(rows).toHaveLength(Number(await list.getAttribute('data-count')));
-  return Promise.all(rows.map(async (r) => ({
-    name: (await r.locator('[data-testid=person-name-label]').textContent())!.trim(),
-    count: Number((await r.locator('[data-testid=person-template-count]').textContent())!.match(/\d+/)![0]),
-  })));
+  return Promise.all(
+    rows.map(async (r) => ({
+      name: (await r.locator('[data-testid=person-name-label]').textContent())!.trim(),
+      count: Number((await r.locator('[data-testid=person-template-count]').textContent())!.match(/\d+/)![0]),
+    })),
+  );
 }
 
 describe('Facelocal app', () => {
@@ -86,8 +109,16 @@ describe('Facelocal app', () => {
   });
 
   it('refuses, with a reason per photo, photos without exactly one face; keeps the good one', async () => {
-    const outcomes = await enrol('Rose Leslie', ['_noface/sharp_Landscape_1.jpg', '_group/faceapi_bbt1.jpg', 'rose_leslie/img1.jpg']);
-    expect(outcomes.map((o) => [o.ok, o.code])).toEqual([['false', 'no-face'], ['false', 'several-faces'], ['true', null]]);
+    const outcomes = await enrol('Rose Leslie', [
+      '_noface/sharp_Landscape_1.jpg',
+      '_group/faceapi_bbt1.jpg',
+      'rose_leslie/img1.jpg',
+    ]);
+    expect(outcomes.map((o) => [o.ok, o.code])).toEqual([
+      ['false', 'no-face'],
+      ['false', 'several-faces'],
+      ['true', null],
+    ]);
     expect((await people()).find((p) => p.name === 'Rose Leslie')?.count).toBe(1);
   });
 
@@ -102,7 +133,8 @@ describe('Facelocal app', () => {
   });
 
   it('says "no face" for every photo without a face', async () => {
-    for (const f of readdirSync(`${FACES_DIR}/_noface`)) expect(await identify(`_noface/${f}`), f).toEqual({ labels: [], message: 'no-face' });
+    for (const f of readdirSync(`${FACES_DIR}/_noface`))
+      expect(await identify(`_noface/${f}`), f).toEqual({ labels: [], message: 'no-face' });
   });
 
   it('boxes every face of a group photo and names the enrolled one', async () => {
@@ -116,7 +148,11 @@ describe('Facelocal app', () => {
 
   it('says clearly when a file is not an image', async () => {
     await tab('identify');
-    await page.setInputFiles('[data-testid=identify-photo]', { name: 'holiday.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('definitely not a jpeg') });
+    await page.setInputFiles('[data-testid=identify-photo]', {
+      name: 'holiday.jpg',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from('definitely not a jpeg'),
+    });
     await page.locator('[data-testid=message][data-code=unreadable-file]').waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-testid=message]').textContent()).toMatch(/not an image/i);
   });
@@ -129,7 +165,8 @@ describe('Facelocal app', () => {
       await page.click('[data-testid=verify-submit]');
       await page.locator('[data-testid=verify-result], [data-testid=message]').first().waitFor({ timeout: 60_000 });
       const result = page.locator('[data-testid=verify-result]');
-      if (await result.count()) return { match: await result.getAttribute('data-match'), text: await result.textContent() };
+      if (await result.count())
+        return { match: await result.getAttribute('data-match'), text: await result.textContent() };
       return { match: null, code: await page.locator('[data-testid=message]').getAttribute('data-code') };
     };
     const same = await verify('kit_harington/john1.jpeg', 'kit_harington/john2.jpeg');
@@ -138,7 +175,9 @@ describe('Facelocal app', () => {
     const different = await verify('kit_harington/john1.jpeg', 'alex_lacamoire/img1.jpg');
     expect(different.match).toBe('false');
     expect(different.text).toMatch(/Different people/);
-    expect(await verify('kit_harington/john1.jpeg', '_group/facerec_two_people.jpg')).toMatchObject({ code: 'several-faces' });
+    expect(await verify('kit_harington/john1.jpeg', '_group/facerec_two_people.jpg')).toMatchObject({
+      code: 'several-faces',
+    });
   });
 
   it('keeps the gallery across a reload', async () => {
@@ -184,11 +223,15 @@ describe('Facelocal app when a model cannot load', () => {
   it('says the models failed to load, and why', async () => {
     const broken = await WatchedPage.open(browser, inject('baseUrl'));
     try {
-      await broken.context.route('**/models/face_detection_full_range.tflite', (route) => route.fulfill({ status: 404, body: 'gone' }));
+      await broken.context.route('**/models/face_detection_full_range.tflite', (route) =>
+        route.fulfill({ status: 404, body: 'gone' }),
+      );
       await broken.page.goto(inject('baseUrl'));
       await broken.page.locator('[data-testid=load-error]').waitFor({ timeout: 60_000 });
       expect(await broken.page.getAttribute('facelocal-app', 'data-ready')).toBe('false');
-      expect(await broken.page.locator('[data-testid=load-error]').textContent()).toMatch(/face models failed to load.*face_detection_full_range\.tflite: HTTP 404/);
+      expect(await broken.page.locator('[data-testid=load-error]').textContent()).toMatch(
+        /face models failed to load.*face_detection_full_range\.tflite: HTTP 404/,
+      );
     } finally {
       await broken.close();
     }

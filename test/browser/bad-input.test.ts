@@ -26,7 +26,8 @@ afterAll(async () => {
 async function buildCorpus(): Promise<string[]> {
   const pixels = await harness.page.evaluate(async () => {
     const face = await createImageBitmap(await (await fetch('/__faces/obama/obama2.jpg')).blob());
-    const width = 320, height = Math.round((face.height / face.width) * 320);
+    const width = 320,
+      height = Math.round((face.height / face.width) * 320);
     const ctx = new OffscreenCanvas(width, height).getContext('2d')!;
     ctx.drawImage(face, 0, 0, width, height);
     return { width, height, rgba: Array.from(ctx.getImageData(0, 0, width, height).data) };
@@ -34,43 +35,150 @@ async function buildCorpus(): Promise<string[]> {
   const cmyk = Array.from(encodeCmykJpeg(pixels.rgba, pixels.width, pixels.height));
   const bomb = Array.from(pngBomb());
   expect(bomb.length).toBeLessThan(2000);
-  return harness.page.evaluate(async ({ cmykBytes, bombBytes }) => {
-    const fetchBytes = async (f: string) => new Uint8Array(await (await fetch(`/__faces/${f}`)).arrayBuffer());
-    const jpeg = await fetchBytes('obama/obama1.jpg');
-    const canvasBlob = async (w: number, h: number, draw: (ctx: OffscreenCanvasRenderingContext2D) => Promise<void> | void, type: string) => {
-      const c = new OffscreenCanvas(w, h);
-      await draw(c.getContext('2d')!);
-      return c.convertToBlob({ type, quality: 0.9 });
-    };
-    const face = await createImageBitmap(new Blob([jpeg]));
-    // A minimal two-frame animated GIF (1x1 pixels), written byte by byte.
-    const gif = new Uint8Array([
-      0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 255, 255, 255,
-      0x21, 0xff, 0x0b, ...new TextEncoder().encode('NETSCAPE2.0'), 3, 1, 0, 0, 0,
-      0x21, 0xf9, 4, 0, 10, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0,
-      0x21, 0xf9, 4, 0, 10, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x4c, 1, 0, 0x3b,
-    ]);
-    // Pixels stored sideways (90 degrees counter-clockwise) and tagged EXIF orientation 6 ("rotate 90 clockwise to view").
-    const sideways = await canvasBlob(face.height, face.width, (ctx) => { ctx.translate(0, face.width); ctx.rotate(-Math.PI / 2); ctx.drawImage(face, 0, 0); }, 'image/jpeg');
-    const sidewaysBytes = new Uint8Array(await sideways.arrayBuffer());
-    const exif = [0x45, 0x78, 0x69, 0x66, 0, 0, 0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0];
-    const app1 = [0xff, 0xe1, (exif.length + 2) >> 8, (exif.length + 2) & 0xff, ...exif];
-    const corpus: Record<string, Blob> = {
-      'empty.jpg': new Blob([]),
-      'truncated.jpg': new Blob([jpeg.subarray(0, 600)]),
-      'notes.jpg': new Blob(['these are my notes, not a photo']),
-      'webp-named.jpg': new Blob([await fetchBytes('deepface_p03/img47.jpg')]),
-      'iphone.heic': new Blob([new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode('ftypheic'), 0, 0, 0, 0, ...new Uint8Array(64)])]),
-      'animated.gif': new Blob([gif]),
-      'alpha.png': await canvasBlob(face.width + 200, face.height + 200, (ctx) => ctx.drawImage(face, 100, 100), 'image/png'), // transparent border
-      'fifty-megapixel.jpg': await canvasBlob(8660, 5774, (ctx) => { ctx.fillStyle = '#888'; ctx.fillRect(0, 0, 8660, 5774); ctx.drawImage(face, 3000, 2000); }, 'image/jpeg'),
-      'cmyk.jpg': new Blob([new Uint8Array(cmykBytes)]),
-      'rotated-exif.jpg': new Blob([sidewaysBytes.subarray(0, 2), new Uint8Array(app1), sidewaysBytes.subarray(2)]),
-      'bomb.png': new Blob([new Uint8Array(bombBytes)], { type: 'image/png' }),
-    };
-    (window as unknown as { __corpus: Record<string, Blob> }).__corpus = corpus;
-    return Object.keys(corpus);
-  }, { cmykBytes: cmyk, bombBytes: bomb });
+  return harness.page.evaluate(
+    async ({ cmykBytes, bombBytes }) => {
+      const fetchBytes = async (f: string) => new Uint8Array(await (await fetch(`/__faces/${f}`)).arrayBuffer());
+      const jpeg = await fetchBytes('obama/obama1.jpg');
+      const canvasBlob = async (
+        w: number,
+        h: number,
+        draw: (ctx: OffscreenCanvasRenderingContext2D) => Promise<void> | void,
+        type: string,
+      ) => {
+        const c = new OffscreenCanvas(w, h);
+        await draw(c.getContext('2d')!);
+        return c.convertToBlob({ type, quality: 0.9 });
+      };
+      const face = await createImageBitmap(new Blob([jpeg]));
+      // A minimal two-frame animated GIF (1x1 pixels), written byte by byte.
+      const gif = new Uint8Array([
+        0x47,
+        0x49,
+        0x46,
+        0x38,
+        0x39,
+        0x61,
+        1,
+        0,
+        1,
+        0,
+        0x80,
+        0,
+        0,
+        0,
+        0,
+        0,
+        255,
+        255,
+        255,
+        0x21,
+        0xff,
+        0x0b,
+        ...new TextEncoder().encode('NETSCAPE2.0'),
+        3,
+        1,
+        0,
+        0,
+        0,
+        0x21,
+        0xf9,
+        4,
+        0,
+        10,
+        0,
+        0,
+        0,
+        0x2c,
+        0,
+        0,
+        0,
+        0,
+        1,
+        0,
+        1,
+        0,
+        0,
+        2,
+        2,
+        0x44,
+        1,
+        0,
+        0x21,
+        0xf9,
+        4,
+        0,
+        10,
+        0,
+        0,
+        0,
+        0x2c,
+        0,
+        0,
+        0,
+        0,
+        1,
+        0,
+        1,
+        0,
+        0,
+        2,
+        2,
+        0x4c,
+        1,
+        0,
+        0x3b,
+      ]);
+      // Pixels stored sideways (90 degrees counter-clockwise) and tagged EXIF orientation 6 ("rotate 90 clockwise to view").
+      const sideways = await canvasBlob(
+        face.height,
+        face.width,
+        (ctx) => {
+          ctx.translate(0, face.width);
+          ctx.rotate(-Math.PI / 2);
+          ctx.drawImage(face, 0, 0);
+        },
+        'image/jpeg',
+      );
+      const sidewaysBytes = new Uint8Array(await sideways.arrayBuffer());
+      const exif = [
+        0x45, 0x78, 0x69, 0x66, 0, 0, 0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0,
+        0, 0, 0, 0, 0,
+      ];
+      const app1 = [0xff, 0xe1, (exif.length + 2) >> 8, (exif.length + 2) & 0xff, ...exif];
+      const corpus: Record<string, Blob> = {
+        'empty.jpg': new Blob([]),
+        'truncated.jpg': new Blob([jpeg.subarray(0, 600)]),
+        'notes.jpg': new Blob(['these are my notes, not a photo']),
+        'webp-named.jpg': new Blob([await fetchBytes('deepface_p03/img47.jpg')]),
+        'iphone.heic': new Blob([
+          new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode('ftypheic'), 0, 0, 0, 0, ...new Uint8Array(64)]),
+        ]),
+        'animated.gif': new Blob([gif]),
+        'alpha.png': await canvasBlob(
+          face.width + 200,
+          face.height + 200,
+          (ctx) => ctx.drawImage(face, 100, 100),
+          'image/png',
+        ), // transparent border
+        'fifty-megapixel.jpg': await canvasBlob(
+          8660,
+          5774,
+          (ctx) => {
+            ctx.fillStyle = '#888';
+            ctx.fillRect(0, 0, 8660, 5774);
+            ctx.drawImage(face, 3000, 2000);
+          },
+          'image/jpeg',
+        ),
+        'cmyk.jpg': new Blob([new Uint8Array(cmykBytes)]),
+        'rotated-exif.jpg': new Blob([sidewaysBytes.subarray(0, 2), new Uint8Array(app1), sidewaysBytes.subarray(2)]),
+        'bomb.png': new Blob([new Uint8Array(bombBytes)], { type: 'image/png' }),
+      };
+      (window as unknown as { __corpus: Record<string, Blob> }).__corpus = corpus;
+      return Object.keys(corpus);
+    },
+    { cmykBytes: cmyk, bombBytes: bomb },
+  );
 }
 
 let corpusNames: string[] = [];
@@ -85,19 +193,42 @@ describe('bad input', () => {
       const files = (window as unknown as { __corpus: Record<string, Blob> }).__corpus;
       const jpeg = await (await fetch('/__faces/obama/obama1.jpg')).arrayBuffer();
       const m = await window.facelocal.openMatcher({ databaseName: 'bad-input' });
-      const consent = { subjectName: 'Barack Obama', givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const, retention: { kind: 'days' as const, days: 30 }, collectedBy: 'Test' };
+      const consent = {
+        subjectName: 'Barack Obama',
+        givenAt: Date.now(),
+        purpose: 'photo-library' as const,
+        purposeDetail: '',
+        method: 'checkbox' as const,
+        retention: { kind: 'days' as const, days: 30 },
+        collectedBy: 'Test',
+      };
       const enrolled = await m.enrol({ name: 'Barack Obama', consent }, [new File([jpeg], 'obama1.jpg')]);
       const personId = enrolled.person!.id;
       const before = await m.listPeople();
       // One batch with every file: the batch goes on past each failure.
-      const batch = await m.addPhotos(personId, Object.entries(files).map(([name, blob]) => new File([blob], name)));
-      const outcomes = Object.fromEntries(batch.photos.map((p) => [p.fileName, p.ok ? 'ok' : `${p.error!.code}: ${p.error!.message}`]));
+      const batch = await m.addPhotos(
+        personId,
+        Object.entries(files).map(([name, blob]) => new File([blob], name)),
+      );
+      const outcomes = Object.fromEntries(
+        batch.photos.map((p) => [p.fileName, p.ok ? 'ok' : `${p.error!.code}: ${p.error!.message}`]),
+      );
       const after = await m.listPeople();
-      const identifyEmpty = await m.identify(new File([], 'empty.jpg')).then(() => 'answered', (e) => (e as { code: string }).code);
+      const identifyEmpty = await m.identify(new File([], 'empty.jpg')).then(
+        () => 'answered',
+        (e) => (e as { code: string }).code,
+      );
       const rotated = await m.detect(files['rotated-exif.jpg']);
       const upright = await m.detect(new Blob([jpeg]));
       await m.close();
-      return { outcomes, before: before.map((p) => p.templateCount), after: after.map((p) => p.templateCount), identifyEmpty, rotatedSize: [rotated.width, rotated.height], uprightSize: [upright.width, upright.height] };
+      return {
+        outcomes,
+        before: before.map((p) => p.templateCount),
+        after: after.map((p) => p.templateCount),
+        identifyEmpty,
+        rotatedSize: [rotated.width, rotated.height],
+        uprightSize: [upright.width, upright.height],
+      };
     });
     expect(r.outcomes['empty.jpg']).toBe('unreadable-file: This file is empty.');
     expect(r.outcomes['truncated.jpg']).toMatch(/^unreadable-file: This image is damaged/);
@@ -110,7 +241,9 @@ describe('bad input', () => {
     expect(r.outcomes['cmyk.jpg']).toBe('ok'); // a print-ready CMYK JPEG decodes to the same face
     expect(r.outcomes['rotated-exif.jpg']).toBe('ok');
     // Refused from its header, before the decoder could allocate 3.6 GB.
-    expect(r.outcomes['bomb.png']).toBe('image-too-large: This photo declares 30000 × 30000 pixels (900 megapixels; the limit is 60), so it was refused before decoding.');
+    expect(r.outcomes['bomb.png']).toBe(
+      'image-too-large: This photo declares 30000 × 30000 pixels (900 megapixels; the limit is 60), so it was refused before decoding.',
+    );
     expect(r.rotatedSize).toEqual(r.uprightSize); // read upright: EXIF orientation honoured
     expect(r.before).toEqual([1]);
     expect(r.after).toEqual([1 + 5]); // the five good photos were added, nothing else changed
@@ -121,19 +254,44 @@ describe('bad input', () => {
     const r = await harness.page.evaluate(async () => {
       const corpus = (window as unknown as { __corpus: Record<string, Blob> }).__corpus;
       const m = await window.facelocal.openMatcher({ databaseName: 'bad-import' });
-      const consent = { subjectName: 'Joe Biden', givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const, retention: { kind: 'days' as const, days: 30 }, collectedBy: 'Test' };
-      await m.enrol({ name: 'Joe Biden', consent }, [new File([await (await fetch('/__faces/biden/biden.jpg')).blob()], 'biden.jpg')]);
-      const run = await m.imports.start(Object.entries(corpus).map(([name, blob]) => new File([blob], name, { lastModified: 1 })));
+      const consent = {
+        subjectName: 'Joe Biden',
+        givenAt: Date.now(),
+        purpose: 'photo-library' as const,
+        purposeDetail: '',
+        method: 'checkbox' as const,
+        retention: { kind: 'days' as const, days: 30 },
+        collectedBy: 'Test',
+      };
+      await m.enrol({ name: 'Joe Biden', consent }, [
+        new File([await (await fetch('/__faces/biden/biden.jpg')).blob()], 'biden.jpg'),
+      ]);
+      const run = await m.imports.start(
+        Object.entries(corpus).map(([name, blob]) => new File([blob], name, { lastModified: 1 })),
+      );
       const progress = await run.done;
       const groups = await m.imports.groups(run.jobId);
-      const faces = [...groups.groups.flatMap((g) => g.faces), ...groups.unassigned, ...groups.poor].map((f) => f.fileName).sort();
+      const faces = [...groups.groups.flatMap((g) => g.faces), ...groups.unassigned, ...groups.poor]
+        .map((f) => f.fileName)
+        .sort();
       const people = (await m.listPeople()).map((p) => `${p.name}:${p.templateCount}`);
       await m.close();
-      return { progress, failures: Object.fromEntries(run.failures.map((f) => [f.fileName, `${f.code}: ${f.message}`])), faces, people };
+      return {
+        progress,
+        failures: Object.fromEntries(run.failures.map((f) => [f.fileName, `${f.code}: ${f.message}`])),
+        faces,
+        people,
+      };
     });
     expect(r.progress.done).toBe(corpusNames.length);
     expect(r.progress.cancelled).toBe(false);
-    expect(Object.keys(r.failures).sort()).toEqual(['bomb.png', 'empty.jpg', 'iphone.heic', 'notes.jpg', 'truncated.jpg']);
+    expect(Object.keys(r.failures).sort()).toEqual([
+      'bomb.png',
+      'empty.jpg',
+      'iphone.heic',
+      'notes.jpg',
+      'truncated.jpg',
+    ]);
     expect(r.failures['bomb.png']).toMatch(/^image-too-large: .*refused before decoding/);
     expect(r.failures['iphone.heic']).toMatch(/HEIC photos cannot be opened in this browser/);
     expect(r.failures['truncated.jpg']).toMatch(/damaged/);
@@ -155,8 +313,20 @@ describe('quality gate', () => {
         return new File([await c.convertToBlob({ type: 'image/jpeg', quality: 0.92 })], `${filter}.jpg`);
       };
       const m = await window.facelocal.openMatcher({ databaseName: 'quality-gate' });
-      const consent = { subjectName: 'Barack Obama', givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const, retention: { kind: 'days' as const, days: 30 }, collectedBy: 'Test' };
-      const result = await m.enrol({ name: 'Barack Obama', consent }, [await variant('blur(12px)'), await variant('brightness(0.12)'), await variant('none')]);
+      const consent = {
+        subjectName: 'Barack Obama',
+        givenAt: Date.now(),
+        purpose: 'photo-library' as const,
+        purposeDetail: '',
+        method: 'checkbox' as const,
+        retention: { kind: 'days' as const, days: 30 },
+        collectedBy: 'Test',
+      };
+      const result = await m.enrol({ name: 'Barack Obama', consent }, [
+        await variant('blur(12px)'),
+        await variant('brightness(0.12)'),
+        await variant('none'),
+      ]);
       return result.photos.map((p) => (p.ok ? 'ok' : `${p.error!.code}: ${p.error!.message}`));
     });
     expect(r[0]).toMatch(/^(poor-quality: The face is too blurred\.|no-face: )/);
@@ -181,8 +351,19 @@ describe('a full disk', () => {
       const r = await m.evaluate(async () => {
         const matcher = (window as unknown as { m: Awaited<ReturnType<typeof window.facelocal.openMatcher>> }).m;
         const photo = new File([await (await fetch('/__faces/obama/obama1.jpg')).arrayBuffer()], 'obama1.jpg');
-        const consent = { subjectName: 'Barack Obama', givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const, retention: { kind: 'days' as const, days: 30 }, collectedBy: 'Test' };
-        const error = await matcher.enrol({ name: 'Barack Obama', consent }, [photo]).then(() => null, (e) => ({ code: (e as { code: string }).code, message: (e as Error).message }));
+        const consent = {
+          subjectName: 'Barack Obama',
+          givenAt: Date.now(),
+          purpose: 'photo-library' as const,
+          purposeDetail: '',
+          method: 'checkbox' as const,
+          retention: { kind: 'days' as const, days: 30 },
+          collectedBy: 'Test',
+        };
+        const error = await matcher.enrol({ name: 'Barack Obama', consent }, [photo]).then(
+          () => null,
+          (e) => ({ code: (e as { code: string }).code, message: (e as Error).message }),
+        );
         return { error, people: (await matcher.listPeople()).length };
       });
       expect(r.error?.code).toBe('storage-full');
@@ -207,19 +388,36 @@ describe('a full disk', () => {
       // before the import writes anything.)
       const cdp = await page.context.newCDPSession(m);
       await cdp.send('Storage.overrideQuotaForOrigin', { origin: page.origin, quotaSize: usage + 16_000 });
-      const names = ['obama/obama1.jpg', 'obama/obama2.jpg', 'biden/biden.jpg', 'biden/biden2.jpg', 'amy/amy1.png', 'amy/amy2.png'];
-      const runImport = () => m.evaluate(async (names) => {
-        const w = window as unknown as { m: Awaited<ReturnType<typeof window.facelocal.openMatcher>>; job?: string };
-        const files = await Promise.all(names.map(async (n) => new File([await (await fetch(`/__faces/${n}`)).blob()], n, { lastModified: 1 })));
-        const run = await w.m.imports.start(files, { jobId: w.job });
-        w.job = run.jobId;
-        const progress = await run.done;
-        const job = (await w.m.imports.jobs()).find((j) => j.id === run.jobId)!;
-        return { progress, failures: run.failures.map((f) => `${f.code}: ${f.message}`), faces: job.faces, photosRead: job.photosRead };
-      }, names);
+      const names = [
+        'obama/obama1.jpg',
+        'obama/obama2.jpg',
+        'biden/biden.jpg',
+        'biden/biden2.jpg',
+        'amy/amy1.png',
+        'amy/amy2.png',
+      ];
+      const runImport = () =>
+        m.evaluate(async (names) => {
+          const w = window as unknown as { m: Awaited<ReturnType<typeof window.facelocal.openMatcher>>; job?: string };
+          const files = await Promise.all(
+            names.map(async (n) => new File([await (await fetch(`/__faces/${n}`)).blob()], n, { lastModified: 1 })),
+          );
+          const run = await w.m.imports.start(files, { jobId: w.job });
+          w.job = run.jobId;
+          const progress = await run.done;
+          const job = (await w.m.imports.jobs()).find((j) => j.id === run.jobId)!;
+          return {
+            progress,
+            failures: run.failures.map((f) => `${f.code}: ${f.message}`),
+            faces: job.faces,
+            photosRead: job.photosRead,
+          };
+        }, names);
       const full = await runImport();
       expect(full.progress.cancelled).toBe(true); // stopped: nothing further could be kept
-      expect(full.failures).toEqual([expect.stringMatching(/^storage-full: Not enough storage space on this device: nothing was saved/)]);
+      expect(full.failures).toEqual([
+        expect.stringMatching(/^storage-full: Not enough storage space on this device: nothing was saved/),
+      ]);
       expect(full.photosRead).toBeLessThan(names.length);
       expect(full.faces).toBe(full.photosRead); // every committed photo has its face; no half-written photo
       await cdp.send('Storage.overrideQuotaForOrigin', { origin: page.origin });

@@ -15,11 +15,22 @@ function lfwLayout(): { dir: string; pairs: string } {
   };
   for (const [name, files] of Object.entries(people)) {
     mkdirSync(join(dir, name));
-    files.forEach((f, i) => copyFileSync(facePath(f), join(dir, name, `${name}_${String(i + 1).padStart(4, '0')}.jpg`)));
+    files.forEach((f, i) =>
+      copyFileSync(facePath(f), join(dir, name, `${name}_${String(i + 1).padStart(4, '0')}.jpg`)),
+    );
   }
   // 2 folds of 2 same + 2 different pairs.
-  const pairs = ['2 2', 'Barack_Obama 1 2', 'Angelina 1 2', 'Barack_Obama 1 Angelina 1', 'Barack_Obama 2 Angelina 2',
-    'Barack_Obama 2 3', 'Angelina 2 3', 'Barack_Obama 3 Angelina 3', 'Barack_Obama 1 Angelina 3'].join('\n');
+  const pairs = [
+    '2 2',
+    'Barack_Obama 1 2',
+    'Angelina 1 2',
+    'Barack_Obama 1 Angelina 1',
+    'Barack_Obama 2 Angelina 2',
+    'Barack_Obama 2 3',
+    'Angelina 2 3',
+    'Barack_Obama 3 Angelina 3',
+    'Barack_Obama 1 Angelina 3',
+  ].join('\n');
   writeFileSync(join(dir, 'pairs.txt'), pairs + '\n');
   return { dir, pairs: join(dir, 'pairs.txt') };
 }
@@ -28,7 +39,11 @@ describe('benchmark (smoke)', () => {
   it('runs Facelocal and face-api.js on LFW-style pairs and prints one JSON object last', () => {
     const { dir, pairs } = lfwLayout();
     const out = join(dir, 'out.json');
-    const run = spawnSync('npx', ['tsx', 'bench/run.ts', '--data', dir, '--pairs', pairs, '--peer', 'faceapi', '--out', out], { encoding: 'utf8', timeout: 240_000 });
+    const run = spawnSync(
+      'npx',
+      ['tsx', 'bench/run.ts', '--data', dir, '--pairs', pairs, '--peer', 'faceapi', '--out', out],
+      { encoding: 'utf8', timeout: 240_000 },
+    );
     expect(run.status, run.stderr.slice(-2000)).toBe(0);
     const lines = run.stdout.trim().split('\n');
     const last = JSON.parse(lines[lines.length - 1]);

@@ -11,10 +11,21 @@ export const facePath = (relative: string) => resolve(FACES_DIR, relative);
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // As the machine's probe: the closed network refuses Chromium's own background connections.
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 function checkChromium(): void {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`,
+    );
 }
 
 export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
@@ -25,7 +36,11 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
 /** A browser with a real (temporary) profile, for what an incognito-like context cannot do, such as installing. */
 export async function launchProfile(): Promise<BrowserContext> {
   checkChromium();
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'facelocal-profile-')), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'facelocal-profile-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
 }
 
 export interface RecordedRequest {
@@ -41,7 +56,11 @@ export class WatchedPage {
   readonly cspViolations: string[] = [];
   readonly pageErrors: string[] = [];
 
-  private constructor(readonly context: BrowserContext, readonly page: Page, readonly origin: string) {}
+  private constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+    readonly origin: string,
+  ) {}
 
   static async open(browser: Browser, baseUrl: string, options: { serveFaces?: boolean } = {}): Promise<WatchedPage> {
     const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
@@ -49,7 +68,13 @@ export class WatchedPage {
     await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
     const page = await context.newPage();
     const watched = new WatchedPage(context, page, new URL(baseUrl).origin);
-    const record = (r: Request) => watched.requests.push({ url: r.url(), method: r.method(), resourceType: r.resourceType(), hasBody: (r.postDataBuffer()?.length ?? 0) > 0 });
+    const record = (r: Request) =>
+      watched.requests.push({
+        url: r.url(),
+        method: r.method(),
+        resourceType: r.resourceType(),
+        hasBody: (r.postDataBuffer()?.length ?? 0) > 0,
+      });
     context.on('request', record);
     page.on('console', (m) => {
       if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) watched.cspViolations.push(m.text());
@@ -61,7 +86,9 @@ export class WatchedPage {
 
   /** Requests that left the origin (data: and blob: URLs stay on the device). */
   offOriginRequests(): RecordedRequest[] {
-    return this.requests.filter((r) => !r.url.startsWith('data:') && !r.url.startsWith('blob:') && new URL(r.url).origin !== this.origin);
+    return this.requests.filter(
+      (r) => !r.url.startsWith('data:') && !r.url.startsWith('blob:') && new URL(r.url).origin !== this.origin,
+    );
   }
 
   /** Requests that could carry data out: anything but a body-less GET. */
@@ -76,12 +103,24 @@ export class WatchedPage {
 
 /** Serves ../shared/faces at /__faces/ on the app's own origin, answered by the test, not a server. */
 export async function serveFaces(context: BrowserContext, origin: string): Promise<void> {
-  const types: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
+  const types: Record<string, string> = {
+    '.jpg': 'image/jpeg',
+    '.jpeg': 'image/jpeg',
+    '.png': 'image/png',
+    '.webp': 'image/webp',
+  };
   await context.route(`${origin}/__faces/**`, (route) => {
     const relative = decodeURIComponent(new URL(route.request().url()).pathname.replace('/__faces/', ''));
     const file = resolve(FACES_DIR, relative);
     if (!file.startsWith(FACES_DIR) || !existsSync(file)) return route.fulfill({ status: 404 });
-    return route.fulfill({ status: 200, body: readFileSync(file), headers: { 'Content-Type': types[extname(file).toLowerCase()] ?? 'application/octet-stream', 'Cross-Origin-Resource-Policy': 'same-origin' } });
+    return route.fulfill({
+      status: 200,
+      body: readFileSync(file),
+      headers: {
+        'Content-Type': types[extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'Cross-Origin-Resource-Policy': 'same-origin',
+      },
+    });
   });
 }
 
@@ -93,12 +132,22 @@ export async function openApp(browser: Browser, baseUrl: string): Promise<Watche
 }
 
 export async function waitForApp(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const app = document.querySelector('facelocal-app');
-    return app?.getAttribute('data-ready') === 'true' || app?.getAttribute('data-ready') === 'false';
-  }, undefined, { timeout: 90_000 });
+  await page.waitForFunction(
+    () => {
+      const app = document.querySelector('facelocal-app');
+      return app?.getAttribute('data-ready') === 'true' || app?.getAttribute('data-ready') === 'false';
+    },
+    undefined,
+    { timeout: 90_000 },
+  );
   const ready = await page.getAttribute('facelocal-app', 'data-ready');
-  if (ready !== 'true') throw new Error(`app failed to load: ${await page.locator('[data-testid=load-error]').textContent().catch(() => '?')}`);
+  if (ready !== 'true')
+    throw new Error(
+      `app failed to load: ${await page
+        .locator('[data-testid=load-error]')
+        .textContent()
+        .catch(() => '?')}`,
+    );
 }
 
 export async function openHarness(browser: Browser, baseUrl: string): Promise<WatchedPage> {
@@ -119,14 +168,18 @@ export async function giveConsent(page: Page, retentionPreset = '0'): Promise<vo
  * Everything in the app's IndexedDB databases and Cache API, read directly (not through the app), with binary
  * fields turned into text so a test can search it for a name or an id.
  */
-export async function readDeviceStorage(page: Page): Promise<{ stores: Record<string, unknown[]>; text: string; caches: string[] }> {
+export async function readDeviceStorage(
+  page: Page,
+): Promise<{ stores: Record<string, unknown[]>; text: string; caches: string[] }> {
   return page.evaluate(async () => {
     const stores: Record<string, unknown[]> = {};
     const toText = (value: unknown): unknown => {
       if (value instanceof ArrayBuffer) return new TextDecoder('latin1').decode(value);
-      if (ArrayBuffer.isView(value)) return new TextDecoder('latin1').decode(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      if (ArrayBuffer.isView(value))
+        return new TextDecoder('latin1').decode(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
       if (Array.isArray(value)) return value.map(toText);
-      if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toText(v)]));
+      if (value && typeof value === 'object')
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toText(v)]));
       return value;
     };
     for (const info of await indexedDB.databases()) {
@@ -145,7 +198,8 @@ export async function readDeviceStorage(page: Page): Promise<{ stores: Record<st
     }
     const cacheNames = await caches.keys();
     const cached: string[] = [];
-    for (const name of cacheNames) for (const req of await (await caches.open(name)).keys()) cached.push(`${name}: ${req.url}`);
+    for (const name of cacheNames)
+      for (const req of await (await caches.open(name)).keys()) cached.push(`${name}: ${req.url}`);
     return { stores, text: JSON.stringify(stores), caches: [...cacheNames, ...cached] };
   });
 }

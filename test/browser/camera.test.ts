@@ -26,7 +26,12 @@ describe('camera', () => {
     const video = page.locator('video');
     await video.waitFor();
     await page.waitForFunction(() => {
-      const find = (root: Document | ShadowRoot): HTMLVideoElement | null => root.querySelector('video') ?? Array.from(root.querySelectorAll('*')).map((e) => (e.shadowRoot ? find(e.shadowRoot) : null)).find(Boolean) ?? null;
+      const find = (root: Document | ShadowRoot): HTMLVideoElement | null =>
+        root.querySelector('video') ??
+        Array.from(root.querySelectorAll('*'))
+          .map((e) => (e.shadowRoot ? find(e.shadowRoot) : null))
+          .find(Boolean) ??
+        null;
       return (find(document)?.videoWidth ?? 0) > 0;
     });
     await page.getByRole('button', { name: /Switch to back camera/ }).click();

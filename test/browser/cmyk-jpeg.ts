@@ -29,8 +29,14 @@ export function encodeCmykJpeg(rgba: ArrayLike<number>, width: number, height: n
         let run = 0;
         for (let k = 1; k < 64; k++) {
           const v = q[ZIGZAG[k]];
-          if (v === 0) { run++; continue; }
-          while (run > 15) { bits.write(AC_SYMBOLS.indexOf(0xf0), AC_LENGTH); run -= 16; }
+          if (v === 0) {
+            run++;
+            continue;
+          }
+          while (run > 15) {
+            bits.write(AC_SYMBOLS.indexOf(0xf0), AC_LENGTH);
+            run -= 16;
+          }
           const s = magnitudeSize(v);
           bits.write(AC_SYMBOLS.indexOf((run << 4) | s), AC_LENGTH);
           bits.write(magnitudeBits(v, s), s);
@@ -64,28 +70,39 @@ function huffmanTable(symbols: number[], length: number): number[] {
 
 const ZIGZAG = [
   0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
-  35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+  35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47,
+  55, 62, 63,
 ];
 
 /** The 8x8 block at (bx, by), edges repeated, level-shifted, DCT-II, quantised (natural order). */
 function quantisedBlock(plane: Float64Array, width: number, height: number, bx: number, by: number): number[] {
   const block = new Float64Array(64);
-  for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) {
-    block[y * 8 + x] = plane[Math.min(height - 1, by + y) * width + Math.min(width - 1, bx + x)] - 128;
-  }
+  for (let y = 0; y < 8; y++)
+    for (let x = 0; x < 8; x++) {
+      block[y * 8 + x] = plane[Math.min(height - 1, by + y) * width + Math.min(width - 1, bx + x)] - 128;
+    }
   const out: number[] = [];
-  for (let v = 0; v < 8; v++) for (let u = 0; u < 8; u++) {
-    let s = 0;
-    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) s += block[y * 8 + x] * Math.cos(((2 * x + 1) * u * Math.PI) / 16) * Math.cos(((2 * y + 1) * v * Math.PI) / 16);
-    const cu = u === 0 ? Math.SQRT1_2 : 1, cv = v === 0 ? Math.SQRT1_2 : 1;
-    out.push(Math.round((0.25 * cu * cv * s) / QUANT));
-  }
+  for (let v = 0; v < 8; v++)
+    for (let u = 0; u < 8; u++) {
+      let s = 0;
+      for (let y = 0; y < 8; y++)
+        for (let x = 0; x < 8; x++)
+          s +=
+            block[y * 8 + x] * Math.cos(((2 * x + 1) * u * Math.PI) / 16) * Math.cos(((2 * y + 1) * v * Math.PI) / 16);
+      const cu = u === 0 ? Math.SQRT1_2 : 1,
+        cv = v === 0 ? Math.SQRT1_2 : 1;
+      out.push(Math.round((0.25 * cu * cv * s) / QUANT));
+    }
   return out;
 }
 
 function magnitudeSize(v: number): number {
-  let n = Math.abs(v), size = 0;
-  while (n > 0) { size++; n >>= 1; }
+  let n = Math.abs(v),
+    size = 0;
+  while (n > 0) {
+    size++;
+    n >>= 1;
+  }
   return size;
 }
 

@@ -29,36 +29,48 @@ export interface FakeCameraVideo {
   frames: number;
 }
 
-export async function writeFakeCameraVideo(browser: Browser, baseUrl: string, segments: Segment[]): Promise<FakeCameraVideo> {
+export async function writeFakeCameraVideo(
+  browser: Browser,
+  baseUrl: string,
+  segments: Segment[],
+): Promise<FakeCameraVideo> {
   const harness = await openHarness(browser, baseUrl);
   try {
-    const pictures = await harness.page.evaluate(async ({ photos, width, height }) => {
-      const matcher = await window.facelocal.openMatcher({ databaseName: 'fake-camera-video' });
-      const out: { rgba: string; face: Box | null }[] = [];
-      for (const photo of photos) {
-        const canvas = new OffscreenCanvas(width, height);
-        const ctx = canvas.getContext('2d')!;
-        ctx.fillStyle = '#7f7f7f';
-        ctx.fillRect(0, 0, width, height);
-        let face: Box | null = null;
-        if (photo) {
-          const image = await createImageBitmap(await (await fetch(`/__faces/${photo}`)).blob(), { imageOrientation: 'from-image' });
-          // The photo fills 70% of the frame's height, centred: the face is near, as in front of a webcam.
-          const scale = Math.min((0.7 * height) / image.height, (0.9 * width) / image.width);
-          const w = image.width * scale, h = image.height * scale;
-          ctx.drawImage(image, (width - w) / 2, (height - h) / 2, w, h);
-          const { faces } = await matcher.detect(await canvas.convertToBlob({ type: 'image/png' }));
-          if (faces.length !== 1) throw new Error(`${photo}: expected one face on the fake camera frame, found ${faces.length}`);
-          face = faces[0].box;
+    const pictures = await harness.page.evaluate(
+      async ({ photos, width, height }) => {
+        const matcher = await window.facelocal.openMatcher({ databaseName: 'fake-camera-video' });
+        const out: { rgba: string; face: Box | null }[] = [];
+        for (const photo of photos) {
+          const canvas = new OffscreenCanvas(width, height);
+          const ctx = canvas.getContext('2d')!;
+          ctx.fillStyle = '#7f7f7f';
+          ctx.fillRect(0, 0, width, height);
+          let face: Box | null = null;
+          if (photo) {
+            const image = await createImageBitmap(await (await fetch(`/__faces/${photo}`)).blob(), {
+              imageOrientation: 'from-image',
+            });
+            // The photo fills 70% of the frame's height, centred: the face is near, as in front of a webcam.
+            const scale = Math.min((0.7 * height) / image.height, (0.9 * width) / image.width);
+            const w = image.width * scale,
+              h = image.height * scale;
+            ctx.drawImage(image, (width - w) / 2, (height - h) / 2, w, h);
+            const { faces } = await matcher.detect(await canvas.convertToBlob({ type: 'image/png' }));
+            if (faces.length !== 1)
+              throw new Error(`${photo}: expected one face on the fake camera frame, found ${faces.length}`);
+            face = faces[0].box;
+          }
+          const bytes = new Uint8Array(ctx.getImageData(0, 0, width, height).data.buffer);
+          let binary = '';
+          for (let i = 0; i < bytes.length; i += 0x8000)
+            binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+          out.push({ rgba: btoa(binary), face });
         }
-        const bytes = new Uint8Array(ctx.getImageData(0, 0, width, height).data.buffer);
-        let binary = '';
-        for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        out.push({ rgba: btoa(binary), face });
-      }
-      await matcher.close();
-      return out;
-    }, { photos: segments.map((s) => s.photo), width: FRAME_WIDTH, height: FRAME_HEIGHT });
+        await matcher.close();
+        return out;
+      },
+      { photos: segments.map((s) => s.photo), width: FRAME_WIDTH, height: FRAME_HEIGHT },
+    );
 
     const path = join(mkdtempSync(join(tmpdir(), 'facelocal-camera-')), 'camera.y4m');
     const fd = openSync(path, 'w');
@@ -69,7 +81,9 @@ export async function writeFakeCameraVideo(browser: Browser, baseUrl: string, se
         const rgba = new Uint8Array(Buffer.from(pictures[s].rgba, 'base64'));
         for (let f = 0; f < Math.round(segment.seconds * FAKE_CAMERA_FPS); f++, frames++) {
           const phase = (2 * Math.PI * f) / FAKE_CAMERA_FPS;
-          const moved = segment.photo ? shifted(rgba, Math.round(DRIFT_PX * Math.sin(phase)), Math.round((DRIFT_PX / 2) * Math.cos(phase))) : rgba;
+          const moved = segment.photo
+            ? shifted(rgba, Math.round(DRIFT_PX * Math.sin(phase)), Math.round((DRIFT_PX / 2) * Math.cos(phase)))
+            : rgba;
           writeSync(fd, y4mFrame(rgbaToI420(moved, FRAME_WIDTH, FRAME_HEIGHT)));
         }
       });
@@ -88,13 +102,21 @@ function shifted(rgba: Uint8Array, dx: number, dy: number): Uint8Array {
   for (let y = 0; y < FRAME_HEIGHT; y++) {
     const sy = y - dy;
     if (sy < 0 || sy >= FRAME_HEIGHT) continue;
-    const x0 = Math.max(0, dx), x1 = Math.min(FRAME_WIDTH, FRAME_WIDTH + dx);
-    out.set(rgba.subarray((sy * FRAME_WIDTH + x0 - dx) * 4, (sy * FRAME_WIDTH + x1 - dx) * 4), (y * FRAME_WIDTH + x0) * 4);
+    const x0 = Math.max(0, dx),
+      x1 = Math.min(FRAME_WIDTH, FRAME_WIDTH + dx);
+    out.set(
+      rgba.subarray((sy * FRAME_WIDTH + x0 - dx) * 4, (sy * FRAME_WIDTH + x1 - dx) * 4),
+      (y * FRAME_WIDTH + x0) * 4,
+    );
   }
   return out;
 }
 
 /** Chromium flags for a fake camera showing this video (and no permission prompt). */
 export function fakeCameraArgs(video: FakeCameraVideo): string[] {
-  return ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video.path}`];
+  return [
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-video-capture=${video.path}`,
+  ];
 }

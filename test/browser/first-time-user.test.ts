@@ -20,7 +20,8 @@ afterAll(async () => {
   await browser?.close();
 }, 30_000);
 
-const photos = (folder: string, count: number, ext = 'png') => Array.from({ length: count }, (_, i) => facePath(`${folder}/${folder}${i + 1}.${ext}`));
+const photos = (folder: string, count: number, ext = 'png') =>
+  Array.from({ length: count }, (_, i) => facePath(`${folder}/${folder}${i + 1}.${ext}`));
 
 async function tab(name: string) {
   await page.click(`[data-testid=tab-${name}]`);
@@ -36,7 +37,9 @@ async function importPhotos(files: string[]) {
   await page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
   // The groups shown are this import's once its last photo's faces are among them (not the groups from before).
   const last = files[files.length - 1].split('/').pop()!;
-  await expect.poll(() => page.locator(`[data-testid=import-face][data-file="${last}"]`).count(), { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(() => page.locator(`[data-testid=import-face][data-file="${last}"]`).count(), { timeout: 30_000 })
+    .toBeGreaterThan(0);
 }
 
 /**
@@ -46,15 +49,24 @@ async function importPhotos(files: string[]) {
 async function groupOf(prefix: string): Promise<Locator> {
   await page.locator('import-panel[data-loaded]').waitFor();
   let found: Locator | null = null;
-  await expect.poll(async () => (found = await findGroupOf(prefix)) !== null, { timeout: 10_000 }).toBe(true).catch(() => undefined);
+  await expect
+    .poll(async () => (found = await findGroupOf(prefix)) !== null, { timeout: 10_000 })
+    .toBe(true)
+    .catch(() => undefined);
   if (found) return found;
-  const all = await Promise.all((await page.locator('[data-testid=import-group]').all()).map((g) => g.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file')))));
+  const all = await Promise.all(
+    (await page.locator('[data-testid=import-group]').all()).map((g) =>
+      g.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file'))),
+    ),
+  );
   throw new Error(`no group of ${prefix} photos among ${JSON.stringify(all)}`);
 }
 
 async function findGroupOf(prefix: string): Promise<Locator | null> {
   for (const g of await page.locator('[data-testid=import-group]').all()) {
-    const names = await g.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? e.getAttribute('title') ?? ''));
+    const names = await g
+      .locator('[data-testid=import-face]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? e.getAttribute('title') ?? ''));
     if (names.length && names.every((n) => n.startsWith(prefix))) return g;
   }
   return null;
@@ -83,14 +95,20 @@ describe('1. the library naming form is bound to its group', () => {
     expect(await page.locator('[data-testid=import-group]').count()).toBe(2);
     // Name the first group (whose element the next group would take over if elements were reused by position).
     const first = page.locator('[data-testid=import-group]').first();
-    const firstFiles = await first.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? e.getAttribute('title') ?? ''));
-    const [named, other] = firstFiles.every((f) => f.startsWith('bernadette')) ? ['Bernadette', 'Amy'] : ['Amy', 'Bernadette'];
+    const firstFiles = await first
+      .locator('[data-testid=import-face]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? e.getAttribute('title') ?? ''));
+    const [named, other] = firstFiles.every((f) => f.startsWith('bernadette'))
+      ? ['Bernadette', 'Amy']
+      : ['Amy', 'Bernadette'];
     expect(firstFiles.every((f) => f.startsWith(named.toLowerCase()))).toBe(true);
     await first.locator('[data-testid=name-group]').click();
     await first.locator('[data-testid=group-name]').fill(named);
     await consentIn(first);
     await first.locator('[data-testid=enrol-group]').click();
-    await page.locator('[data-testid=import-notice]', { hasText: `${named} was enrolled with 5 photos` }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('[data-testid=import-notice]', { hasText: `${named} was enrolled with 5 photos` })
+      .waitFor({ timeout: 30_000 });
 
     // The one group left is the other person's: its form is closed, and opened it is empty, consent unticked.
     const next = page.locator('[data-testid=import-group]');
@@ -129,10 +147,12 @@ describe('1. the library naming form is bound to its group', () => {
 async function peopleShown(): Promise<{ name: string; count: number }[]> {
   await tab('people');
   await page.locator('[data-testid=people-list]').waitFor();
-  return Promise.all((await page.locator('[data-testid=person]').all()).map(async (r) => ({
-    name: (await r.locator('[data-testid=person-name-label]').textContent())!.trim(),
-    count: Number((await r.locator('[data-testid=person-template-count]').textContent())!.match(/\d+/)![0]),
-  })));
+  return Promise.all(
+    (await page.locator('[data-testid=person]').all()).map(async (r) => ({
+      name: (await r.locator('[data-testid=person-name-label]').textContent())!.trim(),
+      count: Number((await r.locator('[data-testid=person-template-count]').textContent())!.match(/\d+/)![0]),
+    })),
+  );
 }
 
 const card = (name: string) => page.locator(`[data-testid=person][data-name="${name}"]`);
@@ -143,7 +163,10 @@ async function addPerson(name: string, files: string[]) {
   await page.setInputFiles('[data-testid=person-photos]', files);
   await consentIn(page.locator('people-panel form'));
   await page.click('[data-testid=enrol-submit]');
-  await page.locator('[data-testid=enrol-outcome], [data-testid=already-enrolled]').first().waitFor({ timeout: 60_000 });
+  await page
+    .locator('[data-testid=enrol-outcome], [data-testid=already-enrolled]')
+    .first()
+    .waitFor({ timeout: 60_000 });
 }
 
 describe('2. someone already enrolled is recognised before a second record is made', () => {
@@ -160,7 +183,10 @@ describe('2. someone already enrolled is recognised before a second record is ma
     expect(await peopleShown()).toEqual(before); // nothing stored while asking
     await page.click('[data-testid=add-to-enrolled]');
     await page.locator('[data-testid=enrol-outcome]').nth(1).waitFor({ timeout: 60_000 });
-    expect(await page.locator('[data-testid=enrol-outcome]').allTextContents()).toEqual([expect.stringMatching(/obama2\.jpg: added to Barack Obama/), expect.stringMatching(/obama3\.jpg: added to Barack Obama/)]);
+    expect(await page.locator('[data-testid=enrol-outcome]').allTextContents()).toEqual([
+      expect.stringMatching(/obama2\.jpg: added to Barack Obama/),
+      expect.stringMatching(/obama3\.jpg: added to Barack Obama/),
+    ]);
     await expect.poll(peopleShown).toEqual(before.map((p) => (p.name === 'Barack Obama' ? { ...p, count: 4 } : p)));
     // The form is ready for the next person: empty, no lines left from this one once they start.
     expect(await page.inputValue('[data-testid=person-name]')).toBe('');
@@ -170,15 +196,23 @@ describe('2. someone already enrolled is recognised before a second record is ma
   });
 
   it('Photo library: a group of someone enrolled is marked, and can be added to them', async () => {
-    await importPhotos([...['obama.jpg', 'obama1.jpg', 'obama2.jpg', 'obama3.jpg'].map((f) => facePath(`obama/${f}`)), facePath('biden/biden.jpg'), facePath('biden/biden2.jpg')]);
+    await importPhotos([
+      ...['obama.jpg', 'obama1.jpg', 'obama2.jpg', 'obama3.jpg'].map((f) => facePath(`obama/${f}`)),
+      facePath('biden/biden.jpg'),
+      facePath('biden/biden2.jpg'),
+    ]);
     const obama = await groupOf('obama');
     const biden = await groupOf('biden');
-    expect(await obama.locator('[data-testid=group-already-enrolled]').textContent()).toMatch(/look like Barack Obama, who is already enrolled/);
+    expect(await obama.locator('[data-testid=group-already-enrolled]').textContent()).toMatch(
+      /look like Barack Obama, who is already enrolled/,
+    );
     expect(await biden.locator('[data-testid=group-already-enrolled]').count()).toBe(0);
     const before = await peopleShown();
     await tab('import');
     await (await groupOf('obama')).locator('[data-testid=add-group-to]').click();
-    await page.locator('[data-testid=import-notice]', { hasText: 'Added to Barack Obama, who now has 8 photos' }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('[data-testid=import-notice]', { hasText: 'Added to Barack Obama, who now has 8 photos' })
+      .waitFor({ timeout: 30_000 });
     expect(await peopleShown()).toEqual(before.map((p) => (p.name === 'Barack Obama' ? { ...p, count: 8 } : p)));
   });
 });
@@ -191,10 +225,14 @@ describe('3. "Add photos" says when a face is not that person, and shows faces',
     await obama.locator('[data-testid=add-photos]').setInputFiles(facePath('biden/biden.jpg'));
     await obama.locator('[data-testid=message]').waitFor({ timeout: 60_000 });
     expect(await obama.locator('[data-testid=message]').getAttribute('data-code')).toBe('not-this-person');
-    expect(await obama.locator('[data-testid=message]').textContent()).toMatch(/biden\.jpg: This face does not look like Barack Obama/);
+    expect(await obama.locator('[data-testid=message]').textContent()).toMatch(
+      /biden\.jpg: This face does not look like Barack Obama/,
+    );
     expect(await obama.locator('[data-testid=person-template-count]').textContent()).toMatch(/^8 photos/);
     await obama.locator('[data-testid=add-anyway]').click();
-    await expect.poll(() => obama.locator('[data-testid=person-template-count]').textContent(), { timeout: 60_000 }).toMatch(/^9 photos/);
+    await expect
+      .poll(() => obama.locator('[data-testid=person-template-count]').textContent(), { timeout: 60_000 })
+      .toMatch(/^9 photos/);
     expect(await obama.locator('[data-testid=person-notice]').textContent()).toMatch(/1 photo added to Barack Obama/);
   });
 
@@ -204,7 +242,13 @@ describe('3. "Add photos" says when a face is not that person, and shows faces',
     await obama.locator('[data-testid=photo-list]').waitFor();
     const thumbs = obama.locator('[data-testid=photo-thumbnail]');
     expect(await thumbs.count()).toBe(9);
-    await expect.poll(() => thumbs.evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0))).toBe(true);
+    await expect
+      .poll(() =>
+        thumbs.evaluateAll((imgs) =>
+          imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0),
+        ),
+      )
+      .toBe(true);
     await obama.locator('[data-testid=photos-done]').click();
   });
 });
@@ -223,10 +267,14 @@ describe('4. renaming rectifies the consent record too', () => {
     await card('Barack H. Obama').locator('[data-testid=export-person]').click();
     const exported = JSON.parse(await streamText(await (await download).createReadStream()));
     expect(exported.people[0].consent.subjectName).toBe('Barack H. Obama');
-    expect(await card('Barack H. Obama').locator('[data-testid=person-notice]').textContent()).toMatch(/Saved facelocal-Barack-H-Obama\.json/);
+    expect(await card('Barack H. Obama').locator('[data-testid=person-notice]').textContent()).toMatch(
+      /Saved facelocal-Barack-H-Obama\.json/,
+    );
     await tab('data');
     await page.locator('[data-testid=audit-log][data-loaded=true]').waitFor();
-    expect(await page.locator('[data-testid=audit-entry][data-action=rename]').first().textContent()).toMatch(/consent record/);
+    expect(await page.locator('[data-testid=audit-entry][data-action=rename]').first().textContent()).toMatch(
+      /consent record/,
+    );
   });
 });
 
@@ -238,14 +286,21 @@ async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
 
 /** Rectangles of the face labels shown on the Identify result, as laid out on screen. */
 async function tagRects() {
-  return page.locator('[data-testid=face-tag]').evaluateAll((tags) => tags.map((t) => {
-    const r = t.getBoundingClientRect();
-    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
-  }));
+  return page.locator('[data-testid=face-tag]').evaluateAll((tags) =>
+    tags.map((t) => {
+      const r = t.getBoundingClientRect();
+      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    }),
+  );
 }
 
 const overlapping = (rects: { left: number; right: number; top: number; bottom: number }[]) =>
-  rects.flatMap((a, i) => rects.slice(i + 1).filter((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom).map((b) => [a, b]));
+  rects.flatMap((a, i) =>
+    rects
+      .slice(i + 1)
+      .filter((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+      .map((b) => [a, b]),
+  );
 
 /** True when the page scrolls sideways (something is wider than the screen). */
 const overflowsSideways = () => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
@@ -278,23 +333,30 @@ describe('5. phone layout', () => {
     await tab('people');
     const purposes = page.locator('people-panel [data-testid=consent-purpose] label');
     expect(await purposes.count()).toBe(4);
-    expect(await purposes.evaluateAll((labels) => labels.filter((l) => l.scrollWidth > l.clientWidth + 1).map((l) => l.textContent))).toEqual([]);
+    expect(
+      await purposes.evaluateAll((labels) =>
+        labels.filter((l) => l.scrollWidth > l.clientWidth + 1).map((l) => l.textContent),
+      ),
+    ).toEqual([]);
     // No select cuts its choices off: every option's text fits inside the box (arrow and padding aside).
     for (const t of ['people', 'data']) {
       await tab(t);
       const cut = await page.evaluate(() => {
         const selects: HTMLSelectElement[] = [];
-        const walk = (root: Document | ShadowRoot) => root.querySelectorAll('*').forEach((el) => {
-          if (el instanceof HTMLSelectElement) selects.push(el);
-          if (el.shadowRoot) walk(el.shadowRoot);
-        });
+        const walk = (root: Document | ShadowRoot) =>
+          root.querySelectorAll('*').forEach((el) => {
+            if (el instanceof HTMLSelectElement) selects.push(el);
+            if (el.shadowRoot) walk(el.shadowRoot);
+          });
         walk(document);
         const ctx = document.createElement('canvas').getContext('2d')!;
         return selects.flatMap((sel) => {
           const style = getComputedStyle(sel);
           ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
           const room = sel.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
-          return [...sel.options].filter((o) => ctx.measureText(o.text).width > room).map((o) => `${sel.dataset.testid}: ${o.text}`);
+          return [...sel.options]
+            .filter((o) => ctx.measureText(o.text).width > room)
+            .map((o) => `${sel.dataset.testid}: ${o.text}`);
         });
       });
       expect(cut, `selects on the ${t} tab`).toEqual([]);
@@ -309,10 +371,18 @@ describe('5. phone layout', () => {
 describe('6. feedback that agrees with itself and does not linger', () => {
   it('one status per picker; a fixed error goes; the Identify answer survives a tab switch', async () => {
     await tab('people');
-    await page.setInputFiles('[data-testid=person-photos]', [facePath('raj/raj1.png'), facePath('raj/raj2.png'), facePath('raj/raj3.png')]);
-    expect(await page.locator('[data-testid=person-photos-chosen]').textContent()).toMatch(/^3 photos chosen: raj1\.png, raj2\.png, raj3\.png/);
+    await page.setInputFiles('[data-testid=person-photos]', [
+      facePath('raj/raj1.png'),
+      facePath('raj/raj2.png'),
+      facePath('raj/raj3.png'),
+    ]);
+    expect(await page.locator('[data-testid=person-photos-chosen]').textContent()).toMatch(
+      /^3 photos chosen: raj1\.png, raj2\.png, raj3\.png/,
+    );
     // The browser's own "No file chosen" is not shown beside it.
-    expect(await page.locator('[data-testid=person-photos]').evaluate((i) => i.getBoundingClientRect().width <= 1)).toBe(true);
+    expect(
+      await page.locator('[data-testid=person-photos]').evaluate((i) => i.getBoundingClientRect().width <= 1),
+    ).toBe(true);
     await page.click('[data-testid=enrol-submit]');
     expect(await page.locator('people-panel [data-testid=message]').getAttribute('data-code')).toBe('invalid-name');
     await page.fill('[data-testid=person-name]', 'Raj');
@@ -335,29 +405,43 @@ describe('6b. every picker and every export says what happened', () => {
     const chosen = page.locator('[data-testid=import-chosen]');
     expect(await chosen.textContent()).toMatch(/Nothing chosen yet/);
     for (const picker of ['import-files', 'import-folder']) {
-      expect(await page.locator(`[data-testid=${picker}]`).evaluate((i) => i.getBoundingClientRect().width <= 1), `${picker} shows the browser's own status`).toBe(true);
+      expect(
+        await page.locator(`[data-testid=${picker}]`).evaluate((i) => i.getBoundingClientRect().width <= 1),
+        `${picker} shows the browser's own status`,
+      ).toBe(true);
     }
-    await page.setInputFiles('[data-testid=import-files]', [facePath('penny/penny1.png'), facePath('penny/penny2.png')]);
+    await page.setInputFiles('[data-testid=import-files]', [
+      facePath('penny/penny1.png'),
+      facePath('penny/penny2.png'),
+    ]);
     expect(await chosen.textContent()).toBe('2 photos chosen.');
     await page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
 
     await tab('data');
-    expect(await page.locator('[data-testid=import-file]').evaluate((i) => i.getBoundingClientRect().width <= 1)).toBe(true);
+    expect(await page.locator('[data-testid=import-file]').evaluate((i) => i.getBoundingClientRect().width <= 1)).toBe(
+      true,
+    );
     expect(await page.locator('[data-testid=import-file-chosen]').textContent()).toMatch(/No export chosen yet/);
     let download = page.waitForEvent('download');
     await page.click('[data-testid=export-audit]');
     expect((await download).suggestedFilename()).toBe('facelocal-audit-log.csv');
-    expect(await page.locator('[data-testid=data-info]').textContent()).toMatch(/Saved facelocal-audit-log\.csv to this device's downloads/);
+    expect(await page.locator('[data-testid=data-info]').textContent()).toMatch(
+      /Saved facelocal-audit-log\.csv to this device's downloads/,
+    );
     download = page.waitForEvent('download');
     await page.click('[data-testid=export-gallery]');
     const name = (await download).suggestedFilename();
-    expect(await page.locator('[data-testid=data-info]').textContent()).toContain(`Saved ${name} to this device's downloads: not encrypted`);
+    expect(await page.locator('[data-testid=data-info]').textContent()).toContain(
+      `Saved ${name} to this device's downloads: not encrypted`,
+    );
 
     await tab('people');
     const first = page.locator('[data-testid=person]').first();
     const who = await first.getAttribute('data-name');
     await first.locator('[data-testid=consent-receipt]').click();
-    expect(await first.locator('[data-testid=person-notice]').textContent()).toMatch(new RegExp(`Saved ${who}'s consent receipt to this device's downloads: facelocal-receipt-.*\\.html`));
+    expect(await first.locator('[data-testid=person-notice]').textContent()).toMatch(
+      new RegExp(`Saved ${who}'s consent receipt to this device's downloads: facelocal-receipt-.*\\.html`),
+    );
   });
 });
 
@@ -366,12 +450,22 @@ describe('7. requirements stated before they are failed', () => {
     await tab('people');
     const collected = page.locator('people-panel [data-testid=consent-collected-by]');
     expect(await collected.getAttribute('aria-required')).toBe('true');
-    expect(await page.locator('people-panel consent-form label').filter({ has: page.locator('[data-testid=consent-collected-by]') }).textContent()).toContain('*');
+    expect(
+      await page
+        .locator('people-panel consent-form label')
+        .filter({ has: page.locator('[data-testid=consent-collected-by]') })
+        .textContent(),
+    ).toContain('*');
     await tab('data');
     const state = await page.locator('[data-testid=encryption-state]').textContent();
     expect(state).toMatch(/at least 12 characters/);
     // Visible labels, not only aria-labels.
-    expect(await page.locator('data-panel label').filter({ has: page.locator('[data-testid=new-passphrase]') }).textContent()).toMatch(/Passphrase/);
+    expect(
+      await page
+        .locator('data-panel label')
+        .filter({ has: page.locator('[data-testid=new-passphrase]') })
+        .textContent(),
+    ).toMatch(/Passphrase/);
     // The rule is checked as the passphrase is typed, before "Encrypt" is pressed.
     const check = page.locator('[data-testid=passphrase-check]');
     await page.fill('[data-testid=new-passphrase]', 'short');
@@ -406,7 +500,8 @@ describe('9. scores in words that agree with the verdict', () => {
     expect(text).toMatch(/Different people/);
     expect(text).not.toMatch(/chance|%/);
     await tab('identify');
-    for (const label of await page.locator('[data-testid=face-label]').allTextContents()) expect(label).not.toMatch(/%|\d\.\d{3}/);
+    for (const label of await page.locator('[data-testid=face-label]').allTextContents())
+      expect(label).not.toMatch(/%|\d\.\d{3}/);
     // Internals (backend, threshold) are in "About this device", closed by default.
     const about = page.locator('[data-testid=about-device]');
     expect(await about.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
@@ -432,7 +527,9 @@ describe('10. wording and affordances', () => {
     copyFileSync(facePath('penny/penny2.png'), join(folder, 'penny2.png'));
     writeFileSync(join(folder, 'notes.txt'), 'a shopping list');
     await page.setInputFiles('[data-testid=import-folder]', folder);
-    await page.locator('[data-testid=import-notice]', { hasText: /1 file that is not a photo was left out: notes\.txt/ }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('[data-testid=import-notice]', { hasText: /1 file that is not a photo was left out: notes\.txt/ })
+      .waitFor({ timeout: 30_000 });
     await page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
     await page.locator('[data-testid=import-groups]').waitFor();
     expect(await page.locator('[data-testid=import-group] .hint').first().textContent()).toMatch(/select them/);
@@ -444,7 +541,9 @@ describe('10. wording and affordances', () => {
     const whats = await page.locator('[data-testid=audit-entry] td:nth-child(2)').allTextContents();
     expect(whats).toContain('Person renamed');
     expect(whats.filter((w) => /^[a-z-]+$/.test(w))).toEqual([]);
-    expect(await page.locator('[data-testid=storage-description]').innerText()).not.toMatch(/people\.createdAt|\b[a-z]+[A-Z][a-zA-Z]*\b/);
+    expect(await page.locator('[data-testid=storage-description]').innerText()).not.toMatch(
+      /people\.createdAt|\b[a-z]+[A-Z][a-zA-Z]*\b/,
+    );
     await tab('people');
     const c = page.locator('[data-testid=person]').first();
     await c.locator('[data-testid=withdraw]').click();

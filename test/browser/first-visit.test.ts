@@ -26,7 +26,12 @@ it('on a first visit, every model and wasm fetch of the page and its workers is 
   await app.page.goto(inject('baseUrl'));
   await waitForApp(app.page);
   const paths = new Set(big.map((r) => r.path));
-  for (const file of ['/models/fr_feature.onnx', '/models/face_detection_full_range.tflite', '/vendor/ort/ort-wasm-simd-threaded.wasm', '/vendor/mediapipe/vision_wasm_module_internal.wasm']) {
+  for (const file of [
+    '/models/fr_feature.onnx',
+    '/models/face_detection_full_range.tflite',
+    '/vendor/ort/ort-wasm-simd-threaded.wasm',
+    '/vendor/mediapipe/vision_wasm_module_internal.wasm',
+  ]) {
     expect(paths).toContain(file);
   }
   expect(big.filter((r) => !r.fromServiceWorker)).toEqual([]);
@@ -55,15 +60,22 @@ it('on a first visit, the load bar moves with the bytes the service worker downl
     });
     await visit.page.goto(inject('baseUrl'));
     await waitForApp(visit.page);
-    const seen = await visit.page.evaluate(() => (window as unknown as { loadBar: { value: number | null; text: string }[] }).loadBar);
-    const downloading = seen.filter((s) => /Downloading the face models/.test(s.text) && s.value !== null && s.value > 0);
+    const seen = await visit.page.evaluate(
+      () => (window as unknown as { loadBar: { value: number | null; text: string }[] }).loadBar,
+    );
+    const downloading = seen.filter(
+      (s) => /Downloading the face models/.test(s.text) && s.value !== null && s.value > 0,
+    );
     // Many steps while downloading, never backwards, each saying how many megabytes of how many.
     expect(downloading.length, JSON.stringify(seen.slice(0, 40))).toBeGreaterThanOrEqual(5);
     expect(downloading.every((s, i) => i === 0 || s.value! >= downloading[i - 1].value!)).toBe(true);
     expect(downloading.at(-1)!.text).toMatch(/: [\d.]+ of [\d.]+ MB/);
     expect(downloading.at(-1)!.value!).toBeGreaterThan(0.6);
     const values = seen.map((s) => s.value ?? 0);
-    expect(values.every((v, i) => i === 0 || v >= values[i - 1] - 1e-9), JSON.stringify(seen)).toBe(true);
+    expect(
+      values.every((v, i) => i === 0 || v >= values[i - 1] - 1e-9),
+      JSON.stringify(seen),
+    ).toBe(true);
     expect(visit.pageErrors).toEqual([]);
   } finally {
     await visit.close();

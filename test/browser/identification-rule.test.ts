@@ -20,8 +20,15 @@ afterAll(async () => {
   await browser.close();
 });
 
-const identityFolders = readdirSync(FACES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('_')).map((d) => d.name).sort();
-const photosOf = (folder: string) => readdirSync(`${FACES_DIR}/${folder}`).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort().map((f) => `${folder}/${f}`);
+const identityFolders = readdirSync(FACES_DIR, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
+  .map((d) => d.name)
+  .sort();
+const photosOf = (folder: string) =>
+  readdirSync(`${FACES_DIR}/${folder}`)
+    .filter((f) => /\.(jpe?g|png|webp)$/i.test(f))
+    .sort()
+    .map((f) => `${folder}/${f}`);
 
 describe('identification (1:N) rule', () => {
   it('rises with the gallery, says "possible match" between the thresholds, and words the chance for the gallery', async () => {
@@ -44,17 +51,45 @@ describe('identification (1:N) rule', () => {
         for (const b of embedded) {
           if (b.folder === a.folder) continue;
           const score = window.facelocal.cosineSimilarity(a.embedding, b.embedding);
-          if (score >= one.possible + 0.01 && score < one.named - 0.01) { pair = { enrol: a, stranger: b, score }; break; }
+          if (score >= one.possible + 0.01 && score < one.named - 0.01) {
+            pair = { enrol: a, stranger: b, score };
+            break;
+          }
         }
       }
-      if (!pair) return { one, big: window.facelocal.thresholdsFor(100_000), pair: null, asStranger: null, asSelf: null, enrolledOk: 0 };
-      const consent = { subjectName: pair.enrol.folder, givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const, retention: { kind: 'days' as const, days: 30 }, collectedBy: 'Test' };
-      const { photos: outcomes } = await m.enrol({ name: pair.enrol.folder, consent }, [new File([await blob(pair.enrol.file)], 'enrol.jpg')]);
+      if (!pair)
+        return {
+          one,
+          big: window.facelocal.thresholdsFor(100_000),
+          pair: null,
+          asStranger: null,
+          asSelf: null,
+          enrolledOk: 0,
+        };
+      const consent = {
+        subjectName: pair.enrol.folder,
+        givenAt: Date.now(),
+        purpose: 'photo-library' as const,
+        purposeDetail: '',
+        method: 'checkbox' as const,
+        retention: { kind: 'days' as const, days: 30 },
+        collectedBy: 'Test',
+      };
+      const { photos: outcomes } = await m.enrol({ name: pair.enrol.folder, consent }, [
+        new File([await blob(pair.enrol.file)], 'enrol.jpg'),
+      ]);
       const sameProbe = embedded.find((e) => e.folder === pair!.enrol.folder && e.file !== pair!.enrol.file)!;
       const asStranger = (await m.identify(await blob(pair.stranger.file))).faces[0].match;
       const asSelf = (await m.identify(await blob(sameProbe.file))).faces[0].match;
       await m.close();
-      return { one, big: window.facelocal.thresholdsFor(100_000), pair: { enrol: pair.enrol.file, stranger: pair.stranger.file, score: pair.score }, asStranger, asSelf, enrolledOk: outcomes.filter((o) => o.ok).length };
+      return {
+        one,
+        big: window.facelocal.thresholdsFor(100_000),
+        pair: { enrol: pair.enrol.file, stranger: pair.stranger.file, score: pair.score },
+        asStranger,
+        asSelf,
+        enrolledOk: outcomes.filter((o) => o.ok).length,
+      };
     }, photos);
 
     // A gallery of 100,000 templates needs a much higher score to name someone than a gallery of one.

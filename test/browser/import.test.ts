@@ -17,7 +17,9 @@ let photoCount = 0;
 
 beforeAll(async () => {
   library = join(mkdtempSync(join(tmpdir(), 'facelocal-library-')), 'library');
-  for (const identity of readdirSync(FACES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('_'))) {
+  for (const identity of readdirSync(FACES_DIR, { withFileTypes: true }).filter(
+    (d) => d.isDirectory() && !d.name.startsWith('_'),
+  )) {
     mkdirSync(join(library, identity.name), { recursive: true });
     for (const f of readdirSync(join(FACES_DIR, identity.name))) {
       copyFileSync(join(FACES_DIR, identity.name, f), join(library, identity.name, f));
@@ -47,8 +49,10 @@ async function openImportTab(p = page) {
 async function status(p = page) {
   const s = p.locator('[data-testid=import-status]');
   return {
-    done: Number(await s.getAttribute('data-done')), total: Number(await s.getAttribute('data-total')),
-    skipped: Number(await s.getAttribute('data-skipped')), cancelled: (await s.getAttribute('data-cancelled')) === 'true',
+    done: Number(await s.getAttribute('data-done')),
+    total: Number(await s.getAttribute('data-total')),
+    skipped: Number(await s.getAttribute('data-skipped')),
+    cancelled: (await s.getAttribute('data-cancelled')) === 'true',
   };
 }
 
@@ -60,13 +64,19 @@ async function waitFinished(p = page) {
 /** Each group's faces as the identity folders they came from. */
 async function groupsByIdentity(p = page): Promise<string[][]> {
   const groups = await p.locator('[data-testid=import-group]').all();
-  return Promise.all(groups.map(async (g) => (await g.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? '')))
-    .map((path) => path.split('/')[1])));
+  return Promise.all(
+    groups.map(async (g) =>
+      (
+        await g.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''))
+      ).map((path) => path.split('/')[1]),
+    ),
+  );
 }
 
 /** Pairwise precision and recall of the groups against the folders (a face in no group counts as its own group). */
 function pairwise(groups: string[][], identityCounts: Map<string, number>) {
-  let samePairsInGroups = 0, pairsInGroups = 0;
+  let samePairsInGroups = 0,
+    pairsInGroups = 0;
   for (const g of groups) {
     pairsInGroups += (g.length * (g.length - 1)) / 2;
     const counts = new Map<string, number>();
@@ -80,8 +90,19 @@ function pairwise(groups: string[][], identityCounts: Map<string, number>) {
 
 describe('photo-library import', () => {
   it('imports a folder with progress; survives a reload mid-import and a cancel, never reading a photo twice', async () => {
-    const doneAtLeast = (n: number) => page.waitForFunction((n) => Number(document.querySelector('facelocal-app')?.shadowRoot?.querySelector('import-panel')?.shadowRoot
-      ?.querySelector('[data-testid=import-status]')?.getAttribute('data-done') ?? 0) >= n, n, { timeout: 60_000 });
+    const doneAtLeast = (n: number) =>
+      page.waitForFunction(
+        (n) =>
+          Number(
+            document
+              .querySelector('facelocal-app')
+              ?.shadowRoot?.querySelector('import-panel')
+              ?.shadowRoot?.querySelector('[data-testid=import-status]')
+              ?.getAttribute('data-done') ?? 0,
+          ) >= n,
+        n,
+        { timeout: 60_000 },
+      );
     const committedPhotos = async () => ((await readDeviceStorage(page)).stores['facelocal/importFiles'] ?? []).length;
     await openImportTab();
     await page.setInputFiles('[data-testid=import-folder]', library);
@@ -96,13 +117,17 @@ describe('photo-library import', () => {
     await openImportTab();
     await page.locator('[data-testid=import-resume]').waitFor();
     await page.setInputFiles('[data-testid=import-folder]', library);
-    expect(await page.locator('[data-testid=import-notice]').textContent()).toContain(`${committed} photos were already read`);
+    expect(await page.locator('[data-testid=import-notice]').textContent()).toContain(
+      `${committed} photos were already read`,
+    );
     expect((await status()).skipped).toBe(committed);
 
     // Cancelled: stops after the photo at hand; resuming skips everything read so far.
     await doneAtLeast(committed + 10);
     await page.click('[data-testid=import-cancel]');
-    await page.locator('[data-testid=import-status][data-finished=true][data-cancelled=true]').waitFor({ timeout: 30_000 });
+    await page
+      .locator('[data-testid=import-status][data-finished=true][data-cancelled=true]')
+      .waitFor({ timeout: 30_000 });
     const stopped = await status();
     expect(stopped.done).toBeLessThan(stopped.total);
     expect(await committedPhotos()).toBe(stopped.done);
@@ -115,7 +140,9 @@ describe('photo-library import', () => {
     expect(resumed.done).toBe(resumed.total);
     expect(resumed.skipped).toBe(stopped.done);
     // The broken file has its own message; the batch went on.
-    expect(await page.locator('[data-testid=import-failure][data-code=unreadable-file]').count()).toBeLessThanOrEqual(1);
+    expect(await page.locator('[data-testid=import-failure][data-code=unreadable-file]').count()).toBeLessThanOrEqual(
+      1,
+    );
     expect(await committedPhotos()).toBe(photoCount);
     // Every photo's faces are there exactly once: one per portrait, two in the group photo.
     const faces = await page.locator('[data-testid=import-face]').count();
@@ -127,32 +154,56 @@ describe('photo-library import', () => {
   it('groups the faces by person: measured against the folders, few wrong pairs and most right ones', async () => {
     const groups = await groupsByIdentity();
     const identityCounts = new Map<string, number>();
-    for (const d of readdirSync(library, { withFileTypes: true }).filter((x) => x.isDirectory() && x.name !== 'misc')) identityCounts.set(d.name, readdirSync(join(library, d.name)).length);
+    for (const d of readdirSync(library, { withFileTypes: true }).filter((x) => x.isDirectory() && x.name !== 'misc'))
+      identityCounts.set(d.name, readdirSync(join(library, d.name)).length);
     const labelled = groups.map((g) => g.filter((id) => id !== 'misc'));
     const { precision, recall } = pairwise(labelled, identityCounts);
-    console.log(`grouping on ${FACES_DIR}: ${groups.length} groups for ${identityCounts.size} people; pairwise precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}`);
+    console.log(
+      `grouping on ${FACES_DIR}: ${groups.length} groups for ${identityCounts.size} people; pairwise precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}`,
+    );
     expect(precision).toBeGreaterThanOrEqual(0.95);
     expect(recall).toBeGreaterThanOrEqual(0.8);
     expect(groups.length).toBeGreaterThanOrEqual(20);
   });
 
   it('merges, splits, moves a face, and enrols a named group with consent', async () => {
-    const sizes = async () => Promise.all((await page.locator('[data-testid=import-group]').all()).map(async (g) => Number((await g.locator('[data-testid=group-size]').textContent())!.match(/\d+/)![0])));
+    const sizes = async () =>
+      Promise.all(
+        (await page.locator('[data-testid=import-group]').all()).map(async (g) =>
+          Number((await g.locator('[data-testid=group-size]').textContent())!.match(/\d+/)![0]),
+        ),
+      );
     const before = await sizes();
     // Merge the first two groups.
     const groupCards = page.locator('[data-testid=import-group]');
     await groupCards.nth(0).locator('[data-testid=group-select]').check();
     await groupCards.nth(1).locator('[data-testid=group-select]').check();
     await page.click('[data-testid=merge-groups]');
-    await page.waitForFunction((n) => document.querySelector('facelocal-app')?.shadowRoot?.querySelector('import-panel')?.shadowRoot
-      ?.querySelector('[data-testid=import-groups]')?.getAttribute('data-count') === String(n), before.length - 1);
+    await page.waitForFunction(
+      (n) =>
+        document
+          .querySelector('facelocal-app')
+          ?.shadowRoot?.querySelector('import-panel')
+          ?.shadowRoot?.querySelector('[data-testid=import-groups]')
+          ?.getAttribute('data-count') === String(n),
+      before.length - 1,
+    );
     const merged = await sizes();
     expect(merged).toContain(before[0] + before[1]);
     // Split it again: two people that far apart come apart.
     const mergedIndex = merged.indexOf(before[0] + before[1]);
     await groupCards.nth(mergedIndex).locator('[data-testid=split-group]').click();
-    await page.waitForFunction((n) => Number(document.querySelector('facelocal-app')?.shadowRoot?.querySelector('import-panel')?.shadowRoot
-      ?.querySelector('[data-testid=import-groups]')?.getAttribute('data-count')) >= n, before.length);
+    await page.waitForFunction(
+      (n) =>
+        Number(
+          document
+            .querySelector('facelocal-app')
+            ?.shadowRoot?.querySelector('import-panel')
+            ?.shadowRoot?.querySelector('[data-testid=import-groups]')
+            ?.getAttribute('data-count'),
+        ) >= n,
+      before.length,
+    );
     expect((await sizes()).sort()).toEqual([...before].sort());
     // Move two faces of the largest group out, together, to a new group.
     const largest = groupCards.nth(0);
@@ -161,15 +212,25 @@ describe('photo-library import', () => {
     await largest.locator('[data-testid=import-face]').nth(1).click();
     await largest.locator('[data-testid=move-target]').selectOption('new');
     await largest.locator('[data-testid=move-faces]').click();
-    await page.waitForFunction((n) => Number(document.querySelector('facelocal-app')?.shadowRoot?.querySelector('import-panel')?.shadowRoot
-      ?.querySelector('[data-testid=import-groups]')?.getAttribute('data-count')) === n, before.length + 1);
+    await page.waitForFunction(
+      (n) =>
+        Number(
+          document
+            .querySelector('facelocal-app')
+            ?.shadowRoot?.querySelector('import-panel')
+            ?.shadowRoot?.querySelector('[data-testid=import-groups]')
+            ?.getAttribute('data-count'),
+        ) === n,
+      before.length + 1,
+    );
     expect(await sizes()).toContain(largestSize - 2);
     expect(await sizes()).toContain(2);
 
     // Name the Obama group (found by its faces' folders) and enrol him with consent.
     const groups = await groupsByIdentity();
     // (misc/two_people.jpg shows Obama too, so a face from misc/ may join him.)
-    const isObama = (g: string[]) => g.filter((id) => id === 'obama').length >= 2 && g.every((id) => id === 'obama' || id === 'misc');
+    const isObama = (g: string[]) =>
+      g.filter((id) => id === 'obama').length >= 2 && g.every((id) => id === 'obama' || id === 'misc');
     const obama = groups.findIndex(isObama);
     expect(obama).toBeGreaterThanOrEqual(0);
     const card = groupCards.nth(obama);
@@ -191,7 +252,9 @@ describe('photo-library import', () => {
     await page.click('[data-testid=tab-identify]');
     await page.setInputFiles('[data-testid=identify-photo]', join(FACES_DIR, '_group/facerec_obama_and_biden.jpg'));
     await page.locator('[data-testid=identify-busy]').waitFor({ state: 'detached', timeout: 60_000 });
-    expect(await page.locator('[data-testid=face-label]').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Barack Obama')]));
+    expect(await page.locator('[data-testid=face-label]').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('Barack Obama')]),
+    );
     expect(app.offOriginRequests()).toEqual([]);
   });
 
@@ -215,7 +278,10 @@ describe('photo-library import', () => {
 
     // Kept: survives the end of the session.
     await openImportTab(third);
-    await third.setInputFiles('[data-testid=import-files]', [join(library, 'obama/obama1.jpg'), join(library, 'obama/obama2.jpg')]);
+    await third.setInputFiles('[data-testid=import-files]', [
+      join(library, 'obama/obama1.jpg'),
+      join(library, 'obama/obama2.jpg'),
+    ]);
     await waitFinished(third);
     await third.fill('[data-testid=import-keep-purpose]', 'to ask them for consent at the next meeting');
     await third.click('[data-testid=import-keep]');

@@ -29,19 +29,45 @@ describe('forged gallery exports (issue 10: a scaled template named every strang
     const forgeries = ['scaled ×1e6', '1e39 (Infinity as float32)', 'NaN', 'Infinity', 'wrong length', 'zero vector'];
     const r = await page.evaluate(async (forgeries) => {
       const photo = async (f: string) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/')[1]);
-      const consent = (subjectName: string) => ({ subjectName, givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const, retention: { kind: 'days' as const, days: 30 }, collectedBy: 'Test' });
+      const consent = (subjectName: string) => ({
+        subjectName,
+        givenAt: Date.now(),
+        purpose: 'photo-library' as const,
+        purposeDetail: '',
+        method: 'checkbox' as const,
+        retention: { kind: 'days' as const, days: 30 },
+        collectedBy: 'Test',
+      });
       const m = await window.facelocal.openMatcher({ databaseName: 'integrity-forge' });
-      for (const [name, file] of [['Barack Obama', 'obama/obama.jpg'], ['Joe Biden', 'biden/biden.jpg'], ['Kit Harington', 'kit_harington/john1.jpeg']]) {
+      for (const [name, file] of [
+        ['Barack Obama', 'obama/obama.jpg'],
+        ['Joe Biden', 'biden/biden.jpg'],
+        ['Kit Harington', 'kit_harington/john1.jpeg'],
+      ]) {
         const enrolled = await m.enrol({ name, consent: consent(name) }, [await photo(file)]);
         if (!enrolled.person) throw new Error(`${name} was not enrolled: ${JSON.stringify(enrolled.photos)}`);
       }
       // Enrolled people's other photos and strangers (people never enrolled).
-      const probes = ['obama/obama1.jpg', 'biden/biden2.jpg', 'kit_harington/john2.jpeg', 'rose_leslie/img1.jpg', 'angelina/img2.jpg', 'alex_lacamoire/img1.jpg'];
-      const answers = async () => Promise.all(probes.map(async (f) => {
-        const [face] = (await m.identify(await photo(f))).faces;
-        const match = face.match;
-        return { kind: match.kind, name: match.kind === 'unknown' ? null : match.name, score: match.kind === 'unknown' ? match.bestScore : match.score };
-      }));
+      const probes = [
+        'obama/obama1.jpg',
+        'biden/biden2.jpg',
+        'kit_harington/john2.jpeg',
+        'rose_leslie/img1.jpg',
+        'angelina/img2.jpg',
+        'alex_lacamoire/img1.jpg',
+      ];
+      const answers = async () =>
+        Promise.all(
+          probes.map(async (f) => {
+            const [face] = (await m.identify(await photo(f))).faces;
+            const match = face.match;
+            return {
+              kind: match.kind,
+              name: match.kind === 'unknown' ? null : match.name,
+              score: match.kind === 'unknown' ? match.bestScore : match.score,
+            };
+          }),
+        );
       const before = await answers();
       const people = async () => (await m.listPeople()).map((p) => `${p.name}:${p.templateCount}`);
       const peopleBefore = await people();
@@ -68,7 +94,10 @@ describe('forged gallery exports (issue 10: a scaled template named every strang
       };
       const refusals: Record<string, { code: string; message: string } | 'imported'> = {};
       for (const name of forgeries) {
-        refusals[name] = await m.importGallery(forgedFile(edits[name])).then(() => 'imported' as const, (e) => ({ code: (e as { code: string }).code, message: (e as Error).message }));
+        refusals[name] = await m.importGallery(forgedFile(edits[name])).then(
+          () => 'imported' as const,
+          (e) => ({ code: (e as { code: string }).code, message: (e as Error).message }),
+        );
       }
       const after = await answers();
       const peopleAfter = await people();
@@ -78,7 +107,10 @@ describe('forged gallery exports (issue 10: a scaled template named every strang
       // The control: the same file with an honest (unit-length) template imports, into another gallery: so the
       // refusals above came from the template check, not from something else wrong with the crafted file.
       const control = await window.facelocal.openMatcher({ databaseName: 'integrity-forge-control' });
-      const controlImport = await control.importGallery(forgedFile((e) => e)).then((p) => p.map((x) => x.name), (e) => `${(e as { code: string }).code}: ${(e as Error).message}`);
+      const controlImport = await control.importGallery(forgedFile((e) => e)).then(
+        (p) => p.map((x) => x.name),
+        (e) => `${(e as { code: string }).code}: ${(e as Error).message}`,
+      );
       await control.close();
       return { before, after, peopleBefore, peopleAfter, refusals, audit, controlImport };
     }, forgeries);
@@ -97,7 +129,9 @@ describe('forged gallery exports (issue 10: a scaled template named every strang
       expect(refusal, name).not.toBe('imported');
       if (refusal === 'imported') continue;
       expect(refusal.code, name).toBe('invalid-template');
-      expect(refusal.message, name).toMatch(/^This file cannot be imported, so nothing was changed: people\.0 \(Mallory Forger\), template 1: /);
+      expect(refusal.message, name).toMatch(
+        /^This file cannot be imported, so nothing was changed: people\.0 \(Mallory Forger\), template 1: /,
+      );
       expect(refusal.message, name).toMatch(reasons[name]);
     }
     expect(r.audit.filter((o) => o === 'refused: forged or broken face template')).toHaveLength(forgeries.length);
@@ -106,7 +140,9 @@ describe('forged gallery exports (issue 10: a scaled template named every strang
     const storage = await readDeviceStorage(page);
     expect(storage.stores['integrity-forge/people']).toHaveLength(3);
     expect(storage.stores['integrity-forge/templates']).toHaveLength(3);
-    const forgeStores = JSON.stringify(Object.entries(storage.stores).filter(([name]) => name.startsWith('integrity-forge/')));
+    const forgeStores = JSON.stringify(
+      Object.entries(storage.stores).filter(([name]) => name.startsWith('integrity-forge/')),
+    );
     expect(forgeStores.includes('Mallory'), 'the forged name reached the gallery').toBe(false);
     // Identification gives the same answers as before the attempts (the enrolled named, the strangers not).
     const simple = (a: Answer[]) => a.map((x) => `${x.kind}:${x.name}`);
@@ -131,26 +167,45 @@ describe('tampered models and wasm runtimes (hashes compiled into the bundle)', 
         served.push(target);
         const body = readFileSync(resolve('dist', target));
         body[body.length >> 1] ^= 0x01;
-        return route.fulfill({ status: 200, body, headers: { 'Content-Type': target.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream', 'Cross-Origin-Resource-Policy': 'same-origin' } })
+        return route
+          .fulfill({
+            status: 200,
+            body,
+            headers: {
+              'Content-Type': target.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream',
+              'Cross-Origin-Resource-Policy': 'same-origin',
+            },
+          })
           .catch(() => undefined);
       });
-      const open = () => page.page.evaluate(async () => {
-        try {
-          const m = await window.facelocal.openMatcher({ databaseName: 'integrity-tamper' });
-          const faces = (await m.detect(await (await fetch('/__faces/obama/obama1.jpg')).blob())).faces.length;
-          await m.close();
-          return { ok: true as const, faces };
-        } catch (e) {
-          return { ok: false as const, code: (e as { code?: string }).code, message: (e as Error).message };
-        }
-      });
-      const targets = ['models/fr_feature.onnx', 'models/face_detection_full_range.tflite', 'vendor/ort/ort-wasm-simd-threaded.wasm', 'vendor/mediapipe/vision_wasm_module_internal.wasm'];
+      const open = () =>
+        page.page.evaluate(async () => {
+          try {
+            const m = await window.facelocal.openMatcher({ databaseName: 'integrity-tamper' });
+            const faces = (await m.detect(await (await fetch('/__faces/obama/obama1.jpg')).blob())).faces.length;
+            await m.close();
+            return { ok: true as const, faces };
+          } catch (e) {
+            return { ok: false as const, code: (e as { code?: string }).code, message: (e as Error).message };
+          }
+        });
+      const targets = [
+        'models/fr_feature.onnx',
+        'models/face_detection_full_range.tflite',
+        'vendor/ort/ort-wasm-simd-threaded.wasm',
+        'vendor/mediapipe/vision_wasm_module_internal.wasm',
+      ];
       for (const t of targets) {
         target = t;
         const r = await open();
         expect(served, t).toContain(t); // the tampered file was really asked for
         expect(r, t).toMatchObject({ ok: false, code: 'model-load-failed' });
-        if (!r.ok) expect(r.message, t).toMatch(new RegExp(`${t.replace(/[./]/g, '\\$&')} failed its checksum \\(expected [0-9a-f]{12}…, got [0-9a-f]{12}…\\): it is not the file this app was built with`));
+        if (!r.ok)
+          expect(r.message, t).toMatch(
+            new RegExp(
+              `${t.replace(/[./]/g, '\\$&')} failed its checksum \\(expected [0-9a-f]{12}…, got [0-9a-f]{12}…\\): it is not the file this app was built with`,
+            ),
+          );
       }
       // The hashes are in the bundle, not in a file beside the models: nothing fetched the manifest.
       expect(page.requests.filter((r) => r.url.includes('manifest.json'))).toEqual([]);
@@ -161,8 +216,15 @@ describe('tampered models and wasm runtimes (hashes compiled into the bundle)', 
       expect(page.pageErrors).toEqual([]);
       // Each runtime is fetched once, by the check: the runtimes instantiate from the checked bytes, not from a
       // second, unchecked fetch of their own.
-      const wasmFetches = page.requests.slice(from).map((r) => new URL(r.url).pathname).filter((p) => p.endsWith('.wasm')).sort();
-      expect(wasmFetches).toEqual(['/vendor/mediapipe/vision_wasm_module_internal.wasm', '/vendor/ort/ort-wasm-simd-threaded.wasm']);
+      const wasmFetches = page.requests
+        .slice(from)
+        .map((r) => new URL(r.url).pathname)
+        .filter((p) => p.endsWith('.wasm'))
+        .sort();
+      expect(wasmFetches).toEqual([
+        '/vendor/mediapipe/vision_wasm_module_internal.wasm',
+        '/vendor/ort/ort-wasm-simd-threaded.wasm',
+      ]);
     } finally {
       await page.close();
     }
@@ -175,20 +237,34 @@ describe('a worker that dies (crash, out of memory, killed)', () => {
       const blob = async (f: string) => (await fetch(`/__faces/${f}`)).blob();
       const m = await window.facelocal.openMatcher({ databaseName: 'integrity-crash-calls' });
       const photo = await blob('obama/obama1.jpg');
-      const outcome = (p: Promise<{ faces: unknown[] }>) => p.then((x) => `ok: ${x.faces.length} face(s)`, (e) => `${(e as { code: string }).code}: ${(e as Error).message}`);
+      const outcome = (p: Promise<{ faces: unknown[] }>) =>
+        p.then(
+          (x) => `ok: ${x.faces.length} face(s)`,
+          (e) => `${(e as { code: string }).code}: ${(e as Error).message}`,
+        );
       const results: Record<string, string[]> = {};
       for (const name of ['facelocal-detector', 'facelocal-embedder']) {
         const pending = outcome(m.embedFaces(photo));
         const killed = await window.facelocal.crashWorker(name, { whenBusy: true }); // once the call is in its hands
-        results[name] = [`killed ${killed}`, await pending, await outcome(m.embedFaces(photo)), await outcome(m.embedFaces(photo))];
+        results[name] = [
+          `killed ${killed}`,
+          await pending,
+          await outcome(m.embedFaces(photo)),
+          await outcome(m.embedFaces(photo)),
+        ];
       }
       await m.close();
       return results;
     });
-    for (const [name, what] of [['facelocal-detector', 'face detector'], ['facelocal-embedder', 'face recognition model']]) {
+    for (const [name, what] of [
+      ['facelocal-detector', 'face detector'],
+      ['facelocal-embedder', 'face recognition model'],
+    ]) {
       const [killed, pending, next, after] = r[name];
       expect(killed, name).toBe('killed 1');
-      expect(pending, name).toBe(`worker-crashed: The ${what} stopped unexpectedly (its worker died), so this could not be finished; it has been restarted: try again.`);
+      expect(pending, name).toBe(
+        `worker-crashed: The ${what} stopped unexpectedly (its worker died), so this could not be finished; it has been restarted: try again.`,
+      );
       expect(next, name).toBe('ok: 1 face(s)');
       expect(after, name).toBe('ok: 1 face(s)');
     }
@@ -196,24 +272,43 @@ describe('a worker that dies (crash, out of memory, killed)', () => {
   }, 300_000);
 
   it('an import whose embedder is killed mid-way resumes by itself: every photo read once, every face kept', async () => {
-    const names = ['obama/obama1.jpg', 'obama/obama2.jpg', 'biden/biden.jpg', 'biden/biden2.jpg', 'amy/amy1.png', 'amy/amy2.png',
-      'kit_harington/john1.jpeg', 'rose_leslie/img1.jpg', 'angelina/img2.jpg', 'alex_lacamoire/img1.jpg'];
+    const names = [
+      'obama/obama1.jpg',
+      'obama/obama2.jpg',
+      'biden/biden.jpg',
+      'biden/biden2.jpg',
+      'amy/amy1.png',
+      'amy/amy2.png',
+      'kit_harington/john1.jpeg',
+      'rose_leslie/img1.jpg',
+      'angelina/img2.jpg',
+      'alex_lacamoire/img1.jpg',
+    ];
     const r = await harness.page.evaluate(async (names) => {
       const m = await window.facelocal.openMatcher({ databaseName: 'integrity-crash-import' });
-      const files = await Promise.all(names.map(async (n) => new File([await (await fetch(`/__faces/${n}`)).blob()], n, { lastModified: 1 })));
-      let killedAt = -1, killed = 0;
+      const files = await Promise.all(
+        names.map(async (n) => new File([await (await fetch(`/__faces/${n}`)).blob()], n, { lastModified: 1 })),
+      );
+      let killedAt = -1,
+        killed = 0;
       let crash: Promise<void> | undefined;
       const run = await m.imports.start(files, {
         onProgress: (p) => {
           // Once a few photos are in, kill the embedder while it holds the next photo's faces.
-          if (p.done >= 3 && !crash) crash = window.facelocal.crashWorker('facelocal-embedder', { whenBusy: true }).then((n) => { killed = n; killedAt = run.progress.done; });
+          if (p.done >= 3 && !crash)
+            crash = window.facelocal.crashWorker('facelocal-embedder', { whenBusy: true }).then((n) => {
+              killed = n;
+              killedAt = run.progress.done;
+            });
         },
       });
       const progress = await run.done;
       await crash;
       const job = (await m.imports.jobs()).find((j) => j.id === run.jobId)!;
       const groups = await m.imports.groups(run.jobId);
-      const faces = [...groups.groups.flatMap((g) => g.faces), ...groups.unassigned, ...groups.poor].map((f) => f.fileName).sort();
+      const faces = [...groups.groups.flatMap((g) => g.faces), ...groups.unassigned, ...groups.poor]
+        .map((f) => f.fileName)
+        .sort();
       // And the next photo, after the import, works.
       const next = (await m.embedFaces(files[0])).faces.length;
       await m.close();
@@ -237,13 +332,19 @@ describe('a decompression bomb in the app', () => {
     try {
       const page = app.page;
       await page.click('[data-testid=tab-verify]');
-      await page.setInputFiles('[data-testid=verify-photo-a]', { name: 'bomb.png', mimeType: 'image/png', buffer: Buffer.from(pngBomb()) });
+      await page.setInputFiles('[data-testid=verify-photo-a]', {
+        name: 'bomb.png',
+        mimeType: 'image/png',
+        buffer: Buffer.from(pngBomb()),
+      });
       await page.setInputFiles('[data-testid=verify-photo-b]', facePath('obama/obama1.jpg'));
       await page.locator('img[alt="Second photo (chosen)"]').waitFor(); // a normal photo is previewed
       expect(await page.locator('img[alt="First photo (chosen)"]').count()).toBe(0);
       await page.click('[data-testid=verify-submit]');
       await page.locator('[data-testid=message][data-code=image-too-large]').waitFor({ timeout: 60_000 });
-      expect(await page.locator('[data-testid=message]').textContent()).toMatch(/declares 30000 × 30000 pixels .*refused before decoding/);
+      expect(await page.locator('[data-testid=message]').textContent()).toMatch(
+        /declares 30000 × 30000 pixels .*refused before decoding/,
+      );
       expect(app.pageErrors).toEqual([]);
     } finally {
       await app.close();

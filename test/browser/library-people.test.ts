@@ -43,7 +43,9 @@ async function waitFinished() {
 async function groupOf(who: string): Promise<Locator> {
   let best: { card: Locator; count: number } | null = null;
   for (const card of await groupCards().all()) {
-    const files = await card.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? ''));
+    const files = await card
+      .locator('[data-testid=import-face]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? ''));
     const count = files.filter((f) => f.split('/')[1] === who).length;
     if (count >= 2 && count * 2 > files.length && (!best || count > best.count)) best = { card, count };
   }
@@ -51,7 +53,9 @@ async function groupOf(who: string): Promise<Locator> {
   return best.card;
 }
 
-async function storedJob(): Promise<{ constraints: { mustLink: string[][]; cannotLink: { a: string[]; b: string[] }[] } }> {
+async function storedJob(): Promise<{
+  constraints: { mustLink: string[][]; cannotLink: { a: string[]; b: string[] }[] };
+}> {
   const jobs = (await readDeviceStorage(page)).stores['facelocal/importJobs'] as { constraints: never }[];
   expect(jobs).toHaveLength(1);
   return jobs[0];
@@ -60,7 +64,9 @@ async function storedJob(): Promise<{ constraints: { mustLink: string[][]; canno
 async function question(): Promise<{ a: string[]; b: string[] }> {
   const sides = page.locator('[data-testid=same-person-question] [data-testid=same-person-side]');
   await sides.first().waitFor();
-  const ids = await sides.evaluateAll((els) => els.map((e) => (e.getAttribute('data-faces') ?? '').split(' ').filter(Boolean)));
+  const ids = await sides.evaluateAll((els) =>
+    els.map((e) => (e.getAttribute('data-faces') ?? '').split(' ').filter(Boolean)),
+  );
   return { a: ids[0], b: ids[1] ?? [] };
 }
 
@@ -85,11 +91,25 @@ describe('photo-library people features', () => {
     await page.setInputFiles('[data-testid=import-files]', join(FACES_DIR, '_group/facerec_obama_and_biden.jpg'));
     await waitFinished();
     await page.locator(`[data-testid=import-unassigned] [data-testid=import-face][data-face-id="${faceId}"]`).waitFor();
-    expect(await page.locator(`[data-testid=import-group][data-group-id="${groupId}"] [data-testid=import-face][data-face-id="${faceId}"]`).count()).toBe(0);
+    expect(
+      await page
+        .locator(
+          `[data-testid=import-group][data-group-id="${groupId}"] [data-testid=import-face][data-face-id="${faceId}"]`,
+        )
+        .count(),
+    ).toBe(0);
     // ...and the new photo's Obama face joined his group, so regrouping did run.
-    expect(await page.locator(`[data-testid=import-group][data-group-id="${groupId}"] [data-testid=import-face][data-file$="facerec_obama_and_biden.jpg"]`).count()).toBe(1);
+    expect(
+      await page
+        .locator(
+          `[data-testid=import-group][data-group-id="${groupId}"] [data-testid=import-face][data-file$="facerec_obama_and_biden.jpg"]`,
+        )
+        .count(),
+    ).toBe(1);
     // Nor is it asked about with that group.
-    const obamaFaces = await page.locator(`[data-testid=import-group][data-group-id="${groupId}"] [data-testid=import-face]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-face-id')));
+    const obamaFaces = await page
+      .locator(`[data-testid=import-group][data-group-id="${groupId}"] [data-testid=import-face]`)
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-face-id')));
     const q = await question();
     expect([...q.a, ...q.b].includes(faceId) && [...q.a, ...q.b].some((id) => obamaFaces.includes(id))).toBe(false);
   });
@@ -97,7 +117,11 @@ describe('photo-library people features', () => {
   it('finds photos by the people in them, read again from the folder, with the faces boxed', async () => {
     const sheldon = await groupOf('sheldon');
     const sheldonId = (await sheldon.getAttribute('data-group-id'))!;
-    const sheldonFiles = new Set(await sheldon.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file'))));
+    const sheldonFiles = new Set(
+      await sheldon
+        .locator('[data-testid=import-face]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-file'))),
+    );
     const finder = page.locator('photo-finder');
     // Nobody chosen: a message, nothing found.
     await finder.locator('[data-testid=finder-find]').click();
@@ -105,7 +129,9 @@ describe('photo-library people features', () => {
     await finder.locator(`[data-testid=finder-role][data-who="${sheldonId}"]`).selectOption('all');
     await page.setInputFiles('photo-finder [data-testid=finder-folder]', library);
     await finder.locator('[data-testid=finder-count]').waitFor();
-    const found = await finder.locator('[data-testid=finder-photo]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file')));
+    const found = await finder
+      .locator('[data-testid=finder-photo]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-file')));
     expect(new Set(found)).toEqual(sheldonFiles);
     await expect.poll(() => finder.locator('canvas[data-drawn=true]').count()).toBe(found.length);
     // Each result is the photo itself (its full size), drawn now from the picked folder.
@@ -116,7 +142,15 @@ describe('photo-library people features', () => {
     await finder.locator(`[data-testid=finder-role][data-who="${sheldonId}"]`).selectOption('none');
     await finder.locator(`[data-testid=finder-role][data-who="${leonardId}"]`).selectOption('all');
     await finder.locator('[data-testid=finder-find]').click();
-    await expect.poll(async () => (await finder.locator('[data-testid=finder-photo]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file')))).every((f) => f?.includes('/leonard/'))).toBe(true);
+    await expect
+      .poll(async () =>
+        (
+          await finder
+            .locator('[data-testid=finder-photo]')
+            .evaluateAll((els) => els.map((e) => e.getAttribute('data-file')))
+        ).every((f) => f?.includes('/leonard/')),
+      )
+      .toBe(true);
     expect(await finder.locator('[data-testid=finder-photo]').count()).toBeGreaterThanOrEqual(2);
     expect(app.offOriginRequests()).toEqual([]);
   });
@@ -134,13 +168,17 @@ describe('photo-library people features', () => {
     const card = page.locator('[data-testid=person][data-name="Penny"]');
     await card.waitFor();
     // The picture shown, as pixels (its blob URL changes with every load).
-    const thumbnail = () => page.locator('[data-testid=person][data-name="Penny"] [data-testid=person-face]').evaluate(async (img: HTMLImageElement) => {
-      await img.decode();
-      const canvas = new OffscreenCanvas(16, 16);
-      const ctx = canvas.getContext('2d')!;
-      ctx.drawImage(img, 0, 0, 16, 16);
-      return Array.from(ctx.getImageData(0, 0, 16, 16).data).join();
-    }).catch(() => '');
+    const thumbnail = () =>
+      page
+        .locator('[data-testid=person][data-name="Penny"] [data-testid=person-face]')
+        .evaluate(async (img: HTMLImageElement) => {
+          await img.decode();
+          const canvas = new OffscreenCanvas(16, 16);
+          const ctx = canvas.getContext('2d')!;
+          ctx.drawImage(img, 0, 0, 16, 16);
+          return Array.from(ctx.getImageData(0, 0, 16, 16).data).join();
+        })
+        .catch(() => '');
     await expect.poll(thumbnail).not.toBe('');
     const before = await thumbnail();
     await card.locator('[data-testid=photos]').click();
@@ -149,7 +187,12 @@ describe('photo-library people features', () => {
     await again.locator('[data-testid=photos]').click();
     await again.locator('[data-testid=cover-photo]').waitFor();
     await again.locator('[data-testid=photos-done]').click();
-    await expect.poll(async () => { const now = await thumbnail(); return now !== '' && now !== before; }).toBe(true);
+    await expect
+      .poll(async () => {
+        const now = await thumbnail();
+        return now !== '' && now !== before;
+      })
+      .toBe(true);
 
     await again.locator('[data-testid=hide-person]').click();
     await page.locator('[data-testid=person][data-name="Penny"]').waitFor({ state: 'detached' });
@@ -164,10 +207,17 @@ describe('photo-library people features', () => {
     await page.click('[data-testid=tab-import]');
     await page.locator('[data-testid=import-groups]').waitFor();
     // A large photo of Obama whose face is in a group, and where the face is, as the photo finder shows it.
-    let file = '', obamaId = '';
+    let file = '',
+      obamaId = '';
     for (const name of ['obama.jpg', 'obama1.jpg', 'obama2.jpg', 'obama3.jpg']) {
-      const card = page.locator(`[data-testid=import-group]:has([data-testid=import-face][data-file="library/obama/${name}"])`);
-      if (await card.count() === 1) { file = `library/obama/${name}`; obamaId = (await card.getAttribute('data-group-id'))!; break; }
+      const card = page.locator(
+        `[data-testid=import-group]:has([data-testid=import-face][data-file="library/obama/${name}"])`,
+      );
+      if ((await card.count()) === 1) {
+        file = `library/obama/${name}`;
+        obamaId = (await card.getAttribute('data-group-id'))!;
+        break;
+      }
     }
     expect(file).not.toBe('');
     const finder = page.locator('photo-finder');
@@ -193,7 +243,8 @@ describe('photo-library people features', () => {
       await canvas.hover({ position: { x: x1 * css, y: y1 * css } });
       await page.mouse.up();
     };
-    const group = () => page.locator(`[data-testid=import-group][data-group-id="${obamaId}"] [data-testid=import-face]`);
+    const group = () =>
+      page.locator(`[data-testid=import-group][data-group-id="${obamaId}"] [data-testid=import-face]`);
     const before = await group().count();
 
     // A stretch of the photo's bottom edge away from the face: no face there, and nothing changes.
@@ -231,11 +282,24 @@ describe('photo-library people features', () => {
     const groupsBefore = Number(await page.getAttribute('[data-testid=import-groups]', 'data-count'));
     const both = [...next.a, ...next.b];
     await page.click('[data-testid=same-person-yes]');
-    await expect.poll(async () => (await storedJob()).constraints.mustLink.some((set) => both.every((id) => set.includes(id)))).toBe(true);
-    await expect.poll(async () => {
-      const groupIds = await Promise.all(both.map((id) => page.locator(`[data-testid=import-group]:has([data-face-id="${id}"])`).getAttribute('data-group-id').catch(() => null)));
-      return new Set(groupIds).size === 1 && groupIds[0] !== null;
-    }).toBe(true);
-    expect(Number(await page.getAttribute('[data-testid=import-groups]', 'data-count'))).toBeLessThanOrEqual(groupsBefore);
+    await expect
+      .poll(async () => (await storedJob()).constraints.mustLink.some((set) => both.every((id) => set.includes(id))))
+      .toBe(true);
+    await expect
+      .poll(async () => {
+        const groupIds = await Promise.all(
+          both.map((id) =>
+            page
+              .locator(`[data-testid=import-group]:has([data-face-id="${id}"])`)
+              .getAttribute('data-group-id')
+              .catch(() => null),
+          ),
+        );
+        return new Set(groupIds).size === 1 && groupIds[0] !== null;
+      })
+      .toBe(true);
+    expect(Number(await page.getAttribute('[data-testid=import-groups]', 'data-count'))).toBeLessThanOrEqual(
+      groupsBefore,
+    );
   });
 });

@@ -10,7 +10,14 @@ import { facePath, launchBrowser, WatchedPage } from './browser';
 import { securityHeaders } from '../../scripts/security-headers';
 
 const LIB = resolve('dist-lib');
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.html': 'text/html', '.jpg': 'image/jpeg' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.html': 'text/html',
+  '.jpg': 'image/jpeg',
+};
 
 // Another app's page: it imports Facelocal like any ES module.
 const CONSUMER = `<!doctype html><html><body><script type="module" src="/consumer.js"></script></body></html>`;
@@ -27,17 +34,25 @@ let origin: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(join(LIB, 'facelocal.js'))) throw new Error('dist-lib/ is missing: run "npm run build:lib" (npm test does)');
+  if (!existsSync(join(LIB, 'facelocal.js')))
+    throw new Error('dist-lib/ is missing: run "npm run build:lib" (npm test does)');
   server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     for (const [k, v] of Object.entries(securityHeaders)) res.setHeader(k, v);
-    const body = path === '/' ? CONSUMER : path === '/consumer.js' ? CONSUMER_JS : path === '/photo.jpg' ? readFileSync(facePath('obama/obama1.jpg')) : null;
+    const body =
+      path === '/'
+        ? CONSUMER
+        : path === '/consumer.js'
+          ? CONSUMER_JS
+          : path === '/photo.jpg'
+            ? readFileSync(facePath('obama/obama1.jpg'))
+            : null;
     const file = join(LIB, path);
     if (body === null && !(file.startsWith(LIB) && existsSync(file))) {
       res.statusCode = 404;
       return res.end();
     }
-    res.setHeader('Content-Type', path === '/' ? 'text/html' : TYPES[extname(path)] ?? 'application/octet-stream');
+    res.setHeader('Content-Type', path === '/' ? 'text/html' : (TYPES[extname(path)] ?? 'application/octet-stream'));
     res.end(body ?? readFileSync(file));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -61,7 +76,9 @@ describe('library build', () => {
     const page = await WatchedPage.open(browser, origin);
     try {
       await page.page.goto(origin);
-      await page.page.waitForFunction(() => (window as unknown as { result?: unknown }).result, undefined, { timeout: 90_000 });
+      await page.page.waitForFunction(() => (window as unknown as { result?: unknown }).result, undefined, {
+        timeout: 90_000,
+      });
       const result = await page.page.evaluate(() => (window as unknown as { result: unknown }).result);
       expect(result).toEqual({ backend: 'wasm', faces: 1, width: 1480, refused: 'consent-required' });
       expect(page.offOriginRequests()).toEqual([]);

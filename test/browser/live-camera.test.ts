@@ -17,7 +17,9 @@ const SEGMENTS = [
   { photo: null, seconds: 1 },
 ];
 
-interface RecordedFrame { faces: { track: number; label: string | null; box: Box }[] }
+interface RecordedFrame {
+  faces: { track: number; label: string | null; box: Box }[];
+}
 
 let live: LiveSetup;
 let page: Page;
@@ -34,12 +36,21 @@ afterAll(async () => {
 /** Records every processed frame's faces (the component's live-frame event) into window.__liveFrames. */
 async function recordFrames(): Promise<void> {
   await page.evaluate(() => {
-    const camera = document.querySelector('facelocal-app')!.shadowRoot!.querySelector('identify-panel')!.shadowRoot!.querySelector('live-camera')!;
+    const camera = document
+      .querySelector('facelocal-app')!
+      .shadowRoot!.querySelector('identify-panel')!
+      .shadowRoot!.querySelector('live-camera')!;
     const frames: RecordedFrame[] = [];
     (window as unknown as { __liveFrames: RecordedFrame[] }).__liveFrames = frames;
     camera.addEventListener('live-frame', (e) => {
       const r = (e as CustomEvent<import('../../src/index').LiveFrameResult>).detail;
-      frames.push({ faces: r.faces.map((f) => ({ track: f.trackId, label: f.match === null ? null : f.match.kind === 'known' ? f.match.name : 'unknown', box: f.box })) });
+      frames.push({
+        faces: r.faces.map((f) => ({
+          track: f.trackId,
+          label: f.match === null ? null : f.match.kind === 'known' ? f.match.name : 'unknown',
+          box: f.box,
+        })),
+      });
     });
   });
 }
@@ -48,7 +59,10 @@ const recorded = () => page.evaluate(() => (window as unknown as { __liveFrames:
 
 async function liveAuditEntries(): Promise<number> {
   const { stores } = await readDeviceStorage(page);
-  return Object.entries(stores).filter(([name]) => name.endsWith('/audit')).flatMap(([, rows]) => rows as { action: string }[]).filter((r) => r.action === 'live-camera').length;
+  return Object.entries(stores)
+    .filter(([name]) => name.endsWith('/audit'))
+    .flatMap(([, rows]) => rows as { action: string }[])
+    .filter((r) => r.action === 'live-camera').length;
 }
 
 describe('live camera', () => {
@@ -62,28 +76,55 @@ describe('live camera', () => {
     const drawn = page.locator(`[data-testid=live-face-box][data-label="${ENROLLED.name}"]`);
     await drawn.first().waitFor({ timeout: 90_000 });
     const onScreen = await page.evaluate(() => {
-      const root = document.querySelector('facelocal-app')!.shadowRoot!.querySelector('identify-panel')!.shadowRoot!.querySelector('live-camera')!.shadowRoot!;
+      const root = document
+        .querySelector('facelocal-app')!
+        .shadowRoot!.querySelector('identify-panel')!
+        .shadowRoot!.querySelector('live-camera')!.shadowRoot!;
       const video = root.querySelector('video')!.getBoundingClientRect();
       const box = root.querySelector('[data-testid=live-face-box]')!;
       const b = box.getBoundingClientRect();
       const scale = root.querySelector('video')!.videoWidth / video.width;
-      return { label: box.getAttribute('data-label'), tag: box.textContent!.trim(), box: { x: (b.x - video.x) * scale, y: (b.y - video.y) * scale, width: b.width * scale, height: b.height * scale } };
+      return {
+        label: box.getAttribute('data-label'),
+        tag: box.textContent!.trim(),
+        box: {
+          x: (b.x - video.x) * scale,
+          y: (b.y - video.y) * scale,
+          width: b.width * scale,
+          height: b.height * scale,
+        },
+      };
     });
     expect(onScreen.tag).toMatch(new RegExp(`^${ENROLLED.name} \\d+%$`));
     expect(intersectionOverUnion(onScreen.box, faceA)).toBeGreaterThan(0.5);
-    await expect.poll(() => page.locator('[data-testid=live-names]').textContent(), { timeout: 10_000 }).toContain(ENROLLED.name);
+    await expect
+      .poll(() => page.locator('[data-testid=live-names]').textContent(), { timeout: 10_000 })
+      .toContain(ENROLLED.name);
 
     // Wait for the stranger, then for the enrolled person to come round again (the video loops).
-    await expect.poll(async () => (await recorded()).some((f) => f.faces.some((x) => x.label === 'unknown')), { timeout: 60_000, interval: 250 }).toBe(true);
+    await expect
+      .poll(async () => (await recorded()).some((f) => f.faces.some((x) => x.label === 'unknown')), {
+        timeout: 60_000,
+        interval: 250,
+      })
+      .toBe(true);
     await page.locator('[data-testid=live-names]').filter({ hasText: 'Unknown' }).waitFor({ timeout: 10_000 });
-    await expect.poll(async () => {
-      const frames = await recorded();
-      const lastUnknown = frames.findLastIndex((f) => f.faces.some((x) => x.label === 'unknown'));
-      return frames.slice(lastUnknown + 1).filter((f) => f.faces.some((x) => x.label === ENROLLED.name)).length;
-    }, { timeout: 60_000, interval: 250 }).toBeGreaterThanOrEqual(10);
+    await expect
+      .poll(
+        async () => {
+          const frames = await recorded();
+          const lastUnknown = frames.findLastIndex((f) => f.faces.some((x) => x.label === 'unknown'));
+          return frames.slice(lastUnknown + 1).filter((f) => f.faces.some((x) => x.label === ENROLLED.name)).length;
+        },
+        { timeout: 60_000, interval: 250 },
+      )
+      .toBeGreaterThanOrEqual(10);
 
     const frames = await recorded();
-    const stats = { frames: Number(await page.getAttribute('live-camera', 'data-frames')), embeds: Number(await page.getAttribute('live-camera', 'data-embeds')) };
+    const stats = {
+      frames: Number(await page.getAttribute('live-camera', 'data-frames')),
+      embeds: Number(await page.getAttribute('live-camera', 'data-embeds')),
+    };
     const faces = frames.flatMap((f) => f.faces);
     const named = faces.filter((x) => x.label === ENROLLED.name);
     const strangers = faces.filter((x) => x.label === 'unknown');
@@ -94,7 +135,10 @@ describe('live camera', () => {
     const tracks = new Set(named.map((x) => x.track));
     for (const track of tracks) {
       const labels = faces.filter((x) => x.track === track).map((x) => x.label);
-      expect(labels.slice(labels.indexOf(ENROLLED.name)).every((l) => l === ENROLLED.name), `track ${track}: ${labels.join(' ')}`).toBe(true);
+      expect(
+        labels.slice(labels.indexOf(ENROLLED.name)).every((l) => l === ENROLLED.name),
+        `track ${track}: ${labels.join(' ')}`,
+      ).toBe(true);
     }
     expect(named.length).toBeGreaterThanOrEqual(20);
     // Tracked faces are embedded only when new, on the ~1 s re-check, or after a big change: far fewer than frames.

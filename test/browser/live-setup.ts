@@ -11,7 +11,11 @@ export interface LiveSetup {
   close(): Promise<void>;
 }
 
-export async function prepareLiveCamera(baseUrl: string, segments: Segment[], person: { name: string; photos: string[] }): Promise<LiveSetup> {
+export async function prepareLiveCamera(
+  baseUrl: string,
+  segments: Segment[],
+  person: { name: string; photos: string[] },
+): Promise<LiveSetup> {
   const maker = await launchBrowser();
   let video: FakeCameraVideo;
   try {
@@ -23,7 +27,15 @@ export async function prepareLiveCamera(baseUrl: string, segments: Segment[], pe
   const app = await openApp(browser, baseUrl);
   await app.context.grantPermissions(['camera'], { origin: new URL(baseUrl).origin });
   await enrolThroughUi(app.page, person.name, person.photos);
-  return { browser, app, video, close: async () => { await app.close(); await browser.close(); } };
+  return {
+    browser,
+    app,
+    video,
+    close: async () => {
+      await app.close();
+      await browser.close();
+    },
+  };
 }
 
 export async function enrolThroughUi(page: Page, name: string, photos: string[]): Promise<void> {
@@ -32,7 +44,10 @@ export async function enrolThroughUi(page: Page, name: string, photos: string[])
   await page.setInputFiles('[data-testid=person-photos]', photos.map(facePath));
   await giveConsent(page);
   await page.click('[data-testid=enrol-submit]');
-  await page.locator('[data-testid=enrol-outcome]').nth(photos.length - 1).waitFor({ timeout: 60_000 });
+  await page
+    .locator('[data-testid=enrol-outcome]')
+    .nth(photos.length - 1)
+    .waitFor({ timeout: 60_000 });
   const refused = await page.locator('[data-testid=enrol-outcome][data-ok=false]').count();
   if (refused > 0) throw new Error(`${refused} enrolment photo(s) of ${name} refused`);
 }
@@ -41,6 +56,16 @@ export async function enrolThroughUi(page: Page, name: string, photos: string[])
 export async function startLiveView(page: Page): Promise<void> {
   await page.click('[data-testid=tab-identify]');
   await page.getByRole('button', { name: 'Live camera', exact: true }).click();
-  await page.waitForFunction(() => Number(document.querySelector('facelocal-app')?.shadowRoot?.querySelector('identify-panel')
-    ?.shadowRoot?.querySelector('live-camera')?.getAttribute('data-frames') ?? 0) > 0, undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    () =>
+      Number(
+        document
+          .querySelector('facelocal-app')
+          ?.shadowRoot?.querySelector('identify-panel')
+          ?.shadowRoot?.querySelector('live-camera')
+          ?.getAttribute('data-frames') ?? 0,
+      ) > 0,
+    undefined,
+    { timeout: 60_000 },
+  );
 }

@@ -22,13 +22,17 @@ afterAll(async () => {
 
 it('empty screens say what to do first', async () => {
   await page.locator('[data-testid=people-empty]').waitFor();
-  expect(await page.locator('[data-testid=people-empty]').textContent()).toMatch(/No one enrolled yet.*Start with someone who agrees/s);
+  expect(await page.locator('[data-testid=people-empty]').textContent()).toMatch(
+    /No one enrolled yet.*Start with someone who agrees/s,
+  );
   // Said first, above the form, where a first visit sees it without scrolling on a phone.
   const said = (await page.locator('[data-testid=people-empty]').boundingBox())!;
   expect(said.y).toBeLessThan((await page.locator('people-panel form').boundingBox())!.y);
   expect(said.y + said.height).toBeLessThan(844);
   await page.click('[data-testid=tab-identify]');
-  expect(await page.locator('[data-testid=identify-empty]').textContent()).toMatch(/No one is enrolled yet.*People tab/s);
+  expect(await page.locator('[data-testid=identify-empty]').textContent()).toMatch(
+    /No one is enrolled yet.*People tab/s,
+  );
   await page.click('[data-testid=tab-import]');
   expect(await page.locator('[data-testid=import-chosen]').textContent()).toMatch(/Nothing chosen yet/);
 });
@@ -38,23 +42,32 @@ it('moving by keyboard, the focused control is outlined where it can be seen', a
   const outlines: string[] = [];
   for (let i = 0; i < 12; i++) {
     await page.keyboard.press('Tab');
-    outlines.push(await page.evaluate(() => {
-      let el: Element | null = document.activeElement;
-      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-      if (!el || el === document.body) return 'none';
-      // A file input shown as its label shows the focus on that label.
-      const shown = el instanceof HTMLInputElement && el.type === 'file' ? (el.nextElementSibling ?? el) : el;
-      const s = getComputedStyle(shown);
-      return `${el.tagName.toLowerCase()}:${s.outlineStyle}:${parseFloat(s.outlineWidth) >= 2 ? 'wide' : 'thin'}`;
-    }));
+    outlines.push(
+      await page.evaluate(() => {
+        let el: Element | null = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        if (!el || el === document.body) return 'none';
+        // A file input shown as its label shows the focus on that label.
+        const shown = el instanceof HTMLInputElement && el.type === 'file' ? (el.nextElementSibling ?? el) : el;
+        const s = getComputedStyle(shown);
+        return `${el.tagName.toLowerCase()}:${s.outlineStyle}:${parseFloat(s.outlineWidth) >= 2 ? 'wide' : 'thin'}`;
+      }),
+    );
   }
   expect(outlines.filter((o) => o !== 'none').length).toBeGreaterThanOrEqual(8);
-  expect(outlines.filter((o) => o !== 'none' && !/:solid:wide$/.test(o)), outlines.join(' ')).toEqual([]);
+  expect(
+    outlines.filter((o) => o !== 'none' && !/:solid:wide$/.test(o)),
+    outlines.join(' '),
+  ).toEqual([]);
 });
 
 it('people are a grid of faces on a desktop and a column of face cards on a phone; erasing is set apart', async () => {
   await page.click('[data-testid=tab-people]');
-  for (const [name, photo] of [['Barack Obama', 'obama/obama1.jpg'], ['Joe Biden', 'biden/biden.jpg'], ['Kit Harington', 'kit_harington/john1.jpeg']]) {
+  for (const [name, photo] of [
+    ['Barack Obama', 'obama/obama1.jpg'],
+    ['Joe Biden', 'biden/biden.jpg'],
+    ['Kit Harington', 'kit_harington/john1.jpeg'],
+  ]) {
     await page.fill('[data-testid=person-name]', name);
     await page.setInputFiles('[data-testid=person-photos]', facePath(photo));
     await giveConsent(page);
@@ -63,8 +76,20 @@ it('people are a grid of faces on a desktop and a column of face cards on a phon
   }
   const faces = page.locator('[data-testid=person-face]');
   await expect.poll(() => faces.count()).toBe(3);
-  await expect.poll(() => faces.evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0))).toBe(true);
-  const boxes = async () => faces.evaluateAll((imgs) => imgs.map((i) => { const r = i.getBoundingClientRect(); return { x: Math.round(r.x), y: Math.round(r.y), w: r.width }; }));
+  await expect
+    .poll(() =>
+      faces.evaluateAll((imgs) =>
+        imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0),
+      ),
+    )
+    .toBe(true);
+  const boxes = async () =>
+    faces.evaluateAll((imgs) =>
+      imgs.map((i) => {
+        const r = i.getBoundingClientRect();
+        return { x: Math.round(r.x), y: Math.round(r.y), w: r.width };
+      }),
+    );
   // Phone: one column, each face large enough to recognise.
   const phone = await boxes();
   expect(phone.every((b) => b.w >= 80)).toBe(true);
@@ -78,6 +103,11 @@ it('people are a grid of faces on a desktop and a column of face cards on a phon
   const everyday = await card.locator('[data-testid=add]').boundingBox();
   const erase = await card.locator('[data-testid=delete]').boundingBox();
   expect(erase!.y).toBeGreaterThan(everyday!.y);
-  expect(await card.locator('[role=group]', { has: page.locator('[data-testid=delete]') }).locator('button').count()).toBe(2);
+  expect(
+    await card
+      .locator('[role=group]', { has: page.locator('[data-testid=delete]') })
+      .locator('button')
+      .count(),
+  ).toBe(2);
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 });

@@ -22,27 +22,58 @@ afterAll(async () => {
 describe('a model change', () => {
   it('keeps names, asks for re-enrolment, and compares no template across models', async () => {
     const result = await harness.page.evaluate(async () => {
-      const photo = async (path: string) => new File([await (await fetch(`/__faces/${path}`)).blob()], path.split('/')[1]);
-      const consent = { subjectName: 'Barack Obama', givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const, retention: { kind: 'days' as const, days: 30 }, collectedBy: 'Test' };
+      const photo = async (path: string) =>
+        new File([await (await fetch(`/__faces/${path}`)).blob()], path.split('/')[1]);
+      const consent = {
+        subjectName: 'Barack Obama',
+        givenAt: Date.now(),
+        purpose: 'photo-library' as const,
+        purposeDetail: '',
+        method: 'checkbox' as const,
+        retention: { kind: 'days' as const, days: 30 },
+        collectedBy: 'Test',
+      };
       const before = await window.facelocal.openMatcher({ databaseName: 'model-change' });
-      const enrolled = await before.enrol({ name: 'Barack Obama', consent }, [await photo('obama/obama1.jpg'), await photo('obama/obama2.jpg')]);
+      const enrolled = await before.enrol({ name: 'Barack Obama', consent }, [
+        await photo('obama/obama1.jpg'),
+        await photo('obama/obama2.jpg'),
+      ]);
       const knownBefore = (await before.identify(await photo('obama/obama3.jpg'))).faces[0].match.kind;
       const oldModel = before.info.embedderModel;
       before.close();
 
       // The same gallery, opened by another embedding set-up (mirror-averaged embeddings: another model id).
-      const after = await window.facelocal.openMatcher({ databaseName: 'model-change', embedderTuning: { flipAverage: true } });
+      const after = await window.facelocal.openMatcher({
+        databaseName: 'model-change',
+        embedderTuning: { flipAverage: true },
+      });
       const [person] = await after.listPeople();
       const unknownAfter = (await after.identify(await photo('obama/obama3.jpg'))).faces[0].match.kind;
-      await after.addPhotos(person.id, [await photo('obama/obama.jpg'), await photo('obama/obama1.jpg')], { onlyIfAlike: true });
+      await after.addPhotos(person.id, [await photo('obama/obama.jpg'), await photo('obama/obama1.jpg')], {
+        onlyIfAlike: true,
+      });
       const [readded] = await after.listPeople();
       const knownAgain = (await after.identify(await photo('obama/obama3.jpg'))).faces[0].match.kind;
-      return { expiresAt: enrolled.person!.expiresAt, oldModel, newModel: after.info.embedderModel, person, readded, knownBefore, unknownAfter, knownAgain };
+      return {
+        expiresAt: enrolled.person!.expiresAt,
+        oldModel,
+        newModel: after.info.embedderModel,
+        person,
+        readded,
+        knownBefore,
+        unknownAfter,
+        knownAgain,
+      };
     });
     expect(result.newModel).not.toBe(result.oldModel);
     expect(result.knownBefore).toBe('known');
     // Name, consent and retention kept; re-enrolment asked for, naming the model the photos came from.
-    expect(result.person).toMatchObject({ name: 'Barack Obama', templateCount: 2, expiresAt: result.expiresAt, reenrol: { fromModels: [result.oldModel] } });
+    expect(result.person).toMatchObject({
+      name: 'Barack Obama',
+      templateCount: 2,
+      expiresAt: result.expiresAt,
+      reenrol: { fromModels: [result.oldModel] },
+    });
     expect(result.person.consent.subjectName).toBe('Barack Obama');
     // The old templates are not compared with the new model's embeddings: not recognised until re-enrolled.
     expect(result.unknownAfter).toBe('unknown');

@@ -35,16 +35,29 @@ describe('without cross-origin isolation', () => {
   it('starts on one WASM thread and tells the same person from another', async () => {
     const r = await harness.page.evaluate(async () => {
       const matcher = await window.facelocal.openMatcher({ databaseName: 'no-isolation-test' });
-      const embed = async (p: string) => (await matcher.embedFaces(await (await fetch(`/__faces/${p}`)).blob())).faces.map((f) => f.embedding);
-      const [a, b, c] = [await embed('obama/obama1.jpg'), await embed('obama/obama2.jpg'), await embed('biden/biden.jpg')];
+      const embed = async (p: string) =>
+        (await matcher.embedFaces(await (await fetch(`/__faces/${p}`)).blob())).faces.map((f) => f.embedding);
+      const [a, b, c] = [
+        await embed('obama/obama1.jpg'),
+        await embed('obama/obama2.jpg'),
+        await embed('biden/biden.jpg'),
+      ];
       await matcher.close();
       return {
-        pageIsolated: self.crossOriginIsolated, info: matcher.info, faces: [a.length, b.length, c.length],
-        same: window.facelocal.cosineSimilarity(a[0], b[0]), other: window.facelocal.cosineSimilarity(a[0], c[0]),
+        pageIsolated: self.crossOriginIsolated,
+        info: matcher.info,
+        faces: [a.length, b.length, c.length],
+        same: window.facelocal.cosineSimilarity(a[0], b[0]),
+        other: window.facelocal.cosineSimilarity(a[0], c[0]),
       };
     });
     expect(r.pageIsolated).toBe(false);
-    expect(r.info).toMatchObject({ crossOriginIsolated: false, backend: 'wasm', wasmThreads: 1, backendLabel: 'wasm (1 thread, SIMD)' });
+    expect(r.info).toMatchObject({
+      crossOriginIsolated: false,
+      backend: 'wasm',
+      wasmThreads: 1,
+      backendLabel: 'wasm (1 thread, SIMD)',
+    });
     expect(r.faces).toEqual([1, 1, 1]);
     expect(r.same).toBeGreaterThan(r.info.threshold);
     expect(r.other).toBeLessThan(r.info.threshold);

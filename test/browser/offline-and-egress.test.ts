@@ -44,10 +44,19 @@ async function session(name: string, enrolPhotos: string[], probe: string) {
 
   await tab('data');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-gallery]')]);
-  expect(JSON.parse(await download.createReadStream().then(async (s) => { let t = ''; for await (const c of s) t += c; return t; })).people.length).toBeGreaterThan(0);
+  expect(
+    JSON.parse(
+      await download.createReadStream().then(async (s) => {
+        let t = '';
+        for await (const c of s) t += c;
+        return t;
+      }),
+    ).people.length,
+  ).toBeGreaterThan(0);
 }
 
-const STATIC_PATH = /^\/(index\.html)?$|^\/(assets|vendor|models)\/|^\/(sw\.js|workbox-[\w-]+\.js|manifest\.webmanifest|icon[\w.-]*\.(png|svg))$/;
+const STATIC_PATH =
+  /^\/(index\.html)?$|^\/(assets|vendor|models)\/|^\/(sw\.js|workbox-[\w-]+\.js|manifest\.webmanifest|icon[\w.-]*\.(png|svg))$/;
 
 describe('no egress', () => {
   it('a full session sends nothing anywhere: only same-origin static GETs, no request bodies', async () => {
@@ -58,7 +67,9 @@ describe('no egress', () => {
     expect(app.requests.length).toBeGreaterThan(loaded);
     expect(app.offOriginRequests()).toEqual([]);
     expect(app.requestsWithData()).toEqual([]);
-    const afterLoad = app.requests.slice(loaded).filter((r) => !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
+    const afterLoad = app.requests
+      .slice(loaded)
+      .filter((r) => !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
     expect(afterLoad.filter((r) => r.method !== 'GET' || !STATIC_PATH.test(new URL(r.url).pathname))).toEqual([]);
     expect(app.cspViolations).toEqual([]);
     expect(app.pageErrors).toEqual([]);
@@ -90,11 +101,17 @@ describe('no egress', () => {
 
 describe('installable, offline PWA', () => {
   it('has a valid manifest and service worker (Chromium reports no installability errors)', async () => {
-    await page.waitForFunction(() => navigator.serviceWorker?.controller !== null || document.documentElement.dataset.swRegistered === 'true', undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => navigator.serviceWorker?.controller !== null || document.documentElement.dataset.swRegistered === 'true',
+      undefined,
+      { timeout: 60_000 },
+    );
     await page.evaluate(() => navigator.serviceWorker.ready);
     const manifest = await (await page.request.get(new URL('manifest.webmanifest', baseUrl).href)).json();
     expect(manifest).toMatchObject({ name: 'Facelocal', display: 'standalone' });
-    expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+    expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(
+      expect.arrayContaining(['192x192', '512x512']),
+    );
     // Installability needs a real profile (an incognito-like context is never installable): check in one.
     const profile = await launchProfile();
     try {

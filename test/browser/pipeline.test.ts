@@ -39,10 +39,13 @@ describe('models and backend', () => {
 
 describe('detection', () => {
   it('finds the face in every tight crop that fills the frame', async () => {
-    const tight = ['amy', 'bernadette', 'howard', 'leonard', 'penny', 'raj', 'sheldon', 'stuart'].flatMap((d) => readdirSync(`${FACES_DIR}/${d}`).map((f) => `${d}/${f}`));
+    const tight = ['amy', 'bernadette', 'howard', 'leonard', 'penny', 'raj', 'sheldon', 'stuart'].flatMap((d) =>
+      readdirSync(`${FACES_DIR}/${d}`).map((f) => `${d}/${f}`),
+    );
     const counts = await harness.page.evaluate(async (files) => {
       const out: Record<string, number> = {};
-      for (const f of files) out[f] = (await window.matcher.detect(await (await fetch(`/__faces/${f}`)).blob())).faces.length;
+      for (const f of files)
+        out[f] = (await window.matcher.detect(await (await fetch(`/__faces/${f}`)).blob())).faces.length;
       return out;
     }, tight);
     expect(Object.keys(counts).length).toBeGreaterThanOrEqual(40);
@@ -54,21 +57,44 @@ describe('detection', () => {
     // and it must be that photo's own box carried through the known paste transform (so downscaling for
     // detection and mapping back are right).
     const result = await harness.page.evaluate(async () => {
-      const files = ['obama/obama1.jpg', 'biden/biden.jpg', 'angelina/img2.jpg', 'kit_harington/john1.jpeg', 'rose_leslie/img1.jpg', 'alex_lacamoire/img1.jpg'];
+      const files = [
+        'obama/obama1.jpg',
+        'biden/biden.jpg',
+        'angelina/img2.jpg',
+        'kit_harington/john1.jpeg',
+        'rose_leslie/img1.jpg',
+        'alex_lacamoire/img1.jpg',
+      ];
       const m = window.matcher;
       const canvas = new OffscreenCanvas(1920, 1080);
       const ctx = canvas.getContext('2d')!;
       ctx.fillStyle = '#777';
       ctx.fillRect(0, 0, 1920, 1080);
-      const expected: { tile: { x: number; y: number; w: number; h: number }; box: { x: number; y: number; width: number; height: number } }[] = [];
+      const expected: {
+        tile: { x: number; y: number; w: number; h: number };
+        box: { x: number; y: number; width: number; height: number };
+      }[] = [];
       for (const [i, f] of files.entries()) {
         const blob = await (await fetch(`/__faces/${f}`)).blob();
         const own = (await m.detect(blob)).faces[0].box;
         const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
         const scale = Math.min(600 / bitmap.width, 520 / bitmap.height);
-        const tile = { x: (i % 3) * 640 + 20, y: Math.floor(i / 3) * 540 + 10, w: bitmap.width * scale, h: bitmap.height * scale };
+        const tile = {
+          x: (i % 3) * 640 + 20,
+          y: Math.floor(i / 3) * 540 + 10,
+          w: bitmap.width * scale,
+          h: bitmap.height * scale,
+        };
         ctx.drawImage(bitmap, tile.x, tile.y, tile.w, tile.h);
-        expected.push({ tile, box: { x: tile.x + own.x * scale, y: tile.y + own.y * scale, width: own.width * scale, height: own.height * scale } });
+        expected.push({
+          tile,
+          box: {
+            x: tile.x + own.x * scale,
+            y: tile.y + own.y * scale,
+            width: own.width * scale,
+            height: own.height * scale,
+          },
+        });
       }
       const detected = await m.detect(await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 }));
       return { expected, detected };
@@ -83,7 +109,8 @@ describe('detection', () => {
     expect(result.detected.faces).toHaveLength(6);
     for (const { tile, box } of result.expected) {
       const inTile = result.detected.faces.filter((f) => {
-        const cx = f.box.x + f.box.width / 2, cy = f.box.y + f.box.height / 2;
+        const cx = f.box.x + f.box.width / 2,
+          cy = f.box.y + f.box.height / 2;
         return cx > tile.x && cx < tile.x + tile.w && cy > tile.y && cy < tile.y + tile.h;
       });
       expect(inTile).toHaveLength(1);
@@ -93,11 +120,15 @@ describe('detection', () => {
 
   it('finds no face in the _noface photos and several in group photos', async () => {
     const noface = readdirSync(`${FACES_DIR}/_noface`).map((f) => `_noface/${f}`);
-    const counts = await harness.page.evaluate(async (files) => {
-      const out: Record<string, number> = {};
-      for (const f of files) out[f] = (await window.matcher.detect(await (await fetch(`/__faces/${f}`)).blob())).faces.length;
-      return out;
-    }, [...noface, '_group/faceapi_bbt1.jpg', '_group/faceapi_bbt4.jpg', '_group/facerec_obama_and_biden.jpg']);
+    const counts = await harness.page.evaluate(
+      async (files) => {
+        const out: Record<string, number> = {};
+        for (const f of files)
+          out[f] = (await window.matcher.detect(await (await fetch(`/__faces/${f}`)).blob())).faces.length;
+        return out;
+      },
+      [...noface, '_group/faceapi_bbt1.jpg', '_group/faceapi_bbt4.jpg', '_group/facerec_obama_and_biden.jpg'],
+    );
     for (const f of noface) expect(counts[f], f).toBe(0);
     expect(counts['_group/faceapi_bbt1.jpg']).toBe(4);
     expect(counts['_group/faceapi_bbt4.jpg']).toBe(6);
@@ -115,7 +146,9 @@ describe('detection', () => {
       ctx.translate(0, bitmap.width);
       ctx.rotate(-Math.PI / 2);
       ctx.drawImage(bitmap, 0, 0);
-      const jpeg = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.95 })).arrayBuffer());
+      const jpeg = new Uint8Array(
+        await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.95 })).arrayBuffer(),
+      );
       const tiff = [0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0];
       const payload = [0x45, 0x78, 0x69, 0x66, 0, 0, ...tiff];
       const app1 = [0xff, 0xe1, (payload.length + 2) >> 8, (payload.length + 2) & 0xff, ...payload];
@@ -124,9 +157,13 @@ describe('detection', () => {
       const upright = await m.embedFaces(original);
       const rotated = await m.embedFaces(tagged);
       return {
-        size: [rotated.width, rotated.height], originalSize: [upright.width, upright.height],
-        faces: rotated.faces.length, boxes: [upright.faces[0].box, rotated.faces[0]?.box],
-        similarity: rotated.faces[0] ? window.facelocal.cosineSimilarity(upright.faces[0].embedding, rotated.faces[0].embedding) : null,
+        size: [rotated.width, rotated.height],
+        originalSize: [upright.width, upright.height],
+        faces: rotated.faces.length,
+        boxes: [upright.faces[0].box, rotated.faces[0]?.box],
+        similarity: rotated.faces[0]
+          ? window.facelocal.cosineSimilarity(upright.faces[0].embedding, rotated.faces[0].embedding)
+          : null,
       };
     });
     expect(r.size).toEqual(r.originalSize);
@@ -164,8 +201,13 @@ describe('embedding', () => {
   it('gives L2-normalised 512-d embeddings; same person scores far above different people', async () => {
     const r = await harness.page.evaluate(async () => {
       const m = window.matcher;
-      const embed = async (f: string) => (await m.embedFaces(await (await fetch(`/__faces/${f}`)).blob())).faces[0].embedding as Float32Array;
-      const [a1, a2, b1] = [await embed('obama/obama.jpg'), await embed('obama/obama1.jpg'), await embed('biden/biden.jpg')];
+      const embed = async (f: string) =>
+        (await m.embedFaces(await (await fetch(`/__faces/${f}`)).blob())).faces[0].embedding as Float32Array;
+      const [a1, a2, b1] = [
+        await embed('obama/obama.jpg'),
+        await embed('obama/obama1.jpg'),
+        await embed('biden/biden.jpg'),
+      ];
       const norm = Math.hypot(...a1);
       const sim = window.facelocal.cosineSimilarity;
       return { dim: a1.length, norm, same: sim(a1, a2), different: sim(a1, b1), threshold: m.info.threshold };
@@ -210,7 +252,10 @@ describe('backend choice', () => {
     try {
       const page = await openHarness(gpuBrowser, inject('baseUrl'));
       const r = await page.page.evaluate(async () => {
-        const hasGpu = 'gpu' in navigator && (await (navigator as Navigator & { gpu: { requestAdapter(): Promise<unknown> } }).gpu.requestAdapter()) !== null;
+        const hasGpu =
+          'gpu' in navigator &&
+          (await (navigator as Navigator & { gpu: { requestAdapter(): Promise<unknown> } }).gpu.requestAdapter()) !==
+            null;
         const m = await window.facelocal.openMatcher({ databaseName: 'gpu-check' });
         const info = m.info;
         await m.close();

@@ -14,17 +14,25 @@ function withoutIsolation(): Plugin {
     configurePreviewServer(server) {
       server.middlewares.use((_req, res, next) => {
         const setHeader = res.setHeader.bind(res);
-        res.setHeader = (name: string, value: number | string | readonly string[]) => (ISOLATION_HEADERS.test(name) ? res : setHeader(name, value));
+        res.setHeader = (name: string, value: number | string | readonly string[]) =>
+          ISOLATION_HEADERS.test(name) ? res : setHeader(name, value);
         next();
       });
     },
   };
 }
 
-export async function startPreview(options: { crossOriginIsolated?: boolean } = {}): Promise<{ url: string; close: () => Promise<void> }> {
-  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run "npm test" (it builds first) or "npx vite build"');
+export async function startPreview(
+  options: { crossOriginIsolated?: boolean } = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
+  if (!existsSync('dist/index.html'))
+    throw new Error('dist/ is missing: run "npm test" (it builds first) or "npx vite build"');
   const plugins = options.crossOriginIsolated === false ? [withoutIsolation()] : [];
-  const server = await preview({ preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false }, logLevel: 'warn', plugins });
+  const server = await preview({
+    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+    logLevel: 'warn',
+    plugins,
+  });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
   return { url, close: () => server.close() };

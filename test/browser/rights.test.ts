@@ -48,7 +48,11 @@ async function personId(name: string): Promise<string> {
 async function auditActions(): Promise<string[]> {
   await tab('data');
   await page.locator('[data-testid=audit-log][data-loaded=true]').waitFor();
-  return Promise.all((await page.locator('[data-testid=audit-entry]').all()).map((e) => e.getAttribute('data-action') as Promise<string>));
+  return Promise.all(
+    (await page.locator('[data-testid=audit-entry]').all()).map(
+      (e) => e.getAttribute('data-action') as Promise<string>,
+    ),
+  );
 }
 
 async function download(click: () => Promise<void>): Promise<string> {
@@ -80,7 +84,9 @@ describe('consent (no lawful basis → no enrolment)', () => {
     await page.fill('[data-testid=consent-signature]', 'kit harington');
     await page.click('[data-testid=enrol-submit]');
     await card('Kit Harington').waitFor({ timeout: 60_000 });
-    expect(await card('Kit Harington').locator('[data-testid=person-expiry]').textContent()).toMatch(/erased in 365 days/);
+    expect(await card('Kit Harington').locator('[data-testid=person-expiry]').textContent()).toMatch(
+      /erased in 365 days/,
+    );
   });
 });
 
@@ -93,7 +99,9 @@ describe('retention (no indefinite keeping)', () => {
     await card('Rose Leslie').waitFor({ state: 'detached', timeout: 15_000 });
     const storage = await readDeviceStorage(page);
     // Only the audit log may still hold the random id (to show that an expiry happened); nothing else of her.
-    expect(JSON.stringify([storage.stores['facelocal/people'], storage.stores['facelocal/templates']])).not.toContain(roseId);
+    expect(JSON.stringify([storage.stores['facelocal/people'], storage.stores['facelocal/templates']])).not.toContain(
+      roseId,
+    );
     expect(storage.text).not.toContain('Rose Leslie');
     await card('Barack Obama').waitFor(); // kept until withdrawn
     expect(await auditActions()).toContain('expire');
@@ -112,7 +120,9 @@ describe('retention (no indefinite keeping)', () => {
 
   it('extending needs a fresh consent record, and moves the expiry', async () => {
     await tab('people');
-    const before = Number(await card('Kit Harington').locator('[data-testid=person-expiry]').getAttribute('data-expires-at'));
+    const before = Number(
+      await card('Kit Harington').locator('[data-testid=person-expiry]').getAttribute('data-expires-at'),
+    );
     await card('Kit Harington').locator('[data-testid=consent]').click();
     await card('Kit Harington').locator('[data-testid=consent-save]').click(); // not yet attested
     expect(await card('Kit Harington').locator('[data-testid=consent-problems]').count()).toBe(1);
@@ -121,7 +131,12 @@ describe('retention (no indefinite keeping)', () => {
     await card('Kit Harington').locator('[data-testid=consent-collected-by]').fill('Test Operator');
     await card('Kit Harington').locator('[data-testid=consent-attest]').check();
     await card('Kit Harington').locator('[data-testid=consent-save]').click();
-    await expect.poll(async () => Number(await card('Kit Harington').locator('[data-testid=person-expiry]').getAttribute('data-expires-at')), { timeout: 10_000 })
+    await expect
+      .poll(
+        async () =>
+          Number(await card('Kit Harington').locator('[data-testid=person-expiry]').getAttribute('data-expires-at')),
+        { timeout: 10_000 },
+      )
       .toBeGreaterThan(before + 60 * DAY_MS);
   });
 });
@@ -134,7 +149,11 @@ describe('access, portability and rectification', () => {
     expect(json.people).toHaveLength(1);
     const [p] = json.people;
     expect(p.name).toBe('Barack Obama');
-    expect(p.consent).toMatchObject({ subjectName: 'Barack Obama', collectedBy: 'Test Operator', retention: { kind: 'until-withdrawn' } });
+    expect(p.consent).toMatchObject({
+      subjectName: 'Barack Obama',
+      collectedBy: 'Test Operator',
+      retention: { kind: 'until-withdrawn' },
+    });
     expect(p.templates).toHaveLength(2);
     expect(p.templates[0].embedding).toHaveLength(512);
     expect(Math.hypot(...p.templates[0].embedding)).toBeCloseTo(1, 3);
@@ -146,7 +165,11 @@ describe('access, portability and rectification', () => {
     await tab('people');
     await card('Barack Obama').locator('[data-testid=photos]').click();
     await card('Barack Obama').locator('[data-testid=remove-photo]').first().click();
-    await page.locator('[data-testid=person][data-name="Barack Obama"] [data-testid=person-template-count]', { hasText: '1 photo' }).waitFor();
+    await page
+      .locator('[data-testid=person][data-name="Barack Obama"] [data-testid=person-template-count]', {
+        hasText: '1 photo',
+      })
+      .waitFor();
   });
 
   it('imports a valid export and refuses a bad one with a clear message, changing nothing', async () => {
@@ -155,13 +178,21 @@ describe('access, portability and rectification', () => {
     const before = await readDeviceStorage(page);
     const bad = JSON.parse(exported);
     bad.people[0].templates[0].embedding = bad.people[0].templates[0].embedding.slice(0, 10);
-    await page.setInputFiles('[data-testid=import-file]', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+    await page.setInputFiles('[data-testid=import-file]', {
+      name: 'bad.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(bad)),
+    });
     await page.locator('[data-testid=message][data-code=invalid-template]').waitFor();
     expect(await page.locator('[data-testid=message]').textContent()).toMatch(/nothing was changed.*512 numbers/);
     const after = await readDeviceStorage(page);
     expect(after.stores['facelocal/people']).toEqual(before.stores['facelocal/people']);
     expect(after.stores['facelocal/templates']).toEqual(before.stores['facelocal/templates']);
-    await page.setInputFiles('[data-testid=import-file]', { name: 'gallery.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+    await page.setInputFiles('[data-testid=import-file]', {
+      name: 'gallery.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(exported),
+    });
     expect(await page.locator('[data-testid=data-info]').textContent()).toMatch(/Imported 2 people/);
   });
 });
@@ -187,7 +218,11 @@ describe('withdrawal and erasure', () => {
   it('withdrawing consent erases the person, templates, thumbnails and consent at once', async () => {
     await tab('people');
     await page.locator('[data-testid=people-list]').waitFor();
-    const ids = await Promise.all((await page.locator('[data-testid=person][data-name="Barack Obama"]').all()).map((c) => c.getAttribute('data-person-id')));
+    const ids = await Promise.all(
+      (await page.locator('[data-testid=person][data-name="Barack Obama"]').all()).map((c) =>
+        c.getAttribute('data-person-id'),
+      ),
+    );
     expect(ids.length).toBe(2); // the original and the imported copy
     for (const row of ids) {
       const c = page.locator(`[data-testid=person][data-person-id="${row}"]`);
@@ -198,7 +233,10 @@ describe('withdrawal and erasure', () => {
     const storage = await readDeviceStorage(page);
     expect(storage.text).not.toContain('Barack Obama');
     expect(storage.text).not.toContain('obama');
-    for (const id of ids) expect(JSON.stringify([storage.stores['facelocal/people'], storage.stores['facelocal/templates']])).not.toContain(id);
+    for (const id of ids)
+      expect(JSON.stringify([storage.stores['facelocal/people'], storage.stores['facelocal/templates']])).not.toContain(
+        id,
+      );
     const actions = await auditActions();
     expect(actions.filter((a) => a === 'withdraw')).toHaveLength(2);
   });
@@ -241,7 +279,18 @@ describe('audit log and transparency', () => {
     await page.setInputFiles('[data-testid=identify-photo]', facePath('kit_harington/john2.jpeg'));
     await page.locator('[data-testid=identify-result]').waitFor({ timeout: 60_000 });
     const actions = await auditActions();
-    for (const a of ['enrol', 'expire', 'export', 'import', 'remove-photo', 'consent-updated', 'withdraw', 'encryption-enabled', 'identify']) expect(actions, a).toContain(a);
+    for (const a of [
+      'enrol',
+      'expire',
+      'export',
+      'import',
+      'remove-photo',
+      'consent-updated',
+      'withdraw',
+      'encryption-enabled',
+      'identify',
+    ])
+      expect(actions, a).toContain(a);
     const csv = await download(() => page.click('[data-testid=export-audit]'));
     expect(csv.split('\r\n')[0]).toBe('"time","action","outcome","personId"');
     expect(csv).not.toMatch(/Kit|Harington|Obama|Rose|Angelina/);
@@ -250,12 +299,23 @@ describe('audit log and transparency', () => {
   it('says what is stored and why, from the real schema', async () => {
     await tab('data');
     // Each row is one field of the store's schema (shown in words; the field's code name is on the row).
-    const fields = await page.locator('[data-testid=stored-item]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')));
-    for (const field of ['people.consent', 'people.expiresAt', 'templates.embedding', 'templates.thumbnail', 'audit.outcome']) expect(fields).toContain(field);
+    const fields = await page
+      .locator('[data-testid=stored-item]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')));
+    for (const field of [
+      'people.consent',
+      'people.expiresAt',
+      'templates.embedding',
+      'templates.thumbnail',
+      'audit.outcome',
+    ])
+      expect(fields).toContain(field);
   });
 
   it('erase everything empties every store and cache the app owns', async () => {
-    await page.evaluate(async () => (await caches.open('facelocal-test-cache')).put('/cached-thing', new Response('x')));
+    await page.evaluate(async () =>
+      (await caches.open('facelocal-test-cache')).put('/cached-thing', new Response('x')),
+    );
     expect((await readDeviceStorage(page)).caches.length).toBeGreaterThan(0);
     await tab('data');
     await page.click('[data-testid=erase-everything]');

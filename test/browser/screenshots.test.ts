@@ -10,7 +10,10 @@ import { join, resolve } from 'node:path';
 import { facePath, giveConsent, launchBrowser, openApp, type WatchedPage } from './browser';
 
 const OUT = resolve('test-results/screenshots');
-const SIZES = [{ name: 'phone', width: 390, height: 844 }, { name: 'desktop', width: 1280, height: 900 }];
+const SIZES = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'desktop', width: 1280, height: 900 },
+];
 
 let browser: Browser;
 let app: WatchedPage;
@@ -67,7 +70,10 @@ it('writes the main screens at phone and desktop sizes', async () => {
   await shoot('identify', 'identify', () => page.locator('[data-testid=identify-result]').scrollIntoViewIfNeeded());
 
   await page.click('[data-testid=tab-import]');
-  await page.setInputFiles('[data-testid=import-files]', [...['obama2.jpg', 'obama3.jpg'].map((f) => facePath(`obama/${f}`)), ...[1, 2, 3].map((i) => facePath(`penny/penny${i}.png`))]);
+  await page.setInputFiles('[data-testid=import-files]', [
+    ...['obama2.jpg', 'obama3.jpg'].map((f) => facePath(`obama/${f}`)),
+    ...[1, 2, 3].map((i) => facePath(`penny/penny${i}.png`)),
+  ]);
   await page.locator('[data-testid=group-already-enrolled]').waitFor({ timeout: 110_000 });
   await shoot('import', 'library', () => page.locator('[data-testid=import-groups]').scrollIntoViewIfNeeded());
 

@@ -60,13 +60,17 @@ describe('two tabs', () => {
   });
 
   it('an import running in one tab while the other enrols: both writes land, and each tab sees the result', async () => {
-    const photos = ['sheldon', 'raj', 'penny', 'howard'].flatMap((who) => [1, 2, 3, 4].map((i) => facePath(`${who}/${who}${i}.png`)));
+    const photos = ['sheldon', 'raj', 'penny', 'howard'].flatMap((who) =>
+      [1, 2, 3, 4].map((i) => facePath(`${who}/${who}${i}.png`)),
+    );
     await first.page.click('[data-testid=tab-import]');
     await first.page.setInputFiles('[data-testid=import-files]', photos);
     await startEnrol(second, 'Leonard', ['leonard/leonard1.png', 'leonard/leonard2.png']);
     await first.page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
     await first.page.locator('[data-testid=import-groups]').waitFor();
-    expect(await first.page.locator('[data-testid=import-status]').getAttribute('data-done')).toBe(String(photos.length));
+    expect(await first.page.locator('[data-testid=import-status]').getAttribute('data-done')).toBe(
+      String(photos.length),
+    );
     expect(await first.page.locator('[data-testid=import-face]').count()).toBe(photos.length);
     expect(await first.page.locator('[data-testid=import-group]').count()).toBe(4);
     await second.locator('[data-testid=person][data-name="Leonard"]').waitFor({ timeout: 60_000 });

@@ -30,7 +30,11 @@ interface HostWindow {
 
 /** The test harness page of the widget's origin (test/harness/): the facade, for setting up a locked gallery. */
 interface HarnessWindow {
-  facelocal: { openMatcher(o: { databaseName: string }): Promise<{ enableEncryption(p: string): Promise<void>; lock(): void; close(): Promise<void> }> };
+  facelocal: {
+    openMatcher(o: {
+      databaseName: string;
+    }): Promise<{ enableEncryption(p: string): Promise<void>; lock(): void; close(): Promise<void> }>;
+  };
 }
 
 /** A plain host site: it embeds the widget and records every message it receives. */
@@ -84,7 +88,10 @@ afterAll(async () => {
   for (const h of [hostA, hostB, notAllowed]) h?.server.close();
 });
 
-interface Host { page: Page; widget: FrameLocator }
+interface Host {
+  page: Page;
+  widget: FrameLocator;
+}
 
 async function openHost(origin: string): Promise<Host> {
   const page = watched.page;
@@ -140,14 +147,23 @@ async function showFace(prompt: Prompt, photo: string): Promise<void> {
 async function siteDatabase(origin: string, store: string): Promise<Record<string, unknown>[]> {
   const page = await watched.context.newPage();
   await page.goto(`${widgetOrigin}/widget.html?mode=window`); // opened on its own: it does nothing
-  const rows = await page.evaluate(async ([name, s]) => (await indexedDB.databases()).some((d) => d.name === name) ? new Promise<Record<string, unknown>[]>((resolve, reject) => {
-    const open = indexedDB.open(name); // exists: opening it creates nothing
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const get = open.result.transaction(s).objectStore(s).getAll();
-      get.onsuccess = () => { resolve(get.result); open.result.close(); };
-    };
-  }) : [], [`facelocal-site:${origin}`, store]);
+  const rows = await page.evaluate(
+    async ([name, s]) =>
+      (await indexedDB.databases()).some((d) => d.name === name)
+        ? new Promise<Record<string, unknown>[]>((resolve, reject) => {
+            const open = indexedDB.open(name); // exists: opening it creates nothing
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const get = open.result.transaction(s).objectStore(s).getAll();
+              get.onsuccess = () => {
+                resolve(get.result);
+                open.result.close();
+              };
+            };
+          })
+        : [],
+    [`facelocal-site:${origin}`, store],
+  );
   await page.close();
   return rows;
 }
@@ -155,7 +171,9 @@ async function siteDatabase(origin: string, store: string): Promise<Record<strin
 describe('widget embedded by a host on another site', () => {
   it('the frame is told what it can do here, and nothing enrolled (the person declines to enrol) answers unavailable, not "no"', async () => {
     const host = await openHost(hostA.origin);
-    await host.page.evaluate(() => (window as unknown as HostWindow).ask('verify', 'v0', 'Confirm it is you before paying'));
+    await host.page.evaluate(() =>
+      (window as unknown as HostWindow).ask('verify', 'v0', 'Confirm it is you before paying'),
+    );
     await host.widget.locator('[data-testid=widget-requester]', { hasText: hostA.origin }).waitFor();
     await host.widget.locator('[data-testid=widget-allow]').click();
     if ((await frameStorage(host.page)) === 'none') {
@@ -164,13 +182,20 @@ describe('widget embedded by a host on another site', () => {
       const access = host.widget.locator('[data-testid=widget-storage-access]');
       if (await access.count()) {
         await access.click();
-        await expect.poll(() => host.widget.locator('[data-testid=widget-note]').textContent()).toMatch(/storage access|cookies only/);
-        console.log(`storage access in this Chromium: ${await host.widget.locator('[data-testid=widget-note]').textContent()}`);
+        await expect
+          .poll(() => host.widget.locator('[data-testid=widget-note]').textContent())
+          .toMatch(/storage access|cookies only/);
+        console.log(
+          `storage access in this Chromium: ${await host.widget.locator('[data-testid=widget-note]').textContent()}`,
+        );
       } else {
         await host.widget.locator('[data-testid=widget-no-storage-access]').waitFor();
       }
       expect(await host.page.evaluate(() => (window as unknown as HostWindow).received)).toEqual([]); // said so, answered nothing
-      const [popup] = await Promise.all([host.page.context().waitForEvent('page'), host.widget.locator('[data-testid=widget-open-window]').click()]);
+      const [popup] = await Promise.all([
+        host.page.context().waitForEvent('page'),
+        host.widget.locator('[data-testid=widget-open-window]').click(),
+      ]);
       await popup.locator('[data-testid=widget-requester]', { hasText: hostA.origin }).waitFor();
       await popup.locator('[data-testid=widget-no-enrol]').click({ timeout: 90_000 });
     } else {
@@ -184,12 +209,16 @@ describe('widget embedded by a host on another site', () => {
     let prompt = await askAndAllow(host, 'verify', 'v1', 'Confirm it is you before paying');
     await enrol(prompt, 'Barack Obama', ['obama/obama.jpg', 'obama/obama1.jpg']);
     await showFace(prompt, 'obama/obama3.jpg');
-    expect(await received(host.page, 1)).toEqual([{ type: 'facelocal:result', id: 'v1', kind: 'verify', matched: true }]);
+    expect(await received(host.page, 1)).toEqual([
+      { type: 'facelocal:result', id: 'v1', kind: 'verify', matched: true },
+    ]);
 
     host = await openHost(hostA.origin);
     prompt = await askAndAllow(host, 'verify', 'v2');
     await showFace(prompt, 'raj/raj1.png');
-    expect(await received(host.page, 1)).toEqual([{ type: 'facelocal:result', id: 'v2', kind: 'verify', matched: false }]);
+    expect(await received(host.page, 1)).toEqual([
+      { type: 'facelocal:result', id: 'v2', kind: 'verify', matched: false },
+    ]);
 
     // The consent record is kept with the enrolment, made by the person, naming the site.
     const [person] = await siteDatabase(hostA.origin, 'people');
@@ -244,7 +273,9 @@ describe('widget embedded by a host on another site', () => {
     const audit = await siteDatabase(hostA.origin, 'audit');
     const reveals = audit.filter((e) => e.action === 'widget-reveal');
     expect(reveals.map((e) => e.outcome)).toEqual([`id revealed to ${hostA.origin}`, `id revealed to ${hostA.origin}`]);
-    expect(audit.filter((e) => e.action === 'widget-check').map((e) => e.outcome)).toContain(`1:1 against one person for ${hostA.origin}: not matched`);
+    expect(audit.filter((e) => e.action === 'widget-check').map((e) => e.outcome)).toContain(
+      `1:1 against one person for ${hostA.origin}: not matched`,
+    );
     const text = JSON.stringify(audit);
     expect(text).not.toContain(idAtA); // the log names the site, never the id it was given
     expect(text).not.toContain('Obama');
@@ -277,10 +308,16 @@ describe('widget embedded by a host on another site', () => {
     await data.locator('summary').click({ timeout: 90_000 });
     await data.getByText('Barack Obama: 2 face template(s)').waitFor();
     const page = 'context' in prompt ? prompt : host.page;
-    const [download] = await Promise.all([page.waitForEvent('download'), prompt.locator('[data-testid=widget-export]').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      prompt.locator('[data-testid=widget-export]').click(),
+    ]);
     const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
     expect(exported.people).toHaveLength(1);
-    expect(exported.people[0].consent).toMatchObject({ subjectName: 'Barack Obama', collectedBy: `Myself, in the Facelocal widget for ${hostA.origin}` });
+    expect(exported.people[0].consent).toMatchObject({
+      subjectName: 'Barack Obama',
+      collectedBy: `Myself, in the Facelocal widget for ${hostA.origin}`,
+    });
     await prompt.locator('[data-testid=widget-erase]').click();
     await prompt.locator('[data-testid=widget-enrol-name]').waitFor(); // nobody enrolled any more: offered to enrol
     expect(await siteDatabase(hostA.origin, 'people')).toEqual([]);
@@ -294,7 +331,9 @@ describe('widget embedded by a host on another site', () => {
     try {
       const host = await openHost(hostA.origin);
       await askAndAllow(host, 'verify', 'm1');
-      await host.widget.locator('[data-testid=widget-note]', { hasText: 'could not start' }).waitFor({ timeout: 90_000 });
+      await host.widget
+        .locator('[data-testid=widget-note]', { hasText: 'could not start' })
+        .waitFor({ timeout: 90_000 });
       expect(await received(host.page, 1)).toEqual([{ type: 'facelocal:error', id: 'm1', error: 'unavailable' }]);
     } finally {
       await watched.context.unroute(`${widgetOrigin}/models/**`);
@@ -327,7 +366,9 @@ describe('widget embedded by a host on another site', () => {
     await expect.poll(() => allow.isEnabled(), { timeout: 10_000 }).toBe(true); // visible and settled
 
     // Transparent: a click must do nothing.
-    await host.page.evaluate(() => { (document.getElementById('w') as HTMLIFrameElement).style.opacity = '0.01'; });
+    await host.page.evaluate(() => {
+      (document.getElementById('w') as HTMLIFrameElement).style.opacity = '0.01';
+    });
     await expect.poll(() => allow.isEnabled(), { timeout: 10_000 }).toBe(false);
     await allow.dispatchEvent('click');
     await allow.click({ force: true });
@@ -351,13 +392,17 @@ describe('widget embedded by a host on another site', () => {
     await host.page.evaluate(() => document.getElementById('cover')!.remove());
     await expect.poll(() => allow.isEnabled(), { timeout: 10_000 }).toBe(true);
     const buttonTop = (await allow.boundingBox())!.y;
-    await host.page.evaluate((top) => { (document.getElementById('w') as HTMLIFrameElement).style.cssText += `;position:fixed;top:${-top + 5}px;left:0`; }, buttonTop);
+    await host.page.evaluate((top) => {
+      (document.getElementById('w') as HTMLIFrameElement).style.cssText += `;position:fixed;top:${-top + 5}px;left:0`;
+    }, buttonTop);
     await expect.poll(() => allow.isEnabled(), { timeout: 10_000 }).toBe(false);
     await allow.click({ force: true });
     expect(await host.widget.locator('[data-testid=widget-prompt]').getAttribute('data-step')).toBe('ask');
 
     // In view again: after the delay, the same click counts.
-    await host.page.evaluate(() => { (document.getElementById('w') as HTMLIFrameElement).style.cssText = 'width:640px;height:760px;border:0'; });
+    await host.page.evaluate(() => {
+      (document.getElementById('w') as HTMLIFrameElement).style.cssText = 'width:640px;height:760px;border:0';
+    });
     await expect.poll(() => allow.isEnabled(), { timeout: 10_000 }).toBe(true);
     await host.widget.locator('[data-testid=widget-deny]').click();
     expect(await received(host.page, 1)).toEqual([{ type: 'facelocal:error', id: 'h1', error: 'denied' }]);
@@ -367,10 +412,24 @@ describe('widget embedded by a host on another site', () => {
     const page = watched.page;
     await page.goto(notAllowed.origin);
     // frame-ancestors refuses the embedding: Chromium shows its error page in the frame instead of the widget.
-    await expect.poll(() => page.frames().find((f) => f !== page.mainFrame())?.url(), { timeout: 15_000 }).toMatch(/^chrome-error:/);
+    await expect
+      .poll(
+        () =>
+          page
+            .frames()
+            .find((f) => f !== page.mainFrame())
+            ?.url(),
+        { timeout: 15_000 },
+      )
+      .toMatch(/^chrome-error:/);
     await page.evaluate(() => (window as unknown as HostWindow).ask('verify', 'x1'));
     await page.waitForTimeout(500);
-    expect(await page.evaluate(() => ({ ready: (window as unknown as HostWindow).ready, received: (window as unknown as HostWindow).received }))).toEqual({ ready: false, received: [] });
+    expect(
+      await page.evaluate(() => ({
+        ready: (window as unknown as HostWindow).ready,
+        received: (window as unknown as HostWindow).received,
+      })),
+    ).toEqual({ ready: false, received: [] });
     const csp = (await page.request.get(`${widgetOrigin}/widget.html`)).headers()['content-security-policy'];
     expect(csp).toContain(`frame-ancestors 'self' ${hostA.origin} ${hostB.origin}`);
     expect(csp).not.toContain(notAllowed.origin);
@@ -380,7 +439,14 @@ describe('widget embedded by a host on another site', () => {
     const { page } = await openHost(hostA.origin);
     const reads = await page.evaluate(async () => {
       const frame = (document.getElementById('w') as HTMLIFrameElement).contentWindow!;
-      const attempt = (f: () => unknown) => { try { f(); return 'read'; } catch (e) { return (e as Error).name; } };
+      const attempt = (f: () => unknown) => {
+        try {
+          f();
+          return 'read';
+        } catch (e) {
+          return (e as Error).name;
+        }
+      };
       return {
         document: attempt(() => frame.document.body.innerHTML),
         storage: attempt(() => (frame as unknown as { indexedDB: IDBFactory }).indexedDB.databases()),
@@ -391,12 +457,18 @@ describe('widget embedded by a host on another site', () => {
     expect(reads.storage).toBe('SecurityError');
     expect(reads.ownDatabases).toEqual([]);
     const origins = [widgetOrigin, hostA.origin, hostB.origin, notAllowed.origin];
-    const foreign = watched.requests.filter((r) => !r.url.startsWith('blob:') && !r.url.startsWith('data:') && !origins.includes(new URL(r.url).origin));
+    const foreign = watched.requests.filter(
+      (r) => !r.url.startsWith('blob:') && !r.url.startsWith('data:') && !origins.includes(new URL(r.url).origin),
+    );
     expect(foreign).toEqual([]);
     // To the widget's origin: only body-less GETs (pages, code, models). The answers went by postMessage.
-    expect(watched.requests.filter((r) => new URL(r.url).origin === widgetOrigin && (r.method !== 'GET' || r.hasBody))).toEqual([]);
+    expect(
+      watched.requests.filter((r) => new URL(r.url).origin === widgetOrigin && (r.method !== 'GET' || r.hasBody)),
+    ).toEqual([]);
     // To the hosts: only the page loads; the widget never calls a host.
-    expect(watched.requests.filter((r) => origins.slice(1).includes(new URL(r.url).origin) && r.resourceType !== 'document')).toEqual([]);
+    expect(
+      watched.requests.filter((r) => origins.slice(1).includes(new URL(r.url).origin) && r.resourceType !== 'document'),
+    ).toEqual([]);
     expect(watched.pageErrors).toEqual([]);
   });
 });
@@ -416,13 +488,17 @@ describe('where the browser gives the cross-site frame partitioned storage inste
     let prompt = await askAndAllow(host, 'verify', 'p1', 'Confirm it is you');
     expect(prompt).toBe(host.widget); // no window needed
     // A frame smaller than the enrolment form: the person scrolls in it, and its buttons still work.
-    await host.page.evaluate(() => { (document.getElementById('w') as HTMLIFrameElement).style.height = '380px'; });
+    await host.page.evaluate(() => {
+      (document.getElementById('w') as HTMLIFrameElement).style.height = '380px';
+    });
     await prompt.locator('[data-testid=widget-enrol-name]').waitFor({ timeout: 90_000 });
     const frame = host.page.frames().find((f) => f.url().startsWith(`${widgetOrigin}/widget.html`))!;
     expect(await frame.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(500);
     await enrol(prompt, 'Barack Obama', ['obama/obama.jpg', 'obama/obama1.jpg']);
     await showFace(prompt, 'obama/obama3.jpg');
-    expect(await received(host.page, 1)).toEqual([{ type: 'facelocal:result', id: 'p1', kind: 'verify', matched: true }]);
+    expect(await received(host.page, 1)).toEqual([
+      { type: 'facelocal:result', id: 'p1', kind: 'verify', matched: true },
+    ]);
 
     host = await openHost(hostA.origin);
     prompt = await askAndAllow(host, 'identify', 'p2');
@@ -433,7 +509,13 @@ describe('where the browser gives the cross-site frame partitioned storage inste
     // Facelocal's own first-party storage never saw it: the enrolment lives in the partition of the host's site.
     expect(await siteDatabase(hostA.origin, 'people')).toEqual([]);
     const origins = [widgetOrigin, hostA.origin];
-    expect(watched.requests.filter((r) => !r.url.startsWith('blob:') && !r.url.startsWith('data:') && !origins.includes(new URL(r.url).origin))).toEqual([]);
-    expect(watched.requests.filter((r) => new URL(r.url).origin === widgetOrigin && (r.method !== 'GET' || r.hasBody))).toEqual([]);
+    expect(
+      watched.requests.filter(
+        (r) => !r.url.startsWith('blob:') && !r.url.startsWith('data:') && !origins.includes(new URL(r.url).origin),
+      ),
+    ).toEqual([]);
+    expect(
+      watched.requests.filter((r) => new URL(r.url).origin === widgetOrigin && (r.method !== 'GET' || r.hasBody)),
+    ).toEqual([]);
   });
 });

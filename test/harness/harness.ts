@@ -10,13 +10,20 @@ import { regroupProbe } from './regroup-probe';
 
 const calibration: ShippedCalibration = calibrationData;
 const thresholdsFor = (templates: number) =>
-  identificationThresholds(calibration.strangerTails, { ...calibration.identification, verifyThreshold: calibration.threshold }, templates);
+  identificationThresholds(
+    calibration.strangerTails,
+    { ...calibration.identification, verifyThreshold: calibration.threshold },
+    templates,
+  );
 
 declare global {
   interface Window {
     facelocal: {
-      openMatcher: typeof openMatcher; cosineSimilarity: typeof cosineSimilarity; thresholdsFor: typeof thresholdsFor;
-      crashWorker: typeof crashWorkersForTests; regroupProbe: typeof regroupProbe;
+      openMatcher: typeof openMatcher;
+      cosineSimilarity: typeof cosineSimilarity;
+      thresholdsFor: typeof thresholdsFor;
+      crashWorker: typeof crashWorkersForTests;
+      regroupProbe: typeof regroupProbe;
     };
     /** A matcher a test suite opened and keeps between its `page.evaluate` calls (set by the suite, not here). */
     matcher: Awaited<ReturnType<typeof openMatcher>>;

@@ -18,7 +18,9 @@ export interface RegroupProbeResult {
   suggestionsLongestTaskMs: number;
 }
 
-const unused = () => { throw new Error('not used by regroup'); };
+const unused = () => {
+  throw new Error('not used by regroup');
+};
 
 export async function regroupProbe(count: number, people = Math.round(count / 5)): Promise<RegroupProbeResult> {
   const name = 'bench-regroup';
@@ -30,20 +32,44 @@ export async function regroupProbe(count: number, people = Math.round(count / 5)
     const centres = Array.from({ length: people }, () => l2Normalize(Array.from({ length: 512 }, gaussian)));
     for (let start = 0; start < count; start += 250) {
       const faces: NewImportFace[] = Array.from({ length: Math.min(250, count - start) }, (_, k) => ({
-        fileName: `synthetic/${start + k}.jpg`, box: { x: 0, y: 0, width: 100, height: 100 }, detectionScore: 0.9, problem: null, thumbnail: null,
-        embedding: l2Normalize(Array.from(centres[(start + k) % people], (c) => c + (gaussian() * 0.75) / Math.sqrt(512))),
+        fileName: `synthetic/${start + k}.jpg`,
+        box: { x: 0, y: 0, width: 100, height: 100 },
+        detectionScore: 0.9,
+        problem: null,
+        thumbnail: null,
+        embedding: l2Normalize(
+          Array.from(centres[(start + k) % people], (c) => c + (gaussian() * 0.75) / Math.sqrt(512)),
+        ),
       }));
       await store.recordImportedFile(job.id, { fileKey: `k${start}`, faces: faces.length, error: null }, faces);
     }
     const importer = new PhotoImporter({
-      store, session: { id: 'bench', liveSessions: async () => new Set(['bench']), release: () => undefined },
-      threshold: calibrationData.threshold, modelId: 'bench', analyse: unused, embed: unused, audit: async () => undefined, enrolled: unused,
-      assertUnlocked: () => undefined, lookAlike: async () => null, grouping: () => grouping.api, closestPerson: async () => null, shownPeople: async () => new Map(),
+      store,
+      session: { id: 'bench', liveSessions: async () => new Set(['bench']), release: () => undefined },
+      threshold: calibrationData.threshold,
+      modelId: 'bench',
+      analyse: unused,
+      embed: unused,
+      audit: async () => undefined,
+      enrolled: unused,
+      assertUnlocked: () => undefined,
+      lookAlike: async () => null,
+      grouping: () => grouping.api,
+      closestPerson: async () => null,
+      shownPeople: async () => new Map(),
     });
     const regroup = await withLongTasks(() => importer.regroup(job.id));
     const suggestions = await withLongTasks(() => importer.suggestions(job.id));
     const groups = new Set((await store.importFaces(job.id)).flatMap((f) => (f.groupId ? [f.groupId] : []))).size;
-    return { faces: count, groups, regroupMs: regroup.ms, longestTaskMs: regroup.longest, longTasks: regroup.count, suggestionsMs: suggestions.ms, suggestionsLongestTaskMs: suggestions.longest };
+    return {
+      faces: count,
+      groups,
+      regroupMs: regroup.ms,
+      longestTaskMs: regroup.longest,
+      longTasks: regroup.count,
+      suggestionsMs: suggestions.ms,
+      suggestionsLongestTaskMs: suggestions.longest,
+    };
   } finally {
     grouping.worker.terminate();
     store.close();
@@ -54,7 +80,9 @@ export async function regroupProbe(count: number, people = Math.round(count / 5)
 /** Runs `work`, recording the main thread's long tasks (over 50 ms, as the browser reports them) meanwhile. */
 async function withLongTasks(work: () => Promise<unknown>): Promise<{ ms: number; longest: number; count: number }> {
   const durations: number[] = [];
-  const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) durations.push(e.duration); });
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) durations.push(e.duration);
+  });
   observer.observe({ type: 'longtask' });
   const t0 = performance.now();
   await work();

@@ -1,12 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ARCFACE_MOUTH_CENTRE, ARCFACE_TEMPLATE, TEMPLATE_POINTS_4, alignFace, alignmentTransform, applyAffine, composeAffine,
-  estimateSimilarityTransform, invertAffine, rotationDegrees, sourceRegion, warpAffine, type Affine, type Point, type RgbaImage,
+  ARCFACE_MOUTH_CENTRE,
+  ARCFACE_TEMPLATE,
+  TEMPLATE_POINTS_4,
+  alignFace,
+  alignmentTransform,
+  applyAffine,
+  composeAffine,
+  estimateSimilarityTransform,
+  invertAffine,
+  rotationDegrees,
+  sourceRegion,
+  warpAffine,
+  type Affine,
+  type Point,
+  type RgbaImage,
 } from '../../src/core/alignment';
 
 function similarity(scale: number, degrees: number, tx: number, ty: number): Affine {
   const r = (degrees * Math.PI) / 180;
-  const a = scale * Math.cos(r), b = scale * Math.sin(r);
+  const a = scale * Math.cos(r),
+    b = scale * Math.sin(r);
   return [a, -b, tx, b, a, ty];
 }
 
@@ -17,23 +31,52 @@ function expectAffineClose(actual: Affine, expected: Affine, digits = 6) {
 describe('estimateSimilarityTransform', () => {
   it('recovers a known transform exactly from noiseless points', () => {
     const truth = similarity(2.5, 30, 17, -4);
-    const from: Point[] = [[10, 10], [50, 12], [30, 40], [28, 60]];
+    const from: Point[] = [
+      [10, 10],
+      [50, 12],
+      [30, 40],
+      [28, 60],
+    ];
     const to = from.map((p) => applyAffine(truth, p));
     expectAffineClose(estimateSimilarityTransform(from, to), truth);
   });
 
   it('is the least-squares fit under noise (close to the truth, not exact)', () => {
     const truth = similarity(0.4, -12, 3, 9);
-    const from: Point[] = [[100, 120], [220, 118], [160, 190], [158, 250]];
-    const noise: Point[] = [[0.5, -0.3], [-0.4, 0.2], [0.3, 0.4], [-0.2, -0.5]];
-    const to = from.map((p, i) => { const q = applyAffine(truth, p); return [q[0] + noise[i][0], q[1] + noise[i][1]] as Point; });
+    const from: Point[] = [
+      [100, 120],
+      [220, 118],
+      [160, 190],
+      [158, 250],
+    ];
+    const noise: Point[] = [
+      [0.5, -0.3],
+      [-0.4, 0.2],
+      [0.3, 0.4],
+      [-0.2, -0.5],
+    ];
+    const to = from.map((p, i) => {
+      const q = applyAffine(truth, p);
+      return [q[0] + noise[i][0], q[1] + noise[i][1]] as Point;
+    });
     const fit = estimateSimilarityTransform(from, to);
     expect(rotationDegrees(fit)).toBeCloseTo(-12, 0);
     expect(Math.hypot(fit[0], fit[3])).toBeCloseTo(0.4, 2);
   });
 
   it('rejects degenerate input', () => {
-    expect(() => estimateSimilarityTransform([[1, 1], [1, 1]], [[0, 0], [1, 1]])).toThrow(/degenerate/);
+    expect(() =>
+      estimateSimilarityTransform(
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        [
+          [0, 0],
+          [1, 1],
+        ],
+      ),
+    ).toThrow(/degenerate/);
     expect(() => estimateSimilarityTransform([[1, 1]], [[0, 0]])).toThrow();
   });
 });
@@ -56,7 +99,8 @@ describe('alignmentTransform', () => {
     const photoFromTemplate = similarity(2, 150, 300, 300);
     const [leftEye, rightEye, noseTip, mouthCentre] = TEMPLATE_POINTS_4.map((p) => applyAffine(photoFromTemplate, p));
     const toCrop = alignmentTransform({ leftEye, rightEye, noseTip, mouthCentre });
-    const eyeY = applyAffine(toCrop, leftEye)[1], mouthY = applyAffine(toCrop, mouthCentre)[1];
+    const eyeY = applyAffine(toCrop, leftEye)[1],
+      mouthY = applyAffine(toCrop, mouthCentre)[1];
     expect(eyeY).toBeLessThan(mouthY);
   });
 });
@@ -77,7 +121,13 @@ describe('affine helpers', () => {
     const toCrop = similarity(0.5, 30, -20, 10);
     const region = sourceRegion(toCrop, 112);
     const inv = invertAffine(toCrop);
-    for (const c of [[0, 0], [111, 0], [0, 111], [111, 111], [56, 56]] as Point[]) {
+    for (const c of [
+      [0, 0],
+      [111, 0],
+      [0, 111],
+      [111, 111],
+      [56, 56],
+    ] as Point[]) {
       const [x, y] = applyAffine(inv, c);
       expect(x).toBeGreaterThanOrEqual(region.x);
       expect(y).toBeGreaterThanOrEqual(region.y);
@@ -90,13 +140,15 @@ describe('affine helpers', () => {
 describe('warpAffine', () => {
   function image(width: number, height: number, paint: (x: number, y: number) => [number, number, number]): RgbaImage {
     const data = new Uint8ClampedArray(width * height * 4);
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-      const [r, g, b] = paint(x, y);
-      data.set([r, g, b, 255], (y * width + x) * 4);
-    }
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const [r, g, b] = paint(x, y);
+        data.set([r, g, b, 255], (y * width + x) * 4);
+      }
     return { width, height, data };
   }
-  const at = (img: RgbaImage, x: number, y: number) => Array.from(img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 3));
+  const at = (img: RgbaImage, x: number, y: number) =>
+    Array.from(img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 3));
 
   it('identity copies pixels; outside the source is black', () => {
     const src = image(8, 8, (x, y) => [x * 10, y * 10, 7]);

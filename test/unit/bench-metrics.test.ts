@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { allPairs, cosine, lfwAccuracy, negativeEuclidean, parseLfwPairs, quantiles, verificationSummary } from '../../bench/metrics';
+import {
+  allPairs,
+  cosine,
+  lfwAccuracy,
+  negativeEuclidean,
+  parseLfwPairs,
+  quantiles,
+  verificationSummary,
+} from '../../bench/metrics';
 import { EnrolmentScores, openSetFigures, thresholdForRate } from '../../bench/open-set';
 
 describe('benchmark metrics', () => {
   const samples = [
-    { identity: 'a', vector: [1, 0, 0] }, { identity: 'a', vector: [0.9, 0.1, 0] },
-    { identity: 'b', vector: [0, 1, 0] }, { identity: 'b', vector: [0.6, 0.6, 0] }, // the last is closer to a
+    { identity: 'a', vector: [1, 0, 0] },
+    { identity: 'a', vector: [0.9, 0.1, 0] },
+    { identity: 'b', vector: [0, 1, 0] },
+    { identity: 'b', vector: [0.6, 0.6, 0] }, // the last is closer to a
     { identity: 'c', vector: [0, 0, 1] }, // alone: not a probe
   ];
 
@@ -45,13 +55,17 @@ describe('benchmark metrics', () => {
   it('open-set 1:N: FNIR at FPIR from the non-mated scores, and the rule: FPIR / FNIR / wrong names', () => {
     // a and b have two photos each (one enrolled, one probe); c and d are strangers. d looks like a.
     const open = [
-      { identity: 'a', vector: [1, 0, 0, 0] }, { identity: 'a', vector: [0.95, 0.05, 0, 0] },
-      { identity: 'b', vector: [0, 1, 0, 0] }, { identity: 'b', vector: [0.1, 0.9, 0.1, 0] },
-      { identity: 'c', vector: [0, 0, 1, 0] }, { identity: 'd', vector: [0.8, 0, 0, 0.2] },
+      { identity: 'a', vector: [1, 0, 0, 0] },
+      { identity: 'a', vector: [0.95, 0.05, 0, 0] },
+      { identity: 'b', vector: [0, 1, 0, 0] },
+      { identity: 'b', vector: [0.1, 0.9, 0.1, 0] },
+      { identity: 'c', vector: [0, 0, 1, 0] },
+      { identity: 'd', vector: [0.8, 0, 0, 0.2] },
     ];
     const scores = new EnrolmentScores(open, 'cosine', 1);
     expect(scores.people).toHaveLength(2);
-    const rule = (best: { score: number }) => (best.score >= 0.99 ? 'known' as const : best.score >= 0.9 ? 'possible' as const : 'unknown' as const);
+    const rule = (best: { score: number }) =>
+      best.score >= 0.99 ? ('known' as const) : best.score >= 0.9 ? ('possible' as const) : ('unknown' as const);
     const f = openSetFigures(scores, null, rule);
     expect(f).toMatchObject({ galleryPeople: 2, galleryTemplates: 2, matedProbes: 2, nonMatedProbes: 2, rank1: 1 });
     expect(f.atRule).toEqual({ fpir: 0, fpirWithPossible: 0.5, fnir: 0.5, wrongName: 0, possibleOnly: 0.5 });

@@ -3,7 +3,10 @@ import { assignFolds, makePairs } from '../../bench/lfw-pairs';
 import { seededRandom } from '../../bench/seeded-random';
 import { parseLfwPairs } from '../../bench/metrics';
 
-const people = [2, 2, 3, 3, 4, 4, 5, 5, 5, 6, 7, 7].map((count, i) => ({ name: `p${String(i).padStart(2, '0')}`, count }));
+const people = [2, 2, 3, 3, 4, 4, 5, 5, 5, 6, 7, 7].map((count, i) => ({
+  name: `p${String(i).padStart(2, '0')}`,
+  count,
+}));
 
 describe('LFW-style pairs set', () => {
   it('keeps folds disjoint in people and every pair valid', () => {

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { calibrate, describeChance, fitGaussian, normalUpperTail, normalUpperTailInverse, readScore } from '../../src/core/calibration';
+import {
+  calibrate,
+  describeChance,
+  fitGaussian,
+  normalUpperTail,
+  normalUpperTailInverse,
+  readScore,
+} from '../../src/core/calibration';
 import { ScoreHistogram, SortedScores, detCurve, equalErrorRateOf, tarAtFmr } from '../../src/core/score-histogram';
-import { decideIdentityVerdict, identificationThresholds, strangerChance, thresholdForChance, type StrangerTails } from '../../src/core/identity-rule';
+import {
+  decideIdentityVerdict,
+  identificationThresholds,
+  strangerChance,
+  thresholdForChance,
+  type StrangerTails,
+} from '../../src/core/identity-rule';
 import { ProbeTails } from '../../src/core/stranger-tails';
 import { gaussianFrom, seededRandom } from '../../bench/seeded-random';
 
@@ -84,7 +97,9 @@ describe('calibrate', () => {
         expect(tail.points[i].chance).toBeLessThan(tail.points[i - 1].chance);
       }
     }
-    expect(strangerChance(report.strangerTails, 0.3, 100)).toBeGreaterThan(strangerChance(report.strangerTails, 0.3, 10));
+    expect(strangerChance(report.strangerTails, 0.3, 100)).toBeGreaterThan(
+      strangerChance(report.strangerTails, 0.3, 10),
+    );
     // Probe 0 alone reaches 0.6: one probe is not a measurement, so no tail claims a point there.
     for (const tail of tails) expect(tail.points[tail.points.length - 1].threshold).toBeLessThan(0.45);
   });
@@ -95,7 +110,10 @@ describe('1:N rule', () => {
   const model: StrangerTails = {
     tails: [
       { templates: 1, points: [0, 0.1, 0.2, 0.3, 0.4, 0.5].map((t) => ({ threshold: t, chance: 10 ** (-10 * t) })) },
-      { templates: 100, points: [0.1, 0.2, 0.3].map((t) => ({ threshold: t, chance: Math.min(0.9, 100 * 10 ** (-10 * t)) })) },
+      {
+        templates: 100,
+        points: [0.1, 0.2, 0.3].map((t) => ({ threshold: t, chance: Math.min(0.9, 100 * 10 ** (-10 * t)) })),
+      },
     ],
     smallestMeasured: 1e-5,
   };
@@ -129,7 +147,10 @@ describe('1:N rule', () => {
     const t = { named: 0.6, possible: 0.5 };
     expect(decideIdentityVerdict({ personId: 'a', score: 0.6 }, t).kind).toBe('known');
     expect(decideIdentityVerdict({ personId: 'a', score: 0.55 }, t).kind).toBe('possible');
-    expect(decideIdentityVerdict({ personId: 'a', score: 0.3 }, t)).toEqual({ kind: 'unknown', best: { personId: 'a', score: 0.3 } });
+    expect(decideIdentityVerdict({ personId: 'a', score: 0.3 }, t)).toEqual({
+      kind: 'unknown',
+      best: { personId: 'a', score: 0.3 },
+    });
     expect(decideIdentityVerdict(undefined, t)).toEqual({ kind: 'unknown', best: null });
   });
 
@@ -138,15 +159,24 @@ describe('1:N rule', () => {
     expect(r.isMatch).toBe(true);
     expect(r.similarityPercent).toBe(45);
     expect(r.strangerChance).toBeCloseTo(10 ** -4.5, 9);
-    expect(readScore(0.45, { strangerTails: model }, { threshold: 0.4, comparisons: 100 }).strangerChance).toBeCloseTo(100 * 10 ** -4.5, 7);
-    expect(readScore(0.05, { strangerTails: model }, { threshold: 0.4 }).explanation).toBe('a stranger often scores this high');
-    expect(readScore(0.9, { strangerTails: model }, { threshold: 0.4 }).explanation).toBe('less than 1 in 100,000 chance a stranger scores this high');
+    expect(readScore(0.45, { strangerTails: model }, { threshold: 0.4, comparisons: 100 }).strangerChance).toBeCloseTo(
+      100 * 10 ** -4.5,
+      7,
+    );
+    expect(readScore(0.05, { strangerTails: model }, { threshold: 0.4 }).explanation).toBe(
+      'a stranger often scores this high',
+    );
+    expect(readScore(0.9, { strangerTails: model }, { threshold: 0.4 }).explanation).toBe(
+      'less than 1 in 100,000 chance a stranger scores this high',
+    );
   });
 
   it('explains chances in words', () => {
     expect(describeChance(1e-4, 1e-6)).toBe('about 1 in 10,000 chance a stranger scores this high');
     expect(describeChance(2.5e-4, 1e-6)).toBe('about 1 in 4,000 chance a stranger scores this high');
-    expect(describeChance(1e-3, 1e-6, 250)).toBe('about 1 in 1,000 chance a stranger matches someone in this gallery (250 faces) this well');
+    expect(describeChance(1e-3, 1e-6, 250)).toBe(
+      'about 1 in 1,000 chance a stranger matches someone in this gallery (250 faces) this well',
+    );
   });
 });
 

@@ -11,7 +11,12 @@ const face = (x: number): DetectedFace => ({ box: { x, y: 100, width: 80, height
 
 /** A frame as the camera hands it over: only `close` matters to the session. */
 function frame(): ImageBitmap & { closed: boolean } {
-  const f = { closed: false, close: () => { f.closed = true; } };
+  const f = {
+    closed: false,
+    close: () => {
+      f.closed = true;
+    },
+  };
   return f as unknown as ImageBitmap & { closed: boolean };
 }
 
@@ -21,21 +26,35 @@ function fakeDeps(options: { votes: (faceX: number) => TrackVote; usable?: () =>
   const calls = { detect: 0, aligned: [] as number[][], released: 0, ended: [] as unknown[] };
   const deps: LiveSessionDeps = {
     detector: {
-      detectFrame: async () => { calls.detect++; return { ok: true, value: { width: 640, height: 480, faces, detectMs: 5 } }; },
+      detectFrame: async () => {
+        calls.detect++;
+        return { ok: true, value: { width: 640, height: 480, faces, detectMs: 5 } };
+      },
       alignFrameFaces: async (indices: number[]) => {
         calls.aligned.push(indices);
         return { ok: true, value: indices.map((i) => new Uint8ClampedArray([faces[i].box.x])) };
       },
-      releaseFrame: async () => { calls.released++; },
+      releaseFrame: async () => {
+        calls.released++;
+      },
     } as unknown as LiveSessionDeps['detector'],
     embed: async (crops) => crops.map((c) => new Float32Array([c[0]])),
     decide: async (embedding) => options.votes(embedding[0]),
-    reading: (score) => ({ similarityPercent: Math.round(score * 100), isMatch: true, strangerChance: 0.001 }) as ScoreReading,
+    reading: (score) =>
+      ({ similarityPercent: Math.round(score * 100), isMatch: true, strangerChance: 0.001 }) as ScoreReading,
     nameOf: (personId) => `name of ${personId}`,
     assertUsable: options.usable ?? (() => undefined),
-    onEnd: async (stats) => { calls.ended.push(stats); },
+    onEnd: async (stats) => {
+      calls.ended.push(stats);
+    },
   };
-  return { deps, calls, show: (xs: number[]) => { faces = xs.map(face); } };
+  return {
+    deps,
+    calls,
+    show: (xs: number[]) => {
+      faces = xs.map(face);
+    },
+  };
 }
 
 afterEach(() => {
@@ -45,13 +64,21 @@ afterEach(() => {
 describe('CameraSession', () => {
   it('embeds a tracked face once, keeps its name on later frames, and embeds a newcomer alone', async () => {
     vi.useFakeTimers({ toFake: ['performance'] });
-    const { deps, calls, show } = fakeDeps({ votes: (x) => (x === 50 ? { kind: 'known', personId: 'ada', score: 0.8 } : { kind: 'unknown', bestScore: 0.1 }) });
+    const { deps, calls, show } = fakeDeps({
+      votes: (x) => (x === 50 ? { kind: 'known', personId: 'ada', score: 0.8 } : { kind: 'unknown', bestScore: 0.1 }),
+    });
     const session = new CameraSession(deps);
 
     show([50]);
     const first = await session.process(frame());
     expect(first.embedded).toBe(1);
-    expect(first.faces[0].match).toEqual({ kind: 'known', personId: 'ada', name: 'name of ada', score: 0.8, reading: { similarityPercent: 80, isMatch: true, strangerChance: 0.001 } });
+    expect(first.faces[0].match).toEqual({
+      kind: 'known',
+      personId: 'ada',
+      name: 'name of ada',
+      score: 0.8,
+      reading: { similarityPercent: 80, isMatch: true, strangerChance: 0.001 },
+    });
 
     vi.advanceTimersByTime(40);
     const second = await session.process(frame());
@@ -70,7 +97,9 @@ describe('CameraSession', () => {
 
   it('re-checks a named face after a second, and an unknown one sooner', async () => {
     vi.useFakeTimers({ toFake: ['performance'] });
-    const { deps, show } = fakeDeps({ votes: (x) => (x === 50 ? { kind: 'known', personId: 'ada', score: 0.8 } : { kind: 'unknown', bestScore: 0.1 }) });
+    const { deps, show } = fakeDeps({
+      votes: (x) => (x === 50 ? { kind: 'known', personId: 'ada', score: 0.8 } : { kind: 'unknown', bestScore: 0.1 }),
+    });
     const session = new CameraSession(deps);
     show([50, 400]);
     await session.process(frame());
@@ -81,7 +110,12 @@ describe('CameraSession', () => {
   });
 
   it('refuses a frame when the matcher is locked or closed: the frame is closed and nothing reaches the detector', async () => {
-    const { deps, calls } = fakeDeps({ votes: () => ({ kind: 'unknown', bestScore: null }), usable: () => { throw new Error('locked'); } });
+    const { deps, calls } = fakeDeps({
+      votes: () => ({ kind: 'unknown', bestScore: null }),
+      usable: () => {
+        throw new Error('locked');
+      },
+    });
     const session = new CameraSession(deps);
     const f = frame();
     await expect(session.process(f)).rejects.toThrow('locked');

@@ -16,7 +16,8 @@ function seeded(seed: number) {
 /** `sizes[p]` faces of person p: unit vectors around a random centre, genuine cosine ≈ 0.64, strangers ≈ 0 ± 0.044. */
 function syntheticPeople(sizes: number[], dim = 512, seed = 7): { vectors: Float32Array[]; labels: string[] } {
   const { gaussian } = seeded(seed);
-  const vectors: Float32Array[] = [], labels: string[] = [];
+  const vectors: Float32Array[] = [],
+    labels: string[] = [];
   sizes.forEach((size, p) => {
     const centre = l2Normalize(Array.from({ length: dim }, gaussian));
     for (let k = 0; k < size; k++) {
@@ -28,7 +29,8 @@ function syntheticPeople(sizes: number[], dim = 512, seed = 7): { vectors: Float
 }
 
 const basis = (dim: number, i: number) => Array.from({ length: dim }, (_, k) => (k === i ? 1 : 0));
-const around = (centre: number[], offAxis: number, spread = 0.3) => l2Normalize(centre.map((c, k) => c + (k === offAxis ? spread : 0)));
+const around = (centre: number[], offAxis: number, spread = 0.3) =>
+  l2Normalize(centre.map((c, k) => c + (k === offAxis ? spread : 0)));
 
 describe('clusterFaces', () => {
   it('recovers synthetic people, largest group first, and leaves a stranger unassigned', () => {
@@ -46,8 +48,12 @@ describe('clusterFaces', () => {
     const { vectors } = syntheticPeople([4, 4, 3, 1, 2], 512, 3);
     const order = [9, 2, 13, 0, 7, 11, 4, 1, 12, 6, 3, 10, 5, 8];
     const direct = clusterFaces(vectors, { threshold: THRESHOLD });
-    const shuffled = clusterFaces(order.map((i) => vectors[i]), { threshold: THRESHOLD });
-    const asOriginal = (c: Clustering) => c.groups.map((g) => g.map((f) => order[f]).sort((a, b) => a - b)).sort((a, b) => a[0] - b[0]);
+    const shuffled = clusterFaces(
+      order.map((i) => vectors[i]),
+      { threshold: THRESHOLD },
+    );
+    const asOriginal = (c: Clustering) =>
+      c.groups.map((g) => g.map((f) => order[f]).sort((a, b) => a - b)).sort((a, b) => a[0] - b[0]);
     expect(asOriginal(shuffled)).toEqual([...direct.groups].sort((a, b) => a[0] - b[0]));
   });
 
@@ -60,12 +66,18 @@ describe('clusterFaces', () => {
     expect(clusterFaces(faces, { threshold: THRESHOLD, method: 'dbscan' }).groups).toEqual([[0, 1, 2, 3, 4, 5, 6]]);
     const guarded = clusterFaces(faces, { threshold: THRESHOLD });
     expect(guarded.groups).toHaveLength(2);
-    expect(guarded.groups.map((g) => g.filter((f) => f < 6))).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(guarded.groups.map((g) => g.filter((f) => f < 6))).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
   });
 
   it('with minPoints 3, a matching pair stays unassigned', () => {
     const { vectors } = syntheticPeople([3, 2], 512, 5);
-    expect(clusterFaces(vectors, { threshold: THRESHOLD, minPoints: 3 })).toEqual({ groups: [[0, 1, 2]], unassigned: [3, 4] });
+    expect(clusterFaces(vectors, { threshold: THRESHOLD, minPoints: 3 })).toEqual({
+      groups: [[0, 1, 2]],
+      unassigned: [3, 4],
+    });
     expect(clusterFaces([], { threshold: THRESHOLD })).toEqual({ groups: [], unassigned: [] });
   });
 
@@ -86,12 +98,15 @@ describe('clusterFaces', () => {
 
   it('the WASM SIMD kernel and the plain JavaScript one find the same links', () => {
     const { vectors } = syntheticPeople([6, 5, 4, 3, 2, 1], 512, 13);
-    const simd = new FaceGraph(512, 0.05, { capacity: 3 }), plain = new FaceGraph(512, 0.05, { simd: false });
-    simd.add(vectors.slice(0, 10)); simd.add(vectors.slice(10));
+    const simd = new FaceGraph(512, 0.05, { capacity: 3 }),
+      plain = new FaceGraph(512, 0.05, { simd: false });
+    simd.add(vectors.slice(0, 10));
+    simd.add(vectors.slice(10));
     plain.add(vectors);
     expect(simd.usesSimd).toBe(true); // Node has WebAssembly SIMD
     expect(plain.usesSimd).toBe(false);
-    const a = simd.linksAtOrAbove(0.05), b = plain.linksAtOrAbove(0.05);
+    const a = simd.linksAtOrAbove(0.05),
+      b = plain.linksAtOrAbove(0.05);
     expect(a.length).toBeGreaterThan(30); // genuine pairs (55) and a tail of strangers
     expect(a.map((l) => [l.i, l.j]).sort()).toEqual(b.map((l) => [l.i, l.j]).sort());
     for (const l of a) expect(l.similarity).toBeCloseTo(b.find((x) => x.i === l.i && x.j === l.j)!.similarity, 5);
@@ -103,17 +118,35 @@ describe('splitting and suggesting', () => {
   it('splits a group of two look-alike people by re-clustering it with a stricter threshold', () => {
     // Two tight sets (cosine ≈ 0.94 inside) whose centres are 60° apart (cosine ≈ 0.47 across): one group at the
     // calibrated threshold, two at the default stricter one (halfway to 1, ≈ 0.69).
-    const dim = 10, sixty = [0.5, Math.sqrt(3) / 2, 0, 0, 0, 0, 0, 0, 0, 0];
-    const faces = [...[2, 3, 4].map((k) => around(basis(dim, 0), k, 0.25)), ...[5, 6, 7].map((k) => around(sixty, k, 0.25)), around(basis(dim, 9), 8)];
+    const dim = 10,
+      sixty = [0.5, Math.sqrt(3) / 2, 0, 0, 0, 0, 0, 0, 0, 0];
+    const faces = [
+      ...[2, 3, 4].map((k) => around(basis(dim, 0), k, 0.25)),
+      ...[5, 6, 7].map((k) => around(sixty, k, 0.25)),
+      around(basis(dim, 9), 8),
+    ];
     const loose = clusterFaces(faces, { threshold: THRESHOLD });
     expect(loose).toEqual({ groups: [[0, 1, 2, 3, 4, 5]], unassigned: [6] });
-    expect(planSplit(faces.slice(0, 6).map((f) => Float32Array.from(f)), THRESHOLD)).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(
+      planSplit(
+        faces.slice(0, 6).map((f) => Float32Array.from(f)),
+        THRESHOLD,
+      ),
+    ).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
   });
 
   it('suggests the group a new face matches, or none for a stranger', () => {
     const { vectors } = syntheticPeople([4, 4, 1], 512, 21);
-    const known = vectors.slice(0, 8), newcomer = vectors[3], stranger = vectors[8];
-    const clustering = clusterFaces(known.filter((_, i) => i !== 3), { threshold: THRESHOLD });
+    const known = vectors.slice(0, 8),
+      newcomer = vectors[3],
+      stranger = vectors[8];
+    const clustering = clusterFaces(
+      known.filter((_, i) => i !== 3),
+      { threshold: THRESHOLD },
+    );
     const embeddingOf = (face: number) => known.filter((_, i) => i !== 3)[face];
     const suggestion = suggestGroupForFace(newcomer, clustering, embeddingOf, { threshold: THRESHOLD });
     expect(suggestion).not.toBeNull();
@@ -126,7 +159,16 @@ describe('splitting and suggesting', () => {
 
 describe('clusterQuality', () => {
   it('is perfect for the true grouping, unassigned faces counted as singletons', () => {
-    const q = clusterQuality({ groups: [[2, 3], [0, 1]], unassigned: [4] }, ['a', 'a', 'b', 'b', 'c']);
+    const q = clusterQuality(
+      {
+        groups: [
+          [2, 3],
+          [0, 1],
+        ],
+        unassigned: [4],
+      },
+      ['a', 'a', 'b', 'b', 'c'],
+    );
     expect(q.pairwise).toEqual({ precision: 1, recall: 1, f1: 1 });
     expect(q.bcubed).toEqual({ precision: 1, recall: 1, f1: 1 });
     expect(q).toMatchObject({ unassignedShare: 0.2, faces: 5, groups: 2, identities: 3 });
@@ -151,7 +193,16 @@ describe('clusterQuality', () => {
 
   it('a mixed example, worked by hand', () => {
     // Groups {0,1,2} (a,a,b) and {3,4} (b,c); face 5 (a) unassigned.
-    const q = clusterQuality({ groups: [[0, 1, 2], [3, 4]], unassigned: [5] }, ['a', 'a', 'b', 'b', 'c', 'a']);
+    const q = clusterQuality(
+      {
+        groups: [
+          [0, 1, 2],
+          [3, 4],
+        ],
+        unassigned: [5],
+      },
+      ['a', 'a', 'b', 'b', 'c', 'a'],
+    );
     expect(q.pairwise.precision).toBeCloseTo(1 / 4, 12); // grouped pairs: 3 + 1; same person: (0,1)
     expect(q.pairwise.recall).toBeCloseTo(1 / 4, 12); // same-person pairs: 3 (a) + 1 (b)
     // BCubed precision per face: 2/3, 2/3, 1/3, 1/2, 1/2, 1; recall: 2/3, 2/3, 1/2, 1/2, 1, 1/3.
@@ -160,18 +211,32 @@ describe('clusterQuality', () => {
   });
 
   it('refuses a clustering that places a face twice or forgets one', () => {
-    expect(() => clusterQuality({ groups: [[0, 1], [1, 2]], unassigned: [] }, ['a', 'a', 'b'])).toThrow(/two groups/);
+    expect(() =>
+      clusterQuality(
+        {
+          groups: [
+            [0, 1],
+            [1, 2],
+          ],
+          unassigned: [],
+        },
+        ['a', 'a', 'b'],
+      ),
+    ).toThrow(/two groups/);
     expect(() => clusterQuality({ groups: [[0, 1]], unassigned: [1, 2] }, ['a', 'a', 'b'])).toThrow(/both/);
     expect(() => clusterQuality({ groups: [[0, 1]], unassigned: [] }, ['a', 'a', 'b'])).toThrow(/every face/);
   });
 });
 
-describe('clustering with the user\'s answers (constraints)', () => {
+describe("clustering with the user's answers (constraints)", () => {
   it('never puts both sides of a cannot-link in one group, however strongly they match', () => {
     // Two look-alikes: one tight cluster that would be one group of 6.
     const { vectors } = syntheticPeople([6], 512, 21);
     expect(clusterFaces(vectors, { threshold: THRESHOLD }).groups).toEqual([[0, 1, 2, 3, 4, 5]]);
-    const result = clusterFaces(vectors, { threshold: THRESHOLD, constraints: { mustLink: [], cannotLink: [{ a: [0, 1, 2], b: [3] }] } });
+    const result = clusterFaces(vectors, {
+      threshold: THRESHOLD,
+      constraints: { mustLink: [], cannotLink: [{ a: [0, 1, 2], b: [3] }] },
+    });
     for (const g of result.groups) expect(g.some((f) => f <= 2) && g.includes(3)).toBe(false);
     expect(result.groups[0]).toEqual([0, 1, 2, 4, 5]); // the rest still group
   });
@@ -179,12 +244,24 @@ describe('clustering with the user\'s answers (constraints)', () => {
   it('keeps must-linked faces together even when they do not match, unless a cannot-link forbids it', () => {
     const { vectors } = syntheticPeople([3, 3], 512, 22);
     const plain = clusterFaces(vectors, { threshold: THRESHOLD });
-    expect(plain.groups).toEqual([[0, 1, 2], [3, 4, 5]]);
-    const together = clusterFaces(vectors, { threshold: THRESHOLD, constraints: { mustLink: [[0, 3]], cannotLink: [] } });
+    expect(plain.groups).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
+    const together = clusterFaces(vectors, {
+      threshold: THRESHOLD,
+      constraints: { mustLink: [[0, 3]], cannotLink: [] },
+    });
     expect(together.groups.some((g) => g.includes(0) && g.includes(3))).toBe(true);
     // A "Yes" on two groups links all their faces: one group.
-    expect(clusterFaces(vectors, { threshold: THRESHOLD, constraints: { mustLink: [[0, 1, 2, 3, 4, 5]], cannotLink: [] } }).groups).toEqual([[0, 1, 2, 3, 4, 5]]);
-    const refused = clusterFaces(vectors, { threshold: THRESHOLD, constraints: { mustLink: [[0, 3]], cannotLink: [{ a: [1], b: [4] }] } });
+    expect(
+      clusterFaces(vectors, { threshold: THRESHOLD, constraints: { mustLink: [[0, 1, 2, 3, 4, 5]], cannotLink: [] } })
+        .groups,
+    ).toEqual([[0, 1, 2, 3, 4, 5]]);
+    const refused = clusterFaces(vectors, {
+      threshold: THRESHOLD,
+      constraints: { mustLink: [[0, 3]], cannotLink: [{ a: [1], b: [4] }] },
+    });
     for (const g of refused.groups) expect(g.includes(1) && g.includes(4)).toBe(false);
   });
 
@@ -193,6 +270,14 @@ describe('clustering with the user\'s answers (constraints)', () => {
     const clustering = clusterFaces(vectors.slice(0, 3), { threshold: THRESHOLD });
     const opts = { threshold: THRESHOLD };
     expect(suggestGroupForFace(vectors[3], clustering, (i) => vectors[i], opts)?.group).toBe(0);
-    expect(suggestGroupForFace(vectors[3], clustering, (i) => vectors[i], opts, (g) => g !== 0)).toBeNull();
+    expect(
+      suggestGroupForFace(
+        vectors[3],
+        clustering,
+        (i) => vectors[i],
+        opts,
+        (g) => g !== 0,
+      ),
+    ).toBeNull();
   });
 });

@@ -9,8 +9,14 @@ import { l2Normalize } from '../../src/core/vectors';
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = Date.UTC(2026, 10, 24);
 const consent = (o: Partial<ConsentRecord> = {}): ConsentRecord => ({
-  subjectName: 'Ada Lovelace', givenAt: NOW, purpose: 'photo-library', purposeDetail: '', method: 'checkbox',
-  retention: { kind: 'days', days: 30 }, collectedBy: 'Operator', ...o,
+  subjectName: 'Ada Lovelace',
+  givenAt: NOW,
+  purpose: 'photo-library',
+  purposeDetail: '',
+  method: 'checkbox',
+  retention: { kind: 'days', days: 30 },
+  collectedBy: 'Operator',
+  ...o,
 });
 
 describe('consent', () => {
@@ -21,10 +27,17 @@ describe('consent', () => {
 
   it('names each missing or wrong part', () => {
     expect(consentProblems(null)).toEqual(['A consent record is required to enrol a person.']);
-    expect(consentProblems(consent({ subjectName: ' ', collectedBy: '' }), NOW)).toEqual(['Say who gave consent.', 'Say who collected the consent.']);
+    expect(consentProblems(consent({ subjectName: ' ', collectedBy: '' }), NOW)).toEqual([
+      'Say who gave consent.',
+      'Say who collected the consent.',
+    ]);
     expect(consentProblems(consent({ purpose: 'other', purposeDetail: '' }), NOW)).toEqual(['Describe the purpose.']);
-    expect(consentProblems(consent({ givenAt: NOW + DAY }), NOW)).toEqual(['The consent date cannot be in the future.']);
-    expect(consentProblems(consent({ method: 'typed-signature' }), NOW)).toEqual(['The person must type their name as a signature.']);
+    expect(consentProblems(consent({ givenAt: NOW + DAY }), NOW)).toEqual([
+      'The consent date cannot be in the future.',
+    ]);
+    expect(consentProblems(consent({ method: 'typed-signature' }), NOW)).toEqual([
+      'The person must type their name as a signature.',
+    ]);
     expect(consentProblems(consent({ retention: { kind: 'days', days: 0 } }), NOW)[0]).toMatch(/retention period/);
   });
 
@@ -39,9 +52,26 @@ describe('consent', () => {
 });
 
 describe('export file check', () => {
-  const template = { embedding: Array.from(l2Normalize(Array.from({ length: 512 }, (_, i) => Math.sin(i)))), modelId: 'm', sourceName: 'a.jpg', box: { x: 1, y: 2, width: 3, height: 4 }, quality: 0.9, createdAt: NOW, thumbnail: { type: 'image/jpeg', base64: bytesToBase64(new Uint8Array([255, 216, 255])) } };
-  const file = (people: unknown[]) => JSON.stringify({ format: 'facelocal-gallery', version: 1, exportedAt: new Date(NOW).toISOString(), people });
-  const person = (o: Record<string, unknown> = {}) => ({ id: 'x', name: 'Ada', createdAt: NOW, expiresAt: NOW + 30 * DAY, consent: consent(), templates: [template], ...o });
+  const template = {
+    embedding: Array.from(l2Normalize(Array.from({ length: 512 }, (_, i) => Math.sin(i)))),
+    modelId: 'm',
+    sourceName: 'a.jpg',
+    box: { x: 1, y: 2, width: 3, height: 4 },
+    quality: 0.9,
+    createdAt: NOW,
+    thumbnail: { type: 'image/jpeg', base64: bytesToBase64(new Uint8Array([255, 216, 255])) },
+  };
+  const file = (people: unknown[]) =>
+    JSON.stringify({ format: 'facelocal-gallery', version: 1, exportedAt: new Date(NOW).toISOString(), people });
+  const person = (o: Record<string, unknown> = {}) => ({
+    id: 'x',
+    name: 'Ada',
+    createdAt: NOW,
+    expiresAt: NOW + 30 * DAY,
+    consent: consent(),
+    templates: [template],
+    ...o,
+  });
 
   it('accepts a valid export', () => {
     const r = checkExportFile(file([person()]), 'm', NOW);
@@ -54,14 +84,31 @@ describe('export file check', () => {
     const absent = { ...template } as Record<string, unknown>;
     delete absent.thumbnail;
     expect(checkExportFile(file([person({ templates: [absent] })]), 'm', NOW).ok).toBe(true);
-    expect(checkExportFile(file([person({ templates: [{ ...template, thumbnail: { type: 'image/png', base64: '' } }] })]), 'm', NOW).ok).toBe(false);
+    expect(
+      checkExportFile(
+        file([person({ templates: [{ ...template, thumbnail: { type: 'image/png', base64: '' } }] })]),
+        'm',
+        NOW,
+      ).ok,
+    ).toBe(false);
   });
 
   it('rejects with reasons: not JSON, wrong format, short embedding, missing consent, other model, expired', () => {
-    expect(checkExportFile('{nope', 'm', NOW)).toEqual({ ok: false, code: 'invalid-import', problems: ['The file is not JSON.'] });
-    expect(checkExportFile(JSON.stringify({ format: 'other' }), 'm', NOW)).toMatchObject({ ok: false, problems: expect.arrayContaining(['format: this is not a Facelocal export']) });
+    expect(checkExportFile('{nope', 'm', NOW)).toEqual({
+      ok: false,
+      code: 'invalid-import',
+      problems: ['The file is not JSON.'],
+    });
+    expect(checkExportFile(JSON.stringify({ format: 'other' }), 'm', NOW)).toMatchObject({
+      ok: false,
+      problems: expect.arrayContaining(['format: this is not a Facelocal export']),
+    });
     const short = checkExportFile(file([person({ templates: [{ ...template, embedding: [1, 2] }] })]), 'm', NOW);
-    expect(short).toEqual({ ok: false, code: 'invalid-template', problems: ['people.0 (Ada), template 1: a face template must have 512 numbers, not 2.'] });
+    expect(short).toEqual({
+      ok: false,
+      code: 'invalid-template',
+      problems: ['people.0 (Ada), template 1: a face template must have 512 numbers, not 2.'],
+    });
     const noConsent = checkExportFile(file([person({ consent: undefined })]), 'm', NOW);
     expect(noConsent.ok).toBe(false);
     const otherModel = checkExportFile(file([person()]), 'another-model', NOW);
@@ -78,7 +125,12 @@ describe('export file check', () => {
 
 describe('record packing', () => {
   it('round-trips JSON with typed arrays and buffers', () => {
-    const record = { name: 'Ada', embedding: new Float32Array([0.5, -1.25, 3]), thumb: { bytes: new Uint8Array([1, 2, 3]).buffer }, raw: new Uint8Array([9]) };
+    const record = {
+      name: 'Ada',
+      embedding: new Float32Array([0.5, -1.25, 3]),
+      thumb: { bytes: new Uint8Array([1, 2, 3]).buffer },
+      raw: new Uint8Array([9]),
+    };
     const back = unpackRecord<typeof record>(packRecord(record));
     expect(back.name).toBe('Ada');
     expect(back.embedding).toBeInstanceOf(Float32Array);
@@ -113,12 +165,16 @@ describe('audit', () => {
   it('cuts off after a year and exports CSV without personal data fields', () => {
     expect(auditCutoff(NOW)).toBe(NOW - 365 * DAY);
     const csv = auditToCsv([{ id: '1', at: NOW, action: 'identify', outcome: '2 face(s): 1 known, 1 unknown' }]);
-    expect(csv).toBe('"time","action","outcome","personId"\r\n"2026-11-24T00:00:00.000Z","identify","2 face(s): 1 known, 1 unknown",""\r\n');
+    expect(csv).toBe(
+      '"time","action","outcome","personId"\r\n"2026-11-24T00:00:00.000Z","identify","2 face(s): 1 known, 1 unknown",""\r\n',
+    );
   });
 
   it('neutralises every cell a spreadsheet would run as a formula, and quotes every field', () => {
     const hostile = ['=HYPERLINK("http://x.example","y")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1'];
-    const csv = auditToCsv(hostile.map((outcome, i) => ({ id: String(i), at: NOW, action: 'import', outcome, personId: outcome })));
+    const csv = auditToCsv(
+      hostile.map((outcome, i) => ({ id: String(i), at: NOW, action: 'import', outcome, personId: outcome })),
+    );
     const rows = parseCsv(csv);
     expect(rows).toHaveLength(hostile.length + 1);
     rows.slice(1).forEach((cells, i) => {
@@ -127,7 +183,12 @@ describe('audit', () => {
       for (const cell of cells.slice(2)) expect(cell).toBe(`'${hostile[i]}`);
     });
     // every field quoted: no cell starts outside quotes
-    expect(csv.split('\r\n').filter(Boolean).every((line) => line.startsWith('"'))).toBe(true);
+    expect(
+      csv
+        .split('\r\n')
+        .filter(Boolean)
+        .every((line) => line.startsWith('"')),
+    ).toBe(true);
     expect(csvCell('3 faces')).toBe('"3 faces"');
     expect(csvCell('a "quote"')).toBe('"a ""quote"""');
     expect(csvCell('')).toBe('""');
@@ -136,7 +197,9 @@ describe('audit', () => {
 
 describe('consent that has already run out', () => {
   it('is not a valid basis', () => {
-    expect(consentProblems(consent({ givenAt: NOW - 31 * DAY }), NOW)).toEqual(['This consent has already expired: record a fresh one.']);
+    expect(consentProblems(consent({ givenAt: NOW - 31 * DAY }), NOW)).toEqual([
+      'This consent has already expired: record a fresh one.',
+    ]);
   });
 });
 
@@ -150,14 +213,21 @@ function parseCsv(text: string): string[][] {
     let cell = '';
     i++;
     for (;;) {
-      if (text[i] === '"' && text[i + 1] === '"') { cell += '"'; i += 2; }
-      else if (text[i] === '"') { i++; break; }
-      else cell += text[i++];
+      if (text[i] === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 2;
+      } else if (text[i] === '"') {
+        i++;
+        break;
+      } else cell += text[i++];
     }
     row.push(cell);
     if (text[i] === ',') i++;
-    else if (text.startsWith('\r\n', i)) { rows.push(row); row = []; i += 2; }
-    else throw new Error(`bad separator at ${i}`);
+    else if (text.startsWith('\r\n', i)) {
+      rows.push(row);
+      row = [];
+      i += 2;
+    } else throw new Error(`bad separator at ${i}`);
   }
   return rows;
 }

@@ -6,8 +6,14 @@ import type { ConsentRecord } from '../../src/core/consent';
 
 const GIVEN = Date.UTC(2026, 10, 24, 10, 30);
 const consent: ConsentRecord = {
-  subjectName: 'Ada <Lovelace>', givenAt: GIVEN, purpose: 'identify-at-event', purposeDetail: 'Open day, 3 Dec', method: 'typed-signature',
-  signature: 'Ada <Lovelace>', retention: { kind: 'days', days: 30 }, collectedBy: 'Events team',
+  subjectName: 'Ada <Lovelace>',
+  givenAt: GIVEN,
+  purpose: 'identify-at-event',
+  purposeDetail: 'Open day, 3 Dec',
+  method: 'typed-signature',
+  signature: 'Ada <Lovelace>',
+  retention: { kind: 'days', days: 30 },
+  collectedBy: 'Events team',
 };
 const subject = { personId: 'p-1', name: 'Ada', consent, thumbnailsKept: true };
 
@@ -15,16 +21,30 @@ describe('consent receipt', () => {
   it('fills the Kantara CR v1.1 fields from the consent record', async () => {
     const { json, receiptId: id } = await buildConsentReceipt(subject, 'given', GIVEN, 'https://faces.example/#data');
     expect(json).toMatchObject({
-      version: RECEIPT_VERSION, consentTimestamp: Math.floor(GIVEN / 1000), consentReceiptID: id, piiPrincipalId: 'Ada <Lovelace>',
-      piiControllers: [{ piiController: 'Events team' }], policyUrl: 'https://faces.example/#data', sensitive: true,
+      version: RECEIPT_VERSION,
+      consentTimestamp: Math.floor(GIVEN / 1000),
+      consentReceiptID: id,
+      piiPrincipalId: 'Ada <Lovelace>',
+      piiControllers: [{ piiController: 'Events team' }],
+      policyUrl: 'https://faces.example/#data',
+      sensitive: true,
     });
     expect(json.collectionMethod).toMatch(/signed by typing their name/);
     const [purpose] = json.services[0].purposes;
-    expect(purpose).toMatchObject({ purpose: 'Recognise this person in photos taken at an event: Open day, 3 Dec', consentType: 'EXPLICIT', thirdPartyDisclosure: false, primaryPurpose: true });
+    expect(purpose).toMatchObject({
+      purpose: 'Recognise this person in photos taken at an event: Open day, 3 Dec',
+      consentType: 'EXPLICIT',
+      thirdPartyDisclosure: false,
+      primaryPurpose: true,
+    });
     expect(purpose.piiCategory.join(' ')).toMatch(/face template.*name.*consent record.*face thumbnail/);
     expect(purpose.termination).toMatch(/Erased automatically on 2026-12-24 \(30 days after consent\)/);
     expect(json.spiCat[0]).toMatch(/biometric/);
-    expect(json['x-facelocal']).toMatchObject({ event: 'given', personId: 'p-1', retentionEndsAt: GIVEN + 30 * 86_400_000 });
+    expect(json['x-facelocal']).toMatchObject({
+      event: 'given',
+      personId: 'p-1',
+      retentionEndsAt: GIVEN + 30 * 86_400_000,
+    });
     expect(json['x-facelocal'].howToWithdraw).toMatch(/Withdraw consent/);
   });
 
@@ -45,7 +65,9 @@ describe('consent receipt', () => {
     const at = GIVEN + 86_400_000;
     const { json, html } = await buildConsentReceipt(subject, 'withdrawn', at, 'x');
     expect(json.consentTimestamp).toBe(Math.floor(at / 1000));
-    expect(json.services[0].purposes[0].termination).toBe('Consent withdrawn on 2026-11-25: everything above was erased then.');
+    expect(json.services[0].purposes[0].termination).toBe(
+      'Consent withdrawn on 2026-11-25: everything above was erased then.',
+    );
     expect(html).toContain('<h1>Receipt: consent withdrawn</h1>');
     expect(html).toContain('Ada &lt;Lovelace&gt; (enrolled as Ada)');
     expect(html).not.toContain('<Lovelace>');

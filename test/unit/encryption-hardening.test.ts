@@ -17,7 +17,10 @@ vi.mock('../../src/core/sealing', async (importOriginal) => {
     ...real,
     deriveKey: async (...args: Parameters<typeof real.deriveKey>) => {
       const held = gate.waiting;
-      if (held) { held.entered(); await held.open; }
+      if (held) {
+        held.entered();
+        await held.open;
+      }
       return real.deriveKey(...args);
     },
   };
@@ -27,12 +30,24 @@ const cheap = { N: 2 ** 10 };
 const PASS = 'correct horse battery staple';
 
 function consent(subjectName: string): ConsentRecord {
-  return { subjectName, givenAt: Date.now(), purpose: 'photo-library', purposeDetail: '', method: 'checkbox', retention: { kind: 'days', days: 30 }, collectedBy: 'Op' };
+  return {
+    subjectName,
+    givenAt: Date.now(),
+    purpose: 'photo-library',
+    purposeDetail: '',
+    method: 'checkbox',
+    retention: { kind: 'days', days: 30 },
+    collectedBy: 'Op',
+  };
 }
 function template(seed: number): NewTemplate {
   return {
-    embedding: l2Normalize(new Float32Array(512).map((_, i) => Math.sin(seed + i))), modelId: 'm', sourceName: `p${seed}.jpg`,
-    box: { x: 0, y: 0, width: 10, height: 10 }, quality: 1, thumbnail: { type: 'image/jpeg', bytes: new Uint8Array([1, 2]).buffer },
+    embedding: l2Normalize(new Float32Array(512).map((_, i) => Math.sin(seed + i))),
+    modelId: 'm',
+    sourceName: `p${seed}.jpg`,
+    box: { x: 0, y: 0, width: 10, height: 10 },
+    quality: 1,
+    thumbnail: { type: 'image/jpeg', bytes: new Uint8Array([1, 2]).buffer },
   };
 }
 
@@ -44,15 +59,24 @@ async function rawPayloadKinds(factory: IDBFactory): Promise<string[]> {
       const tx = req.result.transaction(['people', 'templates', 'importFaces']);
       const kinds: string[] = [];
       for (const s of ['people', 'templates', 'importFaces']) {
-        tx.objectStore(s).getAll().onsuccess = (e) => kinds.push(...((e.target as IDBRequest).result as { payload: { kind: string } }[]).map((r) => r.payload.kind));
+        tx.objectStore(s).getAll().onsuccess = (e) =>
+          kinds.push(
+            ...((e.target as IDBRequest).result as { payload: { kind: string } }[]).map((r) => r.payload.kind),
+          );
       }
-      tx.oncomplete = () => { req.result.close(); resolve(kinds); };
+      tx.oncomplete = () => {
+        req.result.close();
+        resolve(kinds);
+      };
     };
   });
 }
 
 async function code(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(FacelocalError);
   return (error as FacelocalError).code;
 }
@@ -72,7 +96,16 @@ describe('turning encryption on while another tab writes', () => {
     await inDerivation; // a has read everything and is deriving its key
     const job = await b.createImportJob('session-b');
     await b.addPersonWithTemplates({ name: 'During', consent: consent('During') }, [template(2)]);
-    await b.recordImportedFile(job.id, { fileKey: 'k', faces: 1, error: null }, [{ fileName: 'x.jpg', box: { x: 0, y: 0, width: 1, height: 1 }, detectionScore: 1, embedding: l2Normalize(new Float32Array(512).fill(1)), problem: null, thumbnail: { type: 'image/jpeg', bytes: new ArrayBuffer(2) } }]);
+    await b.recordImportedFile(job.id, { fileKey: 'k', faces: 1, error: null }, [
+      {
+        fileName: 'x.jpg',
+        box: { x: 0, y: 0, width: 1, height: 1 },
+        detectionScore: 1,
+        embedding: l2Normalize(new Float32Array(512).fill(1)),
+        problem: null,
+        thumbnail: { type: 'image/jpeg', bytes: new ArrayBuffer(2) },
+      },
+    ]);
     gate.waiting = null;
     open();
     expect(await enabling).toEqual({ sealedLate: 3 }); // the person, the template and the import face b wrote
@@ -80,7 +113,9 @@ describe('turning encryption on while another tab writes', () => {
     expect((await a.listPeople()).map((p) => p.name)).toEqual(['Before', 'During']);
 
     // b has not heard of the change yet: its next write would be in clear, so it is refused whole and b locks.
-    expect(await code(b.addPersonWithTemplates({ name: 'After', consent: consent('After') }, [template(3)]))).toBe('locked');
+    expect(await code(b.addPersonWithTemplates({ name: 'After', consent: consent('After') }, [template(3)]))).toBe(
+      'locked',
+    );
     expect(b.locked).toBe(true);
     expect((await a.listPeople()).map((p) => p.name)).toEqual(['Before', 'During']);
     expect((await rawPayloadKinds(factory)).every((k) => k === 'sealed')).toBe(true);
@@ -115,8 +150,17 @@ describe('turning encryption on while another tab writes', () => {
       const req = factory.open('test');
       req.onsuccess = () => {
         const tx = req.result.transaction('people', 'readwrite');
-        tx.objectStore('people').put({ id: 'x', createdAt: 0, updatedAt: 0, expiresAt: null, payload: { kind: 'plain', bytes: new Uint8Array([1, 2, 3]) } });
-        tx.oncomplete = () => { req.result.close(); resolve(); };
+        tx.objectStore('people').put({
+          id: 'x',
+          createdAt: 0,
+          updatedAt: 0,
+          expiresAt: null,
+          payload: { kind: 'plain', bytes: new Uint8Array([1, 2, 3]) },
+        });
+        tx.oncomplete = () => {
+          req.result.close();
+          resolve();
+        };
       };
     });
     await planted.unlock(PASS);
@@ -132,10 +176,16 @@ describe('passphrase rule', () => {
 
   it('refuses weak passphrases and says why', () => {
     expect(passphraseProblems('abcd1234')[0]).toMatch(/too short/);
-    expect(passphraseProblems('Password2026!!')).toEqual(['It is a common password with small changes: guessers try those first.']);
-    expect(passphraseProblems('qwertyuiopasdf')).toEqual(['It is a keyboard or alphabet sequence, or one thing repeated: guessers try those first.']);
+    expect(passphraseProblems('Password2026!!')).toEqual([
+      'It is a common password with small changes: guessers try those first.',
+    ]);
+    expect(passphraseProblems('qwertyuiopasdf')).toEqual([
+      'It is a keyboard or alphabet sequence, or one thing repeated: guessers try those first.',
+    ]);
     expect(passphraseProblems('abcabcabcabcabc')[0]).toMatch(/repeated/);
-    expect(passphraseProblems('hello world 12')).toEqual(['It is too easy to guess: add another word or two, or mix in digits and symbols.']);
+    expect(passphraseProblems('hello world 12')).toEqual([
+      'It is too easy to guess: add another word or two, or mix in digits and symbols.',
+    ]);
   });
 
   it('accepts four words, or a long mixed passphrase', () => {
@@ -146,7 +196,10 @@ describe('passphrase rule', () => {
 
   it('the store applies it, with the reasons in the message', async () => {
     const store = await openGalleryStore({ name: 'test', idbFactory: new IDBFactory() });
-    const error = await store.enableEncryption('password1234', cheap).then(() => null, (e: FacelocalError) => e);
+    const error = await store.enableEncryption('password1234', cheap).then(
+      () => null,
+      (e: FacelocalError) => e,
+    );
     expect(error?.code).toBe('invalid-passphrase');
     expect(error?.message).toMatch(/common password/);
     expect(store.encrypted).toBe(false);

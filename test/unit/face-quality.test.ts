@@ -1,19 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { ENROLMENT_LIMITS, enrolmentProblem, poseFromKeypoints, sharpnessAndBrightness, type FaceQuality } from '../../src/core/face-quality';
+import {
+  ENROLMENT_LIMITS,
+  enrolmentProblem,
+  poseFromKeypoints,
+  sharpnessAndBrightness,
+  type FaceQuality,
+} from '../../src/core/face-quality';
 
 const good: FaceQuality = { sizePx: 200, rollDeg: 3, yaw: 0.05, sharpness: 300, brightness: 120 };
 
 describe('face quality', () => {
   it('reads roll and yaw from the keypoints', () => {
-    expect(poseFromKeypoints([[0, 0], [10, 0], [5, 8]])).toEqual({ rollDeg: 0, yaw: 0 });
-    expect(poseFromKeypoints([[0, 0], [10, 10], [5, 5]]).rollDeg).toBeCloseTo(45, 9);
-    expect(poseFromKeypoints([[0, 0], [10, 0], [9, 8]]).yaw).toBeCloseTo(0.4, 9); // nose far to one side
+    expect(
+      poseFromKeypoints([
+        [0, 0],
+        [10, 0],
+        [5, 8],
+      ]),
+    ).toEqual({ rollDeg: 0, yaw: 0 });
+    expect(
+      poseFromKeypoints([
+        [0, 0],
+        [10, 10],
+        [5, 5],
+      ]).rollDeg,
+    ).toBeCloseTo(45, 9);
+    expect(
+      poseFromKeypoints([
+        [0, 0],
+        [10, 0],
+        [9, 8],
+      ]).yaw,
+    ).toBeCloseTo(0.4, 9); // nose far to one side
   });
 
   it('sharpness is high for detail and zero for a flat crop; brightness is the mean luminance', () => {
     const size = 16;
     const flat = new Uint8ClampedArray(size * size * 4).fill(100);
-    const checker = new Uint8ClampedArray(size * size * 4).map((_, i) => (((i >> 2) % size) + Math.floor((i >> 2) / size)) % 2 ? 255 : 0);
+    const checker = new Uint8ClampedArray(size * size * 4).map((_, i) =>
+      (((i >> 2) % size) + Math.floor((i >> 2) / size)) % 2 ? 255 : 0,
+    );
     expect(sharpnessAndBrightness(flat, size, size)).toEqual({ sharpness: 0, brightness: 100 });
     expect(sharpnessAndBrightness(checker, size, size).sharpness).toBeGreaterThan(10_000);
   });

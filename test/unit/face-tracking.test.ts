@@ -50,7 +50,10 @@ describe('FaceTracker', () => {
     let embeds = 1;
     for (let t = 33; t < 2000; t += 33) {
       tracker.update([box(100 + (t % 4), 100)]);
-      if (tracker.needsEmbedding(id, t)) { tracker.recordVote(id, ada, t); embeds++; }
+      if (tracker.needsEmbedding(id, t)) {
+        tracker.recordVote(id, ada, t);
+        embeds++;
+      }
     }
     expect(embeds).toBe(2); // at 0 and ~1 s: 2 of 61 frames
     tracker.update([box(100, 100, 180)]); // much larger now (walked closer)
@@ -93,7 +96,10 @@ describe('smoothedLabel and associate', () => {
   });
 
   it('uses each track and each detection at most once, best overlap first', () => {
-    const tracks = [{ id: 1, box: box(0, 0) }, { id: 2, box: box(50, 0) }].map((t) => ({ ...t, missed: 0, hits: 1, lastEmbeddedAt: null, lastEmbeddedBox: null, votes: [], label: null }));
+    const tracks = [
+      { id: 1, box: box(0, 0) },
+      { id: 2, box: box(50, 0) },
+    ].map((t) => ({ ...t, missed: 0, hits: 1, lastEmbeddedAt: null, lastEmbeddedBox: null, votes: [], label: null }));
     const pairs = associate(tracks, [box(48, 0)], { minIoU: 0.3, maxCentreShift: 0.5 });
     expect(pairs).toEqual([[2, 0]]);
   });

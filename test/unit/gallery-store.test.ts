@@ -11,12 +11,21 @@ const DAY = 24 * 60 * 60 * 1000;
 
 function consent(subjectName: string, overrides: Partial<ConsentRecord> = {}): ConsentRecord {
   return {
-    subjectName, givenAt: Date.now(), purpose: 'photo-library', purposeDetail: 'family album', method: 'checkbox',
-    retention: { kind: 'days', days: 30 }, collectedBy: 'Test operator', ...overrides,
+    subjectName,
+    givenAt: Date.now(),
+    purpose: 'photo-library',
+    purposeDetail: 'family album',
+    method: 'checkbox',
+    retention: { kind: 'days', days: 30 },
+    collectedBy: 'Test operator',
+    ...overrides,
   };
 }
 
-const newPerson = (name: string, overrides: Partial<ConsentRecord> = {}) => ({ name, consent: consent(name, overrides) });
+const newPerson = (name: string, overrides: Partial<ConsentRecord> = {}) => ({
+  name,
+  consent: consent(name, overrides),
+});
 
 function template(seed: number, sourceName = `photo-${seed}.jpg`): NewTemplate {
   const embedding = l2Normalize(new Float32Array(512).map((_, i) => Math.sin(seed * 31 + i)));
@@ -35,7 +44,10 @@ async function freshStore(factory = new IDBFactory()) {
 }
 
 async function rejection(promise: Promise<unknown>): Promise<FacelocalError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(FacelocalError);
   return error as FacelocalError;
 }
@@ -73,7 +85,11 @@ describe('gallery store', () => {
     await store.addPersonWithTemplates(newPerson('Alice'), [template(2), template(3)]);
     await store.addPersonWithTemplates(newPerson('carol'), []).then((r) => r.person);
     const people = await store.listPeople();
-    expect(people.map((p) => [p.name, p.templateCount])).toEqual([['Alice', 2], ['bob', 1], ['carol', 0]]);
+    expect(people.map((p) => [p.name, p.templateCount])).toEqual([
+      ['Alice', 2],
+      ['bob', 1],
+      ['carol', 0],
+    ]);
     expect((await store.allTemplates()).length).toBe(3);
   });
 
@@ -122,13 +138,18 @@ describe('gallery store', () => {
     await store.addPersonWithTemplates(newPerson('Existing'), [template(9)]);
     const realAdd = IDBObjectStore.prototype.add;
     let calls = 0;
-    const spy = vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['add']>) {
+    const spy = vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (
+      this: IDBObjectStore,
+      ...args: Parameters<IDBObjectStore['add']>
+    ) {
       // The third write (the second template) hits the quota.
       if (++calls === 3) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return realAdd.apply(this, args);
     });
     try {
-      const error = await rejection(store.addPersonWithTemplates(newPerson('Half'), [template(1), template(2), template(3)]));
+      const error = await rejection(
+        store.addPersonWithTemplates(newPerson('Half'), [template(1), template(2), template(3)]),
+      );
       expect(error.code).toBe('storage-full');
       expect(error.message).toMatch(/nothing was saved/);
     } finally {
@@ -140,9 +161,17 @@ describe('gallery store', () => {
 
   it('refuses to enrol without a valid consent record, and stores nothing', async () => {
     const { store } = await freshStore();
-    const missing = await rejection(store.addPersonWithTemplates({ name: 'No Consent', consent: undefined as unknown as ConsentRecord }, [template(1)]));
+    const missing = await rejection(
+      store.addPersonWithTemplates({ name: 'No Consent', consent: undefined as unknown as ConsentRecord }, [
+        template(1),
+      ]),
+    );
     expect(missing.code).toBe('consent-required');
-    const unsigned = await rejection(store.addPersonWithTemplates(newPerson('Ann', { method: 'typed-signature', signature: 'Someone Else' }), [template(1)]));
+    const unsigned = await rejection(
+      store.addPersonWithTemplates(newPerson('Ann', { method: 'typed-signature', signature: 'Someone Else' }), [
+        template(1),
+      ]),
+    );
     expect(unsigned.message).toMatch(/signature must match/);
     expect(await store.listPeople()).toEqual([]);
     expect(await store.allTemplates()).toEqual([]);
@@ -151,8 +180,13 @@ describe('gallery store', () => {
   it('records expiry from the consent and erases expired people with their templates', async () => {
     const { store } = await freshStore();
     const now = Date.now();
-    const shortLived = await store.addPersonWithTemplates(newPerson('Short', { retention: { kind: 'days', days: 30 } }), [template(1)]);
-    const kept = await store.addPersonWithTemplates(newPerson('Kept', { retention: { kind: 'until-withdrawn' } }), [template(2)]);
+    const shortLived = await store.addPersonWithTemplates(
+      newPerson('Short', { retention: { kind: 'days', days: 30 } }),
+      [template(1)],
+    );
+    const kept = await store.addPersonWithTemplates(newPerson('Kept', { retention: { kind: 'until-withdrawn' } }), [
+      template(2),
+    ]);
     expect(shortLived.person.expiresAt).toBeGreaterThan(now + 29 * DAY);
     expect(kept.person.expiresAt).toBeNull();
     expect(await store.eraseExpired(now + 29 * DAY)).toEqual([]);
@@ -165,7 +199,10 @@ describe('gallery store', () => {
     const { store } = await freshStore();
     const { person } = await store.addPersonWithTemplates(newPerson('Ext'), [template(1)]);
     const later = Date.now() + 10 * DAY;
-    const updated = await store.updateConsent(person.id, consent('Ext', { givenAt: Date.now(), retention: { kind: 'days', days: 365 } }));
+    const updated = await store.updateConsent(
+      person.id,
+      consent('Ext', { givenAt: Date.now(), retention: { kind: 'days', days: 365 } }),
+    );
     expect(updated.expiresAt).toBeGreaterThan(later + 300 * DAY);
     expect((await rejection(store.updateConsent(person.id, consent('', {})))).code).toBe('consent-required');
   });
@@ -200,7 +237,11 @@ describe('gallery store', () => {
   it('imports people all or nothing', async () => {
     const { store } = await freshStore();
     const good = { person: newPerson('Good'), templates: [template(1)], exportedId: 'good' };
-    const bad = { person: { name: 'Bad', consent: consent('Bad', { collectedBy: '' }) }, templates: [template(2)], exportedId: 'bad' };
+    const bad = {
+      person: { name: 'Bad', consent: consent('Bad', { collectedBy: '' }) },
+      templates: [template(2)],
+      exportedId: 'bad',
+    };
     expect((await rejection(store.importPeople([good, bad]))).code).toBe('consent-required');
     expect(await store.listPeople()).toEqual([]);
     expect((await store.importPeople([good])).map((p) => p.name)).toEqual(['Good']);
@@ -227,10 +268,17 @@ describe('gallery store encryption at rest', () => {
         const out: unknown[] = [];
         tx.objectStore('people').getAll().onsuccess = (e) => out.push(...(e.target as IDBRequest).result);
         tx.objectStore('templates').getAll().onsuccess = (e) => out.push(...(e.target as IDBRequest).result);
-        tx.oncomplete = () => { req.result.close(); resolve(out); };
+        tx.oncomplete = () => {
+          req.result.close();
+          resolve(out);
+        };
       };
     });
-    const text = raw.map((r) => Buffer.from(new Uint8Array((r as { payload: { data: ArrayBuffer } }).payload.data)).toString('latin1')).join('');
+    const text = raw
+      .map((r) =>
+        Buffer.from(new Uint8Array((r as { payload: { data: ArrayBuffer } }).payload.data)).toString('latin1'),
+      )
+      .join('');
     expect(raw.every((r) => (r as { payload: { kind: string } }).payload.kind === 'sealed')).toBe(true);
     expect(text).not.toContain('Secret Name');
     expect(text).not.toContain(Buffer.from(t.embedding.buffer).subarray(0, 16).toString('latin1'));
@@ -254,7 +302,9 @@ describe('gallery store encryption at rest', () => {
     const { store } = await freshStore();
     expect((await rejection(store.enableEncryption('short', cheap))).code).toBe('invalid-passphrase');
     await store.enableEncryption('long enough passphrase, 2026!', cheap);
-    expect((await rejection(store.enableEncryption('long enough passphrase, 2026!', cheap))).code).toBe('invalid-passphrase');
+    expect((await rejection(store.enableEncryption('long enough passphrase, 2026!', cheap))).code).toBe(
+      'invalid-passphrase',
+    );
   });
 });
 
@@ -279,9 +329,15 @@ describe('restriction of processing', () => {
 describe('gallery preferences', () => {
   it('default to no auto-lock and thumbnails not chosen; keep a change; refuse an idle time under a second', async () => {
     const { factory, store } = await freshStore();
-    expect(await store.preferences()).toEqual({ key: 'preferences', autoLock: { idleMs: null, whenHidden: false }, thumbnails: null });
+    expect(await store.preferences()).toEqual({
+      key: 'preferences',
+      autoLock: { idleMs: null, whenHidden: false },
+      thumbnails: null,
+    });
     await store.setPreferences({ autoLock: { idleMs: 60_000, whenHidden: true } });
-    expect((await rejection(store.setPreferences({ autoLock: { idleMs: 10, whenHidden: false } }))).code).toBe('invalid-setting');
+    expect((await rejection(store.setPreferences({ autoLock: { idleMs: 10, whenHidden: false } }))).code).toBe(
+      'invalid-setting',
+    );
     store.close();
     const reopened = await openGalleryStore({ name: 'test', idbFactory: factory });
     expect((await reopened.preferences()).autoLock).toEqual({ idleMs: 60_000, whenHidden: true });
@@ -294,9 +350,17 @@ describe('face thumbnails (data minimisation)', () => {
   const holdsJpeg = async (factory: IDBFactory) => {
     const check = await openGalleryStore({ name: 'test', idbFactory: factory });
     check.close();
-    const db = await new Promise<IDBDatabase>((resolve) => { const r = factory.open('test'); r.onsuccess = () => resolve(r.result); });
-    const all = async (name: string) => new Promise<{ payload: { bytes: Uint8Array } }[]>((resolve) => { db.transaction(name).objectStore(name).getAll().onsuccess = (e) => resolve((e.target as IDBRequest).result); });
-    const payloads = [...(await all('templates')), ...(await all('importFaces'))].map((r) => Array.from(r.payload.bytes));
+    const db = await new Promise<IDBDatabase>((resolve) => {
+      const r = factory.open('test');
+      r.onsuccess = () => resolve(r.result);
+    });
+    const all = async (name: string) =>
+      new Promise<{ payload: { bytes: Uint8Array } }[]>((resolve) => {
+        db.transaction(name).objectStore(name).getAll().onsuccess = (e) => resolve((e.target as IDBRequest).result);
+      });
+    const payloads = [...(await all('templates')), ...(await all('importFaces'))].map((r) =>
+      Array.from(r.payload.bytes),
+    );
     db.close();
     return payloads.some((b) => b.some((x, i) => x === 0xff && b[i + 1] === 0xd8 && b[i + 3] === 0xff));
   };
@@ -305,7 +369,16 @@ describe('face thumbnails (data minimisation)', () => {
     const { factory, store } = await freshStore();
     const { person } = await store.addPersonWithTemplates(newPerson('Ada'), [template(1)]);
     const job = await store.createImportJob('s');
-    await store.recordImportedFile(job.id, { fileKey: 'k', faces: 1, error: null }, [{ fileName: 'a.jpg', box: { x: 0, y: 0, width: 9, height: 9 }, detectionScore: 0.9, problem: null, embedding: template(5).embedding, thumbnail: template(5).thumbnail }]);
+    await store.recordImportedFile(job.id, { fileKey: 'k', faces: 1, error: null }, [
+      {
+        fileName: 'a.jpg',
+        box: { x: 0, y: 0, width: 9, height: 9 },
+        detectionScore: 0.9,
+        problem: null,
+        embedding: template(5).embedding,
+        thumbnail: template(5).thumbnail,
+      },
+    ]);
     expect(await holdsJpeg(factory)).toBe(true);
     await store.setPreferences({ thumbnails: 'drop' });
     expect(await store.eraseThumbnails()).toBe(2);
@@ -314,7 +387,16 @@ describe('face thumbnails (data minimisation)', () => {
     await store.addTemplates(person.id, [template(2)]);
     const { person: bob } = await store.addPersonWithTemplates(newPerson('Bob'), [template(3)]);
     await store.importPeople([{ person: newPerson('Cy'), templates: [template(4)], exportedId: 'x' }]);
-    await store.recordImportedFile(job.id, { fileKey: 'k2', faces: 1, error: null }, [{ fileName: 'b.jpg', box: { x: 0, y: 0, width: 9, height: 9 }, detectionScore: 0.9, problem: null, embedding: template(6).embedding, thumbnail: template(6).thumbnail }]);
+    await store.recordImportedFile(job.id, { fileKey: 'k2', faces: 1, error: null }, [
+      {
+        fileName: 'b.jpg',
+        box: { x: 0, y: 0, width: 9, height: 9 },
+        detectionScore: 0.9,
+        problem: null,
+        embedding: template(6).embedding,
+        thumbnail: template(6).thumbnail,
+      },
+    ]);
     const [face] = (await store.importFaces(job.id)).filter((f) => f.fileName === 'b.jpg');
     await store.enrolFromImport(newPerson('Di'), [face.id], 'test-model');
     expect(await holdsJpeg(factory)).toBe(false);
@@ -337,9 +419,16 @@ describe('hiding a person and choosing the photo that represents them', () => {
     store.close();
     const reopened = await openGalleryStore({ name: 'test', idbFactory: factory });
     await reopened.unlock('correct horse battery staple');
-    expect(await reopened.getPerson(person.id)).toMatchObject({ hidden: true, coverTemplateId: templates[1].id, name: 'Ada' });
+    expect(await reopened.getPerson(person.id)).toMatchObject({
+      hidden: true,
+      coverTemplateId: templates[1].id,
+      name: 'Ada',
+    });
     await reopened.setHidden(person.id, false);
-    expect((await reopened.listPeople()).map((p) => [p.name, p.hidden])).toEqual([['Ada', false], ['Bo', false]]);
+    expect((await reopened.listPeople()).map((p) => [p.name, p.hidden])).toEqual([
+      ['Ada', false],
+      ['Bo', false],
+    ]);
   });
 });
 

@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { sniffImageType } from '../../src/core/image-type';
-import { clipBox, fitWithin, intersectionOverUnion, landmarksFromKeypoints, mapFaceBack, padPixels, readingOrder, suppressOverlaps, type DetectedFace } from '../../src/core/detection-geometry';
+import {
+  clipBox,
+  fitWithin,
+  intersectionOverUnion,
+  landmarksFromKeypoints,
+  mapFaceBack,
+  padPixels,
+  readingOrder,
+  suppressOverlaps,
+  type DetectedFace,
+} from '../../src/core/detection-geometry';
 import { toEmbedderTensor } from '../../src/core/embedder-input';
 
-const bytes = (...v: (number | string)[]) => new Uint8Array(v.flatMap((x) => (typeof x === 'string' ? [...x].map((c) => c.charCodeAt(0)) : [x])));
+const bytes = (...v: (number | string)[]) =>
+  new Uint8Array(v.flatMap((x) => (typeof x === 'string' ? [...x].map((c) => c.charCodeAt(0)) : [x])));
 
 describe('sniffImageType', () => {
   it('recognises images by content', () => {
@@ -23,7 +34,11 @@ describe('sniffImageType', () => {
 });
 
 describe('detection geometry', () => {
-  const face = (x: number, y: number, size: number, score = 0.9): DetectedFace => ({ box: { x, y, width: size, height: size }, keypoints: [[x + 1, y + 1]], score });
+  const face = (x: number, y: number, size: number, score = 0.9): DetectedFace => ({
+    box: { x, y, width: size, height: size },
+    keypoints: [[x + 1, y + 1]],
+    score,
+  });
 
   it('fitWithin never upscales and keeps the aspect ratio', () => {
     expect(fitWithin(1920, 1080, 640)).toEqual({ width: 640, height: 360, scale: 1 / 3 });
@@ -31,7 +46,11 @@ describe('detection geometry', () => {
   });
 
   it('mapFaceBack undoes scale and padding offset', () => {
-    const back = mapFaceBack({ box: { x: 60, y: 40, width: 20, height: 20 }, keypoints: [[70, 50]], score: 1 }, 0.5, [10, 10]);
+    const back = mapFaceBack(
+      { box: { x: 60, y: 40, width: 20, height: 20 }, keypoints: [[70, 50]], score: 1 },
+      0.5,
+      [10, 10],
+    );
     expect(back.box).toEqual({ x: 100, y: 60, width: 40, height: 40 });
     expect(back.keypoints[0]).toEqual([120, 80]);
   });
@@ -42,14 +61,19 @@ describe('detection geometry', () => {
     for (let y = 0; y < 2; y++) for (let x = 0; x < 3; x++) data.set([10 * x + y, 7, 9, 255], (y * 3 + x) * 4);
     const padded = padPixels({ width: 3, height: 2, data }, 0.5, 128);
     expect(padded).toMatchObject({ width: 7, height: 4, offsetX: 2, offsetY: 1 }); // 1.5 px rounds to 2
-    const at = (x: number, y: number) => [...padded.data.subarray((y * padded.width + x) * 4, (y * padded.width + x) * 4 + 4)];
+    const at = (x: number, y: number) => [
+      ...padded.data.subarray((y * padded.width + x) * 4, (y * padded.width + x) * 4 + 4),
+    ];
     expect(at(0, 0)).toEqual([128, 128, 128, 255]);
     expect(at(6, 3)).toEqual([128, 128, 128, 255]);
     expect(at(1, 1)).toEqual([128, 128, 128, 255]); // left margin, on an image row
     expect(at(5, 2)).toEqual([128, 128, 128, 255]); // right margin, on an image row
     expect(at(2, 1)).toEqual([0, 7, 9, 255]);
     expect(at(4, 2)).toEqual([21, 7, 9, 255]);
-    const back = mapFaceBack({ box: { x: 4, y: 2, width: 1, height: 1 }, keypoints: [[4, 2]], score: 1 }, 1, [padded.offsetX, padded.offsetY]);
+    const back = mapFaceBack({ box: { x: 4, y: 2, width: 1, height: 1 }, keypoints: [[4, 2]], score: 1 }, 1, [
+      padded.offsetX,
+      padded.offsetY,
+    ]);
     expect(back.keypoints[0]).toEqual([2, 1]);
   });
 
@@ -68,7 +92,14 @@ describe('detection geometry', () => {
   });
 
   it('landmarks follow MediaPipe keypoint order', () => {
-    const l = landmarksFromKeypoints([[1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12]]);
+    const l = landmarksFromKeypoints([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+      [9, 10],
+      [11, 12],
+    ]);
     expect(l).toEqual({ leftEye: [1, 2], rightEye: [3, 4], noseTip: [5, 6], mouthCentre: [7, 8] });
   });
 });
@@ -105,9 +136,10 @@ describe('tileGrid', () => {
     expect(tiles.map((t) => t.x)).toEqual([0, 320, 640, 0, 320, 640]);
     expect(tiles.map((t) => t.y)).toEqual([0, 0, 0, 80, 80, 80]);
     // every pixel is covered, and neighbours overlap by at least a quarter tile
-    for (let x = 0; x < 1280; x += 37) for (let y = 0; y < 720; y += 29) {
-      expect(tiles.some((t) => x >= t.x && x < t.x + t.width && y >= t.y && y < t.y + t.height)).toBe(true);
-    }
+    for (let x = 0; x < 1280; x += 37)
+      for (let y = 0; y < 720; y += 29) {
+        expect(tiles.some((t) => x >= t.x && x < t.x + t.width && y >= t.y && y < t.y + t.height)).toBe(true);
+      }
   });
 
   it('is one tile for a small image', async () => {
@@ -117,7 +149,11 @@ describe('tileGrid', () => {
 });
 
 describe('planTiledPass', () => {
-  const face = (size: number): DetectedFace => ({ box: { x: 0, y: 0, width: size, height: size }, keypoints: [], score: 0.9 });
+  const face = (size: number): DetectedFace => ({
+    box: { x: 0, y: 0, width: size, height: size },
+    keypoints: [],
+    score: 0.9,
+  });
 
   it('looks again in tiles about five times the smallest face found, so faces smaller than the found ones are large in them', async () => {
     const { planTiledPass, tileGrid } = await import('../../src/core/detection-geometry');
@@ -163,7 +199,11 @@ describe('reflectPadX', () => {
     const reds = (row: number) => Array.from({ length: 8 }, (_, x) => padded.data[(row * 8 + x) * 4]);
     expect(reds(0)).toEqual([2, 1, 1, 2, 3, 4, 4, 3]);
     expect(reds(1)).toEqual([6, 5, 5, 6, 7, 8, 8, 7]);
-    const back = mapFaceBack({ box: { x: padded.offsetX + 1, y: 0, width: 1, height: 1 }, keypoints: [], score: 1 }, 1, [padded.offsetX, 0]);
+    const back = mapFaceBack(
+      { box: { x: padded.offsetX + 1, y: 0, width: 1, height: 1 }, keypoints: [], score: 1 },
+      1,
+      [padded.offsetX, 0],
+    );
     expect(back.box.x).toBe(1);
   });
 });

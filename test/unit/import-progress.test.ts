@@ -7,7 +7,9 @@ describe('import progress', () => {
     expect(p.photosPerSecond).toBeCloseTo(2);
     expect(p.remainingMs).toBeCloseTo(20_000);
     expect(importProgress({ total: 10, done: 0, skipped: 0, faces: 0, failed: 0 }, 0).remainingMs).toBeNull();
-    expect(importProgress({ total: 10, done: 10, skipped: 0, faces: 0, failed: 0 }, 5000, { finished: true }).remainingMs).toBe(0);
+    expect(
+      importProgress({ total: 10, done: 10, skipped: 0, faces: 0, failed: 0 }, 5000, { finished: true }).remainingMs,
+    ).toBe(0);
   });
 
   it('words time left for people', () => {

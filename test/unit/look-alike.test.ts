@@ -12,11 +12,19 @@ describe('enrolledLookAlike', () => {
   });
 
   it('prefers a person named for one face over one only possible for several', () => {
-    expect(enrolledLookAlike([possible('a'), possible('a'), known('b'), unknown])).toEqual({ personId: 'b', kind: 'known', faces: 1 });
+    expect(enrolledLookAlike([possible('a'), possible('a'), known('b'), unknown])).toEqual({
+      personId: 'b',
+      kind: 'known',
+      faces: 1,
+    });
   });
 
   it('counts the faces pointing to each person and keeps "known" once any face names them', () => {
-    expect(enrolledLookAlike([possible('a'), known('a'), known('b')])).toEqual({ personId: 'a', kind: 'known', faces: 2 });
+    expect(enrolledLookAlike([possible('a'), known('a'), known('b')])).toEqual({
+      personId: 'a',
+      kind: 'known',
+      faces: 2,
+    });
     expect(enrolledLookAlike([possible('a')])).toEqual({ personId: 'a', kind: 'possible', faces: 1 });
   });
 });

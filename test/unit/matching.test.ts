@@ -6,7 +6,8 @@ const unit = (...v: number[]) => l2Normalize(v);
 
 describe('vectors', () => {
   it('cosine similarity of normalised vectors is their dot product', () => {
-    const a = unit(1, 2, 3), b = unit(-2, 0.5, 1);
+    const a = unit(1, 2, 3),
+      b = unit(-2, 0.5, 1);
     expect(cosineSimilarity(a, b)).toBeCloseTo(dot(a, b), 6);
     expect(cosineSimilarity([1, 0], [0, 1])).toBe(0);
     expect(cosineSimilarity([2, 0], [5, 0])).toBeCloseTo(1, 9);
@@ -20,7 +21,10 @@ describe('vectors', () => {
   });
 
   it('meanNormalized averages then normalises', () => {
-    const m = meanNormalized([[1, 0], [0, 1]]);
+    const m = meanNormalized([
+      [1, 0],
+      [0, 1],
+    ]);
     expect(m[0]).toBeCloseTo(Math.SQRT1_2, 6);
     expect(() => dot([1], [1, 2])).toThrow(/dimension/);
   });
@@ -28,7 +32,12 @@ describe('vectors', () => {
 
 describe('topK', () => {
   it('returns the k highest, highest first, stable on ties', () => {
-    const items = [{ n: 'a', s: 1 }, { n: 'b', s: 5 }, { n: 'c', s: 3 }, { n: 'd', s: 5 }];
+    const items = [
+      { n: 'a', s: 1 },
+      { n: 'b', s: 5 },
+      { n: 'c', s: 3 },
+      { n: 'd', s: 5 },
+    ];
     expect(topK(items, 3, (i) => i.s).map((i) => i.n)).toEqual(['b', 'd', 'c']);
     expect(topK(items, 0, (i) => i.s)).toEqual([]);
     expect(topK(items, 10, (i) => i.s)).toHaveLength(4);
@@ -45,7 +54,7 @@ describe('TemplateIndex', () => {
     return index;
   }
 
-  it("scores each person by their best template", () => {
+  it('scores each person by their best template', () => {
     const results = gallery().searchPeople(unit(0.7, 0.7, 0), 5);
     expect(results.map((r) => r.personId)).toEqual(['ann', 'bob', 'cy']);
     expect(results[0].templateId).toBe('t2');

@@ -8,21 +8,35 @@ import { comparableTemplates, reenrolmentNeeded } from '../../src/core/model-cha
 import type { ConsentRecord } from '../../src/core/consent';
 import { l2Normalize } from '../../src/core/vectors';
 
-const OLD = 'old-embedder@1.0.0 model.onnx', NEW = 'new-embedder@2.0.0 model.onnx';
+const OLD = 'old-embedder@1.0.0 model.onnx',
+  NEW = 'new-embedder@2.0.0 model.onnx';
 
 const template = (seed: number, modelId: string): NewTemplate => ({
-  embedding: l2Normalize(new Float32Array(512).map((_, i) => Math.sin(seed * 7 + i))), modelId, sourceName: `p${seed}.jpg`,
-  box: { x: 0, y: 0, width: 100, height: 100 }, quality: 0.9, thumbnail: null,
+  embedding: l2Normalize(new Float32Array(512).map((_, i) => Math.sin(seed * 7 + i))),
+  modelId,
+  sourceName: `p${seed}.jpg`,
+  box: { x: 0, y: 0, width: 100, height: 100 },
+  quality: 0.9,
+  thumbnail: null,
 });
 const consent = (subjectName: string): ConsentRecord => ({
-  subjectName, givenAt: Date.now(), purpose: 'photo-library', purposeDetail: '', method: 'checkbox', retention: { kind: 'days', days: 90 }, collectedBy: 'Test',
+  subjectName,
+  givenAt: Date.now(),
+  purpose: 'photo-library',
+  purposeDetail: '',
+  method: 'checkbox',
+  retention: { kind: 'days', days: 90 },
+  collectedBy: 'Test',
 });
 
 describe('a gallery opened by another embedding model', () => {
   it('keeps every person, lists who needs re-enrolling, and compares none of the old templates', async () => {
     const factory = new IDBFactory();
     const before = await openGalleryStore({ name: 'models', idbFactory: factory });
-    const ada = await before.addPersonWithTemplates({ name: 'Ada', consent: consent('Ada') }, [template(1, OLD), template(2, OLD)]);
+    const ada = await before.addPersonWithTemplates({ name: 'Ada', consent: consent('Ada') }, [
+      template(1, OLD),
+      template(2, OLD),
+    ]);
     const bo = await before.addPersonWithTemplates({ name: 'Bo', consent: consent('Bo') }, [template(3, OLD)]);
     expect(reenrolmentNeeded(await before.allTemplates(), OLD).size).toBe(0); // same model: nothing to do
     before.close();
@@ -36,7 +50,10 @@ describe('a gallery opened by another embedding model', () => {
     expect(needed.size).toBe(2);
     expect([needed.get(ada.person.id), needed.get(bo.person.id)]).toEqual([[OLD], [OLD]]);
     const people = await store.listPeople();
-    expect(people.map((p) => [p.name, p.consent.subjectName, p.expiresAt])).toEqual([['Ada', 'Ada', ada.person.expiresAt], ['Bo', 'Bo', bo.person.expiresAt]]);
+    expect(people.map((p) => [p.name, p.consent.subjectName, p.expiresAt])).toEqual([
+      ['Ada', 'Ada', ada.person.expiresAt],
+      ['Bo', 'Bo', bo.person.expiresAt],
+    ]);
 
     // Ada re-enrolled with one new photo: hers is searchable (the new one only), Bo still waits.
     await store.addTemplates(ada.person.id, [template(4, NEW)]);
@@ -46,8 +63,15 @@ describe('a gallery opened by another embedding model', () => {
     expect((await store.templatesOf(ada.person.id)).map((t) => t.modelId).sort()).toEqual([NEW, OLD, OLD].sort());
   });
 
-  it('names every model a person\'s templates came from', () => {
-    const needed = reenrolmentNeeded([{ personId: 'p', modelId: 'b' }, { personId: 'p', modelId: 'a' }, { personId: 'q', modelId: 'now' }], 'now');
+  it("names every model a person's templates came from", () => {
+    const needed = reenrolmentNeeded(
+      [
+        { personId: 'p', modelId: 'b' },
+        { personId: 'p', modelId: 'a' },
+        { personId: 'q', modelId: 'now' },
+      ],
+      'now',
+    );
     expect([...needed]).toEqual([['p', ['a', 'b']]]);
   });
 });

@@ -15,7 +15,9 @@ function runFetch(manifestObject: unknown) {
   const dir = mkdtempSync(join(tmpdir(), 'facelocal-models-'));
   const manifestPath = join(dir, 'manifest.json');
   writeFileSync(manifestPath, JSON.stringify(manifestObject));
-  const run = spawnSync('node', ['scripts/fetch-models.mjs', '--manifest', manifestPath, '--out', join(dir, 'out')], { encoding: 'utf8' });
+  const run = spawnSync('node', ['scripts/fetch-models.mjs', '--manifest', manifestPath, '--out', join(dir, 'out')], {
+    encoding: 'utf8',
+  });
   return { ...run, out: join(dir, 'out') };
 }
 
@@ -53,7 +55,9 @@ describe('fetch-models', () => {
 
 describe('TFLite metadata patch', () => {
   const tarball = '.cache/npm-tarballs/mediapipe-face_detection-0.4.1657300184.tgz';
-  const original = new Uint8Array(execFileSync('tar', ['-xzOf', tarball, 'package/face_detection_full_range.tflite'], { maxBuffer: 64 << 20 }));
+  const original = new Uint8Array(
+    execFileSync('tar', ['-xzOf', tarball, 'package/face_detection_full_range.tflite'], { maxBuffer: 64 << 20 }),
+  );
 
   it('adds TFLITE_METADATA to a model that has none, deterministically', () => {
     expect(hasTfliteMetadata(original)).toBe(false);

@@ -20,7 +20,9 @@ function faceOf(person: string, photo: string): Float32Array {
   // "ada~0.3": someone else whose faces are at cosine ≈ 0.3 to Ada's (a look-alike, near but below the threshold).
   const [base, near] = person.split('~');
   if (near !== undefined) {
-    const c = Number(near), a = faceOf(base, photo), own = faceOf(`${near}${base}`, photo); // short: a long name overflows the seed
+    const c = Number(near),
+      a = faceOf(base, photo),
+      own = faceOf(`${near}${base}`, photo); // short: a long name overflows the seed
     return l2Normalize(a.map((x, i) => c * x + Math.sqrt(1 - c * c) * own[i]));
   }
   const seed = [...person].reduce((s, c) => s * 31 + c.charCodeAt(0), 7);
@@ -40,11 +42,21 @@ async function setUp(options: { analyse?: (file: File, content: string) => Promi
     if (content === 'broken') throw new FacelocalError('unreadable-file', 'This file is not an image.');
     const people = content.split(',').filter(Boolean);
     return {
-      width: 640, height: 480, decodeMs: 1, detectMs: 1, alignMs: 1,
+      width: 640,
+      height: 480,
+      decodeMs: 1,
+      detectMs: 1,
+      alignMs: 1,
       faces: people.map((p, i) => {
         const id = crops.size;
         crops.set(id, faceOf(p, file.name));
-        return { box: { x: 100 * i, y: 10, width: 90, height: 110 }, keypoints: [], score: 0.9, quality: GOOD_QUALITY, aligned: new Uint8ClampedArray([id]) };
+        return {
+          box: { x: 100 * i, y: 10, width: 90, height: 110 },
+          keypoints: [],
+          score: 0.9,
+          quality: GOOD_QUALITY,
+          aligned: new Uint8ClampedArray([id]),
+        };
       }),
     };
   };
@@ -59,14 +71,19 @@ async function setUp(options: { analyse?: (file: File, content: string) => Promi
       return (options.analyse ?? analyseScripted)(f, await f.text());
     },
     embed: async (cs) => cs.map((c) => crops.get(c[0]) ?? new Float32Array(DIM)),
-    audit: async (action, outcome) => { audit.push(`${action}: ${outcome}`); },
-    enrolled: (person, templates) => ({ id: person.id, name: person.name, templateCount: templates.length }) as unknown as Person,
+    audit: async (action, outcome) => {
+      audit.push(`${action}: ${outcome}`);
+    },
+    enrolled: (person, templates) =>
+      ({ id: person.id, name: person.name, templateCount: templates.length }) as unknown as Person,
     assertUnlocked: () => undefined,
     lookAlike: async () => null,
-    grouping: () => ({
-      planGrouping: async (input: GroupingInput) => planGrouping(input), planSplit: async (f: Float32Array[], t: number) => planSplit(f, t),
-      samePersonPairs: async (input: SamePersonInput) => samePersonPairs(input),
-    }) as unknown as ReturnType<PhotoImportDeps['grouping']>,
+    grouping: () =>
+      ({
+        planGrouping: async (input: GroupingInput) => planGrouping(input),
+        planSplit: async (f: Float32Array[], t: number) => planSplit(f, t),
+        samePersonPairs: async (input: SamePersonInput) => samePersonPairs(input),
+      }) as unknown as ReturnType<PhotoImportDeps['grouping']>,
     shownPeople: async () => new Map((await store.listPeople()).map((p) => [p.id, p.name])),
     // As the matcher's index does: the enrolled template closest to the face (computed here from the store).
     closestPerson: async (embedding) => {
@@ -83,8 +100,12 @@ async function setUp(options: { analyse?: (file: File, content: string) => Promi
 }
 
 const LIBRARY = [
-  photo('a1.jpg', 'ada'), photo('a2.jpg', 'ada'), photo('ab.jpg', 'ada,bob'), photo('b1.jpg', 'bob'),
-  photo('note.jpg', 'broken'), photo('empty.jpg', ''),
+  photo('a1.jpg', 'ada'),
+  photo('a2.jpg', 'ada'),
+  photo('ab.jpg', 'ada,bob'),
+  photo('b1.jpg', 'bob'),
+  photo('note.jpg', 'broken'),
+  photo('empty.jpg', ''),
 ];
 
 describe('PhotoImporter', () => {
@@ -93,11 +114,16 @@ describe('PhotoImporter', () => {
     const run = await importer.start(LIBRARY);
     const end = await run.done;
     expect(end).toMatchObject({ total: 6, done: 6, skipped: 0, faces: 5, failed: 1, finished: true, cancelled: false });
-    expect(run.failures).toEqual([{ fileName: 'note.jpg', code: 'unreadable-file', message: 'This file is not an image.' }]);
+    expect(run.failures).toEqual([
+      { fileName: 'note.jpg', code: 'unreadable-file', message: 'This file is not an image.' },
+    ]);
     expect([...read].sort()).toEqual(LIBRARY.map((p) => p.name).sort());
     const { groups, unassigned, poor } = await importer.groups(run.jobId);
     const byFile = groups.map((g) => g.faces.map((f) => f.fileName).sort());
-    expect(byFile).toEqual([['a1.jpg', 'a2.jpg', 'ab.jpg'], ['ab.jpg', 'b1.jpg']]);
+    expect(byFile).toEqual([
+      ['a1.jpg', 'a2.jpg', 'ab.jpg'],
+      ['ab.jpg', 'b1.jpg'],
+    ]);
     expect([unassigned, poor]).toEqual([[], []]);
     expect(audit[0]).toBe('photo-import: started: 6 photo(s) picked, 0 already read');
     expect(audit.at(-1)).toBe('photo-import: finished: 6 read, 0 already read, 1 failed, 5 face(s)');
@@ -113,7 +139,10 @@ describe('PhotoImporter', () => {
       },
     });
     const first = await importer.start(LIBRARY);
-    const second = await importer.start(LIBRARY).then(() => null, (e: unknown) => e);
+    const second = await importer.start(LIBRARY).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(second).toBeInstanceOf(FacelocalError);
     expect((second as FacelocalError).code).toBe('busy');
     first.cancel();
@@ -137,7 +166,8 @@ describe('PhotoImporter', () => {
     let crashes = 0;
     const { importer, analyseScripted } = await setUp({
       analyse: async (file, content) => {
-        if (file.name === 'b1.jpg' && crashes++ === 0) throw new FacelocalError('worker-crashed', 'The detector stopped; it was restarted.');
+        if (file.name === 'b1.jpg' && crashes++ === 0)
+          throw new FacelocalError('worker-crashed', 'The detector stopped; it was restarted.');
         return analyseScripted(file, content);
       },
     });
@@ -174,10 +204,19 @@ describe('PhotoImporter', () => {
     await more.done;
     const after = await importer.groups(run.jobId);
     // The new photo of Ada joined her group (regrouping ran); the face taken out did not go back.
-    expect(after.groups.find((g) => g.id === ada.id)!.faces.map((f) => f.fileName).sort()).toEqual(['a1.jpg', 'a3.jpg', 'ab.jpg']);
+    expect(
+      after.groups
+        .find((g) => g.id === ada.id)!
+        .faces.map((f) => f.fileName)
+        .sort(),
+    ).toEqual(['a1.jpg', 'a3.jpg', 'ab.jpg']);
     expect(after.unassigned.map((f) => f.id)).toEqual([out.id]);
     // Nor is it asked about with her group; a merge by hand brings it back and keeps it.
-    expect((await importer.suggestions(run.jobId)).some((q) => q.a.kind === 'face' && q.a.face.id === out.id && q.b.kind === 'group' && q.b.groupId === ada.id)).toBe(false);
+    expect(
+      (await importer.suggestions(run.jobId)).some(
+        (q) => q.a.kind === 'face' && q.a.face.id === out.id && q.b.kind === 'group' && q.b.groupId === ada.id,
+      ),
+    ).toBe(false);
     await importer.moveFaces(run.jobId, [out.id], ada.id);
     expect((await importer.groups(run.jobId)).groups.find((g) => g.id === ada.id)!.faces).toHaveLength(4);
   });
@@ -191,21 +230,33 @@ describe('PhotoImporter', () => {
     const questions = await importer.suggestions(run.jobId);
     expect(questions.length).toBeGreaterThan(0);
     const top = questions[0];
-    const files = (side: typeof top.a | typeof top.b) => (side.kind === 'group' ? side.faces.map((f) => f.fileName) : side.kind === 'face' ? [side.face.fileName] : []);
+    const files = (side: typeof top.a | typeof top.b) =>
+      side.kind === 'group' ? side.faces.map((f) => f.fileName) : side.kind === 'face' ? [side.face.fileName] : [];
     expect([...files(top.a), ...files(top.b)].sort()).toEqual(['a1.jpg', 'a2.jpg', 'ab.jpg', 'c1.jpg', 'c2.jpg']);
     expect(top.similarity).toBeLessThan(0.34);
     await importer.answerSuggestion(run.jobId, top, false);
-    expect((await importer.suggestions(run.jobId)).some((q) => files(q.a).includes('c1.jpg') && files(q.b).includes('a1.jpg'))).toBe(false);
+    expect(
+      (await importer.suggestions(run.jobId)).some(
+        (q) => files(q.a).includes('c1.jpg') && files(q.b).includes('a1.jpg'),
+      ),
+    ).toBe(false);
     expect((await importer.groups(run.jobId)).groups).toHaveLength(3);
 
     // Another import of the same look-alike: the new face joins the look-alike's group, never Ada's.
     const more = await importer.start([photo('c3.jpg', 'ada~0.3')], { jobId: run.jobId });
     await more.done;
-    const lookAlike = (await importer.groups(run.jobId)).groups.find((g) => g.faces.some((f) => f.fileName === 'c1.jpg'))!;
+    const lookAlike = (await importer.groups(run.jobId)).groups.find((g) =>
+      g.faces.some((f) => f.fileName === 'c1.jpg'),
+    )!;
     expect(lookAlike.faces.map((f) => f.fileName).sort()).toEqual(['c1.jpg', 'c2.jpg', 'c3.jpg']);
 
     // "Yes" on a fresh pair (a second import job of the same people): one group.
-    const second = await importer.start([photo('d1.jpg', 'ada'), photo('d2.jpg', 'ada'), photo('e1.jpg', 'ada~0.3'), photo('e2.jpg', 'ada~0.3')]);
+    const second = await importer.start([
+      photo('d1.jpg', 'ada'),
+      photo('d2.jpg', 'ada'),
+      photo('e1.jpg', 'ada~0.3'),
+      photo('e2.jpg', 'ada~0.3'),
+    ]);
     await second.done;
     const [q] = await importer.suggestions(second.jobId);
     await importer.answerSuggestion(second.jobId, q, true);
@@ -226,7 +277,12 @@ describe('PhotoImporter', () => {
     expect(await find({ allOf: [bob.id], noneOf: [ada.id] })).toEqual(['b1.jpg']);
     expect(await find({ allOf: [ada.id] }, ['a1.jpg'])).toEqual(['a1.jpg']); // only the files picked
     const [both] = await importer.findPhotos(run.jobId, { allOf: [ada.id, bob.id], anyOf: [], noneOf: [] }, names);
-    expect(both.faces.map((f) => f.who)).toEqual(expect.arrayContaining([{ kind: 'group', groupId: ada.id }, { kind: 'group', groupId: bob.id }]));
+    expect(both.faces.map((f) => f.who)).toEqual(
+      expect.arrayContaining([
+        { kind: 'group', groupId: ada.id },
+        { kind: 'group', groupId: bob.id },
+      ]),
+    );
     expect(both.faces).toHaveLength(2);
   });
 
@@ -242,9 +298,27 @@ describe('PhotoImporter', () => {
     const bob = (await importer.groups(run.jobId)).groups.find((g) => g.faces.some((f) => f.fileName === 'b1.jpg'))!;
     expect(bob.faces.map((f) => f.id)).toContain(added.id);
     const empty = LIBRARY.find((p) => p.name === 'empty.jpg')!;
-    expect(((await importer.addFace(run.jobId, empty, { x: 0, y: 0, width: 50, height: 50 }).catch((e: unknown) => e)) as FacelocalError).code).toBe('no-face');
-    expect(((await importer.addFace(run.jobId, photo('never.jpg', 'ada'), { x: 0, y: 0, width: 50, height: 50 }).catch((e: unknown) => e)) as FacelocalError).code).toBe('import-not-found');
-    expect(((await importer.addFace(run.jobId, b1, { x: 0, y: 0, width: 2, height: Number.NaN }).catch((e: unknown) => e)) as FacelocalError).code).toBe('no-face');
+    expect(
+      (
+        (await importer
+          .addFace(run.jobId, empty, { x: 0, y: 0, width: 50, height: 50 })
+          .catch((e: unknown) => e)) as FacelocalError
+      ).code,
+    ).toBe('no-face');
+    expect(
+      (
+        (await importer
+          .addFace(run.jobId, photo('never.jpg', 'ada'), { x: 0, y: 0, width: 50, height: 50 })
+          .catch((e: unknown) => e)) as FacelocalError
+      ).code,
+    ).toBe('import-not-found');
+    expect(
+      (
+        (await importer
+          .addFace(run.jobId, b1, { x: 0, y: 0, width: 2, height: Number.NaN })
+          .catch((e: unknown) => e)) as FacelocalError
+      ).code,
+    ).toBe('no-face');
   });
 
   it('asks whether a group is someone already enrolled when their faces are near: No sticks, Yes adds the faces to them', async () => {
@@ -252,7 +326,15 @@ describe('PhotoImporter', () => {
     const run = await importer.start(LIBRARY);
     await run.done;
     const [ada] = (await importer.groups(run.jobId)).groups;
-    const consent = { subjectName: 'Ada', givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const, retention: { kind: 'days' as const, days: 30 }, collectedBy: 'Test' };
+    const consent = {
+      subjectName: 'Ada',
+      givenAt: Date.now(),
+      purpose: 'photo-library' as const,
+      purposeDetail: '',
+      method: 'checkbox' as const,
+      retention: { kind: 'days' as const, days: 30 },
+      collectedBy: 'Test',
+    };
     const person = await importer.enrolGroup(run.jobId, ada.id, { name: 'Ada', consent });
     // Two more photos of her look-alike, and one more of her (joins no group now: her faces left the import).
     const more = await importer.start([photo('c1.jpg', 'ada~0.3'), photo('c2.jpg', 'ada~0.3')], { jobId: run.jobId });
@@ -269,7 +351,12 @@ describe('PhotoImporter', () => {
     const [yes] = (await importer.suggestions(run.jobId)).filter((q) => q.b.kind === 'person');
     expect(yes.a.kind === 'group' ? yes.a.faces.map((f) => f.fileName).sort() : []).toEqual(['a5.jpg', 'a6.jpg']);
     await importer.answerSuggestion(run.jobId, yes, true);
-    expect((await store.templatesOf(person.id)).map((t) => t.sourceName).sort()).toEqual(['a1.jpg', 'a2.jpg', 'a5.jpg', 'a6.jpg', 'ab.jpg']);
+    expect((await store.templatesOf(person.id)).map((t) => t.sourceName).sort()).toEqual([
+      'a1.jpg',
+      'a2.jpg',
+      'a5.jpg',
+      'a6.jpg',
+      'ab.jpg',
+    ]);
   });
 });
-

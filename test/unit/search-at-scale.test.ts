@@ -30,7 +30,10 @@ function exactPeople(rows: { personId: string; v: Float32Array }[], q: Float32Ar
     for (let i = 0; i < DIM; i++) s += v[i] * q[i];
     if (!best.has(personId) || s > best.get(personId)!) best.set(personId, s);
   }
-  return [...best].sort((a, b) => b[1] - a[1]).slice(0, k).map(([personId, score]) => ({ personId, score, templateId: '' }));
+  return [...best]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, k)
+    .map(([personId, score]) => ({ personId, score, templateId: '' }));
 }
 
 const decision = (c: PersonScore[], threshold: number) => {
@@ -52,7 +55,8 @@ describe('gallery search at scale', () => {
       const truth = exactPeople(staged.rows, q, 10);
       const truthScore = new Map(truth.map((t) => [t.personId, t.score]));
       recall += found.filter((f) => truthScore.has(f.personId)).length / 10;
-      for (const f of found) if (truthScore.has(f.personId)) expect(f.score).toBeCloseTo(truthScore.get(f.personId)!, 5);
+      for (const f of found)
+        if (truthScore.has(f.personId)) expect(f.score).toBeCloseTo(truthScore.get(f.personId)!, 5);
     }
     expect(recall / staged.probes.length).toBeGreaterThanOrEqual(0.99);
   });
@@ -110,9 +114,11 @@ describe('gallery search at scale', () => {
 /** Exact vectors by template id (`t${row}`), counting reads, as the gallery store would serve them. */
 function sourceOf(rows: { v: Float32Array }[]) {
   const source = {
-    reads: 0, ids: 0,
+    reads: 0,
+    ids: 0,
     async embeddings(templateIds: readonly string[]) {
-      source.reads++; source.ids += templateIds.length;
+      source.reads++;
+      source.ids += templateIds.length;
       return templateIds.map((id) => rows[Number(id.slice(1))]?.v);
     },
   };
@@ -123,12 +129,19 @@ describe('exact re-rank from outside the index', () => {
   // Floats dropped from the start (exactRowLimit 0): the index holds codes only, as at 1,000,000 faces.
   const coded = gallery(6000, { shortlist: 1024, rerank: 128, exactRowLimit: 0 });
   const source = sourceOf(coded.rows);
-  const withSource = new TemplateIndex(DIM, 64, { shortlist: 1024, rerank: 128, exactRowLimit: 0, exactSource: source });
+  const withSource = new TemplateIndex(DIM, 64, {
+    shortlist: 1024,
+    rerank: 128,
+    exactRowLimit: 0,
+    exactSource: source,
+  });
   coded.rows.forEach((r, i) => withSource.add({ templateId: `t${i}`, personId: r.personId, embedding: r.v }));
 
   it('returns exact scores with recall@10 >= 0.99, reading the re-ranked rows in one call per query', async () => {
-    let recall = 0, codeOnlyRecall = 0;
-    source.reads = 0; source.ids = 0;
+    let recall = 0,
+      codeOnlyRecall = 0;
+    source.reads = 0;
+    source.ids = 0;
     for (const q of coded.probes) {
       const truth = exactPeople(coded.rows, q, 10);
       const truthScore = new Map(truth.map((t) => [t.personId, t.score]));
@@ -150,33 +163,64 @@ describe('exact re-rank from outside the index', () => {
   });
 
   it('skips templates the source no longer has, and does not read while the floats are in memory', async () => {
-    const gone: ExactVectorSource = { embeddings: async (ids) => ids.map((id, i) => (i % 2 ? undefined : coded.rows[Number(id.slice(1))].v)) };
+    const gone: ExactVectorSource = {
+      embeddings: async (ids) => ids.map((id, i) => (i % 2 ? undefined : coded.rows[Number(id.slice(1))].v)),
+    };
     const half = new TemplateIndex(DIM, 64, { shortlist: 1024, exactRowLimit: 0, exactSource: gone });
-    coded.rows.slice(0, 2000).forEach((r, i) => half.add({ templateId: `t${i}`, personId: r.personId, embedding: r.v }));
+    coded.rows
+      .slice(0, 2000)
+      .forEach((r, i) => half.add({ templateId: `t${i}`, personId: r.personId, embedding: r.v }));
     const found = await half.search(coded.probes[0], 5);
     expect(found.length).toBeGreaterThan(0);
     for (const f of found) expect(Number.isFinite(f.score)).toBe(true);
 
     const inMemory = sourceOf(coded.rows);
     const small = new TemplateIndex(DIM, 64, { exactSource: inMemory });
-    coded.rows.slice(0, 100).forEach((r, i) => small.add({ templateId: `t${i}`, personId: r.personId, embedding: r.v }));
+    coded.rows
+      .slice(0, 100)
+      .forEach((r, i) => small.add({ templateId: `t${i}`, personId: r.personId, embedding: r.v }));
     expect(await small.search(coded.probes[0], 3)).toEqual(small.searchPeople(coded.probes[0], 3));
     expect(inMemory.reads).toBe(0);
   });
 
   it('re-ranks from the gallery store (IndexedDB), which reads many embeddings by id in one transaction', async () => {
     const store = await openGalleryStore({ name: 'search', idbFactory: new IDBFactory() });
-    const consent = { subjectName: 'x', givenAt: Date.now(), purpose: 'photo-library', purposeDetail: 'test', method: 'checkbox', retention: { kind: 'days', days: 30 }, collectedBy: 'test' } as const;
-    const people = await Promise.all(['a', 'b', 'c'].map((name, p) => store.addPersonWithTemplates({ name, consent: { ...consent, subjectName: name } },
-      coded.rows.slice(4 * p, 4 * p + 4).map((r) => ({ embedding: r.v, modelId: 'm', sourceName: 'x.jpg', box: { x: 0, y: 0, width: 1, height: 1 }, quality: 1, thumbnail: { type: 'image/jpeg', bytes: new ArrayBuffer(1) } })))));
+    const consent = {
+      subjectName: 'x',
+      givenAt: Date.now(),
+      purpose: 'photo-library',
+      purposeDetail: 'test',
+      method: 'checkbox',
+      retention: { kind: 'days', days: 30 },
+      collectedBy: 'test',
+    } as const;
+    const people = await Promise.all(
+      ['a', 'b', 'c'].map((name, p) =>
+        store.addPersonWithTemplates(
+          { name, consent: { ...consent, subjectName: name } },
+          coded.rows.slice(4 * p, 4 * p + 4).map((r) => ({
+            embedding: r.v,
+            modelId: 'm',
+            sourceName: 'x.jpg',
+            box: { x: 0, y: 0, width: 1, height: 1 },
+            quality: 1,
+            thumbnail: { type: 'image/jpeg', bytes: new ArrayBuffer(1) },
+          })),
+        ),
+      ),
+    );
     const ids = people.flatMap((p) => p.templates.map((t) => t.id));
     const read = await store.templateEmbeddings([ids[5], 'missing', ids[0]]);
     expect(Array.from(read[0]!)).toEqual(Array.from(coded.rows[5].v));
     expect(read[1]).toBeUndefined();
     expect(Array.from(read[2]!)).toEqual(Array.from(coded.rows[0].v));
 
-    const index = new TemplateIndex(DIM, 4, { exactRowLimit: 0, exactSource: { embeddings: (t) => store.templateEmbeddings(t) } });
-    for (const p of people) for (const t of p.templates) index.add({ templateId: t.id, personId: t.personId, embedding: t.embedding });
+    const index = new TemplateIndex(DIM, 4, {
+      exactRowLimit: 0,
+      exactSource: { embeddings: (t) => store.templateEmbeddings(t) },
+    });
+    for (const p of people)
+      for (const t of p.templates) index.add({ templateId: t.id, personId: t.personId, embedding: t.embedding });
     const [best] = await index.search(coded.rows[9].v, 1);
     expect(best.personId).toBe(people[2].person.id);
     expect(best.templateId).toBe(ids[9]);
@@ -191,15 +235,20 @@ describe('QuantisedRows', () => {
     const codes = new QuantisedRows(DIM, rows.length);
     rows.forEach((r, i) => codes.set(i, r.v));
     const table = new Float32Array(codes.tableLength);
-    let sq = 0, count = 0, max = 0;
-    const all = Int32Array.from(rows, (_, i) => i), scores = new Float64Array(rows.length);
+    let sq = 0,
+      count = 0,
+      max = 0;
+    const all = Int32Array.from(rows, (_, i) => i),
+      scores = new Float64Array(rows.length);
     for (const q of probes.slice(0, 5)) {
       codes.scoreRows(all, table, codes.fillTable(q, table), scores);
       rows.forEach((r, i) => {
         let exact = 0;
         for (let d = 0; d < DIM; d++) exact += r.v[d] * q[d];
         const err = scores[i] - exact;
-        sq += err * err; count++; max = Math.max(max, Math.abs(err));
+        sq += err * err;
+        count++;
+        max = Math.max(max, Math.abs(err));
       });
     }
     expect(Math.sqrt(sq / count)).toBeLessThan(0.006);
@@ -209,10 +258,14 @@ describe('QuantisedRows', () => {
 
 describe('TopScores', () => {
   it('keeps exactly the highest scores of a stream', () => {
-    const scores = Array.from({ length: 5000 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+    const scores = Array.from({ length: 5000 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
     const top = new TopScores(37);
     scores.forEach((s, i) => top.push(s, i));
-    const expected = scores.map((s, i) => [s, i] as const).sort((a, b) => b[0] - a[0]).slice(0, 37).map(([, i]) => i);
+    const expected = scores
+      .map((s, i) => [s, i] as const)
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, 37)
+      .map(([, i]) => i);
     expect([...top.keptIds()].sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
     expect(top.floor).toBe(scores[expected.reduce((m, i) => (scores[i] < scores[m] ? i : m))]);
   });
@@ -222,8 +275,11 @@ describe('bench:search', () => {
   it('returns the JSON shape for a small gallery', async () => {
     const r = await runSearchBench({ n: 2000, queries: 4 });
     expect(r).toMatchObject({ n: 2000, dim: 512, floatsInMemory: true });
-    for (const v of [r.buildMs, r.memoryMB, r.queryMs.median, r.queryMs.p90, r.recallAt10]) expect(Number.isFinite(v)).toBe(true);
+    for (const v of [r.buildMs, r.memoryMB, r.queryMs.median, r.queryMs.p90, r.recallAt10])
+      expect(Number.isFinite(v)).toBe(true);
     expect(r.recallAt10).toBeGreaterThan(0.9);
-    expect(Object.keys(JSON.parse(JSON.stringify(r)))).toEqual(expect.arrayContaining(['n', 'dim', 'buildMs', 'memoryMB', 'queryMs', 'recallAt10']));
+    expect(Object.keys(JSON.parse(JSON.stringify(r)))).toEqual(
+      expect.arrayContaining(['n', 'dim', 'buildMs', 'memoryMB', 'queryMs', 'recallAt10']),
+    );
   });
 });

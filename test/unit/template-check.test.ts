@@ -14,7 +14,11 @@ const valid = () => l2Normalize(Array.from({ length: TEMPLATE_DIM }, (_, i) => M
 
 /** The forgeries of issue 10, each with the words its reason must hold. */
 function forgeries(): [string, unknown, RegExp][] {
-  const withValue = (value: unknown) => { const v: unknown[] = Array.from(valid()); v[17] = value; return v; };
+  const withValue = (value: unknown) => {
+    const v: unknown[] = Array.from(valid());
+    v[17] = value;
+    return v;
+  };
   return [
     ['scaled ×1e6', Array.from(valid(), (x) => x * 1e6), /length is 1\.00e\+6, not 1/],
     ['1e39 (Infinity as float32)', withValue(1e39), /number 18 .*\(1e\+39\) is too large to store/],
@@ -66,7 +70,9 @@ describe('every door refuses a forged template', () => {
     const before = index.searchPeople(honest, 5);
     for (const [name, values] of forgeries()) {
       const embedding = values as Float32Array;
-      expect(() => index.add({ templateId: name, personId: 'forger', embedding }), name).toThrow(/search index refused/);
+      expect(() => index.add({ templateId: name, personId: 'forger', embedding }), name).toThrow(
+        /search index refused/,
+      );
     }
     expect(index.size).toBe(1);
     expect(index.searchPeople(honest, 5)).toEqual(before);
@@ -74,8 +80,23 @@ describe('every door refuses a forged template', () => {
 
   it('the gallery store writes nothing of an enrolment, an import or a photo-library face that holds one', async () => {
     const store = await openGalleryStore({ name: 'template-check', idbFactory: new IDBFactory() });
-    const consent = { subjectName: 'Ann', givenAt: Date.now(), purpose: 'photo-library' as const, purposeDetail: '', method: 'checkbox' as const, retention: { kind: 'days' as const, days: 30 }, collectedBy: 'Test' };
-    const template = (embedding: Float32Array) => ({ embedding, modelId: 'm', sourceName: 'a.jpg', box: { x: 0, y: 0, width: 1, height: 1 }, quality: 1, thumbnail: { type: 'image/jpeg', bytes: new ArrayBuffer(2) } });
+    const consent = {
+      subjectName: 'Ann',
+      givenAt: Date.now(),
+      purpose: 'photo-library' as const,
+      purposeDetail: '',
+      method: 'checkbox' as const,
+      retention: { kind: 'days' as const, days: 30 },
+      collectedBy: 'Test',
+    };
+    const template = (embedding: Float32Array) => ({
+      embedding,
+      modelId: 'm',
+      sourceName: 'a.jpg',
+      box: { x: 0, y: 0, width: 1, height: 1 },
+      quality: 1,
+      thumbnail: { type: 'image/jpeg', bytes: new ArrayBuffer(2) },
+    });
     const { person } = await store.addPersonWithTemplates({ name: 'Ann', consent }, [template(valid())]);
     const job = await store.createImportJob('session');
     for (const [name, values] of forgeries()) {
@@ -83,10 +104,31 @@ describe('every door refuses a forged template', () => {
       const forged = new Float32Array(values as number[]);
       if (templateProblem(forged) === null) continue; // a string or null only exists in JSON
       const attempts = [
-        () => store.addPersonWithTemplates({ name: 'Forger', consent: { ...consent, subjectName: 'Forger' } }, [template(valid()), template(forged)]),
-        () => store.importPeople([{ person: { name: 'Forger', consent: { ...consent, subjectName: 'Forger' } }, templates: [template(forged)], exportedId: 'forged-person' }]),
+        () =>
+          store.addPersonWithTemplates({ name: 'Forger', consent: { ...consent, subjectName: 'Forger' } }, [
+            template(valid()),
+            template(forged),
+          ]),
+        () =>
+          store.importPeople([
+            {
+              person: { name: 'Forger', consent: { ...consent, subjectName: 'Forger' } },
+              templates: [template(forged)],
+              exportedId: 'forged-person',
+            },
+          ]),
         () => store.addTemplates(person.id, [template(forged)]),
-        () => store.recordImportedFile(job.id, { fileKey: name, faces: 1, error: null }, [{ fileName: 'x.jpg', box: { x: 0, y: 0, width: 1, height: 1 }, detectionScore: 1, problem: null, embedding: forged, thumbnail: { type: 'image/jpeg', bytes: new ArrayBuffer(2) } }]),
+        () =>
+          store.recordImportedFile(job.id, { fileKey: name, faces: 1, error: null }, [
+            {
+              fileName: 'x.jpg',
+              box: { x: 0, y: 0, width: 1, height: 1 },
+              detectionScore: 1,
+              problem: null,
+              embedding: forged,
+              thumbnail: { type: 'image/jpeg', bytes: new ArrayBuffer(2) },
+            },
+          ]),
       ];
       for (const attempt of attempts) await expect(attempt(), name).rejects.toMatchObject({ code: 'invalid-template' });
     }
@@ -98,11 +140,43 @@ describe('every door refuses a forged template', () => {
 
   it('the export file check refuses each forgery as invalid-template, naming the person and template', () => {
     const now = Date.now();
-    const consent = { subjectName: 'Ann', givenAt: now, purpose: 'photo-library', purposeDetail: '', method: 'checkbox', retention: { kind: 'days', days: 30 }, collectedBy: 'Test' };
-    const template = (embedding: unknown) => ({ embedding, modelId: 'm', sourceName: 'a.jpg', box: { x: 0, y: 0, width: 1, height: 1 }, quality: 1, createdAt: now, thumbnail: { type: 'image/jpeg', base64: bytesToBase64(new Uint8Array([255, 216])) } });
-    const file = (embedding: unknown) => JSON.stringify({ format: 'facelocal-gallery', version: 1, exportedAt: new Date(now).toISOString(), people: [{ id: 'x', name: 'Ann', createdAt: now, expiresAt: null, consent, templates: [template(Array.from(valid())), template(embedding)] }] });
+    const consent = {
+      subjectName: 'Ann',
+      givenAt: now,
+      purpose: 'photo-library',
+      purposeDetail: '',
+      method: 'checkbox',
+      retention: { kind: 'days', days: 30 },
+      collectedBy: 'Test',
+    };
+    const template = (embedding: unknown) => ({
+      embedding,
+      modelId: 'm',
+      sourceName: 'a.jpg',
+      box: { x: 0, y: 0, width: 1, height: 1 },
+      quality: 1,
+      createdAt: now,
+      thumbnail: { type: 'image/jpeg', base64: bytesToBase64(new Uint8Array([255, 216])) },
+    });
+    const file = (embedding: unknown) =>
+      JSON.stringify({
+        format: 'facelocal-gallery',
+        version: 1,
+        exportedAt: new Date(now).toISOString(),
+        people: [
+          {
+            id: 'x',
+            name: 'Ann',
+            createdAt: now,
+            expiresAt: null,
+            consent,
+            templates: [template(Array.from(valid())), template(embedding)],
+          },
+        ],
+      });
     expect(checkExportFile(file(Array.from(valid())), 'm', now).ok).toBe(true);
-    for (const [name, values, reason] of forgeries().filter(([name]) => name !== 'not a list')) { // a malformed file: invalid-import
+    for (const [name, values, reason] of forgeries().filter(([name]) => name !== 'not a list')) {
+      // a malformed file: invalid-import
       // As a file would carry it: JSON writes NaN and Infinity as null, a typed array as an object.
       const asJson = ArrayBuffer.isView(values) ? Array.from(values as Float32Array) : values;
       const r = checkExportFile(file(asJson), 'm', now);

@@ -13,18 +13,37 @@ import { l2Normalize } from '../../src/core/vectors';
 const DAY = 24 * 60 * 60 * 1000;
 
 function consent(subjectName: string, days = 30): ConsentRecord {
-  return { subjectName, givenAt: Date.now(), purpose: 'photo-library', purposeDetail: '', method: 'checkbox', retention: { kind: 'days', days }, collectedBy: 'Op' };
+  return {
+    subjectName,
+    givenAt: Date.now(),
+    purpose: 'photo-library',
+    purposeDetail: '',
+    method: 'checkbox',
+    retention: { kind: 'days', days },
+    collectedBy: 'Op',
+  };
 }
 function template(seed: number): NewTemplate {
   return {
-    embedding: l2Normalize(new Float32Array(512).map((_, i) => Math.cos(seed + i))), modelId: 'm', sourceName: `p${seed}.jpg`,
-    box: { x: 0, y: 0, width: 10, height: 10 }, quality: 1, thumbnail: { type: 'image/jpeg', bytes: new Uint8Array([9]).buffer },
+    embedding: l2Normalize(new Float32Array(512).map((_, i) => Math.cos(seed + i))),
+    modelId: 'm',
+    sourceName: `p${seed}.jpg`,
+    box: { x: 0, y: 0, width: 10, height: 10 },
+    quality: 1,
+    thumbnail: { type: 'image/jpeg', bytes: new Uint8Array([9]).buffer },
   };
 }
-const asImport = (name: string, exportedId: string) => ({ person: { name, consent: consent(name) }, templates: [template(1)], exportedId });
+const asImport = (name: string, exportedId: string) => ({
+  person: { name, consent: consent(name) },
+  templates: [template(1)],
+  exportedId,
+});
 
 async function failure(promise: Promise<unknown>): Promise<FacelocalError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(FacelocalError);
   return error as FacelocalError;
 }
@@ -35,7 +54,9 @@ describe('tombstones', () => {
     expect(key).toMatch(/^[0-9a-f]{64}$/);
     expect(key).not.toContain('3f1c0b7e');
     expect(await tombstoneKey('3f1c0b7e-0000-4000-8000-000000000000')).toBe(key);
-    expect(refusalFor({ key, at: Date.UTC(2026, 11, 1), reason: 'withdraw' }, 'Ada')).toMatch(/^Ada withdrew consent on 2026-12-01: an older export cannot bring their data back/);
+    expect(refusalFor({ key, at: Date.UTC(2026, 11, 1), reason: 'withdraw' }, 'Ada')).toMatch(
+      /^Ada withdrew consent on 2026-12-01: an older export cannot bring their data back/,
+    );
   });
 
   it('a withdrawn person cannot come back from an older export, nor from an export of their imported copy', async () => {
@@ -58,14 +79,21 @@ describe('tombstones', () => {
 
   it('erasure and expiry leave tombstones too, with no personal data, and they survive "erase everything"', async () => {
     const store = await openGalleryStore({ name: 'test', idbFactory: new IDBFactory() });
-    const erased = (await store.addPersonWithTemplates({ name: 'Erased', consent: consent('Erased') }, [template(1)])).person;
-    const expiring = (await store.addPersonWithTemplates({ name: 'Expiring', consent: consent('Expiring', 1) }, [template(2)])).person;
+    const erased = (await store.addPersonWithTemplates({ name: 'Erased', consent: consent('Erased') }, [template(1)]))
+      .person;
+    const expiring = (
+      await store.addPersonWithTemplates({ name: 'Expiring', consent: consent('Expiring', 1) }, [template(2)])
+    ).person;
     await store.deletePerson(erased.id);
     expect(await store.eraseExpired(Date.now() + 2 * DAY)).toEqual([expiring.id]);
     await store.eraseEverything();
     expect(await store.tombstoneCount()).toBe(2);
-    expect((await failure(store.importPeople([asImport('Erased', erased.id)]))).message).toMatch(/Erased was erased from this gallery/);
-    expect((await failure(store.importPeople([asImport('Expiring', expiring.id)]))).message).toMatch(/reached the end of their retention period/);
+    expect((await failure(store.importPeople([asImport('Erased', erased.id)]))).message).toMatch(
+      /Erased was erased from this gallery/,
+    );
+    expect((await failure(store.importPeople([asImport('Expiring', expiring.id)]))).message).toMatch(
+      /reached the end of their retention period/,
+    );
   });
 });
 
@@ -97,11 +125,35 @@ async function databaseAtVersion(factory: IDBFactory, version: number, extra: (t
     req.onsuccess = () => {
       const db = req.result;
       const tx = db.transaction([...db.objectStoreNames], 'readwrite');
-      tx.objectStore('people').put({ id: 'p1', createdAt: 1, updatedAt: 2, expiresAt: null, payload: { kind: 'plain', bytes: packRecord(ada) } });
-      tx.objectStore('templates').put({ id: 't1', personId: 'p1', createdAt: 3, payload: { kind: 'plain', bytes: packRecord({ embedding: t.embedding, modelId: t.modelId, sourceName: t.sourceName, box: t.box, quality: t.quality, thumbnail: t.thumbnail }) } });
+      tx.objectStore('people').put({
+        id: 'p1',
+        createdAt: 1,
+        updatedAt: 2,
+        expiresAt: null,
+        payload: { kind: 'plain', bytes: packRecord(ada) },
+      });
+      tx.objectStore('templates').put({
+        id: 't1',
+        personId: 'p1',
+        createdAt: 3,
+        payload: {
+          kind: 'plain',
+          bytes: packRecord({
+            embedding: t.embedding,
+            modelId: t.modelId,
+            sourceName: t.sourceName,
+            box: t.box,
+            quality: t.quality,
+            thumbnail: t.thumbnail,
+          }),
+        },
+      });
       tx.objectStore('audit').put({ id: 'a1', at: Date.now(), action: 'enrol', outcome: 'enrolled', personId: 'p1' });
       extra(tx);
-      tx.oncomplete = () => { db.close(); resolve(); };
+      tx.oncomplete = () => {
+        db.close();
+        resolve();
+      };
       tx.onerror = () => reject(tx.error);
     };
   });
@@ -116,7 +168,15 @@ describe('upgrading an older database', () => {
 
     const store = await openGalleryStore({ name: 'test', idbFactory: factory });
     const [person] = await store.listPeople();
-    expect(person).toMatchObject({ id: 'p1', name: 'Ada', createdAt: 1, updatedAt: 2, expiresAt: null, templateCount: 1, consent: ada.consent });
+    expect(person).toMatchObject({
+      id: 'p1',
+      name: 'Ada',
+      createdAt: 1,
+      updatedAt: 2,
+      expiresAt: null,
+      templateCount: 1,
+      consent: ada.consent,
+    });
     expect(person.importedFrom ?? null).toBeNull();
     const [stored] = await store.templatesOf('p1');
     expect(Array.from(stored.embedding)).toEqual(Array.from(t.embedding));
@@ -134,12 +194,28 @@ describe('upgrading an older database', () => {
   it('version 2: keeps every person, template, audit entry and import, and adds the tombstones store', async () => {
     const factory = new IDBFactory();
     const { ada, t } = await databaseAtVersion(factory, 2, (tx) => {
-      tx.objectStore('importJobs').put({ id: 'j1', sessionId: 's', createdAt: 1, updatedAt: 1, keep: true, expiresAt: Date.now() + DAY });
+      tx.objectStore('importJobs').put({
+        id: 'j1',
+        sessionId: 's',
+        createdAt: 1,
+        updatedAt: 1,
+        keep: true,
+        expiresAt: Date.now() + DAY,
+      });
     });
 
     const store = await openGalleryStore({ name: 'test', idbFactory: factory });
     const [person] = await store.listPeople();
-    expect(person).toMatchObject({ id: 'p1', name: 'Ada', createdAt: 1, updatedAt: 2, expiresAt: null, importedFrom: null, templateCount: 1, consent: ada.consent });
+    expect(person).toMatchObject({
+      id: 'p1',
+      name: 'Ada',
+      createdAt: 1,
+      updatedAt: 2,
+      expiresAt: null,
+      importedFrom: null,
+      templateCount: 1,
+      consent: ada.consent,
+    });
     const [stored] = await store.templatesOf('p1');
     expect(Array.from(stored.embedding)).toEqual(Array.from(t.embedding));
     expect((await store.auditLog()).map((e) => e.id)).toEqual(['a1']);

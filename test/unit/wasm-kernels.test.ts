@@ -4,13 +4,21 @@ import { BIT_PLANES, KernelMemory, interleavePlanes, kernelsWasm } from '../../s
 /** Deterministic pseudo-random bytes. */
 function fillBytes(bytes: Uint8Array, seed: number): void {
   let x = seed >>> 0;
-  for (let i = 0; i < bytes.length; i++) { x = (Math.imul(x, 1103515245) + 12345) >>> 0; bytes[i] = x >>> 24; }
+  for (let i = 0; i < bytes.length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    bytes[i] = x >>> 24;
+  }
 }
 
-const popcount = (b: number) => { let c = 0; for (; b; b &= b - 1) c++; return c; };
+const popcount = (b: number) => {
+  let c = 0;
+  for (; b; b &= b - 1) c++;
+  return c;
+};
 
 describe('wasm kernels', () => {
-  const wasm = new KernelMemory(1 << 16), plain = new KernelMemory(1 << 16, { wasm: false });
+  const wasm = new KernelMemory(1 << 16),
+    plain = new KernelMemory(1 << 16, { wasm: false });
 
   it('compile in Node (WebAssembly SIMD), and the JavaScript fallback can be forced', () => {
     expect(WebAssembly.validate(kernelsWasm())).toBe(true);
@@ -19,7 +27,10 @@ describe('wasm kernels', () => {
   });
 
   it('rowDots: WASM and JavaScript agree with a direct dot product', () => {
-    const dim = 64, rows = 9, rowBytes = 4 * dim, out = (rows + 1) * rowBytes;
+    const dim = 64,
+      rows = 9,
+      rowBytes = 4 * dim,
+      out = (rows + 1) * rowBytes;
     const values = Float32Array.from({ length: (rows + 1) * dim }, (_, i) => Math.sin(i * 1.7));
     for (const memory of [wasm, plain]) {
       new Float32Array(memory.buffer).set(values);
@@ -34,15 +45,24 @@ describe('wasm kernels', () => {
   });
 
   it('bitPlaneSums: WASM and JavaScript agree with Σ 2^(3−p)·popcount(plane AND row)', () => {
-    const rowBytes = 64, rows = 50, planesAt = rows * rowBytes, out = planesAt + BIT_PLANES * rowBytes;
+    const rowBytes = 64,
+      rows = 50,
+      planesAt = rows * rowBytes,
+      out = planesAt + BIT_PLANES * rowBytes;
     const rowBits = new Uint8Array(rows * rowBytes);
     fillBytes(rowBits, 3);
-    const planes = Array.from({ length: BIT_PLANES }, (_, p) => { const b = new Uint8Array(rowBytes); fillBytes(b, 10 + p); return b; });
-    const expected = Array.from({ length: rows }, (_, r) => planes.reduce((sum, plane, p) => {
-      let bits = 0;
-      for (let j = 0; j < rowBytes; j++) bits += popcount(plane[j] & rowBits[r * rowBytes + j]);
-      return sum + 2 ** (BIT_PLANES - 1 - p) * bits;
-    }, 0));
+    const planes = Array.from({ length: BIT_PLANES }, (_, p) => {
+      const b = new Uint8Array(rowBytes);
+      fillBytes(b, 10 + p);
+      return b;
+    });
+    const expected = Array.from({ length: rows }, (_, r) =>
+      planes.reduce((sum, plane, p) => {
+        let bits = 0;
+        for (let j = 0; j < rowBytes; j++) bits += popcount(plane[j] & rowBits[r * rowBytes + j]);
+        return sum + 2 ** (BIT_PLANES - 1 - p) * bits;
+      }, 0),
+    );
     for (const memory of [wasm, plain]) {
       new Uint8Array(memory.buffer).set(rowBits);
       interleavePlanes(planes, new Uint8Array(memory.buffer, planesAt, BIT_PLANES * rowBytes));

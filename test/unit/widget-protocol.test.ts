@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, allowListFromCsp, checkWidgetConfig, frameAncestors, isAllowedOrigin, parseCancel, parseRequest, parseWidgetConfig,
+  DEFAULT_TIMEOUT_MS,
+  MAX_TIMEOUT_MS,
+  MIN_TIMEOUT_MS,
+  allowListFromCsp,
+  checkWidgetConfig,
+  frameAncestors,
+  isAllowedOrigin,
+  parseCancel,
+  parseRequest,
+  parseWidgetConfig,
 } from '../../src/widget/widget-protocol';
 import { cleanReason, SHOWN_REASON_LENGTH } from '../../src/widget/prompt-text';
 import { revealedId, REVEAL_SECRET_BYTES } from '../../src/core/revealed-id';
@@ -10,7 +19,9 @@ import { selfConsent, siteDatabaseName } from '../../src/widget/site-gallery';
 import { consentProblems } from '../../src/core/consent';
 
 describe('widget protocol', () => {
-  const config = parseWidgetConfig({ allowedOrigins: ['https://shop.example', 'not an origin', 'https://x.example/path', 42] });
+  const config = parseWidgetConfig({
+    allowedOrigins: ['https://shop.example', 'not an origin', 'https://x.example/path', 42],
+  });
 
   it('keeps only real origins in the allow-list', () => {
     expect(config.allowedOrigins).toEqual(['https://shop.example']);
@@ -19,8 +30,13 @@ describe('widget protocol', () => {
   });
 
   it('refuses a config with a wildcard or anything but exact origins, whole, with the reasons', () => {
-    expect(checkWidgetConfig({ allowedOrigins: ['https://shop.example', 'http://localhost:5000'] })).toEqual({ ok: true, config: { allowedOrigins: ['https://shop.example', 'http://localhost:5000'] } });
-    const refused = checkWidgetConfig({ allowedOrigins: ['https://shop.example', 'https://*.example.com', 'https://x.example/', 'null'] });
+    expect(checkWidgetConfig({ allowedOrigins: ['https://shop.example', 'http://localhost:5000'] })).toEqual({
+      ok: true,
+      config: { allowedOrigins: ['https://shop.example', 'http://localhost:5000'] },
+    });
+    const refused = checkWidgetConfig({
+      allowedOrigins: ['https://shop.example', 'https://*.example.com', 'https://x.example/', 'null'],
+    });
     expect(refused.ok).toBe(false);
     if (!refused.ok) {
       expect(refused.problems).toHaveLength(3);
@@ -39,9 +55,19 @@ describe('widget protocol', () => {
   });
 
   it('accepts only well-formed requests, with a bounded timeout', () => {
-    expect(parseRequest({ type: 'facelocal:request', id: 'a', kind: 'verify', reason: 'pay' })).toEqual({ type: 'facelocal:request', id: 'a', kind: 'verify', reason: 'pay', timeoutMs: DEFAULT_TIMEOUT_MS });
-    expect(parseRequest({ type: 'facelocal:request', id: 'a', kind: 'verify', timeoutMs: 1 })?.timeoutMs).toBe(MIN_TIMEOUT_MS);
-    expect(parseRequest({ type: 'facelocal:request', id: 'a', kind: 'verify', timeoutMs: 1e12 })?.timeoutMs).toBe(MAX_TIMEOUT_MS);
+    expect(parseRequest({ type: 'facelocal:request', id: 'a', kind: 'verify', reason: 'pay' })).toEqual({
+      type: 'facelocal:request',
+      id: 'a',
+      kind: 'verify',
+      reason: 'pay',
+      timeoutMs: DEFAULT_TIMEOUT_MS,
+    });
+    expect(parseRequest({ type: 'facelocal:request', id: 'a', kind: 'verify', timeoutMs: 1 })?.timeoutMs).toBe(
+      MIN_TIMEOUT_MS,
+    );
+    expect(parseRequest({ type: 'facelocal:request', id: 'a', kind: 'verify', timeoutMs: 1e12 })?.timeoutMs).toBe(
+      MAX_TIMEOUT_MS,
+    );
     expect(parseRequest({ type: 'facelocal:request', id: 'a', kind: 'verify', timeoutMs: 'soon' })).toBeNull();
     expect(parseRequest({ type: 'facelocal:request', id: 'a', kind: 'verify', reason: 'x'.repeat(301) })).toBeNull();
     expect(parseRequest({ type: 'facelocal:request', id: 'a', kind: 'export' })).toBeNull();
@@ -49,7 +75,12 @@ describe('widget protocol', () => {
     expect(parseRequest({ type: 'other', id: 'a', kind: 'verify' })).toBeNull();
     expect(parseRequest('verify')).toBeNull();
     // extra fields a host might add are dropped, not passed on
-    expect(parseRequest({ type: 'facelocal:request', id: 'a', kind: 'identify', give: 'me everything' })).toEqual({ type: 'facelocal:request', id: 'a', kind: 'identify', timeoutMs: DEFAULT_TIMEOUT_MS });
+    expect(parseRequest({ type: 'facelocal:request', id: 'a', kind: 'identify', give: 'me everything' })).toEqual({
+      type: 'facelocal:request',
+      id: 'a',
+      kind: 'identify',
+      timeoutMs: DEFAULT_TIMEOUT_MS,
+    });
   });
 
   it('reads a cancel', () => {
@@ -63,8 +94,13 @@ describe('widget protocol', () => {
   });
 
   it('reads its allow-list back from its own served policy, and refuses a policy it would match differently', () => {
-    const csp = widgetHeaders("frame-ancestors 'self' https://shop.example http://localhost:4000")['Content-Security-Policy'];
-    expect(allowListFromCsp(csp)).toEqual({ ok: true, config: { allowedOrigins: ['https://shop.example', 'http://localhost:4000'] } });
+    const csp = widgetHeaders("frame-ancestors 'self' https://shop.example http://localhost:4000")[
+      'Content-Security-Policy'
+    ];
+    expect(allowListFromCsp(csp)).toEqual({
+      ok: true,
+      config: { allowedOrigins: ['https://shop.example', 'http://localhost:4000'] },
+    });
     expect(allowListFromCsp(contentSecurityPolicy)).toEqual({ ok: true, config: { allowedOrigins: [] } });
     expect(allowListFromCsp(csp.replace('https://shop.example', 'https://*.example.com')).ok).toBe(false);
     expect(allowListFromCsp(csp.replace('https://shop.example', 'https:')).ok).toBe(false);
@@ -95,7 +131,15 @@ describe('static _headers', () => {
   const file = staticHeadersFile("frame-ancestors 'self' https://shop.example");
 
   it('gives the widget page exactly one CSP (its own) and one COOP, and every app page exactly one of each', () => {
-    for (const path of ['/widget.html', '/widget', '/', '/index.html', '/assets/detector.worker-abc.js', '/test/harness/', '/sw.js']) {
+    for (const path of [
+      '/widget.html',
+      '/widget',
+      '/',
+      '/index.html',
+      '/assets/detector.worker-abc.js',
+      '/test/harness/',
+      '/sw.js',
+    ]) {
       const csp = headersFor(file, path).filter(([k]) => k === 'Content-Security-Policy');
       const coop = headersFor(file, path).filter(([k]) => k === 'Cross-Origin-Opener-Policy');
       expect([path, csp.length, coop.length]).toEqual([path, 1, 1]);
