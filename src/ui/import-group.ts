@@ -3,7 +3,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { EnrolledLookAlike, ImportedFace } from '../index';
-import { panelStyles } from './shared-styles';
+import { cardStyles, panelStyles } from './shared-styles';
 import './consent-form';
 import './face-initials';
 import type { ConsentForm } from './consent-form';
@@ -19,14 +19,8 @@ export interface GroupTarget {
 export class ImportGroup extends LitElement {
   static styles = [
     panelStyles,
+    cardStyles,
     css`
-      :host {
-        display: block;
-        border: 1px solid #c9ccd1;
-        border-radius: 8px;
-        padding: 0.5rem 0.75rem;
-        margin: 0.75rem 0;
-      }
       .faces {
         display: grid;
         grid-template-columns: repeat(auto-fill, minmax(64px, 1fr));

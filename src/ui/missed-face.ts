@@ -5,21 +5,15 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Box, Matcher } from '../index';
 import { messageFor, type UserMessage } from './messages';
-import { panelStyles } from './shared-styles';
+import { cardStyles, panelStyles } from './shared-styles';
 import { FaceAddedEvent } from './events';
 
 @customElement('missed-face')
 export class MissedFace extends LitElement {
   static styles = [
     panelStyles,
+    cardStyles,
     css`
-      :host {
-        display: block;
-        border: 1px solid #c9ccd1;
-        border-radius: 8px;
-        padding: 0.5rem 0.75rem;
-        margin: 0.75rem 0;
-      }
       canvas {
         max-width: 100%;
         height: auto;

@@ -5,7 +5,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { FoundPhoto, ImportGroups, Matcher, Person } from '../index';
 import { messageFor, type UserMessage } from './messages';
-import { panelStyles } from './shared-styles';
+import { cardStyles, panelStyles } from './shared-styles';
 
 type Role = '' | 'all' | 'any' | 'none';
 /** Found photos drawn at most: the rest are counted. */
@@ -15,14 +15,8 @@ const SHOWN = 40;
 export class PhotoFinder extends LitElement {
   static styles = [
     panelStyles,
+    cardStyles,
     css`
-      :host {
-        display: block;
-        border: 1px solid #c9ccd1;
-        border-radius: 8px;
-        padding: 0.5rem 0.75rem;
-        margin: 0.75rem 0;
-      }
       .who {
         display: grid;
         grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr));

@@ -5,7 +5,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ImportedFace, Matcher, SamePersonSuggestion, SuggestionSide } from '../index';
 import { messageFor, type UserMessage } from './messages';
-import { panelStyles } from './shared-styles';
+import { cardStyles, panelStyles } from './shared-styles';
 import './face-initials';
 import { AnsweredEvent } from './events';
 
@@ -16,14 +16,8 @@ const FACES_SHOWN = 6;
 export class SamePersonQuestions extends LitElement {
   static styles = [
     panelStyles,
+    cardStyles,
     css`
-      :host {
-        display: block;
-        border: 1px solid #c9ccd1;
-        border-radius: 8px;
-        padding: 0.5rem 0.75rem;
-        margin: 0.75rem 0;
-      }
       .pair {
         display: grid;
         grid-template-columns: 1fr auto 1fr;

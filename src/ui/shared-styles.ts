@@ -126,3 +126,14 @@ export const panelStyles = css`
     min-width: 0;
   }
 `;
+
+/** A bordered card for one part of a panel (a photo-library group, a question, a tool). */
+export const cardStyles = css`
+  :host {
+    display: block;
+    border: 1px solid #c9ccd1;
+    border-radius: 8px;
+    padding: 0.5rem 0.75rem;
+    margin: 0.75rem 0;
+  }
+`;
