@@ -162,7 +162,8 @@ export interface EnrolledPhoto {
   templateId: string;
   sourceName: string;
   createdAt: number;
-  quality: number;
+  /** The detector's confidence in this face, 0..1 (a face's `quality` is its size, pose, sharpness and light). */
+  detectionScore: number;
   /** Small JPEG of the face, so a person can see which photo is which; null when the gallery keeps no thumbnails. */
   thumbnail: Blob | null;
 }

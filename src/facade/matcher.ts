@@ -503,7 +503,7 @@ class FaceMatcher implements Matcher {
             modelId: this.info.embedderModel,
             sourceName: fileName,
             box: face.box,
-            quality: face.score,
+            detectionScore: face.score,
             thumbnail: face.thumbnail ? { type: 'image/jpeg', bytes: face.thumbnail } : null,
           },
         });
@@ -766,7 +766,7 @@ class FaceMatcher implements Matcher {
       templateId: t.id,
       sourceName: t.sourceName,
       createdAt: t.createdAt,
-      quality: t.quality,
+      detectionScore: t.detectionScore,
       thumbnail: t.thumbnail && new Blob([t.thumbnail.bytes], { type: t.thumbnail.type }),
     }));
   }
@@ -832,7 +832,7 @@ class FaceMatcher implements Matcher {
           modelId: t.modelId,
           sourceName: t.sourceName,
           box: t.box,
-          quality: t.quality,
+          quality: t.detectionScore, // the export file's name for it (format version 1)
           createdAt: t.createdAt,
           thumbnail: t.thumbnail && { type: 'image/jpeg', base64: bytesToBase64(new Uint8Array(t.thumbnail.bytes)) },
         })),
@@ -891,7 +891,7 @@ class FaceMatcher implements Matcher {
             modelId: t.modelId,
             sourceName: t.sourceName,
             box: t.box,
-            quality: t.quality,
+            detectionScore: t.quality,
             thumbnail: t.thumbnail ? { type: t.thumbnail.type, bytes: base64ToBytes(t.thumbnail.base64).buffer } : null, // the store drops it if none are kept
           })),
         })),

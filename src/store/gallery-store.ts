@@ -59,7 +59,8 @@ export interface TemplateRecord {
   modelId: string;
   sourceName: string;
   box: Box;
-  quality: number;
+  /** The detector's confidence in the face it was made from, 0..1. */
+  detectionScore: number;
   createdAt: number;
   /** A small JPEG of the face, as bytes; null when the gallery keeps no thumbnails (data minimisation). */
   thumbnail: Thumbnail | null;
@@ -164,7 +165,8 @@ type PersonSecret = Pick<PersonRecord, 'name' | 'consent'> & {
   hidden?: boolean;
   coverTemplateId?: string | null;
 };
-type TemplateSecret = Omit<TemplateRecord, 'id' | 'personId' | 'createdAt'>;
+/** The detection score is stored under its first name, `quality`, so records of every version read alike. */
+type TemplateSecret = Omit<TemplateRecord, 'id' | 'personId' | 'createdAt' | 'detectionScore'> & { quality: number };
 type Payload =
   { kind: 'plain'; bytes: Uint8Array } | { kind: 'sealed'; iv: Uint8Array<ArrayBuffer>; data: ArrayBuffer };
 
@@ -531,8 +533,14 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   private async template(stored: StoredTemplate): Promise<TemplateRecord> {
-    const secret = await this.decode<TemplateSecret>(stored.payload, `template:${stored.id}`);
-    return { id: stored.id, personId: stored.personId, createdAt: stored.createdAt, ...secret };
+    const { quality, ...secret } = await this.decode<TemplateSecret>(stored.payload, `template:${stored.id}`);
+    return {
+      id: stored.id,
+      personId: stored.personId,
+      createdAt: stored.createdAt,
+      ...secret,
+      detectionScore: quality,
+    };
   }
 
   private async storedPerson(p: PersonRecord): Promise<StoredPerson> {
@@ -554,7 +562,8 @@ class IndexedDbGalleryStore implements GalleryStore {
   }
 
   private async storedTemplate(t: TemplateRecord): Promise<StoredTemplate> {
-    const { id, personId, createdAt, ...secret } = t;
+    const { id, personId, createdAt, detectionScore, ...rest } = t;
+    const secret: TemplateSecret = { ...rest, quality: detectionScore };
     return { id, personId, createdAt, payload: await this.encode(secret, `template:${id}`) };
   }
 
@@ -998,7 +1007,7 @@ class IndexedDbGalleryStore implements GalleryStore {
         modelId,
         sourceName: f.fileName,
         box: f.box,
-        quality: f.detectionScore,
+        detectionScore: f.detectionScore,
         thumbnail: f.thumbnail,
       })),
       now,
@@ -1388,7 +1397,7 @@ export const STORAGE_DESCRIPTION: {
       sealed: true,
     },
     box: { what: 'where the face was in that photo', why: 'to show it', sealed: true },
-    quality: { what: 'how confident the detector was', why: 'to spot poor photos', sealed: true },
+    detectionScore: { what: 'how confident the detector was', why: 'to spot poor photos', sealed: true },
     createdAt: { what: 'when the photo was added', why: 'to show it', sealed: false },
     thumbnail: {
       what: 'a 96×96 picture of the face, only when the gallery keeps thumbnails (a setting)',

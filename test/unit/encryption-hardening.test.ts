@@ -46,7 +46,7 @@ function template(seed: number): NewTemplate {
     modelId: 'm',
     sourceName: `p${seed}.jpg`,
     box: { x: 0, y: 0, width: 10, height: 10 },
-    quality: 1,
+    detectionScore: 1,
     thumbnail: { type: 'image/jpeg', bytes: new Uint8Array([1, 2]).buffer },
   };
 }

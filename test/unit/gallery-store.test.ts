@@ -34,7 +34,7 @@ function template(seed: number, sourceName = `photo-${seed}.jpg`): NewTemplate {
     modelId: 'test-model',
     sourceName,
     box: { x: seed, y: 2, width: 100, height: 110 },
-    quality: 0.9,
+    detectionScore: 0.9,
     thumbnail: { type: 'image/jpeg', bytes: new Uint8Array([0xff, 0xd8, seed, 0xff, 0xd9]).buffer },
   };
 }

@@ -16,7 +16,7 @@ const template = (seed: number, modelId: string): NewTemplate => ({
   modelId,
   sourceName: `p${seed}.jpg`,
   box: { x: 0, y: 0, width: 100, height: 100 },
-  quality: 0.9,
+  detectionScore: 0.9,
   thumbnail: null,
 });
 const consent = (subjectName: string): ConsentRecord => ({

@@ -203,7 +203,7 @@ describe('exact re-rank from outside the index', () => {
             modelId: 'm',
             sourceName: 'x.jpg',
             box: { x: 0, y: 0, width: 1, height: 1 },
-            quality: 1,
+            detectionScore: 1,
             thumbnail: { type: 'image/jpeg', bytes: new ArrayBuffer(1) },
           })),
         ),

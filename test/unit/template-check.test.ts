@@ -94,7 +94,7 @@ describe('every door refuses a forged template', () => {
       modelId: 'm',
       sourceName: 'a.jpg',
       box: { x: 0, y: 0, width: 1, height: 1 },
-      quality: 1,
+      detectionScore: 1,
       thumbnail: { type: 'image/jpeg', bytes: new ArrayBuffer(2) },
     });
     const { person } = await store.addPersonWithTemplates({ name: 'Ann', consent }, [template(valid())]);

@@ -29,7 +29,7 @@ function template(seed: number): NewTemplate {
     modelId: 'm',
     sourceName: `p${seed}.jpg`,
     box: { x: 0, y: 0, width: 10, height: 10 },
-    quality: 1,
+    detectionScore: 1,
     thumbnail: { type: 'image/jpeg', bytes: new Uint8Array([9]).buffer },
   };
 }
@@ -143,7 +143,7 @@ async function databaseAtVersion(factory: IDBFactory, version: number, extra: (t
             modelId: t.modelId,
             sourceName: t.sourceName,
             box: t.box,
-            quality: t.quality,
+            quality: t.detectionScore, // the stored name of the detection score
             thumbnail: t.thumbnail,
           }),
         },
