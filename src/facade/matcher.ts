@@ -244,8 +244,7 @@ class FaceMatcher implements Matcher {
       audit: (action, outcome, personId) => this.audit(action, outcome, personId),
       enrolled: (person, templates) => {
         this.names.set(person.id, person.name);
-        this.reenrol.delete(person.id);
-        for (const t of templates) this.index.add({ templateId: t.id, personId: t.personId, embedding: t.embedding });
+        this.indexTemplates(templates);
         this.announceChange();
         return toPerson(person, templates.length);
       },
@@ -307,8 +306,7 @@ class FaceMatcher implements Matcher {
 
   /** Rebuilds the in-memory search index from the store (the store is the source of truth). */
   private async reloadGallery(): Promise<void> {
-    this.index.removeWhere(() => true);
-    this.names.clear();
+    this.forgetGallery();
     // Restricted people stay out of the index and the names: nothing can match them or show them as a result.
     for (const p of await this.store.listPeople()) if (!p.restriction) this.names.set(p.id, p.name);
     let refused = 0;
@@ -721,8 +719,7 @@ class FaceMatcher implements Matcher {
     if (!(await this.store.getPerson(personId))?.restriction) return this.personWithCount(personId); // nothing to lift
     const person = await this.store.setRestriction(personId, null);
     this.names.set(personId, person.name);
-    for (const t of comparableTemplates(await this.store.templatesOf(personId), this.info.embedderModel))
-      this.index.add({ templateId: t.id, personId, embedding: t.embedding });
+    this.indexTemplates(comparableTemplates(await this.store.templatesOf(personId), this.info.embedderModel));
     this.announceChange();
     await this.audit('lift-restriction', 'restriction lifted: matched again', personId);
     return this.personWithCount(personId);
@@ -804,8 +801,7 @@ class FaceMatcher implements Matcher {
     await this.store.eraseEverything();
     // The Cache API is ours too (the offline app caches itself there): empty it all.
     if ('caches' in self) for (const name of await caches.keys()) await caches.delete(name);
-    this.index.removeWhere(() => true);
-    this.names.clear();
+    this.forgetGallery();
     this.announceChange();
   }
 
@@ -973,6 +969,11 @@ class FaceMatcher implements Matcher {
   private dropSecrets(): void {
     this.store.lock();
     // The in-memory index holds templates and names: drop them with the key.
+    this.forgetGallery();
+  }
+
+  /** Empties the in-memory index and names (the store keeps everything). */
+  private forgetGallery(): void {
     this.index.removeWhere(() => true);
     this.names.clear();
   }
