@@ -376,7 +376,8 @@ describe('6. feedback that agrees with itself and does not linger', () => {
       facePath('raj/raj2.png'),
       facePath('raj/raj3.png'),
     ]);
-    expect(await page.locator('[data-testid=person-photos-chosen]').textContent()).toMatch(
+    // innerText: the words as shown (the template's own line breaks are not part of them).
+    expect(await page.locator('[data-testid=person-photos-chosen]').innerText()).toMatch(
       /^3 photos chosen: raj1\.png, raj2\.png, raj3\.png/,
     );
     // The browser's own "No file chosen" is not shown beside it.
@@ -414,7 +415,7 @@ describe('6b. every picker and every export says what happened', () => {
       facePath('penny/penny1.png'),
       facePath('penny/penny2.png'),
     ]);
-    expect(await chosen.textContent()).toBe('2 photos chosen.');
+    expect(await chosen.innerText()).toBe('2 photos chosen.');
     await page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
 
     await tab('data');
@@ -513,10 +514,10 @@ describe('10. wording and affordances', () => {
   it('says what the library reads, offers one folder picker, says faces can be selected, and reports non-photos', async () => {
     await tab('import');
     const panel = page.locator('import-panel');
+    await page.locator('import-panel[data-loaded]').waitFor(); // counted below: the panel must have rendered first
     expect(await panel.locator('p').first().textContent()).not.toMatch(/every photo on this device/);
     expect(await panel.locator('label.button, button', { hasText: /folder/i }).count()).toBe(1);
     expect(await panel.locator('input[webkitdirectory]').count()).toBe(1);
-    await page.locator('import-panel[data-loaded]').waitFor();
     const fresh = page.locator('[data-testid=import-new]');
     if (await fresh.count()) await fresh.click();
     const { mkdtempSync, copyFileSync, writeFileSync } = await import('node:fs');

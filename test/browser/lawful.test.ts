@@ -671,7 +671,7 @@ describe('persistent storage (item 7)', () => {
       await p.click('[data-testid=tab-data]');
       const shown = p.locator(`[data-testid=storage-persistence][data-persisted=${String(r.now)}]`);
       await shown.waitFor();
-      expect(await shown.textContent()).toBe(r.state.message);
+      expect(await shown.innerText()).toBe(r.state.message);
     } finally {
       await fresh.close();
     }
