@@ -130,3 +130,39 @@ export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }
+
+/** A stored template, as the export needs it (the gallery store's record has this shape). */
+export interface TemplateForExport {
+  embedding: Float32Array;
+  modelId: string;
+  sourceName: string;
+  box: { x: number; y: number; width: number; height: number };
+  detectionScore: number;
+  createdAt: number;
+  thumbnail: { type: string; bytes: ArrayBuffer } | null;
+}
+
+/** A template as the export file writes it (its detection score under the file's name for it, `quality`). */
+export function exportedTemplate(t: TemplateForExport): ExportedTemplate {
+  return {
+    embedding: Array.from(t.embedding),
+    modelId: t.modelId,
+    sourceName: t.sourceName,
+    box: t.box,
+    quality: t.detectionScore,
+    createdAt: t.createdAt,
+    thumbnail: t.thumbnail && { type: 'image/jpeg', base64: bytesToBase64(new Uint8Array(t.thumbnail.bytes)) },
+  };
+}
+
+/** A checked file's template, back in the store's shape (checkExportFile has already refused a broken one). */
+export function importedTemplate(t: ExportedTemplate): Omit<TemplateForExport, 'createdAt'> {
+  return {
+    embedding: new Float32Array(t.embedding as number[]),
+    modelId: t.modelId,
+    sourceName: t.sourceName,
+    box: t.box,
+    detectionScore: t.quality,
+    thumbnail: t.thumbnail ? { type: t.thumbnail.type, bytes: base64ToBytes(t.thumbnail.base64).buffer } : null,
+  };
+}

@@ -26,8 +26,8 @@ import {
   checkExportFile,
   EXPORT_FORMAT,
   EXPORT_VERSION,
-  base64ToBytes,
-  bytesToBase64,
+  exportedTemplate,
+  importedTemplate,
   type ExportFile,
   type ExportedPerson,
 } from '../core/export-format';
@@ -823,15 +823,7 @@ class FaceMatcher implements Matcher {
         createdAt: p.createdAt,
         expiresAt: p.expiresAt,
         consent: { ...p.consent },
-        templates: templates.map((t) => ({
-          embedding: Array.from(t.embedding),
-          modelId: t.modelId,
-          sourceName: t.sourceName,
-          box: t.box,
-          quality: t.detectionScore, // the export file's name for it (format version 1)
-          createdAt: t.createdAt,
-          thumbnail: t.thumbnail && { type: 'image/jpeg', base64: bytesToBase64(new Uint8Array(t.thumbnail.bytes)) },
-        })),
+        templates: templates.map(exportedTemplate),
         consentReceipt: { ...(await receiptFor(this.store, p, 'given', p.consent.givenAt)).json },
       });
     }
@@ -882,14 +874,7 @@ class FaceMatcher implements Matcher {
         check.file.people.map((p) => ({
           exportedId: p.id,
           person: { name: p.name, consent: p.consent as ConsentRecord },
-          templates: p.templates.map((t) => ({
-            embedding: new Float32Array(t.embedding as number[]),
-            modelId: t.modelId,
-            sourceName: t.sourceName,
-            box: t.box,
-            detectionScore: t.quality,
-            thumbnail: t.thumbnail ? { type: t.thumbnail.type, bytes: base64ToBytes(t.thumbnail.base64).buffer } : null, // the store drops it if none are kept
-          })),
+          templates: p.templates.map(importedTemplate), // the store drops thumbnails if none are kept
         })),
       )
       .catch(async (error: unknown) => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { consentProblems, describeExpiry, expiryOf, isExpired, type ConsentRecord } from '../../src/core/consent';
-import { checkExportFile, base64ToBytes, bytesToBase64 } from '../../src/core/export-format';
+import {
+  checkExportFile,
+  base64ToBytes,
+  bytesToBase64,
+  exportedTemplate,
+  importedTemplate,
+} from '../../src/core/export-format';
 import { packRecord, unpackRecord } from '../../src/core/record-packing';
 import { deriveKey, keyMatches, makeVerifier, newKeyParams, seal, unseal } from '../../src/core/sealing';
 import { auditCutoff, auditToCsv, csvCell } from '../../src/core/audit';
@@ -231,3 +237,28 @@ function parseCsv(text: string): string[][] {
   }
   return rows;
 }
+
+describe('a template through an export file', () => {
+  it("comes back as it went: the detection score under the file's name for it, the thumbnail as base64", () => {
+    const stored = {
+      embedding: l2Normalize(Float32Array.from({ length: 512 }, (_, i) => Math.cos(i))),
+      modelId: 'm',
+      sourceName: 'a.jpg',
+      box: { x: 1, y: 2, width: 3, height: 4 },
+      detectionScore: 0.87,
+      createdAt: 5,
+      thumbnail: { type: 'image/jpeg', bytes: new Uint8Array([255, 216, 255, 1]).buffer },
+    };
+    const written = JSON.parse(JSON.stringify(exportedTemplate(stored)));
+    expect(written).toMatchObject({
+      quality: 0.87,
+      createdAt: 5,
+      thumbnail: { type: 'image/jpeg', base64: '/9j/AQ==' },
+    });
+    const read = importedTemplate(written);
+    expect(Array.from(read.embedding)).toEqual(Array.from(stored.embedding));
+    expect(read.detectionScore).toBe(0.87);
+    expect(Array.from(new Uint8Array(read.thumbnail?.bytes ?? new ArrayBuffer(0)))).toEqual([255, 216, 255, 1]);
+    expect(importedTemplate({ ...written, thumbnail: null }).thumbnail).toBeNull();
+  });
+});
