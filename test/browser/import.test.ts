@@ -245,7 +245,8 @@ describe('photo-library import', () => {
     await card.locator('[data-testid=consent-attest]').check();
     await card.locator('[data-testid=enrol-group]').click();
     await page.locator('[data-testid=import-notice]', { hasText: 'Barack Obama was enrolled' }).waitFor();
-    expect((await groupsByIdentity()).some(isObama)).toBe(false);
+    // The notice comes before the groups are read again: wait for the list to drop the enrolled group.
+    await expect.poll(async () => (await groupsByIdentity()).some(isObama), { timeout: 15_000 }).toBe(false);
     await page.click('[data-testid=tab-people]');
     await page.locator('[data-testid=person][data-name="Barack Obama"]').waitFor();
     // He is now recognised like anyone enrolled.
