@@ -4,7 +4,7 @@
 // recognises them again once photos are added by the running model.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openHarness, type WatchedPage } from './browser';
+import { launchBrowser, openHarness, waitForApp, type WatchedPage } from './browser';
 
 let browser: Browser;
 let harness: WatchedPage;
@@ -79,6 +79,43 @@ describe('a model change', () => {
     expect(result.unknownAfter).toBe('unknown');
     expect(result.readded).toMatchObject({ templateCount: 4, reenrol: null });
     expect(result.knownAgain).toBe('known');
+    expect(harness.offOriginRequests()).toEqual([]);
+  });
+
+  it("the app's People tab says who needs re-enrolling, and keeps their name", async () => {
+    // Enrolled into the app's own gallery by another embedding set-up, then opened by the app (the default one).
+    const oldModel = await harness.page.evaluate(async () => {
+      const photo = async (path: string) =>
+        new File([await (await fetch(`/__faces/${path}`)).blob()], path.split('/')[1]);
+      const m = await window.facelocal.openMatcher({ embedderTuning: { flipAverage: true } });
+      await m.enrol(
+        {
+          name: 'Kit Harington',
+          consent: {
+            subjectName: 'Kit Harington',
+            givenAt: Date.now(),
+            purpose: 'photo-library',
+            purposeDetail: '',
+            method: 'checkbox',
+            retention: { kind: 'days', days: 30 },
+            collectedBy: 'Test',
+          },
+        },
+        [await photo('kit_harington/john1.jpeg')],
+      );
+      const model = m.info.embedderModel;
+      m.close();
+      return model;
+    });
+    const page = harness.page;
+    await page.goto(inject('baseUrl'));
+    await waitForApp(page);
+    await page.click('[data-testid=tab-people]');
+    const card = page.locator('[data-testid=person][data-name="Kit Harington"]');
+    await card.waitFor();
+    const notice = await card.locator('[data-testid=person-reenrol]').innerText();
+    expect(notice).toMatch(/Needs re-enrolling/);
+    expect(notice).toContain(oldModel);
     expect(harness.offOriginRequests()).toEqual([]);
   });
 });
