@@ -211,6 +211,11 @@ describe('tampered models and wasm runtimes (hashes compiled into the bundle)', 
       expect(page.requests.filter((r) => r.url.includes('manifest.json'))).toEqual([]);
       // No crash: the page is alive and, with honest files, the same page starts and finds the face.
       target = null;
+      // A refused start may leave the other worker's fetch in flight: let those requests land before counting.
+      for (let seen = -1; seen !== page.requests.length;) {
+        seen = page.requests.length;
+        await new Promise((r) => setTimeout(r, 1500));
+      }
       const from = page.requests.length;
       expect(await open()).toEqual({ ok: true, faces: 1 });
       expect(page.pageErrors).toEqual([]);
