@@ -9,4 +9,5 @@ export * from './types';
 export { MAX_IMAGE_PIXELS, sniffImageType } from './core/image-type';
 export { declaredImageSize } from './core/image-header';
 export { describeTimeLeft } from './core/import-progress';
+export { errorText } from './core/error-text';
 export { expectServiceWorker } from './facade/service-worker-gate';

@@ -81,6 +81,7 @@ import {
   type Timings,
   type VerifyResult,
 } from '../types';
+import { errorText } from '../core/error-text';
 
 const EMBEDDING_DIM = 512;
 const calibration: ShippedCalibration = calibrationData;
@@ -186,11 +187,7 @@ export async function openMatcher(options: MatcherOptions = {}): Promise<Matcher
       () => undefined,
     );
     if (error instanceof FacelocalError) throw error;
-    throw new FacelocalError(
-      'model-load-failed',
-      `Facelocal could not start: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
+    throw new FacelocalError('model-load-failed', `Facelocal could not start: ${errorText(error)}`, { cause: error });
   }
 }
 

@@ -1,7 +1,7 @@
 // One place that turns a thrown error into words for people, with the code the tests and styles key on, and the one
 // way those words are shown.
 import { html, nothing, type TemplateResult } from 'lit';
-import { FacelocalError, type FacelocalErrorCode } from '../index';
+import { FacelocalError, errorText, type FacelocalErrorCode } from '../index';
 
 export interface UserMessage {
   code: FacelocalErrorCode | 'error';
@@ -12,11 +12,6 @@ export function messageFor(error: unknown): UserMessage {
   if (error instanceof FacelocalError) return { code: error.code, text: error.message };
   // comlink or the browser may hand back a plain Error; keep its words.
   return { code: 'error', text: `Something went wrong: ${errorText(error)}` };
-}
-
-/** An error's own words, whatever was thrown. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -39,6 +39,7 @@ import type {
   WorkerResult,
 } from './worker-protocol';
 import { fetchVerifiedModel, fetchVerifiedRuntime } from './verified-model';
+import { errorText } from '../core/error-text';
 
 /** Photos are scaled so the longer side is at most this before detection: same faces found, several times faster. */
 const DETECTION_SIDE = TILING_POLICY.detectionSide;
@@ -112,7 +113,7 @@ async function init(baseUrl: string): Promise<WorkerResult<{ model: string }>> {
     shortRange = () => (built ??= create(short.bytes));
     return { ok: true, value: { model: 'MediaPipe face detection, full range' } };
   } catch (error) {
-    return { ok: false, code: 'model-load-failed', message: `The face detector failed to load: ${messageOf(error)}` };
+    return { ok: false, code: 'model-load-failed', message: `The face detector failed to load: ${errorText(error)}` };
   }
 }
 
@@ -391,10 +392,6 @@ async function alignFrameFaces(faceIndices: number[]): Promise<WorkerResult<Uint
 function releaseFrame(): void {
   liveFrame?.bitmap.close();
   liveFrame = undefined;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Confidence asked of a face in a box someone drew: they say a face is there, so a weaker detection is taken. */

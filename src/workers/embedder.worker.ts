@@ -9,6 +9,7 @@ import { EMBEDDER_INPUT, toEmbedderTensor, type EmbedderInputSpec } from '../cor
 import type { BackendChoice, EmbedderTuning } from '../types';
 import type { EmbedderApi, EmbedderInfo, WorkerResult } from './worker-protocol';
 import { fetchVerifiedModel, fetchVerifiedRuntime } from './verified-model';
+import { errorText } from '../core/error-text';
 
 const INPUT_NAME = 'input';
 const OUTPUT_NAME = 'output';
@@ -97,7 +98,7 @@ async function init(
     return {
       ok: false,
       code: 'model-load-failed',
-      message: `The face embedding model failed to load: ${error instanceof Error ? error.message : String(error)}`,
+      message: `The face embedding model failed to load: ${errorText(error)}`,
     };
   }
 }
