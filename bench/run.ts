@@ -9,12 +9,12 @@
 // finish in minutes. --cache FILE reuses (or saves) Facelocal's embeddings: biometric data, keep it out of the repo.
 // Prints progress on stderr, a table, and as its last line one JSON object (also written to --out); the DET curve
 // is written beside --out (or to bench/results/) as an SVG.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchBrowser, WatchedPage } from '../test/browser/browser';
+import { launchBrowser } from '../test/browser/browser';
 import { startPreview } from '../test/browser/preview-server';
-import { securityHeaders } from '../scripts/security-headers';
+import { openRunnerPage } from './peer-page';
 import calibration from '../src/core/calibration-data.json';
 import { detCurve } from '../src/core/score-histogram';
 import {
@@ -47,77 +47,6 @@ const seed = Number(option('--seed', '1'));
 
 /** face-api.js's documented match rule: Euclidean distance below 0.6. */
 const PEER_THRESHOLD = -0.6;
-
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.bin': 'application/octet-stream',
-  '.html': 'text/html',
-};
-
-/** Serves the peer (face-api.js, its tfjs wasm binaries and models) and the photos on the app's origin, for this run only. */
-async function servePeerAndPhotos(watched: WatchedPage): Promise<void> {
-  const faceApiDir = resolve('node_modules/@vladmandic/face-api');
-  const tfWasmDir = resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist');
-  const files: Record<string, string> = {
-    '/__peer/face-api.esm.js': join(faceApiDir, 'dist/face-api.esm.js'),
-    '/__peer/peer.js': resolve('bench/peer-faceapi.js'),
-  };
-  for (const f of readdirSync(join(faceApiDir, 'model'))) files[`/__peer/model/${f}`] = join(faceApiDir, 'model', f);
-  for (const f of readdirSync(tfWasmDir).filter((x) => x.endsWith('.wasm')))
-    files[`/__peer/wasm/${f}`] = join(tfWasmDir, f);
-  await watched.context.route(`${watched.origin}/__peer/**`, (route) => {
-    const path = new URL(route.request().url()).pathname;
-    // The peer gets the same cross-origin isolation (so tfjs can use WASM threads) but not our CSP: tfjs starts
-    // its threads from blob: workers, which our policy forbids for our own code.
-    const { 'Content-Security-Policy': _csp, ...headers } = securityHeaders;
-    if (path === '/__peer/page.html')
-      return route.fulfill({
-        status: 200,
-        headers: { ...headers, 'Content-Type': 'text/html' },
-        body: '<!doctype html><body><script type="module" src="/__peer/peer.js"></script></body>',
-      });
-    const file = files[path];
-    if (!file) return route.fulfill({ status: 404 });
-    return route.fulfill({
-      status: 200,
-      headers: { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' },
-      body: readFileSync(file),
-    });
-  });
-  await watched.context.route(`${watched.origin}/__photos/**`, (route) => {
-    const relative = decodeURIComponent(new URL(route.request().url()).pathname.replace('/__photos/', ''));
-    const file = resolve(dataDir, relative);
-    if (!file.startsWith(dataDir) || !existsSync(file)) return route.fulfill({ status: 404 });
-    return route.fulfill({
-      status: 200,
-      headers: { 'Content-Type': 'application/octet-stream', 'Cross-Origin-Resource-Policy': 'same-origin' },
-      body: readFileSync(file),
-    });
-  });
-}
-
-/** Installs `window.__embed` on the page: Facelocal's facade or the peer. Returns what the runner reports of itself. */
-async function installRunner(page: Page, runner: 'ours' | 'peer'): Promise<unknown> {
-  return page.evaluate(
-    async ({ runner, backend }) => {
-      const w = window as unknown as {
-        __embed: (b: Blob) => Promise<unknown>;
-        peer: { init(): Promise<unknown>; embed(b: Blob): Promise<unknown> };
-      };
-      if (runner === 'peer') {
-        const info = await w.peer.init();
-        w.__embed = (blob) => w.peer.embed(blob);
-        return info;
-      }
-      const matcher = await window.facelocal.openMatcher({ databaseName: 'bench', backend });
-      w.__embed = (blob) => matcher.embedFaces(blob);
-      return matcher.info;
-    },
-    { runner, backend },
-  );
-}
 
 /**
  * Batch throughput: every photo in memory first (as a picked folder is), then two in flight, so one photo's
@@ -277,11 +206,7 @@ const samplePhotos = photos.filter((p) => sample.has(p.file));
 const server = await startPreview();
 const browser = await launchBrowser(backend === 'webgpu' ? ['--enable-unsafe-webgpu'] : []);
 try {
-  const ours = await WatchedPage.open(browser, server.url, {});
-  await servePeerAndPhotos(ours);
-  await ours.page.goto(new URL('test/harness/', server.url).href);
-  await ours.page.waitForFunction(() => document.body.dataset.ready === 'true');
-  const oursInfo = await installRunner(ours.page, 'ours');
+  const { watched: ours, info: oursInfo } = await openRunnerPage(browser, server.url, dataDir, 'ours', backend);
   const cached = cacheFile ? readCache(cacheFile) : new Map<string, EmbedOutcome>();
   const missing = photos.map((p) => p.file).filter((f) => !cached.has(f));
   if (cacheFile && cached.size)
@@ -332,12 +257,7 @@ try {
 
   let peerSummary: typeof oursAll | null = null;
   if (peerName === 'faceapi') {
-    const peerPage = await WatchedPage.open(browser, server.url, {});
-    await servePeerAndPhotos(peerPage);
-    if (process.env.BENCH_DEBUG) peerPage.page.on('pageerror', (e) => console.error('peer error:', e.message));
-    await peerPage.page.goto(`${peerPage.origin}/__peer/page.html`);
-    await peerPage.page.waitForFunction(() => document.body?.dataset.ready === 'true', undefined, { timeout: 60_000 });
-    const peerInfo = await installRunner(peerPage.page, 'peer');
+    const { watched: peerPage, info: peerInfo } = await openRunnerPage(browser, server.url, dataDir, 'peer', backend);
     const peerResults = await embedPhotos(
       peerPage.page,
       samplePhotos.map((p) => p.file),

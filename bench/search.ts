@@ -1,6 +1,7 @@
 // Gallery search at scale, in Node, on the app's own TemplateIndex (src/core/matching.ts).
 //
 //   npm run bench:search -- --n 1000000 [--queries 40] [--seed 1] [--out FILE] [--shortlist N] [--rerank N] [--exact-limit N]
+//   npm run bench:search -- --sizes 10000,100000,1000000   (one table row per gallery size, each built afresh)
 //
 // Synthetic 512-d faces clustered like real identities: identity centres uniform on the sphere, 4 samples each at
 // √0.7·centre + √0.3·noise (genuine cosine ≈ 0.7, impostor ≈ 0 ± 0.044). Vectors are regenerated from the seed
@@ -51,7 +52,11 @@ export interface SearchBenchResult {
   maxScoreError: number;
   /** Heap + array buffers held after building, as Node reports them (includes the id strings). */
   heapMB: number;
+  /** Adding one more face to the built index (a new person), median of ADDED_AFTER_BUILD adds. */
+  addOneMs: number;
 }
+
+const ADDED_AFTER_BUILD = 21;
 
 const GENUINE = 0.7;
 
@@ -247,6 +252,16 @@ async function measure(options: SearchBenchOptions, vectors: VectorFile): Promis
   }
   times.sort((x, y) => x - y);
   cpuTimes.sort((x, y) => x - y);
+  // What one enrolment costs once the index is built: new people, so the figures above are untouched.
+  const addTimes: number[] = [];
+  const extra = new Float32Array(dim);
+  for (let i = 0; i < ADDED_AFTER_BUILD; i++) {
+    centreOf(identities + i, seed, extra);
+    const t0 = performance.now();
+    index.add({ templateId: `added${i}`, personId: `added${i}`, embedding: extra });
+    addTimes.push(performance.now() - t0);
+  }
+  addTimes.sort((x, y) => x - y);
   const round = (x: number, digits = 2) => Number(x.toFixed(digits));
   return {
     n,
@@ -261,6 +276,7 @@ async function measure(options: SearchBenchOptions, vectors: VectorFile): Promis
     decisionAgreement: round(decisions / queries, 4),
     maxScoreError: round(maxScoreError, 5),
     heapMB: round(heapMB, 1),
+    addOneMs: round(quantile(addTimes, 0.5), 3),
   };
 }
 
@@ -289,6 +305,15 @@ async function main(): Promise<void> {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const number = (name: string) => (option(name) === undefined ? undefined : Number(option(name)));
+  const sizes = option('sizes');
+  if (sizes) {
+    await growthTable(
+      sizes.split(',').map(Number),
+      (n) => runSearchBench({ n, queries: number('queries'), seed: number('seed') }),
+      option('out'),
+    );
+    return;
+  }
   const result = await runSearchBench({
     n: number('n') ?? 100_000,
     queries: number('queries'),
@@ -309,11 +334,35 @@ async function main(): Promise<void> {
     ['same best person as exact', String(result.top1Agreement)],
     [`same decision at threshold ${calibration.threshold.toFixed(3)}`, String(result.decisionAgreement)],
     ['largest score error (returned people)', String(result.maxScoreError)],
+    ['add one face to the built index, median', `${result.addOneMs} ms`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
   const json = JSON.stringify(result);
   const out = option('out');
+  if (out) writeFileSync(out, json + '\n');
+  console.log(json);
+}
+
+/** The index as the gallery grows: one fresh build per size, one markdown row each. */
+async function growthTable(
+  sizes: readonly number[],
+  run: (n: number) => Promise<SearchBenchResult>,
+  out: string | undefined,
+): Promise<void> {
+  const results: SearchBenchResult[] = [];
+  console.log(
+    '| faces | build | index memory | query wall, median / p90 | query CPU, median | recall@10 | add one face |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|---:|');
+  for (const n of sizes) {
+    const r = await run(n);
+    results.push(r);
+    console.log(
+      `| ${n.toLocaleString('en')} | ${(r.buildMs / 1000).toFixed(1)} s | ${r.memoryMB} MB | ${r.queryMs.median} / ${r.queryMs.p90} ms | ${r.queryCpuMs.median} ms | ${r.recallAt10} | ${r.addOneMs} ms |`,
+    );
+  }
+  const json = JSON.stringify(results);
   if (out) writeFileSync(out, json + '\n');
   console.log(json);
 }

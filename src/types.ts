@@ -260,7 +260,10 @@ export interface EnrolResult {
 export interface Timings {
   decodeMs: number;
   detectMs: number;
+  /** Alignment and embedding of every face found, together. */
   embedMs: number;
+  /** The alignment part of embedMs (cropping, warping, quality) on its own. */
+  alignMs: number;
   totalMs: number;
 }
 

@@ -1093,6 +1093,7 @@ function timings(analysed: AnalysedPhoto, embedMs: number, start: number): Timin
     decodeMs: analysed.decodeMs,
     detectMs: analysed.detectMs,
     embedMs: analysed.alignMs + embedMs,
+    alignMs: analysed.alignMs,
     totalMs: performance.now() - start,
   };
 }
