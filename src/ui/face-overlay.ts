@@ -6,6 +6,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { IdentifiedFace } from '../index';
 import { count } from './messages';
+import { matchLabel, matchTag } from './match-words';
 
 const PLACES = ['above', 'below', 'inside'] as const;
 const SIDES = ['left', 'right'] as const;
@@ -148,13 +149,12 @@ export class FaceOverlay extends LitElement {
         />
         ${this.faces.map((f, i) => {
           const m = f.match;
-          const label = m.kind === 'known' ? m.name : m.kind;
           const score = m.kind === 'unknown' ? m.bestScore : m.score;
-          const tag = m.kind === 'known' ? m.name : m.kind === 'possible' ? `${m.name}?` : 'Unknown';
+          const tag = matchTag(m);
           return html`<div
             class="box ${m.kind === 'known' ? '' : m.kind}"
             data-testid="face-box"
-            data-label=${label}
+            data-label=${matchLabel(m)}
             data-score=${score === null ? '' : score.toFixed(4)}
             style="left:${pct(f.box.x, this.width)};top:${pct(f.box.y, this.height)};width:${pct(f.box.width, this.width)};height:${pct(f.box.height, this.height)}"
           >

@@ -8,6 +8,7 @@ import type { LiveFace, LiveFrameResult, LiveSession, Matcher } from '../index';
 import { alertMessage, messageFor } from './messages';
 import { panelStyles } from './shared-styles';
 import { LiveFrameEvent } from './events';
+import { matchLabel, matchTag } from './match-words';
 
 /** The fps readout covers the frames processed over this last stretch of time. */
 const FPS_WINDOW_MS = 2000;
@@ -199,14 +200,11 @@ export class LiveCamera extends LitElement {
   private box(f: LiveFace) {
     const pct = (v: number, of: number) => `${(100 * v) / of}%`;
     const { width, height } = this.size;
-    const kind = f.match === null ? 'pending' : f.match.kind;
-    const label = f.match === null ? '' : f.match.kind === 'known' ? f.match.name : 'unknown';
-    const tag =
-      f.match === null
-        ? '…'
-        : f.match.kind === 'known'
-          ? `${f.match.name} ${f.match.reading.similarityPercent}%`
-          : 'Unknown';
+    const m = f.match;
+    const kind = m === null ? 'pending' : m.kind;
+    const label = m === null ? '' : matchLabel(m);
+    // No list below a live view explains a name (identify's does), so a named face's tag carries its similarity.
+    const tag = m === null ? '…' : m.kind === 'known' ? `${m.name} ${m.reading.similarityPercent}%` : matchTag(m);
     return html`<div
       class="box ${kind}"
       data-testid="live-face-box"
@@ -249,9 +247,7 @@ export class LiveCamera extends LitElement {
 
 /** "In view: Ada, Unknown" — names sorted, so the text changes only when who is in view changes. */
 function describeSeen(faces: readonly LiveFace[]): string {
-  const names = faces
-    .map((f) => (f.match === null ? null : f.match.kind === 'known' ? f.match.name : 'Unknown'))
-    .filter((n): n is string => n !== null);
+  const names = faces.map((f) => (f.match === null ? null : matchTag(f.match))).filter((n): n is string => n !== null);
   if (faces.length === 0) return 'No face in view.';
   return names.length ? `In view: ${[...names].sort().join(', ')}.` : 'Looking…';
 }
