@@ -65,6 +65,15 @@ export class BrowserSuite {
   get origin(): string {
     return this.watched.origin;
   }
+  get requests(): RecordedRequest[] {
+    return this.watched.requests;
+  }
+  get pageErrors(): string[] {
+    return this.watched.pageErrors;
+  }
+  get cspViolations(): string[] {
+    return this.watched.cspViolations;
+  }
   offOriginRequests(): RecordedRequest[] {
     return this.watched.offOriginRequests();
   }
