@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { facePath, giveConsent, readDeviceStorage, waitForApp } from './browser';
 import { harnessSuite } from './suite';
-import { consentFor } from '../harness/test-consent';
+import { consentFor } from '../test-consent';
 
 /** Paperwork, thumbnails, imports: nothing of it may leave the device. */
 const harness = harnessSuite({ network: 'no-data-sent' });

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { readFileSync, readdirSync } from 'node:fs';
 import { WatchedPage, facePath, giveConsent, readDeviceStorage, waitForApp } from './browser';
 import { harnessSuite } from './suite';
-import { consentFor } from '../harness/test-consent';
+import { consentFor } from '../test-consent';
 
 const harness = harnessSuite({ network: 'no-data-sent' });
 

@@ -8,7 +8,7 @@ import { identificationThresholds } from '../../src/core/identity-rule';
 import type { ShippedCalibration } from '../../src/core/calibration';
 import calibrationData from '../../src/core/calibration-data.json';
 import { regroupProbe } from './regroup-probe';
-import { consentFor } from './test-consent';
+import { consentFor } from '../test-consent';
 
 const calibration: ShippedCalibration = calibrationData;
 const thresholdsFor = (templates: number) =>
