@@ -6,7 +6,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { LiveFace, LiveFrameResult, LiveSession, Matcher } from '../index';
 import { alertMessage, messageFor } from './messages';
-import { panelStyles } from './shared-styles';
+import { faceBoxStyles, panelStyles } from './shared-styles';
 import { LiveFrameEvent } from './events';
 import { matchLabel, matchTag } from './match-words';
 
@@ -17,6 +17,7 @@ const FPS_WINDOW_MS = 2000;
 export class LiveCamera extends LitElement {
   static styles = [
     panelStyles,
+    faceBoxStyles,
     css`
       .frame {
         position: relative;
@@ -32,28 +33,13 @@ export class LiveCamera extends LitElement {
         border-radius: 6px;
       }
       .box {
-        position: absolute;
-        border: 3px solid #19a974;
-        box-sizing: border-box;
-        border-radius: 4px;
         line-height: normal;
-      }
-      .box.unknown {
-        border-color: #ff6f00;
       }
       .box.pending {
         border-color: #8a8f98;
         border-style: dashed;
       }
       .tag {
-        position: absolute;
-        left: -3px;
-        bottom: 100%;
-        white-space: nowrap;
-        font-size: 0.8rem;
-        padding: 0 0.3rem;
-        background: #19a974;
-        color: white;
         border-radius: 3px 3px 0 0;
       }
       .box.unknown .tag {

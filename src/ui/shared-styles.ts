@@ -126,3 +126,27 @@ export const cardStyles = css`
     margin: 0.75rem 0;
   }
 `;
+
+/** A labelled box over a face, placed in percentages over a photo (face-overlay) or a video (live-camera). */
+export const faceBoxStyles = css`
+  .box {
+    position: absolute;
+    border: 3px solid #19a974;
+    box-sizing: border-box;
+    border-radius: 4px;
+  }
+  .box.unknown {
+    border-color: #ff6f00;
+  }
+  .tag {
+    position: absolute;
+    left: -3px;
+    bottom: 100%;
+    white-space: nowrap;
+    font-size: 0.8rem;
+    padding: 0 0.3rem;
+    background: #19a974;
+    color: white;
+    border-radius: 3px;
+  }
+`;
