@@ -1,8 +1,9 @@
-// A browser test file's set-up, written once: Chromium launched and one watched page (the harness or the app) opened
-// before the file's tests and both closed after them, with the file's last network check where it asks for one.
+// A browser test file's set-up, written once: Chromium launched and one watched page (the harness, the app, or a page
+// not yet navigated) opened before the file's tests and both closed after them, with the file's last network check
+// where it asks for one.
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, openApp, openHarness, type RecordedRequest, type WatchedPage } from './browser';
+import { WatchedPage, launchBrowser, openApp, openHarness, type RecordedRequest } from './browser';
 
 export interface SuiteOptions {
   /** The page's size once open (a WatchedPage opens at 1100×900). */
@@ -12,6 +13,8 @@ export interface SuiteOptions {
    * none carried data either ('no-data-sent').
    */
   network?: 'same-origin' | 'no-data-sent';
+  /** Chromium flags beyond the usual ones (a fake camera, say). */
+  launchArgs?: string[];
 }
 
 /**
@@ -23,7 +26,7 @@ export class BrowserSuite {
 
   constructor(open: (browser: Browser) => Promise<WatchedPage>, options: SuiteOptions) {
     beforeAll(async () => {
-      const browser = await launchBrowser();
+      const browser = await launchBrowser(options.launchArgs);
       try {
         this.opened = { browser, watched: await open(browser) };
       } catch (error) {
@@ -85,6 +88,11 @@ export class BrowserSuite {
 /** The test harness page (the real facade on window.facelocal, the shared photos at /__faces/). */
 export function harnessSuite(options: SuiteOptions = {}): BrowserSuite {
   return new BrowserSuite((browser) => openHarness(browser, inject('baseUrl')), options);
+}
+
+/** A watched page not yet navigated: for a test that watches the first load, or sets a clock before it. */
+export function pageSuite(options: SuiteOptions = {}): BrowserSuite {
+  return new BrowserSuite((browser) => WatchedPage.open(browser, inject('baseUrl')), options);
 }
 
 /** The app itself, loaded and ready. */
