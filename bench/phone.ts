@@ -180,9 +180,7 @@ async function firstResult(
 }> {
   const cpu0 = cpuSeconds(quota.pids());
   const threads0 = cpuSecondsByThread(quota.pids());
-  const page = await context.newPage();
-  await page.goto(new URL('test/harness/', url).href);
-  await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { polling: 10 });
+  const page = await harnessPage(context, url);
   const r = await page.evaluate(async (photo) => {
     const blob = fetch(`/__faces/${photo}`).then((x) => x.blob());
     window.matcher = await window.facelocal.openMatcher({ databaseName: 'phone' });
@@ -206,15 +204,7 @@ async function firstResult(
 async function identifyBig(page: Page) {
   return page.evaluate(
     async ({ enrol }) => {
-      const consent = {
-        subjectName: 'Barack Obama',
-        givenAt: Date.now(),
-        purpose: 'photo-library' as const,
-        purposeDetail: '',
-        method: 'checkbox' as const,
-        retention: { kind: 'days' as const, days: 30 },
-        collectedBy: 'Bench',
-      };
+      const consent = window.facelocal.consentFor('Barack Obama', { collectedBy: 'Bench' });
       const photos = await Promise.all(enrol.map(async (p) => (await fetch(`/__faces/${p}`)).blob()));
       await window.matcher.enrol({ name: 'Barack Obama', consent }, photos);
       const big = await (await fetch('/__phone/photo-12mp.jpg')).blob();

@@ -218,8 +218,17 @@ export interface UnknownMatch {
   bestScore: number | null;
 }
 
+/**
+ * Who a face is, by the 1:N rule (src/core/identity-rule.ts), with the name and what the score means: one type for
+ * identify() and the live camera, built in one place (the facade's matchOf).
+ */
+export type FaceMatch = PersonMatch | PossibleMatch | UnknownMatch;
+
+/** The live camera's match: a live view names someone or no one, so a possible match shows there as unknown. */
+export type LiveMatch = Exclude<FaceMatch, PossibleMatch>;
+
 export interface IdentifiedFace extends FoundFace {
-  match: PersonMatch | PossibleMatch | UnknownMatch;
+  match: FaceMatch;
   /** Up to five closest people, best first, for a "did you mean" list. */
   candidates: { personId: string; name: string; score: number }[];
 }
@@ -417,7 +426,7 @@ export interface LiveFace {
   /** In the frame's pixel coordinates. */
   box: Box;
   /** The smoothed identification of this track; null until its first one is in. */
-  match: PersonMatch | UnknownMatch | null;
+  match: LiveMatch | null;
 }
 
 export interface LiveFrameResult {

@@ -47,23 +47,24 @@ export function clipBox(box: Box, width: number, height: number): Box {
   return { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0) };
 }
 
-export function intersectionOverUnion(a: Box, b: Box): number {
+/** The area two boxes share (0 when they do not overlap). */
+function intersectionArea(a: Box, b: Box): number {
   const x0 = Math.max(a.x, b.x),
     y0 = Math.max(a.y, b.y);
   const x1 = Math.min(a.x + a.width, b.x + b.width),
     y1 = Math.min(a.y + a.height, b.y + b.height);
-  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  return Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+}
+
+export function intersectionOverUnion(a: Box, b: Box): number {
+  const inter = intersectionArea(a, b);
   const union = a.width * a.height + b.width * b.height - inter;
   return union > 0 ? inter / union : 0;
 }
 
 /** Share of the smaller box that lies inside the other. */
 export function overlapOfSmaller(a: Box, b: Box): number {
-  const x0 = Math.max(a.x, b.x),
-    y0 = Math.max(a.y, b.y);
-  const x1 = Math.min(a.x + a.width, b.x + b.width),
-    y1 = Math.min(a.y + a.height, b.y + b.height);
-  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  const inter = intersectionArea(a, b);
   const smaller = Math.min(a.width * a.height, b.width * b.height);
   return smaller > 0 ? inter / smaller : 0;
 }

@@ -4,6 +4,7 @@
 // arguments, so tests replay any sequence of frames.
 import { present } from './present';
 import { intersectionOverUnion, type Box } from './detection-geometry';
+import type { IdentityVerdict, RankedPerson } from './identity-rule';
 
 export interface TrackerOptions {
   /** A detection joins a track when their boxes overlap at least this much (IoU)... */
@@ -32,9 +33,16 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   votes: 3,
 };
 
-/** One identification of a tracked face: a person with a score, or unknown with the best score seen. */
-export type TrackVote =
-  { kind: 'known'; personId: string; score: number } | { kind: 'unknown'; bestScore: number | null };
+/**
+ * One identification of a tracked face: the 1:N rule's verdict (identity-rule.ts), the one identify() gets, less
+ * "possible" (see trackVote).
+ */
+export type TrackVote = Exclude<IdentityVerdict<RankedPerson>, { kind: 'possible' }>;
+
+/** A live view names someone or no one: a possible match (identify()'s "check for yourself") votes unknown. */
+export function trackVote(verdict: IdentityVerdict<RankedPerson>): TrackVote {
+  return verdict.kind === 'possible' ? { kind: 'unknown', best: verdict.best } : verdict;
+}
 
 export interface Track {
   id: number;
@@ -145,7 +153,7 @@ export class FaceTracker {
 }
 
 function voteKey(v: TrackVote): string {
-  return v.kind === 'known' ? `known:${v.personId}` : 'unknown';
+  return v.kind === 'known' ? `known:${v.best.personId}` : 'unknown';
 }
 
 /**
@@ -157,7 +165,7 @@ export function smoothedLabel(votes: readonly TrackVote[], current: TrackVote | 
   const counts = new Map<string, { count: number; latest: TrackVote; best: number }>();
   for (const v of votes) {
     const key = voteKey(v);
-    const score = v.kind === 'known' ? v.score : (v.bestScore ?? -1);
+    const score = v.best?.score ?? -1;
     const c = counts.get(key);
     counts.set(key, { count: (c?.count ?? 0) + 1, latest: v, best: Math.max(c?.best ?? -Infinity, score) });
   }

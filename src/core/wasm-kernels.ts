@@ -217,68 +217,42 @@ function simdOps() {
   };
 }
 
-/** rowDots: parameters a, b, count, rowBytes, out; locals k, acc0, acc1 (f32x4). */
-function rowDotsBody(): number[] {
-  const [A, B, COUNT, BYTES, OUT, K, ACC0, ACC1] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const load = (base: number, offset: number) => [...op.get(base), ...op.get(K), ...op.i32Add, ...op.v128Load(offset)];
-  const multiplyAdd = (acc: number, offset: number) => [
-    ...op.get(acc),
-    ...load(A, offset),
-    ...load(B, offset),
-    ...op.f32x4Mul,
-    ...op.f32x4Add,
-    ...op.set(acc),
-  ];
-  const lane = (l: number) => [...op.get(ACC0), ...op.f32x4Lane(l)];
+/**
+ * The rows loop both kernels share (parameters 1 to 4: the row pointer, count, rowBytes, out). Per row, `row` leaves
+ * the row's four partial results in the v128 local `sum`; they are added up and stored at out, which moves on 4
+ * bytes, the row pointer moves on rowBytes, and count goes down by one until no row is left.
+ */
+function forEachRow(
+  sum: number,
+  lanes: { lane: (l: number) => number[]; add: number[]; store: number[] },
+  row: number[],
+): number[] {
+  const [ROW, COUNT, BYTES, OUT] = [1, 2, 3, 4];
+  const lane = (l: number) => [...op.get(sum), ...lanes.lane(l)];
   return [
-    2,
-    1,
-    I32,
-    2,
-    V128, // locals
     ...op.block,
     ...op.loop, // rows
     ...op.get(COUNT),
     ...op.i32Eqz,
     ...op.brIf(1), // no rows left: done
-    ...op.v128Zero,
-    ...op.set(ACC0),
-    ...op.v128Zero,
-    ...op.set(ACC1),
-    ...op.i32(0),
-    ...op.set(K),
-    ...op.loop, // 32 bytes (8 floats) an iteration
-    ...multiplyAdd(ACC0, 0),
-    ...multiplyAdd(ACC1, 16),
-    ...op.get(K),
-    ...op.i32(32),
-    ...op.i32Add,
-    ...op.tee(K),
-    ...op.get(BYTES),
-    ...op.i32LtU,
-    ...op.brIf(0),
-    ...op.end,
-    ...op.get(ACC0),
-    ...op.get(ACC1),
-    ...op.f32x4Add,
-    ...op.set(ACC0),
+    ...row,
     ...op.get(OUT),
     ...lane(0),
     ...lane(1),
-    ...op.f32Add,
+    ...lanes.add,
     ...lane(2),
     ...lane(3),
-    ...op.f32Add,
-    ...op.f32Add,
-    ...op.f32Store,
+    ...lanes.add,
+    ...lanes.add,
+    ...lanes.store,
     ...op.get(OUT),
     ...op.i32(4),
     ...op.i32Add,
     ...op.set(OUT),
-    ...op.get(B),
+    ...op.get(ROW),
     ...op.get(BYTES),
     ...op.i32Add,
-    ...op.set(B),
+    ...op.set(ROW),
     ...op.get(COUNT),
     ...op.i32(1),
     ...op.i32Sub,
@@ -290,6 +264,50 @@ function rowDotsBody(): number[] {
   ];
 }
 
+/** rowDots: parameters a, b, count, rowBytes, out; locals k, acc0, acc1 (f32x4). */
+function rowDotsBody(): number[] {
+  const [A, B, BYTES, K, ACC0, ACC1] = [0, 1, 3, 5, 6, 7];
+  const load = (base: number, offset: number) => [...op.get(base), ...op.get(K), ...op.i32Add, ...op.v128Load(offset)];
+  const multiplyAdd = (acc: number, offset: number) => [
+    ...op.get(acc),
+    ...load(A, offset),
+    ...load(B, offset),
+    ...op.f32x4Mul,
+    ...op.f32x4Add,
+    ...op.set(acc),
+  ];
+  return [
+    2,
+    1,
+    I32,
+    2,
+    V128, // locals
+    ...forEachRow(ACC0, { lane: op.f32x4Lane, add: op.f32Add, store: op.f32Store }, [
+      ...op.v128Zero,
+      ...op.set(ACC0),
+      ...op.v128Zero,
+      ...op.set(ACC1),
+      ...op.i32(0),
+      ...op.set(K),
+      ...op.loop, // 32 bytes (8 floats) an iteration
+      ...multiplyAdd(ACC0, 0),
+      ...multiplyAdd(ACC1, 16),
+      ...op.get(K),
+      ...op.i32(32),
+      ...op.i32Add,
+      ...op.tee(K),
+      ...op.get(BYTES),
+      ...op.i32LtU,
+      ...op.brIf(0),
+      ...op.end,
+      ...op.get(ACC0),
+      ...op.get(ACC1),
+      ...op.f32x4Add,
+      ...op.set(ACC0),
+    ]),
+  ];
+}
+
 /**
  * bitPlaneSums: parameters planes, rows, count, rowBytes, out; locals k, at (i32), row16, bits, sum16 (v128).
  * Per 16-byte chunk of a row, u8 lanes gather the weighted counts Horner-wise (bits = 2·bits + popcnt(plane AND
@@ -297,8 +315,7 @@ function rowDotsBody(): number[] {
  * 2,176 bytes). The four planes' chunks are adjacent (see BitPlaneSums), so each is one load at a fixed offset.
  */
 function bitPlaneSumsBody(): number[] {
-  const [PLANES, ROWS, COUNT, BYTES, OUT, K, AT, ROW16, BITS, SUM16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const lane = (l: number) => [...op.get(SUM16), ...op.i32x4Lane(l)];
+  const [PLANES, ROWS, BYTES, K, AT, ROW16, BITS, SUM16] = [0, 1, 3, 5, 6, 7, 8, 9];
   const plane = (p: number) => [
     ...op.get(AT),
     ...op.v128Load(16 * p),
@@ -320,73 +337,45 @@ function bitPlaneSumsBody(): number[] {
     I32,
     3,
     V128, // locals
-    ...op.block,
-    ...op.loop, // rows
-    ...op.get(COUNT),
-    ...op.i32Eqz,
-    ...op.brIf(1),
-    ...op.v128Zero,
-    ...op.set(SUM16),
-    ...op.i32(0),
-    ...op.set(K),
-    ...op.get(PLANES),
-    ...op.set(AT),
-    ...op.loop, // 16-byte chunks
-    ...op.get(ROWS),
-    ...op.get(K),
-    ...op.i32Add,
-    ...op.v128Load(0),
-    ...op.set(ROW16),
-    ...plane(0),
-    ...op.set(BITS),
-    ...next(1),
-    ...next(2),
-    ...next(3),
-    ...op.get(SUM16),
-    ...op.get(BITS),
-    ...op.i16x8AddPairsU8,
-    ...op.i16x8Add,
-    ...op.set(SUM16),
-    ...op.get(AT),
-    ...op.i32(64),
-    ...op.i32Add,
-    ...op.set(AT),
-    ...op.get(K),
-    ...op.i32(16),
-    ...op.i32Add,
-    ...op.tee(K),
-    ...op.get(BYTES),
-    ...op.i32LtU,
-    ...op.brIf(0),
-    ...op.end,
-    ...op.get(SUM16),
-    ...op.i32x4AddPairsU16,
-    ...op.set(SUM16),
-    ...op.get(OUT),
-    ...lane(0),
-    ...lane(1),
-    ...op.i32Add,
-    ...lane(2),
-    ...lane(3),
-    ...op.i32Add,
-    ...op.i32Add,
-    ...op.i32Store,
-    ...op.get(OUT),
-    ...op.i32(4),
-    ...op.i32Add,
-    ...op.set(OUT),
-    ...op.get(ROWS),
-    ...op.get(BYTES),
-    ...op.i32Add,
-    ...op.set(ROWS),
-    ...op.get(COUNT),
-    ...op.i32(1),
-    ...op.i32Sub,
-    ...op.set(COUNT),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
-    ...op.end,
+    ...forEachRow(SUM16, { lane: op.i32x4Lane, add: op.i32Add, store: op.i32Store }, [
+      ...op.v128Zero,
+      ...op.set(SUM16),
+      ...op.i32(0),
+      ...op.set(K),
+      ...op.get(PLANES),
+      ...op.set(AT),
+      ...op.loop, // 16-byte chunks
+      ...op.get(ROWS),
+      ...op.get(K),
+      ...op.i32Add,
+      ...op.v128Load(0),
+      ...op.set(ROW16),
+      ...plane(0),
+      ...op.set(BITS),
+      ...next(1),
+      ...next(2),
+      ...next(3),
+      ...op.get(SUM16),
+      ...op.get(BITS),
+      ...op.i16x8AddPairsU8,
+      ...op.i16x8Add,
+      ...op.set(SUM16),
+      ...op.get(AT),
+      ...op.i32(64),
+      ...op.i32Add,
+      ...op.set(AT),
+      ...op.get(K),
+      ...op.i32(16),
+      ...op.i32Add,
+      ...op.tee(K),
+      ...op.get(BYTES),
+      ...op.i32LtU,
+      ...op.brIf(0),
+      ...op.end,
+      ...op.get(SUM16),
+      ...op.i32x4AddPairsU16,
+      ...op.set(SUM16),
+    ]),
   ];
 }
 

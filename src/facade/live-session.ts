@@ -1,27 +1,19 @@
 // The live camera's loop body: detect -> track -> embed only the faces that need it -> search. Frames go to the
 // detector worker as transferred ImageBitmaps; tracked faces keep their label between embeddings.
 import * as Comlink from 'comlink';
-import { FaceTracker, type TrackVote } from '../core/face-tracking';
+import { FaceTracker, trackVote, type TrackVote } from '../core/face-tracking';
+import type { IdentityVerdict, RankedPerson } from '../core/identity-rule';
 import { unwrap } from './worker-clients';
 import type { DetectorApi } from '../workers/worker-protocol';
-import type {
-  LiveFace,
-  LiveFrameResult,
-  LiveSession,
-  LiveSessionStats,
-  PersonMatch,
-  ScoreReading,
-  UnknownMatch,
-} from '../types';
+import type { LiveFace, LiveFrameResult, LiveMatch, LiveSession, LiveSessionStats } from '../types';
 
 export interface LiveSessionDeps {
   detector: Comlink.Remote<DetectorApi>;
   embed(crops: Uint8ClampedArray[]): Promise<Float32Array[]>;
-  /** Search the gallery and decide, as identify() does (a possible match names nobody: it votes unknown). */
-  decide(embedding: Float32Array): Promise<TrackVote>;
-  /** What a named score means, under the rule `decide` applied. */
-  reading(score: number): ScoreReading;
-  nameOf(personId: string): string;
+  /** Search the gallery and decide, as identify() does (a possible match then votes unknown: see trackVote). */
+  decide(embedding: Float32Array): Promise<IdentityVerdict<RankedPerson>>;
+  /** A track's label as shown, with its name and reading: identify()'s own builder, so both read alike. */
+  matchOf(vote: TrackVote): LiveMatch;
   /** Throws when the matcher is closed or locked. */
   assertUsable(): void;
   /** The session's one audit entry. */
@@ -52,7 +44,7 @@ export class CameraSession implements LiveSession {
       const t = performance.now();
       const crops = unwrap(await this.deps.detector.alignFrameFaces(due.map((d) => d.i)));
       const embeddings = await this.deps.embed(crops);
-      const votes = await Promise.all(embeddings.map((e) => this.deps.decide(e)));
+      const votes = await Promise.all(embeddings.map(async (e) => trackVote(await this.deps.decide(e))));
       due.forEach(({ id }, k) => this.tracker.recordVote(id, votes[k], now));
       embedMs = performance.now() - t;
     }
@@ -62,7 +54,7 @@ export class CameraSession implements LiveSession {
     const faces: LiveFace[] = trackIds.map((trackId, i) => {
       const label = this.tracker.track(trackId)?.label ?? null;
       if (label?.kind === 'known') this.named.add(trackId);
-      return { trackId, box: detected.faces[i].box, match: label ? this.toMatch(label) : null };
+      return { trackId, box: detected.faces[i].box, match: label ? this.deps.matchOf(label) : null };
     });
     return {
       width: detected.width,
@@ -71,17 +63,6 @@ export class CameraSession implements LiveSession {
       embedded: due.length,
       detectMs: detected.detectMs,
       embedMs,
-    };
-  }
-
-  private toMatch(vote: TrackVote): PersonMatch | UnknownMatch {
-    if (vote.kind === 'unknown') return { kind: 'unknown', bestScore: vote.bestScore };
-    return {
-      kind: 'known',
-      personId: vote.personId,
-      name: this.deps.nameOf(vote.personId),
-      score: vote.score,
-      reading: this.deps.reading(vote.score),
     };
   }
 

@@ -7,7 +7,9 @@ import {
   identificationThresholds,
   type IdentificationThresholds,
   type IdentityVerdict,
+  type RankedPerson,
 } from '../core/identity-rule';
+import type { TrackVote } from '../core/face-tracking';
 import { cosineSimilarity } from '../core/vectors';
 import { revealedId } from '../core/revealed-id';
 import { enrolledLookAlike } from '../core/look-alike';
@@ -68,8 +70,10 @@ import {
   type EnrolPhotoOutcome,
   type EnrolResult,
   type EnrolledPhoto,
+  type FaceMatch,
   type IdentifiedFace,
   type IdentifyResult,
+  type LiveMatch,
   type LiveSession,
   type Matcher,
   type MatcherInfo,
@@ -351,7 +355,10 @@ class FaceMatcher implements Matcher {
     return readScore(score, calibration, { threshold: this.thresholds().named, comparisons: this.index.size });
   }
 
-  private matchOf(verdict: IdentityVerdict<PersonScore>): IdentifiedFace['match'] {
+  /** A face's match, the rule's verdict with a name and a reading: identify()'s and the live camera's alike. */
+  private matchOf(verdict: TrackVote): LiveMatch;
+  private matchOf(verdict: IdentityVerdict<RankedPerson>): FaceMatch;
+  private matchOf(verdict: IdentityVerdict<RankedPerson>): FaceMatch {
     if (verdict.kind === 'unknown') return { kind: 'unknown', bestScore: verdict.best?.score ?? null };
     const { personId, score } = verdict.best;
     return { kind: verdict.kind, personId, name: this.names.get(personId) ?? '?', score, reading: this.reading(score) };
@@ -578,15 +585,9 @@ class FaceMatcher implements Matcher {
     return new CameraSession({
       detector: this.detector,
       embed: this.embedCrops,
-      decide: async (embedding) => {
-        // The same search as identify(): exact scores even when a very large index keeps only codes in memory.
-        const verdict = this.decide((await this.index.search(embedding, 1))[0]);
-        return verdict.kind === 'known'
-          ? { kind: 'known', personId: verdict.best.personId, score: verdict.best.score }
-          : { kind: 'unknown', bestScore: verdict.best?.score ?? null };
-      },
-      reading: (score) => this.reading(score),
-      nameOf: (personId) => this.names.get(personId) ?? '?',
+      // The same search as identify(): exact scores even when a very large index keeps only codes in memory.
+      decide: async (embedding) => this.decide((await this.index.search(embedding, 1))[0]),
+      matchOf: (vote) => this.matchOf(vote),
       assertUsable: () => this.assertUnlocked(),
       // One entry per session, with counts only: frames are never logged one by one.
       onEnd: (s) =>

@@ -16,6 +16,8 @@ export interface SupervisedWorker<Api> {
   worker: { terminate(): void };
 }
 
+// The three starters below look alike on purpose: vite bundles a worker only where it sees
+// `new Worker(new URL('literal path', import.meta.url))` written out, so the path cannot be a parameter.
 export function startDetector(): SupervisedWorker<DetectorApi> {
   return supervise<DetectorApi>(
     'facelocal-detector',

@@ -195,7 +195,7 @@ export class DataPanel extends LitElement {
       const { erased } = await this.matcher.setThumbnails(choice);
       this.thumbnails = choice;
       return choice === 'drop'
-        ? `Templates only from now on: ${erased} face thumbnail${erased === 1 ? '' : 's'} erased from this device.`
+        ? `Templates only from now on: ${count(erased, 'face thumbnail')} erased from this device.`
         : 'A face thumbnail will be kept beside each new template.';
     });
   }
@@ -260,7 +260,7 @@ export class DataPanel extends LitElement {
     this.importChosen = file.name;
     return this.run(async () => {
       const people = await this.matcher.importGallery(file, { passphrase: this.exportPassphrase() });
-      return `Imported ${people.length} ${people.length === 1 ? 'person' : 'people'}.`;
+      return `Imported ${count(people.length, 'person', 'people')}.`;
     });
   };
 

@@ -6,82 +6,67 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { IdentifiedFace } from '../index';
 import { count } from './messages';
+import { matchLabel, matchTag } from './match-words';
+import { faceBoxStyles } from './shared-styles';
 
 const PLACES = ['above', 'below', 'inside'] as const;
 const SIDES = ['left', 'right'] as const;
 
 @customElement('face-overlay')
 export class FaceOverlay extends LitElement {
-  static styles = css`
-    :host {
-      display: block;
-    }
-    .frame {
-      position: relative;
-      display: inline-block;
-      max-width: 100%;
-    }
-    img {
-      display: block;
-      max-width: 100%;
-      max-height: 70vh;
-    }
-    .box {
-      position: absolute;
-      border: 3px solid #19a974;
-      box-sizing: border-box;
-      border-radius: 4px;
-    }
-    .box.unknown {
-      border-color: #ff6f00;
-    }
-    .tag {
-      position: absolute;
-      left: -3px;
-      bottom: 100%;
-      white-space: nowrap;
-      font-size: 0.8rem;
-      padding: 0 0.3rem;
-      background: #19a974;
-      color: white;
-      border-radius: 3px;
-    }
-    .tag[data-place='below'] {
-      bottom: auto;
-      top: 100%;
-    }
-    .tag[data-place='inside'] {
-      bottom: auto;
-      top: 0;
-      left: 0;
-    }
-    .tag[data-side='right'] {
-      left: auto;
-      right: -3px;
-    }
-    .tag[data-place='inside'][data-side='right'] {
-      right: 0;
-    }
-    .tag .short {
-      display: none;
-    }
-    .tag[data-short] .short {
-      display: inline;
-    }
-    .tag[data-short] .long {
-      display: none;
-    }
-    .box.unknown .tag {
-      background: #b34700;
-    }
-    .box.possible {
-      border-color: #8a6d00;
-      border-style: dashed;
-    }
-    .box.possible .tag {
-      background: #8a6d00;
-    }
-  `;
+  static styles = [
+    faceBoxStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .frame {
+        position: relative;
+        display: inline-block;
+        max-width: 100%;
+      }
+      img {
+        display: block;
+        max-width: 100%;
+        max-height: 70vh;
+      }
+      .tag[data-place='below'] {
+        bottom: auto;
+        top: 100%;
+      }
+      .tag[data-place='inside'] {
+        bottom: auto;
+        top: 0;
+        left: 0;
+      }
+      .tag[data-side='right'] {
+        left: auto;
+        right: -3px;
+      }
+      .tag[data-place='inside'][data-side='right'] {
+        right: 0;
+      }
+      .tag .short {
+        display: none;
+      }
+      .tag[data-short] .short {
+        display: inline;
+      }
+      .tag[data-short] .long {
+        display: none;
+      }
+      .box.unknown .tag {
+        background: #b34700;
+      }
+      .box.possible {
+        border-color: #8a6d00;
+        border-style: dashed;
+      }
+      .box.possible .tag {
+        background: #8a6d00;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) src = '';
   @property({ type: Number }) width = 0;
@@ -148,13 +133,12 @@ export class FaceOverlay extends LitElement {
         />
         ${this.faces.map((f, i) => {
           const m = f.match;
-          const label = m.kind === 'known' ? m.name : m.kind;
           const score = m.kind === 'unknown' ? m.bestScore : m.score;
-          const tag = m.kind === 'known' ? m.name : m.kind === 'possible' ? `${m.name}?` : 'Unknown';
+          const tag = matchTag(m);
           return html`<div
             class="box ${m.kind === 'known' ? '' : m.kind}"
             data-testid="face-box"
-            data-label=${label}
+            data-label=${matchLabel(m)}
             data-score=${score === null ? '' : score.toFixed(4)}
             style="left:${pct(f.box.x, this.width)};top:${pct(f.box.y, this.height)};width:${pct(f.box.width, this.width)};height:${pct(f.box.height, this.height)}"
           >

@@ -8,6 +8,7 @@ import './consent-form';
 import './face-initials';
 import type { ConsentForm } from './consent-form';
 import { rendered } from './dom';
+import { count } from './messages';
 import { AddGroupToEvent, EnrolGroupEvent, GroupSelectedEvent, MoveFacesEvent, SplitGroupEvent } from './events';
 
 export interface GroupTarget {
@@ -172,7 +173,7 @@ export class ImportGroup extends LitElement {
         }
         <h3>
           ${this.heading}
-          <span data-testid="group-size">(${this.faces.length} face${this.faces.length === 1 ? '' : 's'})</span>
+          <span data-testid="group-size">(${count(this.faces.length, 'face')})</span>
         </h3>
       </div>
       ${this.targets.length ? html`<p class="hint">Tap or click faces to select them (a blue frame), then move them to another group.</p>` : nothing}
@@ -212,7 +213,7 @@ export class ImportGroup extends LitElement {
         this.selected.size
           ? html`<div class="row">
               <label
-                >Move ${this.selected.size} selected face${this.selected.size === 1 ? '' : 's'} to
+                >Move ${count(this.selected.size, 'selected face')} to
                 <select data-testid="move-target">
                   ${this.targets.filter((t) => t.id !== this.groupId).map((t) => html`<option value=${t.id}>${t.label}</option>`)}
                 </select>
@@ -248,8 +249,8 @@ export class ImportGroup extends LitElement {
                 this.naming
                   ? html`<form @submit=${this.enrol} aria-label="Name and enrol ${this.heading}">
                       <p>
-                        Enrol this person only with their consent. The ${this.faces.length}
-                        face${this.faces.length === 1 ? '' : 's'} above become their templates.
+                        Enrol this person only with their consent. The ${count(this.faces.length, 'face')} above become
+                        their templates.
                       </p>
                       <div class="row">
                         <label for="group-name">Name</label>

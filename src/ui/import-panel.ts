@@ -137,9 +137,7 @@ export class ImportPanel extends LitElement {
     const folder = fromFolder ? files[0]?.webkitRelativePath.split('/')[0] : '';
     const photos = files.length - left.length;
     this.chosen =
-      files.length === 0
-        ? ''
-        : `${photos} photo${photos === 1 ? '' : 's'} chosen${folder ? ` from the folder ${folder}` : ''}.`;
+      files.length === 0 ? '' : `${count(photos, 'photo')} chosen${folder ? ` from the folder ${folder}` : ''}.`;
     void this.start(fromFolder ? files.filter(looksLikePhoto) : files).then(() => {
       if (left.length)
         this.notice = `${this.notice ? `${this.notice} ` : ''}${left.length} file${left.length === 1 ? ' that is' : 's that are'} not a photo ${left.length === 1 ? 'was' : 'were'} left out: ${left
@@ -233,8 +231,8 @@ export class ImportPanel extends LitElement {
           aria-label="Import progress"
         ></progress>
         <div class="stats">
-          ${p.done} / ${p.total} photos · ${p.faces} face${p.faces === 1 ? '' : 's'} found · ${p.failed} could not be
-          read ${running ? html` · ${describeTimeLeft(p.remainingMs)}` : nothing}
+          ${p.done} / ${p.total} photos · ${count(p.faces, 'face')} found · ${p.failed} could not be read
+          ${running ? html` · ${describeTimeLeft(p.remainingMs)}` : nothing}
           ${p.photosPerSecond > 0 ? html` · <span data-testid="import-rate">${p.photosPerSecond.toFixed(1)}</span> photos/s` : nothing}
         </div>
         ${p.finished ? html`<div>${p.cancelled ? 'Import stopped. Choose the same photos again to resume: photos already read are skipped.' : 'Import finished.'}</div>` : nothing}
@@ -254,9 +252,8 @@ export class ImportPanel extends LitElement {
     // name) can never carry over to the group that takes its place once this one is enrolled.
     return html` <h2>Faces grouped by person</h2>
       <p>
-        ${g.groups.length} group${g.groups.length === 1 ? '' : 's'}, ${g.unassigned.length}
-        face${g.unassigned.length === 1 ? '' : 's'} in no group, ${g.poor.length} too poor to group. Groups are a guess:
-        check them, fix them, then name a person only with their consent.
+        ${count(g.groups.length, 'group')}, ${count(g.unassigned.length, 'face')} in no group, ${g.poor.length} too poor
+        to group. Groups are a guess: check them, fix them, then name a person only with their consent.
       </p>
       ${this.renderKeeping(jobId)}
       <same-person-questions
@@ -372,7 +369,7 @@ export class ImportPanel extends LitElement {
         <label
           >For
           <select data-testid="import-keep-days">
-            ${[1, 7, 14, 30].map((d) => html`<option value=${d} ?selected=${d === 7}>${d} day${d === 1 ? '' : 's'}</option>`)}
+            ${[1, 7, 14, 30].map((d) => html`<option value=${d} ?selected=${d === 7}>${count(d, 'day')}</option>`)}
           </select></label
         >
         <button
@@ -413,9 +410,9 @@ export class ImportPanel extends LitElement {
       ${
         this.job && !this.running
           ? html`<p class="message info" data-testid="import-resume">
-              An import of this session holds ${this.job.photosRead} photo${this.job.photosRead === 1 ? '' : 's'} and
-              ${this.job.faces} face${this.job.faces === 1 ? '' : 's'}. Choosing photos adds them to it; photos it has
-              already read are skipped, so an interrupted import resumes where it stopped.
+              An import of this session holds ${count(this.job.photosRead, 'photo')} and
+              ${count(this.job.faces, 'face')}. Choosing photos adds them to it; photos it has already read are skipped,
+              so an interrupted import resumes where it stopped.
               <button type="button" class="secondary" data-testid="import-new" @click=${this.newImport}>
                 Start a separate import instead
               </button>
@@ -454,7 +451,7 @@ export class ImportPanel extends LitElement {
       ${
         this.failures.length
           ? html`<details open>
-              <summary>${this.failures.length} photo${this.failures.length === 1 ? '' : 's'} could not be read</summary>
+              <summary>${count(this.failures.length, 'photo')} could not be read</summary>
               <ul class="plain">
                 ${this.failures.map((f) => html`<li data-testid="import-failure" data-code=${f.code}>${f.fileName ? `${f.fileName}: ` : ''}${f.message}</li>`)}
               </ul>

@@ -6,8 +6,9 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { LiveFace, LiveFrameResult, LiveSession, Matcher } from '../index';
 import { alertMessage, messageFor } from './messages';
-import { panelStyles } from './shared-styles';
+import { faceBoxStyles, panelStyles } from './shared-styles';
 import { LiveFrameEvent } from './events';
+import { matchLabel, matchTag } from './match-words';
 
 /** The fps readout covers the frames processed over this last stretch of time. */
 const FPS_WINDOW_MS = 2000;
@@ -16,6 +17,7 @@ const FPS_WINDOW_MS = 2000;
 export class LiveCamera extends LitElement {
   static styles = [
     panelStyles,
+    faceBoxStyles,
     css`
       .frame {
         position: relative;
@@ -31,28 +33,13 @@ export class LiveCamera extends LitElement {
         border-radius: 6px;
       }
       .box {
-        position: absolute;
-        border: 3px solid #19a974;
-        box-sizing: border-box;
-        border-radius: 4px;
         line-height: normal;
-      }
-      .box.unknown {
-        border-color: #ff6f00;
       }
       .box.pending {
         border-color: #8a8f98;
         border-style: dashed;
       }
       .tag {
-        position: absolute;
-        left: -3px;
-        bottom: 100%;
-        white-space: nowrap;
-        font-size: 0.8rem;
-        padding: 0 0.3rem;
-        background: #19a974;
-        color: white;
         border-radius: 3px 3px 0 0;
       }
       .box.unknown .tag {
@@ -199,14 +186,11 @@ export class LiveCamera extends LitElement {
   private box(f: LiveFace) {
     const pct = (v: number, of: number) => `${(100 * v) / of}%`;
     const { width, height } = this.size;
-    const kind = f.match === null ? 'pending' : f.match.kind;
-    const label = f.match === null ? '' : f.match.kind === 'known' ? f.match.name : 'unknown';
-    const tag =
-      f.match === null
-        ? '…'
-        : f.match.kind === 'known'
-          ? `${f.match.name} ${f.match.reading.similarityPercent}%`
-          : 'Unknown';
+    const m = f.match;
+    const kind = m === null ? 'pending' : m.kind;
+    const label = m === null ? '' : matchLabel(m);
+    // No list below a live view explains a name (identify's does), so a named face's tag carries its similarity.
+    const tag = m === null ? '…' : m.kind === 'known' ? `${m.name} ${m.reading.similarityPercent}%` : matchTag(m);
     return html`<div
       class="box ${kind}"
       data-testid="live-face-box"
@@ -249,9 +233,7 @@ export class LiveCamera extends LitElement {
 
 /** "In view: Ada, Unknown" — names sorted, so the text changes only when who is in view changes. */
 function describeSeen(faces: readonly LiveFace[]): string {
-  const names = faces
-    .map((f) => (f.match === null ? null : f.match.kind === 'known' ? f.match.name : 'Unknown'))
-    .filter((n): n is string => n !== null);
+  const names = faces.map((f) => (f.match === null ? null : matchTag(f.match))).filter((n): n is string => n !== null);
   if (faces.length === 0) return 'No face in view.';
   return names.length ? `In view: ${[...names].sort().join(', ')}.` : 'Looking…';
 }

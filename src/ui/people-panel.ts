@@ -4,7 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { ConsentRecord, EnrolResult, EnrolledLookAlike, Matcher, Person } from '../index';
-import { alertMessage, messageFor, type UserMessage } from './messages';
+import { alertMessage, count, messageFor, type UserMessage } from './messages';
 import { panelStyles } from './shared-styles';
 import { saveReceipt } from './download';
 import { THUMBNAIL_CHOICES } from './thumbnail-choice';
@@ -375,7 +375,7 @@ export class PeoplePanel extends LitElement {
                         .checked=${this.showHidden}
                         @change=${this.onShowHidden}
                       />
-                      Show ${hidden.length} hidden ${hidden.length === 1 ? 'person' : 'people'}</label
+                      Show ${count(hidden.length, 'hidden person', 'hidden people')}</label
                     >`
                   : nothing
               }

@@ -4,7 +4,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { FoundPhoto, ImportGroups, Matcher, Person } from '../index';
-import { messageFor, type UserMessage } from './messages';
+import { count, messageFor, type UserMessage } from './messages';
 import { cardStyles, panelStyles } from './shared-styles';
 
 type Role = '' | 'all' | 'any' | 'none';
@@ -170,8 +170,7 @@ export class PhotoFinder extends LitElement {
       ${
         found
           ? html`<p role="status" data-testid="finder-count" data-count=${found.length}>
-                ${found.length} photo${found.length === 1 ? '' : 's'}
-                found${found.length > SHOWN ? `; the first ${SHOWN} are shown` : ''}.
+                ${count(found.length, 'photo')} found${found.length > SHOWN ? `; the first ${SHOWN} are shown` : ''}.
               </p>
               <div class="results">
                 ${found.slice(0, SHOWN).map(
@@ -184,7 +183,7 @@ export class PhotoFinder extends LitElement {
                       <canvas
                         data-file=${p.fileName}
                         role="img"
-                        aria-label="${p.fileName}, ${p.faces.length} face${p.faces.length === 1 ? '' : 's'}"
+                        aria-label="${p.fileName}, ${count(p.faces.length, 'face')}"
                       ></canvas>
                       <figcaption>${p.fileName}</figcaption>
                     </figure>`,

@@ -28,35 +28,6 @@ export class PhotoPicker extends LitElement {
         font-weight: 600;
         flex-basis: 100%;
       }
-      /* The browser's own "No file chosen" would contradict the status below: the input is hidden, its label is the button. */
-      input[type='file'] {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        opacity: 0;
-        overflow: hidden;
-      }
-      label.button {
-        display: inline-block;
-        padding: 0.45rem 0.9rem;
-        border-radius: 6px;
-        border: 1px solid #2457c5;
-        background: #2f6fed;
-        color: white;
-        cursor: pointer;
-      }
-      input:focus-visible + label.button {
-        outline: 3px solid #ffbf47;
-        outline-offset: 1px;
-      }
-      input:disabled + label.button {
-        opacity: 0.5;
-        cursor: not-allowed;
-      }
-      .chosen {
-        font-size: 0.9rem;
-        overflow-wrap: anywhere;
-      }
     `,
   ];
 
@@ -167,6 +138,7 @@ export class PhotoPicker extends LitElement {
           <input
             id="file"
             type="file"
+            class="as-button"
             accept="image/*"
             ?multiple=${this.multiple}
             ?disabled=${this.disabled}

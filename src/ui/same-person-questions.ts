@@ -4,7 +4,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ImportedFace, Matcher, SamePersonSuggestion, SuggestionSide } from '../index';
-import { messageFor, type UserMessage } from './messages';
+import { count, messageFor, type UserMessage } from './messages';
 import { cardStyles, panelStyles } from './shared-styles';
 import './face-initials';
 import { AnsweredEvent } from './events';
@@ -120,8 +120,8 @@ export class SamePersonQuestions extends LitElement {
       ${
         top
           ? html`<p class="small" data-testid="same-person-count" data-count=${list.length}>
-                ${list.length} question${list.length === 1 ? '' : 's'}, most likely first. A "No" is remembered: these
-                faces are never grouped together.
+                ${count(list.length, 'question')}, most likely first. A "No" is remembered: these faces are never
+                grouped together.
               </p>
               <div class="pair" data-testid="same-person-question" data-a=${top.a.kind} data-b=${top.b.kind}>
                 ${this.renderSide(top.a, 'First')}<span class="vs">and</span>${this.renderSide(top.b, 'Second')}

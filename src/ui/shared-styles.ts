@@ -24,8 +24,9 @@ export const panelStyles = css`
     min-width: 0;
     flex: 1 1 12rem;
   }
-  button {
-    font: inherit;
+  /* A button, and a file input's label shown as one (.as-button below). */
+  button,
+  label.button {
     padding: 0.45rem 0.9rem;
     border-radius: 6px;
     border: 1px solid #2457c5;
@@ -33,7 +34,11 @@ export const panelStyles = css`
     color: white;
     cursor: pointer;
   }
-  button.secondary {
+  button {
+    font: inherit;
+  }
+  button.secondary,
+  label.button.secondary {
     background: transparent;
     color: inherit;
     border-color: #8a8f98;
@@ -42,12 +47,15 @@ export const panelStyles = css`
     background: #c62828;
     border-color: #a31f1f;
   }
-  button:disabled {
+  button:disabled,
+  input:disabled + label.button {
     opacity: 0.5;
     cursor: not-allowed;
   }
-  /* One visible focus for everything that takes it (buttons, fields, selects, summaries, scrolling regions). */
-  :focus-visible {
+  /* One visible focus for everything that takes it (buttons, fields, selects, summaries, scrolling regions); a
+     hidden file input's focus shows on its label. */
+  :focus-visible,
+  input:focus-visible + label.button {
     outline: 3px solid #ffbf47;
     outline-offset: 1px;
   }
@@ -97,26 +105,7 @@ export const panelStyles = css`
   }
   label.button {
     display: inline-block;
-    padding: 0.45rem 0.9rem;
-    border-radius: 6px;
-    border: 1px solid #2457c5;
-    background: #2f6fed;
-    color: white;
-    cursor: pointer;
     font-weight: normal;
-  }
-  label.button.secondary {
-    background: transparent;
-    color: inherit;
-    border-color: #8a8f98;
-  }
-  input:focus-visible + label.button {
-    outline: 3px solid #ffbf47;
-    outline-offset: 1px;
-  }
-  input:disabled + label.button {
-    opacity: 0.5;
-    cursor: not-allowed;
   }
   .chosen {
     font-size: 0.9rem;
@@ -135,5 +124,29 @@ export const cardStyles = css`
     border-radius: 8px;
     padding: 0.5rem 0.75rem;
     margin: 0.75rem 0;
+  }
+`;
+
+/** A labelled box over a face, placed in percentages over a photo (face-overlay) or a video (live-camera). */
+export const faceBoxStyles = css`
+  .box {
+    position: absolute;
+    border: 3px solid #19a974;
+    box-sizing: border-box;
+    border-radius: 4px;
+  }
+  .box.unknown {
+    border-color: #ff6f00;
+  }
+  .tag {
+    position: absolute;
+    left: -3px;
+    bottom: 100%;
+    white-space: nowrap;
+    font-size: 0.8rem;
+    padding: 0 0.3rem;
+    background: #19a974;
+    color: white;
+    border-radius: 3px;
   }
 `;

@@ -1,27 +1,17 @@
 // Accessibility (axe-core, in the page) and a phone-sized layout, on every tab of the app.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { launchBrowser, openApp, type WatchedPage } from './browser';
+import { appSuite } from './suite';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const TABS = ['people', 'import', 'identify', 'verify', 'self-check', 'data'];
 
-let browser: Browser;
-let app: WatchedPage;
+const app = appSuite({ viewport: { width: 360, height: 740 } });
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  app = await openApp(browser, inject('baseUrl'));
-  await app.page.setViewportSize({ width: 360, height: 740 });
   // Evaluated through the debugger protocol, so the page's CSP (rightly) does not apply to the test tool.
   await app.page.evaluate(axeSource);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await browser?.close();
 });
 
 describe('accessibility and phone layout', () => {

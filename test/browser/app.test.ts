@@ -1,9 +1,9 @@
 // The whole app, through its UI, in Chromium: enrol people from real photos, identify, verify, rename, delete,
 // reload. Real workers, models and IndexedDB; every request is recorded and none may leave the origin.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { FACES_DIR, WatchedPage, facePath, giveConsent, launchBrowser, openApp, waitForApp } from './browser';
+import { FACES_DIR, WatchedPage, facePath, giveConsent, waitForApp } from './browser';
+import { appSuite } from './suite';
 
 const PEOPLE = [
   {
@@ -24,36 +24,23 @@ const PEOPLE = [
   },
 ];
 
-let browser: Browser;
-let app: WatchedPage;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  app = await openApp(browser, inject('baseUrl'));
-  page = app.page;
-});
-
-afterAll(async () => {
-  await app?.close();
-  await browser?.close();
-}, 30_000);
+const app = appSuite();
 
 async function tab(name: 'people' | 'identify' | 'verify') {
-  await page.click(`[data-testid=tab-${name}]`);
+  await app.page.click(`[data-testid=tab-${name}]`);
 }
 
 async function enrol(name: string, photos: string[]) {
   await tab('people');
-  await page.fill('[data-testid=person-name]', name);
-  await page.setInputFiles('[data-testid=person-photos]', photos.map(facePath));
-  await giveConsent(page);
-  await page.click('[data-testid=enrol-submit]');
-  await page
+  await app.page.fill('[data-testid=person-name]', name);
+  await app.page.setInputFiles('[data-testid=person-photos]', photos.map(facePath));
+  await giveConsent(app.page);
+  await app.page.click('[data-testid=enrol-submit]');
+  await app.page
     .locator('[data-testid=enrol-outcome]')
     .nth(photos.length - 1)
     .waitFor({ timeout: 60_000 });
-  const outcomes = page.locator('[data-testid=enrol-outcome]');
+  const outcomes = app.page.locator('[data-testid=enrol-outcome]');
   return Promise.all(
     (await outcomes.all()).map(async (o) => ({
       ok: await o.getAttribute('data-ok'),
@@ -67,13 +54,13 @@ async function enrol(name: string, photos: string[]) {
 async function identify(photo: string): Promise<{ labels: string[]; message: string | null }> {
   await tab('identify');
   // Choosing a file clears the previous answer and shows the busy line until this photo's answer is in.
-  await page.setInputFiles('[data-testid=identify-photo]', facePath(photo));
-  await page.locator('[data-testid=identify-busy]').waitFor({ state: 'detached', timeout: 60_000 });
-  await page.locator('[data-testid=identify-result], [data-testid=message]').first().waitFor({ timeout: 5_000 });
-  const message = page.locator('[data-testid=message]');
+  await app.page.setInputFiles('[data-testid=identify-photo]', facePath(photo));
+  await app.page.locator('[data-testid=identify-busy]').waitFor({ state: 'detached', timeout: 60_000 });
+  await app.page.locator('[data-testid=identify-result], [data-testid=message]').first().waitFor({ timeout: 5_000 });
+  const message = app.page.locator('[data-testid=message]');
   if (await message.count()) return { labels: [], message: await message.first().getAttribute('data-code') };
-  const boxes = await page.locator('[data-testid=face-box]').all();
-  const count = Number(await page.getAttribute('[data-testid=identify-result]', 'data-face-count'));
+  const boxes = await app.page.locator('[data-testid=face-box]').all();
+  const count = Number(await app.page.getAttribute('[data-testid=identify-result]', 'data-face-count'));
   const labels = await Promise.all(boxes.map((b) => b.getAttribute('data-label')));
   expect(labels).toHaveLength(count);
   return { labels: labels.map((l) => l ?? ''), message: null };
@@ -81,9 +68,9 @@ async function identify(photo: string): Promise<{ labels: string[]; message: str
 
 async function people(): Promise<{ name: string; count: number }[]> {
   await tab('people');
-  const list = page.locator('[data-testid=people-list]');
+  const list = app.page.locator('[data-testid=people-list]');
   await list.waitFor();
-  const rows = await page.locator('[data-testid=person]').all();
+  const rows = await app.page.locator('[data-testid=person]').all();
   expect(rows).toHaveLength(Number(await list.getAttribute('data-count')));
   return Promise.all(
     rows.map(async (r) => ({
@@ -95,7 +82,7 @@ async function people(): Promise<{ name: string; count: number }[]> {
 
 describe('Facelocal app', () => {
   it('shows which embedding backend runs (WASM with threads in headless Chromium)', async () => {
-    expect(await page.locator('[data-testid=backend]').textContent()).toMatch(/wasm \(\d+ threads?, SIMD\)/);
+    expect(await app.page.locator('[data-testid=backend]').textContent()).toMatch(/wasm \(\d+ threads?, SIMD\)/);
   });
 
   it('enrols people from 2-3 photos each', async () => {
@@ -148,26 +135,26 @@ describe('Facelocal app', () => {
 
   it('says clearly when a file is not an image', async () => {
     await tab('identify');
-    await page.setInputFiles('[data-testid=identify-photo]', {
+    await app.page.setInputFiles('[data-testid=identify-photo]', {
       name: 'holiday.jpg',
       mimeType: 'image/jpeg',
       buffer: Buffer.from('definitely not a jpeg'),
     });
-    await page.locator('[data-testid=message][data-code=unreadable-file]').waitFor({ timeout: 30_000 });
-    expect(await page.locator('[data-testid=message]').textContent()).toMatch(/not an image/i);
+    await app.page.locator('[data-testid=message][data-code=unreadable-file]').waitFor({ timeout: 30_000 });
+    expect(await app.page.locator('[data-testid=message]').textContent()).toMatch(/not an image/i);
   });
 
   it('verifies two photos of one person as a match and of two people as no match', async () => {
     const verify = async (a: string, b: string) => {
       await tab('verify');
-      await page.setInputFiles('[data-testid=verify-photo-a]', facePath(a));
-      await page.setInputFiles('[data-testid=verify-photo-b]', facePath(b));
-      await page.click('[data-testid=verify-submit]');
-      await page.locator('[data-testid=verify-result], [data-testid=message]').first().waitFor({ timeout: 60_000 });
-      const result = page.locator('[data-testid=verify-result]');
+      await app.page.setInputFiles('[data-testid=verify-photo-a]', facePath(a));
+      await app.page.setInputFiles('[data-testid=verify-photo-b]', facePath(b));
+      await app.page.click('[data-testid=verify-submit]');
+      await app.page.locator('[data-testid=verify-result], [data-testid=message]').first().waitFor({ timeout: 60_000 });
+      const result = app.page.locator('[data-testid=verify-result]');
       if (await result.count())
         return { match: await result.getAttribute('data-match'), text: await result.textContent() };
-      return { match: null, code: await page.locator('[data-testid=message]').getAttribute('data-code') };
+      return { match: null, code: await app.page.locator('[data-testid=message]').getAttribute('data-code') };
     };
     const same = await verify('kit_harington/john1.jpeg', 'kit_harington/john2.jpeg');
     expect(same.match).toBe('true');
@@ -182,30 +169,30 @@ describe('Facelocal app', () => {
 
   it('keeps the gallery across a reload', async () => {
     const before = await people();
-    await page.reload();
-    await waitForApp(page);
+    await app.page.reload();
+    await waitForApp(app.page);
     expect(await people()).toEqual(before);
     expect(await identify(PEOPLE[0].probe)).toEqual({ labels: [PEOPLE[0].name], message: null });
   });
 
   it('renames a person, and identification uses the new name', async () => {
     await tab('people');
-    const row = page.locator('[data-testid=person][data-name="Person Ten"]');
+    const row = app.page.locator('[data-testid=person][data-name="Person Ten"]');
     await row.locator('[data-testid=rename]').click();
     await row.locator('[data-testid=rename-input]').fill('Deepface Ten');
     await row.locator('[data-testid=rename-save]').click();
-    await page.locator('[data-testid=person][data-name="Deepface Ten"]').waitFor();
+    await app.page.locator('[data-testid=person][data-name="Deepface Ten"]').waitFor();
     expect(await identify('deepface_p10/img43.jpg')).toEqual({ labels: ['Deepface Ten'], message: null });
   });
 
   it('deletes a person: gone from the list, after a reload, and from identification', async () => {
     await tab('people');
-    const row = page.locator('[data-testid=person][data-name="Sheldon"]');
+    const row = app.page.locator('[data-testid=person][data-name="Sheldon"]');
     await row.locator('[data-testid=delete]').click();
     await row.locator('[data-testid=delete-confirm]').click();
-    await page.locator('[data-testid=person][data-name="Sheldon"]').waitFor({ state: 'detached' });
-    await page.reload();
-    await waitForApp(page);
+    await app.page.locator('[data-testid=person][data-name="Sheldon"]').waitFor({ state: 'detached' });
+    await app.page.reload();
+    await waitForApp(app.page);
     expect((await people()).map((p) => p.name)).not.toContain('Sheldon');
     expect(await identify('sheldon/sheldon4.png')).toEqual({ labels: ['unknown'], message: null });
   });
@@ -221,7 +208,7 @@ describe('Facelocal app', () => {
 
 describe('Facelocal app when a model cannot load', () => {
   it('says the models failed to load, and why', async () => {
-    const broken = await WatchedPage.open(browser, inject('baseUrl'));
+    const broken = await WatchedPage.open(app.browser, inject('baseUrl'));
     try {
       await broken.context.route('**/models/face_detection_full_range.tflite', (route) =>
         route.fulfill({ status: 404, body: 'gone' }),

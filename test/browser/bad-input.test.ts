@@ -1,23 +1,19 @@
 // Whatever files people throw at it: each gets a clear per-file answer, the batch goes on, nothing stored is
 // lost. The broken files are made here, in the test, from the shared photos.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openHarness, type WatchedPage } from './browser';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { openHarness } from './browser';
+import { harnessSuite } from './suite';
 import { encodeCmykJpeg } from './cmyk-jpeg';
 import { pngBomb } from './png-bomb';
 
-let browser: Browser;
-let harness: WatchedPage;
+const harness = harnessSuite();
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  harness = await openHarness(browser, inject('baseUrl'));
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await browser?.close();
-});
+declare global {
+  interface Window {
+    /** The corpus of broken and odd files, made once by buildCorpus() for the tests below. */
+    __corpus: Record<string, Blob>;
+  }
+}
 
 /**
  * The corpus, made in the page from the shared photos (the CMYK JPEG is encoded here in Node: browsers cannot write
@@ -174,7 +170,7 @@ async function buildCorpus(): Promise<string[]> {
         'rotated-exif.jpg': new Blob([sidewaysBytes.subarray(0, 2), new Uint8Array(app1), sidewaysBytes.subarray(2)]),
         'bomb.png': new Blob([new Uint8Array(bombBytes)], { type: 'image/png' }),
       };
-      (window as unknown as { __corpus: Record<string, Blob> }).__corpus = corpus;
+      window.__corpus = corpus;
       return Object.keys(corpus);
     },
     { cmykBytes: cmyk, bombBytes: bomb },
@@ -190,18 +186,10 @@ describe('bad input', () => {
 
   it('gives each broken or odd file a clear outcome, and the gallery keeps what it had', async () => {
     const r = await harness.page.evaluate(async () => {
-      const files = (window as unknown as { __corpus: Record<string, Blob> }).__corpus;
+      const files = window.__corpus;
       const jpeg = await (await fetch('/__faces/obama/obama1.jpg')).arrayBuffer();
       const m = await window.facelocal.openMatcher({ databaseName: 'bad-input' });
-      const consent = {
-        subjectName: 'Barack Obama',
-        givenAt: Date.now(),
-        purpose: 'photo-library' as const,
-        purposeDetail: '',
-        method: 'checkbox' as const,
-        retention: { kind: 'days' as const, days: 30 },
-        collectedBy: 'Test',
-      };
+      const consent = window.facelocal.consentFor('Barack Obama');
       const enrolled = await m.enrol({ name: 'Barack Obama', consent }, [new File([jpeg], 'obama1.jpg')]);
       const personId = enrolled.person!.id;
       const before = await m.listPeople();
@@ -252,20 +240,10 @@ describe('bad input', () => {
 
   it('runs the whole corpus as one photo-library import: a message per bad file, a face per good one, the gallery untouched', async () => {
     const r = await harness.page.evaluate(async () => {
-      const corpus = (window as unknown as { __corpus: Record<string, Blob> }).__corpus;
+      const corpus = window.__corpus;
       const m = await window.facelocal.openMatcher({ databaseName: 'bad-import' });
-      const consent = {
-        subjectName: 'Joe Biden',
-        givenAt: Date.now(),
-        purpose: 'photo-library' as const,
-        purposeDetail: '',
-        method: 'checkbox' as const,
-        retention: { kind: 'days' as const, days: 30 },
-        collectedBy: 'Test',
-      };
-      await m.enrol({ name: 'Joe Biden', consent }, [
-        new File([await (await fetch('/__faces/biden/biden.jpg')).blob()], 'biden.jpg'),
-      ]);
+      const consent = window.facelocal.consentFor('Joe Biden');
+      await m.enrol({ name: 'Joe Biden', consent }, [await window.facelocal.facePhoto('biden/biden.jpg')]);
       const run = await m.imports.start(
         Object.entries(corpus).map(([name, blob]) => new File([blob], name, { lastModified: 1 })),
       );
@@ -313,15 +291,7 @@ describe('quality gate', () => {
         return new File([await c.convertToBlob({ type: 'image/jpeg', quality: 0.92 })], `${filter}.jpg`);
       };
       const m = await window.facelocal.openMatcher({ databaseName: 'quality-gate' });
-      const consent = {
-        subjectName: 'Barack Obama',
-        givenAt: Date.now(),
-        purpose: 'photo-library' as const,
-        purposeDetail: '',
-        method: 'checkbox' as const,
-        retention: { kind: 'days' as const, days: 30 },
-        collectedBy: 'Test',
-      };
+      const consent = window.facelocal.consentFor('Barack Obama');
       const result = await m.enrol({ name: 'Barack Obama', consent }, [
         await variant('blur(12px)'),
         await variant('brightness(0.12)'),
@@ -338,28 +308,19 @@ describe('quality gate', () => {
 
 describe('a full disk', () => {
   it('says storage is full and writes nothing of the enrolment (real IndexedDB, quota forced low)', async () => {
-    const page = await openHarness(browser, inject('baseUrl'));
+    const page = await openHarness(harness.browser, inject('baseUrl'));
     try {
       const m = page.page;
       await m.evaluate(async () => {
-        const matcher = await window.facelocal.openMatcher({ databaseName: 'quota' });
-        (window as unknown as { m: typeof matcher }).m = matcher;
+        window.matcher = await window.facelocal.openMatcher({ databaseName: 'quota' });
       });
       // The origin's quota, as Chromium would have it on a nearly full disk.
       const cdp = await page.context.newCDPSession(m);
       await cdp.send('Storage.overrideQuotaForOrigin', { origin: page.origin, quotaSize: 1 });
       const r = await m.evaluate(async () => {
-        const matcher = (window as unknown as { m: Awaited<ReturnType<typeof window.facelocal.openMatcher>> }).m;
-        const photo = new File([await (await fetch('/__faces/obama/obama1.jpg')).arrayBuffer()], 'obama1.jpg');
-        const consent = {
-          subjectName: 'Barack Obama',
-          givenAt: Date.now(),
-          purpose: 'photo-library' as const,
-          purposeDetail: '',
-          method: 'checkbox' as const,
-          retention: { kind: 'days' as const, days: 30 },
-          collectedBy: 'Test',
-        };
+        const matcher = window.matcher;
+        const photo = await window.facelocal.facePhoto('obama/obama1.jpg');
+        const consent = window.facelocal.consentFor('Barack Obama');
         const error = await matcher.enrol({ name: 'Barack Obama', consent }, [photo]).then(
           () => null,
           (e) => ({ code: (e as { code: string }).code, message: (e as Error).message }),
@@ -376,11 +337,11 @@ describe('a full disk', () => {
   });
 
   it('stops an import on a full disk with a clear message; what was committed stays, and it resumes once there is room', async () => {
-    const page = await openHarness(browser, inject('baseUrl'));
+    const page = await openHarness(harness.browser, inject('baseUrl'));
     try {
       const m = page.page;
       const usage = await m.evaluate(async () => {
-        (window as unknown as { m: unknown }).m = await window.facelocal.openMatcher({ databaseName: 'quota-import' });
+        window.matcher = await window.facelocal.openMatcher({ databaseName: 'quota-import' });
         return (await navigator.storage.estimate()).usage ?? 0;
       });
       // Room for a few photos' faces (each about 5 KB: a 2 KB template and a small thumbnail), not for six.
@@ -396,23 +357,23 @@ describe('a full disk', () => {
         'amy/amy1.png',
         'amy/amy2.png',
       ];
-      const runImport = () =>
-        m.evaluate(async (names) => {
-          const w = window as unknown as { m: Awaited<ReturnType<typeof window.facelocal.openMatcher>>; job?: string };
-          const files = await Promise.all(
-            names.map(async (n) => new File([await (await fetch(`/__faces/${n}`)).blob()], n, { lastModified: 1 })),
-          );
-          const run = await w.m.imports.start(files, { jobId: w.job });
-          w.job = run.jobId;
-          const progress = await run.done;
-          const job = (await w.m.imports.jobs()).find((j) => j.id === run.jobId)!;
-          return {
-            progress,
-            failures: run.failures.map((f) => `${f.code}: ${f.message}`),
-            faces: job.faces,
-            photosRead: job.photosRead,
-          };
-        }, names);
+      const runImport = (jobId?: string) =>
+        m.evaluate(
+          async ({ names, jobId }) => {
+            const files = await Promise.all(names.map((n) => window.facelocal.facePhoto(n, { lastModified: 1 })));
+            const run = await window.matcher.imports.start(files, { jobId });
+            const progress = await run.done;
+            const job = (await window.matcher.imports.jobs()).find((j) => j.id === run.jobId)!;
+            return {
+              jobId: run.jobId,
+              progress,
+              failures: run.failures.map((f) => `${f.code}: ${f.message}`),
+              faces: job.faces,
+              photosRead: job.photosRead,
+            };
+          },
+          { names, jobId },
+        );
       const full = await runImport();
       expect(full.progress.cancelled).toBe(true); // stopped: nothing further could be kept
       expect(full.failures).toEqual([
@@ -421,7 +382,7 @@ describe('a full disk', () => {
       expect(full.photosRead).toBeLessThan(names.length);
       expect(full.faces).toBe(full.photosRead); // every committed photo has its face; no half-written photo
       await cdp.send('Storage.overrideQuotaForOrigin', { origin: page.origin });
-      const resumed = await runImport();
+      const resumed = await runImport(full.jobId);
       expect(resumed.progress.skipped).toBe(full.photosRead);
       expect(resumed.failures).toEqual([]);
       expect(resumed.faces).toBe(names.length);

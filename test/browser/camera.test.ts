@@ -1,21 +1,12 @@
 // Camera capture (Chromium's fake camera): open it, switch front/back, take a photo, and the photo goes through
 // the same pipeline as a file.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openApp, type WatchedPage } from './browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appSuite } from './suite';
 
-let browser: Browser;
-let app: WatchedPage;
+const app = appSuite({ launchArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
 
 beforeAll(async () => {
-  browser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
-  app = await openApp(browser, inject('baseUrl'));
-  await app.context.grantPermissions(['camera'], { origin: new URL(inject('baseUrl')).origin });
-});
-
-afterAll(async () => {
-  await app?.close();
-  await browser?.close();
+  await app.context.grantPermissions(['camera'], { origin: app.origin });
 });
 
 describe('camera', () => {

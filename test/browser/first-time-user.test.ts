@@ -1,44 +1,31 @@
 // A first-time user's walk through the app (issue 11), on real photos through the real UI: each defect that walk
 // found is driven here the way a person would hit it, and each check fails on the old behaviour.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { facePath, launchBrowser, openApp, readDeviceStorage, type WatchedPage } from './browser';
+import { describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { facePath, readDeviceStorage } from './browser';
+import { appSuite } from './suite';
 
-let browser: Browser;
-let app: WatchedPage;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  app = await openApp(browser, inject('baseUrl'));
-  page = app.page;
-  await page.setViewportSize({ width: 1280, height: 900 });
-});
-
-afterAll(async () => {
-  await app?.close();
-  await browser?.close();
-}, 30_000);
+const app = appSuite({ viewport: { width: 1280, height: 900 } });
 
 const photos = (folder: string, count: number, ext = 'png') =>
   Array.from({ length: count }, (_, i) => facePath(`${folder}/${folder}${i + 1}.${ext}`));
 
 async function tab(name: string) {
-  await page.click(`[data-testid=tab-${name}]`);
+  await app.page.click(`[data-testid=tab-${name}]`);
 }
 
 /** Imports photos in the Photo library tab and waits for the groups. */
 async function importPhotos(files: string[]) {
   await tab('import');
-  await page.locator('import-panel[data-loaded]').waitFor(); // the session's import is known: "start a separate one" is offered if there is one
-  const fresh = page.locator('[data-testid=import-new]');
+  await app.page.locator('import-panel[data-loaded]').waitFor(); // the session's import is known: "start a separate one" is offered if there is one
+  const fresh = app.page.locator('[data-testid=import-new]');
   if (await fresh.count()) await fresh.click();
-  await page.setInputFiles('[data-testid=import-files]', files);
-  await page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
+  await app.page.setInputFiles('[data-testid=import-files]', files);
+  await app.page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
   // The groups shown are this import's once its last photo's faces are among them (not the groups from before).
   const last = files[files.length - 1].split('/').pop()!;
   await expect
-    .poll(() => page.locator(`[data-testid=import-face][data-file="${last}"]`).count(), { timeout: 30_000 })
+    .poll(() => app.page.locator(`[data-testid=import-face][data-file="${last}"]`).count(), { timeout: 30_000 })
     .toBeGreaterThan(0);
 }
 
@@ -47,7 +34,7 @@ async function importPhotos(files: string[]) {
  * its tab is opened and reads its groups then: they are looked for once it has (data-loaded), and for a few seconds.
  */
 async function groupOf(prefix: string): Promise<Locator> {
-  await page.locator('import-panel[data-loaded]').waitFor();
+  await app.page.locator('import-panel[data-loaded]').waitFor();
   let found: Locator | null = null;
   await expect
     .poll(async () => (found = await findGroupOf(prefix)) !== null, { timeout: 10_000 })
@@ -55,7 +42,7 @@ async function groupOf(prefix: string): Promise<Locator> {
     .catch(() => undefined);
   if (found) return found;
   const all = await Promise.all(
-    (await page.locator('[data-testid=import-group]').all()).map((g) =>
+    (await app.page.locator('[data-testid=import-group]').all()).map((g) =>
       g.locator('[data-testid=import-face]').evaluateAll((els) => els.map((e) => e.getAttribute('data-file'))),
     ),
   );
@@ -63,7 +50,7 @@ async function groupOf(prefix: string): Promise<Locator> {
 }
 
 async function findGroupOf(prefix: string): Promise<Locator | null> {
-  for (const g of await page.locator('[data-testid=import-group]').all()) {
+  for (const g of await app.page.locator('[data-testid=import-group]').all()) {
     const names = await g
       .locator('[data-testid=import-face]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? e.getAttribute('title') ?? ''));
@@ -81,7 +68,7 @@ async function consentIn(scope: Locator) {
 
 /** People as stored on the device, read from IndexedDB directly (not through the app; this gallery is not encrypted). */
 async function storedPeople(): Promise<{ name: string; consent: { subjectName: string } }[]> {
-  const stores = (await readDeviceStorage(page)).stores;
+  const stores = (await readDeviceStorage(app.page)).stores;
   // Each payload is a packed record: u32 header length, u32 meta length, then the JSON header (src/core/record-packing.ts).
   return (stores['facelocal/people'] as { payload: { bytes: string } }[]).map(({ payload: { bytes } }) => {
     const length = [0, 1, 2, 3].reduce((n, i) => n + bytes.charCodeAt(i) * 256 ** i, 0);
@@ -92,9 +79,9 @@ async function storedPeople(): Promise<{ name: string; consent: { subjectName: s
 describe('1. the library naming form is bound to its group', () => {
   it('after one group is enrolled, the next group starts empty and cannot enrol without its own consent', async () => {
     await importPhotos([...photos('bernadette', 5), ...photos('amy', 5)]);
-    expect(await page.locator('[data-testid=import-group]').count()).toBe(2);
+    expect(await app.page.locator('[data-testid=import-group]').count()).toBe(2);
     // Name the first group (whose element the next group would take over if elements were reused by position).
-    const first = page.locator('[data-testid=import-group]').first();
+    const first = app.page.locator('[data-testid=import-group]').first();
     const firstFiles = await first
       .locator('[data-testid=import-face]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? e.getAttribute('title') ?? ''));
@@ -106,12 +93,12 @@ describe('1. the library naming form is bound to its group', () => {
     await first.locator('[data-testid=group-name]').fill(named);
     await consentIn(first);
     await first.locator('[data-testid=enrol-group]').click();
-    await page
+    await app.page
       .locator('[data-testid=import-notice]', { hasText: `${named} was enrolled with 5 photos` })
       .waitFor({ timeout: 30_000 });
 
     // The one group left is the other person's: its form is closed, and opened it is empty, consent unticked.
-    const next = page.locator('[data-testid=import-group]');
+    const next = app.page.locator('[data-testid=import-group]');
     await expect.poll(() => next.count()).toBe(1);
     expect(await next.locator('[data-testid=group-name]').count()).toBe(0);
     await next.locator('[data-testid=name-group]').click();
@@ -146,24 +133,24 @@ describe('1. the library naming form is bound to its group', () => {
 /** The people listed on the People tab, with their photo counts. */
 async function peopleShown(): Promise<{ name: string; count: number }[]> {
   await tab('people');
-  await page.locator('[data-testid=people-list]').waitFor();
+  await app.page.locator('[data-testid=people-list]').waitFor();
   return Promise.all(
-    (await page.locator('[data-testid=person]').all()).map(async (r) => ({
+    (await app.page.locator('[data-testid=person]').all()).map(async (r) => ({
       name: (await r.locator('[data-testid=person-name-label]').textContent())!.trim(),
       count: Number((await r.locator('[data-testid=person-template-count]').textContent())!.match(/\d+/)![0]),
     })),
   );
 }
 
-const card = (name: string) => page.locator(`[data-testid=person][data-name="${name}"]`);
+const card = (name: string) => app.page.locator(`[data-testid=person][data-name="${name}"]`);
 
 async function addPerson(name: string, files: string[]) {
   await tab('people');
-  await page.fill('[data-testid=person-name]', name);
-  await page.setInputFiles('[data-testid=person-photos]', files);
-  await consentIn(page.locator('people-panel form'));
-  await page.click('[data-testid=enrol-submit]');
-  await page
+  await app.page.fill('[data-testid=person-name]', name);
+  await app.page.setInputFiles('[data-testid=person-photos]', files);
+  await consentIn(app.page.locator('people-panel form'));
+  await app.page.click('[data-testid=enrol-submit]');
+  await app.page
     .locator('[data-testid=enrol-outcome], [data-testid=already-enrolled]')
     .first()
     .waitFor({ timeout: 60_000 });
@@ -172,27 +159,27 @@ async function addPerson(name: string, files: string[]) {
 describe('2. someone already enrolled is recognised before a second record is made', () => {
   it('Add a person: "looks like Barack Obama, already enrolled", and the photos go to him', async () => {
     await addPerson('Barack Obama', [facePath('obama/obama.jpg'), facePath('obama/obama1.jpg')]);
-    expect(await page.locator('[data-testid=already-enrolled]').count()).toBe(0);
+    expect(await app.page.locator('[data-testid=already-enrolled]').count()).toBe(0);
     await card('Barack Obama').waitFor();
     const before = await peopleShown();
 
     await addPerson('Barack Obama', [facePath('obama/obama2.jpg'), facePath('obama/obama3.jpg')]);
-    const question = page.locator('[data-testid=already-enrolled]');
+    const question = app.page.locator('[data-testid=already-enrolled]');
     expect(await question.textContent()).toMatch(/look like Barack Obama, who is already enrolled/);
     expect(await question.getAttribute('data-kind')).toBe('known');
     expect(await peopleShown()).toEqual(before); // nothing stored while asking
-    await page.click('[data-testid=add-to-enrolled]');
-    await page.locator('[data-testid=enrol-outcome]').nth(1).waitFor({ timeout: 60_000 });
-    expect(await page.locator('[data-testid=enrol-outcome]').allTextContents()).toEqual([
+    await app.page.click('[data-testid=add-to-enrolled]');
+    await app.page.locator('[data-testid=enrol-outcome]').nth(1).waitFor({ timeout: 60_000 });
+    expect(await app.page.locator('[data-testid=enrol-outcome]').allTextContents()).toEqual([
       expect.stringMatching(/obama2\.jpg: added to Barack Obama/),
       expect.stringMatching(/obama3\.jpg: added to Barack Obama/),
     ]);
     await expect.poll(peopleShown).toEqual(before.map((p) => (p.name === 'Barack Obama' ? { ...p, count: 4 } : p)));
     // The form is ready for the next person: empty, no lines left from this one once they start.
-    expect(await page.inputValue('[data-testid=person-name]')).toBe('');
-    await page.fill('[data-testid=person-name]', 'Next');
-    expect(await page.locator('[data-testid=enrol-outcome]').count()).toBe(0);
-    await page.fill('[data-testid=person-name]', '');
+    expect(await app.page.inputValue('[data-testid=person-name]')).toBe('');
+    await app.page.fill('[data-testid=person-name]', 'Next');
+    expect(await app.page.locator('[data-testid=enrol-outcome]').count()).toBe(0);
+    await app.page.fill('[data-testid=person-name]', '');
   });
 
   it('Photo library: a group of someone enrolled is marked, and can be added to them', async () => {
@@ -210,7 +197,7 @@ describe('2. someone already enrolled is recognised before a second record is ma
     const before = await peopleShown();
     await tab('import');
     await (await groupOf('obama')).locator('[data-testid=add-group-to]').click();
-    await page
+    await app.page
       .locator('[data-testid=import-notice]', { hasText: 'Added to Barack Obama, who now has 8 photos' })
       .waitFor({ timeout: 30_000 });
     expect(await peopleShown()).toEqual(before.map((p) => (p.name === 'Barack Obama' ? { ...p, count: 8 } : p)));
@@ -263,7 +250,7 @@ describe('4. renaming rectifies the consent record too', () => {
     await card('Barack H. Obama').waitFor();
     const stored = (await storedPeople()).find((p) => p.name === 'Barack H. Obama')!;
     expect(stored.consent.subjectName).toBe('Barack H. Obama');
-    const download = page.waitForEvent('download');
+    const download = app.page.waitForEvent('download');
     await card('Barack H. Obama').locator('[data-testid=export-person]').click();
     const exported = JSON.parse(await streamText(await (await download).createReadStream()));
     expect(exported.people[0].consent.subjectName).toBe('Barack H. Obama');
@@ -271,8 +258,8 @@ describe('4. renaming rectifies the consent record too', () => {
       /Saved facelocal-Barack-H-Obama\.json/,
     );
     await tab('data');
-    await page.locator('[data-testid=audit-log][data-loaded=true]').waitFor();
-    expect(await page.locator('[data-testid=audit-entry][data-action=rename]').first().textContent()).toMatch(
+    await app.page.locator('[data-testid=audit-log][data-loaded=true]').waitFor();
+    expect(await app.page.locator('[data-testid=audit-entry][data-action=rename]').first().textContent()).toMatch(
       /consent record/,
     );
   });
@@ -286,7 +273,7 @@ async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
 
 /** Rectangles of the face labels shown on the Identify result, as laid out on screen. */
 async function tagRects() {
-  return page.locator('[data-testid=face-tag]').evaluateAll((tags) =>
+  return app.page.locator('[data-testid=face-tag]').evaluateAll((tags) =>
     tags.map((t) => {
       const r = t.getBoundingClientRect();
       return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
@@ -303,19 +290,21 @@ const overlapping = (rects: { left: number; right: number; top: number; bottom: 
   );
 
 /** True when the page scrolls sideways (something is wider than the screen). */
-const overflowsSideways = () => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+const overflowsSideways = () => app.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 
 describe('5. phone layout', () => {
   it('face labels never cover one another, at a phone width and on a desktop', async () => {
     for (const width of [390, 360, 1280]) {
-      await page.setViewportSize({ width, height: width === 1280 ? 900 : 844 });
+      await app.page.setViewportSize({ width, height: width === 1280 ? 900 : 844 });
       await tab('identify');
-      await page.setInputFiles('[data-testid=identify-photo]', facePath('_group/facerec_obama_and_biden.jpg'));
-      await page.locator('[data-testid=identify-busy]').waitFor({ state: 'detached', timeout: 60_000 });
-      await page.locator('[data-testid=identify-result]').waitFor();
-      await page.waitForTimeout(100); // one layout pass after the photo is decoded
+      await app.page.setInputFiles('[data-testid=identify-photo]', facePath('_group/facerec_obama_and_biden.jpg'));
+      await app.page.locator('[data-testid=identify-busy]').waitFor({ state: 'detached', timeout: 60_000 });
+      await app.page.locator('[data-testid=identify-result]').waitFor();
+      await app.page.waitForTimeout(100); // one layout pass after the photo is decoded
       const rects = await tagRects();
-      expect(rects.length).toBe(Number(await page.getAttribute('[data-testid=identify-result]', 'data-face-count')));
+      expect(rects.length).toBe(
+        Number(await app.page.getAttribute('[data-testid=identify-result]', 'data-face-count')),
+      );
       expect(rects.length).toBeGreaterThanOrEqual(2);
       expect(overlapping(rects), `labels overlap at ${width} px`).toEqual([]);
       expect(await overflowsSideways(), `page wider than ${width} px`).toBe(false);
@@ -323,15 +312,15 @@ describe('5. phone layout', () => {
   });
 
   it('no tab is wider than a 360 px phone, and the storage table fits', async () => {
-    await page.setViewportSize({ width: 360, height: 780 });
+    await app.page.setViewportSize({ width: 360, height: 780 });
     for (const t of ['people', 'import', 'identify', 'verify', 'self-check', 'data']) {
       await tab(t);
-      await page.waitForTimeout(150);
+      await app.page.waitForTimeout(150);
       expect(await overflowsSideways(), `the ${t} tab is wider than the screen`).toBe(false);
     }
     // The consent purposes are sentences: each is shown whole (a select would cut them off).
     await tab('people');
-    const purposes = page.locator('people-panel [data-testid=consent-purpose] label');
+    const purposes = app.page.locator('people-panel [data-testid=consent-purpose] label');
     expect(await purposes.count()).toBe(4);
     expect(
       await purposes.evaluateAll((labels) =>
@@ -341,7 +330,7 @@ describe('5. phone layout', () => {
     // No select cuts its choices off: every option's text fits inside the box (arrow and padding aside).
     for (const t of ['people', 'data']) {
       await tab(t);
-      const cut = await page.evaluate(() => {
+      const cut = await app.page.evaluate(() => {
         const selects: HTMLSelectElement[] = [];
         const walk = (root: Document | ShadowRoot) =>
           root.querySelectorAll('*').forEach((el) => {
@@ -362,82 +351,82 @@ describe('5. phone layout', () => {
       expect(cut, `selects on the ${t} tab`).toEqual([]);
     }
     await tab('data');
-    const table = page.locator('[data-testid=storage-description]');
+    const table = app.page.locator('[data-testid=storage-description]');
     expect(await table.evaluate((t) => t.scrollWidth <= (t.parentElement as HTMLElement).clientWidth + 1)).toBe(true);
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await app.page.setViewportSize({ width: 1280, height: 900 });
   });
 });
 
 describe('6. feedback that agrees with itself and does not linger', () => {
   it('one status per picker; a fixed error goes; the Identify answer survives a tab switch', async () => {
     await tab('people');
-    await page.setInputFiles('[data-testid=person-photos]', [
+    await app.page.setInputFiles('[data-testid=person-photos]', [
       facePath('raj/raj1.png'),
       facePath('raj/raj2.png'),
       facePath('raj/raj3.png'),
     ]);
     // innerText: the words as shown (the template's own line breaks are not part of them).
-    expect(await page.locator('[data-testid=person-photos-chosen]').innerText()).toMatch(
+    expect(await app.page.locator('[data-testid=person-photos-chosen]').innerText()).toMatch(
       /^3 photos chosen: raj1\.png, raj2\.png, raj3\.png/,
     );
     // The browser's own "No file chosen" is not shown beside it.
     expect(
-      await page.locator('[data-testid=person-photos]').evaluate((i) => i.getBoundingClientRect().width <= 1),
+      await app.page.locator('[data-testid=person-photos]').evaluate((i) => i.getBoundingClientRect().width <= 1),
     ).toBe(true);
-    await page.click('[data-testid=enrol-submit]');
-    expect(await page.locator('people-panel [data-testid=message]').getAttribute('data-code')).toBe('invalid-name');
-    await page.fill('[data-testid=person-name]', 'Raj');
-    expect(await page.locator('people-panel [data-testid=message]').count()).toBe(0);
+    await app.page.click('[data-testid=enrol-submit]');
+    expect(await app.page.locator('people-panel [data-testid=message]').getAttribute('data-code')).toBe('invalid-name');
+    await app.page.fill('[data-testid=person-name]', 'Raj');
+    expect(await app.page.locator('people-panel [data-testid=message]').count()).toBe(0);
 
     await tab('identify'); // the answer from the test above
-    const faces = Number(await page.locator('[data-testid=identify-result]').getAttribute('data-face-count'));
+    const faces = Number(await app.page.locator('[data-testid=identify-result]').getAttribute('data-face-count'));
     expect(faces).toBeGreaterThanOrEqual(2);
     await tab('verify');
     await tab('identify');
-    expect(Number(await page.locator('[data-testid=identify-result]').getAttribute('data-face-count'))).toBe(faces);
-    expect(await page.locator('[data-testid=face-box]').count()).toBe(faces);
+    expect(Number(await app.page.locator('[data-testid=identify-result]').getAttribute('data-face-count'))).toBe(faces);
+    expect(await app.page.locator('[data-testid=face-box]').count()).toBe(faces);
   });
 });
 
 describe('6b. every picker and every export says what happened', () => {
   it('the library and import pickers have one status each; exports and receipts say where the file went', async () => {
     await tab('import');
-    await page.locator('import-panel[data-loaded]').waitFor();
-    const chosen = page.locator('[data-testid=import-chosen]');
+    await app.page.locator('import-panel[data-loaded]').waitFor();
+    const chosen = app.page.locator('[data-testid=import-chosen]');
     expect(await chosen.textContent()).toMatch(/Nothing chosen yet/);
     for (const picker of ['import-files', 'import-folder']) {
       expect(
-        await page.locator(`[data-testid=${picker}]`).evaluate((i) => i.getBoundingClientRect().width <= 1),
+        await app.page.locator(`[data-testid=${picker}]`).evaluate((i) => i.getBoundingClientRect().width <= 1),
         `${picker} shows the browser's own status`,
       ).toBe(true);
     }
-    await page.setInputFiles('[data-testid=import-files]', [
+    await app.page.setInputFiles('[data-testid=import-files]', [
       facePath('penny/penny1.png'),
       facePath('penny/penny2.png'),
     ]);
     expect(await chosen.innerText()).toBe('2 photos chosen.');
-    await page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
+    await app.page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
 
     await tab('data');
-    expect(await page.locator('[data-testid=import-file]').evaluate((i) => i.getBoundingClientRect().width <= 1)).toBe(
-      true,
-    );
-    expect(await page.locator('[data-testid=import-file-chosen]').textContent()).toMatch(/No export chosen yet/);
-    let download = page.waitForEvent('download');
-    await page.click('[data-testid=export-audit]');
+    expect(
+      await app.page.locator('[data-testid=import-file]').evaluate((i) => i.getBoundingClientRect().width <= 1),
+    ).toBe(true);
+    expect(await app.page.locator('[data-testid=import-file-chosen]').textContent()).toMatch(/No export chosen yet/);
+    let download = app.page.waitForEvent('download');
+    await app.page.click('[data-testid=export-audit]');
     expect((await download).suggestedFilename()).toBe('facelocal-audit-log.csv');
-    expect(await page.locator('[data-testid=data-info]').textContent()).toMatch(
+    expect(await app.page.locator('[data-testid=data-info]').textContent()).toMatch(
       /Saved facelocal-audit-log\.csv to this device's downloads/,
     );
-    download = page.waitForEvent('download');
-    await page.click('[data-testid=export-gallery]');
+    download = app.page.waitForEvent('download');
+    await app.page.click('[data-testid=export-gallery]');
     const name = (await download).suggestedFilename();
-    expect(await page.locator('[data-testid=data-info]').textContent()).toContain(
+    expect(await app.page.locator('[data-testid=data-info]').textContent()).toContain(
       `Saved ${name} to this device's downloads: not encrypted`,
     );
 
     await tab('people');
-    const first = page.locator('[data-testid=person]').first();
+    const first = app.page.locator('[data-testid=person]').first();
     const who = await first.getAttribute('data-name');
     await first.locator('[data-testid=consent-receipt]').click();
     expect(await first.locator('[data-testid=person-notice]').textContent()).toMatch(
@@ -449,40 +438,42 @@ describe('6b. every picker and every export says what happened', () => {
 describe('7. requirements stated before they are failed', () => {
   it('required consent fields are marked; the passphrase rule and labels are visible; known causes are said plainly', async () => {
     await tab('people');
-    const collected = page.locator('people-panel [data-testid=consent-collected-by]');
+    const collected = app.page.locator('people-panel [data-testid=consent-collected-by]');
     expect(await collected.getAttribute('aria-required')).toBe('true');
     expect(
-      await page
+      await app.page
         .locator('people-panel consent-form label')
-        .filter({ has: page.locator('[data-testid=consent-collected-by]') })
+        .filter({ has: app.page.locator('[data-testid=consent-collected-by]') })
         .textContent(),
     ).toContain('*');
     await tab('data');
-    const state = await page.locator('[data-testid=encryption-state]').textContent();
+    const state = await app.page.locator('[data-testid=encryption-state]').textContent();
     expect(state).toMatch(/at least 12 characters/);
     // Visible labels, not only aria-labels.
     expect(
-      await page
+      await app.page
         .locator('data-panel label')
-        .filter({ has: page.locator('[data-testid=new-passphrase]') })
+        .filter({ has: app.page.locator('[data-testid=new-passphrase]') })
         .textContent(),
     ).toMatch(/Passphrase/);
     // The rule is checked as the passphrase is typed, before "Encrypt" is pressed.
-    const check = page.locator('[data-testid=passphrase-check]');
-    await page.fill('[data-testid=new-passphrase]', 'short');
+    const check = app.page.locator('[data-testid=passphrase-check]');
+    await app.page.fill('[data-testid=new-passphrase]', 'short');
     expect(await check.textContent()).toMatch(/Not yet: It is too short: use at least 12 characters/);
-    await page.fill('[data-testid=new-passphrase]', 'password1234');
+    await app.page.fill('[data-testid=new-passphrase]', 'password1234');
     expect(await check.textContent()).toMatch(/common password/);
-    await page.fill('[data-testid=new-passphrase]', 'violet anchor meadow thunder 42');
+    await app.page.fill('[data-testid=new-passphrase]', 'violet anchor meadow thunder 42');
     expect(await check.getAttribute('data-ok')).toBe('true');
-    await page.fill('[data-testid=new-passphrase]', 'short');
-    await page.fill('[data-testid=new-passphrase-again]', 'short');
-    await page.click('[data-testid=enable-encryption]');
-    expect(await page.locator('data-panel [data-testid=message]').getAttribute('data-code')).toBe('invalid-passphrase');
-    await page.fill('[data-testid=new-passphrase]', 'violet anchor meadow thunder 42');
-    await page.fill('[data-testid=new-passphrase-again]', 'violet anchor meadow thunder 4');
-    await page.click('[data-testid=enable-encryption]');
-    const message = await page.locator('data-panel [data-testid=message]').textContent();
+    await app.page.fill('[data-testid=new-passphrase]', 'short');
+    await app.page.fill('[data-testid=new-passphrase-again]', 'short');
+    await app.page.click('[data-testid=enable-encryption]');
+    expect(await app.page.locator('data-panel [data-testid=message]').getAttribute('data-code')).toBe(
+      'invalid-passphrase',
+    );
+    await app.page.fill('[data-testid=new-passphrase]', 'violet anchor meadow thunder 42');
+    await app.page.fill('[data-testid=new-passphrase-again]', 'violet anchor meadow thunder 4');
+    await app.page.click('[data-testid=enable-encryption]');
+    const message = await app.page.locator('data-panel [data-testid=message]').textContent();
     expect(message).toMatch(/The two passphrases differ/);
     expect(message).not.toMatch(/Something went wrong/);
   });
@@ -491,30 +482,32 @@ describe('7. requirements stated before they are failed', () => {
 describe('9. scores in words that agree with the verdict', () => {
   it('Verify says "different people" without a chance that reads as a match; no raw numbers on screen', async () => {
     await tab('verify');
-    await page.setInputFiles('[data-testid=verify-photo-a]', facePath('obama/obama1.jpg'));
-    await page.setInputFiles('[data-testid=verify-photo-b]', facePath('raj/raj1.png'));
-    await page.click('[data-testid=verify-submit]');
-    const result = page.locator('[data-testid=verify-result]');
+    await app.page.setInputFiles('[data-testid=verify-photo-a]', facePath('obama/obama1.jpg'));
+    await app.page.setInputFiles('[data-testid=verify-photo-b]', facePath('raj/raj1.png'));
+    await app.page.click('[data-testid=verify-submit]');
+    const result = app.page.locator('[data-testid=verify-result]');
     await result.waitFor({ timeout: 60_000 });
     expect(await result.getAttribute('data-match')).toBe('false');
     const text = (await result.textContent())!;
     expect(text).toMatch(/Different people/);
     expect(text).not.toMatch(/chance|%/);
     await tab('identify');
-    for (const label of await page.locator('[data-testid=face-label]').allTextContents())
+    for (const label of await app.page.locator('[data-testid=face-label]').allTextContents())
       expect(label).not.toMatch(/%|\d\.\d{3}/);
     // Internals (backend, threshold) are in "About this device", closed by default.
-    const about = page.locator('[data-testid=about-device]');
+    const about = app.page.locator('[data-testid=about-device]');
     expect(await about.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
-    expect(await page.locator('footer').evaluate((f) => (f as HTMLElement).innerText)).not.toMatch(/threshold|wasm/);
+    expect(await app.page.locator('footer').evaluate((f) => (f as HTMLElement).innerText)).not.toMatch(
+      /threshold|wasm/,
+    );
   });
 });
 
 describe('10. wording and affordances', () => {
   it('says what the library reads, offers one folder picker, says faces can be selected, and reports non-photos', async () => {
     await tab('import');
-    const panel = page.locator('import-panel');
-    await page.locator('import-panel[data-loaded]').waitFor(); // counted below: the panel must have rendered first
+    const panel = app.page.locator('import-panel');
+    await app.page.locator('import-panel[data-loaded]').waitFor(); // counted below: the panel must have rendered first
     expect(await panel.locator('p').first().textContent()).not.toMatch(/every photo on this device/);
     expect(await panel.locator('label.button, button', { hasText: /folder/i }).count()).toBe(1);
     // One picker to import a folder (the photo finder and the missed-face tool read a folder again for their own job).
@@ -523,7 +516,7 @@ describe('10. wording and affordances', () => {
         .locator('input[webkitdirectory]:not([data-testid=finder-folder]):not([data-testid=missed-folder])')
         .count(),
     ).toBe(1);
-    const fresh = page.locator('[data-testid=import-new]');
+    const fresh = app.page.locator('[data-testid=import-new]');
     if (await fresh.count()) await fresh.click();
     const { mkdtempSync, copyFileSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
@@ -532,26 +525,26 @@ describe('10. wording and affordances', () => {
     copyFileSync(facePath('penny/penny1.png'), join(folder, 'penny1.png'));
     copyFileSync(facePath('penny/penny2.png'), join(folder, 'penny2.png'));
     writeFileSync(join(folder, 'notes.txt'), 'a shopping list');
-    await page.setInputFiles('[data-testid=import-folder]', folder);
-    await page
+    await app.page.setInputFiles('[data-testid=import-folder]', folder);
+    await app.page
       .locator('[data-testid=import-notice]', { hasText: /1 file that is not a photo was left out: notes\.txt/ })
       .waitFor({ timeout: 30_000 });
-    await page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
-    await page.locator('[data-testid=import-groups]').waitFor();
-    expect(await page.locator('[data-testid=import-group] .hint').first().textContent()).toMatch(/select them/);
+    await app.page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
+    await app.page.locator('[data-testid=import-groups]').waitFor();
+    expect(await app.page.locator('[data-testid=import-group] .hint').first().textContent()).toMatch(/select them/);
   });
 
   it('the audit log and the storage table speak in words; withdraw and delete explain the difference', async () => {
     await tab('data');
-    await page.locator('[data-testid=audit-log][data-loaded=true]').waitFor();
-    const whats = await page.locator('[data-testid=audit-entry] td:nth-child(2)').allTextContents();
+    await app.page.locator('[data-testid=audit-log][data-loaded=true]').waitFor();
+    const whats = await app.page.locator('[data-testid=audit-entry] td:nth-child(2)').allTextContents();
     expect(whats).toContain('Person renamed');
     expect(whats.filter((w) => /^[a-z-]+$/.test(w))).toEqual([]);
-    expect(await page.locator('[data-testid=storage-description]').innerText()).not.toMatch(
+    expect(await app.page.locator('[data-testid=storage-description]').innerText()).not.toMatch(
       /people\.createdAt|\b[a-z]+[A-Z][a-zA-Z]*\b/,
     );
     await tab('people');
-    const c = page.locator('[data-testid=person]').first();
+    const c = app.page.locator('[data-testid=person]').first();
     await c.locator('[data-testid=withdraw]').click();
     expect(await c.locator('[role=alert]').textContent()).toMatch(/asks to withdraw their consent/);
     await c.getByRole('button', { name: 'Cancel' }).click();
@@ -564,26 +557,26 @@ describe('10. wording and affordances', () => {
 describe('8. the lock is not a dead end', () => {
   it('Verify works while locked, Lock is in the header, and a forgotten passphrase can be recovered from by erasing', async () => {
     await tab('data');
-    await page.fill('[data-testid=new-passphrase]', 'violet anchor meadow thunder 42');
-    await page.fill('[data-testid=new-passphrase-again]', 'violet anchor meadow thunder 42');
-    await page.click('[data-testid=enable-encryption]');
-    await page.locator('[data-testid=data-info]', { hasText: 'Encryption is on' }).waitFor({ timeout: 30_000 });
-    await page.locator('header [data-testid=lock-app]').click();
-    await page.locator('[data-testid=lock-screen]').waitFor();
+    await app.page.fill('[data-testid=new-passphrase]', 'violet anchor meadow thunder 42');
+    await app.page.fill('[data-testid=new-passphrase-again]', 'violet anchor meadow thunder 42');
+    await app.page.click('[data-testid=enable-encryption]');
+    await app.page.locator('[data-testid=data-info]', { hasText: 'Encryption is on' }).waitFor({ timeout: 30_000 });
+    await app.page.locator('header [data-testid=lock-app]').click();
+    await app.page.locator('[data-testid=lock-screen]').waitFor();
 
     await tab('verify');
-    expect(await page.locator('[data-testid=lock-screen]').count()).toBe(0);
-    await page.setInputFiles('[data-testid=verify-photo-a]', facePath('obama/obama1.jpg'));
-    await page.setInputFiles('[data-testid=verify-photo-b]', facePath('obama/obama2.jpg'));
-    await page.click('[data-testid=verify-submit]');
-    await page.locator('[data-testid=verify-result][data-match=true]').waitFor({ timeout: 60_000 });
+    expect(await app.page.locator('[data-testid=lock-screen]').count()).toBe(0);
+    await app.page.setInputFiles('[data-testid=verify-photo-a]', facePath('obama/obama1.jpg'));
+    await app.page.setInputFiles('[data-testid=verify-photo-b]', facePath('obama/obama2.jpg'));
+    await app.page.click('[data-testid=verify-submit]');
+    await app.page.locator('[data-testid=verify-result][data-match=true]').waitFor({ timeout: 60_000 });
 
     await tab('people');
-    await page.locator('[data-testid=forgot-passphrase] summary').click();
-    await page.click('[data-testid=reset-gallery]');
-    await page.click('[data-testid=reset-confirm]');
-    await page.locator('[data-testid=people-list][data-count="0"]').waitFor({ timeout: 30_000 });
-    expect(await page.locator('[data-testid=lock-screen]').count()).toBe(0);
-    expect((await readDeviceStorage(page)).stores['facelocal/people']).toEqual([]);
+    await app.page.locator('[data-testid=forgot-passphrase] summary').click();
+    await app.page.click('[data-testid=reset-gallery]');
+    await app.page.click('[data-testid=reset-confirm]');
+    await app.page.locator('[data-testid=people-list][data-count="0"]').waitFor({ timeout: 30_000 });
+    expect(await app.page.locator('[data-testid=lock-screen]').count()).toBe(0);
+    expect((await readDeviceStorage(app.page)).stores['facelocal/people']).toEqual([]);
   });
 });

@@ -1,21 +1,10 @@
 // A first visit downloads each model and wasm file once: the page's model loading waits for the service worker,
 // whose precache fetches them, so every request the page and its workers make for them is answered by that worker.
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { WatchedPage, launchBrowser, waitForApp } from './browser';
+import { expect, inject, it } from 'vitest';
+import { WatchedPage, waitForApp } from './browser';
+import { pageSuite } from './suite';
 
-let browser: Browser;
-let app: WatchedPage;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  app = await WatchedPage.open(browser, inject('baseUrl'));
-});
-
-afterAll(async () => {
-  await app?.close();
-  await browser?.close();
-});
+const app = pageSuite();
 
 it('on a first visit, every model and wasm fetch of the page and its workers is answered by the service worker', async () => {
   const big: { path: string; fromServiceWorker: boolean }[] = [];
@@ -39,7 +28,7 @@ it('on a first visit, every model and wasm fetch of the page and its workers is 
 });
 
 it('on a first visit, the load bar moves with the bytes the service worker downloads, and says how many', async () => {
-  const visit = await WatchedPage.open(browser, inject('baseUrl'));
+  const visit = await WatchedPage.open(app.browser, inject('baseUrl'));
   try {
     // Every value and message the first-load bar shows, read from the app's shadow root as the page loads.
     await visit.page.addInitScript(() => {

@@ -1,27 +1,15 @@
 // Crowded photos (issue 11 item 11): detection recall on the group photos of ../shared/faces/_group against hand
 // counts, and on a crowd of small faces whose places are known. The real detector worker, through the facade.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openHarness, type WatchedPage } from './browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { harnessSuite } from './suite';
 import { GROUP_PHOTOS, facesFound } from '../group-photo-faces';
 
-let browser: Browser;
-let harness: WatchedPage;
+const harness = harnessSuite({ network: 'same-origin' });
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  harness = await openHarness(browser, inject('baseUrl'));
   await harness.page.evaluate(async () => {
-    (window as unknown as { matcher: unknown }).matcher = await window.facelocal.openMatcher({
-      databaseName: 'group-recall-test',
-    });
+    window.matcher = await window.facelocal.openMatcher({ databaseName: 'group-recall-test' });
   });
-});
-
-afterAll(async () => {
-  expect(harness.offOriginRequests()).toEqual([]);
-  await harness.close();
-  await browser.close();
 });
 
 type Box = { x: number; y: number; width: number; height: number };

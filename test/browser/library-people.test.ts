@@ -1,16 +1,15 @@
 // Photo-library people features through the UI on the real app and real photos: "not this person" sticks across a
 // later import, "Same person?" questions (No is remembered, Yes joins), finding photos by the people in them (read
 // again from the folder, boxes drawn), and hiding a person / choosing the photo that represents them.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FACES_DIR, launchBrowser, openApp, readDeviceStorage, type WatchedPage } from './browser';
+import { FACES_DIR, readDeviceStorage } from './browser';
+import { appSuite } from './suite';
 
-let browser: Browser;
-let app: WatchedPage;
-let page: Page;
+const app = appSuite();
 /** One folder per person: the cast of one sitcom (look-alike questions are likely), Obama and Biden. */
 let library: string;
 const PEOPLE = ['amy', 'bernadette', 'howard', 'leonard', 'penny', 'raj', 'sheldon', 'stuart', 'obama', 'biden'];
@@ -21,22 +20,14 @@ beforeAll(async () => {
     mkdirSync(join(library, who), { recursive: true });
     for (const f of readdirSync(join(FACES_DIR, who))) copyFileSync(join(FACES_DIR, who, f), join(library, who, f));
   }
-  browser = await launchBrowser();
-  app = await openApp(browser, inject('baseUrl'));
-  page = app.page;
 });
 
-afterAll(async () => {
-  await app?.close();
-  await browser?.close();
-}, 30_000);
-
-const panel = () => page.locator('import-panel');
-const groupCards = () => page.locator('[data-testid=import-group]');
+const panel = () => app.page.locator('import-panel');
+const groupCards = () => app.page.locator('[data-testid=import-group]');
 
 async function waitFinished() {
-  await page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
-  await page.locator('[data-testid=import-groups]').waitFor({ timeout: 30_000 });
+  await app.page.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
+  await app.page.locator('[data-testid=import-groups]').waitFor({ timeout: 30_000 });
 }
 
 /** The group card holding most of this person's folder (at least two of its photos, and mostly theirs). */
@@ -56,13 +47,13 @@ async function groupOf(who: string): Promise<Locator> {
 async function storedJob(): Promise<{
   constraints: { mustLink: string[][]; cannotLink: { a: string[]; b: string[] }[] };
 }> {
-  const jobs = (await readDeviceStorage(page)).stores['facelocal/importJobs'] as { constraints: never }[];
+  const jobs = (await readDeviceStorage(app.page)).stores['facelocal/importJobs'] as { constraints: never }[];
   expect(jobs).toHaveLength(1);
   return jobs[0];
 }
 
 async function question(): Promise<{ a: string[]; b: string[] }> {
-  const sides = page.locator('[data-testid=same-person-question] [data-testid=same-person-side]');
+  const sides = app.page.locator('[data-testid=same-person-question] [data-testid=same-person-side]');
   await sides.first().waitFor();
   const ids = await sides.evaluateAll((els) =>
     els.map((e) => (e.getAttribute('data-faces') ?? '').split(' ').filter(Boolean)),
@@ -72,9 +63,9 @@ async function question(): Promise<{ a: string[]; b: string[] }> {
 
 describe('photo-library people features', () => {
   it('remembers a face taken out of a group ("not this person"): a later import does not put it back', async () => {
-    await page.click('[data-testid=tab-import]');
+    await app.page.click('[data-testid=tab-import]');
     await panel().waitFor();
-    await page.setInputFiles('[data-testid=import-folder]', library);
+    await app.page.setInputFiles('[data-testid=import-folder]', library);
     await waitFinished();
     const obama = await groupOf('obama');
     const groupId = await obama.getAttribute('data-group-id');
@@ -83,16 +74,20 @@ describe('photo-library people features', () => {
     await face.click();
     await obama.locator('[data-testid=move-target]').selectOption('');
     await obama.locator('[data-testid=move-faces]').click();
-    await page.locator(`[data-testid=import-unassigned] [data-testid=import-face][data-face-id="${faceId}"]`).waitFor();
+    await app.page
+      .locator(`[data-testid=import-unassigned] [data-testid=import-face][data-face-id="${faceId}"]`)
+      .waitFor();
     const { constraints } = await storedJob();
     expect(constraints.cannotLink.some((c) => c.a.includes(faceId) && c.b.length >= 2)).toBe(true);
 
     // A later import regroups every loose face: this one matches the Obama group (it was in it), yet stays out.
-    await page.setInputFiles('[data-testid=import-files]', join(FACES_DIR, '_group/facerec_obama_and_biden.jpg'));
+    await app.page.setInputFiles('[data-testid=import-files]', join(FACES_DIR, '_group/facerec_obama_and_biden.jpg'));
     await waitFinished();
-    await page.locator(`[data-testid=import-unassigned] [data-testid=import-face][data-face-id="${faceId}"]`).waitFor();
+    await app.page
+      .locator(`[data-testid=import-unassigned] [data-testid=import-face][data-face-id="${faceId}"]`)
+      .waitFor();
     expect(
-      await page
+      await app.page
         .locator(
           `[data-testid=import-group][data-group-id="${groupId}"] [data-testid=import-face][data-face-id="${faceId}"]`,
         )
@@ -100,14 +95,14 @@ describe('photo-library people features', () => {
     ).toBe(0);
     // ...and the new photo's Obama face joined his group, so regrouping did run.
     expect(
-      await page
+      await app.page
         .locator(
           `[data-testid=import-group][data-group-id="${groupId}"] [data-testid=import-face][data-file$="facerec_obama_and_biden.jpg"]`,
         )
         .count(),
     ).toBe(1);
     // Nor is it asked about with that group.
-    const obamaFaces = await page
+    const obamaFaces = await app.page
       .locator(`[data-testid=import-group][data-group-id="${groupId}"] [data-testid=import-face]`)
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-face-id')));
     const q = await question();
@@ -122,12 +117,12 @@ describe('photo-library people features', () => {
         .locator('[data-testid=import-face]')
         .evaluateAll((els) => els.map((e) => e.getAttribute('data-file'))),
     );
-    const finder = page.locator('photo-finder');
+    const finder = app.page.locator('photo-finder');
     // Nobody chosen: a message, nothing found.
     await finder.locator('[data-testid=finder-find]').click();
     await finder.locator('[data-testid=finder-message]').waitFor();
     await finder.locator(`[data-testid=finder-role][data-who="${sheldonId}"]`).selectOption('all');
-    await page.setInputFiles('photo-finder [data-testid=finder-folder]', library);
+    await app.page.setInputFiles('photo-finder [data-testid=finder-folder]', library);
     await finder.locator('[data-testid=finder-count]').waitFor();
     const found = await finder
       .locator('[data-testid=finder-photo]')
@@ -163,13 +158,13 @@ describe('photo-library people features', () => {
     await penny.locator('[data-testid=consent-collected-by]').fill('Test Operator');
     await penny.locator('[data-testid=consent-attest]').check();
     await penny.locator('[data-testid=enrol-group]').click();
-    await page.locator('[data-testid=import-notice]', { hasText: 'Penny was enrolled' }).waitFor();
-    await page.click('[data-testid=tab-people]');
-    const card = page.locator('[data-testid=person][data-name="Penny"]');
+    await app.page.locator('[data-testid=import-notice]', { hasText: 'Penny was enrolled' }).waitFor();
+    await app.page.click('[data-testid=tab-people]');
+    const card = app.page.locator('[data-testid=person][data-name="Penny"]');
     await card.waitFor();
     // The picture shown, as pixels (its blob URL changes with every load).
     const thumbnail = () =>
-      page
+      app.page
         .locator('[data-testid=person][data-name="Penny"] [data-testid=person-face]')
         .evaluate(async (img: HTMLImageElement) => {
           await img.decode();
@@ -183,7 +178,7 @@ describe('photo-library people features', () => {
     const before = await thumbnail();
     await card.locator('[data-testid=photos]').click();
     await card.locator('[data-testid=set-cover]').last().click();
-    const again = page.locator('[data-testid=person][data-name="Penny"]');
+    const again = app.page.locator('[data-testid=person][data-name="Penny"]');
     await again.locator('[data-testid=photos]').click();
     await again.locator('[data-testid=cover-photo]').waitFor();
     await again.locator('[data-testid=photos-done]').click();
@@ -195,22 +190,22 @@ describe('photo-library people features', () => {
       .toBe(true);
 
     await again.locator('[data-testid=hide-person]').click();
-    await page.locator('[data-testid=person][data-name="Penny"]').waitFor({ state: 'detached' });
-    await page.check('[data-testid=show-hidden]');
-    await page.locator('[data-testid=person][data-name="Penny"] [data-testid=person-hidden]').waitFor();
-    await page.click('[data-testid=person][data-name="Penny"] [data-testid=unhide-person]');
-    await page.locator('[data-testid=person][data-name="Penny"]:not(:has([data-testid=person-hidden]))').waitFor();
+    await app.page.locator('[data-testid=person][data-name="Penny"]').waitFor({ state: 'detached' });
+    await app.page.check('[data-testid=show-hidden]');
+    await app.page.locator('[data-testid=person][data-name="Penny"] [data-testid=person-hidden]').waitFor();
+    await app.page.click('[data-testid=person][data-name="Penny"] [data-testid=unhide-person]');
+    await app.page.locator('[data-testid=person][data-name="Penny"]:not(:has([data-testid=person-hidden]))').waitFor();
     expect(app.offOriginRequests()).toEqual([]);
   });
 
   it('adds a face by drawing a box on an imported photo, and says so when no face can be read there', async () => {
-    await page.click('[data-testid=tab-import]');
-    await page.locator('[data-testid=import-groups]').waitFor();
+    await app.page.click('[data-testid=tab-import]');
+    await app.page.locator('[data-testid=import-groups]').waitFor();
     // A large photo of Obama whose face is in a group, and where the face is, as the photo finder shows it.
     let file = '',
       obamaId = '';
     for (const name of ['obama.jpg', 'obama1.jpg', 'obama2.jpg', 'obama3.jpg']) {
-      const card = page.locator(
+      const card = app.page.locator(
         `[data-testid=import-group]:has([data-testid=import-face][data-file="library/obama/${name}"])`,
       );
       if ((await card.count()) === 1) {
@@ -220,16 +215,16 @@ describe('photo-library people features', () => {
       }
     }
     expect(file).not.toBe('');
-    const finder = page.locator('photo-finder');
+    const finder = app.page.locator('photo-finder');
     for (const select of await finder.locator('[data-testid=finder-role]').all()) await select.selectOption('');
     await finder.locator(`[data-testid=finder-role][data-who="${obamaId}"]`).selectOption('all');
-    await page.setInputFiles('photo-finder [data-testid=finder-folder]', library);
+    await app.page.setInputFiles('photo-finder [data-testid=finder-folder]', library);
     const figure = finder.locator(`[data-testid=finder-photo][data-file="${file}"]`);
     await figure.waitFor();
     const [[fx, fy, fw, fh]] = JSON.parse((await figure.getAttribute('data-boxes'))!) as number[][];
 
-    const missed = page.locator('missed-face');
-    await page.setInputFiles('missed-face [data-testid=missed-folder]', library);
+    const missed = app.page.locator('missed-face');
+    await app.page.setInputFiles('missed-face [data-testid=missed-folder]', library);
     await missed.locator('[data-testid=missed-choose]').selectOption(file);
     const canvas = missed.locator('[data-testid=missed-canvas]');
     await canvas.waitFor();
@@ -239,12 +234,12 @@ describe('photo-library people features', () => {
       const css = r.width / (await canvas.evaluate((c: HTMLCanvasElement) => c.width));
       // hover() scrolls the point into view first (the photo may be taller than the window).
       await canvas.hover({ position: { x: x0 * css, y: y0 * css } });
-      await page.mouse.down();
+      await app.page.mouse.down();
       await canvas.hover({ position: { x: x1 * css, y: y1 * css } });
-      await page.mouse.up();
+      await app.page.mouse.up();
     };
     const group = () =>
-      page.locator(`[data-testid=import-group][data-group-id="${obamaId}"] [data-testid=import-face]`);
+      app.page.locator(`[data-testid=import-group][data-group-id="${obamaId}"] [data-testid=import-face]`);
     const before = await group().count();
 
     // A stretch of the photo's bottom edge away from the face: no face there, and nothing changes.
@@ -264,12 +259,12 @@ describe('photo-library people features', () => {
   });
 
   it('asks "Same person?": No is remembered and not asked again; Yes joins the two', async () => {
-    await page.locator('[data-testid=same-person-count]').waitFor();
-    const asked = Number(await page.getAttribute('[data-testid=same-person-count]', 'data-count'));
+    await app.page.locator('[data-testid=same-person-count]').waitFor();
+    const asked = Number(await app.page.getAttribute('[data-testid=same-person-count]', 'data-count'));
     expect(asked).toBeGreaterThan(0);
     const first = await question();
     const cannotBefore = (await storedJob()).constraints.cannotLink.length;
-    await page.click('[data-testid=same-person-no]');
+    await app.page.click('[data-testid=same-person-no]');
     await expect.poll(async () => (await storedJob()).constraints.cannotLink.length).toBe(cannotBefore + 1);
     const stored = (await storedJob()).constraints.cannotLink.at(-1)!;
     expect([...stored.a].sort()).toEqual([...first.a].sort());
@@ -279,9 +274,9 @@ describe('photo-library people features', () => {
 
     // Yes: both sides end up in one group, and stay together (a must-link). (Asked last in this file: the other
     // tests look for each person's group.)
-    const groupsBefore = Number(await page.getAttribute('[data-testid=import-groups]', 'data-count'));
+    const groupsBefore = Number(await app.page.getAttribute('[data-testid=import-groups]', 'data-count'));
     const both = [...next.a, ...next.b];
-    await page.click('[data-testid=same-person-yes]');
+    await app.page.click('[data-testid=same-person-yes]');
     await expect
       .poll(async () => (await storedJob()).constraints.mustLink.some((set) => both.every((id) => set.includes(id))))
       .toBe(true);
@@ -289,7 +284,7 @@ describe('photo-library people features', () => {
       .poll(async () => {
         const groupIds = await Promise.all(
           both.map((id) =>
-            page
+            app.page
               .locator(`[data-testid=import-group]:has([data-face-id="${id}"])`)
               .getAttribute('data-group-id')
               .catch(() => null),
@@ -298,7 +293,7 @@ describe('photo-library people features', () => {
         return new Set(groupIds).size === 1 && groupIds[0] !== null;
       })
       .toBe(true);
-    expect(Number(await page.getAttribute('[data-testid=import-groups]', 'data-count'))).toBeLessThanOrEqual(
+    expect(Number(await app.page.getAttribute('[data-testid=import-groups]', 'data-count'))).toBeLessThanOrEqual(
       groupsBefore,
     );
   });

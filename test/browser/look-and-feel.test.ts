@@ -1,49 +1,36 @@
 // The app as a product, on a phone first (issue 11, "look and feel"): empty states that say what to do first,
 // people shown as a grid of faces, actions that erase set apart, and a focus that can be seen when moving by keyboard.
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { facePath, giveConsent, launchBrowser, openApp, type WatchedPage } from './browser';
+import { expect, it } from 'vitest';
+import { facePath, giveConsent } from './browser';
+import { appSuite } from './suite';
 
-let browser: Browser;
-let app: WatchedPage;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  app = await openApp(browser, inject('baseUrl'));
-  page = app.page;
-  await page.setViewportSize({ width: 390, height: 844 });
-});
-
-afterAll(async () => {
-  await app?.close();
-  await browser?.close();
-}, 30_000);
+/** A phone's screen: the app is made for it first. */
+const app = appSuite({ viewport: { width: 390, height: 844 } });
 
 it('empty screens say what to do first', async () => {
-  await page.locator('[data-testid=people-empty]').waitFor();
-  expect(await page.locator('[data-testid=people-empty]').textContent()).toMatch(
+  await app.page.locator('[data-testid=people-empty]').waitFor();
+  expect(await app.page.locator('[data-testid=people-empty]').textContent()).toMatch(
     /No one enrolled yet.*Start with someone who agrees/s,
   );
   // Said first, above the form, where a first visit sees it without scrolling on a phone.
-  const said = (await page.locator('[data-testid=people-empty]').boundingBox())!;
-  expect(said.y).toBeLessThan((await page.locator('people-panel form').boundingBox())!.y);
+  const said = (await app.page.locator('[data-testid=people-empty]').boundingBox())!;
+  expect(said.y).toBeLessThan((await app.page.locator('people-panel form').boundingBox())!.y);
   expect(said.y + said.height).toBeLessThan(844);
-  await page.click('[data-testid=tab-identify]');
-  expect(await page.locator('[data-testid=identify-empty]').textContent()).toMatch(
+  await app.page.click('[data-testid=tab-identify]');
+  expect(await app.page.locator('[data-testid=identify-empty]').textContent()).toMatch(
     /No one is enrolled yet.*People tab/s,
   );
-  await page.click('[data-testid=tab-import]');
-  expect(await page.locator('[data-testid=import-chosen]').textContent()).toMatch(/Nothing chosen yet/);
+  await app.page.click('[data-testid=tab-import]');
+  expect(await app.page.locator('[data-testid=import-chosen]').textContent()).toMatch(/Nothing chosen yet/);
 });
 
 it('moving by keyboard, the focused control is outlined where it can be seen', async () => {
-  await page.click('[data-testid=tab-people]');
+  await app.page.click('[data-testid=tab-people]');
   const outlines: string[] = [];
   for (let i = 0; i < 12; i++) {
-    await page.keyboard.press('Tab');
+    await app.page.keyboard.press('Tab');
     outlines.push(
-      await page.evaluate(() => {
+      await app.page.evaluate(() => {
         let el: Element | null = document.activeElement;
         while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
         if (!el || el === document.body) return 'none';
@@ -62,19 +49,19 @@ it('moving by keyboard, the focused control is outlined where it can be seen', a
 });
 
 it('people are a grid of faces on a desktop and a column of face cards on a phone; erasing is set apart', async () => {
-  await page.click('[data-testid=tab-people]');
+  await app.page.click('[data-testid=tab-people]');
   for (const [name, photo] of [
     ['Barack Obama', 'obama/obama1.jpg'],
     ['Joe Biden', 'biden/biden.jpg'],
     ['Kit Harington', 'kit_harington/john1.jpeg'],
   ]) {
-    await page.fill('[data-testid=person-name]', name);
-    await page.setInputFiles('[data-testid=person-photos]', facePath(photo));
-    await giveConsent(page);
-    await page.click('[data-testid=enrol-submit]');
-    await page.locator(`[data-testid=person][data-name="${name}"]`).waitFor({ timeout: 60_000 });
+    await app.page.fill('[data-testid=person-name]', name);
+    await app.page.setInputFiles('[data-testid=person-photos]', facePath(photo));
+    await giveConsent(app.page);
+    await app.page.click('[data-testid=enrol-submit]');
+    await app.page.locator(`[data-testid=person][data-name="${name}"]`).waitFor({ timeout: 60_000 });
   }
-  const faces = page.locator('[data-testid=person-face]');
+  const faces = app.page.locator('[data-testid=person-face]');
   await expect.poll(() => faces.count()).toBe(3);
   await expect
     .poll(() =>
@@ -95,19 +82,19 @@ it('people are a grid of faces on a desktop and a column of face cards on a phon
   expect(phone.every((b) => b.w >= 80)).toBe(true);
   expect(new Set(phone.map((b) => b.x)).size).toBe(1);
   // Desktop: the faces sit side by side.
-  await page.setViewportSize({ width: 1280, height: 900 });
+  await app.page.setViewportSize({ width: 1280, height: 900 });
   const desktop = await boxes();
   expect(new Set(desktop.map((b) => b.y)).size).toBe(1);
   // Withdraw and Delete are in their own group below the everyday actions.
-  const card = page.locator('[data-testid=person]').first();
+  const card = app.page.locator('[data-testid=person]').first();
   const everyday = await card.locator('[data-testid=add]').boundingBox();
   const erase = await card.locator('[data-testid=delete]').boundingBox();
   expect(erase!.y).toBeGreaterThan(everyday!.y);
   expect(
     await card
-      .locator('[role=group]', { has: page.locator('[data-testid=delete]') })
+      .locator('[role=group]', { has: app.page.locator('[data-testid=delete]') })
       .locator('button')
       .count(),
   ).toBe(2);
-  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  expect(await app.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 });

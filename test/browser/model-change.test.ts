@@ -2,37 +2,17 @@
 // opened by another (the pre-processing differs, so the model id does) keeps the person's name, consent and
 // retention, says they need re-enrolling, never compares their old templates (they are not recognised), and
 // recognises them again once photos are added by the running model.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openHarness, waitForApp, type WatchedPage } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import { waitForApp } from './browser';
+import { harnessSuite } from './suite';
 
-let browser: Browser;
-let harness: WatchedPage;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  harness = await openHarness(browser, inject('baseUrl'));
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await browser?.close();
-}, 30_000);
+const harness = harnessSuite();
 
 describe('a model change', () => {
   it('keeps names, asks for re-enrolment, and compares no template across models', async () => {
     const result = await harness.page.evaluate(async () => {
-      const photo = async (path: string) =>
-        new File([await (await fetch(`/__faces/${path}`)).blob()], path.split('/')[1]);
-      const consent = {
-        subjectName: 'Barack Obama',
-        givenAt: Date.now(),
-        purpose: 'photo-library' as const,
-        purposeDetail: '',
-        method: 'checkbox' as const,
-        retention: { kind: 'days' as const, days: 30 },
-        collectedBy: 'Test',
-      };
+      const photo = window.facelocal.facePhoto;
+      const consent = window.facelocal.consentFor('Barack Obama');
       const before = await window.facelocal.openMatcher({ databaseName: 'model-change' });
       const enrolled = await before.enrol({ name: 'Barack Obama', consent }, [
         await photo('obama/obama1.jpg'),
@@ -85,24 +65,10 @@ describe('a model change', () => {
   it("the app's People tab says who needs re-enrolling, and keeps their name", async () => {
     // Enrolled into the app's own gallery by another embedding set-up, then opened by the app (the default one).
     const oldModel = await harness.page.evaluate(async () => {
-      const photo = async (path: string) =>
-        new File([await (await fetch(`/__faces/${path}`)).blob()], path.split('/')[1]);
       const m = await window.facelocal.openMatcher({ embedderTuning: { flipAverage: true } });
-      await m.enrol(
-        {
-          name: 'Kit Harington',
-          consent: {
-            subjectName: 'Kit Harington',
-            givenAt: Date.now(),
-            purpose: 'photo-library',
-            purposeDetail: '',
-            method: 'checkbox',
-            retention: { kind: 'days', days: 30 },
-            collectedBy: 'Test',
-          },
-        },
-        [await photo('kit_harington/john1.jpeg')],
-      );
+      await m.enrol({ name: 'Kit Harington', consent: window.facelocal.consentFor('Kit Harington') }, [
+        await window.facelocal.facePhoto('kit_harington/john1.jpeg'),
+      ]);
       const model = m.info.embedderModel;
       m.close();
       return model;

@@ -1,28 +1,21 @@
 // The real detector, aligner and embedder (workers + models) in Chromium, driven through the facade on the harness
 // page, on real photos from ../shared/faces.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { readdirSync } from 'node:fs';
-import { FACES_DIR, launchBrowser, openHarness, type WatchedPage } from './browser';
+import { FACES_DIR, launchBrowser, openHarness } from './browser';
+import { harnessSuite } from './suite';
 
-let browser: Browser;
-let harness: WatchedPage;
+// Nothing in this suite may have left the origin or broken the CSP.
+const harness = harnessSuite({ network: 'same-origin' });
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  harness = await openHarness(browser, inject('baseUrl'));
   await harness.page.evaluate(async () => {
-    const matcher = await window.facelocal.openMatcher({ databaseName: 'pipeline-test' });
-    window.matcher = matcher;
+    window.matcher = await window.facelocal.openMatcher({ databaseName: 'pipeline-test' });
   });
 });
 
-afterAll(async () => {
-  // Nothing in this suite may have left the origin or broken the CSP.
-  expect(harness.offOriginRequests()).toEqual([]);
+afterAll(() => {
   expect(harness.cspViolations).toEqual([]);
-  await harness.close();
-  await browser.close();
 });
 
 describe('models and backend', () => {
@@ -221,7 +214,7 @@ describe('embedding', () => {
 
 describe('model integrity', () => {
   it('refuses to start with a model whose checksum does not match the manifest, and says so', async () => {
-    const page = await openHarness(browser, inject('baseUrl'));
+    const page = await openHarness(harness.browser, inject('baseUrl'));
     try {
       // Serve a model with one byte changed, as a tampered or truncated download would be.
       await page.context.route('**/models/fr_feature.onnx', async (route) => {

@@ -1,42 +1,32 @@
 // Consent, retention, erasure, access and portability, self-check, rectification, encryption at rest and the
 // audit log, each through the real app (real IndexedDB, real photos) in Chromium. Each test would fail if its
 // point broke; storage is read directly, not through the app.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { WatchedPage, facePath, giveConsent, launchBrowser, readDeviceStorage, waitForApp } from './browser';
+import { facePath, giveConsent, readDeviceStorage, waitForApp } from './browser';
+import { pageSuite } from './suite';
 
-let browser: Browser;
-let app: WatchedPage;
-let page: Page;
+const app = pageSuite();
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  app = await WatchedPage.open(browser, inject('baseUrl'));
-  page = app.page;
   // A controllable clock (it runs normally until a test moves it), for retention.
-  await page.clock.install();
-  await page.goto(inject('baseUrl'));
-  await waitForApp(page);
+  await app.page.clock.install();
+  await app.page.goto(inject('baseUrl'));
+  await waitForApp(app.page);
   // Let the service worker finish caching the app first, so cache snapshots below are stable.
-  await page.locator('[data-testid=offline-ready]').waitFor({ timeout: 120_000 });
+  await app.page.locator('[data-testid=offline-ready]').waitFor({ timeout: 120_000 });
 });
 
-afterAll(async () => {
-  await app?.close();
-  await browser?.close();
-});
-
-const tab = (name: string) => page.click(`[data-testid=tab-${name}]`);
-const card = (name: string) => page.locator(`[data-testid=person][data-name="${name}"]`);
+const tab = (name: string) => app.page.click(`[data-testid=tab-${name}]`);
+const card = (name: string) => app.page.locator(`[data-testid=person][data-name="${name}"]`);
 
 async function enrol(name: string, photos: string[], retentionPreset = '0') {
   await tab('people');
-  await page.fill('[data-testid=person-name]', name);
-  await page.setInputFiles('[data-testid=person-photos]', photos.map(facePath));
-  await giveConsent(page, retentionPreset);
-  await page.click('[data-testid=enrol-submit]');
+  await app.page.fill('[data-testid=person-name]', name);
+  await app.page.setInputFiles('[data-testid=person-photos]', photos.map(facePath));
+  await giveConsent(app.page, retentionPreset);
+  await app.page.click('[data-testid=enrol-submit]');
   await card(name).waitFor({ timeout: 60_000 });
 }
 
@@ -47,42 +37,42 @@ async function personId(name: string): Promise<string> {
 
 async function auditActions(): Promise<string[]> {
   await tab('data');
-  await page.locator('[data-testid=audit-log][data-loaded=true]').waitFor();
+  await app.page.locator('[data-testid=audit-log][data-loaded=true]').waitFor();
   return Promise.all(
-    (await page.locator('[data-testid=audit-entry]').all()).map(
+    (await app.page.locator('[data-testid=audit-entry]').all()).map(
       (e) => e.getAttribute('data-action') as Promise<string>,
     ),
   );
 }
 
 async function download(click: () => Promise<void>): Promise<string> {
-  const [file] = await Promise.all([page.waitForEvent('download'), click()]);
+  const [file] = await Promise.all([app.page.waitForEvent('download'), click()]);
   return readFileSync((await file.path())!, 'utf8');
 }
 
 describe('consent (no lawful basis → no enrolment)', () => {
   it('the UI refuses to enrol without a complete consent record, and nothing is stored', async () => {
     await tab('people');
-    await page.fill('[data-testid=person-name]', 'Kit Harington');
-    await page.setInputFiles('[data-testid=person-photos]', [facePath('kit_harington/john1.jpeg')]);
-    await page.click('[data-testid=enrol-submit]'); // no consent given
-    await page.locator('[data-testid=consent-problems]').waitFor();
-    expect(await page.locator('[data-testid=message]').getAttribute('data-code')).toBe('consent-required');
-    const storage = await readDeviceStorage(page);
+    await app.page.fill('[data-testid=person-name]', 'Kit Harington');
+    await app.page.setInputFiles('[data-testid=person-photos]', [facePath('kit_harington/john1.jpeg')]);
+    await app.page.click('[data-testid=enrol-submit]'); // no consent given
+    await app.page.locator('[data-testid=consent-problems]').waitFor();
+    expect(await app.page.locator('[data-testid=message]').getAttribute('data-code')).toBe('consent-required');
+    const storage = await readDeviceStorage(app.page);
     expect(storage.stores['facelocal/people']).toEqual([]);
     expect(storage.stores['facelocal/templates']).toEqual([]);
   });
 
   it('a typed signature must match the person', async () => {
-    await page.selectOption('[data-testid=consent-retention]', '1'); // 1 year: outlives the retention tests below
-    await page.selectOption('[data-testid=consent-method]', 'typed-signature');
-    await page.fill('[data-testid=consent-signature]', 'Someone Else');
-    await page.fill('[data-testid=consent-collected-by]', 'Test Operator');
-    await page.check('[data-testid=consent-attest]');
-    await page.click('[data-testid=enrol-submit]');
-    expect(await page.locator('[data-testid=consent-problems]').textContent()).toMatch(/signature must match/);
-    await page.fill('[data-testid=consent-signature]', 'kit harington');
-    await page.click('[data-testid=enrol-submit]');
+    await app.page.selectOption('[data-testid=consent-retention]', '1'); // 1 year: outlives the retention tests below
+    await app.page.selectOption('[data-testid=consent-method]', 'typed-signature');
+    await app.page.fill('[data-testid=consent-signature]', 'Someone Else');
+    await app.page.fill('[data-testid=consent-collected-by]', 'Test Operator');
+    await app.page.check('[data-testid=consent-attest]');
+    await app.page.click('[data-testid=enrol-submit]');
+    expect(await app.page.locator('[data-testid=consent-problems]').textContent()).toMatch(/signature must match/);
+    await app.page.fill('[data-testid=consent-signature]', 'kit harington');
+    await app.page.click('[data-testid=enrol-submit]');
     await card('Kit Harington').waitFor({ timeout: 60_000 });
     expect(await card('Kit Harington').locator('[data-testid=person-expiry]').textContent()).toMatch(
       /erased in 365 days/,
@@ -95,9 +85,9 @@ describe('retention (no indefinite keeping)', () => {
     await enrol('Rose Leslie', ['rose_leslie/img1.jpg']); // 30 days
     await enrol('Barack Obama', ['obama/obama.jpg', 'obama/obama1.jpg'], '2'); // until withdrawn
     const roseId = await personId('Rose Leslie');
-    await page.clock.fastForward(31 * DAY_MS); // fires the minute timer once, 31 days on
+    await app.page.clock.fastForward(31 * DAY_MS); // fires the minute timer once, 31 days on
     await card('Rose Leslie').waitFor({ state: 'detached', timeout: 15_000 });
-    const storage = await readDeviceStorage(page);
+    const storage = await readDeviceStorage(app.page);
     // Only the audit log may still hold the random id (to show that an expiry happened); nothing else of her.
     expect(JSON.stringify([storage.stores['facelocal/people'], storage.stores['facelocal/templates']])).not.toContain(
       roseId,
@@ -109,13 +99,13 @@ describe('retention (no indefinite keeping)', () => {
 
   it('erases expired people when the app opens', async () => {
     await enrol('Angelina', ['angelina/img2.jpg']); // 30 days from the clock's now
-    await page.clock.setSystemTime(Date.now() + 62 * DAY_MS); // no timer fired; the app is closed and reopened
-    await page.reload();
-    await waitForApp(page);
+    await app.page.clock.setSystemTime(Date.now() + 62 * DAY_MS); // no timer fired; the app is closed and reopened
+    await app.page.reload();
+    await waitForApp(app.page);
     await tab('people');
-    await page.locator('[data-testid=people-list]').waitFor();
+    await app.page.locator('[data-testid=people-list]').waitFor();
     expect(await card('Angelina').count()).toBe(0);
-    expect((await readDeviceStorage(page)).text).not.toContain('Angelina');
+    expect((await readDeviceStorage(app.page)).text).not.toContain('Angelina');
   });
 
   it('extending needs a fresh consent record, and moves the expiry', async () => {
@@ -165,7 +155,7 @@ describe('access, portability and rectification', () => {
     await tab('people');
     await card('Barack Obama').locator('[data-testid=photos]').click();
     await card('Barack Obama').locator('[data-testid=remove-photo]').first().click();
-    await page
+    await app.page
       .locator('[data-testid=person][data-name="Barack Obama"] [data-testid=person-template-count]', {
         hasText: '1 photo',
       })
@@ -174,41 +164,41 @@ describe('access, portability and rectification', () => {
 
   it('imports a valid export and refuses a bad one with a clear message, changing nothing', async () => {
     await tab('data');
-    const exported = await download(() => page.click('[data-testid=export-gallery]'));
-    const before = await readDeviceStorage(page);
+    const exported = await download(() => app.page.click('[data-testid=export-gallery]'));
+    const before = await readDeviceStorage(app.page);
     const bad = JSON.parse(exported);
     bad.people[0].templates[0].embedding = bad.people[0].templates[0].embedding.slice(0, 10);
-    await page.setInputFiles('[data-testid=import-file]', {
+    await app.page.setInputFiles('[data-testid=import-file]', {
       name: 'bad.json',
       mimeType: 'application/json',
       buffer: Buffer.from(JSON.stringify(bad)),
     });
-    await page.locator('[data-testid=message][data-code=invalid-template]').waitFor();
-    expect(await page.locator('[data-testid=message]').textContent()).toMatch(/nothing was changed.*512 numbers/);
-    const after = await readDeviceStorage(page);
+    await app.page.locator('[data-testid=message][data-code=invalid-template]').waitFor();
+    expect(await app.page.locator('[data-testid=message]').textContent()).toMatch(/nothing was changed.*512 numbers/);
+    const after = await readDeviceStorage(app.page);
     expect(after.stores['facelocal/people']).toEqual(before.stores['facelocal/people']);
     expect(after.stores['facelocal/templates']).toEqual(before.stores['facelocal/templates']);
-    await page.setInputFiles('[data-testid=import-file]', {
+    await app.page.setInputFiles('[data-testid=import-file]', {
       name: 'gallery.json',
       mimeType: 'application/json',
       buffer: Buffer.from(exported),
     });
-    expect(await page.locator('[data-testid=data-info]').textContent()).toMatch(/Imported 2 people/);
+    expect(await app.page.locator('[data-testid=data-info]').textContent()).toMatch(/Imported 2 people/);
   });
 });
 
 describe('self-check (no more photos asked, nothing kept)', () => {
   it('answers from a selfie and writes nothing at all', async () => {
-    const before = await readDeviceStorage(page);
+    const before = await readDeviceStorage(app.page);
     await tab('self-check');
-    await page.setInputFiles('[data-testid=self-check-photo]', facePath('obama/obama3.jpg'));
-    const result = page.locator('[data-testid=self-check-result]');
+    await app.page.setInputFiles('[data-testid=self-check-photo]', facePath('obama/obama3.jpg'));
+    const result = app.page.locator('[data-testid=self-check-result]');
     await result.waitFor({ timeout: 60_000 });
     expect(await result.getAttribute('data-found')).toBe('true');
     expect(await result.textContent()).toMatch(/Barack Obama/);
-    await page.setInputFiles('[data-testid=self-check-photo]', facePath('raj/raj1.png'));
-    await page.locator('[data-testid=self-check-result][data-found=false]').waitFor({ timeout: 60_000 });
-    const after = await readDeviceStorage(page);
+    await app.page.setInputFiles('[data-testid=self-check-photo]', facePath('raj/raj1.png'));
+    await app.page.locator('[data-testid=self-check-result][data-found=false]').waitFor({ timeout: 60_000 });
+    const after = await readDeviceStorage(app.page);
     expect(after.text).toBe(before.text);
     expect(after.caches).toEqual(before.caches);
   });
@@ -217,20 +207,20 @@ describe('self-check (no more photos asked, nothing kept)', () => {
 describe('withdrawal and erasure', () => {
   it('withdrawing consent erases the person, templates, thumbnails and consent at once', async () => {
     await tab('people');
-    await page.locator('[data-testid=people-list]').waitFor();
+    await app.page.locator('[data-testid=people-list]').waitFor();
     const ids = await Promise.all(
-      (await page.locator('[data-testid=person][data-name="Barack Obama"]').all()).map((c) =>
+      (await app.page.locator('[data-testid=person][data-name="Barack Obama"]').all()).map((c) =>
         c.getAttribute('data-person-id'),
       ),
     );
     expect(ids.length).toBe(2); // the original and the imported copy
     for (const row of ids) {
-      const c = page.locator(`[data-testid=person][data-person-id="${row}"]`);
+      const c = app.page.locator(`[data-testid=person][data-person-id="${row}"]`);
       await c.locator('[data-testid=withdraw]').click();
       await c.locator('[data-testid=withdraw-confirm]').click();
       await c.waitFor({ state: 'detached' });
     }
-    const storage = await readDeviceStorage(page);
+    const storage = await readDeviceStorage(app.page);
     expect(storage.text).not.toContain('Barack Obama');
     expect(storage.text).not.toContain('obama');
     for (const id of ids)
@@ -245,39 +235,39 @@ describe('withdrawal and erasure', () => {
 describe('encryption at rest', () => {
   it('encrypts names, consent and templates; a wrong passphrase unlocks nothing; locking hides everything', async () => {
     await tab('data');
-    await page.fill('[data-testid=new-passphrase]', 'correct horse battery staple');
-    await page.fill('[data-testid=new-passphrase-again]', 'correct horse battery staple');
-    await page.click('[data-testid=enable-encryption]');
-    await page.locator('[data-testid=data-info]', { hasText: 'Encryption is on' }).waitFor({ timeout: 30_000 });
-    const storage = await readDeviceStorage(page);
+    await app.page.fill('[data-testid=new-passphrase]', 'correct horse battery staple');
+    await app.page.fill('[data-testid=new-passphrase-again]', 'correct horse battery staple');
+    await app.page.click('[data-testid=enable-encryption]');
+    await app.page.locator('[data-testid=data-info]', { hasText: 'Encryption is on' }).waitFor({ timeout: 30_000 });
+    const storage = await readDeviceStorage(app.page);
     expect(storage.text).not.toContain('Kit Harington');
     expect(storage.text).not.toContain('Test Operator');
     expect(JSON.stringify(storage.stores['facelocal/templates'])).toContain('"kind":"sealed"');
 
-    await page.reload();
-    await waitForApp(page);
-    await page.locator('[data-testid=lock-screen]').waitFor();
-    await page.fill('[data-testid=passphrase]', 'wrong horse');
-    await page.click('[data-testid=unlock]');
-    expect(await page.locator('[data-testid=unlock-error]').textContent()).toMatch(/Wrong passphrase/);
-    expect(await page.locator('[data-testid=lock-screen]').count()).toBe(1);
-    await page.fill('[data-testid=passphrase]', 'correct horse battery staple');
-    await page.click('[data-testid=unlock]');
+    await app.page.reload();
+    await waitForApp(app.page);
+    await app.page.locator('[data-testid=lock-screen]').waitFor();
+    await app.page.fill('[data-testid=passphrase]', 'wrong horse');
+    await app.page.click('[data-testid=unlock]');
+    expect(await app.page.locator('[data-testid=unlock-error]').textContent()).toMatch(/Wrong passphrase/);
+    expect(await app.page.locator('[data-testid=lock-screen]').count()).toBe(1);
+    await app.page.fill('[data-testid=passphrase]', 'correct horse battery staple');
+    await app.page.click('[data-testid=unlock]');
     await card('Kit Harington').first().waitFor({ timeout: 30_000 }); // the original and the imported copy
 
-    await page.click('[data-testid=lock-app]');
-    await page.locator('[data-testid=lock-screen]').waitFor();
-    expect(await page.locator('[data-testid=person]').count()).toBe(0);
+    await app.page.click('[data-testid=lock-app]');
+    await app.page.locator('[data-testid=lock-screen]').waitFor();
+    expect(await app.page.locator('[data-testid=person]').count()).toBe(0);
   });
 });
 
 describe('audit log and transparency', () => {
   it('logs every kind of action without names, and exports it', async () => {
-    await page.fill('[data-testid=passphrase]', 'correct horse battery staple');
-    await page.click('[data-testid=unlock]');
+    await app.page.fill('[data-testid=passphrase]', 'correct horse battery staple');
+    await app.page.click('[data-testid=unlock]');
     await tab('identify');
-    await page.setInputFiles('[data-testid=identify-photo]', facePath('kit_harington/john2.jpeg'));
-    await page.locator('[data-testid=identify-result]').waitFor({ timeout: 60_000 });
+    await app.page.setInputFiles('[data-testid=identify-photo]', facePath('kit_harington/john2.jpeg'));
+    await app.page.locator('[data-testid=identify-result]').waitFor({ timeout: 60_000 });
     const actions = await auditActions();
     for (const a of [
       'enrol',
@@ -291,7 +281,7 @@ describe('audit log and transparency', () => {
       'identify',
     ])
       expect(actions, a).toContain(a);
-    const csv = await download(() => page.click('[data-testid=export-audit]'));
+    const csv = await download(() => app.page.click('[data-testid=export-audit]'));
     expect(csv.split('\r\n')[0]).toBe('"time","action","outcome","personId"');
     expect(csv).not.toMatch(/Kit|Harington|Obama|Rose|Angelina/);
   });
@@ -299,7 +289,7 @@ describe('audit log and transparency', () => {
   it('says what is stored and why, from the real schema', async () => {
     await tab('data');
     // Each row is one field of the store's schema (shown in words; the field's code name is on the row).
-    const fields = await page
+    const fields = await app.page
       .locator('[data-testid=stored-item]')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')));
     for (const field of [
@@ -313,15 +303,15 @@ describe('audit log and transparency', () => {
   });
 
   it('erase everything empties every store and cache the app owns', async () => {
-    await page.evaluate(async () =>
+    await app.page.evaluate(async () =>
       (await caches.open('facelocal-test-cache')).put('/cached-thing', new Response('x')),
     );
-    expect((await readDeviceStorage(page)).caches.length).toBeGreaterThan(0);
+    expect((await readDeviceStorage(app.page)).caches.length).toBeGreaterThan(0);
     await tab('data');
-    await page.click('[data-testid=erase-everything]');
-    await page.click('[data-testid=erase-everything-confirm]');
-    await page.locator('[data-testid=data-info]', { hasText: 'erased' }).waitFor();
-    const storage = await readDeviceStorage(page);
+    await app.page.click('[data-testid=erase-everything]');
+    await app.page.click('[data-testid=erase-everything-confirm]');
+    await app.page.locator('[data-testid=data-info]', { hasText: 'erased' }).waitFor();
+    const storage = await readDeviceStorage(app.page);
     for (const [name, rows] of Object.entries(storage.stores)) {
       if (name === 'facelocal/tombstones') continue; // kept on purpose, checked below
       if (name.startsWith('facelocal/')) expect(rows, name).toEqual([]);

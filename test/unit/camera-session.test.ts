@@ -3,9 +3,16 @@
 // run in test/browser/live-camera.test.ts; this pins the loop's own decisions, fast.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CameraSession, type LiveSessionDeps } from '../../src/facade/live-session';
-import type { TrackVote } from '../../src/core/face-tracking';
+import type { IdentityVerdict, RankedPerson } from '../../src/core/identity-rule';
 import type { DetectedFace } from '../../src/core/detection-geometry';
 import type { ScoreReading } from '../../src/types';
+
+type Verdict = IdentityVerdict<RankedPerson>;
+const known = (personId: string, score: number): Verdict => ({ kind: 'known', best: { personId, score } });
+const unknown = (score: number | null): Verdict => ({
+  kind: 'unknown',
+  best: score === null ? null : { personId: 'someone', score },
+});
 
 const face = (x: number): DetectedFace => ({ box: { x, y: 100, width: 80, height: 100 }, keypoints: [], score: 0.9 });
 
@@ -21,7 +28,7 @@ function frame(): ImageBitmap & { closed: boolean } {
 }
 
 /** Scripted workers and gallery: each frame shows `faces`; each crop's embedding encodes which face it came from. */
-function fakeDeps(options: { votes: (faceX: number) => TrackVote; usable?: () => void }) {
+function fakeDeps(options: { votes: (faceX: number) => Verdict; usable?: () => void }) {
   let faces: DetectedFace[] = [];
   const calls = { detect: 0, aligned: [] as number[][], released: 0, ended: [] as unknown[] };
   const deps: LiveSessionDeps = {
@@ -40,9 +47,21 @@ function fakeDeps(options: { votes: (faceX: number) => TrackVote; usable?: () =>
     } as unknown as LiveSessionDeps['detector'],
     embed: async (crops) => crops.map((c) => new Float32Array([c[0]])),
     decide: async (embedding) => options.votes(embedding[0]),
-    reading: (score) =>
-      ({ similarityPercent: Math.round(score * 100), isMatch: true, strangerChance: 0.001 }) as ScoreReading,
-    nameOf: (personId) => `name of ${personId}`,
+    // As the facade's matchOf, with a made-up name and reading: what the session shows is the label it passes in.
+    matchOf: (vote) =>
+      vote.kind === 'unknown'
+        ? { kind: 'unknown', bestScore: vote.best?.score ?? null }
+        : {
+            kind: 'known',
+            personId: vote.best.personId,
+            name: `name of ${vote.best.personId}`,
+            score: vote.best.score,
+            reading: {
+              similarityPercent: Math.round(vote.best.score * 100),
+              isMatch: true,
+              strangerChance: 0.001,
+            } as ScoreReading,
+          },
     assertUsable: options.usable ?? (() => undefined),
     onEnd: async (stats) => {
       calls.ended.push(stats);
@@ -65,7 +84,7 @@ describe('CameraSession', () => {
   it('embeds a tracked face once, keeps its name on later frames, and embeds a newcomer alone', async () => {
     vi.useFakeTimers({ toFake: ['performance'] });
     const { deps, calls, show } = fakeDeps({
-      votes: (x) => (x === 50 ? { kind: 'known', personId: 'ada', score: 0.8 } : { kind: 'unknown', bestScore: 0.1 }),
+      votes: (x) => (x === 50 ? known('ada', 0.8) : unknown(0.1)),
     });
     const session = new CameraSession(deps);
 
@@ -98,7 +117,7 @@ describe('CameraSession', () => {
   it('re-checks a named face after a second, and an unknown one sooner', async () => {
     vi.useFakeTimers({ toFake: ['performance'] });
     const { deps, show } = fakeDeps({
-      votes: (x) => (x === 50 ? { kind: 'known', personId: 'ada', score: 0.8 } : { kind: 'unknown', bestScore: 0.1 }),
+      votes: (x) => (x === 50 ? known('ada', 0.8) : unknown(0.1)),
     });
     const session = new CameraSession(deps);
     show([50, 400]);
@@ -109,9 +128,20 @@ describe('CameraSession', () => {
     expect((await session.process(frame())).embedded).toBe(2);
   });
 
+  it("shows identify()'s possible match as unknown, and counts the face as named by no one", async () => {
+    const { deps, calls, show } = fakeDeps({
+      votes: () => ({ kind: 'possible', best: { personId: 'ada', score: 0.4 } }),
+    });
+    const session = new CameraSession(deps);
+    show([50]);
+    expect((await session.process(frame())).faces[0].match).toEqual({ kind: 'unknown', bestScore: 0.4 });
+    await session.end();
+    expect(calls.ended).toEqual([{ frames: 1, embeds: 1, tracks: 1, namedTracks: 0 }]);
+  });
+
   it('refuses a frame when the matcher is locked or closed: the frame is closed and nothing reaches the detector', async () => {
     const { deps, calls } = fakeDeps({
-      votes: () => ({ kind: 'unknown', bestScore: null }),
+      votes: () => unknown(null),
       usable: () => {
         throw new Error('locked');
       },
@@ -124,7 +154,7 @@ describe('CameraSession', () => {
   });
 
   it('logs one entry at the end, with how many faces were named, and none for a camera that never gave a frame', async () => {
-    const named = fakeDeps({ votes: () => ({ kind: 'known', personId: 'ada', score: 0.8 }) });
+    const named = fakeDeps({ votes: () => known('ada', 0.8) });
     const session = new CameraSession(named.deps);
     named.show([50]);
     await session.process(frame());
@@ -133,7 +163,7 @@ describe('CameraSession', () => {
     expect(named.calls.ended).toEqual([{ frames: 1, embeds: 1, tracks: 1, namedTracks: 1 }]);
     expect(named.calls.released).toBe(1);
 
-    const idle = fakeDeps({ votes: () => ({ kind: 'unknown', bestScore: null }) });
+    const idle = fakeDeps({ votes: () => unknown(null) });
     await new CameraSession(idle.deps).end();
     expect(idle.calls.ended).toEqual([]);
     expect(idle.calls.released).toBe(1);

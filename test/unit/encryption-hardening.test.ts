@@ -6,7 +6,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { openGalleryStore, type NewTemplate } from '../../src/store/gallery-store';
 import { estimatedBits, passphraseProblems } from '../../src/core/passphrase';
 import { DEFAULT_KEY_PARAMS } from '../../src/core/sealing';
-import type { ConsentRecord } from '../../src/core/consent';
+import { consentFor } from '../test-consent';
 import { FacelocalError } from '../../src/types';
 import { l2Normalize } from '../../src/core/vectors';
 
@@ -29,17 +29,6 @@ vi.mock('../../src/core/sealing', async (importOriginal) => {
 const cheap = { N: 2 ** 10 };
 const PASS = 'correct horse battery staple';
 
-function consent(subjectName: string): ConsentRecord {
-  return {
-    subjectName,
-    givenAt: Date.now(),
-    purpose: 'photo-library',
-    purposeDetail: '',
-    method: 'checkbox',
-    retention: { kind: 'days', days: 30 },
-    collectedBy: 'Op',
-  };
-}
 function template(seed: number): NewTemplate {
   return {
     embedding: l2Normalize(new Float32Array(512).map((_, i) => Math.sin(seed + i))),
@@ -86,7 +75,7 @@ describe('turning encryption on while another tab writes', () => {
     const factory = new IDBFactory();
     const a = await openGalleryStore({ name: 'test', idbFactory: factory });
     const b = await openGalleryStore({ name: 'test', idbFactory: factory });
-    await a.addPersonWithTemplates({ name: 'Before', consent: consent('Before') }, [template(1)]);
+    await a.addPersonWithTemplates({ name: 'Before', consent: consentFor('Before') }, [template(1)]);
 
     let entered!: () => void;
     const inDerivation = new Promise<void>((resolve) => (entered = resolve));
@@ -95,7 +84,7 @@ describe('turning encryption on while another tab writes', () => {
     const enabling = a.enableEncryption(PASS, cheap);
     await inDerivation; // a has read everything and is deriving its key
     const job = await b.createImportJob('session-b');
-    await b.addPersonWithTemplates({ name: 'During', consent: consent('During') }, [template(2)]);
+    await b.addPersonWithTemplates({ name: 'During', consent: consentFor('During') }, [template(2)]);
     await b.recordImportedFile(job.id, { fileKey: 'k', faces: 1, error: null }, [
       {
         fileName: 'x.jpg',
@@ -113,7 +102,7 @@ describe('turning encryption on while another tab writes', () => {
     expect((await a.listPeople()).map((p) => p.name)).toEqual(['Before', 'During']);
 
     // b has not heard of the change yet: its next write would be in clear, so it is refused whole and b locks.
-    expect(await code(b.addPersonWithTemplates({ name: 'After', consent: consent('After') }, [template(3)]))).toBe(
+    expect(await code(b.addPersonWithTemplates({ name: 'After', consent: consentFor('After') }, [template(3)]))).toBe(
       'locked',
     );
     expect(b.locked).toBe(true);
@@ -125,7 +114,9 @@ describe('turning encryption on while another tab writes', () => {
     const factory = new IDBFactory();
     const a = await openGalleryStore({ name: 'test', idbFactory: factory });
     const b = await openGalleryStore({ name: 'test', idbFactory: factory });
-    const { person } = await a.addPersonWithTemplates({ name: 'Leaving', consent: consent('Leaving') }, [template(1)]);
+    const { person } = await a.addPersonWithTemplates({ name: 'Leaving', consent: consentFor('Leaving') }, [
+      template(1),
+    ]);
     let entered!: () => void;
     const inDerivation = new Promise<void>((resolve) => (entered = resolve));
     let open!: () => void;

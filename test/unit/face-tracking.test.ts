@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FaceTracker, associate, smoothedLabel, type TrackVote } from '../../src/core/face-tracking';
+import { FaceTracker, associate, smoothedLabel, trackVote, type TrackVote } from '../../src/core/face-tracking';
 import { rgbaToI420, y4mFrame, y4mHeader } from '../browser/y4m';
 
 const box = (x: number, y: number, size = 100) => ({ x, y, width: size, height: size });
-const ada: TrackVote = { kind: 'known', personId: 'ada', score: 0.7 };
-const bob: TrackVote = { kind: 'known', personId: 'bob', score: 0.6 };
-const unknown: TrackVote = { kind: 'unknown', bestScore: 0.1 };
+const ada: TrackVote = { kind: 'known', best: { personId: 'ada', score: 0.7 } };
+const bob: TrackVote = { kind: 'known', best: { personId: 'bob', score: 0.6 } };
+const unknown: TrackVote = { kind: 'unknown', best: { personId: 'bob', score: 0.1 } };
 
 describe('FaceTracker', () => {
   it('keeps a moving face on one track and starts a new track for a new face', () => {
@@ -76,14 +76,14 @@ describe('FaceTracker', () => {
     tracker.recordVote(id, ada, 0);
     tracker.recordVote(id, ada, 1000);
     tracker.recordVote(id, bob, 2000);
-    expect(tracker.track(id)!.label).toMatchObject({ personId: 'ada' });
+    expect(tracker.track(id)!.label).toMatchObject({ best: { personId: 'ada' } });
     expect(tracker.needsEmbedding(id, 2001)).toBe(true); // the odd vote is confirmed or overturned next frame
     tracker.recordVote(id, ada, 2001);
-    expect(tracker.track(id)!.label).toMatchObject({ personId: 'ada' });
+    expect(tracker.track(id)!.label).toMatchObject({ best: { personId: 'ada' } });
     expect(tracker.needsEmbedding(id, 2002)).toBe(false);
     tracker.recordVote(id, bob, 3000);
     tracker.recordVote(id, bob, 3001);
-    expect(tracker.track(id)!.label).toMatchObject({ personId: 'bob' });
+    expect(tracker.track(id)!.label).toMatchObject({ best: { personId: 'bob' } });
   });
 });
 
@@ -93,6 +93,15 @@ describe('smoothedLabel and associate', () => {
     expect(smoothedLabel([ada, bob], bob)).toEqual(bob);
     expect(smoothedLabel([bob, ada], null)).toEqual(ada);
     expect(smoothedLabel([], ada)).toEqual(ada);
+  });
+
+  it('votes as identify() decides, except that a possible match votes unknown (its score kept)', () => {
+    expect(trackVote(ada)).toEqual(ada);
+    expect(trackVote(unknown)).toEqual(unknown);
+    expect(trackVote({ kind: 'possible', best: { personId: 'ada', score: 0.4 } })).toEqual({
+      kind: 'unknown',
+      best: { personId: 'ada', score: 0.4 },
+    });
   });
 
   it('uses each track and each detection at most once, best overlap first', () => {

@@ -4,7 +4,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import { KEPT_IMPORT_DAYS, openGalleryStore, type NewImportFace } from '../../src/store/gallery-store';
-import type { ConsentRecord } from '../../src/core/consent';
+import { consentFor } from '../test-consent';
 import { FacelocalError } from '../../src/types';
 import { l2Normalize } from '../../src/core/vectors';
 
@@ -20,16 +20,6 @@ function face(seed: number, problem: string | null = null): NewImportFace {
     thumbnail: { type: 'image/jpeg', bytes: new Uint8Array([0xff, 0xd8, seed, 0xff, 0xd9]).buffer },
   };
 }
-
-const consent = (subjectName: string): ConsentRecord => ({
-  subjectName,
-  givenAt: Date.now(),
-  purpose: 'photo-library',
-  purposeDetail: '',
-  method: 'checkbox',
-  retention: { kind: 'days', days: 30 },
-  collectedBy: 'Test',
-});
 
 const fresh = () => openGalleryStore({ name: 'imports', idbFactory: new IDBFactory() });
 
@@ -78,12 +68,12 @@ describe('import staging in the store', () => {
     expect((await store.importFaces(job.id)).map((f) => f.groupId).sort()).toEqual(['g1', 'g1', 'g2']);
     // No consent: refused, nothing moved.
     const refused = await store
-      .enrolFromImport({ name: 'Ada', consent: { ...consent('Ada'), collectedBy: '' } }, [a.id, b.id], 'model')
+      .enrolFromImport({ name: 'Ada', consent: { ...consentFor('Ada'), collectedBy: '' } }, [a.id, b.id], 'model')
       .catch((e: unknown) => e);
     expect((refused as FacelocalError).code).toBe('consent-required');
     expect((await store.importFaces(job.id)).length).toBe(3);
     const { person, templates } = await store.enrolFromImport(
-      { name: 'Ada', consent: consent('Ada') },
+      { name: 'Ada', consent: consentFor('Ada') },
       [a.id, b.id],
       'model',
     );

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import { openGalleryStore, type NewTemplate } from '../../src/store/gallery-store';
 import { comparableTemplates, reenrolmentNeeded } from '../../src/core/model-change';
-import type { ConsentRecord } from '../../src/core/consent';
+import { consentFor } from '../test-consent';
 import { l2Normalize } from '../../src/core/vectors';
 
 const OLD = 'old-embedder@1.0.0 model.onnx',
@@ -19,25 +19,16 @@ const template = (seed: number, modelId: string): NewTemplate => ({
   detectionScore: 0.9,
   thumbnail: null,
 });
-const consent = (subjectName: string): ConsentRecord => ({
-  subjectName,
-  givenAt: Date.now(),
-  purpose: 'photo-library',
-  purposeDetail: '',
-  method: 'checkbox',
-  retention: { kind: 'days', days: 90 },
-  collectedBy: 'Test',
-});
 
 describe('a gallery opened by another embedding model', () => {
   it('keeps every person, lists who needs re-enrolling, and compares none of the old templates', async () => {
     const factory = new IDBFactory();
     const before = await openGalleryStore({ name: 'models', idbFactory: factory });
-    const ada = await before.addPersonWithTemplates({ name: 'Ada', consent: consent('Ada') }, [
+    const ada = await before.addPersonWithTemplates({ name: 'Ada', consent: consentFor('Ada') }, [
       template(1, OLD),
       template(2, OLD),
     ]);
-    const bo = await before.addPersonWithTemplates({ name: 'Bo', consent: consent('Bo') }, [template(3, OLD)]);
+    const bo = await before.addPersonWithTemplates({ name: 'Bo', consent: consentFor('Bo') }, [template(3, OLD)]);
     expect(reenrolmentNeeded(await before.allTemplates(), OLD).size).toBe(0); // same model: nothing to do
     before.close();
 

@@ -11,6 +11,7 @@ import { samePersonPairs, type SamePersonInput } from '../../src/core/same-perso
 import { l2Normalize } from '../../src/core/vectors';
 import { FacelocalError, type Person } from '../../src/types';
 import type { AnalysedPhoto } from '../../src/workers/worker-protocol';
+import { consentFor } from '../test-consent';
 
 const DIM = 512;
 const GOOD_QUALITY = { sizePx: 200, rollDeg: 0, yaw: 0, sharpness: 500, brightness: 120 };
@@ -326,15 +327,7 @@ describe('PhotoImporter', () => {
     const run = await importer.start(LIBRARY);
     await run.done;
     const [ada] = (await importer.groups(run.jobId)).groups;
-    const consent = {
-      subjectName: 'Ada',
-      givenAt: Date.now(),
-      purpose: 'photo-library' as const,
-      purposeDetail: '',
-      method: 'checkbox' as const,
-      retention: { kind: 'days' as const, days: 30 },
-      collectedBy: 'Test',
-    };
+    const consent = consentFor('Ada');
     const person = await importer.enrolGroup(run.jobId, ada.id, { name: 'Ada', consent });
     // Two more photos of her look-alike, and one more of her (joins no group now: her faces left the import).
     const more = await importer.start([photo('c1.jpg', 'ada~0.3'), photo('c2.jpg', 'ada~0.3')], { jobId: run.jobId });

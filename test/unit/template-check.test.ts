@@ -9,6 +9,7 @@ import { checkExportFile, bytesToBase64 } from '../../src/core/export-format';
 import { openGalleryStore } from '../../src/store/gallery-store';
 import { l2Normalize } from '../../src/core/vectors';
 import { FacelocalError } from '../../src/types';
+import { consentFor } from '../test-consent';
 
 const valid = () => l2Normalize(Array.from({ length: TEMPLATE_DIM }, (_, i) => Math.sin(i * 0.37) + 0.1));
 
@@ -80,15 +81,7 @@ describe('every door refuses a forged template', () => {
 
   it('the gallery store writes nothing of an enrolment, an import or a photo-library face that holds one', async () => {
     const store = await openGalleryStore({ name: 'template-check', idbFactory: new IDBFactory() });
-    const consent = {
-      subjectName: 'Ann',
-      givenAt: Date.now(),
-      purpose: 'photo-library' as const,
-      purposeDetail: '',
-      method: 'checkbox' as const,
-      retention: { kind: 'days' as const, days: 30 },
-      collectedBy: 'Test',
-    };
+    const consent = consentFor('Ann');
     const template = (embedding: Float32Array) => ({
       embedding,
       modelId: 'm',

@@ -6,23 +6,12 @@ import { IDBFactory } from 'fake-indexeddb';
 import { DATABASE_VERSION, openGalleryStore, type NewTemplate } from '../../src/store/gallery-store';
 import { refusalFor, tombstoneKey } from '../../src/core/tombstone';
 import { packRecord } from '../../src/core/record-packing';
-import type { ConsentRecord } from '../../src/core/consent';
+import { consentFor } from '../test-consent';
 import { FacelocalError } from '../../src/types';
 import { l2Normalize } from '../../src/core/vectors';
 
 const DAY = 24 * 60 * 60 * 1000;
 
-function consent(subjectName: string, days = 30): ConsentRecord {
-  return {
-    subjectName,
-    givenAt: Date.now(),
-    purpose: 'photo-library',
-    purposeDetail: '',
-    method: 'checkbox',
-    retention: { kind: 'days', days },
-    collectedBy: 'Op',
-  };
-}
 function template(seed: number): NewTemplate {
   return {
     embedding: l2Normalize(new Float32Array(512).map((_, i) => Math.cos(seed + i))),
@@ -34,7 +23,7 @@ function template(seed: number): NewTemplate {
   };
 }
 const asImport = (name: string, exportedId: string) => ({
-  person: { name, consent: consent(name) },
+  person: { name, consent: consentFor(name) },
   templates: [template(1)],
   exportedId,
 });
@@ -61,7 +50,7 @@ describe('tombstones', () => {
 
   it('a withdrawn person cannot come back from an older export, nor from an export of their imported copy', async () => {
     const store = await openGalleryStore({ name: 'test', idbFactory: new IDBFactory() });
-    const { person } = await store.addPersonWithTemplates({ name: 'Ada', consent: consent('Ada') }, [template(1)]);
+    const { person } = await store.addPersonWithTemplates({ name: 'Ada', consent: consentFor('Ada') }, [template(1)]);
     // The older export of Ada carries her id; she is imported back as a copy first (allowed: she has not withdrawn).
     const [copy] = await store.importPeople([asImport('Ada', person.id)]);
     expect(copy.importedFrom).toBe(await tombstoneKey(person.id));
@@ -79,10 +68,13 @@ describe('tombstones', () => {
 
   it('erasure and expiry leave tombstones too, with no personal data, and they survive "erase everything"', async () => {
     const store = await openGalleryStore({ name: 'test', idbFactory: new IDBFactory() });
-    const erased = (await store.addPersonWithTemplates({ name: 'Erased', consent: consent('Erased') }, [template(1)]))
-      .person;
+    const erased = (
+      await store.addPersonWithTemplates({ name: 'Erased', consent: consentFor('Erased') }, [template(1)])
+    ).person;
     const expiring = (
-      await store.addPersonWithTemplates({ name: 'Expiring', consent: consent('Expiring', 1) }, [template(2)])
+      await store.addPersonWithTemplates({ name: 'Expiring', consent: consentFor('Expiring', { days: 1 }) }, [
+        template(2),
+      ])
     ).person;
     await store.deletePerson(erased.id);
     expect(await store.eraseExpired(Date.now() + 2 * DAY)).toEqual([expiring.id]);
@@ -117,7 +109,7 @@ const LAYOUT_STEPS: ((db: IDBDatabase) => void)[] = [
  * person Ada with one template and one audit entry in the record format those releases wrote, plus `extra` writes.
  */
 async function databaseAtVersion(factory: IDBFactory, version: number, extra: (tx: IDBTransaction) => void = () => {}) {
-  const ada = { name: 'Ada', consent: consent('Ada') };
+  const ada = { name: 'Ada', consent: consentFor('Ada') };
   const t = template(4);
   await new Promise<void>((resolve, reject) => {
     const req = factory.open('test', version);
