@@ -80,6 +80,7 @@ export type FacelocalErrorCode =
   | 'invalid-import'
   | 'invalid-template' // a face template that is not 512 finite float32 numbers of unit length (forged or broken)
   | 'import-not-found' // a photo-library import that was discarded, or whose session ended
+  | 'not-this-folder' // a folder picked again holds none of the import's photos as it read them (moved, edited, another folder)
   | 'cancelled'
   | 'worker-crashed' // a detector, embedder or grouping worker died mid-call; it was restarted, so a retry works
   | 'closed'
@@ -349,6 +350,24 @@ export interface FoundPhoto {
   faces: { box: Box; who: FaceWho }[];
 }
 
+/** What `imports.updateFaces` did. */
+export interface FaceUpdate {
+  /** Photos of the import read again from the folder (those holding faces made by another model). */
+  photosRead: number;
+  /** Faces (templates) re-embedded by the running model. */
+  facesReembedded: number;
+  /** Faces not found again where they were in their photo: left as they were. */
+  facesNotFound: number;
+  /** People recognised again: before, none of their templates was the running model's. */
+  peopleUpdated: { personId: string; name: string }[];
+  /** People who still need re-enrolling (all their photos missing, changed, or not from this import). */
+  stillNeedReenrolling: number;
+  /** The import's photos not in the folder as picked. */
+  photosMissing: number;
+  /** Paths of photos in the folder that changed since the import read them (size or date): skipped, not trusted. */
+  photosChanged: string[];
+}
+
 /** Photo-library import and grouping by person. */
 export interface PhotoImports {
   /**
@@ -403,6 +422,14 @@ export interface PhotoImports {
    * change ('invalid-setting' otherwise), or go back to session-only (null).
    */
   setKept(jobId: string, keeping: { purpose: string; days: number } | null): Promise<void>;
+  /**
+   * After a model change: reads again, from the import's folder picked again (`folderFiles`), the photos that named
+   * faces of this import came from, and re-embeds those faces with the running model, so their people (names,
+   * consent and retention kept) are recognised again. Only a file at the same path with the same size and date as
+   * the import read is trusted; others are skipped and counted. 'not-this-folder' (nothing changed) when the folder
+   * holds none of the import's photos as it read them.
+   */
+  updateFaces(jobId: string, folderFiles: File[]): Promise<FaceUpdate>;
   /** Every import's unnamed faces held on this device (any tab's), for the transparency page. */
   held(): Promise<HeldImport[]>;
   discard(jobId: string): Promise<void>;

@@ -40,8 +40,11 @@ import {
   type SamePersonSuggestion,
   type FoundPhoto,
   type FaceWho,
+  type FaceUpdate,
 } from '../types';
 import { photosMatching, type PeopleQuery } from '../core/photo-filter';
+import { reenrolmentNeeded } from '../core/model-change';
+import { matchFacesToTemplates, planReembed, type OutdatedTemplate } from '../core/reembed-plan';
 
 export interface PhotoImportDeps {
   store: GalleryStore;
@@ -61,6 +64,8 @@ export interface PhotoImportDeps {
   grouping(): Comlink.Remote<GroupingApi>;
   /** Enrolled people who may be shown (not restricted), by id: their names. */
   shownPeople(): Promise<Map<string, string>>;
+  /** Templates were changed in the store (re-embedded): the matcher rebuilds its search index and tells other tabs. */
+  templatesUpdated(): Promise<void>;
   /** The enrolled person whose template is closest to this face (any score), if anyone is enrolled. */
   closestPerson(embedding: Float32Array): Promise<{ personId: string; name: string; score: number } | null>;
 }
@@ -497,6 +502,94 @@ export class PhotoImporter implements PhotoImports {
     await this.deps.audit('add-photos', `${saved.templates.length} added from an import group`, personId);
     const person = this.deps.enrolled(saved.person, saved.templates);
     return { ...person, templateCount: (await this.deps.store.templatesOf(personId)).length };
+  }
+
+  async updateFaces(jobId: string, folderFiles: File[]): Promise<FaceUpdate> {
+    this.deps.assertUnlocked();
+    const { store, modelId } = this.deps;
+    await this.constraintsOf(jobId); // the import must still be here
+    const importKeys = await store.importedFileKeys(jobId);
+    const knownPaths = new Set((await store.importFaces(jobId)).map((f) => f.fileName));
+    const picked = await Promise.all(
+      folderFiles.map(async (file) => ({ file, path: file.webkitRelativePath || file.name, key: await fileKey(file) })),
+    );
+    // Restricted people are left as they are: re-embedding their faces would be processing them.
+    const names = await this.deps.shownPeople();
+    const templates = await store.allTemplates();
+    const outdated: OutdatedTemplate[] = templates
+      .filter((t) => t.modelId !== modelId && names.has(t.personId))
+      .map((t) => ({ templateId: t.id, personId: t.personId, sourceName: t.sourceName, box: t.box }));
+    const plan = planReembed({ importKeys, knownPaths, picked, outdated });
+    if (plan.unchanged === 0)
+      throw new FacelocalError(
+        'not-this-folder',
+        `None of the files in this folder is a photo this import read (same place in the folder, same size and date), so nothing was changed. Choose the folder the photos were imported from${
+          plan.changed.length
+            ? `; ${plan.changed.length} of its photos are here but have changed since (size or date), so they are not trusted`
+            : ''
+        }.`,
+      );
+    const files = new Map(picked.map((p) => [p.path, p.file]));
+    const updates: Parameters<GalleryStore['reembedTemplates']>[1] = [];
+    let facesNotFound = 0;
+    for (const photo of plan.photos) {
+      const file = present(files.get(photo.path), 'a planned photo');
+      const analysed = await this.analyseForUpdate(file);
+      const matched = matchFacesToTemplates(photo.templates, analysed?.faces ?? []);
+      for (const [i, t] of photo.templates.entries()) {
+        const m = matched[i];
+        // A face added by hand (the detector missed it) is looked for again in its own box, as it was then.
+        const face = m !== null ? analysed?.faces[m] : analysed && (await this.analyseForUpdate(file, t.box))?.faces[0];
+        if (!face) {
+          facesNotFound++;
+          continue;
+        }
+        const [embedding] = await this.deps.embed([face.aligned]);
+        updates.push({
+          templateId: t.templateId,
+          personId: t.personId,
+          embedding,
+          box: face.box,
+          detectionScore: face.score,
+        });
+      }
+    }
+    const before = reenrolmentNeeded(templates, modelId);
+    if (updates.length) {
+      // One transaction: every face is updated, or none (a photo removed meanwhile: 'photo-not-found').
+      await store.reembedTemplates(modelId, updates);
+      await this.deps.templatesUpdated();
+      const perPerson = new Map<string, number>();
+      for (const u of updates) perPerson.set(u.personId, (perPerson.get(u.personId) ?? 0) + 1);
+      for (const [personId, n] of perPerson)
+        await this.deps.audit(
+          'reembed',
+          `${n} face(s) embedded again by the model in use, from an import's folder`,
+          personId,
+        );
+    }
+    const after = reenrolmentNeeded(await store.allTemplates(), modelId);
+    return {
+      photosRead: plan.photos.length,
+      facesReembedded: updates.length,
+      facesNotFound,
+      peopleUpdated: [...before.keys()]
+        .filter((id) => !after.has(id) && names.has(id))
+        .map((personId) => ({ personId, name: names.get(personId) ?? '?' })),
+      stillNeedReenrolling: [...after.keys()].filter((id) => names.has(id)).length,
+      photosMissing: Math.max(0, plan.notFound - plan.changed.length),
+      photosChanged: plan.changed,
+    };
+  }
+
+  /** A photo read again for updateFaces: null if it cannot be read now (its faces are then left as they were). */
+  private async analyseForUpdate(file: File, region?: Box): Promise<AnalysedPhoto | null> {
+    try {
+      return await this.deps.analyse(file, region);
+    } catch (error) {
+      if (isWorkerCrash(error)) throw error; // nothing is stored yet: trying again works
+      return null;
+    }
   }
 
   async setKept(jobId: string, keeping: { purpose: string; days: number } | null): Promise<void> {

@@ -272,6 +272,15 @@ export interface GalleryStore {
   /** Erases the person and leaves a tombstone (see core/tombstone.ts); works while locked. */
   deletePerson(id: string, reason?: Exclude<TombstoneReason, 'expire'>): Promise<void>;
   deleteTemplate(templateId: string): Promise<void>;
+  /**
+   * Replaces the embeddings of these templates with ones made by `modelId` from the same photos (after a model
+   * change), keeping each template's id, person, photo name and thumbnail; all in one transaction, none if one of
+   * them is gone meanwhile ('photo-not-found').
+   */
+  reembedTemplates(
+    modelId: string,
+    updates: { templateId: string; personId: string; embedding: Float32Array; box: Box; detectionScore: number }[],
+  ): Promise<TemplateRecord[]>;
   getPerson(id: string): Promise<PersonRecord | undefined>;
   listPeople(): Promise<(PersonRecord & { templateCount: number })[]>;
   templatesOf(personId: string): Promise<TemplateRecord[]>;
@@ -749,6 +758,42 @@ class IndexedDbGalleryStore implements GalleryStore {
       if (!(await tx.objectStore('templates').get(templateId))) throw photoNotFound();
       await tx.objectStore('templates').delete(templateId);
     });
+  }
+
+  async reembedTemplates(
+    modelId: string,
+    updates: { templateId: string; personId: string; embedding: Float32Array; box: Box; detectionScore: number }[],
+  ) {
+    updates.forEach((u, i) => assertTemplate(u.embedding, `Face template ${i + 1} was refused, so nothing was stored`));
+    const now = Date.now();
+    const records: TemplateRecord[] = [];
+    for (const u of updates) {
+      const stored = await this.db.get('templates', u.templateId);
+      if (!stored || stored.personId !== u.personId) throw photoNotFound();
+      const old = await this.template(stored);
+      records.push({
+        ...old,
+        embedding: new Float32Array(u.embedding),
+        modelId,
+        box: u.box,
+        detectionScore: u.detectionScore,
+      });
+    }
+    const sealed = await Promise.all(records.map((t) => this.storedTemplate(t)));
+    const people = [...new Set(records.map((t) => t.personId))];
+    await this.payloadWrite(['people', 'templates'], async (tx) => {
+      for (const t of sealed) {
+        const current = await tx.objectStore('templates').get(t.id);
+        if (!current || current.personId !== t.personId) throw photoNotFound(); // removed meanwhile
+        await tx.objectStore('templates').put(t);
+      }
+      for (const id of people) {
+        const person = await tx.objectStore('people').get(id);
+        if (!person) throw personNotFound();
+        await tx.objectStore('people').put({ ...person, updatedAt: now });
+      }
+    });
+    return records;
   }
 
   async getPerson(id: string) {

@@ -57,6 +57,7 @@ export async function regroupProbe(count: number, people = Math.round(count / 5)
       grouping: () => grouping.api,
       closestPerson: async () => null,
       shownPeople: async () => new Map(),
+      templatesUpdated: async () => undefined,
     });
     const regroup = await withLongTasks(() => importer.regroup(job.id));
     const suggestions = await withLongTasks(() => importer.suggestions(job.id));

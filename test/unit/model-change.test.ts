@@ -74,4 +74,32 @@ describe('a gallery opened by another embedding model', () => {
     );
     expect([...needed]).toEqual([['p', ['a', 'b']]]);
   });
+
+  it('re-embeds templates in place (id, photo and thumbnail kept), all or none', async () => {
+    const store = await openGalleryStore({ name: 'reembed', idbFactory: new IDBFactory() });
+    const { person, templates } = await store.addPersonWithTemplates({ name: 'Ada', consent: consent('Ada') }, [
+      { ...template(1, OLD), thumbnail: { type: 'image/jpeg', bytes: new Uint8Array([1, 2, 3]).buffer } },
+      template(2, OLD),
+    ]);
+    const update = (templateId: string, seed: number) => ({
+      templateId,
+      personId: person.id,
+      embedding: template(seed, NEW).embedding,
+      box: { x: 1, y: 2, width: 90, height: 90 },
+      detectionScore: 0.8,
+    });
+    // One of them is gone meanwhile: refused whole.
+    await expect(store.reembedTemplates(NEW, [update(templates[0].id, 5), update('gone', 6)])).rejects.toMatchObject({
+      code: 'photo-not-found',
+    });
+    expect((await store.templatesOf(person.id)).every((t) => t.modelId === OLD)).toBe(true);
+    await store.reembedTemplates(NEW, [update(templates[0].id, 5)]);
+    const after = await store.templatesOf(person.id);
+    const [first, second] = templates.map((t) => after.find((a) => a.id === t.id)!);
+    expect(first).toMatchObject({ id: templates[0].id, modelId: NEW, sourceName: 'p1.jpg', box: { x: 1 } });
+    expect(new Uint8Array(first.thumbnail!.bytes)).toEqual(new Uint8Array([1, 2, 3]));
+    expect(first.embedding).toEqual(template(5, NEW).embedding);
+    expect(second).toMatchObject({ id: templates[1].id, modelId: OLD });
+    expect(reenrolmentNeeded(await store.allTemplates(), NEW).size).toBe(0);
+  });
 });

@@ -5,7 +5,8 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import { PhotoImporter, type PhotoImportDeps } from '../../src/facade/photo-imports';
-import { openGalleryStore } from '../../src/store/gallery-store';
+import { openGalleryStore, type GalleryStore } from '../../src/store/gallery-store';
+import { reenrolmentNeeded } from '../../src/core/model-change';
 import { planGrouping, planSplit, type GroupingInput } from '../../src/core/grouping-plan';
 import { samePersonPairs, type SamePersonInput } from '../../src/core/same-person';
 import { l2Normalize } from '../../src/core/vectors';
@@ -33,8 +34,16 @@ function faceOf(person: string, photo: string): Float32Array {
 /** "ada,bob" is a photo of Ada and Bob; "broken" is not a photo. */
 const photo = (name: string, content: string) => new File([content], name, { type: 'image/jpeg' });
 
-async function setUp(options: { analyse?: (file: File, content: string) => Promise<AnalysedPhoto> } = {}) {
-  const store = await openGalleryStore({ name: `imports-${Math.random()}`, idbFactory: new IDBFactory() });
+async function setUp(
+  options: {
+    analyse?: (file: File, content: string) => Promise<AnalysedPhoto>;
+    /** The same gallery, opened again (by another model). */
+    store?: GalleryStore;
+    modelId?: string;
+  } = {},
+) {
+  const store =
+    options.store ?? (await openGalleryStore({ name: `imports-${Math.random()}`, idbFactory: new IDBFactory() }));
   const read: string[] = [];
   const audit: string[] = [];
   const crops = new Map<number, Float32Array>(); // a crop's first byte says which face it is
@@ -64,7 +73,7 @@ async function setUp(options: { analyse?: (file: File, content: string) => Promi
     store,
     session: { id: 'tab-1', liveSessions: async () => new Set(['tab-1']), release: () => undefined },
     threshold: 0.34,
-    modelId: 'test-model',
+    modelId: options.modelId ?? 'test-model',
     analyse: async (file) => {
       const f = file as File;
       read.push(f.name);
@@ -85,6 +94,7 @@ async function setUp(options: { analyse?: (file: File, content: string) => Promi
         samePersonPairs: async (input: SamePersonInput) => samePersonPairs(input),
       }) as unknown as ReturnType<PhotoImportDeps['grouping']>,
     shownPeople: async () => new Map((await store.listPeople()).map((p) => [p.id, p.name])),
+    templatesUpdated: async () => undefined,
     // As the matcher's index does: the enrolled template closest to the face (computed here from the store).
     closestPerson: async (embedding) => {
       const names = new Map((await store.listPeople()).map((p) => [p.id, p.name]));
@@ -358,5 +368,58 @@ describe('PhotoImporter', () => {
       'a6.jpg',
       'ab.jpg',
     ]);
+  });
+
+  it('after a model change, updates the named faces from the folder picked again; a wrong folder changes nothing', async () => {
+    const before = await setUp();
+    const run = await before.importer.start(LIBRARY);
+    await run.done;
+    const [ada] = (await before.importer.groups(run.jobId)).groups;
+    const consent = {
+      subjectName: 'Ada',
+      givenAt: Date.now(),
+      purpose: 'photo-library' as const,
+      purposeDetail: '',
+      method: 'checkbox' as const,
+      retention: { kind: 'days' as const, days: 30 },
+      collectedBy: 'Test',
+    };
+    const person = await before.importer.enrolGroup(run.jobId, ada.id, { name: 'Ada', consent });
+    const store = before.store;
+    const { expiresAt, consent: kept } = (await store.getPerson(person.id))!;
+    const { importer, read, audit } = await setUp({ store, modelId: 'new-model' });
+    expect([...reenrolmentNeeded(await store.allTemplates(), 'new-model').keys()]).toEqual([person.id]);
+
+    // Another folder: refused, nothing read or stored.
+    const stored = JSON.stringify(await store.allTemplates(), (_, v) => (v instanceof Float32Array ? [...v] : v));
+    const wrong = importer.updateFaces(run.jobId, [photo('a1.jpg', 'ada,bob'), photo('x.jpg', 'ada')]);
+    await expect(wrong).rejects.toMatchObject({ code: 'not-this-folder' });
+    await expect(wrong).rejects.toThrow(/1 of its photos are here but have changed/);
+    expect(read).toEqual([]);
+    expect(JSON.stringify(await store.allTemplates(), (_, v) => (v instanceof Float32Array ? [...v] : v))).toBe(stored);
+
+    // The folder again, a1.jpg edited since (another size): it is skipped, the others are read again.
+    const [, a2, ab, b1] = LIBRARY;
+    const outcome = await importer.updateFaces(run.jobId, [photo('a1.jpg', 'ada,ada'), a2, ab, b1]);
+    expect(outcome).toEqual({
+      photosRead: 2,
+      facesReembedded: 2,
+      facesNotFound: 0,
+      peopleUpdated: [{ personId: person.id, name: 'Ada' }],
+      stillNeedReenrolling: 0,
+      photosMissing: 2,
+      photosChanged: ['a1.jpg'],
+    });
+    expect(read.sort()).toEqual(['a2.jpg', 'ab.jpg']);
+    const templates = await store.templatesOf(person.id);
+    expect(templates.map((t) => [t.sourceName, t.modelId]).sort()).toEqual([
+      ['a1.jpg', 'test-model'],
+      ['a2.jpg', 'new-model'],
+      ['ab.jpg', 'new-model'],
+    ]);
+    // Her face in the photo of two is the one in her template's place, not Bob's.
+    expect(templates.find((t) => t.sourceName === 'ab.jpg')?.box.x).toBe(0);
+    expect(await store.getPerson(person.id)).toMatchObject({ name: 'Ada', expiresAt, consent: kept });
+    expect(audit.filter((a) => a.startsWith('reembed:'))).toHaveLength(1);
   });
 });
