@@ -19,6 +19,7 @@ import './import-group';
 import './same-person-questions';
 import './photo-finder';
 import './missed-face';
+import './face-update';
 import { rendered } from './dom';
 import type { AddGroupToEvent, EnrolGroupEvent, GroupSelectedEvent, MoveFacesEvent, SplitGroupEvent } from './events';
 
@@ -420,6 +421,15 @@ export class ImportPanel extends LitElement {
                 Start a separate import instead
               </button>
             </p>`
+          : nothing
+      }
+      ${
+        this.job && !this.running
+          ? html`<face-update
+              .matcher=${this.matcher}
+              .jobId=${this.job.id}
+              @faces-updated=${() => this.loadGroups()}
+            ></face-update>`
           : nothing
       }
       <div class="row pickers">

@@ -1,0 +1,153 @@
+// Names survive a model change, the photo-library way: a folder imported and a group named by another embedding
+// set-up (the import kept), then the app (the running model) asked to update faces from that folder picked again,
+// through the UI, on real photos. A wrong folder is refused and changes nothing; the right one, with one photo
+// touched since the import, re-embeds the rest: the person no longer needs re-enrolling and is named again.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FACES_DIR, launchBrowser, openHarness, readDeviceStorage, waitForApp, type WatchedPage } from './browser';
+
+let browser: Browser;
+let harness: WatchedPage;
+let page: Page;
+/** Obama (but obama3.jpg, kept to identify him by) and Biden, one folder each. */
+let library: string;
+/** Another folder: the same people's photos under other paths, and one of the library's under its own name. */
+let otherFolder: string;
+const PROBE = join(FACES_DIR, 'obama/obama3.jpg');
+
+beforeAll(async () => {
+  const root = mkdtempSync(join(tmpdir(), 'facelocal-reembed-'));
+  library = join(root, 'library');
+  for (const who of ['obama', 'biden']) {
+    mkdirSync(join(library, who), { recursive: true });
+    for (const f of readdirSync(join(FACES_DIR, who)))
+      if (f !== 'obama3.jpg') copyFileSync(join(FACES_DIR, who, f), join(library, who, f));
+  }
+  otherFolder = join(root, 'elsewhere');
+  mkdirSync(join(otherFolder, 'obama'), { recursive: true });
+  for (const f of ['obama1.jpg', 'obama2.jpg']) copyFileSync(join(FACES_DIR, 'obama', f), join(otherFolder, f));
+  // The same relative name as in the library, but another folder: a different path, so not the import's photo.
+  copyFileSync(join(FACES_DIR, 'obama/obama.jpg'), join(otherFolder, 'obama/obama.jpg'));
+  browser = await launchBrowser();
+  harness = await openHarness(browser, inject('baseUrl'));
+  page = harness.page;
+});
+
+afterAll(async () => {
+  await harness?.close();
+  await browser?.close();
+}, 30_000);
+
+async function templatesStored(): Promise<unknown[]> {
+  return (await readDeviceStorage(page)).stores['facelocal/templates'];
+}
+
+describe('updating faces from an import after a model change', () => {
+  it('re-reads the kept import from its folder: a wrong folder changes nothing, the right one re-enrols by name', async () => {
+    // The earlier set-up (mirror-averaged embeddings: another model id) imports the folder into the app's gallery,
+    // names Obama's group with his consent and keeps the import. The folder is picked by a real folder input, so
+    // each file carries its path, size and date as the app's own picker gives them.
+    await page.evaluate(() => {
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.webkitdirectory = true;
+      input.id = 'old-app-folder';
+      document.body.append(input);
+    });
+    await page.setInputFiles('#old-app-folder', library);
+    const old = await page.evaluate(async () => {
+      const files = Array.from((document.getElementById('old-app-folder') as HTMLInputElement).files ?? []);
+      const m = await window.facelocal.openMatcher({ embedderTuning: { flipAverage: true } });
+      const run = await m.imports.start(files);
+      await run.done;
+      const { groups } = await m.imports.groups(run.jobId);
+      const obama = groups.find((g) => g.faces.every((f) => f.fileName.includes('/obama/')));
+      if (!obama)
+        throw new Error(
+          `no group of Obama's alone: ${JSON.stringify(groups.map((g) => g.faces.map((f) => f.fileName)))}`,
+        );
+      await m.imports.enrolGroup(run.jobId, obama.id, {
+        name: 'Barack Obama',
+        consent: {
+          subjectName: 'Barack Obama',
+          givenAt: Date.now(),
+          purpose: 'photo-library',
+          purposeDetail: '',
+          method: 'checkbox',
+          retention: { kind: 'days', days: 30 },
+          collectedBy: 'Test',
+        },
+      });
+      await m.imports.setKept(run.jobId, { purpose: 'to ask the others for consent', days: 7 });
+      const model = m.info.embedderModel;
+      const [person] = await m.listPeople();
+      await m.close();
+      return { model, named: obama.faces.map((f) => f.fileName), person };
+    });
+    expect(old.named.length).toBeGreaterThanOrEqual(3);
+
+    // The app, running the default model: the People tab says he needs re-enrolling, and he is not named.
+    await page.goto(inject('baseUrl'));
+    await waitForApp(page);
+    await page.click('[data-testid=tab-people]');
+    const card = () => page.locator('[data-testid=person][data-name="Barack Obama"]');
+    await card().locator('[data-testid=person-reenrol]').waitFor();
+    expect(await card().locator('[data-testid=person-reenrol]').innerText()).toContain(old.model);
+    await page.click('[data-testid=tab-identify]');
+    await page.setInputFiles('[data-testid=identify-photo]', PROBE);
+    const label = page.locator('[data-testid=face-label]');
+    await label.first().waitFor({ timeout: 60_000 });
+    expect(await label.allInnerTexts()).toEqual([expect.stringMatching(/^Unknown/)]);
+
+    // The kept import offers the update; a wrong folder is refused, and nothing stored changes.
+    await page.click('[data-testid=tab-import]');
+    const update = page.locator('face-update [data-testid=update-faces]');
+    await update.waitFor();
+    expect(await update.getAttribute('data-waiting')).toBe('1');
+    const before = await templatesStored();
+    await page.setInputFiles('face-update [data-testid=update-faces-folder]', otherFolder);
+    const refused = page.locator('face-update [data-testid=update-faces-message]');
+    await refused.waitFor({ timeout: 60_000 });
+    expect(await refused.getAttribute('data-code')).toBe('not-this-folder');
+    expect(await refused.innerText()).toMatch(/None of the files in this folder is a photo this import read/);
+    expect(await templatesStored()).toEqual(before);
+
+    // One of his photos touched since the import (a new date): it is not trusted; the others are read again.
+    const touched = old.named.find((f) => f.endsWith('/obama1.jpg'));
+    expect(touched).toBeDefined();
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(library, 'obama/obama1.jpg'), later, later);
+    await page.setInputFiles('face-update [data-testid=update-faces-folder]', library);
+    const outcome = page.locator('face-update [data-testid=update-faces-outcome]');
+    await outcome.waitFor({ timeout: 90_000 });
+    expect(Number(await outcome.getAttribute('data-faces'))).toBe(old.named.length - 1);
+    expect(Number(await outcome.getAttribute('data-photos-read'))).toBe(old.named.length - 1);
+    expect(await outcome.getAttribute('data-people')).toBe('1');
+    expect(await outcome.getAttribute('data-changed')).toBe('1');
+    expect(await outcome.innerText()).toContain('Recognised again: Barack Obama');
+    expect(await outcome.innerText()).toContain('obama1.jpg');
+    expect(await update.getAttribute('data-waiting')).toBe('0');
+
+    // The People tab: no longer needs re-enrolling; name, consent and retention as they were.
+    await page.click('[data-testid=tab-people]');
+    await card().waitFor();
+    expect(await card().locator('[data-testid=person-reenrol]').count()).toBe(0);
+    expect(await card().locator('[data-testid=person-template-count]').innerText()).toBe(
+      `${old.person.templateCount} photos`,
+    );
+    expect(await card().locator('[data-testid=person-expiry]').getAttribute('data-expires-at')).toBe(
+      String(old.person.expiresAt),
+    );
+    // ...and a photo of him that was never imported names him again.
+    await page.click('[data-testid=tab-identify]');
+    await page.setInputFiles('[data-testid=identify-photo]', PROBE);
+    await page.locator('[data-testid=face-label]', { hasText: 'Barack Obama: a confident match' }).waitFor({
+      timeout: 60_000,
+    });
+    expect(await page.locator('[data-testid=face-label]').count()).toBe(1);
+    expect(harness.offOriginRequests()).toEqual([]);
+  });
+});
