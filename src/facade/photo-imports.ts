@@ -22,7 +22,7 @@ import { indexConstraints, linkThreshold } from '../core/grouping-plan';
 import calibrationData from '../core/calibration-data.json';
 import { SUGGESTION_MARGIN } from '../core/same-person';
 import { present } from '../core/present';
-import type { AnalysedPhoto, Box } from '../workers/worker-protocol';
+import type { AnalysedFace, AnalysedPhoto, Box } from '../workers/worker-protocol';
 import type { TabSession } from './tab-session';
 import { sharedGalleryLock } from '../store/gallery-locks';
 import type * as Comlink from 'comlink';
@@ -535,24 +535,30 @@ export class PhotoImporter implements PhotoImports {
     for (const photo of plan.photos) {
       const file = present(files.get(photo.path), 'a planned photo');
       const analysed = await this.analyseForUpdate(file);
-      const matched = matchFacesToTemplates(photo.templates, analysed?.faces ?? []);
+      if (!analysed) {
+        facesNotFound += photo.templates.length; // unreadable now: its faces are left as they were
+        continue;
+      }
+      const matched = matchFacesToTemplates(photo.templates, analysed.faces);
+      const found: { t: OutdatedTemplate; face: AnalysedFace }[] = [];
       for (const [i, t] of photo.templates.entries()) {
         const m = matched[i];
         // A face added by hand (the detector missed it) is looked for again in its own box, as it was then.
-        const face = m !== null ? analysed?.faces[m] : analysed && (await this.analyseForUpdate(file, t.box))?.faces[0];
-        if (!face) {
-          facesNotFound++;
-          continue;
-        }
-        const [embedding] = await this.deps.embed([face.aligned]);
+        const face = m !== null ? analysed.faces[m] : await this.faceInBox(file, t.box);
+        if (face) found.push({ t, face });
+        else facesNotFound++;
+      }
+      if (found.length === 0) continue;
+      const embeddings = await this.deps.embed(found.map((f) => f.face.aligned));
+      found.forEach(({ t, face }, i) =>
         updates.push({
           templateId: t.templateId,
           personId: t.personId,
-          embedding,
+          embedding: embeddings[i],
           box: face.box,
           detectionScore: face.score,
-        });
-      }
+        }),
+      );
     }
     const before = reenrolmentNeeded(templates, modelId);
     if (updates.length) {
@@ -580,6 +586,13 @@ export class PhotoImporter implements PhotoImports {
       photosMissing: Math.max(0, plan.notFound - plan.changed.length),
       photosChanged: plan.changed,
     };
+  }
+
+  /** The face found in this box of the photo, if it fills the box as the template's face did. */
+  private async faceInBox(file: File, box: Box): Promise<AnalysedFace | null> {
+    const inBox = await this.analyseForUpdate(file, box);
+    const [m] = matchFacesToTemplates([{ box }], inBox?.faces ?? []);
+    return m === null || !inBox ? null : inBox.faces[m];
   }
 
   /** A photo read again for updateFaces: null if it cannot be read now (its faces are then left as they were). */

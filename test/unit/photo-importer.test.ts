@@ -11,7 +11,7 @@ import { planGrouping, planSplit, type GroupingInput } from '../../src/core/grou
 import { samePersonPairs, type SamePersonInput } from '../../src/core/same-person';
 import { l2Normalize } from '../../src/core/vectors';
 import { FacelocalError, type Person } from '../../src/types';
-import type { AnalysedPhoto } from '../../src/workers/worker-protocol';
+import type { AnalysedPhoto, Box } from '../../src/workers/worker-protocol';
 
 const DIM = 512;
 const GOOD_QUALITY = { sizePx: 200, rollDeg: 0, yaw: 0, sharpness: 500, brightness: 120 };
@@ -36,7 +36,13 @@ const photo = (name: string, content: string) => new File([content], name, { typ
 
 async function setUp(
   options: {
-    analyse?: (file: File, content: string) => Promise<AnalysedPhoto>;
+    /** `scripted`: this set-up's own scripted detector (its crops are the ones `embed` knows). */
+    analyse?: (
+      file: File,
+      content: string,
+      region: Box | undefined,
+      scripted: (file: File, content: string) => Promise<AnalysedPhoto>,
+    ) => Promise<AnalysedPhoto>;
     /** The same gallery, opened again (by another model). */
     store?: GalleryStore;
     modelId?: string;
@@ -74,10 +80,10 @@ async function setUp(
     session: { id: 'tab-1', liveSessions: async () => new Set(['tab-1']), release: () => undefined },
     threshold: 0.34,
     modelId: options.modelId ?? 'test-model',
-    analyse: async (file) => {
+    analyse: async (file, region) => {
       const f = file as File;
       read.push(f.name);
-      return (options.analyse ?? analyseScripted)(f, await f.text());
+      return (options.analyse ?? analyseScripted)(f, await f.text(), region, analyseScripted);
     },
     embed: async (cs) => cs.map((c) => crops.get(c[0]) ?? new Float32Array(DIM)),
     audit: async (action, outcome) => {
@@ -421,5 +427,48 @@ describe('PhotoImporter', () => {
     expect(templates.find((t) => t.sourceName === 'ab.jpg')?.box.x).toBe(0);
     expect(await store.getPerson(person.id)).toMatchObject({ name: 'Ada', expiresAt, consent: kept });
     expect(audit.filter((a) => a.startsWith('reembed:'))).toHaveLength(1);
+  });
+
+  it('finds a face added by hand again in its own box when its faces are updated', async () => {
+    // The scripted detector: in a box, the photo's first person, filling the box.
+    const analyse = async (
+      file: File,
+      content: string,
+      region: Box | undefined,
+      scripted: (file: File, content: string) => Promise<AnalysedPhoto>,
+    ) => {
+      const read = await scripted(file, content);
+      return region ? { ...read, faces: read.faces.slice(0, 1).map((f) => ({ ...f, box: region })) } : read;
+    };
+    const before = await setUp({ analyse });
+    const run = await before.importer.start(LIBRARY);
+    await run.done;
+    const b1 = LIBRARY.find((p) => p.name === 'b1.jpg')!;
+    const drawn = { x: 300, y: 40, width: 80, height: 90 };
+    const added = await before.importer.addFace(run.jobId, b1, drawn);
+    const bob = (await before.importer.groups(run.jobId)).groups.find((g) => g.faces.some((f) => f.id === added.id))!;
+    const person = await before.importer.enrolGroup(run.jobId, bob.id, {
+      name: 'Bob',
+      consent: {
+        subjectName: 'Bob',
+        givenAt: Date.now(),
+        purpose: 'photo-library',
+        purposeDetail: '',
+        method: 'checkbox',
+        retention: { kind: 'days', days: 30 },
+        collectedBy: 'Test',
+      },
+    });
+    const after = await setUp({ store: before.store, modelId: 'new-model', analyse });
+    const outcome = await after.importer.updateFaces(run.jobId, LIBRARY);
+    expect(outcome).toMatchObject({ facesReembedded: bob.faces.length, facesNotFound: 0, photosChanged: [] });
+    const templates = await before.store.templatesOf(person.id);
+    expect(templates.every((t) => t.modelId === 'new-model')).toBe(true);
+    expect(
+      templates
+        .filter((t) => t.sourceName === 'b1.jpg')
+        .map((t) => t.box.x)
+        .sort(),
+    ).toEqual([0, drawn.x]);
   });
 });
