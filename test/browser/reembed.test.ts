@@ -1,7 +1,8 @@
 // Names survive a model change, the photo-library way: a folder imported and a group named by another embedding
 // set-up (the import kept), then the app (the running model) asked to update faces from that folder picked again,
 // through the UI, on real photos. A wrong folder is refused and changes nothing; the right one, with one photo
-// touched since the import, re-embeds the rest: the person no longer needs re-enrolling and is named again.
+// touched since the import, re-embeds the rest: the person no longer needs re-enrolling and is named again. Then the
+// whole way through the app's UI (import, name, keep), to another set-up and back, updated from the folder each time.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, utimesSync } from 'node:fs';
@@ -149,5 +150,92 @@ describe('updating faces from an import after a model change', () => {
     });
     expect(await page.locator('[data-testid=face-label]').count()).toBe(1);
     expect(harness.offOriginRequests()).toEqual([]);
+  });
+
+  it('a folder imported and named in the app survives a change of model and back, updated from the folder each time', async () => {
+    // A fresh gallery: the app imports the folder, a group is named with consent and the import kept, all in the UI.
+    const fresh = await openHarness(browser, inject('baseUrl'));
+    const ui = fresh.page;
+    try {
+      await ui.goto(inject('baseUrl'));
+      await waitForApp(ui);
+      await ui.click('[data-testid=tab-import]');
+      await ui.setInputFiles('[data-testid=import-folder]', library);
+      await ui.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
+      await ui.locator('[data-testid=import-groups]').waitFor();
+      // Obama's group: every face from his folder.
+      let obama = null;
+      for (const card of await ui.locator('[data-testid=import-group]').all()) {
+        const files = await card
+          .locator('[data-testid=import-face]')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? ''));
+        if (files.length >= 3 && files.every((f) => f.includes('/obama/'))) obama = card;
+      }
+      if (!obama) throw new Error("no group of Obama's faces");
+      const named = await obama.locator('[data-testid=import-face]').count();
+      await obama.locator('[data-testid=name-group]').click();
+      await obama.locator('[data-testid=group-name]').fill('Barack Obama');
+      await obama.locator('[data-testid=consent-retention]').selectOption('0');
+      await obama.locator('[data-testid=consent-collected-by]').fill('Test Operator');
+      await obama.locator('[data-testid=consent-attest]').check();
+      await obama.locator('[data-testid=enrol-group]').click();
+      await ui.locator('[data-testid=import-notice]', { hasText: 'Barack Obama was enrolled' }).waitFor();
+      await ui.fill('[data-testid=import-keep-purpose]', 'to ask Biden for consent');
+      await ui.click('[data-testid=import-keep]');
+      await ui.locator('[data-testid=import-kept]').waitFor();
+      // No one needs re-enrolling yet: the update is not offered.
+      expect(await ui.locator('face-update [data-testid=update-faces]').count()).toBe(0);
+
+      // Another embedding set-up opens the gallery: Obama needs re-enrolling there, until it updates his faces from
+      // the folder (as the app would in its place).
+      await ui.goto(new URL('test/harness/', inject('baseUrl')).href);
+      await ui.waitForFunction(() => document.body.dataset.ready === 'true');
+      await ui.evaluate(() => {
+        const input = document.createElement('input');
+        input.type = 'file';
+        input.webkitdirectory = true;
+        input.id = 'other-app-folder';
+        document.body.append(input);
+      });
+      await ui.setInputFiles('#other-app-folder', library);
+      const other = await ui.evaluate(async () => {
+        const files = Array.from((document.getElementById('other-app-folder') as HTMLInputElement).files ?? []);
+        const m = await window.facelocal.openMatcher({ embedderTuning: { flipAverage: true } });
+        const [before] = await m.listPeople();
+        const [job] = await m.imports.jobs();
+        const outcome = await m.imports.updateFaces(job.id, files);
+        const [after] = await m.listPeople();
+        await m.close();
+        return { before: before.reenrol, outcome, after: after.reenrol };
+      });
+      expect(other.before).not.toBeNull();
+      expect(other.outcome).toMatchObject({ facesReembedded: named, photosChanged: [], photosMissing: 0 });
+      expect(other.outcome.peopleUpdated.map((p) => p.name)).toEqual(['Barack Obama']);
+      expect(other.after).toBeNull();
+
+      // Back in the app: his faces are the other set-up's now, so he needs re-enrolling, and the folder updates him.
+      await ui.goto(inject('baseUrl'));
+      await waitForApp(ui);
+      await ui.click('[data-testid=tab-people]');
+      const card = ui.locator('[data-testid=person][data-name="Barack Obama"]');
+      await card.locator('[data-testid=person-reenrol]').waitFor();
+      await ui.click('[data-testid=tab-import]');
+      await ui.setInputFiles('face-update [data-testid=update-faces-folder]', library);
+      const outcome = ui.locator('face-update [data-testid=update-faces-outcome]');
+      await outcome.waitFor({ timeout: 90_000 });
+      expect(Number(await outcome.getAttribute('data-faces'))).toBe(named);
+      expect(await outcome.getAttribute('data-people')).toBe('1');
+      await ui.click('[data-testid=tab-people]');
+      await card.waitFor();
+      expect(await card.locator('[data-testid=person-reenrol]').count()).toBe(0);
+      await ui.click('[data-testid=tab-identify]');
+      await ui.setInputFiles('[data-testid=identify-photo]', PROBE);
+      await ui
+        .locator('[data-testid=face-label]', { hasText: 'Barack Obama: a confident match' })
+        .waitFor({ timeout: 60_000 });
+      expect(fresh.offOriginRequests()).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
   });
 });
