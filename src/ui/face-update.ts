@@ -64,7 +64,13 @@ export class FaceUpdatePanel extends LitElement {
       data-changed=${o.photosChanged.length}
     >
       ${count(o.photosRead, 'photo')} read again, ${count(o.facesReembedded, 'face')} updated.
-      ${updated ? html`Recognised again: ${updated}.` : 'Nobody named from these photos needed updating.'}
+      ${
+        updated
+          ? `Recognised again: ${updated}.`
+          : o.stillNeedReenrolling
+            ? 'Nobody could be brought up to date from these photos.'
+            : 'Nobody named from these photos needed updating.'
+      }
       ${o.facesNotFound ? ` ${count(o.facesNotFound, 'face')} could not be found again in its photo and was left as it was.` : ''}
       ${o.photosMissing ? ` ${count(o.photosMissing, 'photo')} of this import ${o.photosMissing === 1 ? 'is' : 'are'} not in this folder.` : ''}
       ${
