@@ -1,7 +1,8 @@
-// Bringing templates up to date after a model change from a kept import's folder, picked again. Pure: which picked
+// Bringing faces up to date after a model change from a kept import's folder, picked again. Pure: which picked
 // files are the photos the import read (same path, size and date: the import's own fingerprint of each), which
-// out-of-date templates they hold, and which face found again in a photo is which template. Nothing of the old
-// model is compared with the new: a face is tied to its template by the photo and the box alone.
+// out-of-date faces they hold (templates of people named from them, and the import's own unnamed faces), and which
+// face found again in a photo is which. Nothing of the old model is compared with the new: a face is tied to its
+// template or import face by the photo and the box alone.
 import { intersectionOverUnion, type Box } from './detection-geometry';
 
 /** A file of the folder as picked now: its path in the folder and its fingerprint (`fileKey`). */
@@ -12,15 +13,26 @@ export interface PickedFile {
 
 /** A template made by another model, with the photo (path in the imported folder) and box it came from. */
 export interface OutdatedTemplate {
+  kind: 'template';
   templateId: string;
   personId: string;
   sourceName: string;
   box: Box;
 }
 
-export interface ReembedPlan {
-  /** The photos to read again, each with the out-of-date templates made from it. */
-  photos: { path: string; templates: OutdatedTemplate[] }[];
+/** An unnamed face of the import made by another model, with its photo and box. */
+export interface OutdatedImportFace {
+  kind: 'import-face';
+  faceId: string;
+  sourceName: string;
+  box: Box;
+}
+
+export type OutdatedFace = OutdatedTemplate | OutdatedImportFace;
+
+export interface ReembedPlan<T extends OutdatedFace = OutdatedFace> {
+  /** The photos to read again, each with the out-of-date faces (templates and import faces) made from it. */
+  photos: { path: string; faces: T[] }[];
   /** Picked files the import read, unchanged (path, size and date all the same). */
   unchanged: number;
   /** Paths the import knows (a face of it, or a template from it) whose file now differs: never trusted. */
@@ -31,15 +43,15 @@ export interface ReembedPlan {
 
 /**
  * `importKeys`: the fingerprints of every photo the import read. `knownPaths`: the photo paths of its faces still
- * in the import. A template is re-read only from a picked file at its photo's path whose fingerprint the import
+ * in the import. A face is re-read only from a picked file at its photo's path whose fingerprint the import
  * recorded, so a renamed, edited or different file is skipped and counted, never taken for the photo.
  */
-export function planReembed(input: {
+export function planReembed<T extends OutdatedFace>(input: {
   importKeys: ReadonlySet<string>;
   knownPaths: ReadonlySet<string>;
   picked: readonly PickedFile[];
-  outdated: readonly OutdatedTemplate[];
-}): ReembedPlan {
+  outdated: readonly T[];
+}): ReembedPlan<T> {
   const read = new Map<string, PickedFile>();
   const changed = new Set<string>();
   const templatePaths = new Set(input.outdated.map((t) => t.sourceName));
@@ -47,7 +59,7 @@ export function planReembed(input: {
     if (input.importKeys.has(file.key)) read.set(file.path, file);
     else if (input.knownPaths.has(file.path) || templatePaths.has(file.path)) changed.add(file.path);
   }
-  const byPath = new Map<string, OutdatedTemplate[]>();
+  const byPath = new Map<string, T[]>();
   for (const t of input.outdated) {
     if (!read.has(t.sourceName)) continue;
     const list = byPath.get(t.sourceName);
@@ -56,7 +68,7 @@ export function planReembed(input: {
   }
   const unchanged = new Set([...read.values()].map((f) => f.key)).size;
   return {
-    photos: [...byPath].sort(([a], [b]) => a.localeCompare(b)).map(([path, templates]) => ({ path, templates })),
+    photos: [...byPath].sort(([a], [b]) => a.localeCompare(b)).map(([path, faces]) => ({ path, faces })),
     unchanged,
     changed: [...changed].sort(),
     notFound: Math.max(0, input.importKeys.size - unchanged),

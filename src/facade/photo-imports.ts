@@ -13,6 +13,7 @@ import {
   type ImportAnswer,
   type ImportConstraints,
   type ImportFaceRecord,
+  type ImportFaceUpdate,
   type ImportJobRecord,
   type NewImportFace,
   type PersonRecord,
@@ -29,6 +30,7 @@ import type * as Comlink from 'comlink';
 import type { GroupingApi } from '../workers/grouping.worker';
 import {
   FacelocalError,
+  outdatedFaces,
   type EnrolledLookAlike,
   type HeldImport,
   type ImportGroups,
@@ -43,8 +45,8 @@ import {
   type FaceUpdate,
 } from '../types';
 import { photosMatching, type PeopleQuery } from '../core/photo-filter';
-import { reenrolmentNeeded } from '../core/model-change';
-import { matchFacesToTemplates, planReembed, type OutdatedTemplate } from '../core/reembed-plan';
+import { reenrolmentNeeded, splitByModel } from '../core/model-change';
+import { matchFacesToTemplates, planReembed, type OutdatedFace } from '../core/reembed-plan';
 
 export interface PhotoImportDeps {
   store: GalleryStore;
@@ -166,7 +168,12 @@ export class PhotoImporter implements PhotoImports {
 
   async groups(jobId: string): Promise<ImportGroups> {
     this.deps.assertUnlocked();
-    const faces = await this.deps.store.importFaces(jobId);
+    // Faces of another model wait for an update: none of them is grouped, compared or offered for naming.
+    const {
+      current: faces,
+      outdated,
+      fromModels,
+    } = splitByModel(await this.deps.store.importFaces(jobId), this.deps.modelId);
     const byGroup = new Map<string, ImportedFace[]>();
     const embeddings = new Map<string, Float32Array[]>();
     const unassigned: ImportedFace[] = [],
@@ -199,7 +206,13 @@ export class PhotoImporter implements PhotoImports {
         })),
       )
     ).sort((a, b) => b.faces.length - a.faces.length || a.id.localeCompare(b.id));
-    return { jobId, groups, unassigned, poor };
+    return {
+      jobId,
+      groups,
+      unassigned,
+      poor,
+      outdated: { faces: outdated.map((f) => toImportedFace(f, this.pictures)), fromModels },
+    };
   }
 
   /**
@@ -207,7 +220,7 @@ export class PhotoImporter implements PhotoImports {
    * a face that matches an existing group joins it, and the rest are clustered among themselves.
    */
   async regroup(jobId: string): Promise<void> {
-    const faces = (await this.deps.store.importFaces(jobId)).filter((f) => !f.problem);
+    const faces = (await this.currentFaces(jobId)).filter((f) => !f.problem);
     const grouped = faces.flatMap((f) => (f.groupId === null ? [] : [{ ...f, groupId: f.groupId }]));
     const loose = faces.filter((f) => f.groupId === null);
     if (loose.length === 0) return;
@@ -238,6 +251,11 @@ export class PhotoImporter implements PhotoImports {
     if (assignments.length) await this.deps.store.setImportGroups(jobId, assignments);
   }
 
+  /** The import's faces the running model may compare: those it embedded (see core/model-change.ts). */
+  private async currentFaces(jobId: string): Promise<ImportFaceRecord[]> {
+    return splitByModel(await this.deps.store.importFaces(jobId), this.deps.modelId).current;
+  }
+
   private async constraintsOf(jobId: string): Promise<ImportConstraints> {
     const job = (await this.deps.store.listImportJobs()).find((j) => j.id === jobId);
     if (!job)
@@ -264,7 +282,8 @@ export class PhotoImporter implements PhotoImports {
 
   async splitGroup(jobId: string, groupId: string): Promise<number> {
     this.deps.assertUnlocked();
-    const members = (await this.deps.store.importFaces(jobId)).filter((f) => f.groupId === groupId);
+    // Only faces of the running model are compared; any of another model stays in the group until updated.
+    const members = (await this.currentFaces(jobId)).filter((f) => f.groupId === groupId);
     const parts = await this.deps.grouping().planSplit(
       members.map((f) => f.embedding),
       this.deps.threshold,
@@ -314,7 +333,7 @@ export class PhotoImporter implements PhotoImports {
   async suggestions(jobId: string, options: { limit?: number } = {}): Promise<SamePersonSuggestion[]> {
     this.deps.assertUnlocked();
     const limit = options.limit ?? 20;
-    const faces = (await this.deps.store.importFaces(jobId)).filter((f) => !f.problem);
+    const faces = (await this.currentFaces(jobId)).filter((f) => !f.problem);
     const constraints = await this.constraintsOf(jobId);
     // Clusters: each group, then each face in no group on its own.
     const byGroup = new Map<string, ImportFaceRecord[]>();
@@ -424,6 +443,7 @@ export class PhotoImporter implements PhotoImports {
       box: found.box,
       detectionScore: found.score,
       embedding,
+      modelId: this.deps.modelId,
       problem: enrolmentProblem(found.quality),
       thumbnail: found.thumbnail ? { type: 'image/jpeg', bytes: found.thumbnail } : null,
     });
@@ -468,10 +488,9 @@ export class PhotoImporter implements PhotoImports {
 
   async enrolGroup(jobId: string, groupId: string, person: { name: string; consent: ConsentRecord }): Promise<Person> {
     this.deps.assertUnlocked();
-    const members = (await this.deps.store.importFaces(jobId)).filter((f) => f.groupId === groupId);
-    if (members.length === 0) throw new FacelocalError('import-not-found', 'This group is no longer in the import.');
     let saved: { person: PersonRecord; templates: TemplateRecord[] };
     try {
+      const members = await this.membersToName(jobId, groupId);
       saved = await this.deps.store.enrolFromImport(
         person,
         members.map((f) => f.id),
@@ -492,8 +511,7 @@ export class PhotoImporter implements PhotoImports {
 
   async addGroupTo(jobId: string, groupId: string, personId: string): Promise<Person> {
     this.deps.assertUnlocked();
-    const members = (await this.deps.store.importFaces(jobId)).filter((f) => f.groupId === groupId);
-    if (members.length === 0) throw new FacelocalError('import-not-found', 'This group is no longer in the import.');
+    const members = await this.membersToName(jobId, groupId);
     const saved = await this.deps.store.addFromImport(
       personId,
       members.map((f) => f.id),
@@ -504,21 +522,50 @@ export class PhotoImporter implements PhotoImports {
     return { ...person, templateCount: (await this.deps.store.templatesOf(personId)).length };
   }
 
+  /**
+   * The faces of a group that may become templates: those of the running model (a template records its model, so
+   * one of another model's faces would claim the wrong one). Those of another model stay in the import, waiting for
+   * an update; a group of nothing else is refused ('outdated-faces').
+   */
+  private async membersToName(jobId: string, groupId: string): Promise<ImportFaceRecord[]> {
+    const members = (await this.deps.store.importFaces(jobId)).filter((f) => f.groupId === groupId);
+    if (members.length === 0) throw new FacelocalError('import-not-found', 'This group is no longer in the import.');
+    const { current, fromModels } = splitByModel(members, this.deps.modelId);
+    if (current.length === 0) throw outdatedFaces(fromModels);
+    return current;
+  }
+
   async updateFaces(jobId: string, folderFiles: File[]): Promise<FaceUpdate> {
     this.deps.assertUnlocked();
     const { store, modelId } = this.deps;
     await this.constraintsOf(jobId); // the import must still be here
     const importKeys = await store.importedFileKeys(jobId);
-    const knownPaths = new Set((await store.importFaces(jobId)).map((f) => f.fileName));
+    const importFaces = await store.importFaces(jobId);
+    const knownPaths = new Set(importFaces.map((f) => f.fileName));
     const picked = await Promise.all(
       folderFiles.map(async (file) => ({ file, path: file.webkitRelativePath || file.name, key: await fileKey(file) })),
     );
     // Restricted people are left as they are: re-embedding their faces would be processing them.
     const names = await this.deps.shownPeople();
     const templates = await store.allTemplates();
-    const outdated: OutdatedTemplate[] = templates
-      .filter((t) => t.modelId !== modelId && names.has(t.personId))
-      .map((t) => ({ templateId: t.id, personId: t.personId, sourceName: t.sourceName, box: t.box }));
+    const outdated: OutdatedFace[] = [
+      ...templates
+        .filter((t) => t.modelId !== modelId && names.has(t.personId))
+        .map((t) => ({
+          kind: 'template' as const,
+          templateId: t.id,
+          personId: t.personId,
+          sourceName: t.sourceName,
+          box: t.box,
+        })),
+      // The import's own faces of another model: updated, they are grouped and compared again (groups kept).
+      ...splitByModel(importFaces, modelId).outdated.map((f) => ({
+        kind: 'import-face' as const,
+        faceId: f.id,
+        sourceName: f.fileName,
+        box: f.box,
+      })),
+    ];
     const plan = planReembed({ importKeys, knownPaths, picked, outdated });
     if (plan.unchanged === 0)
       throw new FacelocalError(
@@ -531,17 +578,19 @@ export class PhotoImporter implements PhotoImports {
       );
     const files = new Map(picked.map((p) => [p.path, p.file]));
     const updates: Parameters<GalleryStore['reembedTemplates']>[1] = [];
+    const faceUpdates: ImportFaceUpdate[] = [];
     let facesNotFound = 0;
     for (const photo of plan.photos) {
       const file = present(files.get(photo.path), 'a planned photo');
       const analysed = await this.analyseForUpdate(file);
       if (!analysed) {
-        facesNotFound += photo.templates.length; // unreadable now: its faces are left as they were
+        facesNotFound += photo.faces.length; // unreadable now: its faces are left as they were
         continue;
       }
-      const matched = matchFacesToTemplates(photo.templates, analysed.faces);
-      const found: { t: OutdatedTemplate; face: AnalysedFace }[] = [];
-      for (const [i, t] of photo.templates.entries()) {
+      // Templates and import faces of one photo together: each face found again goes to one of them only.
+      const matched = matchFacesToTemplates(photo.faces, analysed.faces);
+      const found: { t: OutdatedFace; face: AnalysedFace }[] = [];
+      for (const [i, t] of photo.faces.entries()) {
         const m = matched[i];
         // A face added by hand (the detector missed it) is looked for again in its own box, as it was then.
         const face = m !== null ? analysed.faces[m] : await this.faceInBox(file, t.box);
@@ -550,21 +599,17 @@ export class PhotoImporter implements PhotoImports {
       }
       if (found.length === 0) continue;
       const embeddings = await this.deps.embed(found.map((f) => f.face.aligned));
-      found.forEach(({ t, face }, i) =>
-        updates.push({
-          templateId: t.templateId,
-          personId: t.personId,
-          embedding: embeddings[i],
-          box: face.box,
-          detectionScore: face.score,
-        }),
-      );
+      found.forEach(({ t, face }, i) => {
+        const again = { embedding: embeddings[i], box: face.box, detectionScore: face.score };
+        if (t.kind === 'template') updates.push({ templateId: t.templateId, personId: t.personId, ...again });
+        else faceUpdates.push({ faceId: t.faceId, jobId, ...again });
+      });
     }
     const before = reenrolmentNeeded(templates, modelId);
-    if (updates.length) {
-      // One transaction: every face is updated, or none (a photo removed meanwhile: 'photo-not-found').
-      await store.reembedTemplates(modelId, updates);
-      await this.deps.templatesUpdated();
+    if (updates.length || faceUpdates.length) {
+      // One transaction: every face is updated, or none (a photo or face removed meanwhile: nothing changes).
+      await store.reembedTemplates(modelId, updates, faceUpdates);
+      if (updates.length) await this.deps.templatesUpdated();
       const perPerson = new Map<string, number>();
       for (const u of updates) perPerson.set(u.personId, (perPerson.get(u.personId) ?? 0) + 1);
       for (const [personId, n] of perPerson)
@@ -573,11 +618,19 @@ export class PhotoImporter implements PhotoImports {
           `${n} face(s) embedded again by the model in use, from an import's folder`,
           personId,
         );
+      if (faceUpdates.length) {
+        await this.deps.audit(
+          'reembed',
+          `${faceUpdates.length} unnamed face(s) of an import embedded again by the model in use, from its folder`,
+        );
+        await this.regroup(jobId); // faces in no group may now join one, or form their own
+      }
     }
     const after = reenrolmentNeeded(await store.allTemplates(), modelId);
     return {
       photosRead: plan.photos.length,
       facesReembedded: updates.length,
+      unnamedFacesReembedded: faceUpdates.length,
       facesNotFound,
       peopleUpdated: [...before.keys()]
         .filter((id) => !after.has(id) && names.has(id))
@@ -745,6 +798,7 @@ class RunningImport implements ImportRun {
       box: f.box,
       detectionScore: f.score,
       embedding: embeddings[i],
+      modelId: this.deps.modelId,
       problem: enrolmentProblem(f.quality),
       thumbnail: f.thumbnail ? { type: 'image/jpeg', bytes: f.thumbnail } : null,
     }));

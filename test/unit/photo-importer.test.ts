@@ -408,15 +408,16 @@ describe('PhotoImporter', () => {
     const [, a2, ab, b1] = LIBRARY;
     const outcome = await importer.updateFaces(run.jobId, [photo('a1.jpg', 'ada,ada'), a2, ab, b1]);
     expect(outcome).toEqual({
-      photosRead: 2,
+      photosRead: 3, // Bob's unnamed faces (ab.jpg, b1.jpg) are the import's, of the old model too
       facesReembedded: 2,
+      unnamedFacesReembedded: 2,
       facesNotFound: 0,
       peopleUpdated: [{ personId: person.id, name: 'Ada' }],
       stillNeedReenrolling: 0,
       photosMissing: 2,
       photosChanged: ['a1.jpg'],
     });
-    expect(read.sort()).toEqual(['a2.jpg', 'ab.jpg']);
+    expect(read.sort()).toEqual(['a2.jpg', 'ab.jpg', 'b1.jpg']);
     const templates = await store.templatesOf(person.id);
     expect(templates.map((t) => [t.sourceName, t.modelId]).sort()).toEqual([
       ['a1.jpg', 'test-model'],
@@ -426,7 +427,76 @@ describe('PhotoImporter', () => {
     // Her face in the photo of two is the one in her template's place, not Bob's.
     expect(templates.find((t) => t.sourceName === 'ab.jpg')?.box.x).toBe(0);
     expect(await store.getPerson(person.id)).toMatchObject({ name: 'Ada', expiresAt, consent: kept });
-    expect(audit.filter((a) => a.startsWith('reembed:'))).toHaveLength(1);
+    expect(audit.filter((a) => a.startsWith('reembed:'))).toHaveLength(2); // Ada's faces; the import's unnamed ones
+  });
+
+  it("after a model change, an import's faces of the old model are neither grouped, compared nor named until updated", async () => {
+    const consent = (subjectName: string) => ({
+      subjectName,
+      givenAt: Date.now(),
+      purpose: 'photo-library' as const,
+      purposeDetail: '',
+      method: 'checkbox' as const,
+      retention: { kind: 'days' as const, days: 30 },
+      collectedBy: 'Test',
+    });
+    const before = await setUp();
+    const library = [...LIBRARY, photo('b2.jpg', 'bob')];
+    const run = await before.importer.start(library);
+    await run.done;
+    const old = await before.importer.groups(run.jobId);
+    expect(old.outdated).toEqual({ faces: [], fromModels: [] });
+    const ada = old.groups.find((g) => g.faces.some((f) => f.fileName === 'a1.jpg'))!;
+    const bob = old.groups.find((g) => g.faces.some((f) => f.fileName === 'b1.jpg'))!;
+    await before.importer.enrolGroup(run.jobId, ada.id, { name: 'Ada', consent: consent('Ada') });
+    const store = before.store;
+
+    // The same gallery under another model: Bob's faces are the old model's.
+    const { importer, audit } = await setUp({ store, modelId: 'new-model' });
+    const waiting = await importer.groups(run.jobId);
+    expect(waiting.groups).toEqual([]);
+    expect(waiting.unassigned).toEqual([]);
+    expect(waiting.outdated.fromModels).toEqual(['test-model']);
+    expect(waiting.outdated.faces.map((f) => [f.fileName, f.groupId])).toEqual(
+      bob.faces.map((f) => [f.fileName, bob.id]), // his group is kept, waiting
+    );
+    expect(await importer.suggestions(run.jobId)).toEqual([]);
+    // Naming his group, or adding it to Ada, would stamp the new model's id on the old model's numbers: refused.
+    const storedFaces = JSON.stringify(await store.importFaces(run.jobId), (_, v) =>
+      v instanceof Float32Array ? [...v] : v,
+    );
+    const refused = importer.enrolGroup(run.jobId, bob.id, { name: 'Bob', consent: consent('Bob') });
+    await expect(refused).rejects.toMatchObject({ code: 'outdated-faces' });
+    await expect(refused).rejects.toThrow(/read by another face model \(test-model\).*Update faces from this folder/);
+    const [adaNow] = await store.listPeople();
+    await expect(importer.addGroupTo(run.jobId, bob.id, adaNow.id)).rejects.toMatchObject({ code: 'outdated-faces' });
+    // The store refuses too, whoever asks: a template records the model that made it.
+    await expect(
+      store.enrolFromImport({ name: 'Bob', consent: consent('Bob') }, [bob.faces[0].id], 'new-model'),
+    ).rejects.toMatchObject({ code: 'outdated-faces' });
+    expect((await store.listPeople()).map((p) => p.name)).toEqual(['Ada']);
+    expect(JSON.stringify(await store.importFaces(run.jobId), (_, v) => (v instanceof Float32Array ? [...v] : v))).toBe(
+      storedFaces,
+    );
+    expect(audit).toContain('enrol: refused from an import group: outdated-faces');
+    // A new photo imported now is the new model's: it is grouped among the new model's faces only (here: alone).
+    const more = await importer.start([photo('b3.jpg', 'bob')], { jobId: run.jobId });
+    await more.done;
+    const mixed = await importer.groups(run.jobId);
+    expect(mixed.groups).toEqual([]);
+    expect(mixed.unassigned.map((f) => f.fileName)).toEqual(['b3.jpg']);
+    expect(mixed.outdated.faces).toHaveLength(bob.faces.length);
+
+    // Updated from the folder: Bob's faces are the new model's, his group as it was, b3 joins it, and he can be named.
+    const outcome = await importer.updateFaces(run.jobId, [...library, photo('b3.jpg', 'bob')]);
+    expect(outcome).toMatchObject({ facesReembedded: 3, unnamedFacesReembedded: bob.faces.length, facesNotFound: 0 });
+    const updated = await importer.groups(run.jobId);
+    expect(updated.outdated).toEqual({ faces: [], fromModels: [] });
+    expect(updated.groups.map((g) => [g.id, g.faces.map((f) => f.fileName).sort()])).toEqual([
+      [bob.id, ['ab.jpg', 'b1.jpg', 'b2.jpg', 'b3.jpg']],
+    ]);
+    const named = await importer.enrolGroup(run.jobId, bob.id, { name: 'Bob', consent: consent('Bob') });
+    expect((await store.templatesOf(named.id)).map((t) => t.modelId)).toEqual(Array(4).fill('new-model'));
   });
 
   it('finds a face added by hand again in its own box when its faces are updated', async () => {

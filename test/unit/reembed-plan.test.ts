@@ -2,7 +2,12 @@
 // read again; a changed or unknown file is counted and never trusted; each face found again goes to the template
 // whose box it fills.
 import { describe, expect, it } from 'vitest';
-import { matchFacesToTemplates, planReembed, type OutdatedTemplate } from '../../src/core/reembed-plan';
+import {
+  matchFacesToTemplates,
+  planReembed,
+  type OutdatedImportFace,
+  type OutdatedTemplate,
+} from '../../src/core/reembed-plan';
 import { fileKey } from '../../src/core/import-progress';
 
 const file = (path: string, size = 1000, lastModified = 1_700_000_000_000) => ({
@@ -13,8 +18,15 @@ const file = (path: string, size = 1000, lastModified = 1_700_000_000_000) => ({
 });
 const box = (x: number, y: number, side = 100) => ({ x, y, width: side, height: side });
 const template = (templateId: string, personId: string, sourceName: string, b = box(0, 0)): OutdatedTemplate => ({
+  kind: 'template',
   templateId,
   personId,
+  sourceName,
+  box: b,
+});
+const importFace = (faceId: string, sourceName: string, b = box(0, 0)): OutdatedImportFace => ({
+  kind: 'import-face',
+  faceId,
   sourceName,
   box: b,
 });
@@ -41,7 +53,7 @@ describe('planReembed', () => {
         template('t4', 'dee', 'dee.jpg'), // enrolled from a single photo, not from this folder
       ],
     });
-    expect(plan.photos).toEqual([{ path: 'lib/ada/1.jpg', templates: [template('t1', 'ada', 'lib/ada/1.jpg')] }]);
+    expect(plan.photos).toEqual([{ path: 'lib/ada/1.jpg', faces: [template('t1', 'ada', 'lib/ada/1.jpg')] }]);
     expect(plan.unchanged).toBe(1);
     expect(plan.changed).toEqual(['lib/ada/2.jpg', 'lib/cy/1.jpg']);
     expect(plan.notFound).toBe(3);
@@ -67,9 +79,40 @@ describe('planReembed', () => {
       outdated: [template('a', 'ada', group.webkitRelativePath), template('b', 'bo', group.webkitRelativePath)],
     });
     expect(plan.photos).toHaveLength(1);
-    expect(plan.photos[0].templates.map((t) => t.templateId)).toEqual(['a', 'b']);
+    expect(plan.photos[0].faces.map((t) => t.kind === 'template' && t.templateId)).toEqual(['a', 'b']);
     expect(plan.unchanged).toBe(1);
     expect(plan.notFound).toBe(0);
+  });
+});
+
+describe("planReembed with the import's own faces", () => {
+  it("reads a photo again for the import's unnamed faces of another model too, with its templates, from unchanged files only", async () => {
+    const two = file('lib/_group/two.jpg'),
+      bo = file('lib/bo/1.jpg');
+    const plan = planReembed({
+      importKeys: new Set(await Promise.all([two, bo, file('lib/cy/1.jpg')].map(fileKey))),
+      knownPaths: new Set(['lib/_group/two.jpg', 'lib/bo/1.jpg', 'lib/cy/1.jpg']),
+      picked: await picked([two, bo, file('lib/cy/1.jpg', 999)]), // cy's photo edited since
+      outdated: [
+        template('t1', 'ada', 'lib/_group/two.jpg', box(0, 0)),
+        importFace('f1', 'lib/_group/two.jpg', box(300, 0)), // the stranger beside Ada
+        importFace('f2', 'lib/bo/1.jpg'),
+        importFace('f3', 'lib/cy/1.jpg'),
+      ],
+    });
+    expect(plan.photos).toEqual([
+      {
+        path: 'lib/_group/two.jpg',
+        faces: [
+          template('t1', 'ada', 'lib/_group/two.jpg', box(0, 0)),
+          importFace('f1', 'lib/_group/two.jpg', box(300, 0)),
+        ],
+      },
+      { path: 'lib/bo/1.jpg', faces: [importFace('f2', 'lib/bo/1.jpg')] },
+    ]);
+    expect(plan.changed).toEqual(['lib/cy/1.jpg']);
+    // Each face found again goes to the template or import face in its place, never to both.
+    expect(matchFacesToTemplates(plan.photos[0].faces, [{ box: box(302, 1) }, { box: box(1, 1) }])).toEqual([1, 0]);
   });
 });
 
