@@ -1,6 +1,7 @@
 // After a model change: people named from an import are recognised again once its folder is picked again, as their
-// faces are read from the same photos and embedded by the model in use. Shown on an import only while someone needs
-// re-enrolling (or to say how it went).
+// faces are read from the same photos and embedded by the model in use; the import's unnamed faces of the old model
+// are updated too, so they are grouped and can be named again. Shown on an import only while someone needs
+// re-enrolling or the import holds faces of another model (or to say how it went).
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { FaceUpdate, Matcher } from '../index';
@@ -13,6 +14,8 @@ export class FaceUpdatePanel extends LitElement {
 
   @property({ attribute: false }) matcher!: Matcher;
   @property() jobId = '';
+  /** The import's unnamed faces read by another model (not grouped, compared or named until updated). */
+  @property({ type: Number }) outdatedFaces = 0;
   /** People who need re-enrolling now (another model made all their templates). */
   @state() private waiting = 0;
   @state() private outcome: FaceUpdate | null = null;
@@ -62,8 +65,10 @@ export class FaceUpdatePanel extends LitElement {
       data-people=${o.peopleUpdated.length}
       data-missing=${o.photosMissing}
       data-changed=${o.photosChanged.length}
+      data-unnamed=${o.unnamedFacesReembedded}
     >
       ${count(o.photosRead, 'photo')} read again, ${count(o.facesReembedded, 'face')} updated.
+      ${o.unnamedFacesReembedded ? ` ${count(o.unnamedFacesReembedded, 'unnamed face')} of this import updated: grouped and compared again.` : ''}
       ${
         updated
           ? `Recognised again: ${updated}.`
@@ -83,8 +88,8 @@ export class FaceUpdatePanel extends LitElement {
   }
 
   render() {
-    if (this.waiting === 0 && !this.outcome && !this.message) return nothing;
-    return html`<fieldset data-testid="update-faces" data-waiting=${this.waiting}>
+    if (this.waiting === 0 && this.outdatedFaces === 0 && !this.outcome && !this.message) return nothing;
+    return html`<fieldset data-testid="update-faces" data-waiting=${this.waiting} data-outdated=${this.outdatedFaces}>
       <legend>Update faces from this folder</legend>
       ${
         this.waiting
@@ -94,6 +99,15 @@ export class FaceUpdatePanel extends LitElement {
               import, choose its folder again: their faces are read from the same photos and updated, and their names,
               consent and retention are kept. Only photos unchanged since the import read them are used; nothing of the
               photos is kept.
+            </p>`
+          : nothing
+      }
+      ${
+        this.outdatedFaces
+          ? html`<p class="small" data-testid="update-faces-unnamed">
+              ${count(this.outdatedFaces, 'unnamed face')} of this import ${this.outdatedFaces === 1 ? 'was' : 'were'}
+              read by another face model: ${this.outdatedFaces === 1 ? 'it is' : 'they are'} not grouped, compared or
+              named until updated from the import's folder.
             </p>`
           : nothing
       }
