@@ -2,7 +2,9 @@
 // set-up (the import kept), then the app (the running model) asked to update faces from that folder picked again,
 // through the UI, on real photos. A wrong folder is refused and changes nothing; the right one, with one photo
 // touched since the import, re-embeds the rest: the person no longer needs re-enrolling and is named again. Then the
-// whole way through the app's UI (import, name, keep), to another set-up and back, updated from the folder each time.
+// whole way through the app's UI (import, name, keep), to another set-up and back, updated from the folder each time:
+// the import's unnamed faces of the other set-up are neither grouped, compared nor named until updated, and are then
+// grouped and named with the running model's id.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, utimesSync } from 'node:fs';
@@ -85,8 +87,15 @@ describe('updating faces from an import after a model change', () => {
       await m.imports.setKept(run.jobId, { purpose: 'to ask the others for consent', days: 7 });
       const model = m.info.embedderModel;
       const [person] = await m.listPeople();
+      const left = await m.imports.groups(run.jobId);
       await m.close();
-      return { model, named: obama.faces.map((f) => f.fileName), person };
+      return {
+        model,
+        named: obama.faces.map((f) => f.fileName),
+        person,
+        // The import's unnamed faces (Biden's, and any other), made by this set-up too.
+        unnamed: [...left.groups.flatMap((g) => g.faces), ...left.unassigned, ...left.poor].map((f) => f.fileName),
+      };
     });
     expect(old.named.length).toBeGreaterThanOrEqual(3);
 
@@ -108,6 +117,7 @@ describe('updating faces from an import after a model change', () => {
     const update = page.locator('face-update [data-testid=update-faces]');
     await update.waitFor();
     expect(await update.getAttribute('data-waiting')).toBe('1');
+    expect(Number(await update.getAttribute('data-outdated'))).toBe(old.unnamed.length);
     const before = await templatesStored();
     await page.setInputFiles('face-update [data-testid=update-faces-folder]', otherFolder);
     const refused = page.locator('face-update [data-testid=update-faces-message]');
@@ -125,7 +135,12 @@ describe('updating faces from an import after a model change', () => {
     const outcome = page.locator('face-update [data-testid=update-faces-outcome]');
     await outcome.waitFor({ timeout: 90_000 });
     expect(Number(await outcome.getAttribute('data-faces'))).toBe(old.named.length - 1);
-    expect(Number(await outcome.getAttribute('data-photos-read'))).toBe(old.named.length - 1);
+    // The import's unnamed faces are updated too, from their (untouched) photos.
+    const untouched = (f: string) => !f.endsWith('/obama1.jpg');
+    expect(Number(await outcome.getAttribute('data-unnamed'))).toBe(old.unnamed.filter(untouched).length);
+    expect(Number(await outcome.getAttribute('data-photos-read'))).toBe(
+      new Set([...old.named, ...old.unnamed].filter(untouched)).size,
+    );
     expect(await outcome.getAttribute('data-people')).toBe('1');
     expect(await outcome.getAttribute('data-changed')).toBe('1');
     expect(await outcome.innerText()).toContain('Recognised again: Barack Obama');
@@ -173,6 +188,7 @@ describe('updating faces from an import after a model change', () => {
       }
       if (!obama) throw new Error("no group of Obama's faces");
       const named = await obama.locator('[data-testid=import-face]').count();
+      const faces = await ui.locator('[data-testid=import-groups] [data-testid=import-face]').count();
       await obama.locator('[data-testid=name-group]').click();
       await obama.locator('[data-testid=group-name]').fill('Barack Obama');
       await obama.locator('[data-testid=consent-retention]').selectOption('0');
@@ -203,15 +219,64 @@ describe('updating faces from an import after a model change', () => {
         const m = await window.facelocal.openMatcher({ embedderTuning: { flipAverage: true } });
         const [before] = await m.listPeople();
         const [job] = await m.imports.jobs();
+        // The import's unnamed faces are the app's model's: not grouped, asked about or named by this set-up.
+        const waiting = await m.imports.groups(job.id);
+        const questions = await m.imports.suggestions(job.id);
+        const groupId = waiting.outdated.faces.find((f) => f.groupId !== null)?.groupId ?? '';
+        const refused = await m.imports
+          .enrolGroup(job.id, groupId, {
+            name: 'Joe Biden',
+            consent: {
+              subjectName: 'Joe Biden',
+              givenAt: Date.now(),
+              purpose: 'photo-library',
+              purposeDetail: '',
+              method: 'checkbox',
+              retention: { kind: 'days', days: 30 },
+              collectedBy: 'Test',
+            },
+          })
+          .then(
+            () => 'enrolled',
+            (e: { code?: string }) => e.code ?? String(e),
+          );
         const outcome = await m.imports.updateFaces(job.id, files);
+        const updated = await m.imports.groups(job.id);
         const [after] = await m.listPeople();
+        const people = (await m.listPeople()).length;
         await m.close();
-        return { before: before.reenrol, outcome, after: after.reenrol };
+        return {
+          before: before.reenrol,
+          waiting: { groups: waiting.groups.length, unassigned: waiting.unassigned.length, outdated: waiting.outdated },
+          questions: questions.length,
+          refused,
+          outcome,
+          updatedGroups: updated.groups.map((g) => g.id),
+          stillOutdated: updated.outdated.faces.length,
+          groupId,
+          after: after.reenrol,
+          people,
+        };
       });
       expect(other.before).not.toBeNull();
-      expect(other.outcome).toMatchObject({ facesReembedded: named, photosChanged: [], photosMissing: 0 });
+      expect(other.waiting.groups).toBe(0);
+      expect(other.waiting.unassigned).toBe(0);
+      expect(other.waiting.outdated.faces).toHaveLength(faces - named);
+      expect(other.waiting.outdated.fromModels).toEqual([expect.not.stringContaining('flip-average')]);
+      expect(other.questions).toBe(0);
+      expect(other.refused).toBe('outdated-faces');
+      expect(other.people).toBe(1); // no one was enrolled by the refusal
+      expect(other.outcome).toMatchObject({
+        facesReembedded: named,
+        unnamedFacesReembedded: faces - named,
+        photosChanged: [],
+        photosMissing: 0,
+      });
       expect(other.outcome.peopleUpdated.map((p) => p.name)).toEqual(['Barack Obama']);
       expect(other.after).toBeNull();
+      // Updated, Biden's group is there again, as it was (the same group), and nothing waits.
+      expect(other.updatedGroups).toContain(other.groupId);
+      expect(other.stillOutdated).toBe(0);
 
       // Back in the app: his faces are the other set-up's now, so he needs re-enrolling, and the folder updates him.
       await ui.goto(inject('baseUrl'));
@@ -220,14 +285,51 @@ describe('updating faces from an import after a model change', () => {
       const card = ui.locator('[data-testid=person][data-name="Barack Obama"]');
       await card.locator('[data-testid=person-reenrol]').waitFor();
       await ui.click('[data-testid=tab-import]');
+      // The import's unnamed faces are the other set-up's now: listed as waiting, in no group shown, nothing asked.
+      const waiting = ui.locator('[data-testid=import-outdated-faces]');
+      await waiting.waitFor();
+      expect(Number(await waiting.getAttribute('data-count'))).toBe(faces - named);
+      expect(await ui.locator('[data-testid=import-groups]').getAttribute('data-count')).toBe('0');
+      expect(await ui.locator('[data-testid=import-group]').count()).toBe(0);
+      expect(Number(await ui.locator('face-update [data-testid=update-faces]').getAttribute('data-outdated'))).toBe(
+        faces - named,
+      );
       await ui.setInputFiles('face-update [data-testid=update-faces-folder]', library);
       const outcome = ui.locator('face-update [data-testid=update-faces-outcome]');
       await outcome.waitFor({ timeout: 90_000 });
       expect(Number(await outcome.getAttribute('data-faces'))).toBe(named);
+      expect(Number(await outcome.getAttribute('data-unnamed'))).toBe(faces - named);
       expect(await outcome.getAttribute('data-people')).toBe('1');
+      // Updated: Biden's faces are grouped again and nothing waits; his group is named with consent, in the UI.
+      await ui.locator('[data-testid=import-outdated-faces]').waitFor({ state: 'detached' });
+      let biden = null;
+      for (const group of await ui.locator('[data-testid=import-group]').all()) {
+        const files = await group
+          .locator('[data-testid=import-face]')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? ''));
+        if (files.length >= 2 && files.every((f) => f.includes('/biden/'))) biden = group;
+      }
+      if (!biden) throw new Error("no group of Biden's faces after the update");
+      await biden.locator('[data-testid=name-group]').click();
+      await biden.locator('[data-testid=group-name]').fill('Joe Biden');
+      await biden.locator('[data-testid=consent-retention]').selectOption('0');
+      await biden.locator('[data-testid=consent-collected-by]').fill('Test Operator');
+      await biden.locator('[data-testid=consent-attest]').check();
+      await biden.locator('[data-testid=enrol-group]').click();
+      await ui.locator('[data-testid=import-notice]', { hasText: 'Joe Biden was enrolled' }).waitFor();
+      // Every template stored now records the running model: none claims the other set-up.
+      const templates = (await readDeviceStorage(ui)).stores['facelocal/templates'];
+      expect(templates.length).toBeGreaterThanOrEqual(named + 2);
+      for (const t of templates) {
+        expect(JSON.stringify(t)).toContain('fr_feature.onnx');
+        expect(JSON.stringify(t)).not.toContain('flip-average');
+      }
       await ui.click('[data-testid=tab-people]');
       await card.waitFor();
       expect(await card.locator('[data-testid=person-reenrol]').count()).toBe(0);
+      const bidenCard = ui.locator('[data-testid=person][data-name="Joe Biden"]');
+      await bidenCard.waitFor();
+      expect(await bidenCard.locator('[data-testid=person-reenrol]').count()).toBe(0);
       await ui.click('[data-testid=tab-identify]');
       await ui.setInputFiles('[data-testid=identify-photo]', PROBE);
       await ui
