@@ -80,6 +80,8 @@ export type FacelocalErrorCode =
   | 'invalid-import'
   | 'invalid-template' // a face template that is not 512 finite float32 numbers of unit length (forged or broken)
   | 'import-not-found' // a photo-library import that was discarded, or whose session ended
+  | 'not-this-folder' // a folder picked again holds none of the import's photos as it read them (moved, edited, another folder)
+  | 'outdated-faces' // import faces embedded by another model than the running one: update them from the import's folder first
   | 'cancelled'
   | 'worker-crashed' // a detector, embedder or grouping worker died mid-call; it was restarted, so a retry works
   | 'closed'
@@ -103,6 +105,12 @@ export class FacelocalError extends Error {
 // The errors raised in more than one place, each built once so its words stay the same everywhere.
 export const personNotFound = () => new FacelocalError('person-not-found', 'This person is no longer in the gallery.');
 export const photoNotFound = () => new FacelocalError('photo-not-found', 'This photo is no longer in the gallery.');
+/** Import faces made by another embedding model cannot become templates of this one (a template records its model). */
+export const outdatedFaces = (models: readonly string[]) =>
+  new FacelocalError(
+    'outdated-faces',
+    `These faces were read by another face model (${models.join(', ')}), which this one cannot be compared with, so they cannot be named or added to anyone yet. Use "Update faces from this folder" on this import: its photos are read again and the faces updated.`,
+  );
 
 export interface MatcherInfo {
   /** Which ONNX Runtime backend runs the embedder. */
@@ -306,6 +314,11 @@ export interface ImportGroups {
   unassigned: ImportedFace[];
   /** Faces too poor to group (too small, blurred, turned away…), with the reason on each. */
   poor: ImportedFace[];
+  /**
+   * Faces read by another embedding model (before a model change), with the models they came from: not grouped,
+   * compared or enrolled until `updateFaces` embeds them again from the import's folder (their groups are kept).
+   */
+  outdated: { faces: ImportedFace[]; fromModels: string[] };
 }
 
 export interface ImportJob {
@@ -361,6 +374,26 @@ export interface FoundPhoto {
   faces: { box: Box; who: FaceWho }[];
 }
 
+/** What `imports.updateFaces` did. */
+export interface FaceUpdate {
+  /** Photos of the import read again from the folder (those holding faces made by another model). */
+  photosRead: number;
+  /** Faces (templates) re-embedded by the running model. */
+  facesReembedded: number;
+  /** The import's unnamed faces re-embedded by the running model (grouped and compared again from now on). */
+  unnamedFacesReembedded: number;
+  /** Faces not found again where they were in their photo: left as they were. */
+  facesNotFound: number;
+  /** People recognised again: before, none of their templates was the running model's. */
+  peopleUpdated: { personId: string; name: string }[];
+  /** People who still need re-enrolling (all their photos missing, changed, or not from this import). */
+  stillNeedReenrolling: number;
+  /** The import's photos not in the folder as picked. */
+  photosMissing: number;
+  /** Paths of photos in the folder that changed since the import read them (size or date): skipped, not trusted. */
+  photosChanged: string[];
+}
+
 /** Photo-library import and grouping by person. */
 export interface PhotoImports {
   /**
@@ -406,15 +439,27 @@ export interface PhotoImports {
    * read there; 'import-not-found' if the import never read this photo.
    */
   addFace(jobId: string, photo: File, box: Box): Promise<ImportedFace>;
-  /** Names a group with the person's consent: enrols them from its faces, which leave the import. */
+  /**
+   * Names a group with the person's consent: enrols them from its faces of the running model, which leave the
+   * import ('outdated-faces', nothing changed, when all its faces were read by another model).
+   */
   enrolGroup(jobId: string, groupId: string, person: { name: string; consent: ConsentRecord }): Promise<Person>;
-  /** The group's faces are more photos of someone already enrolled: they become that person's templates. */
+  /** The group's faces (of the running model, as enrolGroup) are more photos of someone already enrolled: they become that person's templates. */
   addGroupTo(jobId: string, groupId: string, personId: string): Promise<Person>;
   /**
    * Keep this import's unnamed faces beyond this tab's session, for a stated purpose and 1–30 days from its last
    * change ('invalid-setting' otherwise), or go back to session-only (null).
    */
   setKept(jobId: string, keeping: { purpose: string; days: number } | null): Promise<void>;
+  /**
+   * After a model change: reads again, from the import's folder picked again (`folderFiles`), the photos that named
+   * faces of this import came from, and re-embeds those faces with the running model, so their people (names,
+   * consent and retention kept) are recognised again; the import's own faces of another model are re-embedded too
+   * (groups kept), so they are grouped, compared and can be named again. Only a file at the same path with the same size and date as
+   * the import read is trusted; others are skipped and counted. 'not-this-folder' (nothing changed) when the folder
+   * holds none of the import's photos as it read them.
+   */
+  updateFaces(jobId: string, folderFiles: File[]): Promise<FaceUpdate>;
   /** Every import's unnamed faces held on this device (any tab's), for the transparency page. */
   held(): Promise<HeldImport[]>;
   discard(jobId: string): Promise<void>;

@@ -25,7 +25,8 @@ export type AuditAction =
   | 'lift-restriction'
   | 'thumbnails'
   | 'widget-check'
-  | 'widget-reveal';
+  | 'widget-reveal'
+  | 'reembed';
 
 /** Each action in words for the log shown to people (the code stays in the CSV export, for tools). */
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
@@ -52,6 +53,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   thumbnails: 'Face thumbnails setting changed',
   'widget-check': 'Checked for a site (widget)',
   'widget-reveal': 'Id revealed to a site (widget)',
+  reembed: 'Faces updated for the recognition model in use',
 };
 
 export interface AuditEntry {

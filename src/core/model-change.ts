@@ -30,3 +30,39 @@ export function reenrolmentNeeded(templates: readonly ModelledTemplate[], modelI
       .map(([personId, models]) => [personId, [...models].sort()]),
   );
 }
+
+/**
+ * The model of an import face stored before import faces recorded theirs. Until then every release ran one set-up
+ * (this package, version and file, default pre-processing: the model has never changed in a release), so a face
+ * stored without an id was made by it. Frozen: it names the model that made those faces, and must not follow the
+ * running model when that changes (test/unit/model-change.test.ts checks it against the manifest of its time).
+ */
+export const UNRECORDED_IMPORT_FACE_MODEL = 'faceplugin-face-recognition-js@0.0.1 fr_feature.onnx';
+
+/** An import face's model: the one it records, or, for a face stored before faces recorded it, the one of its time. */
+export function importFaceModel(recorded: string | undefined): string {
+  return recorded ?? UNRECORDED_IMPORT_FACE_MODEL;
+}
+
+/**
+ * The id a model and its pre-processing give every embedding they make: other pre-processing makes other numbers,
+ * so it is part of the id (the default adds nothing).
+ */
+export function embedderModelId(entry: { package: string; version: string; file: string }, preprocessing: string[]) {
+  const extra = preprocessing.filter(Boolean).join(', ');
+  return `${entry.package}@${entry.version} ${entry.file}${extra ? ` (${extra})` : ''}`;
+}
+
+/**
+ * Faces split by the model that made them: those the running model may compare (group, suggest, check against
+ * people, enrol), and those waiting to be embedded again by it, with the models they came from.
+ */
+export function splitByModel<T extends { modelId: string }>(
+  faces: readonly T[],
+  modelId: string,
+): { current: T[]; outdated: T[]; fromModels: string[] } {
+  const current: T[] = [],
+    outdated: T[] = [];
+  for (const f of faces) (f.modelId === modelId ? current : outdated).push(f);
+  return { current, outdated, fromModels: [...new Set(outdated.map((f) => f.modelId))].sort() };
+}

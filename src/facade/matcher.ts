@@ -253,6 +253,10 @@ class FaceMatcher implements Matcher {
       lookAlike: (embeddings) => this.lookAlike(embeddings),
       grouping: () => (this.groupingWorker ??= startGroupingWorker()).api,
       shownPeople: async () => new Map(this.names),
+      templatesUpdated: async () => {
+        await this.reloadGallery();
+        this.announceChange();
+      },
       closestPerson: async (embedding) => {
         const [best] = await this.index.search(embedding, 1);
         return best ? { personId: best.personId, name: this.names.get(best.personId) ?? '?', score: best.score } : null;

@@ -13,6 +13,7 @@ import {
   type ImportAnswer,
   type ImportConstraints,
   type ImportFaceRecord,
+  type ImportFaceUpdate,
   type ImportJobRecord,
   type NewImportFace,
   type PersonRecord,
@@ -22,13 +23,14 @@ import { indexConstraints, linkThreshold } from '../core/grouping-plan';
 import calibrationData from '../core/calibration-data.json';
 import { SUGGESTION_MARGIN } from '../core/same-person';
 import { present } from '../core/present';
-import type { AnalysedPhoto, Box } from '../workers/worker-protocol';
+import type { AnalysedFace, AnalysedPhoto, Box } from '../workers/worker-protocol';
 import type { TabSession } from './tab-session';
 import { sharedGalleryLock } from '../store/gallery-locks';
 import type * as Comlink from 'comlink';
 import type { GroupingApi } from '../workers/grouping.worker';
 import {
   FacelocalError,
+  outdatedFaces,
   type EnrolledLookAlike,
   type HeldImport,
   type ImportGroups,
@@ -40,8 +42,11 @@ import {
   type SamePersonSuggestion,
   type FoundPhoto,
   type FaceWho,
+  type FaceUpdate,
 } from '../types';
 import { photosMatching, type PeopleQuery } from '../core/photo-filter';
+import { reenrolmentNeeded, splitByModel } from '../core/model-change';
+import { matchFacesToTemplates, planReembed, type OutdatedFace } from '../core/reembed-plan';
 
 export interface PhotoImportDeps {
   store: GalleryStore;
@@ -61,6 +66,8 @@ export interface PhotoImportDeps {
   grouping(): Comlink.Remote<GroupingApi>;
   /** Enrolled people who may be shown (not restricted), by id: their names. */
   shownPeople(): Promise<Map<string, string>>;
+  /** Templates were changed in the store (re-embedded): the matcher rebuilds its search index and tells other tabs. */
+  templatesUpdated(): Promise<void>;
   /** The enrolled person whose template is closest to this face (any score), if anyone is enrolled. */
   closestPerson(embedding: Float32Array): Promise<{ personId: string; name: string; score: number } | null>;
 }
@@ -161,7 +168,12 @@ export class PhotoImporter implements PhotoImports {
 
   async groups(jobId: string): Promise<ImportGroups> {
     this.deps.assertUnlocked();
-    const faces = await this.deps.store.importFaces(jobId);
+    // Faces of another model wait for an update: none of them is grouped, compared or offered for naming.
+    const {
+      current: faces,
+      outdated,
+      fromModels,
+    } = splitByModel(await this.deps.store.importFaces(jobId), this.deps.modelId);
     const byGroup = new Map<string, ImportedFace[]>();
     const embeddings = new Map<string, Float32Array[]>();
     const unassigned: ImportedFace[] = [],
@@ -194,7 +206,13 @@ export class PhotoImporter implements PhotoImports {
         })),
       )
     ).sort((a, b) => b.faces.length - a.faces.length || a.id.localeCompare(b.id));
-    return { jobId, groups, unassigned, poor };
+    return {
+      jobId,
+      groups,
+      unassigned,
+      poor,
+      outdated: { faces: outdated.map((f) => toImportedFace(f, this.pictures)), fromModels },
+    };
   }
 
   /**
@@ -202,7 +220,7 @@ export class PhotoImporter implements PhotoImports {
    * a face that matches an existing group joins it, and the rest are clustered among themselves.
    */
   async regroup(jobId: string): Promise<void> {
-    const faces = (await this.deps.store.importFaces(jobId)).filter((f) => !f.problem);
+    const faces = (await this.currentFaces(jobId)).filter((f) => !f.problem);
     const grouped = faces.flatMap((f) => (f.groupId === null ? [] : [{ ...f, groupId: f.groupId }]));
     const loose = faces.filter((f) => f.groupId === null);
     if (loose.length === 0) return;
@@ -233,6 +251,11 @@ export class PhotoImporter implements PhotoImports {
     if (assignments.length) await this.deps.store.setImportGroups(jobId, assignments);
   }
 
+  /** The import's faces the running model may compare: those it embedded (see core/model-change.ts). */
+  private async currentFaces(jobId: string): Promise<ImportFaceRecord[]> {
+    return splitByModel(await this.deps.store.importFaces(jobId), this.deps.modelId).current;
+  }
+
   private async constraintsOf(jobId: string): Promise<ImportConstraints> {
     const job = (await this.deps.store.listImportJobs()).find((j) => j.id === jobId);
     if (!job)
@@ -259,7 +282,8 @@ export class PhotoImporter implements PhotoImports {
 
   async splitGroup(jobId: string, groupId: string): Promise<number> {
     this.deps.assertUnlocked();
-    const members = (await this.deps.store.importFaces(jobId)).filter((f) => f.groupId === groupId);
+    // Only faces of the running model are compared; any of another model stays in the group until updated.
+    const members = (await this.currentFaces(jobId)).filter((f) => f.groupId === groupId);
     const parts = await this.deps.grouping().planSplit(
       members.map((f) => f.embedding),
       this.deps.threshold,
@@ -309,7 +333,7 @@ export class PhotoImporter implements PhotoImports {
   async suggestions(jobId: string, options: { limit?: number } = {}): Promise<SamePersonSuggestion[]> {
     this.deps.assertUnlocked();
     const limit = options.limit ?? 20;
-    const faces = (await this.deps.store.importFaces(jobId)).filter((f) => !f.problem);
+    const faces = (await this.currentFaces(jobId)).filter((f) => !f.problem);
     const constraints = await this.constraintsOf(jobId);
     // Clusters: each group, then each face in no group on its own.
     const byGroup = new Map<string, ImportFaceRecord[]>();
@@ -419,6 +443,7 @@ export class PhotoImporter implements PhotoImports {
       box: found.box,
       detectionScore: found.score,
       embedding,
+      modelId: this.deps.modelId,
       problem: enrolmentProblem(found.quality),
       thumbnail: found.thumbnail ? { type: 'image/jpeg', bytes: found.thumbnail } : null,
     });
@@ -463,10 +488,9 @@ export class PhotoImporter implements PhotoImports {
 
   async enrolGroup(jobId: string, groupId: string, person: { name: string; consent: ConsentRecord }): Promise<Person> {
     this.deps.assertUnlocked();
-    const members = (await this.deps.store.importFaces(jobId)).filter((f) => f.groupId === groupId);
-    if (members.length === 0) throw new FacelocalError('import-not-found', 'This group is no longer in the import.');
     let saved: { person: PersonRecord; templates: TemplateRecord[] };
     try {
+      const members = await this.membersToName(jobId, groupId);
       saved = await this.deps.store.enrolFromImport(
         person,
         members.map((f) => f.id),
@@ -487,8 +511,7 @@ export class PhotoImporter implements PhotoImports {
 
   async addGroupTo(jobId: string, groupId: string, personId: string): Promise<Person> {
     this.deps.assertUnlocked();
-    const members = (await this.deps.store.importFaces(jobId)).filter((f) => f.groupId === groupId);
-    if (members.length === 0) throw new FacelocalError('import-not-found', 'This group is no longer in the import.');
+    const members = await this.membersToName(jobId, groupId);
     const saved = await this.deps.store.addFromImport(
       personId,
       members.map((f) => f.id),
@@ -497,6 +520,142 @@ export class PhotoImporter implements PhotoImports {
     await this.deps.audit('add-photos', `${saved.templates.length} added from an import group`, personId);
     const person = this.deps.enrolled(saved.person, saved.templates);
     return { ...person, templateCount: (await this.deps.store.templatesOf(personId)).length };
+  }
+
+  /**
+   * The faces of a group that may become templates: those of the running model (a template records its model, so
+   * one of another model's faces would claim the wrong one). Those of another model stay in the import, waiting for
+   * an update; a group of nothing else is refused ('outdated-faces').
+   */
+  private async membersToName(jobId: string, groupId: string): Promise<ImportFaceRecord[]> {
+    const members = (await this.deps.store.importFaces(jobId)).filter((f) => f.groupId === groupId);
+    if (members.length === 0) throw new FacelocalError('import-not-found', 'This group is no longer in the import.');
+    const { current, fromModels } = splitByModel(members, this.deps.modelId);
+    if (current.length === 0) throw outdatedFaces(fromModels);
+    return current;
+  }
+
+  async updateFaces(jobId: string, folderFiles: File[]): Promise<FaceUpdate> {
+    this.deps.assertUnlocked();
+    const { store, modelId } = this.deps;
+    await this.constraintsOf(jobId); // the import must still be here
+    const importKeys = await store.importedFileKeys(jobId);
+    const importFaces = await store.importFaces(jobId);
+    const knownPaths = new Set(importFaces.map((f) => f.fileName));
+    const picked = await Promise.all(
+      folderFiles.map(async (file) => ({ file, path: file.webkitRelativePath || file.name, key: await fileKey(file) })),
+    );
+    // Restricted people are left as they are: re-embedding their faces would be processing them.
+    const names = await this.deps.shownPeople();
+    const templates = await store.allTemplates();
+    const outdated: OutdatedFace[] = [
+      ...templates
+        .filter((t) => t.modelId !== modelId && names.has(t.personId))
+        .map((t) => ({
+          kind: 'template' as const,
+          templateId: t.id,
+          personId: t.personId,
+          sourceName: t.sourceName,
+          box: t.box,
+        })),
+      // The import's own faces of another model: updated, they are grouped and compared again (groups kept).
+      ...splitByModel(importFaces, modelId).outdated.map((f) => ({
+        kind: 'import-face' as const,
+        faceId: f.id,
+        sourceName: f.fileName,
+        box: f.box,
+      })),
+    ];
+    const plan = planReembed({ importKeys, knownPaths, picked, outdated });
+    if (plan.unchanged === 0)
+      throw new FacelocalError(
+        'not-this-folder',
+        `None of the files in this folder is a photo this import read (same place in the folder, same size and date), so nothing was changed. Choose the folder the photos were imported from${
+          plan.changed.length
+            ? `; ${plan.changed.length} of its photos are here but have changed since (size or date), so they are not trusted`
+            : ''
+        }.`,
+      );
+    const files = new Map(picked.map((p) => [p.path, p.file]));
+    const updates: Parameters<GalleryStore['reembedTemplates']>[1] = [];
+    const faceUpdates: ImportFaceUpdate[] = [];
+    let facesNotFound = 0;
+    for (const photo of plan.photos) {
+      const file = present(files.get(photo.path), 'a planned photo');
+      const analysed = await this.analyseForUpdate(file);
+      if (!analysed) {
+        facesNotFound += photo.faces.length; // unreadable now: its faces are left as they were
+        continue;
+      }
+      // Templates and import faces of one photo together: each face found again goes to one of them only.
+      const matched = matchFacesToTemplates(photo.faces, analysed.faces);
+      const found: { t: OutdatedFace; face: AnalysedFace }[] = [];
+      for (const [i, t] of photo.faces.entries()) {
+        const m = matched[i];
+        // A face added by hand (the detector missed it) is looked for again in its own box, as it was then.
+        const face = m !== null ? analysed.faces[m] : await this.faceInBox(file, t.box);
+        if (face) found.push({ t, face });
+        else facesNotFound++;
+      }
+      if (found.length === 0) continue;
+      const embeddings = await this.deps.embed(found.map((f) => f.face.aligned));
+      found.forEach(({ t, face }, i) => {
+        const again = { embedding: embeddings[i], box: face.box, detectionScore: face.score };
+        if (t.kind === 'template') updates.push({ templateId: t.templateId, personId: t.personId, ...again });
+        else faceUpdates.push({ faceId: t.faceId, jobId, ...again });
+      });
+    }
+    const before = reenrolmentNeeded(templates, modelId);
+    if (updates.length || faceUpdates.length) {
+      // One transaction: every face is updated, or none (a photo or face removed meanwhile: nothing changes).
+      await store.reembedTemplates(modelId, updates, faceUpdates);
+      if (updates.length) await this.deps.templatesUpdated();
+      const perPerson = new Map<string, number>();
+      for (const u of updates) perPerson.set(u.personId, (perPerson.get(u.personId) ?? 0) + 1);
+      for (const [personId, n] of perPerson)
+        await this.deps.audit(
+          'reembed',
+          `${n} face(s) embedded again by the model in use, from an import's folder`,
+          personId,
+        );
+      if (faceUpdates.length) {
+        await this.deps.audit(
+          'reembed',
+          `${faceUpdates.length} unnamed face(s) of an import embedded again by the model in use, from its folder`,
+        );
+        await this.regroup(jobId); // faces in no group may now join one, or form their own
+      }
+    }
+    const after = reenrolmentNeeded(await store.allTemplates(), modelId);
+    return {
+      photosRead: plan.photos.length,
+      facesReembedded: updates.length,
+      unnamedFacesReembedded: faceUpdates.length,
+      facesNotFound,
+      peopleUpdated: [...before.keys()]
+        .filter((id) => !after.has(id) && names.has(id))
+        .map((personId) => ({ personId, name: names.get(personId) ?? '?' })),
+      stillNeedReenrolling: [...after.keys()].filter((id) => names.has(id)).length,
+      photosMissing: Math.max(0, plan.notFound - plan.changed.length),
+      photosChanged: plan.changed,
+    };
+  }
+
+  /** The face found in this box of the photo, if it fills the box as the template's face did. */
+  private async faceInBox(file: File, box: Box): Promise<AnalysedFace | null> {
+    const inBox = await this.analyseForUpdate(file, box);
+    const [m] = matchFacesToTemplates([{ box }], inBox?.faces ?? []);
+    return m === null || !inBox ? null : inBox.faces[m];
+  }
+
+  /** A photo read again for updateFaces: null if it cannot be read now (its faces are then left as they were). */
+  private async analyseForUpdate(file: File, region?: Box): Promise<AnalysedPhoto | null> {
+    try {
+      return await this.deps.analyse(file, region);
+    } catch (error) {
+      if (isWorkerCrash(error)) throw error; // nothing is stored yet: trying again works
+      return null;
+    }
   }
 
   async setKept(jobId: string, keeping: { purpose: string; days: number } | null): Promise<void> {
@@ -639,6 +798,7 @@ class RunningImport implements ImportRun {
       box: f.box,
       detectionScore: f.score,
       embedding: embeddings[i],
+      modelId: this.deps.modelId,
       problem: enrolmentProblem(f.quality),
       thumbnail: f.thumbnail ? { type: 'image/jpeg', bytes: f.thumbnail } : null,
     }));

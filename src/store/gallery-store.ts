@@ -24,7 +24,8 @@ import { assertTemplate } from '../core/template-check';
 import { passphraseProblems } from '../core/passphrase';
 import { REVEAL_SECRET_BYTES } from '../core/revealed-id';
 import { exclusiveGalleryLock } from './gallery-locks';
-import { FacelocalError, personNotFound, photoNotFound } from '../types';
+import { FacelocalError, outdatedFaces, personNotFound, photoNotFound } from '../types';
+import { importFaceModel, splitByModel } from '../core/model-change';
 
 export interface PersonRecord {
   id: string;
@@ -143,11 +144,24 @@ export interface ImportFaceRecord {
   detectionScore: number;
   /** L2-normalised face embedding. */
   embedding: Float32Array;
+  /**
+   * Which model made the embedding: faces of another model are not grouped, compared or enrolled until embedded
+   * again. Faces stored before faces recorded it read as UNRECORDED_IMPORT_FACE_MODEL (core/model-change.ts).
+   */
+  modelId: string;
   /** Null when the gallery keeps no thumbnails: the picture is then held in the tab's memory only. */
   thumbnail: Thumbnail | null;
 }
 
 export type NewImportFace = Omit<ImportFaceRecord, 'id' | 'jobId' | 'fileKey' | 'createdAt' | 'groupId'>;
+/** An import face embedded again by the running model, from the same photo (see reembedTemplates). */
+export interface ImportFaceUpdate {
+  faceId: string;
+  jobId: string;
+  embedding: Float32Array;
+  box: Box;
+  detectionScore: number;
+}
 /** Import faces opened per slice (see importFaces). */
 const OPEN_SLICE = 500;
 /** Kept imports (faces of people who have not consented yet) are erased after at most this many days. */
@@ -211,7 +225,10 @@ export const DEFAULT_PREFERENCES: GalleryPreferences = {
   autoLock: { idleMs: null, whenHidden: false },
   thumbnails: null,
 };
-type ImportFaceSecret = Pick<ImportFaceRecord, 'fileName' | 'box' | 'detectionScore' | 'embedding' | 'thumbnail'>;
+/** `modelId` is absent on faces stored before faces recorded it. */
+type ImportFaceSecret = Pick<ImportFaceRecord, 'fileName' | 'box' | 'detectionScore' | 'embedding' | 'thumbnail'> & {
+  modelId?: string;
+};
 interface StoredImportFace {
   id: string;
   jobId: string;
@@ -272,6 +289,17 @@ export interface GalleryStore {
   /** Erases the person and leaves a tombstone (see core/tombstone.ts); works while locked. */
   deletePerson(id: string, reason?: Exclude<TombstoneReason, 'expire'>): Promise<void>;
   deleteTemplate(templateId: string): Promise<void>;
+  /**
+   * Replaces the embeddings of these templates with ones made by `modelId` from the same photos (after a model
+   * change), keeping each template's id, person, photo name and thumbnail; and likewise the embeddings of these
+   * import faces (id, group and picture kept). All in one transaction, none if one of them is gone meanwhile
+   * ('photo-not-found' for a template, 'import-not-found' for an import face).
+   */
+  reembedTemplates(
+    modelId: string,
+    updates: { templateId: string; personId: string; embedding: Float32Array; box: Box; detectionScore: number }[],
+    importFaces?: ImportFaceUpdate[],
+  ): Promise<TemplateRecord[]>;
   getPerson(id: string): Promise<PersonRecord | undefined>;
   listPeople(): Promise<(PersonRecord & { templateCount: number })[]>;
   templatesOf(personId: string): Promise<TemplateRecord[]>;
@@ -751,6 +779,66 @@ class IndexedDbGalleryStore implements GalleryStore {
     });
   }
 
+  async reembedTemplates(
+    modelId: string,
+    updates: { templateId: string; personId: string; embedding: Float32Array; box: Box; detectionScore: number }[],
+    importFaces: ImportFaceUpdate[] = [],
+  ) {
+    [...updates, ...importFaces].forEach((u, i) =>
+      assertTemplate(u.embedding, `Face ${i + 1} was refused, so nothing was stored`),
+    );
+    const now = Date.now();
+    const records: TemplateRecord[] = [];
+    for (const u of updates) {
+      const stored = await this.db.get('templates', u.templateId);
+      if (!stored || stored.personId !== u.personId) throw photoNotFound();
+      const old = await this.template(stored);
+      records.push({
+        ...old,
+        embedding: new Float32Array(u.embedding),
+        modelId,
+        box: u.box,
+        detectionScore: u.detectionScore,
+      });
+    }
+    const faces: ImportFaceRecord[] = [];
+    for (const u of importFaces) {
+      const stored = await this.db.get('importFaces', u.faceId);
+      if (!stored || stored.jobId !== u.jobId) throw importGone();
+      const old = await this.importFace(stored);
+      faces.push({
+        ...old,
+        embedding: new Float32Array(u.embedding),
+        modelId,
+        box: u.box,
+        detectionScore: u.detectionScore,
+      });
+    }
+    const sealed = await Promise.all(records.map((t) => this.storedTemplate(t)));
+    const sealedFaces = await Promise.all(faces.map((f) => this.storedImportFace(f)));
+    const people = [...new Set(records.map((t) => t.personId))];
+    // The import is not touched: a new model's embeddings are no reason to hold unnamed faces any longer.
+    await this.payloadWrite(['people', 'templates', 'importFaces'], async (tx) => {
+      for (const t of sealed) {
+        const current = await tx.objectStore('templates').get(t.id);
+        if (!current || current.personId !== t.personId) throw photoNotFound(); // removed meanwhile
+        await tx.objectStore('templates').put(t);
+      }
+      for (const f of sealedFaces) {
+        const current = await tx.objectStore('importFaces').get(f.id);
+        if (!current || current.jobId !== f.jobId) throw importGone(); // enrolled or discarded meanwhile
+        // The group it is in now (the user may have moved it meanwhile), with the new embedding.
+        await tx.objectStore('importFaces').put({ ...f, groupId: current.groupId, problem: current.problem });
+      }
+      for (const id of people) {
+        const person = await tx.objectStore('people').get(id);
+        if (!person) throw personNotFound();
+        await tx.objectStore('people').put({ ...person, updatedAt: now });
+      }
+    });
+    return records;
+  }
+
   async getPerson(id: string) {
     const stored = await this.db.get('people', id);
     return stored ? this.person(stored) : undefined;
@@ -1000,6 +1088,9 @@ class IndexedDbGalleryStore implements GalleryStore {
         return this.importFace(stored);
       }),
     );
+    // A template records the model that made its embedding: one of another model's faces would claim the wrong one.
+    const others = splitByModel(faces, modelId).fromModels;
+    if (others.length) throw outdatedFaces(others);
     const templates = this.newTemplates(
       person.id,
       faces.map((f) => ({
@@ -1049,7 +1140,8 @@ class IndexedDbGalleryStore implements GalleryStore {
 
   private async importFace(stored: StoredImportFace): Promise<ImportFaceRecord> {
     const { payload, ...clear } = stored;
-    return { ...clear, ...(await this.decode<ImportFaceSecret>(payload, `importface:${stored.id}`)) };
+    const { modelId, ...secret } = await this.decode<ImportFaceSecret>(payload, `importface:${stored.id}`);
+    return { ...clear, ...secret, modelId: importFaceModel(modelId) };
   }
 
   async enableEncryption(passphrase: string, cost?: Partial<Pick<KeyParams, 'N' | 'r' | 'p'>>) {
@@ -1530,6 +1622,11 @@ export const STORAGE_DESCRIPTION: {
     embedding: {
       what: '512 numbers describing the face (a biometric template)',
       why: 'to group faces by person and, with consent, enrol them',
+      sealed: true,
+    },
+    modelId: {
+      what: "which model made the face's numbers",
+      why: 'faces of different models cannot be compared',
       sealed: true,
     },
     thumbnail: {

@@ -19,6 +19,7 @@ import './import-group';
 import './same-person-questions';
 import './photo-finder';
 import './missed-face';
+import './face-update';
 import { rendered } from './dom';
 import type { AddGroupToEvent, EnrolGroupEvent, GroupSelectedEvent, MoveFacesEvent, SplitGroupEvent } from './events';
 
@@ -253,7 +254,9 @@ export class ImportPanel extends LitElement {
     return html` <h2>Faces grouped by person</h2>
       <p>
         ${count(g.groups.length, 'group')}, ${count(g.unassigned.length, 'face')} in no group, ${g.poor.length} too poor
-        to group. Groups are a guess: check them, fix them, then name a person only with their consent.
+        to
+        group${g.outdated.faces.length ? `, ${g.outdated.faces.length} waiting for an update (another face model)` : ''}.
+        Groups are a guess: check them, fix them, then name a person only with their consent.
       </p>
       ${this.renderKeeping(jobId)}
       <same-person-questions
@@ -315,6 +318,24 @@ export class ImportPanel extends LitElement {
             ></import-group>`,
         )}
         ${g.unassigned.length ? html`<import-group data-testid="import-unassigned" heading="In no group" .faces=${g.unassigned} .targets=${targets} ?busy=${this.busy}></import-group>` : nothing}
+        ${
+          g.outdated.faces.length
+            ? html`<details data-testid="import-outdated-faces" data-count=${g.outdated.faces.length}>
+                <summary>Read by another face model, waiting for an update (${g.outdated.faces.length})</summary>
+                <p class="small">
+                  These faces were read by ${g.outdated.fromModels.join(', ')}, which the model in use
+                  (${this.matcher.info.embedderModel}) cannot be compared with: they are not grouped, suggested or named
+                  until "Update faces from this folder" reads their photos again. Their groups are kept.
+                </p>
+                <import-group
+                  data-testid="import-outdated"
+                  heading="Waiting for an update"
+                  .faces=${g.outdated.faces}
+                  .targets=${[]}
+                ></import-group>
+              </details>`
+            : nothing
+        }
         ${
           g.poor.length
             ? html`<details>
@@ -417,6 +438,16 @@ export class ImportPanel extends LitElement {
                 Start a separate import instead
               </button>
             </p>`
+          : nothing
+      }
+      ${
+        this.job && !this.running
+          ? html`<face-update
+              .matcher=${this.matcher}
+              .jobId=${this.job.id}
+              .outdatedFaces=${this.groups?.jobId === this.job.id ? this.groups.outdated.faces.length : 0}
+              @faces-updated=${() => this.loadGroups()}
+            ></face-update>`
           : nothing
       }
       <div class="row pickers">

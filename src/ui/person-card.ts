@@ -261,7 +261,9 @@ export class PersonCard extends LitElement {
               ? html`<div class="small" data-testid="person-reenrol">
                   <strong>Needs re-enrolling:</strong> their photos were read by another face model
                   (${p.reenrol.fromModels.join(', ')}), which this one cannot be compared with, so they are not
-                  recognised until you add photos of them again. Their name, consent and retention are kept.
+                  recognised until you add photos of them again (or, if they were named from a photo library import,
+                  choose its folder again there: "Update faces from this folder"). Their name, consent and retention are
+                  kept.
                 </div>`
               : nothing
           }

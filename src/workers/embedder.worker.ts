@@ -10,6 +10,7 @@ import type { BackendChoice, EmbedderTuning } from '../types';
 import type { EmbedderApi, EmbedderInfo, WorkerResult } from './worker-protocol';
 import { fetchVerifiedModel, fetchVerifiedRuntime } from './verified-model';
 import { errorText } from '../core/error-text';
+import { embedderModelId } from '../core/model-change';
 
 const INPUT_NAME = 'input';
 const OUTPUT_NAME = 'output';
@@ -41,13 +42,10 @@ async function init(
       backend === 'wasm' ? null : gpuAdapter(),
     ]);
     // The id every template records: pre-processing other than the default makes other numbers, so it is part of it.
-    const preprocessing = [
+    const model = embedderModelId(entry, [
       inputSpec.channelOrder !== EMBEDDER_INPUT.channelOrder ? inputSpec.channelOrder : '',
       flipAverage ? 'flip-average' : '',
-    ]
-      .filter(Boolean)
-      .join(', ');
-    const model = `${entry.package}@${entry.version} ${entry.file}${preprocessing ? ` (${preprocessing})` : ''}`;
+    ]);
     const realGpu = adapter !== null && !adapter.isFallback;
     if (backend === 'webgpu' || (backend === 'auto' && realGpu)) {
       const gpu = await tryWebGpu(baseUrl, bytes);

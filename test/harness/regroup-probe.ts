@@ -35,6 +35,7 @@ export async function regroupProbe(count: number, people = Math.round(count / 5)
         fileName: `synthetic/${start + k}.jpg`,
         box: { x: 0, y: 0, width: 100, height: 100 },
         detectionScore: 0.9,
+        modelId: 'bench', // the importer's below: faces of another model would not be grouped
         problem: null,
         thumbnail: null,
         embedding: l2Normalize(
@@ -57,6 +58,7 @@ export async function regroupProbe(count: number, people = Math.round(count / 5)
       grouping: () => grouping.api,
       closestPerson: async () => null,
       shownPeople: async () => new Map(),
+      templatesUpdated: async () => undefined,
     });
     const regroup = await withLongTasks(() => importer.regroup(job.id));
     const suggestions = await withLongTasks(() => importer.suggestions(job.id));

@@ -92,6 +92,7 @@ describe('turning encryption on while another tab writes', () => {
         detectionScore: 1,
         embedding: l2Normalize(new Float32Array(512).fill(1)),
         problem: null,
+        modelId: 'm',
         thumbnail: { type: 'image/jpeg', bytes: new ArrayBuffer(2) },
       },
     ]);

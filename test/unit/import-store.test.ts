@@ -17,6 +17,7 @@ function face(seed: number, problem: string | null = null): NewImportFace {
     detectionScore: 0.9,
     problem,
     embedding: l2Normalize(new Float32Array(512).map((_, i) => Math.cos(seed + i))),
+    modelId: 'model',
     thumbnail: { type: 'image/jpeg', bytes: new Uint8Array([0xff, 0xd8, seed, 0xff, 0xd9]).buffer },
   };
 }

@@ -5,12 +5,13 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import { PhotoImporter, type PhotoImportDeps } from '../../src/facade/photo-imports';
-import { openGalleryStore } from '../../src/store/gallery-store';
+import { openGalleryStore, type GalleryStore } from '../../src/store/gallery-store';
+import { reenrolmentNeeded } from '../../src/core/model-change';
 import { planGrouping, planSplit, type GroupingInput } from '../../src/core/grouping-plan';
 import { samePersonPairs, type SamePersonInput } from '../../src/core/same-person';
 import { l2Normalize } from '../../src/core/vectors';
 import { FacelocalError, type Person } from '../../src/types';
-import type { AnalysedPhoto } from '../../src/workers/worker-protocol';
+import type { AnalysedPhoto, Box } from '../../src/workers/worker-protocol';
 import { consentFor } from '../test-consent';
 
 const DIM = 512;
@@ -34,8 +35,22 @@ function faceOf(person: string, photo: string): Float32Array {
 /** "ada,bob" is a photo of Ada and Bob; "broken" is not a photo. */
 const photo = (name: string, content: string) => new File([content], name, { type: 'image/jpeg' });
 
-async function setUp(options: { analyse?: (file: File, content: string) => Promise<AnalysedPhoto> } = {}) {
-  const store = await openGalleryStore({ name: `imports-${Math.random()}`, idbFactory: new IDBFactory() });
+async function setUp(
+  options: {
+    /** `scripted`: this set-up's own scripted detector (its crops are the ones `embed` knows). */
+    analyse?: (
+      file: File,
+      content: string,
+      region: Box | undefined,
+      scripted: (file: File, content: string) => Promise<AnalysedPhoto>,
+    ) => Promise<AnalysedPhoto>;
+    /** The same gallery, opened again (by another model). */
+    store?: GalleryStore;
+    modelId?: string;
+  } = {},
+) {
+  const store =
+    options.store ?? (await openGalleryStore({ name: `imports-${Math.random()}`, idbFactory: new IDBFactory() }));
   const read: string[] = [];
   const audit: string[] = [];
   const crops = new Map<number, Float32Array>(); // a crop's first byte says which face it is
@@ -65,11 +80,11 @@ async function setUp(options: { analyse?: (file: File, content: string) => Promi
     store,
     session: { id: 'tab-1', liveSessions: async () => new Set(['tab-1']), release: () => undefined },
     threshold: 0.34,
-    modelId: 'test-model',
-    analyse: async (file) => {
+    modelId: options.modelId ?? 'test-model',
+    analyse: async (file, region) => {
       const f = file as File;
       read.push(f.name);
-      return (options.analyse ?? analyseScripted)(f, await f.text());
+      return (options.analyse ?? analyseScripted)(f, await f.text(), region, analyseScripted);
     },
     embed: async (cs) => cs.map((c) => crops.get(c[0]) ?? new Float32Array(DIM)),
     audit: async (action, outcome) => {
@@ -86,6 +101,7 @@ async function setUp(options: { analyse?: (file: File, content: string) => Promi
         samePersonPairs: async (input: SamePersonInput) => samePersonPairs(input),
       }) as unknown as ReturnType<PhotoImportDeps['grouping']>,
     shownPeople: async () => new Map((await store.listPeople()).map((p) => [p.id, p.name])),
+    templatesUpdated: async () => undefined,
     // As the matcher's index does: the enrolled template closest to the face (computed here from the store).
     closestPerson: async (embedding) => {
       const names = new Map((await store.listPeople()).map((p) => [p.id, p.name]));
@@ -351,5 +367,171 @@ describe('PhotoImporter', () => {
       'a6.jpg',
       'ab.jpg',
     ]);
+  });
+
+  it('after a model change, updates the named faces from the folder picked again; a wrong folder changes nothing', async () => {
+    const before = await setUp();
+    const run = await before.importer.start(LIBRARY);
+    await run.done;
+    const [ada] = (await before.importer.groups(run.jobId)).groups;
+    const consent = {
+      subjectName: 'Ada',
+      givenAt: Date.now(),
+      purpose: 'photo-library' as const,
+      purposeDetail: '',
+      method: 'checkbox' as const,
+      retention: { kind: 'days' as const, days: 30 },
+      collectedBy: 'Test',
+    };
+    const person = await before.importer.enrolGroup(run.jobId, ada.id, { name: 'Ada', consent });
+    const store = before.store;
+    const { expiresAt, consent: kept } = (await store.getPerson(person.id))!;
+    const { importer, read, audit } = await setUp({ store, modelId: 'new-model' });
+    expect([...reenrolmentNeeded(await store.allTemplates(), 'new-model').keys()]).toEqual([person.id]);
+
+    // Another folder: refused, nothing read or stored.
+    const stored = JSON.stringify(await store.allTemplates(), (_, v) => (v instanceof Float32Array ? [...v] : v));
+    const wrong = importer.updateFaces(run.jobId, [photo('a1.jpg', 'ada,bob'), photo('x.jpg', 'ada')]);
+    await expect(wrong).rejects.toMatchObject({ code: 'not-this-folder' });
+    await expect(wrong).rejects.toThrow(/1 of its photos are here but have changed/);
+    expect(read).toEqual([]);
+    expect(JSON.stringify(await store.allTemplates(), (_, v) => (v instanceof Float32Array ? [...v] : v))).toBe(stored);
+
+    // The folder again, a1.jpg edited since (another size): it is skipped, the others are read again.
+    const [, a2, ab, b1] = LIBRARY;
+    const outcome = await importer.updateFaces(run.jobId, [photo('a1.jpg', 'ada,ada'), a2, ab, b1]);
+    expect(outcome).toEqual({
+      photosRead: 3, // Bob's unnamed faces (ab.jpg, b1.jpg) are the import's, of the old model too
+      facesReembedded: 2,
+      unnamedFacesReembedded: 2,
+      facesNotFound: 0,
+      peopleUpdated: [{ personId: person.id, name: 'Ada' }],
+      stillNeedReenrolling: 0,
+      photosMissing: 2,
+      photosChanged: ['a1.jpg'],
+    });
+    expect(read.sort()).toEqual(['a2.jpg', 'ab.jpg', 'b1.jpg']);
+    const templates = await store.templatesOf(person.id);
+    expect(templates.map((t) => [t.sourceName, t.modelId]).sort()).toEqual([
+      ['a1.jpg', 'test-model'],
+      ['a2.jpg', 'new-model'],
+      ['ab.jpg', 'new-model'],
+    ]);
+    // Her face in the photo of two is the one in her template's place, not Bob's.
+    expect(templates.find((t) => t.sourceName === 'ab.jpg')?.box.x).toBe(0);
+    expect(await store.getPerson(person.id)).toMatchObject({ name: 'Ada', expiresAt, consent: kept });
+    expect(audit.filter((a) => a.startsWith('reembed:'))).toHaveLength(2); // Ada's faces; the import's unnamed ones
+  });
+
+  it("after a model change, an import's faces of the old model are neither grouped, compared nor named until updated", async () => {
+    const consent = (subjectName: string) => ({
+      subjectName,
+      givenAt: Date.now(),
+      purpose: 'photo-library' as const,
+      purposeDetail: '',
+      method: 'checkbox' as const,
+      retention: { kind: 'days' as const, days: 30 },
+      collectedBy: 'Test',
+    });
+    const before = await setUp();
+    const library = [...LIBRARY, photo('b2.jpg', 'bob')];
+    const run = await before.importer.start(library);
+    await run.done;
+    const old = await before.importer.groups(run.jobId);
+    expect(old.outdated).toEqual({ faces: [], fromModels: [] });
+    const ada = old.groups.find((g) => g.faces.some((f) => f.fileName === 'a1.jpg'))!;
+    const bob = old.groups.find((g) => g.faces.some((f) => f.fileName === 'b1.jpg'))!;
+    await before.importer.enrolGroup(run.jobId, ada.id, { name: 'Ada', consent: consent('Ada') });
+    const store = before.store;
+
+    // The same gallery under another model: Bob's faces are the old model's.
+    const { importer, audit } = await setUp({ store, modelId: 'new-model' });
+    const waiting = await importer.groups(run.jobId);
+    expect(waiting.groups).toEqual([]);
+    expect(waiting.unassigned).toEqual([]);
+    expect(waiting.outdated.fromModels).toEqual(['test-model']);
+    expect(waiting.outdated.faces.map((f) => [f.fileName, f.groupId])).toEqual(
+      bob.faces.map((f) => [f.fileName, bob.id]), // his group is kept, waiting
+    );
+    expect(await importer.suggestions(run.jobId)).toEqual([]);
+    // Naming his group, or adding it to Ada, would stamp the new model's id on the old model's numbers: refused.
+    const storedFaces = JSON.stringify(await store.importFaces(run.jobId), (_, v) =>
+      v instanceof Float32Array ? [...v] : v,
+    );
+    const refused = importer.enrolGroup(run.jobId, bob.id, { name: 'Bob', consent: consent('Bob') });
+    await expect(refused).rejects.toMatchObject({ code: 'outdated-faces' });
+    await expect(refused).rejects.toThrow(/read by another face model \(test-model\).*Update faces from this folder/);
+    const [adaNow] = await store.listPeople();
+    await expect(importer.addGroupTo(run.jobId, bob.id, adaNow.id)).rejects.toMatchObject({ code: 'outdated-faces' });
+    // The store refuses too, whoever asks: a template records the model that made it.
+    await expect(
+      store.enrolFromImport({ name: 'Bob', consent: consent('Bob') }, [bob.faces[0].id], 'new-model'),
+    ).rejects.toMatchObject({ code: 'outdated-faces' });
+    expect((await store.listPeople()).map((p) => p.name)).toEqual(['Ada']);
+    expect(JSON.stringify(await store.importFaces(run.jobId), (_, v) => (v instanceof Float32Array ? [...v] : v))).toBe(
+      storedFaces,
+    );
+    expect(audit).toContain('enrol: refused from an import group: outdated-faces');
+    // A new photo imported now is the new model's: it is grouped among the new model's faces only (here: alone).
+    const more = await importer.start([photo('b3.jpg', 'bob')], { jobId: run.jobId });
+    await more.done;
+    const mixed = await importer.groups(run.jobId);
+    expect(mixed.groups).toEqual([]);
+    expect(mixed.unassigned.map((f) => f.fileName)).toEqual(['b3.jpg']);
+    expect(mixed.outdated.faces).toHaveLength(bob.faces.length);
+
+    // Updated from the folder: Bob's faces are the new model's, his group as it was, b3 joins it, and he can be named.
+    const outcome = await importer.updateFaces(run.jobId, [...library, photo('b3.jpg', 'bob')]);
+    expect(outcome).toMatchObject({ facesReembedded: 3, unnamedFacesReembedded: bob.faces.length, facesNotFound: 0 });
+    const updated = await importer.groups(run.jobId);
+    expect(updated.outdated).toEqual({ faces: [], fromModels: [] });
+    expect(updated.groups.map((g) => [g.id, g.faces.map((f) => f.fileName).sort()])).toEqual([
+      [bob.id, ['ab.jpg', 'b1.jpg', 'b2.jpg', 'b3.jpg']],
+    ]);
+    const named = await importer.enrolGroup(run.jobId, bob.id, { name: 'Bob', consent: consent('Bob') });
+    expect((await store.templatesOf(named.id)).map((t) => t.modelId)).toEqual(Array(4).fill('new-model'));
+  });
+
+  it('finds a face added by hand again in its own box when its faces are updated', async () => {
+    // The scripted detector: in a box, the photo's first person, filling the box.
+    const analyse = async (
+      file: File,
+      content: string,
+      region: Box | undefined,
+      scripted: (file: File, content: string) => Promise<AnalysedPhoto>,
+    ) => {
+      const read = await scripted(file, content);
+      return region ? { ...read, faces: read.faces.slice(0, 1).map((f) => ({ ...f, box: region })) } : read;
+    };
+    const before = await setUp({ analyse });
+    const run = await before.importer.start(LIBRARY);
+    await run.done;
+    const b1 = LIBRARY.find((p) => p.name === 'b1.jpg')!;
+    const drawn = { x: 300, y: 40, width: 80, height: 90 };
+    const added = await before.importer.addFace(run.jobId, b1, drawn);
+    const bob = (await before.importer.groups(run.jobId)).groups.find((g) => g.faces.some((f) => f.id === added.id))!;
+    const person = await before.importer.enrolGroup(run.jobId, bob.id, {
+      name: 'Bob',
+      consent: {
+        subjectName: 'Bob',
+        givenAt: Date.now(),
+        purpose: 'photo-library',
+        purposeDetail: '',
+        method: 'checkbox',
+        retention: { kind: 'days', days: 30 },
+        collectedBy: 'Test',
+      },
+    });
+    const after = await setUp({ store: before.store, modelId: 'new-model', analyse });
+    const outcome = await after.importer.updateFaces(run.jobId, LIBRARY);
+    expect(outcome).toMatchObject({ facesReembedded: bob.faces.length, facesNotFound: 0, photosChanged: [] });
+    const templates = await before.store.templatesOf(person.id);
+    expect(templates.every((t) => t.modelId === 'new-model')).toBe(true);
+    expect(
+      templates
+        .filter((t) => t.sourceName === 'b1.jpg')
+        .map((t) => t.box.x)
+        .sort(),
+    ).toEqual([0, drawn.x]);
   });
 });

@@ -118,6 +118,7 @@ describe('every door refuses a forged template', () => {
               box: { x: 0, y: 0, width: 1, height: 1 },
               detectionScore: 1,
               problem: null,
+              modelId: 'm',
               embedding: forged,
               thumbnail: { type: 'image/jpeg', bytes: new ArrayBuffer(2) },
             },

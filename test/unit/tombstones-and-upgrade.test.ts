@@ -9,6 +9,7 @@ import { packRecord } from '../../src/core/record-packing';
 import { consentFor } from '../test-consent';
 import { FacelocalError } from '../../src/types';
 import { l2Normalize } from '../../src/core/vectors';
+import { UNRECORDED_IMPORT_FACE_MODEL } from '../../src/core/model-change';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -194,6 +195,25 @@ describe('upgrading an older database', () => {
         keep: true,
         expiresAt: Date.now() + DAY,
       });
+      // An import face as those releases wrote it: no model id.
+      tx.objectStore('importFaces').put({
+        id: 'f1',
+        jobId: 'j1',
+        fileKey: 'k1',
+        createdAt: 4,
+        groupId: 'g1',
+        problem: null,
+        payload: {
+          kind: 'plain',
+          bytes: packRecord({
+            fileName: 'lib/ada.jpg',
+            box: template(5).box,
+            detectionScore: 0.9,
+            embedding: template(5).embedding,
+            thumbnail: null,
+          }),
+        },
+      });
     });
 
     const store = await openGalleryStore({ name: 'test', idbFactory: factory });
@@ -212,6 +232,25 @@ describe('upgrading an older database', () => {
     expect(Array.from(stored.embedding)).toEqual(Array.from(t.embedding));
     expect((await store.auditLog()).map((e) => e.id)).toEqual(['a1']);
     expect((await store.listImportJobs()).map((j) => j.id)).toEqual(['j1']);
+    // Its face reads as made by the one model every release had run until faces recorded it.
+    const [face] = await store.importFaces('j1');
+    expect(face).toMatchObject({
+      id: 'f1',
+      groupId: 'g1',
+      fileName: 'lib/ada.jpg',
+      modelId: UNRECORDED_IMPORT_FACE_MODEL,
+    });
+    expect(Array.from(face.embedding)).toEqual(Array.from(template(5).embedding));
+    // ...so that model names its group (templates recording it), and another would be refused.
+    await expect(
+      store.enrolFromImport({ name: 'Bo', consent: consentFor('Bo') }, ['f1'], 'another-model'),
+    ).rejects.toMatchObject({ code: 'outdated-faces' });
+    const { templates } = await store.enrolFromImport(
+      { name: 'Bo', consent: consentFor('Bo') },
+      ['f1'],
+      UNRECORDED_IMPORT_FACE_MODEL,
+    );
+    expect(templates.map((x) => x.modelId)).toEqual([UNRECORDED_IMPORT_FACE_MODEL]);
     expect(await store.tombstoneCount()).toBe(0);
     // And the upgraded gallery works as a new one: withdrawal leaves a tombstone.
     await store.deletePerson('p1', 'withdraw');
