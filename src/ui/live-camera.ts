@@ -43,7 +43,7 @@ export class LiveCamera extends LitElement {
         border-radius: 3px 3px 0 0;
       }
       .box.unknown .tag {
-        background: #ff6f00;
+        background: #b34700; /* as on photos: white text on #ff6f00 was 2.8:1 */
       }
       .box.pending .tag {
         background: #5f6368;
