@@ -2,7 +2,7 @@
 // faces are read from the same photos and embedded by the model in use; the import's unnamed faces of the old model
 // are updated too, so they are grouped and can be named again. Shown on an import only while someone needs
 // re-enrolling or the import holds faces of another model (or to say how it went).
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { FaceUpdate, Matcher } from '../index';
 import { alertMessage, count, messageFor, type UserMessage } from './messages';
@@ -10,7 +10,18 @@ import { panelStyles } from './shared-styles';
 
 @customElement('face-update')
 export class FaceUpdatePanel extends LitElement {
-  static styles = [panelStyles];
+  static styles = [
+    panelStyles,
+    // A card like the library's other tools; not cardStyles (on :host), as the element is often empty.
+    css`
+      section {
+        border: 1px solid #c9ccd1;
+        border-radius: 8px;
+        padding: 0.5rem 0.75rem;
+        margin: 0.75rem 0;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) matcher!: Matcher;
   @property() jobId = '';
@@ -89,8 +100,8 @@ export class FaceUpdatePanel extends LitElement {
 
   render() {
     if (this.waiting === 0 && this.outdatedFaces === 0 && !this.outcome && !this.message) return nothing;
-    return html`<fieldset data-testid="update-faces" data-waiting=${this.waiting} data-outdated=${this.outdatedFaces}>
-      <legend>Update faces from this folder</legend>
+    return html`<section data-testid="update-faces" data-waiting=${this.waiting} data-outdated=${this.outdatedFaces}>
+      <h3>Update faces from this folder</h3>
       ${
         this.waiting
           ? html`<p class="small">
@@ -122,7 +133,7 @@ export class FaceUpdatePanel extends LitElement {
       /></label>
       ${this.busy ? html`<p role="status">Reading the photos again…</p>` : nothing}
       ${alertMessage(this.message, 'update-faces-message')} ${this.outcome ? this.renderOutcome(this.outcome) : nothing}
-    </fieldset>`;
+    </section>`;
   }
 }
 
