@@ -53,14 +53,7 @@ describe('updating faces from an import after a model change', () => {
     // The earlier set-up (mirror-averaged embeddings: another model id) imports the folder into the app's gallery,
     // names Obama's group with his consent and keeps the import. The folder is picked by a real folder input, so
     // each file carries its path, size and date as the app's own picker gives them.
-    await page.evaluate(() => {
-      const input = document.createElement('input');
-      input.type = 'file';
-      input.webkitdirectory = true;
-      input.id = 'old-app-folder';
-      document.body.append(input);
-    });
-    await page.setInputFiles('#old-app-folder', library);
+    await pickFolderOnPage(page, 'old-app-folder', library);
     const old = await page.evaluate(async () => {
       const files = Array.from((document.getElementById('old-app-folder') as HTMLInputElement).files ?? []);
       const m = await window.facelocal.openMatcher({ embedderTuning: { flipAverage: true } });
@@ -206,14 +199,7 @@ describe('updating faces from an import after a model change', () => {
       // the folder (as the app would in its place).
       await ui.goto(new URL('test/harness/', inject('baseUrl')).href);
       await ui.waitForFunction(() => document.body.dataset.ready === 'true');
-      await ui.evaluate(() => {
-        const input = document.createElement('input');
-        input.type = 'file';
-        input.webkitdirectory = true;
-        input.id = 'other-app-folder';
-        document.body.append(input);
-      });
-      await ui.setInputFiles('#other-app-folder', library);
+      await pickFolderOnPage(ui, 'other-app-folder', library);
       const other = await ui.evaluate(async () => {
         const files = Array.from((document.getElementById('other-app-folder') as HTMLInputElement).files ?? []);
         const m = await window.facelocal.openMatcher({ embedderTuning: { flipAverage: true } });
@@ -341,3 +327,18 @@ describe('updating faces from an import after a model change', () => {
     }
   });
 });
+
+/**
+ * Picks `folder` through a real folder input added to the page (id `id`), so that each file carries its path, size and
+ * date as the app's own picker gives them; the page then reads them from `#id`.
+ */
+async function pickFolderOnPage(on: Page, id: string, folder: string): Promise<void> {
+  await on.evaluate((id) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.webkitdirectory = true;
+    input.id = id;
+    document.body.append(input);
+  }, id);
+  await on.setInputFiles(`#${id}`, folder);
+}
