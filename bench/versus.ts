@@ -1,7 +1,7 @@
 // Speed against face-api.js with the two runs interleaved photo by photo, so that both meet the same machine:
 // a busy spell slows both rather than whichever ran at that moment (the main benchmark runs one after the other).
 //   npm run bench:versus -- [--data DIR] [--sample N] [--seed N] [--backend auto|wasm|webgpu]
-// Per photo: Facelocal's facade (`embedFaces`: decode, detect, align, embed every face) then the peer's
+// Per photo: Facelocal's facade (`embedFaces`: decode, detect, align, embed every face) and the peer's
 // detect + landmarks + descriptors, each timed by itself. Reports medians and means per photo and their ratio.
 import { resolve } from 'node:path';
 import { launchBrowser, WatchedPage } from '../test/browser/browser';
