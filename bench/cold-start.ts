@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Socket } from 'node:net';
-import { FACES_DIR } from '../test/browser/browser';
+import { CHROMIUM, CHROMIUM_ARGS, FACES_DIR } from '../test/browser/browser';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -55,17 +55,9 @@ server.httpServer.on('request', (req, res) => {
 
 const profile = mkdtempSync(join(tmpdir(), 'facelocal-cold-'));
 const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  executablePath: CHROMIUM,
   headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: CHROMIUM_ARGS,
 });
 await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
 await context.route(`${new URL(url).origin}/__faces/**`, (route) =>

@@ -227,33 +227,14 @@ try {
   await ours.close();
 
   const oursRule = shippedIdentificationRule();
-  const oursAll = {
-    ...summarise(
-      'Facelocal',
-      photos,
-      oursResults,
-      'cosine',
-      { threshold: calibration.threshold, rule: oursRule },
-      pairs,
-    ),
+  const summariseOurs = (name: string, on: readonly IdentityPhoto[]) => ({
+    ...summarise(name, on, oursResults, 'cosine', { threshold: calibration.threshold, rule: oursRule }, pairs),
     batchMsPerPhoto: oursBatch,
     info: oursInfo,
-  };
+  });
+  const oursAll = summariseOurs('Facelocal', photos);
   const sampled = samplePhotos.length < photos.length;
-  const oursOnSample = sampled
-    ? {
-        ...summarise(
-          'Facelocal (peer sample)',
-          samplePhotos,
-          oursResults,
-          'cosine',
-          { threshold: calibration.threshold, rule: oursRule },
-          pairs,
-        ),
-        batchMsPerPhoto: oursBatch,
-        info: oursInfo,
-      }
-    : oursAll;
+  const oursOnSample = sampled ? summariseOurs('Facelocal (peer sample)', samplePhotos) : oursAll;
 
   let peerSummary: typeof oursAll | null = null;
   if (peerName === 'faceapi') {

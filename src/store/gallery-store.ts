@@ -792,27 +792,13 @@ class IndexedDbGalleryStore implements GalleryStore {
     for (const u of updates) {
       const stored = await this.db.get('templates', u.templateId);
       if (!stored || stored.personId !== u.personId) throw photoNotFound();
-      const old = await this.template(stored);
-      records.push({
-        ...old,
-        embedding: new Float32Array(u.embedding),
-        modelId,
-        box: u.box,
-        detectionScore: u.detectionScore,
-      });
+      records.push(reembedded(await this.template(stored), u, modelId));
     }
     const faces: ImportFaceRecord[] = [];
     for (const u of importFaces) {
       const stored = await this.db.get('importFaces', u.faceId);
       if (!stored || stored.jobId !== u.jobId) throw importGone();
-      const old = await this.importFace(stored);
-      faces.push({
-        ...old,
-        embedding: new Float32Array(u.embedding),
-        modelId,
-        box: u.box,
-        detectionScore: u.detectionScore,
-      });
+      faces.push(reembedded(await this.importFace(stored), u, modelId));
     }
     const sealed = await Promise.all(records.map((t) => this.storedTemplate(t)));
     const sealedFaces = await Promise.all(faces.map((f) => this.storedImportFace(f)));
@@ -1403,6 +1389,21 @@ class SettingsChanged extends Error {
 function sameSettings(a: EncryptionSettings | null, b: EncryptionSettings | null): boolean {
   if (!a || !b) return a === b;
   return a.params.salt.length === b.params.salt.length && a.params.salt.every((x, i) => x === b.params.salt[i]);
+}
+
+/** A stored face (template or import face) with the embedding, box and score read again by `modelId` from its photo. */
+function reembedded<T extends { embedding: Float32Array; modelId: string; box: Box; detectionScore: number }>(
+  old: T,
+  again: { embedding: Float32Array; box: Box; detectionScore: number },
+  modelId: string,
+): T {
+  return {
+    ...old,
+    embedding: new Float32Array(again.embedding),
+    modelId,
+    box: again.box,
+    detectionScore: again.detectionScore,
+  };
 }
 
 function importGone(): FacelocalError {

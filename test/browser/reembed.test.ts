@@ -6,7 +6,7 @@
 // the import's unnamed faces of the other set-up are neither grouped, compared nor named until updated, and are then
 // grouped and named with the running model's id.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -172,13 +172,7 @@ describe('updating faces from an import after a model change', () => {
       await ui.locator('[data-testid=import-status][data-finished=true]').waitFor({ timeout: 110_000 });
       await ui.locator('[data-testid=import-groups]').waitFor();
       // Obama's group: every face from his folder.
-      let obama = null;
-      for (const card of await ui.locator('[data-testid=import-group]').all()) {
-        const files = await card
-          .locator('[data-testid=import-face]')
-          .evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? ''));
-        if (files.length >= 3 && files.every((f) => f.includes('/obama/'))) obama = card;
-      }
+      const obama = await groupOfFolder(ui, 'obama', 3);
       if (!obama) throw new Error("no group of Obama's faces");
       const named = await obama.locator('[data-testid=import-face]').count();
       const faces = await ui.locator('[data-testid=import-groups] [data-testid=import-face]').count();
@@ -288,13 +282,7 @@ describe('updating faces from an import after a model change', () => {
       expect(await outcome.getAttribute('data-people')).toBe('1');
       // Updated: Biden's faces are grouped again and nothing waits; his group is named with consent, in the UI.
       await ui.locator('[data-testid=import-outdated-faces]').waitFor({ state: 'detached' });
-      let biden = null;
-      for (const group of await ui.locator('[data-testid=import-group]').all()) {
-        const files = await group
-          .locator('[data-testid=import-face]')
-          .evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? ''));
-        if (files.length >= 2 && files.every((f) => f.includes('/biden/'))) biden = group;
-      }
+      const biden = await groupOfFolder(ui, 'biden', 2);
       if (!biden) throw new Error("no group of Biden's faces after the update");
       await biden.locator('[data-testid=name-group]').click();
       await biden.locator('[data-testid=group-name]').fill('Joe Biden');
@@ -341,4 +329,16 @@ async function pickFolderOnPage(on: Page, id: string, folder: string): Promise<v
     document.body.append(input);
   }, id);
   await on.setInputFiles(`#${id}`, folder);
+}
+
+/** The last import group card of at least `atLeast` faces, every one from photos in `folder`; null if none. */
+async function groupOfFolder(on: Page, folder: string, atLeast: number): Promise<Locator | null> {
+  let found: Locator | null = null;
+  for (const card of await on.locator('[data-testid=import-group]').all()) {
+    const files = await card
+      .locator('[data-testid=import-face]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-file') ?? ''));
+    if (files.length >= atLeast && files.every((f) => f.includes(`/${folder}/`))) found = card;
+  }
+  return found;
 }
