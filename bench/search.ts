@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TemplateIndex, type ExactVectorSource } from '../src/core/matching';
+import { KernelMemory } from '../src/core/wasm-kernels';
 import { decideIdentityVerdict } from '../src/core/identity-rule';
 import calibration from '../src/core/calibration-data.json';
 import { seededRandom } from './seeded-random';
@@ -54,7 +55,15 @@ export interface SearchBenchResult {
   heapMB: number;
   /** Adding one more face to the built index (a new person), median of ADDED_AFTER_BUILD adds. */
   addOneMs: number;
+  /**
+   * The peer, timed on the same probes in the same run: exact brute force, every template's float dot product by
+   * the rowDots WASM SIMD kernel, each person's best, top 10 (median ms). Null past BRUTE_FORCE_LIMIT (the floats
+   * would not fit in memory).
+   */
+  bruteForceMs: number | null;
 }
+
+const BRUTE_FORCE_LIMIT = 200_000;
 
 const ADDED_AFTER_BUILD = 21;
 
@@ -262,6 +271,7 @@ async function measure(options: SearchBenchOptions, vectors: VectorFile): Promis
     addTimes.push(performance.now() - t0);
   }
   addTimes.sort((x, y) => x - y);
+  const bruteForce = bruteForceMs(n, dim, samplesPerIdentity, seed, probes);
   const round = (x: number, digits = 2) => Number(x.toFixed(digits));
   return {
     n,
@@ -277,7 +287,48 @@ async function measure(options: SearchBenchOptions, vectors: VectorFile): Promis
     maxScoreError: round(maxScoreError, 5),
     heapMB: round(heapMB, 1),
     addOneMs: round(quantile(addTimes, 0.5), 3),
+    bruteForceMs: bruteForce === null ? null : round(bruteForce),
   };
+}
+
+/** The peer's median query time: see SearchBenchResult.bruteForceMs. */
+function bruteForceMs(
+  n: number,
+  dim: number,
+  perIdentity: number,
+  seed: number,
+  probes: readonly Float32Array[],
+): number | null {
+  if (n > BRUTE_FORCE_LIMIT) return null;
+  const rowBytes = 4 * dim,
+    queryAt = n * rowBytes,
+    scoresAt = queryAt + rowBytes;
+  const memory = new KernelMemory(scoresAt + 4 * n);
+  const floats = new Float32Array(memory.buffer, 0, n * dim),
+    personOf = new Int32Array(n);
+  forEachTemplate(n, dim, perIdentity, seed, (row, identity, v) => {
+    floats.set(v, row * dim);
+    personOf[row] = identity;
+  });
+  const best = new Float32Array(personOf[n - 1] + 1);
+  const times: number[] = [];
+  for (const probe of probes) {
+    for (const timed of [false, true]) {
+      // The untimed run warms the JIT, as for the index's queries.
+      const t0 = performance.now();
+      new Float32Array(memory.buffer, queryAt, dim).set(probe);
+      memory.rowDots(queryAt, 0, n, rowBytes, scoresAt);
+      const scores = new Float32Array(memory.buffer, scoresAt, n);
+      best.fill(-Infinity);
+      for (let r = 0; r < n; r++) if (scores[r] > best[personOf[r]]) best[personOf[r]] = scores[r];
+      topPeople(best, 10);
+      if (timed) times.push(performance.now() - t0);
+    }
+  }
+  return quantile(
+    times.sort((x, y) => x - y),
+    0.5,
+  );
 }
 
 function topPeople(scores: Float32Array, k: number): number[] {
@@ -335,6 +386,12 @@ async function main(): Promise<void> {
     [`same decision at threshold ${calibration.threshold.toFixed(3)}`, String(result.decisionAgreement)],
     ['largest score error (returned people)', String(result.maxScoreError)],
     ['add one face to the built index, median', `${result.addOneMs} ms`],
+    [
+      'peer: exact brute force (WASM SIMD), median',
+      result.bruteForceMs === null
+        ? `not run past ${BRUTE_FORCE_LIMIT.toLocaleString('en')} faces`
+        : `${result.bruteForceMs} ms (${(result.bruteForceMs / result.queryMs.median).toFixed(1)}× the index's)`,
+    ],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
@@ -352,14 +409,14 @@ async function growthTable(
 ): Promise<void> {
   const results: SearchBenchResult[] = [];
   console.log(
-    '| faces | build | index memory | query wall, median / p90 | query CPU, median | recall@10 | add one face |',
+    '| faces | build | index memory | query wall, median / p90 | query CPU, median | recall@10 | add one face | peer: exact brute force, median |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const n of sizes) {
     const r = await run(n);
     results.push(r);
     console.log(
-      `| ${n.toLocaleString('en')} | ${(r.buildMs / 1000).toFixed(1)} s | ${r.memoryMB} MB | ${r.queryMs.median} / ${r.queryMs.p90} ms | ${r.queryCpuMs.median} ms | ${r.recallAt10} | ${r.addOneMs} ms |`,
+      `| ${n.toLocaleString('en')} | ${(r.buildMs / 1000).toFixed(1)} s | ${r.memoryMB} MB | ${r.queryMs.median} / ${r.queryMs.p90} ms | ${r.queryCpuMs.median} ms | ${r.recallAt10} | ${r.addOneMs} ms | ${r.bruteForceMs === null ? '—' : `${r.bruteForceMs} ms (${(r.bruteForceMs / r.queryMs.median).toFixed(1)}×)`} |`,
     );
   }
   const json = JSON.stringify(results);

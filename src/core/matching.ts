@@ -2,16 +2,21 @@
 // "unknown" under the calibrated threshold. Pure: the facade keeps one TemplateIndex in memory.
 //
 // Stages, so a query stays fast at 1,000,000 templates (quantised-rows.ts has the codes): every row is scored from
-// its sign bits (one WASM SIMD popcount pass); the best `shortlist` rows are re-scored from 4-bit codes (±0.005);
-// the best `rerank` of those are re-scored exactly; then scores are grouped by person. The exact floats are kept
-// in memory while the gallery is at most `exactRowLimit` rows (200 MiB, about 100,000 faces). Beyond it only the
-// codes stay in memory (1,000,000 faces in about 275 MiB) and `search` reads the re-ranked rows' floats from an
+// the top 2 bits of its 4-bit code (one WASM SIMD table-lookup pass); the best `shortlist` rows are re-scored from
+// their whole 4-bit codes (±0.005); the best `rerank` of those are re-scored exactly; then scores are grouped by
+// person. The exact floats are kept in memory (exact-rows.ts) while the gallery is at most `exactRowLimit` rows
+// (200 MiB, about 100,000 faces). Beyond it only the
+// codes stay in memory (1,000,000 faces in about 265 MiB) and `search` reads the re-ranked rows' floats from an
 // `ExactVectorSource` (the gallery store); the synchronous `searchPeople` then returns 4-bit scores.
-// Galleries no larger than the shortlist are scored exactly, row by row.
+// Galleries of at most `bruteForceRows` are scored exactly, every row (the WASM kernel is faster there than stages).
 import { QuantisedRows } from './quantised-rows';
 import { TopScores } from './top-scores';
+import { ExactRows } from './exact-rows';
 import { dot } from './vectors';
 import { assertTemplate } from './template-check';
+
+/** Up to this many rows (with floats in memory), every row is scored exactly: about 1 ms for 10,000 rows here. */
+const DEFAULT_BRUTE_FORCE_ROWS = 16_384;
 
 /** Rows re-scored exactly after the 4-bit pass. The true top-10 rank within the best ~35 by code at 1,000,000. */
 const DEFAULT_RERANK = 256;
@@ -38,10 +43,15 @@ export interface PersonScore {
 export interface TemplateIndexOptions {
   /** Keep float32 copies (exact scores) while the index holds at most this many rows. Default: 200 MiB of floats. */
   exactRowLimit?: number;
-  /** Rows re-scored from 4-bit codes after the sign pass. Default max(8,192, n/40): see README "Search at scale". */
+  /**
+   * Rows re-scored from 4-bit codes after the first pass. Default max(1,024, n/400): at 1,000,000 faces 1,024 held
+   * 99.7 % of the true top 10 and 2,048 all of them (docs/speed.md "Search at scale").
+   */
   shortlist?: number;
   /** Rows re-scored exactly after the 4-bit pass (at least 16 per requested person). Default 256. */
   rerank?: number;
+  /** With floats in memory, galleries up to this many rows are searched by scoring every row. Default 16,384. */
+  bruteForceRows?: number;
   /** Read by `search` for the re-ranked rows' exact embeddings once the index holds no floats. */
   exactSource?: ExactVectorSource;
 }
@@ -53,28 +63,28 @@ export class TemplateIndex {
   readonly exactRowLimit: number;
   private readonly fixedShortlist: number | undefined;
   private readonly rerank: number;
+  private readonly bruteForceRows: number;
   private readonly exactSource: ExactVectorSource | undefined;
   private codes: QuantisedRows;
   /** Float32 rows while size ≤ exactRowLimit, else null. */
-  private exact: Float32Array | null;
+  private exact: ExactRows | null;
   private templateIds: string[] = [];
   /** Per row, a small integer standing for its person (an index into `personIds`). */
   private personOf: Int32Array;
   private personIds: string[] = [];
   private personNumber = new Map<string, number>();
-  private table: Float32Array;
 
   constructor(dim: number, capacity = 256, options: TemplateIndexOptions = {}) {
     this.dim = dim;
     this.exactRowLimit = options.exactRowLimit ?? Math.floor(DEFAULT_EXACT_BYTES / (4 * dim));
     this.fixedShortlist = options.shortlist;
     this.rerank = options.rerank ?? DEFAULT_RERANK;
+    this.bruteForceRows = options.bruteForceRows ?? DEFAULT_BRUTE_FORCE_ROWS;
     this.exactSource = options.exactSource;
     capacity = Math.max(1, capacity);
     this.codes = new QuantisedRows(dim, capacity);
-    this.exact = new Float32Array(dim * Math.min(capacity, Math.max(1, this.exactRowLimit)));
+    this.exact = new ExactRows(dim, Math.min(capacity, Math.max(1, this.exactRowLimit)));
     this.personOf = new Int32Array(capacity);
-    this.table = new Float32Array(this.codes.tableLength);
   }
 
   get size(): number {
@@ -88,31 +98,27 @@ export class TemplateIndex {
 
   /** Bytes held in typed arrays (codes, scales, person numbers, floats); ids are ordinary strings besides. */
   get byteLength(): number {
-    return this.codes.byteLength + this.personOf.byteLength + (this.exact?.byteLength ?? 0) + this.table.byteLength;
+    return this.codes.byteLength + this.personOf.byteLength + (this.exact?.byteLength ?? 0);
   }
 
   private shortlistSize(): number {
-    return this.fixedShortlist ?? Math.max(8192, Math.ceil(this.size / 40));
+    return this.fixedShortlist ?? Math.max(1024, Math.ceil(this.size / 400));
   }
 
   /** Refuses ('invalid-template') any embedding that is not `dim` finite numbers of unit length, adding nothing. */
   add(t: IndexedTemplate): void {
     assertTemplate(t.embedding, 'The search index refused a face template', this.dim);
     const row = this.size;
-    if (row === this.codes.capacity) {
-      this.codes.grow(2 * row);
+    if (row === this.codes.capacity) this.codes.grow(2 * row);
+    if (row === this.personOf.length) {
       const person = new Int32Array(2 * row);
       person.set(this.personOf);
       this.personOf = person;
     }
     if (this.exact && row + 1 > this.exactRowLimit) this.exact = null; // too large for floats: codes only from now on
     if (this.exact) {
-      if ((row + 1) * this.dim > this.exact.length) {
-        const grown = new Float32Array(this.dim * Math.min(2 * row, this.exactRowLimit));
-        grown.set(this.exact);
-        this.exact = grown;
-      }
-      this.exact.set(t.embedding, row * this.dim);
+      if (row === this.exact.capacity) this.exact.grow(Math.min(2 * row, this.exactRowLimit));
+      this.exact.set(row, t.embedding);
     }
     this.codes.set(row, t.embedding);
     this.personOf[row] = this.numberFor(t.personId);
@@ -144,15 +150,14 @@ export class TemplateIndex {
       const write = kept.length;
       if (write !== read) {
         this.codes.move(read, write);
-        this.exact?.copyWithin(write * d, read * d, (read + 1) * d);
+        this.exact?.move(read, write);
       }
       this.personOf[write] = this.numberFor(personId);
       kept.push(templateId);
     }
     this.templateIds = kept;
     // An emptied index can hold exact floats again.
-    if (kept.length === 0 && !this.exact)
-      this.exact = new Float32Array(d * Math.min(256, Math.max(1, this.exactRowLimit)));
+    if (kept.length === 0 && !this.exact) this.exact = new ExactRows(d, Math.min(256, Math.max(1, this.exactRowLimit)));
     return before - kept.length;
   }
 
@@ -168,22 +173,11 @@ export class TemplateIndex {
     this.checkQuery(query);
     if (k <= 0 || this.size === 0) return [];
     const exact = this.exact;
-    if (exact && this.size <= this.shortlistSize()) {
-      const rows = Int32Array.from({ length: this.size }, (_, i) => i);
-      return this.bestPeople(
-        rows,
-        Float64Array.from(rows, (r) => this.exactScore(exact, r, query)),
-        k,
-      );
-    }
+    if (exact && this.size <= this.bruteForceRows) return this.bestPeople(null, exact.scoreAll(query, this.size), k);
     const { rows, scores } = this.codeCandidates(query);
     if (!exact) return this.bestPeople(rows, scores, k);
     const best = this.bestByCode(rows, scores, k).sort();
-    return this.bestPeople(
-      best,
-      Float64Array.from(best, (r) => this.exactScore(exact, r, query)),
-      k,
-    );
+    return this.bestPeople(best, exact.scoreRows(query, best), k);
   }
 
   /**
@@ -223,38 +217,34 @@ export class TemplateIndex {
 
   /**
    * Candidate rows with 4-bit code scores: every row of a gallery within the shortlist, else the `shortlist` best
-   * by the sign pass. A 4-bit score errs by about ±0.005, far less than the gap between a top-10 score and the
-   * `rerank`th, so the exact top rows are among the best by code (README "Search at scale" has the ranks measured).
+   * by the first pass. A 4-bit score errs by about ±0.005, far less than the gap between a top-10 score and the
+   * `rerank`th, so the exact top rows are among the best by code (docs/speed.md "Search at scale" has the figures).
    */
   private codeCandidates(query: Float32Array): { rows: Int32Array; scores: Float64Array } {
     const n = this.size,
       shortlist = this.shortlistSize();
-    let rows: Int32Array;
-    if (n <= shortlist) rows = Int32Array.from({ length: n }, (_, i) => i);
-    else rows = this.codes.signShortlist(query, n, shortlist); // ascending: the next pass reads the codes in order
-    const total = this.codes.fillTable(query, this.table);
-    const scores = new Float64Array(rows.length);
-    this.codes.scoreRows(rows, this.table, total, scores);
-    return { rows, scores };
+    return this.codes.candidates(query, n, shortlist);
   }
 
-  private bestPeople(rows: Int32Array, scores: Float64Array, k: number): PersonScore[] {
-    return bestPerPerson(
-      Array.from(rows, (r, c) => ({
-        personId: this.personIds[this.personOf[r]],
-        templateId: this.templateIds[r],
-        score: scores[c],
-      })),
-      k,
-    );
-  }
-
-  private exactScore(exact: Float32Array, row: number, query: Float32Array): number {
-    const d = this.dim,
-      base = row * d;
-    let s = 0;
-    for (let i = 0; i < d; i++) s += exact[base + i] * query[i];
-    return s;
+  /**
+   * Each person's best-scoring row among `rows` (every row when null; `scores` in the same order), highest first,
+   * at most `k` people. A tie goes to the earlier row.
+   */
+  private bestPeople(rows: Int32Array | null, scores: ArrayLike<number>, k: number): PersonScore[] {
+    const bestAt = new Map<number, number>(); // person number → index into scores
+    for (let c = 0; c < scores.length; c++) {
+      const person = this.personOf[rows ? rows[c] : c],
+        at = bestAt.get(person);
+      if (at === undefined || scores[c] > scores[at]) bestAt.set(person, c);
+    }
+    const top = new TopScores(k);
+    for (const c of bestAt.values()) top.push(scores[c], c);
+    return Array.from(top.keptIds())
+      .sort((a, b) => scores[b] - scores[a] || a - b)
+      .map((c) => {
+        const row = rows ? rows[c] : c;
+        return { personId: this.personIds[this.personOf[row]], templateId: this.templateIds[row], score: scores[c] };
+      });
   }
 }
 

@@ -2,257 +2,268 @@
 //
 // Each dimension is stored in 4 bits: u = 0..15 standing for (u − 7.5) × step, with a per-row step of 0.335 × the
 // row's RMS (the optimum 16-level uniform quantiser for Gaussian-like components), so a score from the codes is
-// within about ±0.005 of the exact cosine for 512-d faces. The 4 bits are kept as 4 bit-planes of dim/8 bytes (padded to 16); the
-// top plane is the sign of each component. One per-query table, for each byte position the sum of the query over
-// the set bits of each byte value, scores any plane with one lookup per 8 dimensions (about 1 ns):
-//   4-bit score   = step × (Σ_p 2^p·planeSum(p) − 7.5·Σq)      256 lookups for 512-d: the shortlist
-// The first pass over every row scores only the sign plane, against the query rounded to 4 bits, by AND and popcount
-// (wasm-kernels.ts bitPlaneSums: SIMD, about 2.3 ms per 100,000 rows here, where the table took 6–10):
-//   sign score    ≈ meanAbs × (2·Σ_{sign bit set} q − Σq)     correlation ≈ 0.8 with the exact cosine
-// 512-d: 256 bytes of planes + 10 bytes of scales and counts a row (float32 takes 2,048), plus 4 bytes of scratch.
-import { BIT_PLANES, BIT_PLANES_ALIGN, KernelMemory, interleavePlanes } from './wasm-kernels';
-
-/** Histogram bins for picking the sign-pass shortlist. */
-const SHORTLIST_BINS = 4096;
-
-/** Levels of the rounded query in the sign pass (4 bits). */
-const QUERY_LEVELS = 2 ** BIT_PLANES - 1;
+// within about ±0.005 of the exact cosine for 512-d faces. The code is kept in two halves:
+// - the top 2 bits of every dimension (t = u >> 2: below −4 steps, below 0, below 4 steps, above), two dimensions
+//   to a nibble, in blocks of 32 rows laid out for the `nibbleSums` WASM kernel (FAISS's "fast scan"): the first
+//   pass over every row reads only these, 128 bytes a row for 512-d, and sums Σ q·t through a per-query table of
+//   8-bit entries. Rows are unit vectors, so every row has nearly the same step and the sums rank the rows as
+//   2-bit scores would: they err by about 0.4 of the impostor spread (a sign bit alone: 0.6), so the shortlist
+//   that holds the true top 10 is small (docs/speed.md "Search at scale" has the figures);
+// - the low 2 bits, as two bit-planes of dim/8 bytes, row after row: read only for the shortlist, whose 4-bit score
+//   is step × (4·Σ q·t + 2·Σ q·bit1 + Σ q·bit0 − 7.5·Σ q), the first term taken from the first pass's sum.
+// 512-d: 128 bytes of top bits + 128 of low planes + 4 of step + 2 of scratch a row (float32 takes 2,048).
+import { KernelMemory, NIBBLE_BLOCK_ROWS, nibbleAt, setNibble } from './wasm-kernels';
 
 /** Optimum step of a 16-level uniform quantiser for a unit-variance Gaussian (Max, 1960). */
 const STEP_PER_RMS = 0.3352;
 
 export class QuantisedRows {
   readonly dim: number;
-  /** Bytes per bit-plane of a row: 8 dimensions a byte, padded to the kernel's 16 (padding bits are 0, no weight). */
-  readonly planeBytes: number;
+  /** Nibbles a row in the first pass: dim / 2, rounded up to even (the kernel takes two a step). */
+  private readonly positions: number;
+  /** Bytes of a low bit-plane of a row: 8 dimensions a byte. */
+  private readonly planeBytes: number;
   /**
-   * Kernel memory: the sign plane of every row, contiguous (the first pass reads only this), then the rounded
-   * query's planes, then one i32 result a row. Views of it are made per use, as growing replaces its buffer.
+   * Kernel memory: the top-bit blocks of every row, contiguous (the first pass reads only these), then the query's
+   * tables, then one u16 sum a row and one u16 largest sum a block. Views of it are made per use, as growing replaces its buffer.
    */
   private readonly memory: KernelMemory;
   private rowCapacity: number;
-  /** Set bits of each row's sign plane (the rounded query's offset counts once per set bit). */
-  private signCounts: Uint16Array;
-  /** Planes 2, 1, 0 of every row, row after row. */
+  /** Planes 1 and 0 of every row, row after row. */
   private lowPlanes: Uint8Array;
-  /** Per row: the quantiser step, and the mean |component| (the best scale for a sign-only code). */
+  /** Per row: the quantiser step. */
   private steps: Float32Array;
-  private absMeans: Float32Array;
+  /** The shortlist's histogram of first-pass sums, reused. */
+  private readonly bins = new Int32Array(65536);
+  /** One row's 4-bit levels while it is encoded, reused. */
+  private readonly levels: Uint8Array;
+  /** The 4-bit stage's per-query table (entry 0 of each byte stays 0), reused. */
+  private readonly bitTable: Float32Array;
 
   constructor(dim: number, capacity: number) {
     this.dim = dim;
-    this.planeBytes = BIT_PLANES_ALIGN * Math.ceil(dim / (8 * BIT_PLANES_ALIGN));
-    this.rowCapacity = capacity;
-    this.memory = new KernelMemory(this.memoryBytes(capacity));
-    this.signCounts = new Uint16Array(capacity);
-    this.lowPlanes = new Uint8Array(3 * this.planeBytes * capacity);
-    this.steps = new Float32Array(capacity);
-    this.absMeans = new Float32Array(capacity);
+    this.positions = 2 * Math.ceil(dim / 4);
+    this.planeBytes = Math.ceil(dim / 8);
+    this.rowCapacity = roundToBlocks(Math.max(1, capacity));
+    this.memory = new KernelMemory(this.memoryBytes(this.rowCapacity));
+    this.lowPlanes = new Uint8Array(2 * this.planeBytes * this.rowCapacity);
+    this.steps = new Float32Array(this.rowCapacity);
+    this.levels = new Uint8Array(8 * Math.max(this.planeBytes, this.positions));
+    this.bitTable = new Float32Array(256 * this.planeBytes);
   }
 
   get capacity(): number {
     return this.rowCapacity;
   }
 
-  /** Whether the sign pass runs in WASM SIMD (else the same kernel in JavaScript). */
+  /** Whether the first pass runs in WASM SIMD (else the same kernel in JavaScript). */
   get usesWasm(): boolean {
     return this.memory.usesWasm;
   }
 
   get byteLength(): number {
     return (
-      this.memoryBytes(this.rowCapacity) +
-      this.signCounts.byteLength +
-      this.lowPlanes.byteLength +
-      this.steps.byteLength +
-      this.absMeans.byteLength
+      this.memoryBytes(this.rowCapacity) + this.lowPlanes.byteLength + this.steps.byteLength + this.bins.byteLength
     );
   }
 
+  private get blockBytes(): number {
+    return 16 * this.positions;
+  }
+
   private memoryBytes(capacity: number): number {
-    return capacity * this.planeBytes + BIT_PLANES * this.planeBytes + 4 * capacity;
+    return (capacity / NIBBLE_BLOCK_ROWS) * (this.blockBytes + 2) + this.blockBytes + 2 * capacity;
   }
 
-  private get queryPlanesAt(): number {
-    return this.rowCapacity * this.planeBytes;
+  private get tablesAt(): number {
+    return (this.rowCapacity / NIBBLE_BLOCK_ROWS) * this.blockBytes;
   }
 
-  private get resultsAt(): number {
-    return this.queryPlanesAt + BIT_PLANES * this.planeBytes;
+  private get sumsAt(): number {
+    return this.tablesAt + this.blockBytes;
   }
 
-  private signs(): Uint8Array {
-    return new Uint8Array(this.memory.buffer, 0, this.rowCapacity * this.planeBytes);
+  private get maximaAt(): number {
+    return this.sumsAt + 2 * this.rowCapacity;
   }
 
-  /** A query table's length (Float32Array) for this dimension. */
-  get tableLength(): number {
-    return this.planeBytes * 256;
+  /** Byte offset of row's block, and its lane in the block. */
+  private blockOf(row: number): { block: number; lane: number } {
+    return { block: Math.floor(row / NIBBLE_BLOCK_ROWS) * this.blockBytes, lane: row % NIBBLE_BLOCK_ROWS };
   }
 
   grow(capacity: number): void {
-    const grow = <T extends Uint8Array | Uint16Array | Float32Array>(a: T, perRow: number): T => {
+    capacity = roundToBlocks(capacity);
+    const grow = <T extends Uint8Array | Float32Array>(a: T, perRow: number): T => {
       const b = new (a.constructor as new (n: number) => T)(perRow * capacity);
       b.set(a.subarray(0, Math.min(a.length, perRow * capacity)));
       return b;
     };
-    // Signs stay at the start of the kernel memory; the scratch after them moves on.
+    // The blocks stay at the start of the kernel memory; the scratch after them moves on.
     this.memory.reserve(this.memoryBytes(capacity));
     this.rowCapacity = capacity;
-    this.signCounts = grow(this.signCounts, 1);
-    this.lowPlanes = grow(this.lowPlanes, 3 * this.planeBytes);
+    this.lowPlanes = grow(this.lowPlanes, 2 * this.planeBytes);
     this.steps = grow(this.steps, 1);
-    this.absMeans = grow(this.absMeans, 1);
   }
 
   /** Encodes `v` into row `row`. */
   set(row: number, v: ArrayLike<number>): void {
     const d = this.dim,
-      nb = this.planeBytes;
-    let sq = 0,
-      abs = 0;
-    for (let i = 0; i < d; i++) {
-      sq += v[i] * v[i];
-      abs += Math.abs(v[i]);
-    }
+      nb = this.planeBytes,
+      u = this.levels;
+    let sq = 0;
+    for (let i = 0; i < d; i++) sq += v[i] * v[i];
     const step = STEP_PER_RMS * Math.sqrt(sq / d) || 1;
     this.steps[row] = step;
-    this.absMeans[row] = abs / d;
-    const low = 3 * nb * row,
-      signs = this.signs();
-    let signCount = 0;
-    for (let j = 0; j < nb; j++) {
-      let p3 = 0,
-        p2 = 0,
-        p1 = 0,
-        p0 = 0;
-      for (let t = 0; t < 8 && 8 * j + t < d; t++) {
-        const x = v[8 * j + t];
-        const m = Math.min(7, Math.floor(Math.abs(x) / step));
-        const u = x >= 0 ? 8 + m : 7 - m;
-        p3 |= (u >> 3) << t;
-        p2 |= ((u >> 2) & 1) << t;
-        p1 |= ((u >> 1) & 1) << t;
-        p0 |= (u & 1) << t;
-      }
-      signs[nb * row + j] = p3;
-      signCount += popcount8(p3);
-      this.lowPlanes[low + j] = p2;
-      this.lowPlanes[low + nb + j] = p1;
-      this.lowPlanes[low + 2 * nb + j] = p0;
+    for (let i = 0; i < d; i++) {
+      const m = Math.min(7, Math.floor(Math.abs(v[i]) / step));
+      u[i] = v[i] >= 0 ? 8 + m : 7 - m;
     }
-    this.signCounts[row] = signCount;
+    u.fill(0, d); // padding: no weight, the query is 0 there
+    const bytes = new Uint8Array(this.memory.buffer),
+      { block, lane } = this.blockOf(row);
+    for (let j = 0; j < this.positions; j++)
+      setNibble(bytes, block, j, lane, (u[2 * j] >> 2) | ((u[2 * j + 1] >> 2) << 2));
+    const low = 2 * nb * row;
+    for (let j = 0; j < nb; j++) {
+      let p1 = 0,
+        p0 = 0;
+      for (let t = 0; t < 8; t++) {
+        p1 |= ((u[8 * j + t] >> 1) & 1) << t;
+        p0 |= (u[8 * j + t] & 1) << t;
+      }
+      this.lowPlanes[low + j] = p1;
+      this.lowPlanes[low + nb + j] = p0;
+    }
   }
 
   /** Copies row `from` over row `to` (compaction after removals). */
   move(from: number, to: number): void {
-    const nb = this.planeBytes;
-    this.signs().copyWithin(to * nb, from * nb, (from + 1) * nb);
-    this.signCounts[to] = this.signCounts[from];
-    this.lowPlanes.copyWithin(3 * nb * to, 3 * nb * from, 3 * nb * (from + 1));
+    const bytes = new Uint8Array(this.memory.buffer),
+      source = this.blockOf(from),
+      target = this.blockOf(to);
+    for (let j = 0; j < this.positions; j++)
+      setNibble(bytes, target.block, j, target.lane, nibbleAt(bytes, source.block, j, source.lane));
+    const nb = 2 * this.planeBytes;
+    this.lowPlanes.copyWithin(nb * to, nb * from, nb * (from + 1));
     this.steps[to] = this.steps[from];
-    this.absMeans[to] = this.absMeans[from];
   }
 
   /**
-   * Fills the per-query table (length `tableLength`): for byte position j and byte value b, the sum of the query
-   * over the dimensions whose bit is set in b. Each entry adds one term to the entry with its lowest bit cleared.
-   * Returns Σq, which every score needs.
+   * The rows among [0, count) with the best first-pass sums, ascending, and their 4-bit scores (query · decoded
+   * row, within about ±0.005 of the exact cosine for 512-d): all rows when `size` ≥ `count`, else every row with a
+   * sum at or above the largest cut-off that at least `size` rows reach (ties may add a few). The hot loop of a
+   * large search is one kernel pass over the top-bit blocks, which also gives each block's largest sum.
    */
-  fillTable(query: ArrayLike<number>, table: Float32Array): number {
-    const d = this.dim;
-    let total = 0;
-    for (let j = 0; j < this.planeBytes; j++) {
-      const base = j * 256;
-      table[base] = 0;
-      for (let b = 1; b < 256; b++) {
-        const lowest = b & -b;
-        const i = 8 * j + 31 - Math.clz32(lowest);
-        table[base + b] = table[base + (b ^ lowest)] + (i < d ? query[i] : 0);
-      }
-      for (let t = 0; t < 8 && 8 * j + t < d; t++) total += query[8 * j + t];
+  candidates(query: ArrayLike<number>, count: number, size: number): { rows: Int32Array; scores: Float64Array } {
+    const { perUnit, shift } = this.fillFirstPassTables(query);
+    const blocks = Math.ceil(count / NIBBLE_BLOCK_ROWS);
+    this.memory.nibbleSums(this.tablesAt, 0, blocks, this.positions, this.sumsAt, this.maximaAt);
+    const sums = new Uint16Array(this.memory.buffer, this.sumsAt, this.rowCapacity),
+      maxima = new Uint16Array(this.memory.buffer, this.maximaAt, blocks);
+    if (size >= count) {
+      const rows = Int32Array.from({ length: count }, (_, i) => i);
+      return { rows, scores: this.scoreRows(query, rows, sums, perUnit, shift) };
     }
-    return total;
+    // The last block's lanes past `count` hold stale codes: its largest sum is taken over its rows alone.
+    const last = (blocks - 1) * NIBBLE_BLOCK_ROWS;
+    maxima[blocks - 1] = Math.max(...sums.subarray(last, count));
+    // At least as many rows as blocks reach a block's largest sum, so the blocks' cut-off keeps every row above
+    // the rows' own cut-off; only the blocks that reach it are read again.
+    const blockCutoff = cutoffFor(maxima, size, this.bins);
+    const reaching: number[] = [];
+    for (let b = 0; b < blocks; b++) {
+      if (maxima[b] < blockCutoff) continue;
+      const end = Math.min(count, (b + 1) * NIBBLE_BLOCK_ROWS);
+      for (let r = b * NIBBLE_BLOCK_ROWS; r < end; r++) if (sums[r] >= blockCutoff) reaching.push(r);
+    }
+    const sumsReaching = Uint16Array.from(reaching, (r) => sums[r]);
+    const rowCutoff = cutoffFor(sumsReaching, size, this.bins);
+    const rows = Int32Array.from(reaching.filter((_, i) => sumsReaching[i] >= rowCutoff));
+    return { rows, scores: this.scoreRows(query, rows, sums, perUnit, shift) };
   }
 
   /**
-   * The rows among [0, count) with the best sign scores, ascending: at least `size` of them (all rows scoring in
-   * the histogram bin where the count reaches `size`, so a few more). Sign scores are taken against `query` rounded
-   * to 4 bits (q ≈ lo + unit·u, u = 0..15). The hot loop of a large search: one kernel pass over the sign planes,
-   * then two plain passes over one number a row (scores written over the kernel's output) to histogram and collect;
-   * a heap here cost more than the kernel.
+   * Per position j, 16 u8 entries: the top bits t of dimensions 2j and 2j + 1 against the query, t_a·q_a + t_b·q_b,
+   * less the position's least entry and scaled so the widest position spans the largest entry the u16 sums allow.
+   * Σ q·t over a row is then its sum / perUnit + shift.
    */
-  signShortlist(query: ArrayLike<number>, count: number, size: number): Int32Array {
+  private fillFirstPassTables(query: ArrayLike<number>): { perUnit: number; shift: number } {
     const d = this.dim,
-      nb = this.planeBytes;
-    let max = 0;
-    for (let i = 0; i < d; i++) max = Math.max(max, Math.abs(query[i]));
-    const lo = -max,
-      unit = (2 * max) / QUERY_LEVELS || 1;
-    const planes = Array.from({ length: BIT_PLANES }, () => new Uint8Array(nb));
-    let roundedTotal = 0;
-    for (let i = 0; i < d; i++) {
-      const u = Math.round((query[i] - lo) / unit);
-      roundedTotal += lo + unit * u;
-      for (let p = 0; p < BIT_PLANES; p++) if ((u >> (BIT_PLANES - 1 - p)) & 1) planes[p][i >> 3] |= 1 << (i & 7);
+      positions = this.positions,
+      exact = new Float64Array(16 * positions);
+    let widest = 0,
+      shift = 0;
+    for (let j = 0; j < positions; j++) {
+      const i = 2 * j,
+        qa = i < d ? query[i] : 0,
+        qb = i + 1 < d ? query[i + 1] : 0;
+      const least = 3 * (Math.min(qa, 0) + Math.min(qb, 0));
+      for (let b = 0; b < 16; b++) exact[16 * j + b] = (b & 3) * qa + (b >> 2) * qb - least;
+      widest = Math.max(widest, 3 * (Math.abs(qa) + Math.abs(qb)));
+      shift += least;
     }
-    // Bits past `dim` are 0 in the rows, so the padding's query levels never count.
-    interleavePlanes(planes, new Uint8Array(this.memory.buffer, this.queryPlanesAt, BIT_PLANES * nb));
-    this.memory.bitPlaneSums(this.queryPlanesAt, 0, count, nb, this.resultsAt);
-    const sums = new Int32Array(this.memory.buffer, this.resultsAt, count);
-    const scores = new Float32Array(this.memory.buffer, this.resultsAt, count);
-    const counts = this.signCounts,
-      absMeans = this.absMeans;
-    let low = Infinity,
-      high = -Infinity;
-    for (let r = 0; r < count; r++) {
-      // Σ over set sign bits of q ≈ lo·(set bits) + unit·(popcount sum); the sign code's dot is 2·that − Σq.
-      const score = (2 * (lo * counts[r] + unit * sums[r]) - roundedTotal) * absMeans[r];
-      scores[r] = score;
-      if (score < low) low = score;
-      if (score > high) high = score;
-    }
-    if (size >= count || !(high > low)) return Int32Array.from({ length: count }, (_, i) => i);
-    const bins = new Int32Array(SHORTLIST_BINS),
-      perBin = (SHORTLIST_BINS - 1) / (high - low);
-    for (let r = 0; r < count; r++) bins[Math.floor((scores[r] - low) * perBin)]++;
-    let bin = SHORTLIST_BINS - 1,
-      kept = bins[bin];
-    while (kept < size) kept += bins[--bin];
-    const rows = new Int32Array(kept);
-    for (let r = 0, c = 0; r < count; r++) if (Math.floor((scores[r] - low) * perBin) >= bin) rows[c++] = r;
-    return rows;
+    const largestEntry = Math.min(255, Math.floor(65535 / positions)),
+      perUnit = widest > 0 ? largestEntry / widest : 1,
+      tables = new Uint8Array(this.memory.buffer, this.tablesAt, 16 * positions);
+    for (let e = 0; e < tables.length; e++) tables[e] = Math.round(exact[e] * perUnit);
+    return { perUnit, shift };
   }
 
   /**
-   * query · (each decoded row of `rows`) into `out`, from a filled table: within about ±0.005 of the exact cosine for
-   * 512-d. Rows in ascending order read memory front to back.
+   * 4-bit scores of `rows`, given each row's first-pass sum (Σ q·t over its top bits = sum / perUnit + shift): with
+   * u = 4·t + 2·bit1 + bit0, the low planes add Σ q over each byte's set bits, from a 256-entry table a byte.
+   * Rows in ascending order read memory in order.
    */
-  scoreRows(rows: Int32Array, table: Float32Array, queryTotal: number, out: Float64Array): void {
-    const nb = this.planeBytes,
-      signs = this.signs(),
-      low = this.lowPlanes;
+  private scoreRows(
+    query: ArrayLike<number>,
+    rows: Int32Array,
+    sums: Uint16Array,
+    perUnit: number,
+    shift: number,
+  ): Float64Array {
+    const d = this.dim,
+      nb = this.planeBytes,
+      table = this.bitTable;
+    let total = 0;
+    for (let j = 0; j < nb; j++) {
+      const base = j * 256;
+      // Entries with bit t set are those without it plus q[8j + t].
+      for (let t = 0, half = 1; t < 8; t++, half *= 2) {
+        const q = 8 * j + t < d ? query[8 * j + t] : 0;
+        for (let b = 0; b < half; b++) table[base + half + b] = table[base + b] + q;
+      }
+      total += table[base + 255];
+    }
+    const low = this.lowPlanes,
+      steps = this.steps,
+      scores = new Float64Array(rows.length);
     for (let c = 0; c < rows.length; c++) {
       const row = rows[c],
-        s = nb * row,
-        l = 3 * nb * row;
-      let p3 = 0,
-        p2 = 0,
-        p1 = 0,
+        l = 2 * nb * row;
+      let p1 = 0,
         p0 = 0;
       for (let j = 0, t = 0; j < nb; j++, t += 256) {
-        p3 += table[t + signs[s + j]];
-        p2 += table[t + low[l + j]];
-        p1 += table[t + low[l + nb + j]];
-        p0 += table[t + low[l + 2 * nb + j]];
+        p1 += table[t + low[l + j]];
+        p0 += table[t + low[l + nb + j]];
       }
-      out[c] = this.steps[row] * (8 * p3 + 4 * p2 + 2 * p1 + p0 - 7.5 * queryTotal);
+      scores[c] = steps[row] * (4 * (sums[row] / perUnit + shift) + 2 * p1 + p0 - 7.5 * total);
     }
+    return scores;
   }
 }
 
-function popcount8(b: number): number {
-  b = b - ((b >> 1) & 0x55);
-  b = (b & 0x33) + ((b >> 2) & 0x33);
-  return (b + (b >> 4)) & 0x0f;
+/** The largest value that at least `size` of `values` reach (all of them if fewer), by a histogram in `bins`. */
+function cutoffFor(values: Uint16Array, size: number, bins: Int32Array): number {
+  bins.fill(0);
+  for (let i = 0; i < values.length; i++) bins[values[i]]++;
+  let cutoff = bins.length - 1,
+    reached = bins[cutoff];
+  while (reached < size && cutoff > 0) reached += bins[--cutoff];
+  return cutoff;
+}
+
+/** Row capacities are whole blocks of the first pass. */
+function roundToBlocks(rows: number): number {
+  return NIBBLE_BLOCK_ROWS * Math.ceil(rows / NIBBLE_BLOCK_ROWS);
 }

@@ -42,10 +42,23 @@ const decision = (c: PersonScore[], threshold: number) => {
 };
 
 describe('gallery search at scale', () => {
-  // 6,000 templates with a 1,024-row shortlist: the sign pass really prunes, then codes and floats re-score.
-  const staged = gallery(6000, { shortlist: 1024 });
+  // 6,000 templates with a 1,024-row shortlist and no brute force: the first pass really prunes, then codes and
+  // floats re-score.
+  const staged = gallery(6000, { shortlist: 1024, bruteForceRows: 0 });
   // The same gallery from 4-bit codes only, as beyond exactRowLimit.
   const coded = gallery(6000, { shortlist: 1024, exactRowLimit: 0 });
+
+  it('scores every row of a small gallery exactly (brute force), person by person', () => {
+    const small = gallery(3000);
+    for (const q of small.probes.slice(0, 10)) {
+      const found = small.index.searchPeople(q, 10),
+        truth = exactPeople(small.rows, q, 10);
+      expect(found.map((f) => f.personId)).toEqual(truth.map((t) => t.personId));
+      found.forEach((f, i) => expect(f.score).toBeCloseTo(truth[i].score, 5));
+      const best = found[0];
+      expect(small.rows[Number(best.templateId.slice(1))].personId).toBe(best.personId);
+    }
+  });
 
   it('keeps floats while small, and returns exact scores with recall@10 >= 0.99', () => {
     expect(staged.index.isExact).toBe(true);
@@ -104,10 +117,10 @@ describe('gallery search at scale', () => {
   it('drops floats past exactRowLimit and counts its memory', () => {
     const { index } = gallery(300, { exactRowLimit: 200 });
     expect(index.isExact).toBe(false);
-    // Capacity 64 doubled to 512 rows: 4-bit planes (256 B) + two scales (8 B) + sign count (2 B) + sign-pass result
-    // (4 B) + person number (4 B) a row, plus the rounded query's planes and the 64 KiB query table, and no floats
-    // (which would add 2,048 B a row).
-    expect(index.byteLength).toBe(512 * (256 + 8 + 2 + 4 + 4) + 4 * 64 + 64 * 256 * 4);
+    // Capacity 64 doubled to 512 rows: top-bit blocks (128 B) + low planes (128 B) + step (4 B) + first-pass sum
+    // (2 B) + person number (4 B) a row, a largest sum (2 B) a block of 32, plus the query's first-pass tables
+    // (4 KiB) and the shortlist's histogram (256 KiB), and no floats (which would add 2,048 B a row).
+    expect(index.byteLength).toBe(512 * (128 + 128 + 4 + 2 + 4) + (512 / 32) * 2 + 16 * 256 + 4 * 65536);
   });
 });
 
@@ -234,14 +247,12 @@ describe('QuantisedRows', () => {
     const { rows, probes } = gallery(400);
     const codes = new QuantisedRows(DIM, rows.length);
     rows.forEach((r, i) => codes.set(i, r.v));
-    const table = new Float32Array(codes.tableLength);
     let sq = 0,
       count = 0,
       max = 0;
-    const all = Int32Array.from(rows, (_, i) => i),
-      scores = new Float64Array(rows.length);
     for (const q of probes.slice(0, 5)) {
-      codes.scoreRows(all, table, codes.fillTable(q, table), scores);
+      const { rows: all, scores } = codes.candidates(q, rows.length, rows.length);
+      expect(Array.from(all)).toEqual(rows.map((_, i) => i));
       rows.forEach((r, i) => {
         let exact = 0;
         for (let d = 0; d < DIM; d++) exact += r.v[d] * q[d];
@@ -253,6 +264,31 @@ describe('QuantisedRows', () => {
     }
     expect(Math.sqrt(sq / count)).toBeLessThan(0.006);
     expect(max).toBeLessThan(0.03);
+  });
+
+  it('ranks by the first pass across blocks and lanes, for any dimension, and keeps a moved row intact', () => {
+    const dim = 130, // not a multiple of 4: the last nibble and byte are partly padding
+      count = 70; // three blocks of 32, the last one partly filled
+    const vectors: Float32Array[] = [];
+    forEachTemplate(count, dim, 1, 3, (_row, _identity, v) => vectors.push(Float32Array.from(v)));
+    const codes = new QuantisedRows(dim, 40); // grows past its first capacity
+    codes.grow(count);
+    vectors.forEach((v, i) => codes.set(i, v));
+    const exact = (q: Float32Array, v: Float32Array) => q.reduce((s, x, i) => s + x * v[i], 0);
+    for (const target of [0, 17, 40, 69]) {
+      // A query near one row: that row must come first in a shortlist of 1, whichever block and lane holds it.
+      const q = Float32Array.from(vectors[target], (x, i) => x + 0.3 * vectors[(target + 1) % count][i]);
+      const norm = Math.hypot(...q);
+      q.forEach((x, i) => (q[i] = x / norm));
+      const { rows, scores } = codes.candidates(q, count, 1);
+      expect(Array.from(rows)).toEqual([target]);
+      expect(scores[0]).toBeCloseTo(exact(q, vectors[target]), 1);
+    }
+    codes.move(69, 3);
+    const q = vectors[69];
+    const { rows, scores } = codes.candidates(q, count - 1, 1);
+    expect(Array.from(rows)).toEqual([3]);
+    expect(scores[0]).toBeGreaterThan(0.97);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BIT_PLANES, KernelMemory, interleavePlanes, kernelsWasm } from '../../src/core/wasm-kernels';
+import { KernelMemory, NIBBLE_BLOCK_ROWS, kernelsWasm, nibbleAt, setNibble } from '../../src/core/wasm-kernels';
 
 /** Deterministic pseudo-random bytes. */
 function fillBytes(bytes: Uint8Array, seed: number): void {
@@ -9,12 +9,6 @@ function fillBytes(bytes: Uint8Array, seed: number): void {
     bytes[i] = x >>> 24;
   }
 }
-
-const popcount = (b: number) => {
-  let c = 0;
-  for (; b; b &= b - 1) c++;
-  return c;
-};
 
 describe('wasm kernels', () => {
   const wasm = new KernelMemory(1 << 16),
@@ -44,33 +38,35 @@ describe('wasm kernels', () => {
     }
   });
 
-  it('bitPlaneSums: WASM and JavaScript agree with Σ 2^(3−p)·popcount(plane AND row)', () => {
-    const rowBytes = 64,
-      rows = 50,
-      planesAt = rows * rowBytes,
-      out = planesAt + BIT_PLANES * rowBytes;
-    const rowBits = new Uint8Array(rows * rowBytes);
-    fillBytes(rowBits, 3);
-    const planes = Array.from({ length: BIT_PLANES }, (_, p) => {
-      const b = new Uint8Array(rowBytes);
-      fillBytes(b, 10 + p);
-      return b;
-    });
-    const expected = Array.from({ length: rows }, (_, r) =>
-      planes.reduce((sum, plane, p) => {
-        let bits = 0;
-        for (let j = 0; j < rowBytes; j++) bits += popcount(plane[j] & rowBits[r * rowBytes + j]);
-        return sum + 2 ** (BIT_PLANES - 1 - p) * bits;
-      }, 0),
+  it("nibbleSums: WASM and JavaScript agree with a table look-up of every row's every nibble, and each block's largest", () => {
+    const positions = 6,
+      blocks = 3,
+      blockBytes = 16 * positions,
+      tablesAt = blocks * blockBytes,
+      out = tablesAt + 16 * positions,
+      maxima = out + 2 * blocks * NIBBLE_BLOCK_ROWS;
+    const codes = Array.from({ length: blocks * NIBBLE_BLOCK_ROWS }, (_, r) =>
+      Array.from({ length: positions }, (_, j) => (r * 7 + j * 5 + ((r * j) >> 2)) & 15),
     );
+    const tables = new Uint8Array(16 * positions);
+    fillBytes(tables, 5);
+    const expected = codes.map((row) => row.reduce((sum, code, j) => sum + tables[16 * j + code], 0));
     for (const memory of [wasm, plain]) {
-      new Uint8Array(memory.buffer).set(rowBits);
-      interleavePlanes(planes, new Uint8Array(memory.buffer, planesAt, BIT_PLANES * rowBytes));
-      memory.bitPlaneSums(planesAt, 0, rows, rowBytes, out);
-      expect(Array.from(new Int32Array(memory.buffer, out, rows))).toEqual(expected);
+      const bytes = new Uint8Array(memory.buffer);
+      codes.forEach((row, r) =>
+        row.forEach((code, j) =>
+          setNibble(bytes, blockBytes * Math.floor(r / NIBBLE_BLOCK_ROWS), j, r % NIBBLE_BLOCK_ROWS, code),
+        ),
+      );
+      expect(nibbleAt(bytes, blockBytes, 2, 20)).toBe(codes[NIBBLE_BLOCK_ROWS + 20][2]);
+      bytes.set(tables, tablesAt);
+      memory.nibbleSums(tablesAt, 0, blocks, positions, out, maxima);
+      expect(Array.from(new Uint16Array(memory.buffer, out, blocks * NIBBLE_BLOCK_ROWS))).toEqual(expected);
+      expect(Array.from(new Uint16Array(memory.buffer, maxima, blocks))).toEqual(
+        [0, 1, 2].map((b) => Math.max(...expected.slice(NIBBLE_BLOCK_ROWS * b, NIBBLE_BLOCK_ROWS * (b + 1)))),
+      );
     }
-    expect(Math.max(...expected)).toBeGreaterThan(1000); // every plane and chunk contributed
-    expect(() => wasm.bitPlaneSums(planesAt, 0, rows, 24, out)).toThrow(/multiple of 16/);
+    expect(new Set(expected).size).toBeGreaterThan(50); // the rows differ: every lane was looked up on its own
   });
 
   it('grows, keeping what the memory holds', () => {
