@@ -1,14 +1,15 @@
 // Gallery search: cosine search over L2-normalised templates, per-person best score, top-k and an explicit
 // "unknown" under the calibrated threshold. Pure: the facade keeps one TemplateIndex in memory.
 //
-// Stages, so a query stays fast at 1,000,000 templates (quantised-rows.ts has the codes): every row is scored from
-// the top 2 bits of its 4-bit code (one WASM SIMD table-lookup pass); the best `shortlist` rows are re-scored from
-// their whole 4-bit codes (±0.005); the best `rerank` of those are re-scored exactly; then scores are grouped by
-// person. The exact floats are kept in memory (exact-rows.ts) while the gallery is at most `exactRowLimit` rows
-// (200 MiB, about 100,000 faces). Beyond it only the
-// codes stay in memory (1,000,000 faces in about 265 MiB) and `search` reads the re-ranked rows' floats from an
-// `ExactVectorSource` (the gallery store); the synchronous `searchPeople` then returns 4-bit scores.
-// Galleries of at most `bruteForceRows` are scored exactly, every row (the WASM kernel is faster there than stages).
+// Stages, so a query stays fast at 1,000,000 templates (quantised-rows.ts has the codes, exact-rows.ts the floats):
+// - every row is scored from the top 2 bits of its 4-bit code (one WASM SIMD table-lookup pass), and the best
+//   `shortlist` rows are kept;
+// - while the floats are in memory (at most `exactRowLimit` rows: 200 MiB, about 100,000 faces), the shortlist is
+//   scored exactly; a gallery of at most `bruteForceRows` has every row scored exactly instead (faster there);
+// - beyond, only the codes stay in memory (1,000,000 faces in about 265 MiB): the shortlist is re-scored from its
+//   4-bit codes (±0.005), and `search` reads the best `rerank` rows' floats from an `ExactVectorSource` (the gallery
+//   store) to score them exactly; the synchronous `searchPeople` then returns 4-bit scores.
+// Scores are then grouped by person.
 import { QuantisedRows } from './quantised-rows';
 import { TopScores } from './top-scores';
 import { ExactRows } from './exact-rows';
@@ -44,11 +45,11 @@ export interface TemplateIndexOptions {
   /** Keep float32 copies (exact scores) while the index holds at most this many rows. Default: 200 MiB of floats. */
   exactRowLimit?: number;
   /**
-   * Rows re-scored from 4-bit codes after the first pass. Default max(1,024, n/400): at 1,000,000 faces 1,024 held
+   * Rows kept by the first pass, to be scored exactly (or from 4-bit codes once the floats are gone). Default max(1,024, n/400): at 1,000,000 faces 1,024 held
    * 99.7 % of the true top 10 and 2,048 all of them (docs/speed.md "Search at scale").
    */
   shortlist?: number;
-  /** Rows re-scored exactly after the 4-bit pass (at least 16 per requested person). Default 256. */
+  /** Codes only: rows re-scored exactly after the 4-bit pass (at least 16 per requested person). Default 256. */
   rerank?: number;
   /** With floats in memory, galleries up to this many rows are searched by scoring every row. Default 16,384. */
   bruteForceRows?: number;
@@ -174,10 +175,10 @@ export class TemplateIndex {
     if (k <= 0 || this.size === 0) return [];
     const exact = this.exact;
     if (exact && this.size <= this.bruteForceRows) return this.bestPeople(null, exact.scoreAll(query, this.size), k);
-    const { rows, scores } = this.codeCandidates(query);
-    if (!exact) return this.bestPeople(rows, scores, k);
-    const best = this.bestByCode(rows, scores, k).sort();
-    return this.bestPeople(best, exact.scoreRows(query, best), k);
+    const shortlist = this.codes.shortlist(query, this.size, this.shortlistSize());
+    // With the floats at hand, scoring the shortlist exactly costs less than its 4-bit scores and a re-rank.
+    if (exact) return this.bestPeople(shortlist.rows, exact.scoreRows(query, shortlist.rows), k);
+    return this.bestPeople(shortlist.rows, shortlist.codeScores(), k);
   }
 
   /**
@@ -188,8 +189,8 @@ export class TemplateIndex {
     const source = this.exactSource;
     if (this.exact || !source || k <= 0 || this.size === 0) return this.searchPeople(query, k);
     this.checkQuery(query);
-    const { rows, scores } = this.codeCandidates(query);
-    const best = this.bestByCode(rows, scores, k).sort(); // ascending: neighbouring records, read in order
+    const { rows, codeScores } = this.codes.shortlist(query, this.size, this.shortlistSize());
+    const best = this.bestByCode(rows, codeScores(), k).sort(); // ascending: neighbouring records, read in order
     // Ids are taken now: the index may change while the source is read.
     const candidates = Array.from(best, (r) => ({
       templateId: this.templateIds[r],
@@ -208,22 +209,14 @@ export class TemplateIndex {
     if (query.length !== this.dim) throw new Error(`expected ${this.dim}-d query, got ${query.length}`);
   }
 
-  /** The `rerank` rows (at least 16 per requested person) with the highest code scores. */
+  /**
+   * The `rerank` rows (at least 16 per requested person) with the highest code scores. A 4-bit score errs by about
+   * ±0.005, far less than the gap between a top-10 score and the `rerank`th, so the exact top rows are among them.
+   */
   private bestByCode(rows: Int32Array, scores: Float64Array, k: number): Int32Array {
     const best = new TopScores(Math.max(this.rerank, 16 * k));
     for (let c = 0; c < rows.length; c++) best.push(scores[c], rows[c]);
     return best.keptIds();
-  }
-
-  /**
-   * Candidate rows with 4-bit code scores: every row of a gallery within the shortlist, else the `shortlist` best
-   * by the first pass. A 4-bit score errs by about ±0.005, far less than the gap between a top-10 score and the
-   * `rerank`th, so the exact top rows are among the best by code (docs/speed.md "Search at scale" has the figures).
-   */
-  private codeCandidates(query: Float32Array): { rows: Int32Array; scores: Float64Array } {
-    const n = this.size,
-      shortlist = this.shortlistSize();
-    return this.codes.candidates(query, n, shortlist);
   }
 
   /**

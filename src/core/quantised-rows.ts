@@ -17,6 +17,13 @@ import { KernelMemory, NIBBLE_BLOCK_ROWS, nibbleAt, setNibble } from './wasm-ker
 /** Optimum step of a 16-level uniform quantiser for a unit-variance Gaussian (Max, 1960). */
 const STEP_PER_RMS = 0.3352;
 
+/** The first pass's best rows, and their 4-bit scores on demand. */
+export interface Shortlist {
+  /** Ascending. */
+  rows: Int32Array;
+  codeScores(): Float64Array;
+}
+
 export class QuantisedRows {
   readonly dim: number;
   /** Nibbles a row in the first pass: dim / 2, rounded up to even (the kernel takes two a step). */
@@ -150,21 +157,23 @@ export class QuantisedRows {
   }
 
   /**
-   * The rows among [0, count) with the best first-pass sums, ascending, and their 4-bit scores (query · decoded
-   * row, within about ±0.005 of the exact cosine for 512-d): all rows when `size` ≥ `count`, else every row with a
-   * sum at or above the largest cut-off that at least `size` rows reach (ties may add a few). The hot loop of a
-   * large search is one kernel pass over the top-bit blocks, which also gives each block's largest sum.
+   * The rows among [0, count) with the best first-pass sums, ascending: all rows when `size` ≥ `count`, else every
+   * row with a sum at or above the largest cut-off that at least `size` rows reach (ties may add a few). The hot
+   * loop of a large search is one kernel pass over the top-bit blocks, which also gives each block's largest sum.
+   * `codeScores` gives the rows' 4-bit scores (query · decoded row, within about ±0.005 of the exact cosine for
+   * 512-d); it reads this pass's sums, so call it before the next query.
    */
-  candidates(query: ArrayLike<number>, count: number, size: number): { rows: Int32Array; scores: Float64Array } {
+  shortlist(query: ArrayLike<number>, count: number, size: number): Shortlist {
     const { perUnit, shift } = this.fillFirstPassTables(query);
     const blocks = Math.ceil(count / NIBBLE_BLOCK_ROWS);
     this.memory.nibbleSums(this.tablesAt, 0, blocks, this.positions, this.sumsAt, this.maximaAt);
     const sums = new Uint16Array(this.memory.buffer, this.sumsAt, this.rowCapacity),
       maxima = new Uint16Array(this.memory.buffer, this.maximaAt, blocks);
-    if (size >= count) {
-      const rows = Int32Array.from({ length: count }, (_, i) => i);
-      return { rows, scores: this.scoreRows(query, rows, sums, perUnit, shift) };
-    }
+    const shortlisted = (rows: Int32Array): Shortlist => ({
+      rows,
+      codeScores: () => this.scoreRows(query, rows, sums, perUnit, shift),
+    });
+    if (size >= count) return shortlisted(Int32Array.from({ length: count }, (_, i) => i));
     // The last block's lanes past `count` hold stale codes: its largest sum is taken over its rows alone.
     const last = (blocks - 1) * NIBBLE_BLOCK_ROWS;
     maxima[blocks - 1] = Math.max(...sums.subarray(last, count));
@@ -180,7 +189,7 @@ export class QuantisedRows {
     const sumsReaching = Uint16Array.from(reaching, (r) => sums[r]);
     const rowCutoff = cutoffFor(sumsReaching, size, this.bins);
     const rows = Int32Array.from(reaching.filter((_, i) => sumsReaching[i] >= rowCutoff));
-    return { rows, scores: this.scoreRows(query, rows, sums, perUnit, shift) };
+    return shortlisted(rows);
   }
 
   /**

@@ -251,7 +251,8 @@ describe('QuantisedRows', () => {
       count = 0,
       max = 0;
     for (const q of probes.slice(0, 5)) {
-      const { rows: all, scores } = codes.candidates(q, rows.length, rows.length);
+      const { rows: all, codeScores } = codes.shortlist(q, rows.length, rows.length);
+      const scores = codeScores();
       expect(Array.from(all)).toEqual(rows.map((_, i) => i));
       rows.forEach((r, i) => {
         let exact = 0;
@@ -280,13 +281,15 @@ describe('QuantisedRows', () => {
       const q = Float32Array.from(vectors[target], (x, i) => x + 0.3 * vectors[(target + 1) % count][i]);
       const norm = Math.hypot(...q);
       q.forEach((x, i) => (q[i] = x / norm));
-      const { rows, scores } = codes.candidates(q, count, 1);
+      const { rows, codeScores } = codes.shortlist(q, count, 1);
+      const scores = codeScores();
       expect(Array.from(rows)).toEqual([target]);
       expect(scores[0]).toBeCloseTo(exact(q, vectors[target]), 1);
     }
     codes.move(69, 3);
     const q = vectors[69];
-    const { rows, scores } = codes.candidates(q, count - 1, 1);
+    const { rows, codeScores } = codes.shortlist(q, count - 1, 1);
+    const scores = codeScores();
     expect(Array.from(rows)).toEqual([3]);
     expect(scores[0]).toBeGreaterThan(0.97);
   });
