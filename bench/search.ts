@@ -56,6 +56,11 @@ export interface SearchBenchResult {
   /** Adding one more face to the built index (a new person), median of ADDED_AFTER_BUILD adds. */
   addOneMs: number;
   /**
+   * Erasing one person from the built index (their 4 faces), median of REMOVED_AFTER_BUILD people taken from the
+   * front, where every row after them moves (the worst case of the compaction).
+   */
+  removeOneMs: number;
+  /**
    * The peer, timed on the same probes in the same run: exact brute force, every template's float dot product by
    * the rowDots WASM SIMD kernel, each person's best, top 10 (median ms). Null past BRUTE_FORCE_LIMIT (the floats
    * would not fit in memory).
@@ -66,6 +71,7 @@ export interface SearchBenchResult {
 const BRUTE_FORCE_LIMIT = 200_000;
 
 const ADDED_AFTER_BUILD = 21;
+const REMOVED_AFTER_BUILD = 3;
 
 const GENUINE = 0.7;
 
@@ -271,6 +277,13 @@ async function measure(options: SearchBenchOptions, vectors: VectorFile): Promis
     addTimes.push(performance.now() - t0);
   }
   addTimes.sort((x, y) => x - y);
+  const removeTimes: number[] = [];
+  for (let person = 0; person < REMOVED_AFTER_BUILD; person++) {
+    const t0 = performance.now();
+    index.removePerson(`p${person}`);
+    removeTimes.push(performance.now() - t0);
+  }
+  removeTimes.sort((x, y) => x - y);
   const bruteForce = bruteForceMs(n, dim, samplesPerIdentity, seed, probes);
   const round = (x: number, digits = 2) => Number(x.toFixed(digits));
   return {
@@ -287,6 +300,7 @@ async function measure(options: SearchBenchOptions, vectors: VectorFile): Promis
     maxScoreError: round(maxScoreError, 5),
     heapMB: round(heapMB, 1),
     addOneMs: round(quantile(addTimes, 0.5), 3),
+    removeOneMs: round(quantile(removeTimes, 0.5), 1),
     bruteForceMs: bruteForce === null ? null : round(bruteForce),
   };
 }
@@ -386,6 +400,7 @@ async function main(): Promise<void> {
     [`same decision at threshold ${calibration.threshold.toFixed(3)}`, String(result.decisionAgreement)],
     ['largest score error (returned people)', String(result.maxScoreError)],
     ['add one face to the built index, median', `${result.addOneMs} ms`],
+    ['erase one person (every later row moves), median', `${result.removeOneMs} ms`],
     [
       'peer: exact brute force (WASM SIMD), median',
       result.bruteForceMs === null
@@ -409,14 +424,14 @@ async function growthTable(
 ): Promise<void> {
   const results: SearchBenchResult[] = [];
   console.log(
-    '| faces | build | index memory | query wall, median / p90 | query CPU, median | recall@10 | add one face | peer: exact brute force, median |',
+    '| faces | build | index memory | query wall, median / p90 | query CPU, median | recall@10 | add one face | erase one person | peer: exact brute force, median |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const n of sizes) {
     const r = await run(n);
     results.push(r);
     console.log(
-      `| ${n.toLocaleString('en')} | ${(r.buildMs / 1000).toFixed(1)} s | ${r.memoryMB} MB | ${r.queryMs.median} / ${r.queryMs.p90} ms | ${r.queryCpuMs.median} ms | ${r.recallAt10} | ${r.addOneMs} ms | ${r.bruteForceMs === null ? '—' : `${r.bruteForceMs} ms (${(r.bruteForceMs / r.queryMs.median).toFixed(1)}×)`} |`,
+      `| ${n.toLocaleString('en')} | ${(r.buildMs / 1000).toFixed(1)} s | ${r.memoryMB} MB | ${r.queryMs.median} / ${r.queryMs.p90} ms | ${r.queryCpuMs.median} ms | ${r.recallAt10} | ${r.addOneMs} ms | ${r.removeOneMs} ms | ${r.bruteForceMs === null ? '—' : `${r.bruteForceMs} ms (${(r.bruteForceMs / r.queryMs.median).toFixed(1)}×)`} |`,
     );
   }
   const json = JSON.stringify(results);

@@ -12,7 +12,7 @@
 // - the low 2 bits, as two bit-planes of dim/8 bytes, row after row: read only for the shortlist, whose 4-bit score
 //   is step × (4·Σ q·t + 2·Σ q·bit1 + Σ q·bit0 − 7.5·Σ q), the first term taken from the first pass's sum.
 // 512-d: 128 bytes of top bits + 128 of low planes + 4 of step + 2 of scratch a row (float32 takes 2,048).
-import { KernelMemory, NIBBLE_BLOCK_ROWS, nibbleAt, setNibble } from './wasm-kernels';
+import { KernelMemory, NIBBLE_BLOCK_ROWS, setNibble } from './wasm-kernels';
 
 /** Optimum step of a 16-level uniform quantiser for a unit-variance Gaussian (Max, 1960). */
 const STEP_PER_RMS = 0.3352;
@@ -42,6 +42,7 @@ export class QuantisedRows {
   private steps: Float32Array;
   /** The shortlist's histogram of first-pass sums, reused. */
   private readonly bins = new Int32Array(65536);
+  private byteView: Uint8Array | undefined;
   /** One row's 4-bit levels while it is encoded, reused. */
   private readonly levels: Uint8Array;
   /** The 4-bit stage's per-query table (entry 0 of each byte stays 0), reused. */
@@ -127,7 +128,7 @@ export class QuantisedRows {
       u[i] = v[i] >= 0 ? 8 + m : 7 - m;
     }
     u.fill(0, d); // padding: no weight, the query is 0 there
-    const bytes = new Uint8Array(this.memory.buffer),
+    const bytes = this.bytes(),
       { block, lane } = this.blockOf(row);
     for (let j = 0; j < this.positions; j++)
       setNibble(bytes, block, j, lane, (u[2 * j] >> 2) | ((u[2 * j + 1] >> 2) << 2));
@@ -144,16 +145,32 @@ export class QuantisedRows {
     }
   }
 
-  /** Copies row `from` over row `to` (compaction after removals). */
+  /** Copies row `from` over row `to` (compaction after removals: once per row kept, so kept lean). */
   move(from: number, to: number): void {
-    const bytes = new Uint8Array(this.memory.buffer),
+    const bytes = this.bytes(),
       source = this.blockOf(from),
       target = this.blockOf(to);
-    for (let j = 0; j < this.positions; j++)
-      setNibble(bytes, target.block, j, target.lane, nibbleAt(bytes, source.block, j, source.lane));
+    const sourceShift = source.lane < 16 ? 0 : 4,
+      targetShift = target.lane < 16 ? 0 : 4,
+      kept = target.lane < 16 ? 0xf0 : 0x0f; // the other lane's nibble in the target byte
+    for (
+      let j = 0, s = source.block + (source.lane & 15), t = target.block + (target.lane & 15);
+      j < this.positions;
+      j++
+    ) {
+      bytes[t] = (bytes[t] & kept) | (((bytes[s] >> sourceShift) & 15) << targetShift);
+      s += 16;
+      t += 16;
+    }
     const nb = 2 * this.planeBytes;
     this.lowPlanes.copyWithin(nb * to, nb * from, nb * (from + 1));
     this.steps[to] = this.steps[from];
+  }
+
+  /** A byte view of the kernel memory, made again only when growing has replaced the buffer. */
+  private bytes(): Uint8Array {
+    if (this.byteView?.buffer !== this.memory.buffer) this.byteView = new Uint8Array(this.memory.buffer);
+    return this.byteView;
   }
 
   /**
