@@ -1,7 +1,7 @@
 // Phone-class profile: the app's workloads in headless Chromium with a phone's screen and touch (390x844, DPR 3,
 // mobile, touch) on a CPU slowed about 4x, with and without cross-origin isolation (without it, WASM runs on one
 // thread, as on a host that cannot send COOP/COEP).
-//   npm run bench:phone [-- --slowdown 4 --cores 0.3 --visits 3 --live-seconds 8 --modes isolated,plain --linger 0 --chromium-flag=F]
+//   npm run bench:phone [-- --slowdown 4 --cores 0.3 --visits 3 --live-seconds 8 --modes isolated,plain --linger 0 --chromium-flag=F --live-only]
 // The slow CPU is a cgroup CPU quota on every Chromium process (bench/cpu-quota.ts says why not CDP). Before the
 // figures, each mode calibrates: the same faces embedded through the facade without and with the quota; the quota
 // is tuned until that workload runs --slowdown times slower (or fixed with --cores), and the factor is reported.
@@ -32,6 +32,8 @@ const modes = option('--modes', 'isolated,plain').split(',') as ('isolated' | 'p
 /** Extra Chromium flags for an experiment, e.g. --chromium-flag=--js-flags=--liftoff-only (repeatable). */
 /** Seconds each later visit's page stays open after its first result (as a person would stay), before the next. */
 const linger = Number(option('--linger', '0'));
+/** Calibrate, then measure only the live camera (no visits, no 12-megapixel identify): to compare live builds. */
+const liveOnly = args.includes('--live-only');
 const extraFlags = args.filter((a) => a.startsWith('--chromium-flag=')).map((a) => a.slice('--chromium-flag='.length));
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true } as const;
@@ -226,7 +228,7 @@ async function identifyBig(page: Page) {
   );
 }
 
-async function liveFps(context: BrowserContext, url: string) {
+async function liveFps(context: BrowserContext, url: string, quota: CpuQuota) {
   const page = await context.newPage();
   await page.goto(url);
   await page.waitForFunction(
@@ -241,29 +243,48 @@ async function liveFps(context: BrowserContext, url: string) {
       .querySelector('facelocal-app')!
       .shadowRoot!.querySelector('identify-panel')!
       .shadowRoot!.querySelector('live-camera')!;
-    const frames: number[] = [];
-    (window as unknown as { __frames: number[] }).__frames = frames;
+    const frames: { at: number; detectMs: number; embedded: number; embedMs: number }[] = [];
+    (window as unknown as { __frames: typeof frames }).__frames = frames;
     camera.addEventListener('live-frame', (e) => {
-      if ((e as CustomEvent<LiveFrameResult>).detail) frames.push(performance.now());
+      const r = (e as CustomEvent<LiveFrameResult>).detail;
+      if (r) frames.push({ at: performance.now(), detectMs: r.detectMs, embedded: r.embedded, embedMs: r.embedMs });
     });
   });
   await page.getByRole('button', { name: 'Live camera', exact: true }).tap();
-  await page.waitForFunction(() => (window as unknown as { __frames: number[] }).__frames.length > 0, undefined, {
+  await page.waitForFunction(() => (window as unknown as { __frames: unknown[] }).__frames.length > 0, undefined, {
     timeout: 60_000,
   });
   await sleep(2000); // warm-up, as bench:live
+  const threads0 = cpuSecondsByThread(quota.pids());
   const start = await page.evaluate(() => performance.now());
   await sleep(liveSeconds * 1000);
-  const frames = (await page.evaluate(() => (window as unknown as { __frames: number[] }).__frames)).filter(
-    (t) => t >= start && t < start + liveSeconds * 1000,
+  // Where the CPU went while the camera ran, per second, by kind of thread (the largest).
+  const cpuByThread = Object.fromEntries(
+    [...cpuSecondsByThread(quota.pids())]
+      .map(([k, v]) => [k, (v - (threads0.get(k) ?? 0)) / liveSeconds] as const)
+      .filter(([, v]) => v >= 0.005)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([k, v]) => [k, +v.toFixed(3)]),
   );
+  const frames = (
+    await page.evaluate(
+      () =>
+        (window as unknown as { __frames: { at: number; detectMs: number; embedded: number; embedMs: number }[] })
+          .__frames,
+    )
+  ).filter((f) => f.at >= start && f.at < start + liveSeconds * 1000);
   await page.getByRole('button', { name: 'Stop live camera' }).tap();
   await page.close();
   const perSecond = Array.from(
     { length: liveSeconds },
-    (_, w) => frames.filter((t) => t >= start + w * 1000 && t < start + (w + 1) * 1000).length,
+    (_, w) => frames.filter((f) => f.at >= start + w * 1000 && f.at < start + (w + 1) * 1000).length,
   );
-  return { fpsMedian: median(perSecond), fpsPerSecond: perSecond };
+  const detectMsMedian = frames.length ? +median(frames.map((f) => f.detectMs)).toFixed(1) : null;
+  const embedding = frames.filter((f) => f.embedded > 0);
+  const embeds = embedding.reduce((n, f) => n + f.embedded, 0);
+  const embedMsMedian = embedding.length ? +median(embedding.map((f) => f.embedMs)).toFixed(1) : null;
+  return { fpsMedian: median(perSecond), fpsPerSecond: perSecond, detectMsMedian, embeds, embedMsMedian, cpuByThread };
 }
 
 async function runMode(mode: 'isolated' | 'plain', media: { bigPhoto: string; video: FakeCameraVideo }) {
@@ -313,6 +334,17 @@ async function runMode(mode: 'isolated' | 'plain', media: { bigPhoto: string; vi
     await context.grantPermissions(['camera'], { origin });
     try {
       peaks.clear();
+      if (liveOnly) {
+        const live = await liveFps(context, server.url, quota);
+        console.log(
+          `[${mode}] live camera: median ${live.fpsMedian} fps (${live.fpsPerSecond.join(' ')}), detect median ${live.detectMsMedian} ms, ${live.embeds} embeds (median ${live.embedMsMedian} ms); renderer peak ${peakNow()} MB; CPU-s per s: ${Object.entries(
+            live.cpuByThread,
+          )
+            .map(([k, s]) => `${k} ${s}`)
+            .join(', ')}`,
+        );
+        return { calibration, live };
+      }
       // First visit: nothing cached; the harness registers no service worker, so models come from the network.
       const first = await firstResult(context, server.url, quota);
       const info = first.info as { backendLabel: string; crossOriginIsolated: boolean };
@@ -370,10 +402,10 @@ async function runMode(mode: 'isolated' | 'plain', media: { bigPhoto: string; vi
       );
 
       peaks.clear();
-      const live = await liveFps(context, server.url);
+      const live = await liveFps(context, server.url, quota);
       const livePeakMB = peakNow();
       console.log(
-        `[${mode}] live camera: median ${live.fpsMedian} fps (${live.fpsPerSecond.join(' ')}); renderer peak ${livePeakMB} MB`,
+        `[${mode}] live camera: median ${live.fpsMedian} fps (${live.fpsPerSecond.join(' ')}), detect median ${live.detectMsMedian} ms, ${live.embeds} embeds (median ${live.embedMsMedian} ms); renderer peak ${livePeakMB} MB`,
       );
       const laterMedian = round(median(later.map((l) => l.resultMs)));
       return {

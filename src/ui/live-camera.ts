@@ -12,6 +12,8 @@ import { matchLabel, matchTag } from './match-words';
 
 /** The fps readout covers the frames processed over this last stretch of time. */
 const FPS_WINDOW_MS = 2000;
+/** ...and changes at most this often: new text every frame is layout and paint for a figure no one reads so fast. */
+const FPS_READOUT_MS = 500;
 
 @customElement('live-camera')
 export class LiveCamera extends LitElement {
@@ -68,9 +70,11 @@ export class LiveCamera extends LitElement {
   private stream: MediaStream | null = null;
   private session: LiveSession | null = null;
   private processedAt: number[] = [];
-  /** One frame in flight at most; a new camera frame seen meanwhile is taken as soon as it is done. */
+  private fpsShownAt = -Infinity;
+  /** One frame in flight at most. */
   private processing = false;
-  private frameWaiting = false;
+  /** Time between camera frames, from the camera's frame rate. */
+  private frameIntervalMs = 1000 / 30;
   private readonly onHidden = () => {
     if (document.hidden) void this.stop();
   };
@@ -99,8 +103,10 @@ export class LiveCamera extends LitElement {
         video: { width: { ideal: 640 }, height: { ideal: 480 } },
         audio: false,
       });
+      this.frameIntervalMs = 1000 / (this.stream.getVideoTracks()[0]?.getSettings().frameRate || 30);
       this.running = true;
       this.processedAt = [];
+      this.fpsShownAt = -Infinity;
       this.setAttribute('data-frames', '0');
       this.setAttribute('data-embeds', '0');
       await this.updateComplete;
@@ -120,17 +126,14 @@ export class LiveCamera extends LitElement {
   }
 
   /**
-   * Watches for new camera frames all the time, and processes one whenever the previous one is done: a frame that
-   * arrived while the last was being processed is taken at once, rather than waiting for the one after it.
+   * Waits for the next camera frame, then processes it. Nothing watches while a frame is processed: each watched
+   * camera frame costs the page a rendering update, and on a slow phone most frames arrive meanwhile. One that did
+   * is taken as soon as the last is done (see processFrame), rather than waiting for the one after it.
    */
   private watchFrames() {
     if (!this.running || !this.video) return;
     const v = this.video;
-    const onFrame = () => {
-      this.frameWaiting = true;
-      if (!this.processing) void this.processFrame();
-      this.watchFrames();
-    };
+    const onFrame = () => void this.processFrame();
     // requestVideoFrameCallback fires once per new camera frame; rAF is the fallback where it is missing.
     if ('requestVideoFrameCallback' in v) v.requestVideoFrameCallback(onFrame);
     else requestAnimationFrame(onFrame);
@@ -138,9 +141,10 @@ export class LiveCamera extends LitElement {
 
   private async processFrame() {
     const session = this.session;
-    if (!this.running || !session || this.video.videoWidth === 0) return;
+    if (!this.running || !session || this.processing) return;
+    if (this.video.videoWidth === 0) return this.watchFrames();
     this.processing = true;
-    this.frameWaiting = false;
+    const takenAt = performance.now();
     try {
       const frame = await createImageBitmap(this.video);
       const result = await session.process(frame);
@@ -154,7 +158,9 @@ export class LiveCamera extends LitElement {
     } finally {
       this.processing = false;
     }
-    if (this.frameWaiting) void this.processFrame();
+    // Processing outlasted a camera frame: a newer one is there, so take it now; else wait for it.
+    if (performance.now() - takenAt >= this.frameIntervalMs) void this.processFrame();
+    else this.watchFrames();
   }
 
   private show(result: LiveFrameResult, session: LiveSession) {
@@ -163,7 +169,10 @@ export class LiveCamera extends LitElement {
     const now = performance.now();
     this.processedAt = [...this.processedAt.filter((t) => now - t <= FPS_WINDOW_MS), now];
     const span = now - this.processedAt[0];
-    this.fps = span > 0 ? ((this.processedAt.length - 1) * 1000) / span : 0;
+    if (now - this.fpsShownAt >= FPS_READOUT_MS) {
+      this.fps = span > 0 ? ((this.processedAt.length - 1) * 1000) / span : 0;
+      this.fpsShownAt = now;
+    }
     this.setAttribute('data-frames', String(session.stats.frames));
     this.setAttribute('data-embeds', String(session.stats.embeds));
     const seen = describeSeen(result.faces);
