@@ -8,6 +8,8 @@ export class ExactRows {
   /** Kernel memory: the rows, then one query and one f32 score a row (scratch that moves on as the rows grow). */
   private readonly memory: KernelMemory;
   private rowCapacity: number;
+  /** A byte view of the kernel memory for `move`, made again only when growing has replaced the buffer. */
+  private byteView: Uint8Array | undefined;
 
   constructor(dim: number, capacity: number) {
     this.dim = dim;
@@ -46,9 +48,10 @@ export class ExactRows {
     new Float32Array(this.memory.buffer, row * this.rowBytes, this.dim).set(v);
   }
 
-  /** Copies row `from` over row `to` (compaction after removals). */
+  /** Copies row `from` over row `to` (compaction after removals: once per row kept). */
   move(from: number, to: number): void {
-    new Uint8Array(this.memory.buffer).copyWithin(to * this.rowBytes, from * this.rowBytes, (from + 1) * this.rowBytes);
+    if (this.byteView?.buffer !== this.memory.buffer) this.byteView = new Uint8Array(this.memory.buffer);
+    this.byteView.copyWithin(to * this.rowBytes, from * this.rowBytes, (from + 1) * this.rowBytes);
   }
 
   /** query · row for rows 0 … count − 1: a view into kernel memory, valid until the next call or `grow`. */
