@@ -7,8 +7,8 @@
 //   to a nibble, in blocks of 32 rows laid out for the `nibbleSums` WASM kernel (FAISS's "fast scan"): the first
 //   pass over every row reads only these, 128 bytes a row for 512-d, and sums Σ q·t through a per-query table of
 //   8-bit entries. Rows are unit vectors, so every row has nearly the same step and the sums rank the rows as
-//   2-bit scores would: they err by about 0.4 of the impostor spread (a sign bit alone: 0.6), so the shortlist
-//   that holds the true top 10 is small (docs/speed.md "Search at scale" has the figures);
+//   2-bit scores would: for Gaussian-like components they err by about 0.37 of the impostor spread (a sign bit
+//   alone: 0.60), so the shortlist that holds the true top 10 is small (docs/speed.md "Search at scale");
 // - the low 2 bits, as two bit-planes of dim/8 bytes, row after row: read only for the shortlist, whose 4-bit score
 //   is step × (4·Σ q·t + 2·Σ q·bit1 + Σ q·bit0 − 7.5·Σ q), the first term taken from the first pass's sum.
 // 512-d: 128 bytes of top bits + 128 of low planes + 4 of step + 2 of scratch a row (float32 takes 2,048).
