@@ -45,8 +45,9 @@ export interface TemplateIndexOptions {
   /** Keep float32 copies (exact scores) while the index holds at most this many rows. Default: 200 MiB of floats. */
   exactRowLimit?: number;
   /**
-   * Rows kept by the first pass, to be scored exactly (or from 4-bit codes once the floats are gone). Default max(1,024, n/400): at 1,000,000 faces 1,024 held
-   * 99.7 % of the true top 10 and 2,048 all of them (docs/speed.md "Search at scale").
+   * Rows kept by the first pass, to be scored exactly (or from 4-bit codes once the floats are gone). Default
+   * max(1,024, n/400): at 1,000,000 faces 1,024 held 99.7 % of the true top 10 and 2,048 all of them (docs/speed.md
+   * "Search at scale").
    */
   shortlist?: number;
   /** Codes only: rows re-scored exactly after the 4-bit pass (at least 16 per requested person). Default 256. */

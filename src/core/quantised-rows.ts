@@ -32,7 +32,8 @@ export class QuantisedRows {
   private readonly planeBytes: number;
   /**
    * Kernel memory: the top-bit blocks of every row, contiguous (the first pass reads only these), then the query's
-   * tables, then one u16 sum a row and one u16 largest sum a block. Views of it are made per use, as growing replaces its buffer.
+   * tables, then one u16 sum a row and one u16 largest sum a block. Views of it are made per use, as growing
+   * replaces its buffer.
    */
   private readonly memory: KernelMemory;
   private rowCapacity: number;
@@ -56,7 +57,7 @@ export class QuantisedRows {
     this.memory = new KernelMemory(this.memoryBytes(this.rowCapacity));
     this.lowPlanes = new Uint8Array(2 * this.planeBytes * this.rowCapacity);
     this.steps = new Float32Array(this.rowCapacity);
-    this.levels = new Uint8Array(8 * Math.max(this.planeBytes, this.positions));
+    this.levels = new Uint8Array(Math.max(8 * this.planeBytes, 2 * this.positions));
     this.bitTable = new Float32Array(256 * this.planeBytes);
   }
 

@@ -480,7 +480,8 @@ export function kernelsWasm(): Uint8Array<ArrayBuffer> {
     0,
     0,
     0, // "\0asm", version 1
-    ...section(1, [2, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]), // (i32 × 5 or 6) → ()
+    // Two types: (i32 × 5) → () for rowDots, (i32 × 6) → () for nibbleSums.
+    ...section(1, [2, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]),
     ...section(3, [2, 0, 1]), // rowDots takes five, nibbleSums six
     ...section(5, [1, 0, 1]), // one memory, at least one page
     ...section(7, [3, ...name('memory'), 2, 0, ...name('rowDots'), 0, 0, ...name('nibbleSums'), 0, 1]),
