@@ -228,6 +228,14 @@ async function identifyBig(page: Page) {
   );
 }
 
+/** One processed live frame, as the page records it. */
+interface LiveFrameSample {
+  at: number;
+  detectMs: number;
+  embedded: number;
+  embedMs: number;
+}
+
 async function liveFps(context: BrowserContext, url: string, quota: CpuQuota) {
   const page = await context.newPage();
   await page.goto(url);
@@ -243,7 +251,7 @@ async function liveFps(context: BrowserContext, url: string, quota: CpuQuota) {
       .querySelector('facelocal-app')!
       .shadowRoot!.querySelector('identify-panel')!
       .shadowRoot!.querySelector('live-camera')!;
-    const frames: { at: number; detectMs: number; embedded: number; embedMs: number }[] = [];
+    const frames: LiveFrameSample[] = [];
     (window as unknown as { __frames: typeof frames }).__frames = frames;
     camera.addEventListener('live-frame', (e) => {
       const r = (e as CustomEvent<LiveFrameResult>).detail;
@@ -267,13 +275,9 @@ async function liveFps(context: BrowserContext, url: string, quota: CpuQuota) {
       .slice(0, 8)
       .map(([k, v]) => [k, +v.toFixed(3)]),
   );
-  const frames = (
-    await page.evaluate(
-      () =>
-        (window as unknown as { __frames: { at: number; detectMs: number; embedded: number; embedMs: number }[] })
-          .__frames,
-    )
-  ).filter((f) => f.at >= start && f.at < start + liveSeconds * 1000);
+  const frames = (await page.evaluate(() => (window as unknown as { __frames: LiveFrameSample[] }).__frames)).filter(
+    (f) => f.at >= start && f.at < start + liveSeconds * 1000,
+  );
   await page.getByRole('button', { name: 'Stop live camera' }).tap();
   await page.close();
   const perSecond = Array.from(
@@ -285,6 +289,10 @@ async function liveFps(context: BrowserContext, url: string, quota: CpuQuota) {
   const embeds = embedding.reduce((n, f) => n + f.embedded, 0);
   const embedMsMedian = embedding.length ? +median(embedding.map((f) => f.embedMs)).toFixed(1) : null;
   return { fpsMedian: median(perSecond), fpsPerSecond: perSecond, detectMsMedian, embeds, embedMsMedian, cpuByThread };
+}
+
+function liveLine(mode: string, live: Awaited<ReturnType<typeof liveFps>>, peakMB: number): string {
+  return `[${mode}] live camera: median ${live.fpsMedian} fps (${live.fpsPerSecond.join(' ')}), detect median ${live.detectMsMedian} ms, ${live.embeds} embeds (median ${live.embedMsMedian} ms); renderer peak ${peakMB} MB`;
 }
 
 async function runMode(mode: 'isolated' | 'plain', media: { bigPhoto: string; video: FakeCameraVideo }) {
@@ -337,9 +345,7 @@ async function runMode(mode: 'isolated' | 'plain', media: { bigPhoto: string; vi
       if (liveOnly) {
         const live = await liveFps(context, server.url, quota);
         console.log(
-          `[${mode}] live camera: median ${live.fpsMedian} fps (${live.fpsPerSecond.join(' ')}), detect median ${live.detectMsMedian} ms, ${live.embeds} embeds (median ${live.embedMsMedian} ms); renderer peak ${peakNow()} MB; CPU-s per s: ${Object.entries(
-            live.cpuByThread,
-          )
+          `${liveLine(mode, live, peakNow())}; CPU-s per s: ${Object.entries(live.cpuByThread)
             .map(([k, s]) => `${k} ${s}`)
             .join(', ')}`,
         );
@@ -404,9 +410,7 @@ async function runMode(mode: 'isolated' | 'plain', media: { bigPhoto: string; vi
       peaks.clear();
       const live = await liveFps(context, server.url, quota);
       const livePeakMB = peakNow();
-      console.log(
-        `[${mode}] live camera: median ${live.fpsMedian} fps (${live.fpsPerSecond.join(' ')}), detect median ${live.detectMsMedian} ms, ${live.embeds} embeds (median ${live.embedMsMedian} ms); renderer peak ${livePeakMB} MB`,
-      );
+      console.log(liveLine(mode, live, livePeakMB));
       const laterMedian = round(median(later.map((l) => l.resultMs)));
       return {
         calibration,
