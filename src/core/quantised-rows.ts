@@ -48,6 +48,8 @@ export class QuantisedRows {
   private readonly levels: Uint8Array;
   /** The 4-bit stage's per-query table (entry 0 of each byte stays 0), reused. */
   private readonly bitTable: Float32Array;
+  /** The first pass's table before rounding to 8 bits (every entry written per query), reused. */
+  private readonly firstPassTable: Float64Array;
 
   constructor(dim: number, capacity: number) {
     this.dim = dim;
@@ -59,6 +61,7 @@ export class QuantisedRows {
     this.steps = new Float32Array(this.rowCapacity);
     this.levels = new Uint8Array(Math.max(8 * this.planeBytes, 2 * this.positions));
     this.bitTable = new Float32Array(256 * this.planeBytes);
+    this.firstPassTable = new Float64Array(16 * this.positions);
   }
 
   get capacity(): number {
@@ -218,7 +221,7 @@ export class QuantisedRows {
   private fillFirstPassTables(query: ArrayLike<number>): { perUnit: number; shift: number } {
     const d = this.dim,
       positions = this.positions,
-      exact = new Float64Array(16 * positions);
+      exact = this.firstPassTable;
     let widest = 0,
       shift = 0;
     for (let j = 0; j < positions; j++) {
